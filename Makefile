@@ -1,0 +1,120 @@
+# luutru - build, set-up, tests. Plain GNU make; pkg-config for every library.
+#   make            build ./luutru
+#   make demo       install missing Debian packages, build, run the pipeline on samples/
+#   make test       install missing packages, build, run unit and end-to-end tests
+#   make check      the tests again under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make install PREFIX=/usr/local DESTDIR=
+# V=1 shows full command lines.
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+BUILD   ?= build
+BIN     ?= luutru
+
+PKGS      = tesseract lept libarchive sqlite3 libcrypto libxml-2.0 jansson libutf8proc
+# Recursive (=) on purpose: evaluated when a recipe runs, after `make deps`.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lpthread
+LT_CFLAGS  = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Iinclude \
+             $(PKG_CFLAGS) -MMD -MP
+
+# Debian packages the build, the tests and OCR need (make deps installs the missing ones).
+DEB_PACKAGES = gcc make pkg-config libtesseract-dev libleptonica-dev libarchive-dev \
+               libsqlite3-dev libssl-dev libxml2-dev libjansson-dev libutf8proc-dev \
+               libcmocka-dev tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd \
+               sqlite3 python3 tar coreutils
+
+Q = $(if $(V),,@)
+
+SRCS      = $(sort $(wildcard pipeline/*.c))
+LIB_SRCS  = $(filter-out pipeline/main.c,$(SRCS))
+OBJS      = $(SRCS:pipeline/%.c=$(BUILD)/%.o) $(BUILD)/schemas.o
+LIB_OBJS  = $(LIB_SRCS:pipeline/%.c=$(BUILD)/%.o) $(BUILD)/schemas.o
+UNIT_SRCS = $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps demo test unit e2e check bench install uninstall clean
+
+all: $(BIN)
+
+$(BIN): $(OBJS)
+	@echo "  LINK  $@"
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(PKG_LIBS)
+
+$(BUILD)/%.o: pipeline/%.c | $(BUILD)
+	@echo "  CC    $<"
+	$(Q)$(CC) $(CFLAGS) $(LT_CFLAGS) -c -o $@ $<
+
+# The schema is compiled in, so an installed luutru never looks for schemas/.
+$(BUILD)/schemas.c: schemas/catalog.sql | $(BUILD)
+	@echo "  GEN   $@"
+	$(Q){ printf 'const char lt_schema_catalog_sql[] = {\n'; \
+	  od -An -v -tx1 schemas/catalog.sql | sed 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	  printf '0x00 };\n'; } > $@
+
+$(BUILD)/schemas.o: $(BUILD)/schemas.c
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(BUILD)
+	@mkdir -p $(BUILD)/tests
+	@echo "  TEST  $@"
+	$(Q)$(CC) $(CFLAGS) $(LT_CFLAGS) -o $@ $< $(LIB_OBJS) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
+
+$(BUILD):
+	@mkdir -p $(BUILD)
+
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; \
+	  done); \
+	if [ -n "$$missing" ]; then \
+	  echo "deps: installing" $$missing; \
+	  if [ "$$(id -u)" != 0 ]; then echo "deps: run as root, or: sudo apt-get install" $$missing >&2; exit 3; fi; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	else echo "deps: all Debian packages present"; fi
+
+DEMO_ARCHIVE ?= archive
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	./$(BIN) --archive $(DEMO_ARCHIVE) ingest samples/inbox
+	./$(BIN) --archive $(DEMO_ARCHIVE) run
+	./$(BIN) --archive $(DEMO_ARCHIVE) status
+	@echo; echo '$$ ./$(BIN) search "Đà Nẵng"'
+	@./$(BIN) --archive $(DEMO_ARCHIVE) search "Đà Nẵng"
+	@echo; echo '$$ ./$(BIN) search "da nang"    (without diacritics)'
+	@./$(BIN) --archive $(DEMO_ARCHIVE) search "da nang"
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory all unit-bins
+	$(Q)LUUTRU=$(CURDIR)/$(BIN) tests/run.sh $(BUILD)/tests
+
+unit-bins: $(UNIT_BINS)
+
+# Sanitizer build in its own directory: the tests run against it.
+check: deps
+	$(Q)$(MAKE) --no-print-directory BUILD=build/san BIN=build/san/luutru \
+	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+	  build/san/luutru unit-bins
+	$(Q)ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  LUUTRU=$(CURDIR)/build/san/luutru tests/run.sh build/san/tests
+
+bench: all
+	bench/run.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/luutru/schemas
+	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/luutru
+	install -m 0644 schemas/*.sql $(DESTDIR)$(PREFIX)/share/luutru/schemas/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/luutru
+	rm -rf $(DESTDIR)$(PREFIX)/share/luutru
+
+clean:
+	rm -rf build $(BIN)
+
+-include $(wildcard $(BUILD)/*.d $(BUILD)/tests/*.d)

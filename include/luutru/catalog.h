@@ -1,0 +1,116 @@
+/* catalog.h - the SQLite catalog: documents, pages, bundles, files, events
+ * and the full-text index (schemas/catalog.sql).
+ *
+ * One struct lt_catalog is one SQLite connection: use it from one thread at a
+ * time; each worker opens its own. Writers serialise on SQLite's lock (WAL
+ * mode, busy timeout), so several workers and a reader can share an archive.
+ * All strings passed in are borrowed; everything returned is owned by the
+ * caller and documented with its free function.
+ */
+#ifndef LUUTRU_CATALOG_H
+#define LUUTRU_CATALOG_H
+
+#include <stdint.h>
+
+#include "luutru/doc.h"
+#include "luutru/err.h"
+
+/* The schema version this build writes (PRAGMA user_version). */
+#define LT_CATALOG_VERSION 1
+
+struct lt_catalog;
+
+enum lt_catalog_mode {
+	LT_CATALOG_READ,     /* the catalog must exist: LT_ENOTFOUND otherwise */
+	LT_CATALOG_CREATE,   /* create the archive directory and catalog if missing */
+};
+
+/* Opens ARCHIVE/catalog.sqlite, bringing its schema up to date.
+ * Returns: *out owned, close with lt_catalog_close(). */
+int lt_catalog_open(const char *archive_dir, enum lt_catalog_mode mode,
+		    struct lt_catalog **out, struct lt_err *err);
+void lt_catalog_close(struct lt_catalog *cat);
+
+/* The agent recorded on events: "luutru 0.1.0". Static. */
+const char *lt_catalog_agent(void);
+
+/* ---- ingest ---- */
+
+/* Records the start of an ingest of `inbox`; *batch_id for lt_catalog_add_document. */
+int lt_catalog_add_batch(struct lt_catalog *cat, const char *inbox, int64_t *batch_id,
+			 struct lt_err *err);
+
+/* Looks a document id up: *state set and 1 returned in *found if known. */
+int lt_catalog_find(struct lt_catalog *cat, const char *id, int *found,
+		    enum lt_doc_state *state, struct lt_err *err);
+
+/* Queues a new document with its sources and pages and an "ingested" event,
+ * in one transaction. LT_EDB if the id exists. */
+int lt_catalog_add_document(struct lt_catalog *cat, int64_t batch_id, const struct lt_doc *doc,
+			    struct lt_err *err);
+
+/* ---- run ---- */
+
+/* Puts documents left "processing" by a crashed run back in the queue.
+ * Call only while holding the archive's run lock. */
+int lt_catalog_requeue_interrupted(struct lt_catalog *cat, int *count, struct lt_err *err);
+
+/* Claims the oldest queued document (queued -> processing) and loads its
+ * sources and pages. *doc is NULL when the queue is empty.
+ * Returns: *doc owned, free with lt_doc_free(). */
+int lt_catalog_claim(struct lt_catalog *cat, struct lt_doc **doc, struct lt_err *err);
+
+/* One transaction: the document becomes archived with its page texts (and
+ * their full-text entries), its bundle, the bundle's files and doc->events. */
+int lt_catalog_archive(struct lt_catalog *cat, const struct lt_doc *doc, struct lt_err *err);
+
+/* The document becomes failed with `reason`; a "failed" event names the stage. */
+int lt_catalog_fail(struct lt_catalog *cat, const char *id, const char *stage,
+		    const char *reason, struct lt_err *err);
+
+/* A document whose run was interrupted by a run-wide error goes back to queued. */
+int lt_catalog_requeue(struct lt_catalog *cat, const char *id, struct lt_err *err);
+
+/* ---- retrieval ---- */
+
+/* Resolves a full id or a unique prefix (at least 4 characters) to an id.
+ * LT_ENOTFOUND if none matches, LT_EUSAGE if several do. */
+int lt_catalog_resolve(struct lt_catalog *cat, const char *id_or_prefix,
+		       char id[LT_DOC_ID_LEN + 1], struct lt_err *err);
+
+/* Loads a document with sources, pages (with text), newest bundle (with its
+ * files) and events. Returns: *doc owned, free with lt_doc_free(). */
+int lt_catalog_load(struct lt_catalog *cat, const char *id, struct lt_doc **doc,
+		    struct lt_err *err);
+
+struct lt_hit {
+	char document[LT_DOC_ID_LEN + 1];
+	int page;
+	char *label;     /* owned */
+	char *snippet;   /* owned; matches wrapped in [ ] */
+	double score;    /* higher is better (negated bm25) */
+};
+
+/* Full-text search over archived pages, best first, at most `limit` hits.
+ * `query` is what a person typed (see lt_fts_query()).
+ * Returns: *hits owned, free with lt_hits_free(*hits, *n). */
+int lt_catalog_search(struct lt_catalog *cat, const char *query, int limit,
+		      struct lt_hit **hits, size_t *n, struct lt_err *err);
+void lt_hits_free(struct lt_hit *hits, size_t n);
+
+struct lt_status {
+	int64_t documents[4]; /* indexed by enum lt_doc_state */
+	int64_t pages[4];
+	int64_t bundles;
+	int64_t bundle_bytes;
+};
+
+int lt_catalog_status(struct lt_catalog *cat, struct lt_status *st, struct lt_err *err);
+
+/* Calls fn for each document in `state`, oldest first, up to limit (0: all). */
+int lt_catalog_each_in_state(struct lt_catalog *cat, enum lt_doc_state state, int limit,
+			     void (*fn)(void *ud, const char *id, const char *label,
+					const char *failure, int pages),
+			     void *ud, struct lt_err *err);
+
+#endif

@@ -1,0 +1,112 @@
+/* doc.h - a document: the unit of work and of failure.
+ *
+ * A document is one or more scan files (sources) whose images are its pages,
+ * in order. Ingest fills the identity (id, label, sources, pages); the stages
+ * of a run fill the page images, OCR results, bundle and events; the catalog
+ * persists them. Everything hanging off a struct lt_doc is owned by it and
+ * freed by lt_doc_free().
+ */
+#ifndef LUUTRU_DOC_H
+#define LUUTRU_DOC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "luutru/buf.h"
+#include "luutru/err.h"
+#include "luutru/hash.h"
+
+/* Document ids: 16 lowercase hex characters, the start of a SHA-256 over the
+ * document's page sources, so the same scans always get the same id. */
+#define LT_DOC_ID_LEN 16
+
+struct Pix; /* Leptonica's PIX */
+
+struct lt_source {
+	char *path;                 /* absolute path of the scan file, owned */
+	char sha256[LT_SHA256_HEX]; /* as hashed at ingest */
+	uint64_t size;
+	int page_count;             /* images in the file (multi-page TIFF: > 1) */
+	char ext[8];                /* lower-case extension, kept in the bundle's file name */
+};
+
+struct lt_page {
+	int number;                 /* 1-based page number in the document */
+	int source;                 /* index into doc->sources */
+	int index_in_source;        /* 0-based image index inside that file */
+	/* Filled during a run. */
+	struct Pix *pix;            /* owned while the page is being processed */
+	int width, height, dpi;
+	char *text;                 /* UTF-8 NFC, owned */
+	char *hocr;                 /* standalone hOCR document, owned */
+	double confidence;          /* Tesseract's mean word confidence, 0-100; -1 unknown */
+};
+
+struct lt_bundle_file {
+	char *path;                 /* path inside the bag, e.g. "data/representations/ocr/data/0001.txt" */
+	uint64_t size;
+	char sha256[LT_SHA256_HEX];
+};
+
+struct lt_bundle {
+	char *path;                 /* relative to the archive: "bundles/3f/3f0c....tar" */
+	uint64_t size;
+	char sha256[LT_SHA256_HEX]; /* of the whole tar */
+	char created[32];
+	struct lt_bundle_file *files;
+	size_t n_files;
+};
+
+struct lt_event {
+	char *type;                 /* "ingested", "ocr", "packaged", "failed", ... */
+	char at[32];                /* ISO 8601 */
+	char *outcome;              /* "success" or "failure" */
+	char *detail;
+};
+
+enum lt_doc_state { LT_QUEUED, LT_PROCESSING, LT_ARCHIVED, LT_FAILED };
+
+struct lt_doc {
+	char id[LT_DOC_ID_LEN + 1];
+	char *label;                /* the folder or file name in the inbox */
+	char *origin;               /* absolute path of that folder or file */
+	enum lt_doc_state state;
+	char *failure;              /* last failure reason, if failed */
+	char *lang;                 /* OCR languages used, e.g. "vie+eng" */
+	struct lt_source *sources;
+	size_t n_sources;
+	struct lt_page *pages;
+	size_t n_pages;
+	struct lt_bundle bundle;    /* path NULL until packaged */
+	struct lt_event *events;
+	size_t n_events;
+	struct lt_buf note;         /* a stage's one-line summary for its event */
+};
+
+/* Returns: owned, free with lt_doc_free(). NULL on out-of-memory. */
+struct lt_doc *lt_doc_new(void);
+void lt_doc_free(struct lt_doc *doc);
+
+int lt_doc_add_source(struct lt_doc *doc, const char *path, const char sha256[LT_SHA256_HEX],
+		      uint64_t size, int page_count, struct lt_err *err);
+/* Appends page_count pages for the last source added. */
+int lt_doc_add_pages_of_last_source(struct lt_doc *doc, struct lt_err *err);
+int lt_doc_add_event(struct lt_doc *doc, const char *type, const char *at, const char *outcome,
+		     const char *detail, struct lt_err *err);
+int lt_bundle_add_file(struct lt_bundle *b, const char *path, uint64_t size,
+		       const char sha256[LT_SHA256_HEX], struct lt_err *err);
+void lt_bundle_release(struct lt_bundle *b);
+
+/* Frees a page's image (pixDestroy), keeping its results. NULL-safe. */
+void lt_page_drop_image(struct lt_page *page);
+
+/* Computes doc->id from the sources' digests and page counts. */
+int lt_doc_compute_id(struct lt_doc *doc, struct lt_err *err);
+
+const char *lt_doc_state_name(enum lt_doc_state s);
+int lt_doc_state_parse(const char *name, enum lt_doc_state *s);
+
+/* strdup that reports failure through err; NULL s gives NULL. */
+int lt_strdup(const char *s, char **out, struct lt_err *err);
+
+#endif

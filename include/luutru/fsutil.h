@@ -1,0 +1,47 @@
+/* fsutil.h - small file-system helpers with errors that name the path.
+ *
+ * All functions return LT_OK or an lt_code and fill err. Paths are borrowed.
+ */
+#ifndef LUUTRU_FSUTIL_H
+#define LUUTRU_FSUTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "luutru/buf.h"
+#include "luutru/err.h"
+
+/* Creates path and its missing parents (like mkdir -p). */
+int lt_mkdir_p(const char *path, unsigned mode, struct lt_err *err);
+
+/* fsync()s a directory so a rename or create inside it survives a power cut. */
+int lt_fsync_dir(const char *path, struct lt_err *err);
+
+/* fsync()s the directory holding path. */
+int lt_fsync_parent(const char *path, struct lt_err *err);
+
+/* write() all of data, retrying short writes; errors name `what`. */
+int lt_write_all(int fd, const void *data, size_t len, const char *what, struct lt_err *err);
+
+/* Reads a whole file into out (appending), refusing files over max bytes. */
+int lt_read_file(const char *path, size_t max, struct lt_buf *out, struct lt_err *err);
+
+/* Removes path recursively (files and directories); a missing path is fine. */
+int lt_remove_tree(const char *path, struct lt_err *err);
+
+/* 1 if path is a directory, 0 if it is something else, LT_ENOTFOUND/LT_EIO on error. */
+int lt_is_dir(const char *path, int *is_dir, struct lt_err *err);
+
+/* The last path component (borrowed pointer into path). */
+const char *lt_basename(const char *path);
+
+/* The extension after the last '.', lower-cased into out ("" if none). */
+void lt_extension_lower(const char *path, char *out, size_t outsize);
+
+/* Current time as ISO 8601 with the local offset, e.g. 2026-11-27T10:15:02+07:00. */
+void lt_now_iso8601(char out[32]);
+
+/* Monotonic seconds, for durations. */
+double lt_monotonic_seconds(void);
+
+#endif

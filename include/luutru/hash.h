@@ -1,0 +1,33 @@
+/* hash.h - SHA-256 (OpenSSL libcrypto), streaming and for whole files.
+ *
+ * Digests are reported as 64 lowercase hex characters plus NUL, the form
+ * sha256sum and BagIt manifests use.
+ */
+#ifndef LUUTRU_HASH_H
+#define LUUTRU_HASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "luutru/err.h"
+
+#define LT_SHA256_HEX 65
+
+struct lt_sha256 {
+	void *ctx; /* EVP_MD_CTX *, owned; NULL after final or release */
+};
+
+int lt_sha256_init(struct lt_sha256 *h, struct lt_err *err);
+int lt_sha256_update(struct lt_sha256 *h, const void *data, size_t len, struct lt_err *err);
+/* Writes the hex digest and releases the context. */
+int lt_sha256_final(struct lt_sha256 *h, char hex[LT_SHA256_HEX], struct lt_err *err);
+/* Frees the context if final was not reached (error paths); NULL-safe. */
+void lt_sha256_release(struct lt_sha256 *h);
+
+/* One-shot digest of a memory block. */
+int lt_sha256_mem(const void *data, size_t len, char hex[LT_SHA256_HEX], struct lt_err *err);
+
+/* Digest and size of a file. Errors (LT_EINPUT) name the path. size may be NULL. */
+int lt_sha256_file(const char *path, char hex[LT_SHA256_HEX], uint64_t *size, struct lt_err *err);
+
+#endif

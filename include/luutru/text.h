@@ -1,0 +1,31 @@
+/* text.h - Unicode text handling for OCR output and search (utf8proc).
+ *
+ * OCR text is kept as the record in NFC; search matches a folded form of it:
+ * case-folded, combining marks dropped, and đ/Đ mapped to d (Unicode has no
+ * decomposition for đ, so plain mark stripping would keep it).
+ */
+#ifndef LUUTRU_TEXT_H
+#define LUUTRU_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "luutru/buf.h"
+#include "luutru/err.h"
+
+/* Appends the NFC form of in[0..len) to out. Also repairs the look-alikes
+ * Tesseract emits for Vietnamese: Ð (U+00D0, Icelandic eth) -> Đ (U+0110) and
+ * ð -> đ. Fails with LT_EINPUT on invalid UTF-8. */
+int lt_text_nfc(const char *in, size_t len, struct lt_buf *out, struct lt_err *err);
+
+/* Appends the search-folded form of in[0..len) to out:
+ * "Văn phòng Đảng" -> "van phong dang". */
+int lt_text_fold(const char *in, size_t len, struct lt_buf *out, struct lt_err *err);
+
+/* Finds the next word (letters, digits and their combining marks) at or after
+ * *pos in s[0..len). Sets [*start, *end) to its byte range and *pos past it.
+ * Returns 1 if a word was found, 0 at the end; invalid UTF-8 bytes separate
+ * words. */
+int lt_text_next_word(const char *s, size_t len, size_t *pos, size_t *start, size_t *end);
+
+#endif

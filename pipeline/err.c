@@ -1,0 +1,68 @@
+/* err.c - filling struct lt_err without allocating. */
+#include "luutru/err.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+int lt_err_set(struct lt_err *err, enum lt_code code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return code;
+	err->code = code;
+	err->cause = 0;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int lt_err_prefix(struct lt_err *err, const char *fmt, ...)
+{
+	char prefix[sizeof(err->msg)];
+	char old[sizeof(err->msg)];
+	va_list ap;
+
+	if (!err)
+		return LT_EINTERNAL;
+	va_start(ap, fmt);
+	vsnprintf(prefix, sizeof(prefix), fmt, ap);
+	va_end(ap);
+	memcpy(old, err->msg, sizeof(old));
+	snprintf(err->msg, sizeof(err->msg), "%s%s", prefix, old);
+	return err->code;
+}
+
+void lt_err_clear(struct lt_err *err)
+{
+	if (!err)
+		return;
+	err->code = LT_OK;
+	err->cause = 0;
+	err->msg[0] = '\0';
+}
+
+const char *lt_code_name(enum lt_code code)
+{
+	switch (code) {
+	case LT_OK: return "ok";
+	case LT_ENOMEM: return "out of memory";
+	case LT_EIO: return "I/O error";
+	case LT_EINPUT: return "bad input";
+	case LT_EOCR: return "OCR error";
+	case LT_EARCHIVE: return "bundle error";
+	case LT_EDB: return "catalog error";
+	case LT_ENOTFOUND: return "not found";
+	case LT_EVERIFY: return "verification failed";
+	case LT_EUSAGE: return "usage error";
+	case LT_EINTERNAL: return "internal error";
+	}
+	return "unknown error";
+}
+
+int lt_code_is_fatal(enum lt_code code)
+{
+	return code == LT_ENOMEM || code == LT_EDB || code == LT_EIO || code == LT_EINTERNAL;
+}

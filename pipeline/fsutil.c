@@ -1,0 +1,195 @@
+/* fsutil.c - file-system helpers: directories, durable renames, whole-file reads. */
+#define _GNU_SOURCE
+#include "luutru/fsutil.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+int lt_mkdir_p(const char *path, unsigned mode, struct lt_err *err)
+{
+	char tmp[4096];
+	size_t len = strlen(path);
+
+	if (len == 0 || len >= sizeof(tmp))
+		return lt_err_set(err, LT_EIO, "cannot create directory '%s': path too long", path);
+	memcpy(tmp, path, len + 1);
+	for (char *p = tmp + 1; ; p++) {
+		if (*p == '/' || *p == '\0') {
+			char saved = *p;
+
+			*p = '\0';
+			if (mkdir(tmp, mode) != 0 && errno != EEXIST)
+				return lt_err_set(err, LT_EIO, "cannot create directory '%s': %s",
+						  tmp, strerror(errno));
+			*p = saved;
+			if (saved == '\0')
+				break;
+		}
+	}
+	struct stat st;
+	if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+		return lt_err_set(err, LT_EIO, "cannot create directory '%s': a file is in the way", path);
+	return LT_OK;
+}
+
+int lt_fsync_dir(const char *path, struct lt_err *err)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int rc = LT_OK;
+
+	if (fd < 0)
+		return lt_err_set(err, LT_EIO, "cannot open directory '%s': %s", path, strerror(errno));
+	if (fsync(fd) != 0 && errno != EINVAL)
+		rc = lt_err_set(err, LT_EIO, "cannot fsync directory '%s': %s", path, strerror(errno));
+	close(fd);
+	return rc;
+}
+
+int lt_fsync_parent(const char *path, struct lt_err *err)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	size_t n;
+
+	if (!slash)
+		return lt_fsync_dir(".", err);
+	n = (size_t)(slash - path);
+	if (n == 0)
+		n = 1;
+	if (n >= sizeof(dir))
+		return lt_err_set(err, LT_EIO, "path too long: '%s'", path);
+	memcpy(dir, path, n);
+	dir[n] = '\0';
+	return lt_fsync_dir(dir, err);
+}
+
+int lt_write_all(int fd, const void *data, size_t len, const char *what, struct lt_err *err)
+{
+	const char *p = data;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return lt_err_set(err, LT_EIO, "cannot write '%s': %s", what, strerror(errno));
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return LT_OK;
+}
+
+int lt_read_file(const char *path, size_t max, struct lt_buf *out, struct lt_err *err)
+{
+	char chunk[1 << 16];
+	size_t total = 0;
+	ssize_t n;
+	int fd, rc = LT_OK;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return lt_err_set(err, errno == ENOENT ? LT_ENOTFOUND : LT_EIO,
+				  "cannot open '%s': %s", path, strerror(errno));
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = lt_err_set(err, LT_EIO, "cannot read '%s': %s", path, strerror(errno));
+			break;
+		}
+		total += (size_t)n;
+		if (total > max) {
+			rc = lt_err_set(err, LT_EINPUT, "'%s' is larger than %zu bytes", path, max);
+			break;
+		}
+		rc = lt_buf_append(out, chunk, (size_t)n, err);
+		if (rc)
+			break;
+	}
+	close(fd);
+	return rc;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path) == 0 || errno == ENOENT ? 0 : -1;
+}
+
+int lt_remove_tree(const char *path, struct lt_err *err)
+{
+	struct stat st;
+
+	if (lstat(path, &st) != 0)
+		return errno == ENOENT ? LT_OK
+			: lt_err_set(err, LT_EIO, "cannot remove '%s': %s", path, strerror(errno));
+	if (nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
+		return lt_err_set(err, LT_EIO, "cannot remove '%s': %s", path, strerror(errno));
+	return LT_OK;
+}
+
+int lt_is_dir(const char *path, int *is_dir, struct lt_err *err)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0)
+		return lt_err_set(err, errno == ENOENT ? LT_ENOTFOUND : LT_EIO,
+				  "cannot access '%s': %s", path, strerror(errno));
+	*is_dir = S_ISDIR(st.st_mode) ? 1 : 0;
+	return LT_OK;
+}
+
+const char *lt_basename(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+void lt_extension_lower(const char *path, char *out, size_t outsize)
+{
+	const char *base = lt_basename(path);
+	const char *dot = strrchr(base, '.');
+	size_t i = 0;
+
+	if (outsize == 0)
+		return;
+	if (dot && dot != base) {
+		for (dot++; *dot && i + 1 < outsize; dot++)
+			out[i++] = (char)tolower((unsigned char)*dot);
+	}
+	out[i] = '\0';
+}
+
+void lt_now_iso8601(char out[32])
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	char zone[8];
+
+	localtime_r(&now, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+	/* strftime's %z gives +0700; ISO 8601 and TT05 want +07:00. */
+	strftime(zone, sizeof(zone), "%z", &tm);
+	snprintf(out + strlen(out), 32 - strlen(out), "%.3s:%.2s", zone, zone + 3);
+}
+
+double lt_monotonic_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}

@@ -1,0 +1,109 @@
+/* hash.c - SHA-256 through OpenSSL's EVP interface. */
+#include "luutru/hash.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <string.h>
+#include <unistd.h>
+
+static void to_hex(const unsigned char *md, unsigned n, char *hex)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (unsigned i = 0; i < n; i++) {
+		hex[2 * i] = digits[md[i] >> 4];
+		hex[2 * i + 1] = digits[md[i] & 15];
+	}
+	hex[2 * n] = '\0';
+}
+
+int lt_sha256_init(struct lt_sha256 *h, struct lt_err *err)
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+
+	h->ctx = NULL;
+	if (!ctx)
+		return lt_err_set(err, LT_ENOMEM, "cannot allocate a SHA-256 context");
+	if (EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
+		EVP_MD_CTX_free(ctx);
+		return lt_err_set(err, LT_EINTERNAL, "cannot initialise SHA-256 (OpenSSL)");
+	}
+	h->ctx = ctx;
+	return LT_OK;
+}
+
+int lt_sha256_update(struct lt_sha256 *h, const void *data, size_t len, struct lt_err *err)
+{
+	if (!h->ctx || EVP_DigestUpdate(h->ctx, data, len) != 1)
+		return lt_err_set(err, LT_EINTERNAL, "SHA-256 update failed");
+	return LT_OK;
+}
+
+int lt_sha256_final(struct lt_sha256 *h, char hex[LT_SHA256_HEX], struct lt_err *err)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned n = 0;
+	int ok;
+
+	if (!h->ctx)
+		return lt_err_set(err, LT_EINTERNAL, "SHA-256 final on a released context");
+	ok = EVP_DigestFinal_ex(h->ctx, md, &n) == 1;
+	lt_sha256_release(h);
+	if (!ok)
+		return lt_err_set(err, LT_EINTERNAL, "SHA-256 final failed");
+	to_hex(md, n, hex);
+	return LT_OK;
+}
+
+void lt_sha256_release(struct lt_sha256 *h)
+{
+	if (h && h->ctx) {
+		EVP_MD_CTX_free(h->ctx);
+		h->ctx = NULL;
+	}
+}
+
+int lt_sha256_mem(const void *data, size_t len, char hex[LT_SHA256_HEX], struct lt_err *err)
+{
+	struct lt_sha256 h;
+	int rc = lt_sha256_init(&h, err);
+
+	if (!rc)
+		rc = lt_sha256_update(&h, data, len, err);
+	if (!rc)
+		rc = lt_sha256_final(&h, hex, err);
+	lt_sha256_release(&h);
+	return rc;
+}
+
+int lt_sha256_file(const char *path, char hex[LT_SHA256_HEX], uint64_t *size, struct lt_err *err)
+{
+	unsigned char chunk[1 << 16];
+	struct lt_sha256 h;
+	uint64_t total = 0;
+	ssize_t n;
+	int fd, rc;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return lt_err_set(err, LT_EINPUT, "cannot open '%s': %s", path, strerror(errno));
+	rc = lt_sha256_init(&h, err);
+	while (!rc && (n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = lt_err_set(err, LT_EINPUT, "cannot read '%s': %s", path, strerror(errno));
+			break;
+		}
+		total += (uint64_t)n;
+		rc = lt_sha256_update(&h, chunk, (size_t)n, err);
+	}
+	if (!rc)
+		rc = lt_sha256_final(&h, hex, err);
+	lt_sha256_release(&h);
+	close(fd);
+	if (!rc && size)
+		*size = total;
+	return rc;
+}

@@ -1,0 +1,103 @@
+/* text.c - NFC normalisation, search folding and word splitting with utf8proc.
+ *
+ * Folding is done per code point through utf8proc's custom mapping hook so
+ * that đ becomes d before decomposition; everything else (case, marks) is
+ * utf8proc's own tables, not ours.
+ */
+#include "luutru/text.h"
+
+#include <stdlib.h>
+#include <utf8proc.h>
+
+static utf8proc_int32_t repair_vietnamese(utf8proc_int32_t cp, void *data)
+{
+	(void)data;
+	if (cp == 0x00D0)
+		return 0x0110;
+	if (cp == 0x00F0)
+		return 0x0111;
+	return cp;
+}
+
+static utf8proc_int32_t fold_d(utf8proc_int32_t cp, void *data)
+{
+	(void)data;
+	if (cp == 0x0110 || cp == 0x0111 || cp == 0x00D0 || cp == 0x00F0)
+		return 'd';
+	return cp;
+}
+
+static int map_text(const char *in, size_t len, struct lt_buf *out, utf8proc_option_t opts,
+		    utf8proc_custom_func fn, struct lt_err *err)
+{
+	utf8proc_uint8_t *mapped = NULL;
+	utf8proc_ssize_t n;
+	int rc;
+
+	if (len == 0)
+		return lt_buf_append(out, "", 0, err);
+	n = utf8proc_map_custom((const utf8proc_uint8_t *)in, (utf8proc_ssize_t)len, &mapped,
+				opts, fn, NULL);
+	if (n < 0)
+		return lt_err_set(err, n == UTF8PROC_ERROR_NOMEM ? LT_ENOMEM : LT_EINPUT,
+				  "cannot normalise text: %s", utf8proc_errmsg(n));
+	rc = lt_buf_append(out, mapped, (size_t)n, err);
+	free(mapped);
+	return rc;
+}
+
+int lt_text_nfc(const char *in, size_t len, struct lt_buf *out, struct lt_err *err)
+{
+	return map_text(in, len, out, UTF8PROC_STABLE | UTF8PROC_COMPOSE, repair_vietnamese, err);
+}
+
+int lt_text_fold(const char *in, size_t len, struct lt_buf *out, struct lt_err *err)
+{
+	return map_text(in, len, out,
+			UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK,
+			fold_d, err);
+}
+
+static int is_word_char(utf8proc_int32_t cp)
+{
+	switch (utf8proc_category(cp)) {
+	case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
+	case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO:
+	case UTF8PROC_CATEGORY_MN: case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME:
+	case UTF8PROC_CATEGORY_ND: case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int lt_text_next_word(const char *s, size_t len, size_t *pos, size_t *start, size_t *end)
+{
+	size_t i = *pos;
+	int in_word = 0;
+
+	while (i < len) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+						      (utf8proc_ssize_t)(len - i), &cp);
+		int word = n > 0 && is_word_char(cp);
+
+		if (n <= 0)
+			n = 1;
+		if (word && !in_word) {
+			*start = i;
+			in_word = 1;
+		} else if (!word && in_word) {
+			*end = i;
+			*pos = i;
+			return 1;
+		}
+		i += (size_t)n;
+	}
+	*pos = i;
+	if (in_word) {
+		*end = i;
+		return 1;
+	}
+	return 0;
+}
