@@ -17,7 +17,7 @@ PKGS      = tesseract lept libarchive sqlite3 libcrypto libxml-2.0 jansson libut
 # Recursive (=) on purpose: evaluated when a recipe runs, after `make deps`.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lpthread
-LT_CFLAGS  = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Iinclude \
+LT_CFLAGS  = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Iinclude \
              $(PKG_CFLAGS) -MMD -MP
 
 # Debian packages the build, the tests and OCR need (make deps installs the missing ones).

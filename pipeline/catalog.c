@@ -5,7 +5,6 @@
  * catalog at the last document boundary. Writers take the lock up front
  * (BEGIN IMMEDIATE) so two workers never deadlock upgrading a read lock.
  */
-#define _GNU_SOURCE
 #include "luutru/catalog.h"
 
 #include <errno.h>

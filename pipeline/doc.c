@@ -1,5 +1,4 @@
 /* doc.c - building and freeing documents. */
-#define _GNU_SOURCE
 #include "luutru/doc.h"
 
 #include <leptonica/allheaders.h>

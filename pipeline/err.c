@@ -22,7 +22,7 @@ int lt_err_set(struct lt_err *err, enum lt_code code, const char *fmt, ...)
 int lt_err_prefix(struct lt_err *err, const char *fmt, ...)
 {
 	char prefix[sizeof(err->msg)];
-	char old[sizeof(err->msg)];
+	size_t plen, mlen, cap = sizeof(err->msg) - 1;
 	va_list ap;
 
 	if (!err)
@@ -30,8 +30,14 @@ int lt_err_prefix(struct lt_err *err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(prefix, sizeof(prefix), fmt, ap);
 	va_end(ap);
-	memcpy(old, err->msg, sizeof(old));
-	snprintf(err->msg, sizeof(err->msg), "%s%s", prefix, old);
+	plen = strlen(prefix);
+	mlen = strlen(err->msg);
+	/* Keep the prefix whole; the old message is cut at the end if needed. */
+	if (plen + mlen > cap)
+		mlen = cap - plen;
+	memmove(err->msg + plen, err->msg, mlen);
+	memcpy(err->msg, prefix, plen);
+	err->msg[plen + mlen] = '\0';
 	return err->code;
 }
 

@@ -1,5 +1,4 @@
 /* fsutil.c - file-system helpers: directories, durable renames, whole-file reads. */
-#define _GNU_SOURCE
 #include "luutru/fsutil.h"
 
 #include <ctype.h>

@@ -1,0 +1,37 @@
+/* runner.h - processing the queue with N workers.
+ *
+ * Each worker has its own catalog connection and its own stage states (so
+ * its own Tesseract handle), claims one document at a time, runs it through
+ * the stages and commits it, or records why it failed and takes the next.
+ * A run-wide failure (catalog, disk, memory) stops every worker after its
+ * current document; unfinished documents go back to the queue.
+ */
+#ifndef LUUTRU_RUNNER_H
+#define LUUTRU_RUNNER_H
+
+#include "luutru/doc.h"
+#include "luutru/err.h"
+#include "luutru/stage.h"
+
+struct lt_run_report {
+	int workers;
+	int requeued;          /* documents a crashed run left in processing */
+	int archived, failed;  /* documents */
+	int pages_archived, pages_failed;
+	double seconds;
+};
+
+/* Called once per finished document, from the worker's thread but never two
+ * at a time. failure is NULL when the document was archived; stage names the
+ * stage that failed. Everything passed is borrowed for the call. */
+typedef void (*lt_run_progress_fn)(void *ud, const struct lt_doc *doc, const char *stage,
+				   const struct lt_err *failure, double seconds);
+
+/* Runs the queue until it is empty or opts->stop is set. Takes the archive's
+ * run lock (another run on the same archive gets LT_EUSAGE), clears work/,
+ * requeues documents a crashed run left behind. Returns LT_OK even when
+ * documents failed (see report); an error only for run-wide failures. */
+int lt_run(const struct lt_run_opts *opts, lt_run_progress_fn progress, void *ud,
+	   struct lt_run_report *report, struct lt_err *err);
+
+#endif

@@ -1,0 +1,136 @@
+/* cmd_get.c - `luutru get DOC --out PATH`: a document's bundle, out of the
+ * archive, with its integrity proven on the way: the copy is hashed as it is
+ * written and must match the checksum the catalog recorded, or it is removed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "luutru/catalog.h"
+#include "luutru/cmd.h"
+#include "luutru/fsutil.h"
+#include "luutru/hash.h"
+
+const char lt_usage_get[] =
+	"usage: luutru get [--archive DIR] DOC [--out PATH]\n"
+	"\n"
+	"Writes the newest bundle of document DOC (a BagIt bag in a tar) to PATH:\n"
+	"a file name, or a folder to write DOC.tar into (default: ./DOC.tar). The\n"
+	"copy is checked against the SHA-256 the catalog recorded; on a mismatch it\n"
+	"is deleted and get exits 1. Open the bundle with any tar; check it with\n"
+	"`sha256sum -c manifest-sha256.txt` inside the bag.\n"
+	"\n"
+	"  -o, --out PATH   where to write\n"
+	"\n"
+	"Example:\n"
+	"  luutru get 3f0c9a1b --out /tmp/\n";
+
+static int copy_verified(const char *src, const char *dst, const char *expect_sha,
+			 uint64_t expect_size, struct lt_err *err)
+{
+	unsigned char chunk[1 << 16];
+	struct lt_sha256 h = { 0 };
+	char sha[LT_SHA256_HEX];
+	uint64_t total = 0;
+	int in = -1, out = -1, rc;
+	ssize_t n;
+
+	in = open(src, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return lt_err_set(err, LT_EVERIFY, "bundle '%s' is missing from the archive: %s", src,
+				  strerror(errno));
+	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (out < 0) {
+		rc = lt_err_set(err, LT_EIO, "cannot create '%s': %s", dst, strerror(errno));
+		goto done;
+	}
+	rc = lt_sha256_init(&h, err);
+	while (!rc && (n = read(in, chunk, sizeof(chunk))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = lt_err_set(err, LT_EIO, "cannot read '%s': %s", src, strerror(errno));
+			break;
+		}
+		total += (uint64_t)n;
+		rc = lt_sha256_update(&h, chunk, (size_t)n, err);
+		if (!rc)
+			rc = lt_write_all(out, chunk, (size_t)n, dst, err);
+	}
+	if (!rc)
+		rc = lt_sha256_final(&h, sha, err);
+	if (!rc && (strcmp(sha, expect_sha) != 0 || total != expect_size))
+		rc = lt_err_set(err, LT_EVERIFY, "bundle '%s' is damaged: SHA-256 %s, %llu bytes; "
+				"the catalog recorded %s, %llu bytes", src, sha, (unsigned long long)total,
+				expect_sha, (unsigned long long)expect_size);
+	if (!rc && fsync(out) != 0)
+		rc = lt_err_set(err, LT_EIO, "cannot write '%s': %s", dst, strerror(errno));
+done:
+	lt_sha256_release(&h);
+	if (in >= 0)
+		close(in);
+	if (out >= 0 && close(out) != 0 && !rc)
+		rc = lt_err_set(err, LT_EIO, "cannot write '%s': %s", dst, strerror(errno));
+	if (rc && out >= 0)
+		unlink(dst);
+	return rc;
+}
+
+int cmd_get(int argc, char **argv, struct lt_cli *cli)
+{
+	static const struct option options[] = {
+		{ "out", required_argument, NULL, 'o' },
+		LT_COMMON_OPTIONS,
+		{ 0 },
+	};
+	struct lt_catalog *cat = NULL;
+	struct lt_doc *doc = NULL;
+	struct lt_err err = { 0 };
+	char id[LT_DOC_ID_LEN + 1], *src = NULL, *dst = NULL;
+	const char *out = ".";
+	int opt, exit_now = -1, rc, is_dir = 0;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
+		if (opt == 'o') {
+			out = optarg;
+			continue;
+		}
+		if (!lt_cmd_common_option(opt, optarg, lt_usage_get, cli, &exit_now))
+			return lt_cmd_usage_error(lt_usage_get, "get: unexpected option");
+		if (exit_now >= 0)
+			return exit_now;
+	}
+	if (argc - optind != 1)
+		return lt_cmd_usage_error(lt_usage_get, "get: give one document id");
+	rc = lt_catalog_open(cli->archive, LT_CATALOG_READ, &cat, &err);
+	if (!rc)
+		rc = lt_catalog_resolve(cat, argv[optind], id, &err);
+	if (!rc)
+		rc = lt_catalog_load(cat, id, &doc, &err);
+	if (!rc && !doc->bundle.path)
+		rc = lt_err_set(&err, LT_ENOTFOUND, "document %s has no bundle yet (state: %s)", id,
+				lt_doc_state_name(doc->state));
+	if (!rc && lt_is_dir(out, &is_dir, NULL) == LT_OK && is_dir)
+		rc = asprintf(&dst, "%s/%s.tar", out, id) < 0
+			? lt_err_set(&err, LT_ENOMEM, "out of memory") : LT_OK;
+	else if (!rc)
+		rc = lt_strdup(out, &dst, &err);
+	if (!rc && asprintf(&src, "%s/%s", cli->archive, doc->bundle.path) < 0)
+		rc = lt_err_set(&err, LT_ENOMEM, "out of memory");
+	if (!rc)
+		rc = copy_verified(src, dst, doc->bundle.sha256, doc->bundle.size, &err);
+	if (!rc)
+		printf("wrote %s (%llu bytes, sha256 %s)\n", dst, (unsigned long long)doc->bundle.size,
+		       doc->bundle.sha256);
+	free(src);
+	free(dst);
+	lt_doc_free(doc);
+	lt_catalog_close(cat);
+	return rc ? lt_cmd_fail(&err) : LT_EXIT_OK;
+}

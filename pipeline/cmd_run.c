@@ -1,0 +1,222 @@
+/* cmd_run.c - `luutru run` and `luutru batch`: process the queue and report.
+ *
+ * Progress goes to stdout and to ARCHIVE/log/run-<time>.log, failures also
+ * to stderr; the closing summary is one paragraph. SIGINT/SIGTERM finish the
+ * documents in hand and stop; anything unfinished stays queued.
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "luutru/cmd.h"
+#include "luutru/fsutil.h"
+#include "luutru/runner.h"
+
+#define DEFAULT_LANG "vie+eng"
+
+const char lt_usage_run[] =
+	"usage: luutru run [--archive DIR] [-j N] [--lang LANGS] [--tessdata DIR]\n"
+	"\n"
+	"Processes every queued document: Leptonica loads each page, Tesseract\n"
+	"recognises it (text and hOCR), the document is packaged as a BagIt bag in\n"
+	"ARCHIVE/bundles/ and recorded in the catalog. A document that fails is\n"
+	"recorded with its reason and the run goes on. Resumable: after a crash or\n"
+	"Ctrl-C, run again and unfinished documents are redone.\n"
+	"\n"
+	"  -j, --jobs N        workers, each with its own Tesseract (default: one per core)\n"
+	"  -l, --lang LANGS    Tesseract languages (default: " DEFAULT_LANG ")\n"
+	"      --tessdata DIR  Tesseract's language data (default: Tesseract's own)\n"
+	"\n"
+	"Exit 0 if every document was archived, 1 if some failed, 3 on a run-wide\n"
+	"error (catalog, disk, missing language data).\n"
+	"\n"
+	"Example:\n"
+	"  luutru run -j 2\n";
+
+const char lt_usage_batch[] =
+	"usage: luutru batch [--archive DIR] [-j N] [--lang LANGS] [--tessdata DIR] INBOX\n"
+	"\n"
+	"`luutru ingest INBOX` then `luutru run`, for cron or a systemd timer. The\n"
+	"exit code is the worse of the two.\n"
+	"\n"
+	"Example:\n"
+	"  luutru --archive /srv/archive batch /srv/scans/inbox\n";
+
+static volatile int stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+	/* A second signal kills at once. */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+}
+
+struct progress {
+	FILE *log;
+};
+
+static void print_progress(void *ud, const struct lt_doc *doc, const char *stage,
+			   const struct lt_err *failure, double seconds)
+{
+	struct progress *p = ud;
+	char now[32];
+
+	lt_now_iso8601(now);
+	if (failure) {
+		printf("failed %s %s: %s: %s\n", doc->id, doc->label, stage, failure->msg);
+		fprintf(stderr, "error: document %s (%s) failed at %s: %s\n", doc->id, doc->label,
+			stage, failure->msg);
+		if (p->log)
+			fprintf(p->log, "%s failed %s %s: %s: %s\n", now, doc->id, doc->label, stage,
+				failure->msg);
+	} else {
+		printf("archived %s %s (%zu page%s, %.1f s) -> %s\n", doc->id, doc->label, doc->n_pages,
+		       doc->n_pages == 1 ? "" : "s", seconds, doc->bundle.path);
+		if (p->log)
+			fprintf(p->log, "%s archived %s %s (%zu pages, %.1f s) %s sha256 %s\n", now, doc->id,
+				doc->label, doc->n_pages, seconds, doc->bundle.path, doc->bundle.sha256);
+	}
+	fflush(stdout);
+	if (p->log)
+		fflush(p->log);
+}
+
+static FILE *open_log(const char *archive)
+{
+	char dir[4096], path[4200], stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	snprintf(dir, sizeof(dir), "%s/log", archive);
+	if (lt_mkdir_p(dir, 0755, NULL))
+		return NULL;
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+	snprintf(path, sizeof(path), "%s/run-%s.log", dir, stamp);
+	return fopen(path, "a");
+}
+
+int lt_cmd_run_queue(struct lt_cli *cli, struct lt_run_opts *opts)
+{
+	struct lt_run_report rep;
+	struct progress prog = { 0 };
+	struct lt_err err = { 0 };
+	struct sigaction sa = { 0 };
+	int rc, total_pages;
+	char summary[1024];
+
+	opts->archive = cli->archive;
+	opts->stop = &stop_requested;
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	prog.log = open_log(cli->archive);
+	rc = lt_run(opts, print_progress, &prog, &rep, &err);
+
+	total_pages = rep.pages_archived + rep.pages_failed;
+	if (rep.requeued)
+		printf("%d document%s left unfinished by an earlier run went back in the queue.\n",
+		       rep.requeued, rep.requeued == 1 ? "" : "s");
+	if (rep.archived + rep.failed == 0 && !rc)
+		snprintf(summary, sizeof(summary), "Nothing to do: the queue is empty.");
+	else
+		snprintf(summary, sizeof(summary),
+			 "%s in %.1f s with %d worker%s: %d document%s archived (%d page%s), "
+			 "%d failed (%d page%s); %.1f pages per minute.%s%s",
+			 rc ? "Run stopped" : stop_requested ? "Run interrupted" : "Run finished",
+			 rep.seconds, rep.workers, rep.workers == 1 ? "" : "s",
+			 rep.archived, rep.archived == 1 ? "" : "s",
+			 rep.pages_archived, rep.pages_archived == 1 ? "" : "s",
+			 rep.failed, rep.pages_failed, rep.pages_failed == 1 ? "" : "s",
+			 rep.seconds > 0 ? total_pages * 60.0 / rep.seconds : 0.0,
+			 rep.failed ? " Failed documents keep their reason: see `luutru status`." : "",
+			 stop_requested ? " Unfinished documents stay queued: run again to go on." : "");
+	printf("%s\n", summary);
+	if (prog.log) {
+		fprintf(prog.log, "%s\n", summary);
+		if (rc)
+			fprintf(prog.log, "error: %s\n", err.msg);
+		fclose(prog.log);
+	}
+	if (rc)
+		return lt_cmd_fail(&err);
+	return rep.failed ? LT_EXIT_PROBLEM : LT_EXIT_OK;
+}
+
+/* Parses the options run and batch share; returns -1 to go on, else an exit code. */
+static int parse_run_options(int argc, char **argv, const char *usage, struct lt_cli *cli,
+			     struct lt_run_opts *opts)
+{
+	static const struct option options[] = {
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "lang", required_argument, NULL, 'l' },
+		{ "tessdata", required_argument, NULL, 'T' },
+		LT_COMMON_OPTIONS,
+		{ 0 },
+	};
+	int opt, exit_now = -1;
+
+	opts->lang = DEFAULT_LANG;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "j:l:h", options, NULL)) != -1) {
+		char *end;
+
+		switch (opt) {
+		case 'j':
+			opts->jobs = (int)strtol(optarg, &end, 10);
+			if (*end || opts->jobs < 1 || opts->jobs > 256)
+				return lt_cmd_usage_error(usage, "%s: -j wants a number of workers from 1 to 256, "
+							  "not '%s'", argv[0], optarg);
+			break;
+		case 'l':
+			if (!*optarg || strspn(optarg, "abcdefghijklmnopqrstuvwxyz_+ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+					!= strlen(optarg))
+				return lt_cmd_usage_error(usage, "%s: --lang wants Tesseract language codes "
+							  "like vie+eng, not '%s'", argv[0], optarg);
+			opts->lang = optarg;
+			break;
+		case 'T':
+			opts->tessdata = optarg;
+			break;
+		default:
+			if (!lt_cmd_common_option(opt, optarg, usage, cli, &exit_now))
+				return lt_cmd_usage_error(usage, "%s: unexpected option", argv[0]);
+			if (exit_now >= 0)
+				return exit_now;
+		}
+	}
+	return -1;
+}
+
+int cmd_run(int argc, char **argv, struct lt_cli *cli)
+{
+	struct lt_run_opts opts = { 0 };
+	int rc = parse_run_options(argc, argv, lt_usage_run, cli, &opts);
+
+	if (rc >= 0)
+		return rc;
+	if (optind != argc)
+		return lt_cmd_usage_error(lt_usage_run, "run: unexpected argument '%s'", argv[optind]);
+	return lt_cmd_run_queue(cli, &opts);
+}
+
+int cmd_batch(int argc, char **argv, struct lt_cli *cli)
+{
+	struct lt_run_opts opts = { 0 };
+	int rc = parse_run_options(argc, argv, lt_usage_batch, cli, &opts), run_rc;
+
+	if (rc >= 0)
+		return rc;
+	if (argc - optind != 1)
+		return lt_cmd_usage_error(lt_usage_batch, "batch: give exactly one INBOX folder");
+	rc = lt_cmd_ingest_inbox(cli, argv[optind]);
+	if (rc > LT_EXIT_PROBLEM)
+		return rc;
+	run_rc = lt_cmd_run_queue(cli, &opts);
+	return run_rc > rc ? run_rc : rc;
+}

@@ -1,0 +1,96 @@
+/* cmd_show.c - `luutru show DOC`: a document's pages, bundle and history. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "luutru/catalog.h"
+#include "luutru/cmd.h"
+#include "luutru/fsutil.h"
+
+const char lt_usage_show[] =
+	"usage: luutru show [--archive DIR] DOC\n"
+	"\n"
+	"Prints what the catalog knows of document DOC (its id, or a unique prefix\n"
+	"of 4 or more characters): state, source files, pages with OCR confidence,\n"
+	"the bundle (path, size, SHA-256, files) and the event history.\n"
+	"\n"
+	"Example:\n"
+	"  luutru show 3f0c9a1b\n";
+
+static void print_doc(const char *archive, const struct lt_doc *doc)
+{
+	char size[32];
+
+	printf("document:  %s\n", doc->id);
+	printf("label:     %s\n", doc->label);
+	printf("origin:    %s\n", doc->origin);
+	printf("state:     %s%s%s\n", lt_doc_state_name(doc->state), doc->failure ? ": " : "",
+	       doc->failure ? doc->failure : "");
+	if (doc->lang)
+		printf("ocr:       %s\n", doc->lang);
+	printf("sources:\n");
+	for (size_t i = 0; i < doc->n_sources; i++) {
+		const struct lt_source *s = &doc->sources[i];
+
+		lt_format_bytes(s->size, size);
+		printf("  %04zu  %s  (%d page%s, %s, sha256 %s)\n", i + 1, s->path, s->page_count,
+		       s->page_count == 1 ? "" : "s", size, s->sha256);
+	}
+	printf("pages:\n");
+	for (size_t i = 0; i < doc->n_pages; i++) {
+		const struct lt_page *p = &doc->pages[i];
+
+		printf("  p.%-3d source %04d image %d", p->number, p->source + 1, p->index_in_source + 1);
+		if (p->text)
+			printf(", %dx%d px at %d dpi, %zu characters, confidence %.0f", p->width, p->height,
+			       p->dpi, strlen(p->text), p->confidence);
+		printf("\n");
+	}
+	if (doc->bundle.path) {
+		lt_format_bytes(doc->bundle.size, size);
+		printf("bundle:    %s/%s\n", archive, doc->bundle.path);
+		printf("  size:    %llu bytes (%s)\n", (unsigned long long)doc->bundle.size, size);
+		printf("  sha256:  %s\n", doc->bundle.sha256);
+		printf("  created: %s\n", doc->bundle.created);
+		printf("  files:   %zu\n", doc->bundle.n_files);
+		for (size_t i = 0; i < doc->bundle.n_files; i++)
+			printf("    %s  %10llu  %s\n", doc->bundle.files[i].sha256,
+			       (unsigned long long)doc->bundle.files[i].size, doc->bundle.files[i].path);
+	} else {
+		printf("bundle:    none yet\n");
+	}
+	printf("events:\n");
+	for (size_t i = 0; i < doc->n_events; i++)
+		printf("  %s  %-9s %-8s %s\n", doc->events[i].at, doc->events[i].type,
+		       doc->events[i].outcome, doc->events[i].detail);
+}
+
+int cmd_show(int argc, char **argv, struct lt_cli *cli)
+{
+	static const struct option options[] = { LT_COMMON_OPTIONS, { 0 } };
+	struct lt_catalog *cat = NULL;
+	struct lt_doc *doc = NULL;
+	struct lt_err err = { 0 };
+	char id[LT_DOC_ID_LEN + 1];
+	int opt, exit_now = -1, rc;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		if (!lt_cmd_common_option(opt, optarg, lt_usage_show, cli, &exit_now))
+			return lt_cmd_usage_error(lt_usage_show, "show: unexpected option");
+		if (exit_now >= 0)
+			return exit_now;
+	}
+	if (argc - optind != 1)
+		return lt_cmd_usage_error(lt_usage_show, "show: give one document id");
+	rc = lt_catalog_open(cli->archive, LT_CATALOG_READ, &cat, &err);
+	if (!rc)
+		rc = lt_catalog_resolve(cat, argv[optind], id, &err);
+	if (!rc)
+		rc = lt_catalog_load(cat, id, &doc, &err);
+	if (!rc)
+		print_doc(cli->archive, doc);
+	lt_doc_free(doc);
+	lt_catalog_close(cat);
+	return rc ? lt_cmd_fail(&err) : LT_EXIT_OK;
+}

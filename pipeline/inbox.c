@@ -1,0 +1,315 @@
+/* inbox.c - turning an inbox folder into documents to queue.
+ *
+ * Formats are recognised by content with Leptonica (a PNG named .jpg is
+ * still a PNG). Files that are neither a known image by content nor by
+ * extension (notes, Thumbs.db) are skipped and reported; a file that claims
+ * to be an image but is not rejects its document, so a damaged scan is never
+ * archived silently as a shorter document.
+ */
+#include "luutru/inbox.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <leptonica/allheaders.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "luutru/fsutil.h"
+#include "luutru/hash.h"
+
+static const char *const image_exts[] = {
+	"tif", "tiff", "png", "jpg", "jpeg", "jpe", "pnm", "pbm", "pgm", "ppm", NULL
+};
+
+static int has_image_extension(const char *path)
+{
+	char ext[16];
+
+	lt_extension_lower(path, ext, sizeof(ext));
+	for (int i = 0; image_exts[i]; i++)
+		if (strcmp(ext, image_exts[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static const char *format_name(l_int32 format)
+{
+	switch (format) {
+	case IFF_TIFF: case IFF_TIFF_PACKBITS: case IFF_TIFF_RLE: case IFF_TIFF_G3:
+	case IFF_TIFF_G4: case IFF_TIFF_LZW: case IFF_TIFF_ZIP: case IFF_TIFF_JPEG:
+		return "TIFF";
+	case IFF_PNG: return "PNG";
+	case IFF_JFIF_JPEG: return "JPEG";
+	case IFF_PNM: return "PNM";
+	case IFF_BMP: return "BMP";
+	case IFF_GIF: return "GIF";
+	case IFF_WEBP: return "WebP";
+	case IFF_JP2: return "JPEG 2000";
+	case IFF_PS: return "PostScript";
+	case IFF_LPDF: return "PDF";
+	case IFF_SPIX: return "SPIX";
+	default: return NULL;
+	}
+}
+
+int lt_inbox_probe(const char *path, int *pages, const char **fmt_name, struct lt_err *err)
+{
+	l_int32 format = IFF_UNKNOWN, n = 1;
+	const char *name;
+
+	*pages = 0;
+	*fmt_name = "unknown";
+	if (findFileFormat(path, &format) != 0 || format == IFF_UNKNOWN)
+		return lt_err_set(err, LT_EINPUT, "'%s' is not a readable image (unrecognised content)", path);
+	name = format_name(format);
+	*fmt_name = name ? name : "unknown";
+	if (!name || (strcmp(name, "TIFF") && strcmp(name, "PNG") && strcmp(name, "JPEG") &&
+		      strcmp(name, "PNM")))
+		return lt_err_set(err, LT_EINPUT, "'%s' is %s, which luutru does not take "
+				  "(TIFF, PNG, JPEG or PNM)", path, name ? name : "an unknown format");
+	if (strcmp(name, "TIFF") == 0) {
+		FILE *fp = fopen(path, "rb");
+
+		if (!fp)
+			return lt_err_set(err, LT_EINPUT, "cannot open '%s': %s", path, strerror(errno));
+		if (tiffGetCount(fp, &n) != 0 || n < 1) {
+			fclose(fp);
+			return lt_err_set(err, LT_EINPUT, "'%s' is a damaged TIFF: cannot count its pages", path);
+		}
+		fclose(fp);
+	}
+	*pages = n;
+	return LT_OK;
+}
+
+static int by_natural_name(const void *a, const void *b)
+{
+	return strverscmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Lists the names in dir (no hidden entries), naturally sorted.
+ * Returns: *names owned, free each and the array. */
+static int list_dir(const char *dir, char ***names, size_t *n, struct lt_err *err)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char **v = NULL;
+	size_t count = 0;
+
+	*names = NULL;
+	*n = 0;
+	if (!d)
+		return lt_err_set(err, errno == ENOENT ? LT_ENOTFOUND : LT_EIO,
+				  "cannot read folder '%s': %s", dir, strerror(errno));
+	while ((de = readdir(d)) != NULL) {
+		char **grown;
+
+		if (de->d_name[0] == '.')
+			continue;
+		grown = realloc(v, (count + 1) * sizeof(*v));
+		if (!grown || !(grown[count] = strdup(de->d_name))) {
+			free(grown ? grown : v);
+			closedir(d);
+			return lt_err_set(err, LT_ENOMEM, "out of memory listing '%s'", dir);
+		}
+		v = grown;
+		count++;
+	}
+	closedir(d);
+	qsort(v, count, sizeof(*v), by_natural_name);
+	*names = v;
+	*n = count;
+	return LT_OK;
+}
+
+static void free_names(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+static int add_skip(struct lt_inbox *in, const char *path, const char *reason, struct lt_err *err)
+{
+	struct lt_inbox_skip *grown = realloc(in->skipped, (in->n_skipped + 1) * sizeof(*grown));
+
+	if (!grown)
+		return lt_err_set(err, LT_ENOMEM, "out of memory");
+	in->skipped = grown;
+	grown += in->n_skipped++;
+	grown->path = strdup(path);
+	grown->reason = strdup(reason);
+	if (!grown->path || !grown->reason)
+		return lt_err_set(err, LT_ENOMEM, "out of memory");
+	return LT_OK;
+}
+
+/* Adds one file to doc. A document-level problem goes to *reject (owned). */
+static int add_file(struct lt_doc *doc, const char *path, char **reject, struct lt_err *err)
+{
+	struct lt_err ferr = { 0 };
+	char sha[LT_SHA256_HEX];
+	const char *fmt;
+	uint64_t size;
+	int pages, rc;
+
+	if (lt_inbox_probe(path, &pages, &fmt, &ferr) ||
+	    lt_sha256_file(path, sha, &size, &ferr)) {
+		*reject = strdup(ferr.msg);
+		return *reject ? LT_OK : lt_err_set(err, LT_ENOMEM, "out of memory");
+	}
+	rc = lt_doc_add_source(doc, path, sha, size, pages, err);
+	if (!rc)
+		rc = lt_doc_add_pages_of_last_source(doc, err);
+	return rc;
+}
+
+static int is_page_candidate(const char *path)
+{
+	l_int32 format = IFF_UNKNOWN;
+
+	if (has_image_extension(path))
+		return 1;
+	return findFileFormat(path, &format) == 0 && format_name(format) != NULL;
+}
+
+static int add_entry(struct lt_inbox *in, struct lt_doc *doc, const char *label, char *reason,
+		     struct lt_err *err)
+{
+	struct lt_inbox_entry *grown = realloc(in->entries, (in->n_entries + 1) * sizeof(*grown));
+
+	if (!grown) {
+		lt_doc_free(doc);
+		free(reason);
+		return lt_err_set(err, LT_ENOMEM, "out of memory");
+	}
+	in->entries = grown;
+	grown += in->n_entries++;
+	grown->doc = reason ? NULL : doc;
+	grown->reason = reason;
+	grown->label = strdup(label);
+	if (reason)
+		lt_doc_free(doc);
+	if (!grown->label)
+		return lt_err_set(err, LT_ENOMEM, "out of memory");
+	return LT_OK;
+}
+
+/* Builds the document for a folder or a loose file. */
+static int scan_document(struct lt_inbox *in, const char *path, const char *label, int is_dir,
+			 struct lt_err *err)
+{
+	struct lt_doc *doc = lt_doc_new();
+	char **names = NULL;
+	size_t n = 0;
+	char *reason = NULL;
+	int rc = LT_OK;
+
+	if (!doc)
+		return lt_err_set(err, LT_ENOMEM, "out of memory");
+	if (lt_strdup(label, &doc->label, err) || lt_strdup(path, &doc->origin, err)) {
+		lt_doc_free(doc);
+		return err->code;
+	}
+	if (!is_dir) {
+		rc = add_file(doc, path, &reason, err);
+	} else {
+		rc = list_dir(path, &names, &n, err);
+		if (rc == LT_EIO) {
+			/* An unreadable folder rejects that document, not the ingest. */
+			reason = strdup(err->msg);
+			rc = reason ? LT_OK : LT_ENOMEM;
+		}
+		for (size_t i = 0; !rc && !reason && i < n; i++) {
+			char *file = NULL;
+			struct stat st;
+
+			if (asprintf(&file, "%s/%s", path, names[i]) < 0) {
+				rc = lt_err_set(err, LT_ENOMEM, "out of memory");
+				break;
+			}
+			if (stat(file, &st) != 0)
+				rc = add_skip(in, file, strerror(errno), err);
+			else if (S_ISDIR(st.st_mode))
+				rc = add_skip(in, file, "a folder inside a document folder is not read", err);
+			else if (!S_ISREG(st.st_mode))
+				rc = add_skip(in, file, "not a regular file", err);
+			else if (!is_page_candidate(file))
+				rc = add_skip(in, file, "not an image", err);
+			else
+				rc = add_file(doc, file, &reason, err);
+			free(file);
+		}
+		free_names(names, n);
+		if (!rc && !reason && doc->n_pages == 0 &&
+		    asprintf(&reason, "folder '%s' holds no page images", path) < 0)
+			rc = lt_err_set(err, LT_ENOMEM, "out of memory");
+	}
+	if (!rc && !reason)
+		rc = lt_doc_compute_id(doc, err);
+	if (rc) {
+		lt_doc_free(doc);
+		free(reason);
+		return rc;
+	}
+	return add_entry(in, doc, label, reason, err);
+}
+
+int lt_inbox_scan(const char *inbox_dir, struct lt_inbox *out, struct lt_err *err)
+{
+	char root[PATH_MAX];
+	char **names = NULL;
+	size_t n = 0;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!realpath(inbox_dir, root))
+		return lt_err_set(err, errno == ENOENT ? LT_ENOTFOUND : LT_EIO,
+				  "cannot open inbox '%s': %s", inbox_dir, strerror(errno));
+	rc = list_dir(root, &names, &n, err);
+	for (size_t i = 0; !rc && i < n; i++) {
+		char *path = NULL;
+		struct stat st;
+
+		if (asprintf(&path, "%s/%s", root, names[i]) < 0) {
+			rc = lt_err_set(err, LT_ENOMEM, "out of memory");
+			break;
+		}
+		if (stat(path, &st) != 0)
+			rc = add_skip(out, path, strerror(errno), err);
+		else if (S_ISDIR(st.st_mode))
+			rc = scan_document(out, path, names[i], 1, err);
+		else if (!S_ISREG(st.st_mode))
+			rc = add_skip(out, path, "not a regular file", err);
+		else if (!is_page_candidate(path))
+			rc = add_skip(out, path, "not an image", err);
+		else
+			rc = scan_document(out, path, names[i], 0, err);
+		free(path);
+	}
+	free_names(names, n);
+	if (rc)
+		lt_inbox_release(out);
+	return rc;
+}
+
+void lt_inbox_release(struct lt_inbox *in)
+{
+	if (!in)
+		return;
+	for (size_t i = 0; i < in->n_entries; i++) {
+		lt_doc_free(in->entries[i].doc);
+		free(in->entries[i].label);
+		free(in->entries[i].reason);
+	}
+	free(in->entries);
+	for (size_t i = 0; i < in->n_skipped; i++) {
+		free(in->skipped[i].path);
+		free(in->skipped[i].reason);
+	}
+	free(in->skipped);
+	memset(in, 0, sizeof(*in));
+}

@@ -1,0 +1,156 @@
+/* stage_ocr.c - Tesseract recognises one page through its C API.
+ *
+ * One TessBaseAPI per worker, initialised once (loading vie+eng costs far
+ * more than a page) and cleared between pages. Text is normalised to NFC;
+ * hOCR is wrapped into a standalone XHTML document, since the C API returns
+ * only the page's <div>.
+ */
+#include <leptonica/allheaders.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <tesseract/capi.h>
+
+#include "luutru/stage.h"
+#include "luutru/text.h"
+
+struct ocr_state {
+	TessBaseAPI *api;
+	const char *lang;
+	/* For the OCR event of the current document. */
+	double conf_sum;
+	int conf_pages;
+};
+
+static int ocr_open(struct lt_ctx *ctx, void **state, struct lt_err *err)
+{
+	struct ocr_state *s = calloc(1, sizeof(*s));
+
+	*state = NULL;
+	if (!s)
+		return lt_err_set(err, LT_ENOMEM, "out of memory starting Tesseract");
+	s->lang = ctx->opts->lang;
+	s->api = TessBaseAPICreate();
+	if (!s->api) {
+		free(s);
+		return lt_err_set(err, LT_ENOMEM, "cannot create a Tesseract handle");
+	}
+	if (TessBaseAPIInit3(s->api, ctx->opts->tessdata, s->lang) != 0) {
+		TessBaseAPIDelete(s->api);
+		free(s);
+		return lt_err_set(err, LT_EINTERNAL,
+				  "Tesseract cannot load the language data '%s'%s%s: is each language's "
+				  "package installed (e.g. tesseract-ocr-vie)?", ctx->opts->lang,
+				  ctx->opts->tessdata ? " from " : "",
+				  ctx->opts->tessdata ? ctx->opts->tessdata : "");
+	}
+	/* Tesseract's own diagnostics would interleave between workers on
+	 * stderr; failures are reported through err instead. */
+	TessBaseAPISetVariable(s->api, "debug_file", "/dev/null");
+	*state = s;
+	return LT_OK;
+}
+
+static const char hocr_head[] =
+	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	"<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Transitional//EN\"\n"
+	"    \"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd\">\n"
+	"<html xmlns=\"http://www.w3.org/1999/xhtml\" xml:lang=\"%s\" lang=\"%s\">\n"
+	" <head>\n"
+	"  <title></title>\n"
+	"  <meta http-equiv=\"Content-Type\" content=\"text/html;charset=utf-8\"/>\n"
+	"  <meta name=\"ocr-system\" content=\"tesseract %s\"/>\n"
+	"  <meta name=\"ocr-langs\" content=\"%s\"/>\n"
+	"  <meta name=\"ocr-capabilities\" content=\"ocr_page ocr_carea ocr_par ocr_line ocrx_word ocrp_wconf\"/>\n"
+	" </head>\n"
+	" <body>\n";
+static const char hocr_tail[] = " </body>\n</html>\n";
+
+static int ocr_page(void *state, struct lt_doc *doc, struct lt_page *page, struct lt_err *err)
+{
+	struct ocr_state *s = state;
+	const struct lt_source *src = &doc->sources[page->source];
+	struct lt_buf text = LT_BUF_INIT, hocr = LT_BUF_INIT;
+	char *raw_text = NULL, *raw_hocr = NULL, input_name[32];
+	const char *html_lang = strncmp(s->lang, "vie", 3) == 0 ? "vi" : "en";
+	int rc = LT_OK;
+
+	if (page->number == 1) {
+		s->conf_sum = 0;
+		s->conf_pages = 0;
+	}
+	if (!page->pix)
+		return lt_err_set(err, LT_EINTERNAL, "page %d reached OCR without an image", page->number);
+	/* hOCR's `image` property names the master file inside the bundle. */
+	snprintf(input_name, sizeof(input_name), "%04d.%s", page->source + 1, src->ext);
+	TessBaseAPISetInputName(s->api, input_name);
+	TessBaseAPISetImage2(s->api, page->pix);
+	TessBaseAPISetSourceResolution(s->api, page->dpi);
+	if (TessBaseAPIRecognize(s->api, NULL) != 0) {
+		rc = lt_err_set(err, LT_EOCR, "Tesseract could not recognise page %d (image %d of '%s')",
+				page->number, page->index_in_source + 1, src->path);
+		goto out;
+	}
+	raw_text = TessBaseAPIGetUTF8Text(s->api);
+	raw_hocr = TessBaseAPIGetHOCRText(s->api, page->number - 1);
+	if (!raw_text || !raw_hocr) {
+		rc = lt_err_set(err, LT_EOCR, "Tesseract returned no text for page %d of '%s'",
+				page->number, src->path);
+		goto out;
+	}
+	rc = lt_text_nfc(raw_text, strlen(raw_text), &text, err);
+	if (!rc)
+		rc = lt_buf_printf(&hocr, err, hocr_head, html_lang, html_lang, TessVersion(), s->lang);
+	if (!rc)
+		rc = lt_text_nfc(raw_hocr, strlen(raw_hocr), &hocr, err);
+	if (!rc)
+		rc = lt_buf_puts(&hocr, hocr_tail, err);
+	if (rc) {
+		lt_err_prefix(err, "page %d of '%s': ", page->number, src->path);
+		goto out;
+	}
+	free(page->text);
+	free(page->hocr);
+	page->text = lt_buf_detach(&text);
+	page->hocr = lt_buf_detach(&hocr);
+	page->confidence = TessBaseAPIMeanTextConf(s->api);
+	s->conf_sum += page->confidence;
+	s->conf_pages++;
+out:
+	TessDeleteText(raw_text);
+	TessDeleteText(raw_hocr);
+	TessBaseAPIClear(s->api);
+	lt_buf_release(&text);
+	lt_buf_release(&hocr);
+	return rc;
+}
+
+static void ocr_describe(void *state, const struct lt_doc *doc, struct lt_buf *note)
+{
+	struct ocr_state *s = state;
+
+	lt_buf_printf(note, NULL, "tesseract %s, %s, %zu pages, mean confidence %.1f",
+		      TessVersion(), s->lang, doc->n_pages,
+		      s->conf_pages ? s->conf_sum / s->conf_pages : 0.0);
+}
+
+static void ocr_close(void *state)
+{
+	struct ocr_state *s = state;
+
+	if (!s)
+		return;
+	TessBaseAPIEnd(s->api);
+	TessBaseAPIDelete(s->api);
+	free(s);
+}
+
+const struct lt_stage lt_stage_ocr = {
+	.name = "ocr",
+	.scope = LT_PER_PAGE,
+	.event = "ocr",
+	.open = ocr_open,
+	.process = ocr_page,
+	.describe = ocr_describe,
+	.close = ocr_close,
+};
