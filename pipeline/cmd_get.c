@@ -44,6 +44,14 @@ static int copy_verified(const char *src, const char *dst, const char *expect_sh
 	if (in < 0)
 		return lt_err_set(err, LT_EVERIFY, "bundle '%s' is missing from the archive: %s", src,
 				  strerror(errno));
+	/* Writing onto the bundle itself would truncate it (root ignores 0444). */
+	struct stat sst, dst_st;
+	if (fstat(in, &sst) == 0 && stat(dst, &dst_st) == 0 && sst.st_dev == dst_st.st_dev &&
+	    sst.st_ino == dst_st.st_ino) {
+		close(in);
+		return lt_err_set(err, LT_EUSAGE, "'%s' is the bundle in the archive itself: "
+				  "choose another --out", dst);
+	}
 	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (out < 0) {
 		rc = lt_err_set(err, LT_EIO, "cannot create '%s': %s", dst, strerror(errno));
@@ -117,7 +125,7 @@ int cmd_get(int argc, char **argv, struct lt_cli *cli)
 		rc = lt_err_set(&err, LT_ENOTFOUND, "document %s has no bundle yet (state: %s)", id,
 				lt_doc_state_name(doc->state));
 	if (!rc && lt_is_dir(out, &is_dir, NULL) == LT_OK && is_dir)
-		rc = asprintf(&dst, "%s/%s.tar", out, id) < 0
+		rc = asprintf(&dst, "%s%s%s.tar", out, out[strlen(out) - 1] == '/' ? "" : "/", id) < 0
 			? lt_err_set(&err, LT_ENOMEM, "out of memory") : LT_OK;
 	else if (!rc)
 		rc = lt_strdup(out, &dst, &err);

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Common helpers for the end-to-end tests; each t_*.sh sources this file.
 #
 #   ROOT      repo root             SHARED  ../shared beside it ($SHARED overrides)
@@ -24,7 +25,9 @@ export LC_ALL=C.UTF-8
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/luutru-$TEST_NAME.XXXXXX")
 cleanup() {
-	if [ "${KEEP:-0}" = 1 ]; then echo "kept $T" >&2; else rm -rf "$T"; fi
+	if [ "${KEEP:-0}" = 1 ]; then echo "kept $T" >&2; return; fi
+	chmod -R u+w "$T" 2>/dev/null || true   # bundles and their contents may be read-only
+	rm -rf "$T"
 }
 trap cleanup EXIT
 ARCHIVE=$T/archive
@@ -191,4 +194,16 @@ use_processed_archive() {
 		id=$(id_from_ingest "$INGEST_OUT" "$d") || { show_file "$INGEST_OUT" "ingest stdout" >&2; fail "ingest output has no line for $d"; }
 		DOC_ID[$d]=$id
 	done
+}
+
+# status_counts STATE "DOCS PAGES": the line of $T/status.out (from `capture
+# status lt status`) that starts with STATE holds exactly these two numbers,
+# e.g. "archived:   5 documents, 8 pages".
+status_counts() {
+	local line
+	line=$(grep -iE "^[[:space:]]*$1\b" "$T/status.out" | head -n 1)
+	if [ "$(grep -oE '[0-9]+' <<<"$line" | xargs)" != "$2" ]; then
+		show_file "$T/status.out" "status" >&2
+		return 1
+	fi
 }

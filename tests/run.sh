@@ -1,0 +1,39 @@
+#!/bin/bash
+# Runs the whole test suite: every unit test binary in DIR (default
+# build/tests), then the end-to-end tests (tests/e2e/run.sh) against $LUUTRU.
+# Prints one line per test program and, last, "N passed, M failed" over all.
+set -uo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/.." && pwd)
+UNIT_DIR=${1:-$ROOT/build/tests}
+export LUUTRU=${LUUTRU:-$ROOT/luutru}
+cd "$ROOT"
+
+passed=0 failed=0
+echo "== unit tests ($UNIT_DIR)"
+for t in "$UNIT_DIR"/test_*; do
+	[ -x "$t" ] || continue
+	case "$t" in *.d|*.o) continue ;; esac
+	if out=$("$t" 2>&1); then
+		passed=$((passed + 1))
+		echo "PASS $(basename "$t") ($(printf '%s\n' "$out" | grep -c '^\[       OK \]') cases)"
+	else
+		failed=$((failed + 1))
+		echo "FAIL $(basename "$t")"
+		printf '%s\n' "$out" | sed 's/^/    /'
+	fi
+done
+
+echo "== end-to-end tests ($LUUTRU)"
+e2e_out=$(bash "$HERE/e2e/run.sh" 2>&1)
+printf '%s\n' "$e2e_out" | sed '$d'
+last=$(printf '%s\n' "$e2e_out" | tail -n 1)
+if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+	passed=$((passed + BASH_REMATCH[1]))
+	failed=$((failed + BASH_REMATCH[2]))
+else
+	echo "FAIL e2e: no summary line ($last)"
+	failed=$((failed + 1))
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
