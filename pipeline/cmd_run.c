@@ -122,7 +122,9 @@ int lt_cmd_run_queue(struct lt_cli *cli, struct lt_run_opts *opts)
 	if (rep.requeued)
 		printf("%d document%s left unfinished by an earlier run went back in the queue.\n",
 		       rep.requeued, rep.requeued == 1 ? "" : "s");
-	if (rep.archived + rep.failed == 0 && !rc)
+	if (rep.archived + rep.failed == 0 && rc)
+		summary[0] = '\0'; /* stopped before any document: the error says it all */
+	else if (rep.archived + rep.failed == 0)
 		snprintf(summary, sizeof(summary), "Nothing to do: the queue is empty.");
 	else
 		snprintf(summary, sizeof(summary),
@@ -136,7 +138,8 @@ int lt_cmd_run_queue(struct lt_cli *cli, struct lt_run_opts *opts)
 			 rep.seconds > 0 ? total_pages * 60.0 / rep.seconds : 0.0,
 			 rep.failed ? " Failed documents keep their reason: see `luutru status`." : "",
 			 stop_requested ? " Unfinished documents stay queued: run again to go on." : "");
-	printf("%s\n", summary);
+	if (summary[0])
+		printf("%s\n", summary);
 	if (prog.log) {
 		fprintf(prog.log, "%s\n", summary);
 		if (rc)
