@@ -775,6 +775,22 @@ void lt_hits_free(struct lt_hit *hits, size_t n)
 	free(hits);
 }
 
+/* FTS5 marks each token: "[Đà] [Nẵng]". A phrase reads better as "[Đà Nẵng]". */
+static void join_adjacent_marks(char *s)
+{
+	char *out = s;
+
+	for (const char *in = s; *in; ) {
+		if (in[0] == ']' && in[1] == ' ' && in[2] == '[') {
+			*out++ = ' ';
+			in += 3;
+		} else {
+			*out++ = *in++;
+		}
+	}
+	*out = '\0';
+}
+
 int lt_catalog_search(struct lt_catalog *cat, const char *query, int limit,
 		      struct lt_hit **out, size_t *n_out, struct lt_err *err)
 {
@@ -815,6 +831,8 @@ int lt_catalog_search(struct lt_catalog *cat, const char *query, int limit,
 		if (lt_strdup(col_text(st, 2), &h->label, err) ||
 		    lt_strdup(col_text(st, 3), &h->snippet, err))
 			rc = err->code;
+		else
+			join_adjacent_marks(h->snippet);
 	}
 	if (!rc && s != SQLITE_DONE)
 		rc = db_error(cat, err, "search failed");

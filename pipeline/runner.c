@@ -198,20 +198,25 @@ static int take_run_lock(const char *archive, int *fd_out, struct lt_err *err)
 	return LT_OK;
 }
 
-static int prepare_archive(const struct lt_run_opts *opts, struct lt_run_report *report,
-			   struct lt_err *err)
+/* Takes the run lock, empties work/ and requeues what a crashed run left
+ * processing. The catalog is opened first so a wrong --archive gets the
+ * catalog's own clear error rather than one about run.lock. */
+static int prepare_archive(const struct lt_run_opts *opts, int *lock_fd,
+			   struct lt_run_report *report, struct lt_err *err)
 {
 	struct lt_catalog *cat = NULL;
 	char work[4096];
 	int rc;
 
 	snprintf(work, sizeof(work), "%s/work", opts->archive);
+	rc = lt_catalog_open(opts->archive, LT_CATALOG_READ, &cat, err);
+	if (!rc)
+		rc = take_run_lock(opts->archive, lock_fd, err);
 	/* Whatever a crashed run left in work/ is incomplete by definition. */
-	rc = lt_remove_tree(work, err);
+	if (!rc)
+		rc = lt_remove_tree(work, err);
 	if (!rc)
 		rc = lt_mkdir_p(work, 0755, err);
-	if (!rc)
-		rc = lt_catalog_open(opts->archive, LT_CATALOG_READ, &cat, err);
 	if (!rc)
 		rc = lt_catalog_requeue_interrupted(cat, &report->requeued, err);
 	lt_catalog_close(cat);
@@ -229,9 +234,7 @@ int lt_run(const struct lt_run_opts *opts, lt_run_progress_fn progress, void *ud
 
 	memset(report, 0, sizeof(*report));
 	report->workers = jobs;
-	rc = take_run_lock(opts->archive, &lock_fd, err);
-	if (!rc)
-		rc = prepare_archive(opts, report, err);
+	rc = prepare_archive(opts, &lock_fd, report, err);
 	if (rc)
 		goto out;
 	workers = calloc((size_t)jobs, sizeof(*workers));
