@@ -12,6 +12,7 @@
 #include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,7 @@ struct lt_bag {
 	time_t mtime;
 	struct lt_sha256 tar_hash;
 	uint64_t tar_size;
+	locale_t utf8;             /* BagIt names are UTF-8, whatever the process locale */
 	struct lt_err write_err;   /* what the write callback hit, for the caller */
 	struct lt_buf manifest;    /* manifest-sha256.txt, built as payload goes in */
 	struct lt_bundle files;    /* every file written so far (path, size, sha) */
@@ -71,6 +73,9 @@ int lt_bag_create(const char *tar_path, const char *bag_name, struct lt_bag **ou
 		return lt_err_set(err, LT_ENOMEM, "out of memory creating a bag");
 	bag->fd = -1;
 	bag->mtime = time(NULL);
+	/* Without C.UTF-8 (not on every system) non-ASCII names fail with a
+	 * clear libarchive error; luutru's own names are ASCII. */
+	bag->utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
 	if (lt_strdup(tar_path, &bag->tar_path, err) || lt_strdup(bag_name, &bag->name, err)) {
 		rc = err->code;
 		goto fail;
@@ -120,8 +125,14 @@ static int write_header(struct lt_bag *bag, const char *path, uint64_t size, str
 		archive_entry_set_mtime(e, bag->mtime, 0);
 		archive_entry_set_uid(e, 0);
 		archive_entry_set_gid(e, 0);
+		/* libarchive converts names through the current locale's charset;
+		 * a thread-local UTF-8 locale keeps them UTF-8 without touching
+		 * the process's locale (other workers, the caller). */
+		locale_t old = bag->utf8 ? uselocale(bag->utf8) : (locale_t)0;
 		if (archive_write_header(bag->ar, e) != ARCHIVE_OK)
 			rc = archive_failed(bag, path, err);
+		if (old)
+			uselocale(old);
 	}
 	archive_entry_free(e);
 	lt_buf_release(&full);
@@ -167,11 +178,23 @@ static int record(struct lt_bag *bag, const char *path, uint64_t size, const cha
 	return rc;
 }
 
+/* Payload paths are relative file paths under data/: no empty, "." or ".."
+ * component, which tar tools refuse or resolve outside the bag. */
 static int check_payload_path(const char *path, struct lt_err *err)
 {
-	if (strncmp(path, "data/", 5) != 0 || strstr(path, "/../") || strstr(path, "//"))
-		return lt_err_set(err, LT_EINTERNAL, "bad payload path '%s'", path);
-	return LT_OK;
+	const char *p;
+
+	if (strncmp(path, "data/", 5) != 0)
+		return lt_err_set(err, LT_EINTERNAL, "payload path '%s' is not under data/", path);
+	for (p = path; ; ) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+			return lt_err_set(err, LT_EINTERNAL, "bad payload path '%s'", path);
+		if (!p[n])
+			return LT_OK;
+		p += n + 1;
+	}
 }
 
 static int add_mem(struct lt_bag *bag, const char *path, const void *data, size_t len,
@@ -328,6 +351,8 @@ void lt_bag_free(struct lt_bag *bag)
 		if (!bag->finished)
 			unlink(bag->tar_path);
 	}
+	if (bag->utf8)
+		freelocale(bag->utf8);
 	lt_sha256_release(&bag->tar_hash);
 	lt_buf_release(&bag->manifest);
 	lt_bundle_release(&bag->files);

@@ -775,15 +775,27 @@ void lt_hits_free(struct lt_hit *hits, size_t n)
 	free(hits);
 }
 
-/* FTS5 marks each token: "[Đà] [Nẵng]". A phrase reads better as "[Đà Nẵng]". */
-static void join_adjacent_marks(char *s)
+/* snippet() marks each token with bytes that cannot occur in page text
+ * (control characters are not word text and OCR never emits them): adjacent
+ * marks are joined ("[Đà] [Nẵng]" reads "[Đà Nẵng]") and then turned into
+ * brackets, leaving brackets that are in the text alone. */
+#define MARK_OPEN '\x01'
+#define MARK_CLOSE '\x02'
+
+static void render_marks(char *s)
 {
 	char *out = s;
 
 	for (const char *in = s; *in; ) {
-		if (in[0] == ']' && in[1] == ' ' && in[2] == '[') {
+		if (in[0] == MARK_CLOSE && in[1] == ' ' && in[2] == MARK_OPEN) {
 			*out++ = ' ';
 			in += 3;
+		} else if (*in == MARK_OPEN) {
+			*out++ = '[';
+			in++;
+		} else if (*in == MARK_CLOSE) {
+			*out++ = ']';
+			in++;
 		} else {
 			*out++ = *in++;
 		}
@@ -806,7 +818,7 @@ int lt_catalog_search(struct lt_catalog *cat, const char *query, int limit,
 	if (!rc)
 		rc = prepare(cat,
 			     "SELECT p.document_id, p.number, d.label, "
-			     "       snippet(page_text, 0, '[', ']', '…', 16), bm25(page_text) "
+			     "       snippet(page_text, 0, char(1), char(2), '…', 16), bm25(page_text) "
 			     "FROM page_text JOIN pages p ON p.id = page_text.rowid "
 			     "JOIN documents d ON d.id = p.document_id "
 			     "WHERE page_text MATCH ? AND d.state = 'archived' "
@@ -832,7 +844,7 @@ int lt_catalog_search(struct lt_catalog *cat, const char *query, int limit,
 		    lt_strdup(col_text(st, 3), &h->snippet, err))
 			rc = err->code;
 		else
-			join_adjacent_marks(h->snippet);
+			render_marks(h->snippet);
 	}
 	if (!rc && s != SQLITE_DONE)
 		rc = db_error(cat, err, "search failed");

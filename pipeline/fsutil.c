@@ -166,8 +166,17 @@ void lt_extension_lower(const char *path, char *out, size_t outsize)
 	if (outsize == 0)
 		return;
 	if (dot && dot != base) {
-		for (dot++; *dot && i + 1 < outsize; dot++)
+		for (dot++; *dot && i + 1 < outsize; dot++) {
+			/* ASCII letters and digits only: the extension ends up in
+			 * file names inside bundles, which must stay portable. */
+			if (!isalnum((unsigned char)*dot) || (unsigned char)*dot > 127) {
+				i = 0;
+				break;
+			}
 			out[i++] = (char)tolower((unsigned char)*dot);
+		}
+		if (*dot)
+			i = 0; /* longer than out: no usable extension */
 	}
 	out[i] = '\0';
 }

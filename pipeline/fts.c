@@ -87,6 +87,25 @@ int lt_fts_register(sqlite3 *db, struct lt_err *err)
 	return LT_OK;
 }
 
+/* Would the tokenizer emit at least one token for s[0..n)? A term it turns
+ * into nothing (punctuation, a lone combining mark, an over-long word) would
+ * be an empty phrase that matches nothing and sinks the whole AND. */
+static int has_token(const char *s, size_t n)
+{
+	struct lt_buf folded = LT_BUF_INIT;
+	size_t pos = 0, start, end;
+	int found = 0;
+
+	while (!found && lt_text_next_word(s, n, &pos, &start, &end)) {
+		if (end - start > MAX_TOKEN_BYTES)
+			continue;
+		lt_buf_reset(&folded);
+		found = lt_text_fold(s + start, end - start, &folded, NULL) == LT_OK && folded.len > 0;
+	}
+	lt_buf_release(&folded);
+	return found;
+}
+
 static int append_term(struct lt_buf *out, const char *s, size_t n, int *terms, struct lt_err *err)
 {
 	int rc = LT_OK;
@@ -129,10 +148,7 @@ int lt_fts_query(const char *typed, struct lt_buf *out, struct lt_err *err)
 				p++;
 			end = p;
 		}
-		/* A term with no word characters (say "-") would match nothing and
-		 * make FTS5 complain; drop it. */
-		size_t pos = 0, ws, we;
-		if (lt_text_next_word(start, (size_t)(end - start), &pos, &ws, &we))
+		if (has_token(start, (size_t)(end - start)))
 			rc = append_term(out, start, (size_t)(end - start), &terms, err);
 	}
 	if (!rc && terms == 0)

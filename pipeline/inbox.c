@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "luutru/fsutil.h"
 #include "luutru/hash.h"
@@ -62,6 +63,8 @@ int lt_inbox_probe(const char *path, int *pages, const char **fmt_name, struct l
 
 	*pages = 0;
 	*fmt_name = "unknown";
+	if (access(path, R_OK) != 0)
+		return lt_err_set(err, LT_EINPUT, "cannot read '%s': %s", path, strerror(errno));
 	if (findFileFormat(path, &format) != 0 || format == IFF_UNKNOWN)
 		return lt_err_set(err, LT_EINPUT, "'%s' is not a readable image (unrecognised content)", path);
 	name = format_name(format);
@@ -90,6 +93,13 @@ static int by_natural_name(const void *a, const void *b)
 	return strverscmp(*(char *const *)a, *(char *const *)b);
 }
 
+static void free_names(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
 /* Lists the names in dir (no hidden entries), naturally sorted.
  * Returns: *names owned, free each and the array. */
 static int list_dir(const char *dir, char ***names, size_t *n, struct lt_err *err)
@@ -110,26 +120,21 @@ static int list_dir(const char *dir, char ***names, size_t *n, struct lt_err *er
 		if (de->d_name[0] == '.')
 			continue;
 		grown = realloc(v, (count + 1) * sizeof(*v));
-		if (!grown || !(grown[count] = strdup(de->d_name))) {
-			free(grown ? grown : v);
+		if (grown)
+			v = grown;
+		if (!grown || !(v[count] = strdup(de->d_name))) {
+			free_names(v, count);
 			closedir(d);
 			return lt_err_set(err, LT_ENOMEM, "out of memory listing '%s'", dir);
 		}
-		v = grown;
 		count++;
 	}
 	closedir(d);
-	qsort(v, count, sizeof(*v), by_natural_name);
+	if (count > 1)
+		qsort(v, count, sizeof(*v), by_natural_name);
 	*names = v;
 	*n = count;
 	return LT_OK;
-}
-
-static void free_names(char **names, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
 }
 
 static int add_skip(struct lt_inbox *in, const char *path, const char *reason, struct lt_err *err)

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Runs the whole test suite: every unit test binary in DIR (default
 # build/tests), then the end-to-end tests (tests/e2e/run.sh) against $LUUTRU.
-# Prints one line per test program and, last, "N passed, M failed" over all.
+# Prints one line per test program and, last, "N passed, M failed" over all
+# unit test cases and end-to-end tests.
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
@@ -14,12 +15,18 @@ echo "== unit tests ($UNIT_DIR)"
 for t in "$UNIT_DIR"/test_*; do
 	[ -x "$t" ] || continue
 	case "$t" in *.d|*.o) continue ;; esac
-	if out=$("$t" 2>&1); then
-		passed=$((passed + 1))
-		echo "PASS $(basename "$t") ($(printf '%s\n' "$out" | grep -c '^\[       OK \]') cases)"
+	out=$("$t" 2>&1)
+	rc=$?
+	ok=$(printf '%s\n' "$out" | grep -c '^\[       OK \]')
+	bad=$(printf '%s\n' "$out" | grep -cE '^\[  (FAILED|ERROR)   \] [a-z_]+$')
+	# A crash or abort (sanitizers) leaves no cmocka summary: count it as a failure.
+	if [ "$rc" != 0 ] && [ "$bad" = 0 ]; then bad=1; fi
+	passed=$((passed + ok))
+	failed=$((failed + bad))
+	if [ "$rc" = 0 ]; then
+		echo "PASS $(basename "$t") ($ok cases)"
 	else
-		failed=$((failed + 1))
-		echo "FAIL $(basename "$t")"
+		echo "FAIL $(basename "$t") ($ok passed, $bad failed, exit $rc)"
 		printf '%s\n' "$out" | sed 's/^/    /'
 	fi
 done

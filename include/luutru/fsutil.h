@@ -35,7 +35,8 @@ int lt_is_dir(const char *path, int *is_dir, struct lt_err *err);
 /* The last path component (borrowed pointer into path). */
 const char *lt_basename(const char *path);
 
-/* The extension after the last '.', lower-cased into out ("" if none). */
+/* The extension after the last '.', lower-cased into out; "" if there is
+ * none, or it is not all ASCII letters and digits, or it does not fit. */
 void lt_extension_lower(const char *path, char *out, size_t outsize);
 
 /* Current time as ISO 8601 with the local offset, e.g. 2026-11-27T10:15:02+07:00. */

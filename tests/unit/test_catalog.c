@@ -1,0 +1,842 @@
+/* test_catalog.c - unit tests for catalog.h on real SQLite files in a temp
+ * archive: opening and schema versioning (checked with a separate raw
+ * sqlite3 connection), ingest, claiming, archiving with page text and a
+ * bundle, full-text search with and without diacritics, status counts, id
+ * prefixes, loading, failing and requeueing. Documents are built by hand;
+ * no OCR, no images. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "luutru/catalog.h"
+#include "luutru/doc.h"
+#include "luutru/fsutil.h"
+#include "luutru/fts.h"
+#include "luutru/hash.h"
+
+#define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
+
+struct fx {
+	char dir[64];
+	char archive[128];
+	char db[160];
+	struct lt_catalog *cat;
+};
+
+static int setup(void **state)
+{
+	struct fx *fx = calloc(1, sizeof(*fx));
+
+	if (!fx)
+		return -1;
+	snprintf(fx->dir, sizeof(fx->dir), "/tmp/lt-test-catalog.XXXXXX");
+	if (!mkdtemp(fx->dir)) {
+		free(fx);
+		return -1;
+	}
+	snprintf(fx->archive, sizeof(fx->archive), "%s/archive", fx->dir);
+	snprintf(fx->db, sizeof(fx->db), "%s/catalog.sqlite", fx->archive);
+	*state = fx;
+	return 0;
+}
+
+/* setup + an open, empty catalog. */
+static int setup_open(void **state)
+{
+	struct fx *fx;
+	struct lt_err err = { 0 };
+
+	if (setup(state))
+		return -1;
+	fx = *state;
+	if (lt_catalog_open(fx->archive, LT_CATALOG_CREATE, &fx->cat, &err) != LT_OK) {
+		print_error("open: %s\n", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *fx = *state;
+	struct lt_err err = { 0 };
+	int rc;
+
+	lt_catalog_close(fx->cat);
+	rc = lt_remove_tree(fx->dir, &err) == LT_OK ? 0 : -1;
+	free(fx);
+	return rc;
+}
+
+static int exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
+/* ---- raw SQLite, to check what the module wrote ---- */
+
+static sqlite3 *raw_open(const char *path)
+{
+	sqlite3 *db = NULL;
+
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	return db;
+}
+
+static int64_t raw_int(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t v;
+
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static void raw_text(sqlite3 *db, const char *sql, char *out, size_t outsize)
+{
+	sqlite3_stmt *st = NULL;
+
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	snprintf(out, outsize, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+}
+
+/* ---- documents built by hand ---- */
+
+static void fake_sha(const char *seed, char hex[LT_SHA256_HEX])
+{
+	struct lt_err err = { 0 };
+
+	assert_int_equal(lt_sha256_mem(seed, strlen(seed), hex, &err), LT_OK);
+}
+
+/* A queued-to-be document `label` with one source per entry of pages[]. */
+static struct lt_doc *make_doc(const char *label, const int *pages, size_t n_sources)
+{
+	struct lt_doc *doc = lt_doc_new();
+	struct lt_err err = { 0 };
+	char origin[256];
+
+	assert_non_null(doc);
+	snprintf(origin, sizeof(origin), "/srv/inbox/%s", label);
+	for (size_t i = 0; i < n_sources; i++) {
+		char path[300], seed[300], sha[LT_SHA256_HEX];
+
+		snprintf(path, sizeof(path), "%s/page-%zu.png", origin, i + 1);
+		snprintf(seed, sizeof(seed), "%s#%zu", label, i);
+		fake_sha(seed, sha);
+		assert_int_equal(lt_doc_add_source(doc, path, sha, 1000 * (i + 1), pages[i], &err), LT_OK);
+		assert_int_equal(lt_doc_add_pages_of_last_source(doc, &err), LT_OK);
+	}
+	assert_int_equal(lt_doc_compute_id(doc, &err), LT_OK);
+	assert_int_equal(lt_strdup(label, &doc->label, &err), LT_OK);
+	assert_int_equal(lt_strdup(origin, &doc->origin, &err), LT_OK);
+	return doc;
+}
+
+/* Adds a document and returns its id in id (borrowed doc freed). */
+static void add_doc(struct lt_catalog *cat, int64_t batch, const char *label, const int *pages,
+		    size_t n, char id[LT_DOC_ID_LEN + 1])
+{
+	struct lt_doc *doc = make_doc(label, pages, n);
+	struct lt_err err = { 0 };
+
+	assert_int_equal(lt_catalog_add_document(cat, batch, doc, &err), LT_OK);
+	memcpy(id, doc->id, LT_DOC_ID_LEN + 1);
+	lt_doc_free(doc);
+}
+
+static enum lt_doc_state state_of(struct lt_catalog *cat, const char *id)
+{
+	struct lt_err err = { 0 };
+	enum lt_doc_state s = (enum lt_doc_state)99;
+	int found = 0;
+
+	assert_int_equal(lt_catalog_find(cat, id, &found, &s, &err), LT_OK);
+	assert_int_equal(found, 1);
+	return s;
+}
+
+/* Fills a claimed document as the stages of a run would. */
+static void fill_run_results(struct lt_doc *doc, const char *const *texts, const char *bundle_path)
+{
+	struct lt_err err = { 0 };
+	char sha[LT_SHA256_HEX];
+
+	for (size_t i = 0; i < doc->n_pages; i++) {
+		doc->pages[i].width = 2480;
+		doc->pages[i].height = 3508;
+		doc->pages[i].dpi = 300;
+		doc->pages[i].confidence = 90.5 + (double)i;
+		free(doc->pages[i].text);
+		assert_int_equal(lt_strdup(texts[i], &doc->pages[i].text, &err), LT_OK);
+	}
+	free(doc->lang);
+	assert_int_equal(lt_strdup("vie+eng", &doc->lang, &err), LT_OK);
+	lt_bundle_release(&doc->bundle);
+	assert_int_equal(lt_strdup(bundle_path, &doc->bundle.path, &err), LT_OK);
+	doc->bundle.size = 12345;
+	fake_sha(bundle_path, doc->bundle.sha256);
+	snprintf(doc->bundle.created, sizeof(doc->bundle.created), "2026-11-27T10:15:02+07:00");
+	fake_sha("ocr 1", sha);
+	assert_int_equal(lt_bundle_add_file(&doc->bundle, "data/representations/ocr/data/0001.txt",
+					    40, sha, &err), LT_OK);
+	fake_sha("bagit", sha);
+	assert_int_equal(lt_bundle_add_file(&doc->bundle, "bagit.txt", 55, sha, &err), LT_OK);
+	assert_int_equal(lt_doc_add_event(doc, "ocr", "2026-11-27T10:15:01+07:00", "success",
+					  "2 pages", &err), LT_OK);
+	assert_int_equal(lt_doc_add_event(doc, "packaged", "2026-11-27T10:15:02+07:00", "success",
+					  bundle_path, &err), LT_OK);
+}
+
+/* ---- opening ---- */
+
+static void test_open_read_missing(void **state)
+{
+	struct fx *fx = *state;
+	struct lt_catalog *cat = (struct lt_catalog *)fx;   /* must be reset to NULL */
+	struct lt_err err = { 0 };
+
+	/* An existing but empty directory. */
+	assert_int_equal(lt_catalog_open(fx->dir, LT_CATALOG_READ, &cat, &err), LT_ENOTFOUND);
+	assert_null(cat);
+	assert_non_null(strstr(err.msg, "catalog.sqlite"));
+	/* A directory that does not exist is not created by READ. */
+	assert_int_equal(lt_catalog_open(fx->archive, LT_CATALOG_READ, &cat, &err), LT_ENOTFOUND);
+	assert_null(cat);
+	assert_false(exists(fx->archive));
+	lt_catalog_close(NULL);
+}
+
+static void test_open_errors(void **state)
+{
+	struct fx *fx = *state;
+	struct lt_catalog *cat = NULL;
+	struct lt_err err = { 0 };
+	FILE *f;
+
+	/* The archive path is a file: CREATE cannot make the directory. */
+	f = fopen(fx->archive, "w");
+	assert_non_null(f);
+	fclose(f);
+	assert_int_equal(lt_catalog_open(fx->archive, LT_CATALOG_CREATE, &cat, &err), LT_EIO);
+	assert_null(cat);
+	assert_non_null(strstr(err.msg, fx->archive));
+	assert_int_equal(remove(fx->archive), 0);
+
+	/* A catalog file that is not a database. */
+	assert_int_equal(mkdir(fx->archive, 0755), 0);
+	f = fopen(fx->db, "w");
+	assert_non_null(f);
+	fputs("this is not an SQLite database, just some text long enough to have a header........\n", f);
+	fclose(f);
+	lt_err_clear(&err);
+	assert_int_equal(lt_catalog_open(fx->archive, LT_CATALOG_READ, &cat, &err), LT_EDB);
+	assert_null(cat);
+	assert_non_null(strstr(err.msg, fx->db));
+}
+
+static void test_open_create(void **state)
+{
+	struct fx *fx = *state;
+	struct lt_err err = { 0 };
+	sqlite3 *db;
+	char mode[16];
+
+	assert_int_equal(lt_catalog_open(fx->archive, LT_CATALOG_CREATE, &fx->cat, &err), LT_OK);
+	assert_non_null(fx->cat);
+	assert_true(exists(fx->db));
+
+	db = raw_open(fx->db);
+	assert_int_equal(raw_int(db, "PRAGMA user_version"), LT_CATALOG_VERSION);
+	raw_text(db, "PRAGMA journal_mode", mode, sizeof(mode));
+	assert_string_equal(mode, "wal");
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM sqlite_master WHERE name IN "
+				 "('batches', 'documents', 'sources', 'pages', 'bundles', 'files', "
+				 "'events', 'page_text')"), 8);
+	sqlite3_close(db);
+
+	/* Opening again, either way, keeps the schema as it is. */
+	lt_catalog_close(fx->cat);
+	fx->cat = NULL;
+	assert_int_equal(lt_catalog_open(fx->archive, LT_CATALOG_READ, &fx->cat, &err), LT_OK);
+	lt_catalog_close(fx->cat);
+	fx->cat = NULL;
+	assert_int_equal(lt_catalog_open(fx->archive, LT_CATALOG_CREATE, &fx->cat, &err), LT_OK);
+	db = raw_open(fx->db);
+	assert_int_equal(raw_int(db, "PRAGMA user_version"), LT_CATALOG_VERSION);
+	sqlite3_close(db);
+	assert_string_equal(lt_catalog_agent(), "luutru 0.1.0");
+}
+
+static void test_newer_schema_refused(void **state)
+{
+	struct fx *fx = *state;
+	static const enum lt_catalog_mode modes[] = { LT_CATALOG_READ, LT_CATALOG_CREATE };
+	struct lt_err err = { 0 };
+	char sql[64];
+	sqlite3 *db;
+
+	assert_int_equal(lt_catalog_open(fx->archive, LT_CATALOG_CREATE, &fx->cat, &err), LT_OK);
+	lt_catalog_close(fx->cat);
+	fx->cat = NULL;
+	db = raw_open(fx->db);
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", LT_CATALOG_VERSION + 1);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	for (size_t i = 0; i < N_ELEMS(modes); i++) {
+		struct lt_catalog *cat = NULL;
+
+		lt_err_clear(&err);
+		assert_int_equal(lt_catalog_open(fx->archive, modes[i], &cat, &err), LT_EDB);
+		assert_null(cat);
+		assert_non_null(strstr(err.msg, "newer luutru"));
+		assert_non_null(strstr(err.msg, fx->db));
+	}
+	/* Refusing did not touch the version. */
+	db = raw_open(fx->db);
+	assert_int_equal(raw_int(db, "PRAGMA user_version"), LT_CATALOG_VERSION + 1);
+	sqlite3_close(db);
+}
+
+/* ---- one document from ingest to retrieval ---- */
+
+static const char *const texts_a[] = {
+	"Văn phòng Tỉnh ủy\nBáo cáo hội nghị của Đảng bộ",
+	"Đà Nẵng, ngày 14 tháng 7 năm 2016\nBan Chấp hành Đảng bộ",
+};
+
+/* Snippets mark matches with [ ] around the original, accented words;
+ * adjacent matched words share one mark ("[Đà Nẵng]"). */
+static const struct {
+	const char *query;
+	int page;
+	const char *in_snippet;
+} searches_a[] = {
+	{ "van phong", 1, "[Văn phòng] Tỉnh ủy" },
+	{ "Văn phòng", 1, "[Văn phòng] Tỉnh ủy" },
+	{ "VAN PHONG tinh uy", 1, "[Văn phòng Tỉnh ủy]" },
+	{ "da nang", 2, "[Đà Nẵng], ngày" },
+	{ "Đà Nẵng", 2, "[Đà Nẵng]" },
+	{ "đà nẵng", 2, "[Đà Nẵng]" },
+	{ "\"thang 7 nam 2016\"", 2, "ngày 14 [tháng 7 năm 2016]" },
+	{ "ban chap hanh", 2, "[Ban Chấp hành] Đảng bộ" },
+};
+
+static void test_lifecycle(void **state)
+{
+	struct fx *fx = *state;
+	static const int pages[] = { 1, 1 };
+	struct lt_err err = { 0 };
+	struct lt_doc *doc = NULL, *none = (struct lt_doc *)fx, *loaded = NULL;
+	struct lt_hit *hits = NULL;
+	struct lt_status st;
+	char id[LT_DOC_ID_LEN + 1], got[LT_DOC_ID_LEN + 1], prefix[5], bundle[64];
+	enum lt_doc_state s;
+	int64_t batch = 0;
+	size_t n = 99;
+	int found = 42;
+
+	assert_int_equal(lt_catalog_add_batch(fx->cat, "/srv/inbox", &batch, &err), LT_OK);
+	assert_true(batch > 0);
+
+	/* Ingest. */
+	doc = make_doc("bao-cao-2016", pages, 2);
+	memcpy(id, doc->id, sizeof(id));
+	assert_int_equal(lt_catalog_find(fx->cat, id, &found, &s, &err), LT_OK);
+	assert_int_equal(found, 0);
+	assert_int_equal(lt_catalog_add_document(fx->cat, batch, doc, &err), LT_OK);
+	assert_int_equal(lt_catalog_find(fx->cat, id, &found, &s, &err), LT_OK);
+	assert_int_equal(found, 1);
+	assert_int_equal(s, LT_QUEUED);
+	assert_int_equal(lt_catalog_find(fx->cat, id, &found, NULL, &err), LT_OK);   /* state optional */
+	/* The same document again is refused, and leaves the first intact. */
+	assert_int_equal(lt_catalog_add_document(fx->cat, batch, doc, &err), LT_EDB);
+	assert_int_equal(lt_catalog_status(fx->cat, &st, &err), LT_OK);
+	assert_int_equal(st.documents[LT_QUEUED], 1);
+	assert_int_equal(st.pages[LT_QUEUED], 2);
+	lt_doc_free(doc);
+
+	/* Claim: the document comes back as processing with sources and pages. */
+	assert_int_equal(lt_catalog_claim(fx->cat, &doc, &err), LT_OK);
+	assert_non_null(doc);
+	assert_string_equal(doc->id, id);
+	assert_int_equal(doc->state, LT_PROCESSING);
+	assert_string_equal(doc->label, "bao-cao-2016");
+	assert_string_equal(doc->origin, "/srv/inbox/bao-cao-2016");
+	assert_int_equal(doc->n_sources, 2);
+	assert_string_equal(doc->sources[1].path, "/srv/inbox/bao-cao-2016/page-2.png");
+	assert_int_equal(doc->sources[1].size, 2000);
+	assert_int_equal(doc->sources[1].page_count, 1);
+	{
+		char sha[LT_SHA256_HEX];
+
+		fake_sha("bao-cao-2016#1", sha);
+		assert_string_equal(doc->sources[1].sha256, sha);
+	}
+	assert_int_equal(doc->n_pages, 2);
+	assert_int_equal(doc->pages[1].number, 2);
+	assert_int_equal(doc->pages[1].source, 1);
+	assert_int_equal(state_of(fx->cat, id), LT_PROCESSING);
+	/* Nothing else queued. */
+	assert_int_equal(lt_catalog_claim(fx->cat, &none, &err), LT_OK);
+	assert_null(none);
+
+	/* Archive it with its text, bundle and events. */
+	snprintf(bundle, sizeof(bundle), "bundles/%.2s/%s.tar", id, id);
+	fill_run_results(doc, texts_a, bundle);
+	assert_int_equal(lt_catalog_archive(fx->cat, doc, &err), LT_OK);
+	assert_int_equal(state_of(fx->cat, id), LT_ARCHIVED);
+	lt_doc_free(doc);
+	doc = NULL;
+
+	/* Search, with and without diacritics and đ/d. */
+	for (size_t i = 0; i < N_ELEMS(searches_a); i++) {
+		print_message("search: %s\n", searches_a[i].query);
+		assert_int_equal(lt_catalog_search(fx->cat, searches_a[i].query, 10, &hits, &n, &err), LT_OK);
+		assert_int_equal(n, 1);
+		assert_string_equal(hits[0].document, id);
+		assert_int_equal(hits[0].page, searches_a[i].page);
+		assert_string_equal(hits[0].label, "bao-cao-2016");
+		assert_non_null(strstr(hits[0].snippet, searches_a[i].in_snippet));
+		assert_true(hits[0].score > 0);
+		lt_hits_free(hits, n);
+	}
+	/* Both pages mention the Party (Đảng): limit applies. */
+	assert_int_equal(lt_catalog_search(fx->cat, "dang bo", 10, &hits, &n, &err), LT_OK);
+	assert_int_equal(n, 2);
+	assert_true(hits[0].score >= hits[1].score);
+	lt_hits_free(hits, n);
+	assert_int_equal(lt_catalog_search(fx->cat, "dang bo", 1, &hits, &n, &err), LT_OK);
+	assert_int_equal(n, 1);
+	lt_hits_free(hits, n);
+	/* No hit is not an error; no words is. */
+	assert_int_equal(lt_catalog_search(fx->cat, "không có", 10, &hits, &n, &err), LT_OK);
+	assert_int_equal(n, 0);
+	lt_hits_free(hits, n);
+	assert_int_equal(lt_catalog_search(fx->cat, "- / ,", 10, &hits, &n, &err), LT_EUSAGE);
+	assert_null(hits);
+	assert_int_equal(n, 0);
+
+	/* Status. */
+	assert_int_equal(lt_catalog_status(fx->cat, &st, &err), LT_OK);
+	assert_int_equal(st.documents[LT_QUEUED], 0);
+	assert_int_equal(st.documents[LT_PROCESSING], 0);
+	assert_int_equal(st.documents[LT_ARCHIVED], 1);
+	assert_int_equal(st.documents[LT_FAILED], 0);
+	assert_int_equal(st.pages[LT_ARCHIVED], 2);
+	assert_int_equal(st.bundles, 1);
+	assert_int_equal(st.bundle_bytes, 12345);
+
+	/* Resolve by a 4-character prefix and by the full id. */
+	memcpy(prefix, id, 4);
+	prefix[4] = '\0';
+	assert_int_equal(lt_catalog_resolve(fx->cat, prefix, got, &err), LT_OK);
+	assert_string_equal(got, id);
+	assert_int_equal(lt_catalog_resolve(fx->cat, id, got, &err), LT_OK);
+	assert_string_equal(got, id);
+
+	/* Load: everything back. */
+	assert_int_equal(lt_catalog_load(fx->cat, id, &loaded, &err), LT_OK);
+	assert_non_null(loaded);
+	assert_string_equal(loaded->id, id);
+	assert_int_equal(loaded->state, LT_ARCHIVED);
+	assert_string_equal(loaded->label, "bao-cao-2016");
+	assert_string_equal(loaded->lang, "vie+eng");
+	assert_null(loaded->failure);
+	assert_int_equal(loaded->n_sources, 2);
+	assert_int_equal(loaded->n_pages, 2);
+	for (size_t i = 0; i < 2; i++) {
+		assert_string_equal(loaded->pages[i].text, texts_a[i]);
+		assert_int_equal(loaded->pages[i].width, 2480);
+		assert_int_equal(loaded->pages[i].dpi, 300);
+		assert_true(loaded->pages[i].confidence > 90.0);
+	}
+	assert_string_equal(loaded->bundle.path, bundle);
+	assert_int_equal(loaded->bundle.size, 12345);
+	{
+		char sha[LT_SHA256_HEX];
+
+		fake_sha(bundle, sha);
+		assert_string_equal(loaded->bundle.sha256, sha);
+		assert_string_equal(loaded->bundle.created, "2026-11-27T10:15:02+07:00");
+		assert_int_equal(loaded->bundle.n_files, 2);
+		assert_string_equal(loaded->bundle.files[0].path, "bagit.txt");
+		assert_int_equal(loaded->bundle.files[0].size, 55);
+		fake_sha("bagit", sha);
+		assert_string_equal(loaded->bundle.files[0].sha256, sha);
+		assert_string_equal(loaded->bundle.files[1].path, "data/representations/ocr/data/0001.txt");
+	}
+	assert_int_equal(loaded->n_events, 3);
+	assert_string_equal(loaded->events[0].type, "ingested");
+	assert_string_equal(loaded->events[0].outcome, "success");
+	assert_string_equal(loaded->events[0].detail, "2 files, 2 pages");
+	assert_string_equal(loaded->events[1].type, "ocr");
+	assert_string_equal(loaded->events[1].at, "2026-11-27T10:15:01+07:00");
+	assert_string_equal(loaded->events[2].type, "packaged");
+	assert_string_equal(loaded->events[2].detail, bundle);
+	lt_doc_free(loaded);
+
+	/* The events carry the agent. */
+	{
+		sqlite3 *db = raw_open(fx->db);
+
+		assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM events WHERE agent = 'luutru 0.1.0'"), 3);
+		sqlite3_close(db);
+	}
+}
+
+static void test_load_unknown(void **state)
+{
+	struct fx *fx = *state;
+	struct lt_doc *doc = (struct lt_doc *)fx;
+	struct lt_err err = { 0 };
+
+	assert_int_equal(lt_catalog_load(fx->cat, "0123456789abcdef", &doc, &err), LT_ENOTFOUND);
+	assert_null(doc);
+	assert_non_null(strstr(err.msg, "0123456789abcdef"));
+}
+
+/* ---- failing and requeueing ---- */
+
+struct each_seen {
+	char id[4][LT_DOC_ID_LEN + 1];
+	char failure[4][256];
+	int pages[4];
+	int n;
+};
+
+static void collect(void *ud, const char *id, const char *label, const char *failure, int pages)
+{
+	struct each_seen *seen = ud;
+
+	(void)label;
+	if (seen->n < 4) {
+		snprintf(seen->id[seen->n], sizeof(seen->id[0]), "%s", id);
+		snprintf(seen->failure[seen->n], sizeof(seen->failure[0]), "%s", failure);
+		seen->pages[seen->n] = pages;
+	}
+	seen->n++;
+}
+
+static void test_fail_and_requeue(void **state)
+{
+	struct fx *fx = *state;
+	static const int one[] = { 1 }, three[] = { 3 };
+	struct lt_err err = { 0 };
+	struct lt_doc *doc = NULL;
+	struct lt_status st;
+	struct each_seen seen = { 0 };
+	char a[LT_DOC_ID_LEN + 1], b[LT_DOC_ID_LEN + 1], c[LT_DOC_ID_LEN + 1];
+	int64_t batch = 0;
+	int count = -1;
+
+	assert_int_equal(lt_catalog_add_batch(fx->cat, "/srv/inbox", &batch, &err), LT_OK);
+	add_doc(fx->cat, batch, "a.tif", three, 1, a);
+	add_doc(fx->cat, batch, "b.png", one, 1, b);
+	add_doc(fx->cat, batch, "c.png", one, 1, c);
+
+	/* b fails, with its reason kept. */
+	assert_int_equal(lt_catalog_fail(fx->cat, b, "ocr", "page 1: Tesseract found no text", &err), LT_OK);
+	assert_int_equal(state_of(fx->cat, b), LT_FAILED);
+	assert_int_equal(lt_catalog_load(fx->cat, b, &doc, &err), LT_OK);
+	assert_int_equal(doc->state, LT_FAILED);
+	assert_non_null(doc->failure);
+	assert_non_null(strstr(doc->failure, "page 1: Tesseract found no text"));
+	assert_non_null(strstr(doc->failure, "ocr"));
+	assert_int_equal(doc->n_events, 2);
+	assert_string_equal(doc->events[1].type, "failed");
+	assert_string_equal(doc->events[1].outcome, "failure");
+	assert_non_null(strstr(doc->events[1].detail, "Tesseract found no text"));
+	lt_doc_free(doc);
+	doc = NULL;
+	assert_int_equal(lt_catalog_each_in_state(fx->cat, LT_FAILED, 0, collect, &seen, &err), LT_OK);
+	assert_int_equal(seen.n, 1);
+	assert_string_equal(seen.id[0], b);
+	assert_non_null(strstr(seen.failure[0], "Tesseract found no text"));
+	assert_int_equal(seen.pages[0], 1);
+
+	/* Claims skip the failed one and go oldest first. */
+	assert_int_equal(lt_catalog_claim(fx->cat, &doc, &err), LT_OK);
+	assert_non_null(doc);
+	assert_string_equal(doc->id, a);
+	assert_int_equal(doc->n_pages, 3);
+	assert_int_equal(doc->pages[2].index_in_source, 2);
+	lt_doc_free(doc);
+	assert_int_equal(lt_catalog_claim(fx->cat, &doc, &err), LT_OK);
+	assert_non_null(doc);
+	assert_string_equal(doc->id, c);
+	lt_doc_free(doc);
+	assert_int_equal(state_of(fx->cat, a), LT_PROCESSING);
+	assert_int_equal(state_of(fx->cat, c), LT_PROCESSING);
+
+	/* One requeued by id; a crashed run leaves the other: both back to queued. */
+	assert_int_equal(lt_catalog_requeue(fx->cat, c, &err), LT_OK);
+	assert_int_equal(state_of(fx->cat, c), LT_QUEUED);
+	assert_int_equal(lt_catalog_requeue_interrupted(fx->cat, &count, &err), LT_OK);
+	assert_int_equal(count, 1);
+	assert_int_equal(state_of(fx->cat, a), LT_QUEUED);
+	assert_int_equal(state_of(fx->cat, b), LT_FAILED);   /* failed stays failed */
+	assert_int_equal(lt_catalog_requeue_interrupted(fx->cat, &count, &err), LT_OK);
+	assert_int_equal(count, 0);
+
+	assert_int_equal(lt_catalog_status(fx->cat, &st, &err), LT_OK);
+	assert_int_equal(st.documents[LT_QUEUED], 2);
+	assert_int_equal(st.pages[LT_QUEUED], 4);
+	assert_int_equal(st.documents[LT_PROCESSING], 0);
+	assert_int_equal(st.documents[LT_FAILED], 1);
+	assert_int_equal(st.pages[LT_FAILED], 1);
+	assert_int_equal(st.documents[LT_ARCHIVED], 0);
+	assert_int_equal(st.bundles, 0);
+	assert_int_equal(st.bundle_bytes, 0);
+
+	memset(&seen, 0, sizeof(seen));
+	assert_int_equal(lt_catalog_each_in_state(fx->cat, LT_QUEUED, 1, collect, &seen, &err), LT_OK);
+	assert_int_equal(seen.n, 1);
+}
+
+static void test_two_workers_claim_distinct(void **state)
+{
+	struct fx *fx = *state;
+	static const int one[] = { 1 };
+	struct lt_catalog *other = NULL;
+	struct lt_err err = { 0 };
+	struct lt_doc *d1 = NULL, *d2 = NULL, *d3 = (struct lt_doc *)fx;
+	char a[LT_DOC_ID_LEN + 1], b[LT_DOC_ID_LEN + 1];
+	int64_t batch = 0;
+
+	assert_int_equal(lt_catalog_add_batch(fx->cat, "/srv/inbox", &batch, &err), LT_OK);
+	add_doc(fx->cat, batch, "a.png", one, 1, a);
+	add_doc(fx->cat, batch, "b.png", one, 1, b);
+	/* A second connection, as a second worker has. */
+	assert_int_equal(lt_catalog_open(fx->archive, LT_CATALOG_READ, &other, &err), LT_OK);
+	assert_int_equal(lt_catalog_claim(fx->cat, &d1, &err), LT_OK);
+	assert_int_equal(lt_catalog_claim(other, &d2, &err), LT_OK);
+	assert_non_null(d1);
+	assert_non_null(d2);
+	assert_string_equal(d1->id, a);
+	assert_string_equal(d2->id, b);
+	assert_int_equal(lt_catalog_claim(other, &d3, &err), LT_OK);
+	assert_null(d3);
+	lt_doc_free(d1);
+	lt_doc_free(d2);
+	lt_catalog_close(other);
+}
+
+/* ---- ids and prefixes ---- */
+
+static void add_doc_with_id(struct lt_catalog *cat, int64_t batch, const char *id, const char *label)
+{
+	static const int one[] = { 1 };
+	struct lt_doc *doc = make_doc(label, one, 1);
+	struct lt_err err = { 0 };
+
+	snprintf(doc->id, sizeof(doc->id), "%s", id);
+	assert_int_equal(lt_catalog_add_document(cat, batch, doc, &err), LT_OK);
+	lt_doc_free(doc);
+}
+
+static const struct {
+	const char *typed;
+	int rc;
+	const char *want;
+} resolve_cases[] = {
+	{ "ef01", LT_OK, "ef0123456789abcd" },
+	{ "ef0123456789abcd", LT_OK, "ef0123456789abcd" },
+	{ "abcd000000000001", LT_OK, "abcd000000000001" },
+	{ "abcd0000000000020", LT_ENOTFOUND, NULL },   /* 17 characters */
+	{ "abcd", LT_EUSAGE, NULL },                   /* ambiguous */
+	{ "abcd00000000000", LT_EUSAGE, NULL },
+	{ "0000", LT_ENOTFOUND, NULL },
+	{ "zz", LT_ENOTFOUND, NULL },
+	{ "zzzz", LT_ENOTFOUND, NULL },
+	{ "abc", LT_ENOTFOUND, NULL },                 /* too short */
+	{ "", LT_ENOTFOUND, NULL },
+	{ "ef%", LT_ENOTFOUND, NULL },                 /* no LIKE wildcards */
+	{ "ef0_", LT_ENOTFOUND, NULL },
+	{ "%%%%", LT_ENOTFOUND, NULL },
+};
+
+static void test_resolve(void **state)
+{
+	struct fx *fx = *state;
+	struct lt_err err = { 0 };
+	int64_t batch = 0;
+
+	assert_int_equal(lt_catalog_add_batch(fx->cat, "/srv/inbox", &batch, &err), LT_OK);
+	add_doc_with_id(fx->cat, batch, "abcd000000000001", "one");
+	add_doc_with_id(fx->cat, batch, "abcd000000000002", "two");
+	add_doc_with_id(fx->cat, batch, "ef0123456789abcd", "three");
+	for (size_t i = 0; i < N_ELEMS(resolve_cases); i++) {
+		char id[LT_DOC_ID_LEN + 1] = "";
+
+		print_message("resolve: '%s'\n", resolve_cases[i].typed);
+		lt_err_clear(&err);
+		assert_int_equal(lt_catalog_resolve(fx->cat, resolve_cases[i].typed, id, &err),
+				 resolve_cases[i].rc);
+		if (resolve_cases[i].want)
+			assert_string_equal(id, resolve_cases[i].want);
+		else
+			assert_true(err.msg[0] != '\0');
+	}
+}
+
+/* ---- archiving again ---- */
+
+static void fts_integrity_ok(const char *dbpath)
+{
+	sqlite3 *db = raw_open(dbpath);
+	struct lt_err err = { 0 };
+	char *msg = NULL;
+	int rc;
+
+	assert_int_equal(lt_fts_register(db, &err), LT_OK);
+	rc = sqlite3_exec(db, "INSERT INTO page_text(page_text, rank) VALUES ('integrity-check', 1)",
+			  NULL, NULL, &msg);
+	if (rc != SQLITE_OK)
+		print_error("integrity-check: %s\n", msg ? msg : "?");
+	sqlite3_free(msg);
+	sqlite3_close(db);
+	assert_int_equal(rc, SQLITE_OK);
+}
+
+static size_t hit_count(struct lt_catalog *cat, const char *q)
+{
+	struct lt_err err = { 0 };
+	struct lt_hit *hits = NULL;
+	size_t n = 0;
+
+	assert_int_equal(lt_catalog_search(cat, q, 10, &hits, &n, &err), LT_OK);
+	lt_hits_free(hits, n);
+	return n;
+}
+
+static void test_rearchive_replaces_text(void **state)
+{
+	struct fx *fx = *state;
+	static const int two[] = { 2 };
+	static const char *const v1[] = { "Quyết định thành lập", "Sở Tài chính" };
+	static const char *const v2[] = { "Quyết định giải thể", "Sở Xây dựng" };
+	struct lt_err err = { 0 };
+	struct lt_doc *doc = NULL, *loaded = NULL;
+	struct lt_status st;
+	char id[LT_DOC_ID_LEN + 1];
+	int64_t batch = 0;
+
+	assert_int_equal(lt_catalog_add_batch(fx->cat, "/srv/inbox", &batch, &err), LT_OK);
+	add_doc(fx->cat, batch, "quyet-dinh.tif", two, 1, id);
+	assert_int_equal(lt_catalog_claim(fx->cat, &doc, &err), LT_OK);
+	assert_non_null(doc);
+	fill_run_results(doc, v1, "bundles/v1.tar");
+	assert_int_equal(lt_catalog_archive(fx->cat, doc, &err), LT_OK);
+	assert_int_equal(hit_count(fx->cat, "thanh lap"), 1);
+	assert_int_equal(hit_count(fx->cat, "tai chinh"), 1);
+
+	/* The same bundle committed again (a crash before the commit): replaced. */
+	assert_int_equal(lt_catalog_archive(fx->cat, doc, &err), LT_OK);
+	assert_int_equal(lt_catalog_status(fx->cat, &st, &err), LT_OK);
+	assert_int_equal(st.bundles, 1);
+	assert_int_equal(hit_count(fx->cat, "thanh lap"), 1);
+
+	/* A re-OCR: new text, newer bundle. The old words leave the index. */
+	fill_run_results(doc, v2, "bundles/v2.tar");
+	assert_int_equal(lt_catalog_archive(fx->cat, doc, &err), LT_OK);
+	assert_int_equal(hit_count(fx->cat, "thanh lap"), 0);
+	assert_int_equal(hit_count(fx->cat, "tai chinh"), 0);
+	assert_int_equal(hit_count(fx->cat, "giai the"), 1);
+	assert_int_equal(hit_count(fx->cat, "xay dung"), 1);
+	assert_int_equal(hit_count(fx->cat, "quyet dinh"), 1);
+	lt_doc_free(doc);
+	fts_integrity_ok(fx->db);
+
+	assert_int_equal(lt_catalog_load(fx->cat, id, &loaded, &err), LT_OK);
+	assert_string_equal(loaded->bundle.path, "bundles/v2.tar");
+	assert_string_equal(loaded->pages[1].text, "Sở Xây dựng");
+	lt_doc_free(loaded);
+	assert_int_equal(lt_catalog_status(fx->cat, &st, &err), LT_OK);
+	assert_int_equal(st.bundles, 2);
+	assert_int_equal(st.documents[LT_ARCHIVED], 1);
+}
+
+static void test_snippet_keeps_literal_brackets(void **state)
+{
+	struct fx *fx = *state;
+	static const int one[] = { 1 };
+	static const char *const text[] = { "Căn cứ mục [a] [b] Điều 5, Đà Nẵng" };
+	struct lt_err err = { 0 };
+	struct lt_doc *doc = NULL;
+	struct lt_hit *hits = NULL;
+	char id[LT_DOC_ID_LEN + 1];
+	int64_t batch = 0;
+	size_t n = 0;
+	int mangled;
+
+	assert_int_equal(lt_catalog_add_batch(fx->cat, "/srv/inbox", &batch, &err), LT_OK);
+	add_doc(fx->cat, batch, "can-cu.png", one, 1, id);
+	assert_int_equal(lt_catalog_claim(fx->cat, &doc, &err), LT_OK);
+	assert_non_null(doc);
+	fill_run_results(doc, text, "bundles/can-cu.tar");
+	assert_int_equal(lt_catalog_archive(fx->cat, doc, &err), LT_OK);
+	lt_doc_free(doc);
+	assert_int_equal(lt_catalog_search(fx->cat, "da nang", 10, &hits, &n, &err), LT_OK);
+	assert_int_equal(n, 1);
+	print_message("snippet: %s\n", hits[0].snippet);
+	assert_non_null(strstr(hits[0].snippet, "[Đà Nẵng]"));
+	mangled = strstr(hits[0].snippet, "[a] [b]") == NULL;
+	lt_hits_free(hits, n);
+	/* Brackets in the page text are text, not match marks. */
+	assert_false(mangled);
+}
+
+static void test_archive_without_bundle(void **state)
+{
+	struct fx *fx = *state;
+	static const int one[] = { 1 };
+	struct lt_err err = { 0 };
+	struct lt_doc *doc = NULL;
+	char id[LT_DOC_ID_LEN + 1];
+	int64_t batch = 0;
+
+	assert_int_equal(lt_catalog_add_batch(fx->cat, "/srv/inbox", &batch, &err), LT_OK);
+	add_doc(fx->cat, batch, "x.png", one, 1, id);
+	assert_int_equal(lt_catalog_claim(fx->cat, &doc, &err), LT_OK);
+	assert_non_null(doc);
+	assert_int_not_equal(lt_catalog_archive(fx->cat, doc, &err), LT_OK);
+	assert_int_equal(state_of(fx->cat, id), LT_PROCESSING);
+	lt_doc_free(doc);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_open_read_missing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_open_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_open_create, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lifecycle, setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_load_unknown, setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_fail_and_requeue, setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_two_workers_claim_distinct, setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_resolve, setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_rearchive_replaces_text, setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_snippet_keeps_literal_brackets, setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_archive_without_bundle, setup_open, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,341 @@
+/* test_fts.c - unit tests for fts.h: the query builder (what a person types
+ * -> a safe FTS5 MATCH expression) and the 'luutru' tokenizer, exercised on a
+ * real in-memory SQLite database: matching with and without diacritics and
+ * đ/d, and snippets/highlights that keep the original accented text. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "luutru/fts.h"
+
+#define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- lt_fts_query ---- */
+
+struct query_case {
+	const char *typed;
+	const char *want;   /* NULL: LT_EUSAGE expected */
+};
+
+static const struct query_case query_cases[] = {
+	{ "van phong", "\"van\" AND \"phong\"" },
+	{ "  van \t phong\n", "\"van\" AND \"phong\"" },
+	{ "Đà Nẵng", "\"Đà\" AND \"Nẵng\"" },
+	{ "\"van phong\"", "\"van phong\"" },
+	{ "\"van phong\" 2016", "\"van phong\" AND \"2016\"" },
+	{ "tinh \"van phong\" uy", "\"tinh\" AND \"van phong\" AND \"uy\"" },
+	{ "05-CT/TW", "\"05-CT/TW\"" },
+	{ "Số 05-CT/TW", "\"Số\" AND \"05-CT/TW\"" },
+	/* An unterminated quote runs to the end of the input. */
+	{ "\"van phong", "\"van phong\"" },
+	/* Quotes inside what was typed never reach FTS5 unbalanced: they end
+	 * the bare word and start a phrase. */
+	{ "O\"Brien", "\"O\" AND \"Brien\"" },
+	{ "a\"b\"c", "\"a\" AND \"b\" AND \"c\"" },
+	{ "say \"\"hi\"\"", "\"say\" AND \"hi\"" },
+	/* FTS5 operators and syntax typed by a person are just words. */
+	{ "NOT AND OR NEAR", "\"NOT\" AND \"AND\" AND \"OR\" AND \"NEAR\"" },
+	{ "pho* ^dau (x) col:y", "\"pho*\" AND \"^dau\" AND \"(x)\" AND \"col:y\"" },
+	/* Terms with no word characters are dropped. */
+	{ "van - phong", "\"van\" AND \"phong\"" },
+	{ "- / ,", NULL },
+	{ "", NULL },
+	{ "   ", NULL },
+	{ "\"\"", NULL },
+	{ "\"- /\" ...", NULL },
+};
+
+static void test_query_table(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < N_ELEMS(query_cases); i++) {
+		const struct query_case *c = &query_cases[i];
+		struct lt_buf out = LT_BUF_INIT;
+		struct lt_err err = { 0 };
+		int rc = lt_fts_query(c->typed, &out, &err);
+
+		print_message("query: [%s]\n", c->typed);
+		if (c->want) {
+			assert_int_equal(rc, LT_OK);
+			assert_string_equal(lt_buf_str(&out), c->want);
+		} else {
+			assert_int_equal(rc, LT_EUSAGE);
+			assert_int_equal(err.code, LT_EUSAGE);
+			assert_non_null(strstr(err.msg, "no words"));
+		}
+		lt_buf_release(&out);
+	}
+}
+
+static void test_query_appends(void **state)
+{
+	struct lt_buf out = LT_BUF_INIT;
+	struct lt_err err = { 0 };
+
+	(void)state;
+	assert_int_equal(lt_buf_puts(&out, "x ", &err), LT_OK);
+	assert_int_equal(lt_fts_query("a b", &out, &err), LT_OK);
+	assert_string_equal(lt_buf_str(&out), "x \"a\" AND \"b\"");
+	lt_buf_release(&out);
+}
+
+/* ---- the tokenizer on a real database ---- */
+
+struct db_fixture {
+	sqlite3 *db;
+};
+
+static const char *const rows[] = {
+	/* 1 */ "Văn phòng Tỉnh ủy Đà Nẵng",
+	/* 2 */ "Chỉ thị Số 05-CT/TW của Ban Chấp hành Trung ương Đảng",
+	/* 3 */ "Records transfer procedure, version 2",
+	/* 4 */ "Vie\xcc\xa3\xcc\x82t Nam (NFD)",
+	/* 5 */ "Ðà Lạt",   /* Icelandic eth, as Tesseract sometimes emits */
+};
+
+static int setup_db(void **state)
+{
+	static struct db_fixture fx;
+	struct lt_err err = { 0 };
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_open(":memory:", &fx.db) != SQLITE_OK)
+		return -1;
+	if (lt_fts_register(fx.db, &err) != LT_OK) {
+		print_error("register: %s\n", err.msg);
+		return -1;
+	}
+	if (sqlite3_exec(fx.db, "CREATE VIRTUAL TABLE t USING fts5(x, tokenize='luutru')",
+			 NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(fx.db, "INSERT INTO t(rowid, x) VALUES (?, ?)", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	for (size_t i = 0; i < N_ELEMS(rows); i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int(st, 1, (int)i + 1);
+		sqlite3_bind_text(st, 2, rows[i], -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+	}
+	sqlite3_finalize(st);
+	*state = &fx;
+	return 0;
+}
+
+static int teardown_db(void **state)
+{
+	struct db_fixture *fx = *state;
+
+	sqlite3_close(fx->db);
+	fx->db = NULL;
+	return 0;
+}
+
+/* Runs MATCH with the expression lt_fts_query() builds from `typed`; returns
+ * the matching rowids as a bit set (bit n = rowid n); -1 on an SQL error. */
+static long match_rows(sqlite3 *db, const char *typed)
+{
+	struct lt_buf q = LT_BUF_INIT;
+	struct lt_err err = { 0 };
+	sqlite3_stmt *st = NULL;
+	long set = 0;
+	int s;
+
+	assert_int_equal(lt_fts_query(typed, &q, &err), LT_OK);
+	if (sqlite3_prepare_v2(db, "SELECT rowid FROM t WHERE t MATCH ? ORDER BY rowid", -1, &st,
+			       NULL) != SQLITE_OK) {
+		lt_buf_release(&q);
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, lt_buf_str(&q), -1, SQLITE_STATIC);
+	while ((s = sqlite3_step(st)) == SQLITE_ROW)
+		set |= 1L << sqlite3_column_int(st, 0);
+	if (s != SQLITE_DONE) {
+		print_error("MATCH '%s': %s\n", lt_buf_str(&q), sqlite3_errmsg(db));
+		set = -1;
+	}
+	sqlite3_finalize(st);
+	lt_buf_release(&q);
+	return set;
+}
+
+#define R(n) (1L << (n))
+
+static const struct {
+	const char *typed;
+	long rows;
+} match_cases[] = {
+	{ "van phong", R(1) },
+	{ "Văn phòng", R(1) },
+	{ "VĂN PHÒNG", R(1) },
+	{ "tinh uy", R(1) },
+	{ "da nang", R(1) },
+	{ "Đà Nẵng", R(1) },
+	{ "đà nẵng", R(1) },
+	{ "\"da nang\"", R(1) },
+	{ "\"nang da\"", 0 },           /* a phrase keeps its order */
+	{ "dang", R(2) },               /* Đảng */
+	{ "đảng", R(2) },
+	{ "ĐẢNG", R(2) },
+	{ "05-CT/TW", R(2) },
+	{ "05/CT-TW", R(2) },           /* same words, same phrase */
+	{ "ct tw", R(2) },
+	{ "\"tw ct\"", 0 },
+	{ "chi thi", R(2) },
+	{ "trung uong", R(2) },
+	{ "transfer", R(3) },
+	{ "TRANSFER procedure", R(3) },
+	{ "viet nam", R(4) },           /* stored as NFD */
+	{ "Việt", R(4) },
+	{ "da lat", R(5) },             /* stored with the eth look-alike */
+	{ "Đà", R(1) | R(5) },
+	{ "van phong transfer", 0 },
+	{ "nothing", 0 },
+	/* Syntax typed by a person never becomes an FTS5 error. */
+	{ "NOT AND OR", 0 },
+	{ "pho* ^dau (x) col:y", 0 },
+	{ "O\"Brien", 0 },
+};
+
+static void test_match_table(void **state)
+{
+	struct db_fixture *fx = *state;
+
+	for (size_t i = 0; i < N_ELEMS(match_cases); i++) {
+		print_message("match: [%s]\n", match_cases[i].typed);
+		assert_int_equal(match_rows(fx->db, match_cases[i].typed), match_cases[i].rows);
+	}
+}
+
+static char *one_text(sqlite3 *db, const char *sql, const char *match)
+{
+	struct lt_buf q = LT_BUF_INIT;
+	struct lt_err err = { 0 };
+	sqlite3_stmt *st = NULL;
+	char *out = NULL;
+
+	assert_int_equal(lt_fts_query(match, &q, &err), LT_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, lt_buf_str(&q), -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	out = strdup((const char *)sqlite3_column_text(st, 0));
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	lt_buf_release(&q);
+	assert_non_null(out);
+	return out;
+}
+
+static void test_snippet_keeps_diacritics(void **state)
+{
+	struct db_fixture *fx = *state;
+	static const char snip[] = "SELECT snippet(t, 0, '[', ']', '...', 8) FROM t WHERE t MATCH ?";
+	static const char high[] = "SELECT highlight(t, 0, '[', ']') FROM t WHERE t MATCH ?";
+	char *s;
+
+	s = one_text(fx->db, high, "van phong");
+	assert_string_equal(s, "[Văn] [phòng] Tỉnh ủy Đà Nẵng");
+	free(s);
+	s = one_text(fx->db, high, "dang");
+	assert_string_equal(s, "Chỉ thị Số 05-CT/TW của Ban Chấp hành Trung ương [Đảng]");
+	free(s);
+	s = one_text(fx->db, high, "05-CT/TW");
+	assert_string_equal(s, "Chỉ thị Số [05-CT/TW] của Ban Chấp hành Trung ương Đảng");
+	free(s);
+	s = one_text(fx->db, snip, "da nang");
+	assert_non_null(strstr(s, "[Đà] [Nẵng]"));
+	free(s);
+	/* Offsets point into the stored text, whatever its normal form. */
+	s = one_text(fx->db, high, "viet");
+	assert_string_equal(s, "[Vie\xcc\xa3\xcc\x82t] Nam (NFD)");
+	free(s);
+}
+
+static void test_overlong_token_skipped(void **state)
+{
+	struct db_fixture *fx = *state;
+	char text[400];
+
+	memset(text, 'a', 300);
+	memcpy(text + 300, " kiemtra", 9);
+	assert_int_equal(sqlite3_exec(fx->db, "SAVEPOINT s", NULL, NULL, NULL), SQLITE_OK);
+	{
+		sqlite3_stmt *st = NULL;
+
+		assert_int_equal(sqlite3_prepare_v2(fx->db, "INSERT INTO t(rowid, x) VALUES (20, ?)",
+						    -1, &st, NULL), SQLITE_OK);
+		sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+		assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+		sqlite3_finalize(st);
+	}
+	assert_int_equal(match_rows(fx->db, "kiemtra"), R(20));
+	assert_int_equal(sqlite3_exec(fx->db, "ROLLBACK TO s; RELEASE s", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(match_rows(fx->db, "kiemtra"), 0);
+}
+
+static void test_term_without_tokens(void **state)
+{
+	struct db_fixture *fx = *state;
+	char typed[320];
+	long got_mark, got_long;
+
+	/* A lone combining mark (say a stray dead key) and an over-long word
+	 * next to a real word: the real word should still be searched. */
+	got_mark = match_rows(fx->db, "van \xcc\x81");
+	memset(typed, 'a', 300);
+	snprintf(typed + 300, sizeof(typed) - 300, " van");
+	got_long = match_rows(fx->db, typed);
+	/* Terms the tokenizer turns into nothing are dropped, not searched as
+	 * empty phrases that would sink the whole AND. */
+	assert_int_equal(got_mark, R(1));
+	assert_int_equal(got_long, R(1));
+}
+
+static void test_unregistered_tokenizer_refused(void **state)
+{
+	sqlite3 *db = NULL;
+
+	(void)state;
+	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(db, "CREATE VIRTUAL TABLE t USING fts5(x, tokenize='luutru')",
+					  NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+static void test_register_twice(void **state)
+{
+	struct lt_err err = { 0 };
+	sqlite3 *db = NULL;
+
+	(void)state;
+	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+	assert_int_equal(lt_fts_register(db, &err), LT_OK);
+	assert_int_equal(lt_fts_register(db, &err), LT_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE VIRTUAL TABLE t USING fts5(x, tokenize='luutru'); "
+				      "INSERT INTO t VALUES ('Đảng');", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_query_table),
+		cmocka_unit_test(test_query_appends),
+		cmocka_unit_test(test_match_table),
+		cmocka_unit_test(test_snippet_keeps_diacritics),
+		cmocka_unit_test(test_overlong_token_skipped),
+		cmocka_unit_test(test_term_without_tokens),
+		cmocka_unit_test(test_unregistered_tokenizer_refused),
+		cmocka_unit_test(test_register_twice),
+	};
+
+	return cmocka_run_group_tests(tests, setup_db, teardown_db);
+}
