@@ -21,7 +21,7 @@ LT_CFLAGS  = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prot
              $(PKG_CFLAGS) -MMD -MP
 
 # Debian packages the build, the tests and OCR need (make deps installs the missing ones).
-DEB_PACKAGES = gcc make pkg-config libtesseract-dev libleptonica-dev libarchive-dev \
+DEB_PACKAGES = gcc libc6-dev make pkg-config libtesseract-dev libleptonica-dev libarchive-dev \
                libsqlite3-dev libssl-dev libxml2-dev libjansson-dev libutf8proc-dev \
                libcmocka-dev tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd \
                sqlite3 python3 tar coreutils
