@@ -30,61 +30,62 @@ const char lt_usage_get[] =
 	"Example:\n"
 	"  luutru get 3f0c9a1b --out /tmp/\n";
 
+struct copy {
+	struct lt_sha256 h;
+	uint64_t total;
+	int out;
+	const char *dst;
+};
+
+static int copy_chunk(void *ud, const void *data, size_t len, struct lt_err *err)
+{
+	struct copy *c = ud;
+	int rc = lt_sha256_update(&c->h, data, len, err);
+
+	c->total += len;
+	return rc ? rc : lt_write_all(c->out, data, len, c->dst, err);
+}
+
 static int copy_verified(const char *src, const char *dst, const char *expect_sha,
 			 uint64_t expect_size, struct lt_err *err)
 {
-	unsigned char chunk[1 << 16];
-	struct lt_sha256 h = { 0 };
+	struct copy c = { .out = -1, .dst = dst };
+	struct stat sst, dst_st;
 	char sha[LT_SHA256_HEX];
-	uint64_t total = 0;
-	int in = -1, out = -1, rc;
-	ssize_t n;
+	int in, rc;
 
 	in = open(src, O_RDONLY | O_CLOEXEC);
 	if (in < 0)
 		return lt_err_set(err, LT_EVERIFY, "bundle '%s' is missing from the archive: %s", src,
 				  strerror(errno));
 	/* Writing onto the bundle itself would truncate it (root ignores 0444). */
-	struct stat sst, dst_st;
 	if (fstat(in, &sst) == 0 && stat(dst, &dst_st) == 0 && sst.st_dev == dst_st.st_dev &&
 	    sst.st_ino == dst_st.st_ino) {
 		close(in);
 		return lt_err_set(err, LT_EUSAGE, "'%s' is the bundle in the archive itself: "
 				  "choose another --out", dst);
 	}
-	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (out < 0) {
-		rc = lt_err_set(err, LT_EIO, "cannot create '%s': %s", dst, strerror(errno));
-		goto done;
-	}
-	rc = lt_sha256_init(&h, err);
-	while (!rc && (n = read(in, chunk, sizeof(chunk))) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			rc = lt_err_set(err, LT_EIO, "cannot read '%s': %s", src, strerror(errno));
-			break;
-		}
-		total += (uint64_t)n;
-		rc = lt_sha256_update(&h, chunk, (size_t)n, err);
-		if (!rc)
-			rc = lt_write_all(out, chunk, (size_t)n, dst, err);
-	}
-	if (!rc)
-		rc = lt_sha256_final(&h, sha, err);
-	if (!rc && (strcmp(sha, expect_sha) != 0 || total != expect_size))
-		rc = lt_err_set(err, LT_EVERIFY, "bundle '%s' is damaged: SHA-256 %s, %llu bytes; "
-				"the catalog recorded %s, %llu bytes", src, sha, (unsigned long long)total,
-				expect_sha, (unsigned long long)expect_size);
-	if (!rc && fsync(out) != 0)
-		rc = lt_err_set(err, LT_EIO, "cannot write '%s': %s", dst, strerror(errno));
-done:
-	lt_sha256_release(&h);
-	if (in >= 0)
+	c.out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (c.out < 0) {
 		close(in);
-	if (out >= 0 && close(out) != 0 && !rc)
+		return lt_err_set(err, LT_EIO, "cannot create '%s': %s", dst, strerror(errno));
+	}
+	rc = lt_sha256_init(&c.h, err);
+	if (!rc)
+		rc = lt_read_chunks(in, src, LT_EIO, copy_chunk, &c, err);
+	if (!rc)
+		rc = lt_sha256_final(&c.h, sha, err);
+	if (!rc && (strcmp(sha, expect_sha) != 0 || c.total != expect_size))
+		rc = lt_err_set(err, LT_EVERIFY, "bundle '%s' is damaged: SHA-256 %s, %llu bytes; "
+				"the catalog recorded %s, %llu bytes", src, sha, (unsigned long long)c.total,
+				expect_sha, (unsigned long long)expect_size);
+	if (!rc && fsync(c.out) != 0)
 		rc = lt_err_set(err, LT_EIO, "cannot write '%s': %s", dst, strerror(errno));
-	if (rc && out >= 0)
+	lt_sha256_release(&c.h);
+	close(in);
+	if (close(c.out) != 0 && !rc)
+		rc = lt_err_set(err, LT_EIO, "cannot write '%s': %s", dst, strerror(errno));
+	if (rc)
 		unlink(dst);
 	return rc;
 }

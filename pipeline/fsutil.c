@@ -88,33 +88,48 @@ int lt_write_all(int fd, const void *data, size_t len, const char *what, struct 
 	return LT_OK;
 }
 
-int lt_read_file(const char *path, size_t max, struct lt_buf *out, struct lt_err *err)
+int lt_read_chunks(int fd, const char *what, enum lt_code read_code, lt_chunk_fn fn, void *ud,
+		   struct lt_err *err)
 {
 	char chunk[1 << 16];
-	size_t total = 0;
 	ssize_t n;
-	int fd, rc = LT_OK;
+	int rc = LT_OK;
+
+	while (!rc && (n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return lt_err_set(err, read_code, "cannot read '%s': %s", what, strerror(errno));
+		rc = fn(ud, chunk, (size_t)n, err);
+	}
+	return rc;
+}
+
+struct bounded {
+	struct lt_buf *out;
+	size_t max;
+	const char *path;
+};
+
+static int append_bounded(void *ud, const void *data, size_t len, struct lt_err *err)
+{
+	struct bounded *b = ud;
+
+	if (b->out->len + len > b->max)
+		return lt_err_set(err, LT_EINPUT, "'%s' is larger than %zu bytes", b->path, b->max);
+	return lt_buf_append(b->out, data, len, err);
+}
+
+int lt_read_file(const char *path, size_t max, struct lt_buf *out, struct lt_err *err)
+{
+	struct bounded b = { out, out->len + max, path };
+	int fd, rc;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return lt_err_set(err, errno == ENOENT ? LT_ENOTFOUND : LT_EIO,
 				  "cannot open '%s': %s", path, strerror(errno));
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			rc = lt_err_set(err, LT_EIO, "cannot read '%s': %s", path, strerror(errno));
-			break;
-		}
-		total += (size_t)n;
-		if (total > max) {
-			rc = lt_err_set(err, LT_EINPUT, "'%s' is larger than %zu bytes", path, max);
-			break;
-		}
-		rc = lt_buf_append(out, chunk, (size_t)n, err);
-		if (rc)
-			break;
-	}
+	rc = lt_read_chunks(fd, path, LT_EIO, append_bounded, &b, err);
 	close(fd);
 	return rc;
 }

@@ -1,6 +1,8 @@
 /* hash.c - SHA-256 through OpenSSL's EVP interface. */
 #include "luutru/hash.h"
 
+#include "luutru/fsutil.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
@@ -77,33 +79,35 @@ int lt_sha256_mem(const void *data, size_t len, char hex[LT_SHA256_HEX], struct 
 	return rc;
 }
 
+struct file_digest {
+	struct lt_sha256 h;
+	uint64_t total;
+};
+
+static int digest_chunk(void *ud, const void *data, size_t len, struct lt_err *err)
+{
+	struct file_digest *d = ud;
+
+	d->total += len;
+	return lt_sha256_update(&d->h, data, len, err);
+}
+
 int lt_sha256_file(const char *path, char hex[LT_SHA256_HEX], uint64_t *size, struct lt_err *err)
 {
-	unsigned char chunk[1 << 16];
-	struct lt_sha256 h;
-	uint64_t total = 0;
-	ssize_t n;
+	struct file_digest d = { .total = 0 };
 	int fd, rc;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return lt_err_set(err, LT_EINPUT, "cannot open '%s': %s", path, strerror(errno));
-	rc = lt_sha256_init(&h, err);
-	while (!rc && (n = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			rc = lt_err_set(err, LT_EINPUT, "cannot read '%s': %s", path, strerror(errno));
-			break;
-		}
-		total += (uint64_t)n;
-		rc = lt_sha256_update(&h, chunk, (size_t)n, err);
-	}
+	rc = lt_sha256_init(&d.h, err);
 	if (!rc)
-		rc = lt_sha256_final(&h, hex, err);
-	lt_sha256_release(&h);
+		rc = lt_read_chunks(fd, path, LT_EINPUT, digest_chunk, &d, err);
+	if (!rc)
+		rc = lt_sha256_final(&d.h, hex, err);
+	lt_sha256_release(&d.h);
 	close(fd);
 	if (!rc && size)
-		*size = total;
+		*size = d.total;
 	return rc;
 }

@@ -23,6 +23,14 @@ int lt_fsync_parent(const char *path, struct lt_err *err);
 /* write() all of data, retrying short writes; errors name `what`. */
 int lt_write_all(int fd, const void *data, size_t len, const char *what, struct lt_err *err);
 
+/* Called for each chunk lt_read_chunks() reads; a non-zero return stops it. */
+typedef int (*lt_chunk_fn)(void *ud, const void *data, size_t len, struct lt_err *err);
+
+/* Reads fd to its end, handing each chunk to fn. A read error is reported
+ * with read_code, naming `what`. Returns fn's first non-zero status, if any. */
+int lt_read_chunks(int fd, const char *what, enum lt_code read_code, lt_chunk_fn fn, void *ud,
+		   struct lt_err *err);
+
 /* Reads a whole file into out (appending), refusing files over max bytes. */
 int lt_read_file(const char *path, size_t max, struct lt_buf *out, struct lt_err *err);
 
