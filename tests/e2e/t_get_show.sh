@@ -1,6 +1,6 @@
 #!/bin/bash
-# get DOC --out PATH writes the archive's bundle byte for byte; show DOC names
-# the bundle's sha256.
+# get DOC --out PATH writes the archive's bundle byte for byte, and refuses a
+# damaged one; show DOC names the bundle's sha256.
 . "$(dirname "$0")/lib.sh"
 use_processed_archive
 
@@ -16,6 +16,20 @@ for d in bao-cao-2016 chi-thi-05-CT-TW.tif cong-van-12; do
 	[ "$RC" = 0 ] || { show_file "$T/show.err" stderr >&2; fail "show $id exited $RC"; }
 	grep -q "$h" "$T/show.out" || { show_file "$T/show.out" >&2; fail "show $id does not mention the bundle's sha256 $h"; }
 done
+# A damaged bundle is refused: get exits 1, says so, and leaves no copy.
+id=${DOC_ID[letter-en.png]}
+b=$(bundle_of "$id")
+chmod u+w "$b"
+printf 'X' | dd of="$b" bs=1 seek=2000 conv=notrunc status=none
+capture damaged lt get "$id" --out "$T/damaged.tar"
+[ "$RC" = 1 ] || fail "get of a damaged bundle exited $RC, not 1"
+grep -q 'damaged' "$T/damaged.err" || { show_file "$T/damaged.err" stderr >&2; fail "get of a damaged bundle does not say it is damaged"; }
+[ ! -e "$T/damaged.tar" ] || fail "get of a damaged bundle left a copy behind"
+# Naming the archive's own bundle as --out must not truncate it.
+capture self lt get "${DOC_ID[bao-cao-2016]}" --out "$(dirname "$(bundle_of "${DOC_ID[bao-cao-2016]}")")"
+[ "$RC" = 2 ] || fail "get --out onto the bundle itself exited $RC, not 2"
+cmp -s "$(bundle_of "${DOC_ID[bao-cao-2016]}")" "$T/${DOC_ID[bao-cao-2016]}.tar" || fail "get --out onto the bundle itself changed it"
+
 capture nosuch lt show no-such-document
 [ "$RC" != 0 ] && [ "$RC" -lt 126 ] || fail "show of an unknown document exited $RC"
 [ -s "$T/nosuch.err" ] || fail "show of an unknown document printed nothing on stderr"
