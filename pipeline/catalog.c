@@ -16,6 +16,7 @@
 
 #include "luutru/fsutil.h"
 #include "luutru/fts.h"
+#include "luutru/text.h"
 #include "luutru/version.h"
 
 /* The schema files, compiled in (build/schemas.c, made from schemas/). */
@@ -803,29 +804,88 @@ static void render_marks(char *s)
 	*out = '\0';
 }
 
+/* The words of s, case-folded with their diacritics, as "\0"-separated
+ * entries in out (each followed by a NUL). */
+static int casefold_words(const char *s, struct lt_buf *out, struct lt_err *err)
+{
+	struct lt_buf folded = LT_BUF_INIT;
+	size_t pos = 0, start, end;
+	int rc = lt_text_casefold(s, strlen(s), &folded, err);
+
+	while (!rc && lt_text_next_word(folded.data, folded.len, &pos, &start, &end)) {
+		rc = lt_buf_append(out, folded.data + start, end - start, err);
+		if (!rc)
+			rc = lt_buf_append(out, "", 1, err);
+	}
+	lt_buf_release(&folded);
+	return rc;
+}
+
+static int has_word(const struct lt_buf *words, const char *w)
+{
+	for (size_t i = 0; i < words->len; i += strlen(words->data + i) + 1)
+		if (strcmp(words->data + i, w) == 0)
+			return 1;
+	return 0;
+}
+
+/* Is every word of the query on the page with its diacritics as typed? */
+static int matches_as_typed(const struct lt_buf *query_words, const char *text, struct lt_err *err)
+{
+	struct lt_buf page_words = LT_BUF_INIT;
+	int exact = casefold_words(text, &page_words, err) == LT_OK;
+
+	for (size_t i = 0; exact && i < query_words->len; i += strlen(query_words->data + i) + 1)
+		exact = has_word(&page_words, query_words->data + i);
+	lt_buf_release(&page_words);
+	return exact;
+}
+
+static int by_exact_then_score(const void *a, const void *b)
+{
+	const struct lt_hit *x = a, *y = b;
+
+	if (x->exact != y->exact)
+		return y->exact - x->exact;
+	if (x->score != y->score)
+		return x->score < y->score ? 1 : -1;
+	return strcmp(x->document, y->document) ? strcmp(x->document, y->document) : x->page - y->page;
+}
+
+/* How many bm25-ranked candidates are re-ranked for exact matches. */
+#define CANDIDATES_PER_HIT 5
+#define MAX_CANDIDATES 1000
+
 int lt_catalog_search(struct lt_catalog *cat, const char *query, int limit,
 		      struct lt_hit **out, size_t *n_out, struct lt_err *err)
 {
-	struct lt_buf match = LT_BUF_INIT;
+	struct lt_buf match = LT_BUF_INIT, query_words = LT_BUF_INIT;
 	sqlite3_stmt *st = NULL;
 	struct lt_hit *hits = NULL;
 	size_t n = 0;
-	int rc, s;
+	int rc, s, candidates;
 
 	*out = NULL;
 	*n_out = 0;
+	if (limit < 1)
+		limit = 1;
+	candidates = limit > MAX_CANDIDATES / CANDIDATES_PER_HIT ? MAX_CANDIDATES
+		: limit * CANDIDATES_PER_HIT;
 	rc = lt_fts_query(query, &match, err);
+	if (!rc)
+		rc = casefold_words(query, &query_words, err);
 	if (!rc)
 		rc = prepare(cat,
 			     "SELECT p.document_id, p.number, d.label, "
-			     "       snippet(page_text, 0, char(1), char(2), '…', 16), bm25(page_text) "
+			     "       snippet(page_text, 0, char(1), char(2), '…', 16), bm25(page_text), "
+			     "       p.text "
 			     "FROM page_text JOIN pages p ON p.id = page_text.rowid "
 			     "JOIN documents d ON d.id = p.document_id "
 			     "WHERE page_text MATCH ? AND d.state = 'archived' "
 			     "ORDER BY bm25(page_text), p.document_id, p.number LIMIT ?", &st, err);
 	if (!rc) {
 		sqlite3_bind_text(st, 1, lt_buf_str(&match), -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 2, limit > 0 ? limit : -1);
+		sqlite3_bind_int(st, 2, candidates);
 	}
 	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
 		struct lt_hit *h, *grown = realloc(hits, (n + 1) * sizeof(*hits));
@@ -845,17 +905,25 @@ int lt_catalog_search(struct lt_catalog *cat, const char *query, int limit,
 			rc = err->code;
 		else
 			render_marks(h->snippet);
+		h->exact = matches_as_typed(&query_words, col_text(st, 5), err);
 	}
 	if (!rc && s != SQLITE_DONE)
 		rc = db_error(cat, err, "search failed");
 	sqlite3_finalize(st);
 	lt_buf_release(&match);
+	lt_buf_release(&query_words);
 	if (rc) {
 		lt_hits_free(hits, n);
 		return rc;
 	}
+	if (n > 1)
+		qsort(hits, n, sizeof(*hits), by_exact_then_score);
+	for (size_t i = (size_t)limit; i < n; i++) {
+		free(hits[i].label);
+		free(hits[i].snippet);
+	}
 	*out = hits;
-	*n_out = n;
+	*n_out = n < (size_t)limit ? n : (size_t)limit;
 	return LT_OK;
 }
 

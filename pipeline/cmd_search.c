@@ -12,12 +12,13 @@
 const char lt_usage_search[] =
 	"usage: luutru search [--archive DIR] [--json] [--limit N] QUERY...\n"
 	"\n"
-	"Finds archived pages containing every word of QUERY, best first. Case and\n"
-	"diacritics do not matter (\"van phong\" finds \"Văn phòng\", d finds đ);\n"
+	"Finds archived pages containing every word of QUERY. Case and diacritics\n"
+	"do not matter (\"van phong\" finds \"Văn phòng\", d finds đ), but pages with\n"
+	"the words spelt as typed come first (\"exact\"), then by relevance.\n"
 	"\"double quotes\" ask for words next to each other; a number such as\n"
 	"05-CT/TW is searched as written. Matches are shown in [brackets].\n"
 	"\n"
-	"  --json      a JSON array of {document, page, label, snippet, score}\n"
+	"  --json      a JSON array of {document, page, label, snippet, score, exact}\n"
 	"  --limit N   at most N hits (default 20)\n"
 	"\n"
 	"Exit 0 with hits, 1 with none.\n"
@@ -35,9 +36,10 @@ static int print_json(const struct lt_hit *hits, size_t n)
 	if (!arr)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		json_t *o = json_pack("{s:s, s:i, s:s, s:s, s:f}", "document", hits[i].document,
+		json_t *o = json_pack("{s:s, s:i, s:s, s:s, s:f, s:b}", "document", hits[i].document,
 				      "page", hits[i].page, "label", hits[i].label,
-				      "snippet", hits[i].snippet, "score", hits[i].score);
+				      "snippet", hits[i].snippet, "score", hits[i].score,
+				      "exact", hits[i].exact);
 		if (!o || json_array_append_new(arr, o) != 0) {
 			json_decref(arr);
 			return -1;

@@ -58,6 +58,12 @@ int lt_text_fold(const char *in, size_t len, struct lt_buf *out, struct lt_err *
 			fold_d, err);
 }
 
+int lt_text_casefold(const char *in, size_t len, struct lt_buf *out, struct lt_err *err)
+{
+	return map_text(in, len, out, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD,
+			repair_vietnamese, err);
+}
+
 static int is_word_char(utf8proc_int32_t cp)
 {
 	switch (utf8proc_category(cp)) {

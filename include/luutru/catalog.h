@@ -89,9 +89,12 @@ struct lt_hit {
 	char *label;     /* owned */
 	char *snippet;   /* owned; matches wrapped in [ ] */
 	double score;    /* higher is better (negated bm25) */
+	int exact;       /* every word is on the page with the diacritics as typed */
 };
 
-/* Full-text search over archived pages, best first, at most `limit` hits.
+/* Full-text search over archived pages, at most `limit` hits. Matching
+ * ignores case and diacritics; pages that hold the words with the diacritics
+ * as typed come first (hit->exact), then the rest, each by bm25 score.
  * `query` is what a person typed (see lt_fts_query()).
  * Returns: *hits owned, free with lt_hits_free(*hits, *n). */
 int lt_catalog_search(struct lt_catalog *cat, const char *query, int limit,

@@ -22,6 +22,10 @@ int lt_text_nfc(const char *in, size_t len, struct lt_buf *out, struct lt_err *e
  * "Văn phòng Đảng" -> "van phong dang". */
 int lt_text_fold(const char *in, size_t len, struct lt_buf *out, struct lt_err *err);
 
+/* Appends the case-folded NFC form of in[0..len), keeping diacritics:
+ * "Văn PHÒNG" -> "văn phòng". For matching "as typed". */
+int lt_text_casefold(const char *in, size_t len, struct lt_buf *out, struct lt_err *err);
+
 /* Finds the next word (letters, digits and their combining marks) at or after
  * *pos in s[0..len). Sets [*start, *end) to its byte range and *pos past it.
  * Returns 1 if a word was found, 0 at the end; invalid UTF-8 bytes separate

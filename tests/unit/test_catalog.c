@@ -803,6 +803,66 @@ static void test_snippet_keeps_literal_brackets(void **state)
 	assert_false(mangled);
 }
 
+/* Archives one single-page document with `text`; returns its id in id. */
+static void archive_text(struct lt_catalog *cat, int64_t batch, const char *label, const char *text,
+			 char id[LT_DOC_ID_LEN + 1])
+{
+	static const int one[] = { 1 };
+	const char *const texts[] = { text };
+	char bundle[64];
+	struct lt_err err = { 0 };
+	struct lt_doc *doc = NULL;
+
+	add_doc(cat, batch, label, one, 1, id);
+	assert_int_equal(lt_catalog_claim(cat, &doc, &err), LT_OK);
+	assert_non_null(doc);
+	assert_string_equal(doc->id, id);
+	snprintf(bundle, sizeof(bundle), "bundles/%s.tar", label);
+	fill_run_results(doc, texts, bundle);
+	assert_int_equal(lt_catalog_archive(cat, doc, &err), LT_OK);
+	lt_doc_free(doc);
+}
+
+static void test_exact_diacritics_rank_first(void **state)
+{
+	struct fx *fx = *state;
+	struct lt_err err = { 0 };
+	struct lt_hit *hits = NULL;
+	char exact_id[LT_DOC_ID_LEN + 1], folded_id[LT_DOC_ID_LEN + 1];
+	int64_t batch = 0;
+	size_t n = 0;
+
+	assert_int_equal(lt_catalog_add_batch(fx->cat, "/srv/inbox", &batch, &err), LT_OK);
+	/* The folded-only page is short and repeats the words, so bm25 alone
+	 * would put it first. */
+	archive_text(fx->cat, batch, "da-nang.png",
+		     "Báo cáo của Văn phòng Tỉnh ủy gửi Thành ủy Đà Nẵng về công tác lưu trữ "
+		     "hồ sơ, tài liệu trong năm 2016 và phương hướng năm 2017", exact_id);
+	archive_text(fx->cat, batch, "da-nang-2.png", "đã nàng đã nàng", folded_id);
+
+	assert_int_equal(lt_catalog_search(fx->cat, "Đà Nẵng", 10, &hits, &n, &err), LT_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(hits[0].document, exact_id);
+	assert_true(hits[0].exact);
+	assert_string_equal(hits[1].document, folded_id);
+	assert_false(hits[1].exact);
+	lt_hits_free(hits, n);
+
+	/* Typed without diacritics: neither page is exact; bm25 decides. */
+	assert_int_equal(lt_catalog_search(fx->cat, "da nang", 10, &hits, &n, &err), LT_OK);
+	assert_int_equal(n, 2);
+	assert_false(hits[0].exact || hits[1].exact);
+	assert_string_equal(hits[0].document, folded_id);
+	assert_true(hits[0].score >= hits[1].score);
+	lt_hits_free(hits, n);
+
+	/* The limit applies after re-ranking: the exact page survives it. */
+	assert_int_equal(lt_catalog_search(fx->cat, "ĐÀ NẴNG", 1, &hits, &n, &err), LT_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(hits[0].document, exact_id);
+	lt_hits_free(hits, n);
+}
+
 static void test_archive_without_bundle(void **state)
 {
 	struct fx *fx = *state;
@@ -835,6 +895,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_resolve, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_rearchive_replaces_text, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_snippet_keeps_literal_brackets, setup_open, teardown),
+cmocka_unit_test_setup_teardown(test_exact_diacritics_rank_first, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_archive_without_bundle, setup_open, teardown),
 	};
 
