@@ -971,8 +971,9 @@ int lt_catalog_each_in_state(struct lt_catalog *cat, enum lt_doc_state state, in
 		return rc;
 	sqlite3_bind_text(st, 1, lt_doc_state_name(state), -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 2, limit > 0 ? limit : -1);
-	while (sqlite3_step(st) == SQLITE_ROW)
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		fn(ud, col_text(st, 0), col_text(st, 1), col_text(st, 2), sqlite3_column_int(st, 3));
+	rc = rc == SQLITE_DONE ? LT_OK : db_error(cat, err, "cannot list documents");
 	sqlite3_finalize(st);
-	return LT_OK;
+	return rc;
 }

@@ -30,8 +30,8 @@ const char lt_usage_run[] =
 	"  -l, --lang LANGS    Tesseract languages (default: " DEFAULT_LANG ")\n"
 	"      --tessdata DIR  Tesseract's language data (default: Tesseract's own)\n"
 	"\n"
-	"Exit 0 if every document was archived, 1 if some failed, 3 on a run-wide\n"
-	"error (catalog, disk, missing language data).\n"
+	"Exit 0 if every document was archived, 1 if some failed or the run was\n"
+	"interrupted, 3 on a run-wide error (catalog, disk, missing language data).\n"
 	"\n"
 	"Example:\n"
 	"  luutru run -j 2\n";
@@ -148,7 +148,8 @@ int lt_cmd_run_queue(struct lt_cli *cli, struct lt_run_opts *opts)
 	}
 	if (rc)
 		return lt_cmd_fail(&err);
-	return rep.failed ? LT_EXIT_PROBLEM : LT_EXIT_OK;
+	/* Interrupted with work left queued is not "all good" for a cron job. */
+	return rep.failed || stop_requested ? LT_EXIT_PROBLEM : LT_EXIT_OK;
 }
 
 /* Parses the options run and batch share; returns -1 to go on, else an exit code. */
