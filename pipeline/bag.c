@@ -328,11 +328,18 @@ int lt_bag_finish(struct lt_bag *bag, const char *const *info, struct lt_bundle 
 			rc = lt_bundle_add_file(out, bag->files.files[i].path, bag->files.files[i].size,
 						bag->files.files[i].sha256, err);
 	}
-	if (!rc && close(bag->fd) != 0)
-		rc = lt_err_set(err, LT_EIO, "cannot close '%s': %s", bag->tar_path, strerror(errno));
 	if (!rc) {
+		/* Closed exactly once, error or not: a second close could hit a
+		 * descriptor another worker has opened since. */
+		int fd = bag->fd;
+
 		bag->fd = -1;
-		bag->finished = 1;
+		if (close(fd) != 0)
+			rc = lt_err_set(err, LT_EIO, "cannot close '%s': %s", bag->tar_path, strerror(errno));
+		else
+			bag->finished = 1;
+		if (rc)
+			unlink(bag->tar_path);
 	}
 	lt_buf_release(&bag_info);
 	lt_buf_release(&tagmanifest);

@@ -52,7 +52,8 @@ static int exec(struct lt_catalog *cat, const char *sql, struct lt_err *err)
 	char *msg = NULL;
 
 	if (sqlite3_exec(cat->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		lt_err_set(err, LT_EDB, "catalog '%s': %s", cat->path, msg ? msg : "unknown error");
+		lt_err_set(err, LT_EDB, "catalog '%s': %s (running \"%.40s%s\")", cat->path,
+			   msg ? msg : "unknown error", sql, strlen(sql) > 40 ? "…" : "");
 		sqlite3_free(msg);
 		return LT_EDB;
 	}
@@ -93,19 +94,38 @@ const char *lt_catalog_agent(void)
 	return "luutru " LT_VERSION;
 }
 
-static int migrate(struct lt_catalog *cat, struct lt_err *err)
+static int read_version(struct lt_catalog *cat, int *version, struct lt_err *err)
 {
 	sqlite3_stmt *st = NULL;
+	int rc = prepare(cat, "PRAGMA user_version", &st, err);
+
+	if (!rc && sqlite3_step(st) == SQLITE_ROW)
+		*version = sqlite3_column_int(st, 0);
+	else if (!rc)
+		rc = db_error(cat, err, "cannot read the schema version");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Brings the schema up to date. Reading the version needs no lock, so a
+ * current catalog (the usual case) opens without writing, even read-only. */
+static int migrate(struct lt_catalog *cat, enum lt_catalog_mode mode, struct lt_err *err)
+{
 	int version = 0, rc;
 	size_t n = sizeof(migrations) / sizeof(migrations[0]);
 
-	rc = exec(cat, "BEGIN IMMEDIATE", err);
-	if (rc)
-		return rc;
-	rc = prepare(cat, "PRAGMA user_version", &st, err);
-	if (!rc && sqlite3_step(st) == SQLITE_ROW)
-		version = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
+	rc = read_version(cat, &version, err);
+	if (!rc && version == LT_CATALOG_VERSION)
+		return LT_OK;
+	if (!rc && mode == LT_CATALOG_READ && version < LT_CATALOG_VERSION)
+		return lt_err_set(err, LT_EDB, "catalog '%s' has schema version %d and needs upgrading "
+				  "to %d: run `luutru status` once with write access", cat->path, version,
+				  LT_CATALOG_VERSION);
+	if (!rc)
+		rc = exec(cat, "BEGIN IMMEDIATE", err);
+	/* Again under the lock: another process may have migrated meanwhile. */
+	if (!rc)
+		rc = read_version(cat, &version, err);
 	if (!rc && version > LT_CATALOG_VERSION)
 		rc = lt_err_set(err, LT_EDB,
 				"catalog '%s' has schema version %d but this luutru knows only up to %d: "
@@ -130,12 +150,29 @@ static int migrate(struct lt_catalog *cat, struct lt_err *err)
 	return rc;
 }
 
+/* Switching to WAL needs a moment of exclusive access, which SQLite's busy
+ * handler does not wait for; two processes opening a new catalog at once
+ * would otherwise fail with "database is locked". */
+static int enable_wal(struct lt_catalog *cat, struct lt_err *err)
+{
+	for (int tries = 0; ; tries++) {
+		int rc = sqlite3_exec(cat->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+
+		if (rc == SQLITE_OK)
+			return LT_OK;
+		if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || tries >= 600)
+			return db_error(cat, err, "cannot switch to WAL mode");
+		sqlite3_sleep(100);
+	}
+}
+
 int lt_catalog_open(const char *archive_dir, enum lt_catalog_mode mode,
 		    struct lt_catalog **out, struct lt_err *err)
 {
 	struct lt_catalog *cat = NULL;
 	struct stat sb;
-	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+	int flags = (mode == LT_CATALOG_READ ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
+		SQLITE_OPEN_NOMUTEX;
 	int rc;
 
 	*out = NULL;
@@ -163,12 +200,13 @@ int lt_catalog_open(const char *archive_dir, enum lt_catalog_mode mode,
 	/* Long busy timeout: workers queue on the write lock for a few ms each;
 	 * a reader never blocks a writer in WAL mode. */
 	sqlite3_busy_timeout(cat->db, 60000);
-	rc = exec(cat, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
-		       "PRAGMA foreign_keys = ON;", err);
+	rc = mode == LT_CATALOG_READ ? LT_OK : enable_wal(cat, err);
+	if (!rc)
+		rc = exec(cat, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;", err);
 	if (!rc)
 		rc = lt_fts_register(cat->db, err);
 	if (!rc)
-		rc = migrate(cat, err);
+		rc = migrate(cat, mode, err);
 	if (rc)
 		goto fail;
 	*out = cat;
@@ -256,7 +294,7 @@ static int add_event(struct lt_catalog *cat, const char *id, const struct lt_eve
 }
 
 int lt_catalog_add_document(struct lt_catalog *cat, int64_t batch_id, const struct lt_doc *doc,
-			    struct lt_err *err)
+			    int *added, struct lt_err *err)
 {
 	sqlite3_stmt *st = NULL;
 	char now[32], detail[128];
@@ -266,10 +304,11 @@ int lt_catalog_add_document(struct lt_catalog *cat, int64_t batch_id, const stru
 	lt_now_iso8601(now);
 	memcpy(ev.at, now, sizeof(ev.at));
 	snprintf(detail, sizeof(detail), "%zu files, %zu pages", doc->n_sources, doc->n_pages);
+	*added = 0;
 	rc = exec(cat, "BEGIN IMMEDIATE", err);
 	if (!rc)
 		rc = prepare(cat, "INSERT INTO documents(id, batch_id, label, origin, state, created, updated) "
-				  "VALUES (?, ?, ?, ?, 'queued', ?, ?)", &st, err);
+				  "VALUES (?, ?, ?, ?, 'queued', ?, ?) ON CONFLICT(id) DO NOTHING", &st, err);
 	if (!rc) {
 		sqlite3_bind_text(st, 1, doc->id, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 2, batch_id);
@@ -281,9 +320,14 @@ int lt_catalog_add_document(struct lt_catalog *cat, int64_t batch_id, const stru
 	}
 	sqlite3_finalize(st);
 	st = NULL;
+	if (!rc && sqlite3_changes(cat->db) == 0) {
+		/* Known already: a concurrent ingest of the same scans won. */
+		exec(cat, "COMMIT", err);
+		return LT_OK;
+	}
 	if (!rc)
-		rc = prepare(cat, "INSERT INTO sources(document_id, seq, path, size, sha256, page_count) "
-				  "VALUES (?, ?, ?, ?, ?, ?)", &st, err);
+		rc = prepare(cat, "INSERT INTO sources(document_id, seq, path, size, sha256, format, page_count) "
+				  "VALUES (?, ?, ?, ?, ?, ?, ?)", &st, err);
 	for (size_t i = 0; !rc && i < doc->n_sources; i++) {
 		const struct lt_source *s = &doc->sources[i];
 
@@ -293,7 +337,8 @@ int lt_catalog_add_document(struct lt_catalog *cat, int64_t batch_id, const stru
 		sqlite3_bind_text(st, 3, s->path, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 4, (sqlite3_int64)s->size);
 		sqlite3_bind_text(st, 5, s->sha256, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 6, s->page_count);
+		sqlite3_bind_text(st, 6, s->ext, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 7, s->page_count);
 		rc = step_done(cat, st, "cannot add a source file", err);
 	}
 	sqlite3_finalize(st);
@@ -318,6 +363,63 @@ int lt_catalog_add_document(struct lt_catalog *cat, int64_t batch_id, const stru
 		rc = exec(cat, "COMMIT", err);
 	if (rc)
 		rollback(cat);
+	else
+		*added = 1;
+	return rc;
+}
+
+int lt_catalog_retry(struct lt_catalog *cat, const char *id, int *requeued, struct lt_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	struct lt_event ev = { .type = "requeued", .outcome = "success",
+			       .detail = "failed before; ingested again" };
+	int rc;
+
+	*requeued = 0;
+	lt_now_iso8601(ev.at);
+	rc = exec(cat, "BEGIN IMMEDIATE", err);
+	if (!rc)
+		rc = prepare(cat, "UPDATE documents SET state = 'queued', attempts = 0, updated = ? "
+				  "WHERE id = ? AND state = 'failed'", &st, err);
+	if (!rc) {
+		sqlite3_bind_text(st, 1, ev.at, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+		rc = step_done(cat, st, "cannot requeue the document", err);
+	}
+	sqlite3_finalize(st);
+	if (!rc && sqlite3_changes(cat->db) > 0) {
+		*requeued = 1;
+		rc = add_event(cat, id, &ev, err);
+	}
+	if (!rc)
+		rc = exec(cat, "COMMIT", err);
+	if (rc)
+		rollback(cat);
+	return rc;
+}
+
+int lt_catalog_find_origin(struct lt_catalog *cat, const char *origin, int *found,
+			   char id[LT_DOC_ID_LEN + 1], struct lt_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = prepare(cat, "SELECT id FROM documents WHERE origin = ? ORDER BY created DESC, rowid DESC "
+			      "LIMIT 1", &st, err);
+
+	*found = 0;
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, origin, -1, SQLITE_STATIC);
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
+		*found = 1;
+		snprintf(id, LT_DOC_ID_LEN + 1, "%s", col_text(st, 0));
+		break;
+	case SQLITE_DONE:
+		break;
+	default:
+		rc = db_error(cat, err, "cannot look an origin up");
+	}
+	sqlite3_finalize(st);
 	return rc;
 }
 
@@ -343,10 +445,50 @@ static int set_state_where(struct lt_catalog *cat, const char *sql, const char *
 	return rc;
 }
 
-int lt_catalog_requeue_interrupted(struct lt_catalog *cat, int *count, struct lt_err *err)
+int lt_catalog_requeue_interrupted(struct lt_catalog *cat, int *requeued, int *given_up,
+				   struct lt_err *err)
 {
-	return set_state_where(cat, "UPDATE documents SET state = 'queued', updated = ? "
-				    "WHERE state = 'processing'", NULL, count, err);
+	sqlite3_stmt *st = NULL;
+	char now[32], reason[160];
+	int rc;
+
+	*requeued = *given_up = 0;
+	lt_now_iso8601(now);
+	snprintf(reason, sizeof(reason), "run: %d runs were interrupted while processing it: "
+		 "it may be what stops them; see the run logs", LT_MAX_ATTEMPTS);
+	rc = exec(cat, "BEGIN IMMEDIATE", err);
+	if (!rc)
+		rc = prepare(cat, "INSERT INTO events(document_id, type, at, agent, outcome, detail) "
+				  "SELECT id, 'failed', ?1, ?2, 'failure', ?3 FROM documents "
+				  "WHERE state = 'processing' AND attempts >= ?4", &st, err);
+	if (!rc) {
+		sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, lt_catalog_agent(), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 4, LT_MAX_ATTEMPTS);
+		rc = step_done(cat, st, "cannot record given-up documents", err);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (!rc)
+		rc = prepare(cat, "UPDATE documents SET state = 'failed', failure = ?1, updated = ?2 "
+				  "WHERE state = 'processing' AND attempts >= ?3", &st, err);
+	if (!rc) {
+		sqlite3_bind_text(st, 1, reason, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 3, LT_MAX_ATTEMPTS);
+		rc = step_done(cat, st, "cannot give up on documents", err);
+		*given_up = sqlite3_changes(cat->db);
+	}
+	sqlite3_finalize(st);
+	if (!rc)
+		rc = set_state_where(cat, "UPDATE documents SET state = 'queued', updated = ? "
+					  "WHERE state = 'processing'", NULL, requeued, err);
+	if (!rc)
+		rc = exec(cat, "COMMIT", err);
+	if (rc)
+		rollback(cat);
+	return rc;
 }
 
 int lt_catalog_requeue(struct lt_catalog *cat, const char *id, struct lt_err *err)
@@ -358,7 +500,7 @@ int lt_catalog_requeue(struct lt_catalog *cat, const char *id, struct lt_err *er
 static int load_sources_and_pages(struct lt_catalog *cat, struct lt_doc *doc, struct lt_err *err)
 {
 	sqlite3_stmt *st = NULL;
-	int rc = prepare(cat, "SELECT path, sha256, size, page_count FROM sources "
+	int rc = prepare(cat, "SELECT path, sha256, size, page_count, format FROM sources "
 			      "WHERE document_id = ? ORDER BY seq", &st, err);
 
 	if (!rc)
@@ -375,7 +517,7 @@ static int load_sources_and_pages(struct lt_catalog *cat, struct lt_doc *doc, st
 		char sha[LT_SHA256_HEX];
 		snprintf(sha, sizeof(sha), "%s", col_text(st, 1));
 		rc = lt_doc_add_source(doc, col_text(st, 0), sha, (uint64_t)sqlite3_column_int64(st, 2),
-				       sqlite3_column_int(st, 3), err);
+				       sqlite3_column_int(st, 3), col_text(st, 4), err);
 		if (!rc)
 			rc = lt_doc_add_pages_of_last_source(doc, err);
 	}
@@ -466,8 +608,8 @@ int lt_catalog_claim(struct lt_catalog *cat, struct lt_doc **out, struct lt_err 
 	}
 	sqlite3_finalize(st);
 	if (!rc && id[0])
-		rc = set_state_where(cat, "UPDATE documents SET state = 'processing', updated = ? "
-					  "WHERE id = ?", id, NULL, err);
+		rc = set_state_where(cat, "UPDATE documents SET state = 'processing', "
+					  "attempts = attempts + 1, updated = ? WHERE id = ?", id, NULL, err);
 	if (!rc)
 		rc = exec(cat, "COMMIT", err);
 	if (rc) {
@@ -681,11 +823,14 @@ int lt_catalog_resolve(struct lt_catalog *cat, const char *id_or_prefix,
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, id_or_prefix, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (matches++ == 0)
 			snprintf(id, LT_DOC_ID_LEN + 1, "%s", col_text(st, 0));
 	}
+	rc = rc == SQLITE_DONE ? LT_OK : db_error(cat, err, "cannot look the document up");
 	sqlite3_finalize(st);
+	if (rc)
+		return rc;
 	if (matches == 0)
 		return lt_err_set(err, LT_ENOTFOUND, "no document '%s' in the catalog", id_or_prefix);
 	if (matches > 1)
@@ -698,13 +843,16 @@ static int load_bundle(struct lt_catalog *cat, struct lt_doc *doc, struct lt_err
 {
 	sqlite3_stmt *st = NULL;
 	sqlite3_int64 bundle_id = 0;
-	int rc = prepare(cat, "SELECT id, path, size, sha256, created FROM bundles "
+	int s = SQLITE_DONE, rc = prepare(cat, "SELECT id, path, size, sha256, created FROM bundles "
 			      "WHERE document_id = ? ORDER BY version DESC LIMIT 1", &st, err);
 
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, doc->id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	s = sqlite3_step(st);
+	if (s != SQLITE_ROW && s != SQLITE_DONE)
+		rc = db_error(cat, err, "cannot read the document's bundle");
+	if (s == SQLITE_ROW) {
 		bundle_id = sqlite3_column_int64(st, 0);
 		rc = lt_strdup(col_text(st, 1), &doc->bundle.path, err);
 		doc->bundle.size = (uint64_t)sqlite3_column_int64(st, 2);
@@ -718,13 +866,15 @@ static int load_bundle(struct lt_catalog *cat, struct lt_doc *doc, struct lt_err
 	rc = prepare(cat, "SELECT path, size, sha256 FROM files WHERE bundle_id = ? ORDER BY path", &st, err);
 	if (!rc)
 		sqlite3_bind_int64(st, 1, bundle_id);
-	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
 		char sha[LT_SHA256_HEX];
 
 		snprintf(sha, sizeof(sha), "%s", col_text(st, 2));
 		rc = lt_bundle_add_file(&doc->bundle, col_text(st, 0),
 					(uint64_t)sqlite3_column_int64(st, 1), sha, err);
 	}
+	if (!rc && s != SQLITE_DONE)
+		rc = db_error(cat, err, "cannot read the bundle's files");
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -732,14 +882,17 @@ static int load_bundle(struct lt_catalog *cat, struct lt_doc *doc, struct lt_err
 static int load_events(struct lt_catalog *cat, struct lt_doc *doc, struct lt_err *err)
 {
 	sqlite3_stmt *st = NULL;
+	int s = SQLITE_DONE;
 	int rc = prepare(cat, "SELECT type, at, outcome, detail FROM events WHERE document_id = ? "
 			      "ORDER BY id", &st, err);
 
 	if (!rc)
 		sqlite3_bind_text(st, 1, doc->id, -1, SQLITE_STATIC);
-	while (!rc && sqlite3_step(st) == SQLITE_ROW)
+	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW)
 		rc = lt_doc_add_event(doc, col_text(st, 0), col_text(st, 1), col_text(st, 2),
 				      col_text(st, 3), err);
+	if (!rc && s != SQLITE_DONE)
+		rc = db_error(cat, err, "cannot read the document's events");
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -930,20 +1083,22 @@ int lt_catalog_search(struct lt_catalog *cat, const char *query, int limit,
 int lt_catalog_status(struct lt_catalog *cat, struct lt_status *stat, struct lt_err *err)
 {
 	sqlite3_stmt *st = NULL;
-	int rc;
+	int rc, s = SQLITE_DONE;
 
 	memset(stat, 0, sizeof(*stat));
 	rc = prepare(cat, "SELECT d.state, COUNT(*), "
 			  "(SELECT COUNT(*) FROM pages p JOIN documents d2 ON d2.id = p.document_id "
 			  " WHERE d2.state = d.state) FROM documents d GROUP BY d.state", &st, err);
-	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
-		enum lt_doc_state s;
+	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
+		enum lt_doc_state state;
 
-		if (lt_doc_state_parse(col_text(st, 0), &s)) {
-			stat->documents[s] = sqlite3_column_int64(st, 1);
-			stat->pages[s] = sqlite3_column_int64(st, 2);
+		if (lt_doc_state_parse(col_text(st, 0), &state)) {
+			stat->documents[state] = sqlite3_column_int64(st, 1);
+			stat->pages[state] = sqlite3_column_int64(st, 2);
 		}
 	}
+	if (!rc && s != SQLITE_DONE)
+		rc = db_error(cat, err, "cannot count documents");
 	sqlite3_finalize(st);
 	st = NULL;
 	if (!rc)
@@ -951,6 +1106,8 @@ int lt_catalog_status(struct lt_catalog *cat, struct lt_status *stat, struct lt_
 	if (!rc && sqlite3_step(st) == SQLITE_ROW) {
 		stat->bundles = sqlite3_column_int64(st, 0);
 		stat->bundle_bytes = sqlite3_column_int64(st, 1);
+	} else if (!rc) {
+		rc = db_error(cat, err, "cannot count bundles");
 	}
 	sqlite3_finalize(st);
 	return rc;

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,8 +22,9 @@ const char lt_usage_get[] =
 	"\n"
 	"Writes the newest bundle of document DOC (a BagIt bag in a tar) to PATH:\n"
 	"a file name, or a folder to write DOC.tar into (default: ./DOC.tar). The\n"
-	"copy is checked against the SHA-256 the catalog recorded; on a mismatch it\n"
-	"is deleted and get exits 1. Open the bundle with any tar; check it with\n"
+	"copy is checked against the SHA-256 the catalog recorded before it replaces\n"
+	"PATH; on a mismatch nothing is written and get exits 1. Open the bundle\n"
+	"with any tar; check it with\n"
 	"`sha256sum -c manifest-sha256.txt` inside the bag.\n"
 	"\n"
 	"  -o, --out PATH   where to write\n"
@@ -46,29 +48,50 @@ static int copy_chunk(void *ud, const void *data, size_t len, struct lt_err *err
 	return rc ? rc : lt_write_all(c->out, data, len, c->dst, err);
 }
 
-static int copy_verified(const char *src, const char *dst, const char *expect_sha,
-			 uint64_t expect_size, struct lt_err *err)
+/* Is dst inside the archive's bundles/? As root, 0444 does not stop a
+ * write, so `get` must not be the tool that overwrites a bundle. */
+static int inside_bundles(const char *archive, const char *dst)
+{
+	char bundles[PATH_MAX], dir[PATH_MAX], real_bundles[PATH_MAX], real_dir[PATH_MAX];
+	const char *slash = strrchr(dst, '/');
+	size_t n;
+
+	snprintf(bundles, sizeof(bundles), "%s/bundles", archive);
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", slash == dst ? 1 : (int)(slash - dst), dst);
+	if (!realpath(bundles, real_bundles) || !realpath(dir, real_dir))
+		return 0;
+	n = strlen(real_bundles);
+	return strncmp(real_dir, real_bundles, n) == 0 && (real_dir[n] == '/' || real_dir[n] == '\0');
+}
+
+/* Copies src to dst through a temporary file beside dst, hashing as it
+ * goes; only a copy that matches the catalog's digest is renamed into place,
+ * so a damaged bundle never replaces (or truncates) what dst held. */
+static int copy_verified(const char *archive, const char *src, const char *dst,
+			 const char *expect_sha, uint64_t expect_size, struct lt_err *err)
 {
 	struct copy c = { .out = -1, .dst = dst };
-	struct stat sst, dst_st;
-	char sha[LT_SHA256_HEX];
+	char sha[LT_SHA256_HEX], *tmp = NULL;
 	int in, rc;
 
+	if (inside_bundles(archive, dst))
+		return lt_err_set(err, LT_EUSAGE, "'%s' is inside the archive's bundles/: "
+				  "choose another --out", dst);
 	in = open(src, O_RDONLY | O_CLOEXEC);
 	if (in < 0)
 		return lt_err_set(err, LT_EVERIFY, "bundle '%s' is missing from the archive: %s", src,
 				  strerror(errno));
-	/* Writing onto the bundle itself would truncate it (root ignores 0444). */
-	if (fstat(in, &sst) == 0 && stat(dst, &dst_st) == 0 && sst.st_dev == dst_st.st_dev &&
-	    sst.st_ino == dst_st.st_ino) {
+	if (asprintf(&tmp, "%s.part-XXXXXX", dst) < 0) {
 		close(in);
-		return lt_err_set(err, LT_EUSAGE, "'%s' is the bundle in the archive itself: "
-				  "choose another --out", dst);
+		return lt_err_set(err, LT_ENOMEM, "out of memory");
 	}
-	c.out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	c.out = mkstemp(tmp);
 	if (c.out < 0) {
-		close(in);
-		return lt_err_set(err, LT_EIO, "cannot create '%s': %s", dst, strerror(errno));
+		rc = lt_err_set(err, LT_EIO, "cannot create '%s': %s", tmp, strerror(errno));
+		goto out;
 	}
 	rc = lt_sha256_init(&c.h, err);
 	if (!rc)
@@ -79,14 +102,18 @@ static int copy_verified(const char *src, const char *dst, const char *expect_sh
 		rc = lt_err_set(err, LT_EVERIFY, "bundle '%s' is damaged: SHA-256 %s, %llu bytes; "
 				"the catalog recorded %s, %llu bytes", src, sha, (unsigned long long)c.total,
 				expect_sha, (unsigned long long)expect_size);
-	if (!rc && fsync(c.out) != 0)
-		rc = lt_err_set(err, LT_EIO, "cannot write '%s': %s", dst, strerror(errno));
-	lt_sha256_release(&c.h);
-	close(in);
+	if (!rc && (fchmod(c.out, 0644) != 0 || fsync(c.out) != 0))
+		rc = lt_err_set(err, LT_EIO, "cannot write '%s': %s", tmp, strerror(errno));
 	if (close(c.out) != 0 && !rc)
+		rc = lt_err_set(err, LT_EIO, "cannot write '%s': %s", tmp, strerror(errno));
+	if (!rc && rename(tmp, dst) != 0)
 		rc = lt_err_set(err, LT_EIO, "cannot write '%s': %s", dst, strerror(errno));
 	if (rc)
-		unlink(dst);
+		unlink(tmp);
+out:
+	lt_sha256_release(&c.h);
+	close(in);
+	free(tmp);
 	return rc;
 }
 
@@ -133,7 +160,7 @@ int cmd_get(int argc, char **argv, struct lt_cli *cli)
 	if (!rc && asprintf(&src, "%s/%s", cli->archive, doc->bundle.path) < 0)
 		rc = lt_err_set(&err, LT_ENOMEM, "out of memory");
 	if (!rc)
-		rc = copy_verified(src, dst, doc->bundle.sha256, doc->bundle.size, &err);
+		rc = copy_verified(cli->archive, src, dst, doc->bundle.sha256, doc->bundle.size, &err);
 	if (!rc)
 		printf("wrote %s (%llu bytes, sha256 %s)\n", dst, (unsigned long long)doc->bundle.size,
 		       doc->bundle.sha256);

@@ -6,6 +6,7 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "luutru/catalog.h"
@@ -13,7 +14,7 @@
 #include "luutru/inbox.h"
 
 const char lt_usage_ingest[] =
-	"usage: luutru ingest [--archive DIR] INBOX\n"
+	"usage: luutru ingest [--archive DIR] [--min-age SECONDS] INBOX\n"
 	"\n"
 	"Queues the documents in the folder INBOX for `luutru run`:\n"
 	"  - each sub-folder is one document; its pages are its image files in\n"
@@ -22,16 +23,36 @@ const char lt_usage_ingest[] =
 	"  - a multi-page TIFF contributes all its pages.\n"
 	"TIFF, PNG, JPEG and PNM are accepted (recognised by content). Every file is\n"
 	"hashed (SHA-256); a document already in the catalog is reported as known and\n"
-	"not queued again. The inbox is never modified. Other files are skipped and\n"
-	"listed; a damaged image rejects its own document only.\n"
+	"not queued again, unless it had failed: then it is queued again. The inbox\n"
+	"is never modified. Other files are skipped and listed; a damaged image\n"
+	"rejects its own document only.\n"
 	"\n"
-	"Prints one line per document: queued ID LABEL (N pages) | known ID LABEL |\n"
-	"rejected LABEL: REASON, then a summary. Exit 1 if anything was rejected.\n"
+	"  --min-age SECONDS  leave documents changed in the last SECONDS for a later\n"
+	"                     ingest, so a folder the scanner is still writing is not\n"
+	"                     archived half-done (default 0; 300 suits a cron job)\n"
+	"\n"
+	"Prints one line per document: queued ID LABEL (N pages) | requeued ID LABEL |\n"
+	"known ID LABEL (STATE) | rejected LABEL: REASON, then a summary. Exit 1 if\n"
+	"anything was rejected.\n"
 	"\n"
 	"Example:\n"
 	"  luutru ingest /srv/scans/inbox\n";
 
-int lt_cmd_ingest_inbox(struct lt_cli *cli, const char *inbox_dir)
+/* A folder ingested before with other content: say so, since it is now a
+ * second document (a page added, replaced or rescanned). */
+static int note_changed_origin(struct lt_catalog *cat, const struct lt_doc *doc, struct lt_err *err)
+{
+	char old[LT_DOC_ID_LEN + 1];
+	int found = 0;
+	int rc = lt_catalog_find_origin(cat, doc->origin, &found, old, err);
+
+	if (!rc && found)
+		fprintf(stderr, "note: %s was ingested before as %s with other content; "
+			"its new content is queued as a document of its own\n", doc->label, old);
+	return rc;
+}
+
+int lt_cmd_ingest_inbox(struct lt_cli *cli, const char *inbox_dir, int min_age)
 {
 	struct lt_catalog *cat = NULL;
 	struct lt_inbox inbox = { 0 };
@@ -39,17 +60,15 @@ int lt_cmd_ingest_inbox(struct lt_cli *cli, const char *inbox_dir)
 	int64_t batch = 0;
 	int queued = 0, known = 0, rejected = 0, rc;
 
-	rc = lt_inbox_scan(inbox_dir, &inbox, &err);
+	rc = lt_inbox_scan(inbox_dir, min_age, &inbox, &err);
 	if (!rc)
 		rc = lt_catalog_open(cli->archive, LT_CATALOG_CREATE, &cat, &err);
-	if (!rc)
-		rc = lt_catalog_add_batch(cat, inbox_dir, &batch, &err);
 	for (size_t i = 0; !rc && i < inbox.n_skipped; i++)
 		fprintf(stderr, "skipped %s: %s\n", inbox.skipped[i].path, inbox.skipped[i].reason);
 	for (size_t i = 0; !rc && i < inbox.n_entries; i++) {
 		struct lt_inbox_entry *e = &inbox.entries[i];
 		enum lt_doc_state state;
-		int found = 0;
+		int found = 0, added = 0;
 
 		if (e->reason) {
 			printf("rejected %s: %s\n", e->label, e->reason);
@@ -58,19 +77,32 @@ int lt_cmd_ingest_inbox(struct lt_cli *cli, const char *inbox_dir)
 			continue;
 		}
 		rc = lt_catalog_find(cat, e->doc->id, &found, &state, &err);
+		if (!rc && found && state == LT_FAILED) {
+			rc = lt_catalog_retry(cat, e->doc->id, &added, &err);
+			if (!rc && added) {
+				printf("requeued %s %s (failed before)\n", e->doc->id, e->label);
+				queued++;
+				continue;
+			}
+		}
+		if (!rc && !found && !batch)
+			rc = lt_catalog_add_batch(cat, inbox_dir, &batch, &err);
+		if (!rc && !found)
+			rc = note_changed_origin(cat, e->doc, &err);
+		if (!rc && !found)
+			rc = lt_catalog_add_document(cat, batch, e->doc, &added, &err);
 		if (rc)
 			break;
-		if (found) {
+		if (added) {
+			printf("queued %s %s (%zu page%s)\n", e->doc->id, e->label, e->doc->n_pages,
+			       e->doc->n_pages == 1 ? "" : "s");
+			queued++;
+		} else {
+			if (!found)
+				lt_catalog_find(cat, e->doc->id, &found, &state, &err);
 			printf("known %s %s (%s)\n", e->doc->id, e->label, lt_doc_state_name(state));
 			known++;
-			continue;
 		}
-		rc = lt_catalog_add_document(cat, batch, e->doc, &err);
-		if (rc)
-			break;
-		printf("queued %s %s (%zu page%s)\n", e->doc->id, e->label, e->doc->n_pages,
-		       e->doc->n_pages == 1 ? "" : "s");
-		queued++;
 	}
 	if (!rc)
 		printf("ingest: %d queued, %d already known, %d rejected\n", queued, known, rejected);
@@ -81,19 +113,37 @@ int lt_cmd_ingest_inbox(struct lt_cli *cli, const char *inbox_dir)
 	return rejected ? LT_EXIT_PROBLEM : LT_EXIT_OK;
 }
 
+int lt_cmd_parse_min_age(const char *arg, const char *usage, int *min_age)
+{
+	char *end;
+	long v = strtol(arg, &end, 10);
+
+	if (*end || v < 0 || v > 30 * 24 * 3600)
+		return lt_cmd_usage_error(usage, "--min-age wants seconds (0 to 2592000), not '%s'", arg);
+	*min_age = (int)v;
+	return -1;
+}
+
 int cmd_ingest(int argc, char **argv, struct lt_cli *cli)
 {
-	static const struct option options[] = { LT_COMMON_OPTIONS, { 0 } };
-	int opt, exit_now = -1;
+	static const struct option options[] = {
+		{ "min-age", required_argument, NULL, 'm' },
+		LT_COMMON_OPTIONS,
+		{ 0 },
+	};
+	int opt, exit_now = -1, min_age = 0;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-		if (!lt_cmd_common_option(opt, optarg, lt_usage_ingest, cli, &exit_now))
+		if (opt == 'm') {
+			exit_now = lt_cmd_parse_min_age(optarg, lt_usage_ingest, &min_age);
+		} else if (!lt_cmd_common_option(opt, optarg, lt_usage_ingest, cli, &exit_now)) {
 			return lt_cmd_usage_error(lt_usage_ingest, "ingest: unexpected option");
+		}
 		if (exit_now >= 0)
 			return exit_now;
 	}
 	if (argc - optind != 1)
 		return lt_cmd_usage_error(lt_usage_ingest, "ingest: give exactly one INBOX folder");
-	return lt_cmd_ingest_inbox(cli, argv[optind]);
+	return lt_cmd_ingest_inbox(cli, argv[optind], min_age);
 }

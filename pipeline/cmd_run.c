@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "luutru/catalog.h"
 #include "luutru/cmd.h"
 #include "luutru/fsutil.h"
 #include "luutru/runner.h"
@@ -37,15 +38,15 @@ const char lt_usage_run[] =
 	"  luutru run -j 2\n";
 
 const char lt_usage_batch[] =
-	"usage: luutru batch [--archive DIR] [-j N] [--lang LANGS] [--tessdata DIR] INBOX\n"
+	"usage: luutru batch [--archive DIR] [--min-age S] [-j N] [--lang LANGS] [--tessdata DIR] INBOX\n"
 	"\n"
-	"`luutru ingest INBOX` then `luutru run`, for cron or a systemd timer. The\n"
-	"exit code is the worse of the two.\n"
+	"`luutru ingest [--min-age S] INBOX` then `luutru run`, for cron or a\n"
+	"systemd timer. The exit code is the worse of the two.\n"
 	"\n"
 	"Example:\n"
-	"  luutru --archive /srv/archive batch /srv/scans/inbox\n";
+	"  luutru --archive /srv/archive batch --min-age 300 /srv/scans/inbox\n";
 
-static volatile int stop_requested;
+static volatile sig_atomic_t stop_requested;
 
 static void on_signal(int sig)
 {
@@ -107,7 +108,7 @@ int lt_cmd_run_queue(struct lt_cli *cli, struct lt_run_opts *opts)
 	struct progress prog = { 0 };
 	struct lt_err err = { 0 };
 	struct sigaction sa = { 0 };
-	int rc, total_pages;
+	int rc;
 	char summary[1024];
 
 	opts->archive = cli->archive;
@@ -118,10 +119,13 @@ int lt_cmd_run_queue(struct lt_cli *cli, struct lt_run_opts *opts)
 	prog.log = open_log(cli->archive);
 	rc = lt_run(opts, print_progress, &prog, &rep, &err);
 
-	total_pages = rep.pages_archived + rep.pages_failed;
 	if (rep.requeued)
 		printf("%d document%s left unfinished by an earlier run went back in the queue.\n",
 		       rep.requeued, rep.requeued == 1 ? "" : "s");
+	if (rep.given_up)
+		fprintf(stderr, "error: %d document%s failed: in %d interrupted runs each, they may be "
+			"what stops the runs (see `luutru status`)\n", rep.given_up,
+			rep.given_up == 1 ? "" : "s", LT_MAX_ATTEMPTS);
 	if (rep.archived + rep.failed == 0 && rc)
 		summary[0] = '\0'; /* stopped before any document: the error says it all */
 	else if (rep.archived + rep.failed == 0)
@@ -129,13 +133,13 @@ int lt_cmd_run_queue(struct lt_cli *cli, struct lt_run_opts *opts)
 	else
 		snprintf(summary, sizeof(summary),
 			 "%s in %.1f s with %d worker%s: %d document%s archived (%d page%s), "
-			 "%d failed (%d page%s); %.1f pages per minute.%s%s",
+			 "%d failed (%d page%s); %.1f pages archived per minute.%s%s",
 			 rc ? "Run stopped" : stop_requested ? "Run interrupted" : "Run finished",
 			 rep.seconds, rep.workers, rep.workers == 1 ? "" : "s",
 			 rep.archived, rep.archived == 1 ? "" : "s",
 			 rep.pages_archived, rep.pages_archived == 1 ? "" : "s",
 			 rep.failed, rep.pages_failed, rep.pages_failed == 1 ? "" : "s",
-			 rep.seconds > 0 ? total_pages * 60.0 / rep.seconds : 0.0,
+			 rep.seconds > 0 ? rep.pages_archived * 60.0 / rep.seconds : 0.0,
 			 rep.failed ? " Failed documents keep their reason: see `luutru status`." : "",
 			 stop_requested ? " Unfinished documents stay queued: run again to go on." : "");
 	if (summary[0])
@@ -149,17 +153,18 @@ int lt_cmd_run_queue(struct lt_cli *cli, struct lt_run_opts *opts)
 	if (rc)
 		return lt_cmd_fail(&err);
 	/* Interrupted with work left queued is not "all good" for a cron job. */
-	return rep.failed || stop_requested ? LT_EXIT_PROBLEM : LT_EXIT_OK;
+	return rep.failed || rep.given_up || stop_requested ? LT_EXIT_PROBLEM : LT_EXIT_OK;
 }
 
 /* Parses the options run and batch share; returns -1 to go on, else an exit code. */
 static int parse_run_options(int argc, char **argv, const char *usage, struct lt_cli *cli,
-			     struct lt_run_opts *opts)
+			     struct lt_run_opts *opts, int *min_age)
 {
 	static const struct option options[] = {
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "lang", required_argument, NULL, 'l' },
 		{ "tessdata", required_argument, NULL, 'T' },
+		{ "min-age", required_argument, NULL, 'm' },
 		LT_COMMON_OPTIONS,
 		{ 0 },
 	};
@@ -187,6 +192,13 @@ static int parse_run_options(int argc, char **argv, const char *usage, struct lt
 		case 'T':
 			opts->tessdata = optarg;
 			break;
+		case 'm':
+			if (!min_age)
+				return lt_cmd_usage_error(usage, "%s: --min-age is for ingest and batch", argv[0]);
+			exit_now = lt_cmd_parse_min_age(optarg, usage, min_age);
+			if (exit_now >= 0)
+				return exit_now;
+			break;
 		default:
 			if (!lt_cmd_common_option(opt, optarg, usage, cli, &exit_now))
 				return lt_cmd_usage_error(usage, "%s: unexpected option", argv[0]);
@@ -200,7 +212,7 @@ static int parse_run_options(int argc, char **argv, const char *usage, struct lt
 int cmd_run(int argc, char **argv, struct lt_cli *cli)
 {
 	struct lt_run_opts opts = { 0 };
-	int rc = parse_run_options(argc, argv, lt_usage_run, cli, &opts);
+	int rc = parse_run_options(argc, argv, lt_usage_run, cli, &opts, NULL);
 
 	if (rc >= 0)
 		return rc;
@@ -212,13 +224,14 @@ int cmd_run(int argc, char **argv, struct lt_cli *cli)
 int cmd_batch(int argc, char **argv, struct lt_cli *cli)
 {
 	struct lt_run_opts opts = { 0 };
-	int rc = parse_run_options(argc, argv, lt_usage_batch, cli, &opts), run_rc;
+	int min_age = 0;
+	int rc = parse_run_options(argc, argv, lt_usage_batch, cli, &opts, &min_age), run_rc;
 
 	if (rc >= 0)
 		return rc;
 	if (argc - optind != 1)
 		return lt_cmd_usage_error(lt_usage_batch, "batch: give exactly one INBOX folder");
-	rc = lt_cmd_ingest_inbox(cli, argv[optind]);
+	rc = lt_cmd_ingest_inbox(cli, argv[optind], min_age);
 	if (rc > LT_EXIT_PROBLEM)
 		return rc;
 	run_rc = lt_cmd_run_queue(cli, &opts);

@@ -65,7 +65,6 @@ void lt_doc_free(struct lt_doc *doc)
 	}
 	free(doc->events);
 	lt_bundle_release(&doc->bundle);
-	lt_buf_release(&doc->note);
 	free(doc->label);
 	free(doc->origin);
 	free(doc->failure);
@@ -86,7 +85,7 @@ static void *grow_one(void **items, size_t *n, size_t size)
 }
 
 int lt_doc_add_source(struct lt_doc *doc, const char *path, const char sha256[LT_SHA256_HEX],
-		      uint64_t size, int page_count, struct lt_err *err)
+		      uint64_t size, int page_count, const char *ext, struct lt_err *err)
 {
 	struct lt_source *s = grow_one((void **)&doc->sources, &doc->n_sources, sizeof(*s));
 
@@ -99,8 +98,18 @@ int lt_doc_add_source(struct lt_doc *doc, const char *path, const char sha256[LT
 	memcpy(s->sha256, sha256, LT_SHA256_HEX);
 	s->size = size;
 	s->page_count = page_count;
-	lt_extension_lower(path, s->ext, sizeof(s->ext));
+	if (ext)
+		snprintf(s->ext, sizeof(s->ext), "%s", ext);
+	else
+		lt_extension_lower(path, s->ext, sizeof(s->ext));
 	return LT_OK;
+}
+
+void lt_source_master_name(const struct lt_doc *doc, size_t i, char out[32])
+{
+	const char *ext = i < doc->n_sources && doc->sources[i].ext[0] ? doc->sources[i].ext : "img";
+
+	snprintf(out, 32, "%04zu.%s", i + 1, ext);
 }
 
 int lt_doc_add_pages_of_last_source(struct lt_doc *doc, struct lt_err *err)

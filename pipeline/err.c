@@ -63,6 +63,7 @@ const char *lt_code_name(enum lt_code code)
 	case LT_ENOTFOUND: return "not found";
 	case LT_EVERIFY: return "verification failed";
 	case LT_EUSAGE: return "usage error";
+	case LT_EBUSY: return "busy";
 	case LT_EINTERNAL: return "internal error";
 	}
 	return "unknown error";
@@ -70,5 +71,6 @@ const char *lt_code_name(enum lt_code code)
 
 int lt_code_is_fatal(enum lt_code code)
 {
-	return code == LT_ENOMEM || code == LT_EDB || code == LT_EIO || code == LT_EINTERNAL;
+	return code == LT_ENOMEM || code == LT_EDB || code == LT_EIO || code == LT_EINTERNAL ||
+	       code == LT_EBUSY;
 }

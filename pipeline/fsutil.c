@@ -25,9 +25,17 @@ int lt_mkdir_p(const char *path, unsigned mode, struct lt_err *err)
 			char saved = *p;
 
 			*p = '\0';
-			if (mkdir(tmp, mode) != 0 && errno != EEXIST)
+			if (mkdir(tmp, mode) == 0) {
+				/* A new directory's entry must reach the disk too, or
+				 * a power cut can lose what is renamed into it. */
+				int rc = lt_fsync_parent(tmp, err);
+
+				if (rc)
+					return rc;
+			} else if (errno != EEXIST) {
 				return lt_err_set(err, LT_EIO, "cannot create directory '%s': %s",
 						  tmp, strerror(errno));
+			}
 			*p = saved;
 			if (saved == '\0')
 				break;

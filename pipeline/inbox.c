@@ -16,10 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "luutru/fsutil.h"
 #include "luutru/hash.h"
+#include "luutru/text.h"
 
 static const char *const image_exts[] = {
 	"tif", "tiff", "png", "jpg", "jpeg", "jpe", "pnm", "pbm", "pgm", "ppm", NULL
@@ -56,7 +58,8 @@ static const char *format_name(l_int32 format)
 	}
 }
 
-int lt_inbox_probe(const char *path, int *pages, const char **fmt_name, struct lt_err *err)
+int lt_inbox_probe(const char *path, int *pages, const char **fmt_name, const char **ext,
+		   struct lt_err *err)
 {
 	l_int32 format = IFF_UNKNOWN, n = 1;
 	const char *name;
@@ -85,6 +88,9 @@ int lt_inbox_probe(const char *path, int *pages, const char **fmt_name, struct l
 		fclose(fp);
 	}
 	*pages = n;
+	if (ext)
+		*ext = strcmp(name, "TIFF") == 0 ? "tif" : strcmp(name, "PNG") == 0 ? "png"
+			: strcmp(name, "JPEG") == 0 ? "jpg" : "pnm";
 	return LT_OK;
 }
 
@@ -157,16 +163,16 @@ static int add_file(struct lt_doc *doc, const char *path, char **reject, struct 
 {
 	struct lt_err ferr = { 0 };
 	char sha[LT_SHA256_HEX];
-	const char *fmt;
+	const char *fmt, *ext;
 	uint64_t size;
 	int pages, rc;
 
-	if (lt_inbox_probe(path, &pages, &fmt, &ferr) ||
+	if (lt_inbox_probe(path, &pages, &fmt, &ext, &ferr) ||
 	    lt_sha256_file(path, sha, &size, &ferr)) {
 		*reject = strdup(ferr.msg);
 		return *reject ? LT_OK : lt_err_set(err, LT_ENOMEM, "out of memory");
 	}
-	rc = lt_doc_add_source(doc, path, sha, size, pages, err);
+	rc = lt_doc_add_source(doc, path, sha, size, pages, ext, err);
 	if (!rc)
 		rc = lt_doc_add_pages_of_last_source(doc, err);
 	return rc;
@@ -203,11 +209,34 @@ static int add_entry(struct lt_inbox *in, struct lt_doc *doc, const char *label,
 	return LT_OK;
 }
 
+/* Seconds since the newest change to path or, for a folder, to any entry in it. */
+static double seconds_since_change(const char *path, int is_dir, char **names, size_t n)
+{
+	struct stat st;
+	time_t newest = 0;
+
+	if (stat(path, &st) == 0)
+		newest = st.st_mtime > st.st_ctime ? st.st_mtime : st.st_ctime;
+	for (size_t i = 0; is_dir && i < n; i++) {
+		char *file = NULL;
+
+		if (asprintf(&file, "%s/%s", path, names[i]) >= 0 && stat(file, &st) == 0) {
+			if (st.st_mtime > newest)
+				newest = st.st_mtime;
+			if (st.st_ctime > newest)
+				newest = st.st_ctime;
+		}
+		free(file);
+	}
+	return difftime(time(NULL), newest);
+}
+
 /* Builds the document for a folder or a loose file. */
-static int scan_document(struct lt_inbox *in, const char *path, const char *label, int is_dir,
-			 struct lt_err *err)
+static int scan_document(struct lt_inbox *in, const char *path, const char *name, int is_dir,
+			 int min_age, struct lt_err *err)
 {
 	struct lt_doc *doc = lt_doc_new();
+	struct lt_buf label = LT_BUF_INIT;
 	char **names = NULL;
 	size_t n = 0;
 	char *reason = NULL;
@@ -215,19 +244,39 @@ static int scan_document(struct lt_inbox *in, const char *path, const char *labe
 
 	if (!doc)
 		return lt_err_set(err, LT_ENOMEM, "out of memory");
-	if (lt_strdup(label, &doc->label, err) || lt_strdup(path, &doc->origin, err)) {
-		lt_doc_free(doc);
-		return err->code;
+	rc = lt_text_repair_utf8(name, &label, err);
+	if (!rc) {
+		doc->label = lt_buf_detach(&label);
+		rc = lt_strdup(path, &doc->origin, err);
 	}
-	if (!is_dir) {
-		rc = add_file(doc, path, &reason, err);
-	} else {
+	if (rc) {
+		lt_doc_free(doc);
+		return rc;
+	}
+	if (is_dir) {
 		rc = list_dir(path, &names, &n, err);
 		if (rc == LT_EIO) {
 			/* An unreadable folder rejects that document, not the ingest. */
 			reason = strdup(err->msg);
 			rc = reason ? LT_OK : LT_ENOMEM;
 		}
+	}
+	if (!rc && !reason && min_age > 0) {
+		double age = seconds_since_change(path, is_dir, names, n);
+
+		if (age < min_age) {
+			char why[128];
+
+			snprintf(why, sizeof(why), "changed %.0f s ago, under --min-age %d: "
+				 "left for a later ingest", age < 0 ? 0 : age, min_age);
+			free_names(names, n);
+			lt_doc_free(doc);
+			return add_skip(in, path, why, err);
+		}
+	}
+	if (!rc && !reason && !is_dir) {
+		rc = add_file(doc, path, &reason, err);
+	} else if (!rc && !reason) {
 		for (size_t i = 0; !rc && !reason && i < n; i++) {
 			char *file = NULL;
 			struct stat st;
@@ -248,11 +297,11 @@ static int scan_document(struct lt_inbox *in, const char *path, const char *labe
 				rc = add_file(doc, file, &reason, err);
 			free(file);
 		}
-		free_names(names, n);
 		if (!rc && !reason && doc->n_pages == 0 &&
 		    asprintf(&reason, "folder '%s' holds no page images", path) < 0)
 			rc = lt_err_set(err, LT_ENOMEM, "out of memory");
 	}
+	free_names(names, n);
 	if (!rc && !reason)
 		rc = lt_doc_compute_id(doc, err);
 	if (rc) {
@@ -260,10 +309,10 @@ static int scan_document(struct lt_inbox *in, const char *path, const char *labe
 		free(reason);
 		return rc;
 	}
-	return add_entry(in, doc, label, reason, err);
+	return add_entry(in, doc, doc->label, reason, err);
 }
 
-int lt_inbox_scan(const char *inbox_dir, struct lt_inbox *out, struct lt_err *err)
+int lt_inbox_scan(const char *inbox_dir, int min_age, struct lt_inbox *out, struct lt_err *err)
 {
 	char root[PATH_MAX];
 	char **names = NULL;
@@ -286,13 +335,13 @@ int lt_inbox_scan(const char *inbox_dir, struct lt_inbox *out, struct lt_err *er
 		if (stat(path, &st) != 0)
 			rc = add_skip(out, path, strerror(errno), err);
 		else if (S_ISDIR(st.st_mode))
-			rc = scan_document(out, path, names[i], 1, err);
+			rc = scan_document(out, path, names[i], 1, min_age, err);
 		else if (!S_ISREG(st.st_mode))
 			rc = add_skip(out, path, "not a regular file", err);
 		else if (!is_page_candidate(path))
 			rc = add_skip(out, path, "not an image", err);
 		else
-			rc = scan_document(out, path, names[i], 0, err);
+			rc = scan_document(out, path, names[i], 0, min_age, err);
 		free(path);
 	}
 	free_names(names, n);

@@ -78,15 +78,18 @@ static void finished(struct shared *sh, const struct lt_doc *doc, const char *st
 
 static int record_event(const struct lt_stage *st, void *state, struct lt_doc *doc, struct lt_err *err)
 {
+	struct lt_buf note = LT_BUF_INIT;
 	char now[32];
+	int rc;
 
 	if (!st->event)
 		return LT_OK;
-	lt_buf_reset(&doc->note);
 	if (st->describe)
-		st->describe(state, doc, &doc->note);
+		st->describe(state, doc, &note);
 	lt_now_iso8601(now);
-	return lt_doc_add_event(doc, st->event, now, "success", lt_buf_str(&doc->note), err);
+	rc = lt_doc_add_event(doc, st->event, now, "success", lt_buf_str(&note), err);
+	lt_buf_release(&note);
+	return rc;
 }
 
 /* Runs doc through every stage; *failed_stage names the one that failed. */
@@ -128,7 +131,7 @@ static void *worker_main(void *arg)
 	struct lt_err err = { 0 };
 	int rc;
 
-	rc = lt_catalog_open(sh->opts->archive, LT_CATALOG_READ, &ctx.catalog, &err);
+	rc = lt_catalog_open(sh->opts->archive, LT_CATALOG_WRITE, &ctx.catalog, &err);
 	for (; !rc && opened < N_STAGES; opened++) {
 		rc = stages[opened]->open(&ctx, &states[opened], &err);
 		if (rc)
@@ -157,6 +160,9 @@ static void *worker_main(void *arg)
 				rc = lt_catalog_fail(ctx.catalog, doc->id, stage, derr.msg, &err);
 				if (!rc)
 					finished(sh, doc, stage, &derr, lt_monotonic_seconds() - t0);
+				else /* keep why the document failed: the next run redoes it */
+					lt_err_prefix(&err, "document %s failed at %s (%s), and recording that "
+						      "failed too: ", doc->id, stage, derr.msg);
 			}
 		} else {
 			finished(sh, doc, NULL, NULL, lt_monotonic_seconds() - t0);
@@ -192,7 +198,7 @@ static int take_run_lock(const char *archive, int *fd_out, struct lt_err *err)
 		return lt_err_set(err, LT_EIO, "cannot open '%s': %s", path, strerror(errno));
 	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
 		close(fd);
-		return lt_err_set(err, LT_EUSAGE, "another `luutru run` is working on '%s'", archive);
+		return lt_err_set(err, LT_EBUSY, "another `luutru run` is working on '%s'", archive);
 	}
 	*fd_out = fd;
 	return LT_OK;
@@ -202,14 +208,15 @@ static int take_run_lock(const char *archive, int *fd_out, struct lt_err *err)
  * processing. The catalog is opened first so a wrong --archive gets the
  * catalog's own clear error rather than one about run.lock. */
 static int prepare_archive(const struct lt_run_opts *opts, int *lock_fd,
-			   struct lt_run_report *report, struct lt_err *err)
+			   struct lt_run_report *report, int64_t *queued, struct lt_err *err)
 {
 	struct lt_catalog *cat = NULL;
+	struct lt_status st;
 	char work[4096];
 	int rc;
 
 	snprintf(work, sizeof(work), "%s/work", opts->archive);
-	rc = lt_catalog_open(opts->archive, LT_CATALOG_READ, &cat, err);
+	rc = lt_catalog_open(opts->archive, LT_CATALOG_WRITE, &cat, err);
 	if (!rc)
 		rc = take_run_lock(opts->archive, lock_fd, err);
 	/* Whatever a crashed run left in work/ is incomplete by definition. */
@@ -218,7 +225,11 @@ static int prepare_archive(const struct lt_run_opts *opts, int *lock_fd,
 	if (!rc)
 		rc = lt_mkdir_p(work, 0755, err);
 	if (!rc)
-		rc = lt_catalog_requeue_interrupted(cat, &report->requeued, err);
+		rc = lt_catalog_requeue_interrupted(cat, &report->requeued, &report->given_up, err);
+	if (!rc)
+		rc = lt_catalog_status(cat, &st, err);
+	if (!rc)
+		*queued = st.documents[LT_QUEUED];
 	lt_catalog_close(cat);
 	return rc;
 }
@@ -231,11 +242,17 @@ int lt_run(const struct lt_run_opts *opts, lt_run_progress_fn progress, void *ud
 	double t0 = lt_monotonic_seconds();
 	int jobs = opts->jobs > 0 ? opts->jobs : default_jobs();
 	int lock_fd = -1, started = 0, rc;
+	int64_t queued = 0;
 
 	memset(report, 0, sizeof(*report));
-	report->workers = jobs;
-	rc = prepare_archive(opts, &lock_fd, report, err);
+	rc = prepare_archive(opts, &lock_fd, report, &queued, err);
 	if (rc)
+		goto out;
+	/* Each worker loads the OCR models: no more workers than documents. */
+	if (queued < jobs)
+		jobs = queued > 0 ? (int)queued : 0;
+	report->workers = jobs;
+	if (jobs == 0)
 		goto out;
 	workers = calloc((size_t)jobs, sizeof(*workers));
 	if (!workers) {
@@ -246,11 +263,12 @@ int lt_run(const struct lt_run_opts *opts, lt_run_progress_fn progress, void *ud
 	for (; started < jobs; started++) {
 		workers[started].sh = &sh;
 		workers[started].index = started;
-		if (pthread_create(&workers[started].thread, NULL, worker_main, &workers[started]) != 0) {
+		int e = pthread_create(&workers[started].thread, NULL, worker_main, &workers[started]);
+
+		if (e != 0) {
 			struct lt_err terr;
 
-			lt_err_set(&terr, LT_EINTERNAL, "cannot start worker %d: %s", started + 1,
-				   strerror(errno));
+			lt_err_set(&terr, LT_EINTERNAL, "cannot start worker %d: %s", started + 1, strerror(e));
 			set_fatal(&sh, &terr);
 			break;
 		}

@@ -4,12 +4,17 @@
  * memory whole. A page without a resolution is taken as 300 dpi, the scanning
  * norm, so Tesseract does not guess from the pixel size.
  */
+#include <errno.h>
 #include <leptonica/allheaders.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "luutru/stage.h"
 
 #define DEFAULT_DPI 300
+/* A0 at 300 dpi is 140 megapixels; beyond this a "page" is a decompression
+ * bomb or a mistake, and decoding it could exhaust memory for every worker. */
+#define MAX_MEGAPIXELS 300
 
 static int load_open(struct lt_ctx *ctx, void **state, struct lt_err *err)
 {
@@ -22,15 +27,25 @@ static int load_open(struct lt_ctx *ctx, void **state, struct lt_err *err)
 static int load_page(void *state, struct lt_doc *doc, struct lt_page *page, struct lt_err *err)
 {
 	const struct lt_source *src = &doc->sources[page->source];
+	l_int32 w = 0, h = 0, bps, spp, res, cmap, format;
+	int head;
 	PIX *pix;
 
 	(void)state;
-	if (strcmp(src->ext, "tif") == 0 || strcmp(src->ext, "tiff") == 0 || src->page_count > 1)
+	/* Say what is really wrong when the file went away or became unreadable. */
+	if (access(src->path, R_OK) != 0)
+		return lt_err_set(err, LT_EINPUT, "cannot read '%s': %s", src->path, strerror(errno));
+	head = strcmp(src->ext, "tif") == 0
+		? readHeaderTiff(src->path, page->index_in_source, &w, &h, &bps, &spp, &res, &cmap, &format)
+		: pixReadHeader(src->path, &format, &w, &h, &bps, &spp, &cmap);
+	if (head == 0 && (double)w * h > MAX_MEGAPIXELS * 1e6)
+		return lt_err_set(err, LT_EINPUT, "image %d of '%s' is %dx%d pixels, more than the %d "
+				  "megapixels luutru decodes", page->index_in_source + 1, src->path, w, h,
+				  MAX_MEGAPIXELS);
+	if (strcmp(src->ext, "tif") == 0)
 		pix = pixReadTiff(src->path, page->index_in_source);
 	else
 		pix = pixRead(src->path);
-	if (!pix && src->page_count == 1)
-		pix = pixRead(src->path); /* a TIFF named otherwise, or the reverse */
 	if (!pix)
 		return lt_err_set(err, LT_EINPUT, "cannot decode image %d of '%s': damaged or truncated",
 				  page->index_in_source + 1, src->path);

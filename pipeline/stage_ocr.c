@@ -22,6 +22,32 @@ struct ocr_state {
 	int conf_pages;
 };
 
+static void ocr_close(void *state);
+
+/* Tesseract's Init succeeds when the first language of "vie+eng" loads and
+ * quietly drops the others; a run must not record languages it did not use.
+ * Returns a pointer into langs at the first missing one, or NULL. */
+static const char *first_missing_language(TessBaseAPI *api, const char *langs)
+{
+	char **loaded = TessBaseAPIGetLoadedLanguagesAsVector(api);
+	const char *p = langs, *missing = NULL;
+
+	while (!missing && *p) {
+		size_t n = strcspn(p, "+");
+		int found = 0;
+
+		for (char **l = loaded; l && *l && !found; l++)
+			found = strlen(*l) == n && strncmp(*l, p, n) == 0;
+		if (!found && n > 0)
+			missing = p;
+		p += n;
+		if (*p == '+')
+			p++;
+	}
+	TessDeleteTextArray(loaded);
+	return missing;
+}
+
 static int ocr_open(struct lt_ctx *ctx, void **state, struct lt_err *err)
 {
 	struct ocr_state *s = calloc(1, sizeof(*s));
@@ -35,18 +61,26 @@ static int ocr_open(struct lt_ctx *ctx, void **state, struct lt_err *err)
 		free(s);
 		return lt_err_set(err, LT_ENOMEM, "cannot create a Tesseract handle");
 	}
-	if (TessBaseAPIInit3(s->api, ctx->opts->tessdata, s->lang) != 0) {
-		TessBaseAPIDelete(s->api);
-		free(s);
-		return lt_err_set(err, LT_EINTERNAL,
-				  "Tesseract cannot load the language data '%s'%s%s: is each language's "
-				  "package installed (e.g. tesseract-ocr-vie)?", ctx->opts->lang,
-				  ctx->opts->tessdata ? " from " : "",
-				  ctx->opts->tessdata ? ctx->opts->tessdata : "");
-	}
 	/* Tesseract's own diagnostics would interleave between workers on
-	 * stderr; failures are reported through err instead. */
-	TessBaseAPISetVariable(s->api, "debug_file", "/dev/null");
+	 * stderr; failures are reported through err instead. Set at Init so
+	 * that Init's own messages are silenced too. */
+	char *vars[] = { "debug_file" }, *values[] = { "/dev/null" };
+	const char *missing = NULL;
+
+	if (TessBaseAPIInit4(s->api, ctx->opts->tessdata, s->lang, OEM_DEFAULT, NULL, 0, vars, values,
+			     1, 0) != 0)
+		missing = s->lang;
+	else
+		missing = first_missing_language(s->api, s->lang);
+	if (missing) {
+		int rc = lt_err_set(err, LT_EINTERNAL,
+				    "Tesseract cannot load the language data '%.*s'%s%s: is its package "
+				    "installed (e.g. tesseract-ocr-vie)?", (int)strcspn(missing, "+"),
+				    missing, ctx->opts->tessdata ? " from " : "",
+				    ctx->opts->tessdata ? ctx->opts->tessdata : "");
+		ocr_close(s);
+		return rc;
+	}
 	*state = s;
 	return LT_OK;
 }
@@ -82,7 +116,7 @@ static int ocr_page(void *state, struct lt_doc *doc, struct lt_page *page, struc
 	if (!page->pix)
 		return lt_err_set(err, LT_EINTERNAL, "page %d reached OCR without an image", page->number);
 	/* hOCR's `image` property names the master file inside the bundle. */
-	snprintf(input_name, sizeof(input_name), "%04d.%s", page->source + 1, src->ext);
+	lt_source_master_name(doc, (size_t)page->source, input_name);
 	TessBaseAPISetInputName(s->api, input_name);
 	TessBaseAPISetImage2(s->api, page->pix);
 	TessBaseAPISetSourceResolution(s->api, page->dpi);
@@ -140,8 +174,10 @@ static void ocr_close(void *state)
 
 	if (!s)
 		return;
-	TessBaseAPIEnd(s->api);
-	TessBaseAPIDelete(s->api);
+	if (s->api) {
+		TessBaseAPIEnd(s->api);
+		TessBaseAPIDelete(s->api);
+	}
 	free(s);
 }
 

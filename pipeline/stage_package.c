@@ -38,11 +38,11 @@ static int add_payload(struct lt_bag *bag, struct lt_doc *doc, struct lt_err *er
 	int rc = LT_OK;
 
 	for (size_t i = 0; !rc && i < doc->n_sources; i++) {
-		const struct lt_source *src = &doc->sources[i];
+		char name[32];
 
-		snprintf(path, sizeof(path), "data/representations/master/data/%04zu.%s", i + 1,
-			 src->ext[0] ? src->ext : "img");
-		rc = lt_bag_add_file(bag, path, src->path, src->sha256, err);
+		lt_source_master_name(doc, i, name);
+		snprintf(path, sizeof(path), "data/representations/master/data/%s", name);
+		rc = lt_bag_add_file(bag, path, doc->sources[i].path, doc->sources[i].sha256, err);
 	}
 	for (size_t i = 0; !rc && i < doc->n_pages; i++) {
 		const struct lt_page *p = &doc->pages[i];

@@ -7,6 +7,7 @@
 #include "luutru/text.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <utf8proc.h>
 
 static utf8proc_int32_t repair_vietnamese(utf8proc_int32_t cp, void *data)
@@ -62,6 +63,27 @@ int lt_text_casefold(const char *in, size_t len, struct lt_buf *out, struct lt_e
 {
 	return map_text(in, len, out, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD,
 			repair_vietnamese, err);
+}
+
+int lt_text_repair_utf8(const char *s, struct lt_buf *out, struct lt_err *err)
+{
+	size_t len = strlen(s), i = 0;
+	int rc = LT_OK;
+
+	while (!rc && i < len) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+						      (utf8proc_ssize_t)(len - i), &cp);
+
+		if (n > 0) {
+			rc = lt_buf_append(out, s + i, (size_t)n, err);
+			i += (size_t)n;
+		} else {
+			rc = lt_buf_puts(out, "\xEF\xBF\xBD", err);
+			i++;
+		}
+	}
+	return rc ? rc : lt_buf_append(out, "", 0, err);
 }
 
 static int is_word_char(utf8proc_int32_t cp)

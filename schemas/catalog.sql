@@ -20,6 +20,8 @@ CREATE TABLE documents (
 	          CHECK (state IN ('queued', 'processing', 'archived', 'failed')),
 	lang      TEXT,                      -- OCR languages of the archived version
 	failure   TEXT,                      -- why the last attempt failed
+	attempts  INTEGER NOT NULL DEFAULT 0, -- runs that claimed it; a document that
+	                                      -- keeps killing runs is failed, not retried forever
 	created   TEXT NOT NULL,
 	updated   TEXT NOT NULL
 );
@@ -32,6 +34,7 @@ CREATE TABLE sources (
 	path        TEXT NOT NULL,
 	size        INTEGER NOT NULL,
 	sha256      TEXT NOT NULL,
+	format      TEXT NOT NULL,           -- by content: tif, png, jpg or pnm; names the master file
 	page_count  INTEGER NOT NULL CHECK (page_count > 0),
 	PRIMARY KEY (document_id, seq)
 );

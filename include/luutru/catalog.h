@@ -21,9 +21,14 @@
 struct lt_catalog;
 
 enum lt_catalog_mode {
-	LT_CATALOG_READ,     /* the catalog must exist: LT_ENOTFOUND otherwise */
-	LT_CATALOG_CREATE,   /* create the archive directory and catalog if missing */
+	LT_CATALOG_READ,     /* read-only (search, show); must exist: LT_ENOTFOUND otherwise */
+	LT_CATALOG_WRITE,    /* read-write; must exist */
+	LT_CATALOG_CREATE,   /* read-write; creates the archive directory and catalog if missing */
 };
+
+/* A document claimed by this many runs that never finished it (each killed
+ * while processing it) is failed rather than claimed again. */
+#define LT_MAX_ATTEMPTS 3
 
 /* Opens ARCHIVE/catalog.sqlite, bringing its schema up to date.
  * Returns: *out owned, close with lt_catalog_close(). */
@@ -45,18 +50,30 @@ int lt_catalog_find(struct lt_catalog *cat, const char *id, int *found,
 		    enum lt_doc_state *state, struct lt_err *err);
 
 /* Queues a new document with its sources and pages and an "ingested" event,
- * in one transaction. LT_EDB if the id exists. */
+ * in one transaction. If the id is already there (another ingest got there
+ * first) nothing changes and *added is 0. */
 int lt_catalog_add_document(struct lt_catalog *cat, int64_t batch_id, const struct lt_doc *doc,
-			    struct lt_err *err);
+			    int *added, struct lt_err *err);
+
+/* A failed document goes back to the queue (its attempts reset) with a
+ * "requeued" event; *requeued is 0 if it was not failed. */
+int lt_catalog_retry(struct lt_catalog *cat, const char *id, int *requeued, struct lt_err *err);
+
+/* The id of the newest document ingested from `origin` (a folder or file
+ * path), if any: *found set to 1 and id filled. */
+int lt_catalog_find_origin(struct lt_catalog *cat, const char *origin, int *found,
+			   char id[LT_DOC_ID_LEN + 1], struct lt_err *err);
 
 /* ---- run ---- */
 
-/* Puts documents left "processing" by a crashed run back in the queue.
+/* Puts documents left "processing" by a crashed run back in the queue, or
+ * fails those claimed LT_MAX_ATTEMPTS times (they may be what crashes runs).
  * Call only while holding the archive's run lock. */
-int lt_catalog_requeue_interrupted(struct lt_catalog *cat, int *count, struct lt_err *err);
+int lt_catalog_requeue_interrupted(struct lt_catalog *cat, int *requeued, int *given_up,
+				   struct lt_err *err);
 
-/* Claims the oldest queued document (queued -> processing) and loads its
- * sources and pages. *doc is NULL when the queue is empty.
+/* Claims the oldest queued document (queued -> processing, attempts + 1) and
+ * loads its sources and pages. *doc is NULL when the queue is empty.
  * Returns: *doc owned, free with lt_doc_free(). */
 int lt_catalog_claim(struct lt_catalog *cat, struct lt_doc **doc, struct lt_err *err);
 
@@ -110,7 +127,8 @@ struct lt_status {
 
 int lt_catalog_status(struct lt_catalog *cat, struct lt_status *st, struct lt_err *err);
 
-/* Calls fn for each document in `state`, oldest first, up to limit (0: all). */
+/* Calls fn for each document in `state`, oldest first, up to limit (0: all).
+ * The strings passed to fn are borrowed for the call. */
 int lt_catalog_each_in_state(struct lt_catalog *cat, enum lt_doc_state state, int limit,
 			     void (*fn)(void *ud, const char *id, const char *label,
 					const char *failure, int pages),

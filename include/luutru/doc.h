@@ -27,7 +27,7 @@ struct lt_source {
 	char sha256[LT_SHA256_HEX]; /* as hashed at ingest */
 	uint64_t size;
 	int page_count;             /* images in the file (multi-page TIFF: > 1) */
-	char ext[8];                /* lower-case extension, kept in the bundle's file name */
+	char ext[8];                /* extension of its format (png, tif, ...), for the master file name */
 };
 
 struct lt_page {
@@ -80,19 +80,25 @@ struct lt_doc {
 	struct lt_bundle bundle;    /* path NULL until packaged */
 	struct lt_event *events;
 	size_t n_events;
-	struct lt_buf note;         /* a stage's one-line summary for its event */
 };
 
 /* Returns: owned, free with lt_doc_free(). NULL on out-of-memory. */
 struct lt_doc *lt_doc_new(void);
 void lt_doc_free(struct lt_doc *doc);
 
+/* Copies path. ext is the format's extension ("png"); NULL takes the file
+ * name's own (portable characters only). */
 int lt_doc_add_source(struct lt_doc *doc, const char *path, const char sha256[LT_SHA256_HEX],
-		      uint64_t size, int page_count, struct lt_err *err);
+		      uint64_t size, int page_count, const char *ext, struct lt_err *err);
+
+/* The name of source i's master file in a bundle: "0001.png". */
+void lt_source_master_name(const struct lt_doc *doc, size_t i, char out[32]);
 /* Appends page_count pages for the last source added. */
 int lt_doc_add_pages_of_last_source(struct lt_doc *doc, struct lt_err *err);
+/* Copies its strings. */
 int lt_doc_add_event(struct lt_doc *doc, const char *type, const char *at, const char *outcome,
 		     const char *detail, struct lt_err *err);
+/* Copies path. */
 int lt_bundle_add_file(struct lt_bundle *b, const char *path, uint64_t size,
 		       const char sha256[LT_SHA256_HEX], struct lt_err *err);
 void lt_bundle_release(struct lt_bundle *b);

@@ -19,6 +19,7 @@ enum lt_code {
 	LT_ENOTFOUND,  /* no such document, bundle or file */
 	LT_EVERIFY,    /* a checksum or size did not match */
 	LT_EUSAGE,     /* bad command line */
+	LT_EBUSY,      /* the archive is in use by another run: run-scoped */
 	LT_EINTERNAL,  /* a bug or an environment we cannot work in */
 };
 

@@ -11,7 +11,8 @@
 #include "luutru/buf.h"
 #include "luutru/err.h"
 
-/* Creates path and its missing parents (like mkdir -p). */
+/* Creates path and its missing parents (like mkdir -p), fsync'ing the parent
+ * of each directory it creates. */
 int lt_mkdir_p(const char *path, unsigned mode, struct lt_err *err);
 
 /* fsync()s a directory so a rename or create inside it survives a power cut. */

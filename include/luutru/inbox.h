@@ -32,15 +32,21 @@ struct lt_inbox {
 };
 
 /* Scans inbox_dir: hashes every page file, counts TIFF pages and computes ids.
- * A bad file rejects only its own document. Run-scoped failures (the inbox
- * cannot be read, out of memory) return an error.
+ * A bad file rejects only its own document. A document any of whose files
+ * (or, for a folder, the folder itself) changed less than min_age seconds ago
+ * is skipped as still being written, so a scanner mid-way through a folder
+ * does not produce half a document. Run-scoped failures (the inbox cannot be
+ * read, out of memory) return an error. Labels are valid UTF-8 (invalid
+ * bytes of legacy file names replaced); paths are kept as they are.
  * Returns: *out filled, release with lt_inbox_release(). */
-int lt_inbox_scan(const char *inbox_dir, struct lt_inbox *out, struct lt_err *err);
+int lt_inbox_scan(const char *inbox_dir, int min_age, struct lt_inbox *out, struct lt_err *err);
 void lt_inbox_release(struct lt_inbox *inbox);
 
 /* Checks one file: its image format (by content) and number of pages.
  * LT_EINPUT with a reason naming the file if it is not an acceptable image;
- * *format_name (static) says what it is, e.g. "TIFF", "PNG". */
-int lt_inbox_probe(const char *path, int *pages, const char **format_name, struct lt_err *err);
+ * *format_name (static) says what it is, e.g. "TIFF", "PNG", and *ext (static,
+ * may be NULL) the extension its master file gets: "tif", "png", "jpg", "pnm". */
+int lt_inbox_probe(const char *path, int *pages, const char **format_name, const char **ext,
+		   struct lt_err *err);
 
 #endif

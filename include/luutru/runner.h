@@ -15,7 +15,8 @@
 
 struct lt_run_report {
 	int workers;
-	int requeued;          /* documents a crashed run left in processing */
+	int requeued;          /* documents a crashed run left in processing, queued again */
+	int given_up;          /* documents failed for having been in LT_MAX_ATTEMPTS crashed runs */
 	int archived, failed;  /* documents */
 	int pages_archived, pages_failed;
 	double seconds;
@@ -28,7 +29,7 @@ typedef void (*lt_run_progress_fn)(void *ud, const struct lt_doc *doc, const cha
 				   const struct lt_err *failure, double seconds);
 
 /* Runs the queue until it is empty or opts->stop is set. Takes the archive's
- * run lock (another run on the same archive gets LT_EUSAGE), clears work/,
+ * run lock (another run on the same archive gets LT_EBUSY), clears work/,
  * requeues documents a crashed run left behind. Returns LT_OK even when
  * documents failed (see report); an error only for run-wide failures. */
 int lt_run(const struct lt_run_opts *opts, lt_run_progress_fn progress, void *ud,

@@ -9,6 +9,8 @@
 #ifndef LUUTRU_STAGE_H
 #define LUUTRU_STAGE_H
 
+#include <signal.h>
+
 #include "luutru/buf.h"
 #include "luutru/doc.h"
 #include "luutru/err.h"
@@ -21,7 +23,7 @@ struct lt_run_opts {
 	int jobs;              /* workers; <= 0 means one per core */
 	const char *lang;      /* Tesseract languages, e.g. "vie+eng" */
 	const char *tessdata;  /* Tesseract data directory; NULL for its default */
-	const volatile int *stop; /* set non-zero (e.g. by SIGINT) to stop after the current documents */
+	const volatile sig_atomic_t *stop; /* set non-zero (SIGINT) to stop after the current documents */
 };
 
 /* One worker's context, borrowed by its stages while the worker lives. */

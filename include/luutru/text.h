@@ -22,6 +22,11 @@ int lt_text_nfc(const char *in, size_t len, struct lt_buf *out, struct lt_err *e
  * "Văn phòng Đảng" -> "van phong dang". */
 int lt_text_fold(const char *in, size_t len, struct lt_buf *out, struct lt_err *err);
 
+/* Appends s with every byte that is not part of valid UTF-8 replaced by
+ * U+FFFD, so a file name in a legacy encoding can still be shown, put in
+ * JSON and in bag-info.txt (which is UTF-8). */
+int lt_text_repair_utf8(const char *s, struct lt_buf *out, struct lt_err *err);
+
 /* Appends the case-folded NFC form of in[0..len), keeping diacritics:
  * "Văn PHÒNG" -> "văn phòng". For matching "as typed". */
 int lt_text_casefold(const char *in, size_t len, struct lt_buf *out, struct lt_err *err);

@@ -25,10 +25,22 @@ capture damaged lt get "$id" --out "$T/damaged.tar"
 [ "$RC" = 1 ] || fail "get of a damaged bundle exited $RC, not 1"
 grep -q 'damaged' "$T/damaged.err" || { show_file "$T/damaged.err" stderr >&2; fail "get of a damaged bundle does not say it is damaged"; }
 [ ! -e "$T/damaged.tar" ] || fail "get of a damaged bundle left a copy behind"
-# Naming the archive's own bundle as --out must not truncate it.
-capture self lt get "${DOC_ID[bao-cao-2016]}" --out "$(dirname "$(bundle_of "${DOC_ID[bao-cao-2016]}")")"
+# ... and leaves a file already at --out as it was.
+echo keep >"$T/keep.tar"
+capture damaged2 lt get "$id" --out "$T/keep.tar"
+[ "$RC" = 1 ] && [ "$(cat "$T/keep.tar")" = keep ] || fail "get of a damaged bundle changed the existing --out file (exit $RC)"
+[ -z "$(ls "$T" | grep 'keep.tar.part')" ] || fail "get left a temporary file behind"
+# Writing into the archive's bundles/ is refused: it must not overwrite its
+# own bundle or another document's.
+bao=${DOC_ID[bao-cao-2016]}
+capture self lt get "$bao" --out "$(dirname "$(bundle_of "$bao")")"
 [ "$RC" = 2 ] || fail "get --out onto the bundle itself exited $RC, not 2"
-cmp -s "$(bundle_of "${DOC_ID[bao-cao-2016]}")" "$T/${DOC_ID[bao-cao-2016]}.tar" || fail "get --out onto the bundle itself changed it"
+cmp -s "$(bundle_of "$bao")" "$T/$bao.tar" || fail "get --out onto the bundle itself changed it"
+other=$(bundle_of "${DOC_ID[chi-thi-05-CT-TW.tif]}")
+cp "$other" "$T/other-before.tar"
+capture other lt get "$bao" --out "$other"
+[ "$RC" = 2 ] || fail "get --out onto another document's bundle exited $RC, not 2"
+cmp -s "$other" "$T/other-before.tar" || fail "get --out onto another document's bundle changed it"
 
 capture nosuch lt show no-such-document
 [ "$RC" != 0 ] && [ "$RC" -lt 126 ] || fail "show of an unknown document exited $RC"

@@ -139,7 +139,7 @@ static struct lt_doc *make_doc(const char *label, const int *pages, size_t n_sou
 		snprintf(path, sizeof(path), "%s/page-%zu.png", origin, i + 1);
 		snprintf(seed, sizeof(seed), "%s#%zu", label, i);
 		fake_sha(seed, sha);
-		assert_int_equal(lt_doc_add_source(doc, path, sha, 1000 * (i + 1), pages[i], &err), LT_OK);
+		assert_int_equal(lt_doc_add_source(doc, path, sha, 1000 * (i + 1), pages[i], "png", &err), LT_OK);
 		assert_int_equal(lt_doc_add_pages_of_last_source(doc, &err), LT_OK);
 	}
 	assert_int_equal(lt_doc_compute_id(doc, &err), LT_OK);
@@ -154,8 +154,10 @@ static void add_doc(struct lt_catalog *cat, int64_t batch, const char *label, co
 {
 	struct lt_doc *doc = make_doc(label, pages, n);
 	struct lt_err err = { 0 };
+	int added = 0;
 
-	assert_int_equal(lt_catalog_add_document(cat, batch, doc, &err), LT_OK);
+	assert_int_equal(lt_catalog_add_document(cat, batch, doc, &added, &err), LT_OK);
+	assert_int_equal(added, 1);
 	memcpy(id, doc->id, LT_DOC_ID_LEN + 1);
 	lt_doc_free(doc);
 }
@@ -350,7 +352,7 @@ static void test_lifecycle(void **state)
 	enum lt_doc_state s;
 	int64_t batch = 0;
 	size_t n = 99;
-	int found = 42;
+	int found = 42, added = 0;
 
 	assert_int_equal(lt_catalog_add_batch(fx->cat, "/srv/inbox", &batch, &err), LT_OK);
 	assert_true(batch > 0);
@@ -360,13 +362,16 @@ static void test_lifecycle(void **state)
 	memcpy(id, doc->id, sizeof(id));
 	assert_int_equal(lt_catalog_find(fx->cat, id, &found, &s, &err), LT_OK);
 	assert_int_equal(found, 0);
-	assert_int_equal(lt_catalog_add_document(fx->cat, batch, doc, &err), LT_OK);
+	assert_int_equal(lt_catalog_add_document(fx->cat, batch, doc, &added, &err), LT_OK);
+	assert_int_equal(added, 1);
 	assert_int_equal(lt_catalog_find(fx->cat, id, &found, &s, &err), LT_OK);
 	assert_int_equal(found, 1);
 	assert_int_equal(s, LT_QUEUED);
 	assert_int_equal(lt_catalog_find(fx->cat, id, &found, NULL, &err), LT_OK);   /* state optional */
-	/* The same document again is refused, and leaves the first intact. */
-	assert_int_equal(lt_catalog_add_document(fx->cat, batch, doc, &err), LT_EDB);
+	/* The same document again (say a concurrent ingest) adds nothing and
+	 * leaves the first intact. */
+	assert_int_equal(lt_catalog_add_document(fx->cat, batch, doc, &added, &err), LT_OK);
+	assert_int_equal(added, 0);
 	assert_int_equal(lt_catalog_status(fx->cat, &st, &err), LT_OK);
 	assert_int_equal(st.documents[LT_QUEUED], 1);
 	assert_int_equal(st.pages[LT_QUEUED], 2);
@@ -544,7 +549,7 @@ static void test_fail_and_requeue(void **state)
 	struct each_seen seen = { 0 };
 	char a[LT_DOC_ID_LEN + 1], b[LT_DOC_ID_LEN + 1], c[LT_DOC_ID_LEN + 1];
 	int64_t batch = 0;
-	int count = -1;
+	int count = -1, given_up = -1;
 
 	assert_int_equal(lt_catalog_add_batch(fx->cat, "/srv/inbox", &batch, &err), LT_OK);
 	add_doc(fx->cat, batch, "a.tif", three, 1, a);
@@ -588,11 +593,12 @@ static void test_fail_and_requeue(void **state)
 	/* One requeued by id; a crashed run leaves the other: both back to queued. */
 	assert_int_equal(lt_catalog_requeue(fx->cat, c, &err), LT_OK);
 	assert_int_equal(state_of(fx->cat, c), LT_QUEUED);
-	assert_int_equal(lt_catalog_requeue_interrupted(fx->cat, &count, &err), LT_OK);
+	assert_int_equal(lt_catalog_requeue_interrupted(fx->cat, &count, &given_up, &err), LT_OK);
 	assert_int_equal(count, 1);
+	assert_int_equal(given_up, 0);
 	assert_int_equal(state_of(fx->cat, a), LT_QUEUED);
 	assert_int_equal(state_of(fx->cat, b), LT_FAILED);   /* failed stays failed */
-	assert_int_equal(lt_catalog_requeue_interrupted(fx->cat, &count, &err), LT_OK);
+	assert_int_equal(lt_catalog_requeue_interrupted(fx->cat, &count, &given_up, &err), LT_OK);
 	assert_int_equal(count, 0);
 
 	assert_int_equal(lt_catalog_status(fx->cat, &st, &err), LT_OK);
@@ -624,7 +630,7 @@ static void test_two_workers_claim_distinct(void **state)
 	add_doc(fx->cat, batch, "a.png", one, 1, a);
 	add_doc(fx->cat, batch, "b.png", one, 1, b);
 	/* A second connection, as a second worker has. */
-	assert_int_equal(lt_catalog_open(fx->archive, LT_CATALOG_READ, &other, &err), LT_OK);
+	assert_int_equal(lt_catalog_open(fx->archive, LT_CATALOG_WRITE, &other, &err), LT_OK);
 	assert_int_equal(lt_catalog_claim(fx->cat, &d1, &err), LT_OK);
 	assert_int_equal(lt_catalog_claim(other, &d2, &err), LT_OK);
 	assert_non_null(d1);
@@ -647,7 +653,9 @@ static void add_doc_with_id(struct lt_catalog *cat, int64_t batch, const char *i
 	struct lt_err err = { 0 };
 
 	snprintf(doc->id, sizeof(doc->id), "%s", id);
-	assert_int_equal(lt_catalog_add_document(cat, batch, doc, &err), LT_OK);
+	int added = 0;
+	assert_int_equal(lt_catalog_add_document(cat, batch, doc, &added, &err), LT_OK);
+	assert_int_equal(added, 1);
 	lt_doc_free(doc);
 }
 
@@ -863,6 +871,74 @@ static void test_exact_diacritics_rank_first(void **state)
 	lt_hits_free(hits, n);
 }
 
+static void test_attempts_give_up(void **state)
+{
+	struct fx *fx = *state;
+	static const int one[] = { 1 };
+	struct lt_err err = { 0 };
+	struct lt_doc *doc = NULL;
+	char id[LT_DOC_ID_LEN + 1], found_id[LT_DOC_ID_LEN + 1];
+	int64_t batch = 0;
+	int requeued = -1, given_up = -1, found = 0, again = 0;
+
+	assert_int_equal(lt_catalog_add_batch(fx->cat, "/srv/inbox", &batch, &err), LT_OK);
+	add_doc(fx->cat, batch, "killer.png", one, 1, id);
+	/* Claimed by LT_MAX_ATTEMPTS runs that each died while processing it. */
+	for (int run = 1; run <= LT_MAX_ATTEMPTS; run++) {
+		assert_int_equal(lt_catalog_requeue_interrupted(fx->cat, &requeued, &given_up, &err), LT_OK);
+		assert_int_equal(given_up, 0);
+		assert_int_equal(requeued, run == 1 ? 0 : 1);
+		assert_int_equal(lt_catalog_claim(fx->cat, &doc, &err), LT_OK);
+		assert_non_null(doc);
+		lt_doc_free(doc);
+	}
+	assert_int_equal(lt_catalog_requeue_interrupted(fx->cat, &requeued, &given_up, &err), LT_OK);
+	assert_int_equal(given_up, 1);
+	assert_int_equal(requeued, 0);
+	assert_int_equal(state_of(fx->cat, id), LT_FAILED);
+	assert_int_equal(lt_catalog_load(fx->cat, id, &doc, &err), LT_OK);
+	assert_non_null(strstr(doc->failure, "interrupted"));
+	assert_string_equal(doc->events[doc->n_events - 1].type, "failed");
+	lt_doc_free(doc);
+
+	/* Ingesting it again is a deliberate retry: queued, attempts reset. */
+	assert_int_equal(lt_catalog_retry(fx->cat, id, &again, &err), LT_OK);
+	assert_int_equal(again, 1);
+	assert_int_equal(state_of(fx->cat, id), LT_QUEUED);
+	assert_int_equal(lt_catalog_claim(fx->cat, &doc, &err), LT_OK);
+	assert_non_null(doc);
+	lt_doc_free(doc);
+	assert_int_equal(lt_catalog_requeue_interrupted(fx->cat, &requeued, &given_up, &err), LT_OK);
+	assert_int_equal(given_up, 0);
+	assert_int_equal(requeued, 1);
+	/* Only failed documents are retried. */
+	assert_int_equal(lt_catalog_retry(fx->cat, id, &again, &err), LT_OK);
+	assert_int_equal(again, 0);
+
+	/* The document is found by where it came from. */
+	assert_int_equal(lt_catalog_find_origin(fx->cat, "/srv/inbox/killer.png", &found, found_id, &err),
+			 LT_OK);
+	assert_int_equal(found, 1);
+	assert_string_equal(found_id, id);
+	assert_int_equal(lt_catalog_find_origin(fx->cat, "/srv/inbox/other", &found, found_id, &err), LT_OK);
+	assert_int_equal(found, 0);
+}
+
+static void test_read_mode_is_read_only(void **state)
+{
+	struct fx *fx = *state;
+	struct lt_catalog *ro = NULL;
+	struct lt_status st;
+	struct lt_err err = { 0 };
+	int64_t batch = 0;
+
+	assert_int_equal(lt_catalog_open(fx->archive, LT_CATALOG_READ, &ro, &err), LT_OK);
+	assert_int_equal(lt_catalog_status(ro, &st, &err), LT_OK);
+	assert_int_equal(lt_catalog_add_batch(ro, "/srv/inbox", &batch, &err), LT_EDB);
+	assert_non_null(strstr(err.msg, "readonly"));
+	lt_catalog_close(ro);
+}
+
 static void test_archive_without_bundle(void **state)
 {
 	struct fx *fx = *state;
@@ -896,6 +972,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rearchive_replaces_text, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_snippet_keeps_literal_brackets, setup_open, teardown),
 cmocka_unit_test_setup_teardown(test_exact_diacritics_rank_first, setup_open, teardown),
+cmocka_unit_test_setup_teardown(test_attempts_give_up, setup_open, teardown),
+cmocka_unit_test_setup_teardown(test_read_mode_is_read_only, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_archive_without_bundle, setup_open, teardown),
 	};
 

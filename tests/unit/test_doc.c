@@ -43,7 +43,7 @@ static struct lt_doc *make_doc(const struct src_spec *specs, size_t n)
 
 		fake_sha(specs[i].seed, sha);
 		assert_int_equal(lt_doc_add_source(doc, specs[i].path, sha, 1000 + i,
-						   specs[i].pages, &err), LT_OK);
+						   specs[i].pages, NULL, &err), LT_OK);
 		assert_int_equal(lt_doc_add_pages_of_last_source(doc, &err), LT_OK);
 	}
 	assert_int_equal(lt_doc_compute_id(doc, &err), LT_OK);
@@ -162,9 +162,9 @@ static void test_sources_and_pages(void **state)
 		char sha[LT_SHA256_HEX];
 
 		fake_sha("x", sha);
-		assert_int_equal(lt_doc_add_source(doc, "/in.box/Scan.TIFF", sha, 1, 1, &err), LT_OK);
+		assert_int_equal(lt_doc_add_source(doc, "/in.box/Scan.TIFF", sha, 1, 1, NULL, &err), LT_OK);
 		assert_string_equal(doc->sources[2].ext, "tiff");
-		assert_int_equal(lt_doc_add_source(doc, "/in.box/noext", sha, 1, 1, &err), LT_OK);
+		assert_int_equal(lt_doc_add_source(doc, "/in.box/noext", sha, 1, 1, NULL, &err), LT_OK);
 		assert_string_equal(doc->sources[3].ext, "");
 	}
 	lt_doc_free(doc);

@@ -130,7 +130,7 @@ static int setup_inbox(void **state)
 		return -1;
 	if (path_in(p, sizeof(p), fx->dir, "inbox") || !realpath(p, fx->root))
 		return -1;
-	if (lt_inbox_scan(p, &fx->in, &err) != LT_OK) {
+	if (lt_inbox_scan(p, 0, &fx->in, &err) != LT_OK) {
 		print_error("scan: %s\n", err.msg);
 		return -1;
 	}
@@ -286,7 +286,7 @@ static void test_ids_stable(void **state)
 	size_t accepted = 0;
 
 	snprintf(inbox, sizeof(inbox), "%s/inbox", fx->dir);
-	assert_int_equal(lt_inbox_scan(inbox, &again, &err), LT_OK);
+	assert_int_equal(lt_inbox_scan(inbox, 0, &again, &err), LT_OK);
 	assert_int_equal(again.n_entries, fx->in.n_entries);
 	for (size_t i = 0; i < fx->in.n_entries; i++) {
 		const struct lt_doc *d = fx->in.entries[i].doc;
@@ -305,7 +305,7 @@ static void test_ids_stable(void **state)
 			for (size_t s = 0; s < d->n_sources; s++)
 				assert_int_equal(lt_doc_add_source(copy, "/elsewhere", d->sources[s].sha256,
 								   d->sources[s].size,
-								   d->sources[s].page_count, &err), LT_OK);
+								   d->sources[s].page_count, NULL, &err), LT_OK);
 			assert_int_equal(lt_doc_compute_id(copy, &err), LT_OK);
 			assert_string_equal(copy->id, d->id);
 			lt_doc_free(copy);
@@ -328,7 +328,7 @@ static void test_scan_missing(void **state)
 
 	memset(&in, 0x5a, sizeof(in));
 	snprintf(path, sizeof(path), "%s/no-such-inbox", fx->dir);
-	assert_int_equal(lt_inbox_scan(path, &in, &err), LT_ENOTFOUND);
+	assert_int_equal(lt_inbox_scan(path, 0, &in, &err), LT_ENOTFOUND);
 	assert_non_null(strstr(err.msg, path));
 	assert_int_equal(in.n_entries, 0);
 	assert_null(in.entries);
@@ -351,7 +351,7 @@ static void test_empty_folder_rejected(void **state)
 	assert_int_equal(mkdir(sub, 0755), 0);
 	snprintf(sub, sizeof(sub), "%s/page.png", path);
 	assert_int_equal(copy_file(S_PNG, sub), 0);
-	assert_int_equal(lt_inbox_scan(path, &in, &err), LT_OK);
+	assert_int_equal(lt_inbox_scan(path, 0, &in, &err), LT_OK);
 	assert_int_equal(in.n_entries, 2);
 	assert_string_equal(in.entries[0].label, "empty");
 	assert_null(in.entries[0].doc);
@@ -362,7 +362,7 @@ static void test_empty_folder_rejected(void **state)
 
 	/* An empty folder as the inbox: nothing to do, not an error. */
 	snprintf(sub, sizeof(sub), "%s/empty", path);
-	assert_int_equal(lt_inbox_scan(sub, &in, &err), LT_OK);
+	assert_int_equal(lt_inbox_scan(sub, 0, &in, &err), LT_OK);
 	assert_int_equal(in.n_entries, 0);
 	assert_int_equal(in.n_skipped, 0);
 	lt_inbox_release(&in);
@@ -378,19 +378,20 @@ static void test_probe_formats(void **state)
 		int rc;
 		const char *format;   /* NULL: any */
 		int pages;
+		const char *ext;      /* the master file's extension, for accepted files */
 	} cases[] = {
-		{ "samples/inbox/letter-en.png", LT_OK, "PNG", 1 },
-		{ S_JPEG, LT_OK, "JPEG", 1 },
-		{ S_PNM, LT_OK, "PNM", 1 },
-		{ S_TIFF, LT_OK, "TIFF", 2 },
-		{ "@looks-like.jpg", LT_OK, "PNG", 1 },   /* content, not name */
-		{ "@inbox/bad.png", LT_EINPUT, "unknown", 0 },
-		{ "@inbox/notes.txt", LT_EINPUT, "unknown", 0 },
-		{ "@inbox/no-such.tif", LT_EINPUT, "unknown", 0 },
-		{ "@scan.bmp", LT_EINPUT, "BMP", 0 },      /* an image, but not one we take */
+		{ "samples/inbox/letter-en.png", LT_OK, "PNG", 1, "png" },
+		{ S_JPEG, LT_OK, "JPEG", 1, "jpg" },
+		{ S_PNM, LT_OK, "PNM", 1, "pnm" },
+		{ S_TIFF, LT_OK, "TIFF", 2, "tif" },
+		{ "@looks-like.jpg", LT_OK, "PNG", 1, "png" },   /* content, not name */
+		{ "@inbox/bad.png", LT_EINPUT, "unknown", 0, NULL },
+		{ "@inbox/notes.txt", LT_EINPUT, "unknown", 0, NULL },
+		{ "@inbox/no-such.tif", LT_EINPUT, "unknown", 0, NULL },
+		{ "@scan.bmp", LT_EINPUT, "BMP", 0, NULL },      /* an image, but not one we take */
 		/* TIFF magic, then garbage: Leptonica may already fail to classify
 		 * it (its compression is unreadable), so the name is not checked. */
-		{ "@broken.tif", LT_EINPUT, NULL, 0 },
+		{ "@broken.tif", LT_EINPUT, NULL, 0, NULL },
 	};
 	char bmp[PATH_MAX];   /* also the broken TIFF */
 	PIX *pix = pixCreate(16, 16, 8);
@@ -413,7 +414,7 @@ static void test_probe_formats(void **state)
 
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
 		char path[PATH_MAX];
-		const char *fmt = NULL;
+		const char *fmt = NULL, *ext = NULL;
 		int pages = -1;
 		struct lt_err err = { 0 };
 
@@ -422,7 +423,9 @@ static void test_probe_formats(void **state)
 		else
 			snprintf(path, sizeof(path), "%s", cases[i].path);
 		print_message("probe: %s\n", path);
-		assert_int_equal(lt_inbox_probe(path, &pages, &fmt, &err), cases[i].rc);
+		assert_int_equal(lt_inbox_probe(path, &pages, &fmt, &ext, &err), cases[i].rc);
+		if (cases[i].ext)
+			assert_string_equal(ext, cases[i].ext);
 		assert_non_null(fmt);
 		if (cases[i].format)
 			assert_string_equal(fmt, cases[i].format);
