@@ -37,4 +37,23 @@ grep -q 'failed .*failure' "$T/show.out" || { show_file "$T/show.out" >&2; fail 
 
 capture rerun lt run
 [ "$RC" = 0 ] && grep -q 'Nothing to do' "$T/rerun.out" || { show_file "$T/rerun.out" >&2; fail "a second run did not find the queue empty (exit $RC)"; }
-echo "ok: truncated and changed scans fail with their reasons"
+
+# Ingesting failed documents again retries them: the scan put back as it was
+# ingested is archived, the still-truncated one fails again.
+cp "$SAMPLES/inbox/letter-en.png" "$in/changed.png"
+capture reingest lt ingest "$in"
+grep -q "^requeued $changed " "$T/reingest.out" || { show_file "$T/reingest.out" >&2; fail "re-ingest did not requeue the failed document"; }
+grep -q "^requeued $truncated " "$T/reingest.out" || { show_file "$T/reingest.out" >&2; fail "re-ingest did not requeue the failed truncated scan"; }
+capture retry lt run
+[ "$RC" = 1 ] || { show_file "$T/retry.out" >&2; fail "the retry run exited $RC, not 1 (truncated.png fails again)"; }
+grep -q "^archived $changed " "$T/retry.out" || { show_file "$T/retry.out" >&2; fail "the requeued document was not archived"; }
+grep -q "^failed $truncated " "$T/retry.out" || { show_file "$T/retry.out" >&2; fail "the still-truncated scan did not fail again"; }
+
+# A scan that vanished after ingest says so, not "damaged".
+mkdir -p "$T/inbox2"
+cp "$SAMPLES/inbox/quyet-dinh-1127.jpg" "$T/inbox2/gone.jpg"
+capture ingest2 lt ingest "$T/inbox2"
+rm "$T/inbox2/gone.jpg"
+capture run3 lt run
+[ "$RC" = 1 ] && grep -q "gone.jpg.*No such file" "$T/run3.err" || { show_file "$T/run3.err" stderr >&2; fail "a vanished scan is not reported as missing (exit $RC)"; }
+echo "ok: truncated, changed and vanished scans fail with their reasons; a repaired one is retried"
