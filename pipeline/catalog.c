@@ -247,22 +247,22 @@ int lt_catalog_add_batch(struct lt_catalog *cat, const char *inbox, int64_t *bat
 	return rc;
 }
 
-int lt_catalog_find(struct lt_catalog *cat, const char *id, int *found,
-		    enum lt_doc_state *state, struct lt_err *err)
+/* Runs a one-parameter query expected to give at most one text value.
+ * *found is 1 and out filled (truncated to outsize) when it gives a row. */
+static int select_one(struct lt_catalog *cat, const char *sql, const char *arg, char *out,
+		      size_t outsize, int *found, struct lt_err *err)
 {
 	sqlite3_stmt *st = NULL;
-	int rc = prepare(cat, "SELECT state FROM documents WHERE id = ?", &st, err);
+	int rc = prepare(cat, sql, &st, err);
 
 	*found = 0;
 	if (rc)
 		return rc;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
 	switch (sqlite3_step(st)) {
 	case SQLITE_ROW:
 		*found = 1;
-		if (state && !lt_doc_state_parse(col_text(st, 0), state))
-			rc = lt_err_set(err, LT_EDB, "document %s has an unknown state '%s'",
-					id, col_text(st, 0));
+		snprintf(out, outsize, "%s", col_text(st, 0));
 		break;
 	case SQLITE_DONE:
 		break;
@@ -270,6 +270,18 @@ int lt_catalog_find(struct lt_catalog *cat, const char *id, int *found,
 		rc = db_error(cat, err, "cannot look a document up");
 	}
 	sqlite3_finalize(st);
+	return rc;
+}
+
+int lt_catalog_find(struct lt_catalog *cat, const char *id, int *found,
+		    enum lt_doc_state *state, struct lt_err *err)
+{
+	char name[16];
+	int rc = select_one(cat, "SELECT state FROM documents WHERE id = ?", id, name, sizeof(name),
+			    found, err);
+
+	if (!rc && *found && state && !lt_doc_state_parse(name, state))
+		rc = lt_err_set(err, LT_EDB, "document %s has an unknown state '%s'", id, name);
 	return rc;
 }
 
@@ -401,26 +413,9 @@ int lt_catalog_retry(struct lt_catalog *cat, const char *id, int *requeued, stru
 int lt_catalog_find_origin(struct lt_catalog *cat, const char *origin, int *found,
 			   char id[LT_DOC_ID_LEN + 1], struct lt_err *err)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = prepare(cat, "SELECT id FROM documents WHERE origin = ? ORDER BY created DESC, rowid DESC "
-			      "LIMIT 1", &st, err);
-
-	*found = 0;
-	if (rc)
-		return rc;
-	sqlite3_bind_text(st, 1, origin, -1, SQLITE_STATIC);
-	switch (sqlite3_step(st)) {
-	case SQLITE_ROW:
-		*found = 1;
-		snprintf(id, LT_DOC_ID_LEN + 1, "%s", col_text(st, 0));
-		break;
-	case SQLITE_DONE:
-		break;
-	default:
-		rc = db_error(cat, err, "cannot look an origin up");
-	}
-	sqlite3_finalize(st);
-	return rc;
+	return select_one(cat, "SELECT id FROM documents WHERE origin = ? "
+			       "ORDER BY created DESC, rowid DESC LIMIT 1",
+			  origin, id, LT_DOC_ID_LEN + 1, found, err);
 }
 
 /* ---- run ---- */

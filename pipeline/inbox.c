@@ -187,6 +187,24 @@ static int is_page_candidate(const char *path)
 	return findFileFormat(path, &format) == 0 && format_name(format) != NULL;
 }
 
+/* What a directory entry is to ingest: a folder, a page file, or neither
+ * (then *why says why it is skipped). */
+enum entry_kind { ENTRY_FOLDER, ENTRY_PAGE, ENTRY_OTHER };
+
+static enum entry_kind classify(const char *path, const char **why)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0) {
+		*why = strerror(errno);
+		return ENTRY_OTHER;
+	}
+	if (S_ISDIR(st.st_mode))
+		return ENTRY_FOLDER;
+	*why = !S_ISREG(st.st_mode) ? "not a regular file" : !is_page_candidate(path) ? "not an image" : NULL;
+	return *why ? ENTRY_OTHER : ENTRY_PAGE;
+}
+
 static int add_entry(struct lt_inbox *in, struct lt_doc *doc, const char *label, char *reason,
 		     struct lt_err *err)
 {
@@ -279,22 +297,23 @@ static int scan_document(struct lt_inbox *in, const char *path, const char *name
 	} else if (!rc && !reason) {
 		for (size_t i = 0; !rc && !reason && i < n; i++) {
 			char *file = NULL;
-			struct stat st;
+			const char *why = NULL;
 
 			if (asprintf(&file, "%s/%s", path, names[i]) < 0) {
 				rc = lt_err_set(err, LT_ENOMEM, "out of memory");
 				break;
 			}
-			if (stat(file, &st) != 0)
-				rc = add_skip(in, file, strerror(errno), err);
-			else if (S_ISDIR(st.st_mode))
+			switch (classify(file, &why)) {
+			case ENTRY_FOLDER:
 				rc = add_skip(in, file, "a folder inside a document folder is not read", err);
-			else if (!S_ISREG(st.st_mode))
-				rc = add_skip(in, file, "not a regular file", err);
-			else if (!is_page_candidate(file))
-				rc = add_skip(in, file, "not an image", err);
-			else
+				break;
+			case ENTRY_PAGE:
 				rc = add_file(doc, file, &reason, err);
+				break;
+			case ENTRY_OTHER:
+				rc = add_skip(in, file, why, err);
+				break;
+			}
 			free(file);
 		}
 		if (!rc && !reason && doc->n_pages == 0 &&
@@ -326,22 +345,18 @@ int lt_inbox_scan(const char *inbox_dir, int min_age, struct lt_inbox *out, stru
 	rc = list_dir(root, &names, &n, err);
 	for (size_t i = 0; !rc && i < n; i++) {
 		char *path = NULL;
-		struct stat st;
+		const char *why = NULL;
+		enum entry_kind kind;
 
 		if (asprintf(&path, "%s/%s", root, names[i]) < 0) {
 			rc = lt_err_set(err, LT_ENOMEM, "out of memory");
 			break;
 		}
-		if (stat(path, &st) != 0)
-			rc = add_skip(out, path, strerror(errno), err);
-		else if (S_ISDIR(st.st_mode))
-			rc = scan_document(out, path, names[i], 1, min_age, err);
-		else if (!S_ISREG(st.st_mode))
-			rc = add_skip(out, path, "not a regular file", err);
-		else if (!is_page_candidate(path))
-			rc = add_skip(out, path, "not an image", err);
+		kind = classify(path, &why);
+		if (kind == ENTRY_OTHER)
+			rc = add_skip(out, path, why, err);
 		else
-			rc = scan_document(out, path, names[i], 0, min_age, err);
+			rc = scan_document(out, path, names[i], kind == ENTRY_FOLDER, min_age, err);
 		free(path);
 	}
 	free_names(names, n);
