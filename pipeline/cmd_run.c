@@ -57,9 +57,24 @@ static void on_signal(int sig)
 	signal(SIGTERM, SIG_DFL);
 }
 
+/* The run's log is opened on first use, so that cron runs that find the
+ * queue empty leave no log behind. */
 struct progress {
+	const char *archive;
 	FILE *log;
+	int log_failed;
 };
+
+static FILE *open_log(const char *archive);
+
+static FILE *progress_log(struct progress *p)
+{
+	if (!p->log && !p->log_failed) {
+		p->log = open_log(p->archive);
+		p->log_failed = p->log == NULL;
+	}
+	return p->log;
+}
 
 static void print_progress(void *ud, const struct lt_doc *doc, const char *stage,
 			   const struct lt_err *failure, double seconds)
@@ -68,6 +83,7 @@ static void print_progress(void *ud, const struct lt_doc *doc, const char *stage
 	char now[32];
 
 	lt_now_iso8601(now);
+	progress_log(p);
 	if (failure) {
 		printf("failed %s %s: %s: %s\n", doc->id, doc->label, stage, failure->msg);
 		fprintf(stderr, "error: document %s (%s) failed at %s: %s\n", doc->id, doc->label,
@@ -116,8 +132,11 @@ int lt_cmd_run_queue(struct lt_cli *cli, struct lt_run_opts *opts)
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	prog.log = open_log(cli->archive);
+	prog.archive = cli->archive;
 	rc = lt_run(opts, print_progress, &prog, &rep, &err);
+	/* No log for a wrong --archive: it would create the directory. */
+	if ((rc && err.code != LT_ENOTFOUND) || rep.given_up)
+		progress_log(&prog);
 
 	if (rep.requeued)
 		printf("%d document%s left unfinished by an earlier run went back in the queue.\n",

@@ -35,8 +35,12 @@ grep -q "$changed.*package" "$T/status.out" || { show_file "$T/status.out" >&2; 
 capture show lt show "$changed"
 grep -q 'failed .*failure' "$T/show.out" || { show_file "$T/show.out" >&2; fail "show has no failed event"; }
 
+logs=$(ls "$ARCHIVE/log" | wc -l)
+[ "$logs" -ge 1 ] || fail "the run wrote no log"
+grep -q "failed $changed .*changed since it was ingested" "$ARCHIVE"/log/run-*.log || fail "the run log does not give the failure"
 capture rerun lt run
 [ "$RC" = 0 ] && grep -q 'Nothing to do' "$T/rerun.out" || { show_file "$T/rerun.out" >&2; fail "a second run did not find the queue empty (exit $RC)"; }
+[ "$(ls "$ARCHIVE/log" | wc -l)" = "$logs" ] || fail "a run with nothing to do left a log"
 
 # Ingesting failed documents again retries them: the scan put back as it was
 # ingested is archived, the still-truncated one fails again.
