@@ -119,7 +119,7 @@ static int migrate(struct lt_catalog *cat, enum lt_catalog_mode mode, struct lt_
 		return LT_OK;
 	if (!rc && mode == LT_CATALOG_READ && version < LT_CATALOG_VERSION)
 		return lt_err_set(err, LT_EDB, "catalog '%s' has schema version %d and needs upgrading "
-				  "to %d: run `luutru status` once with write access", cat->path, version,
+				  "to %d: run `luutru run` once with write access", cat->path, version,
 				  LT_CATALOG_VERSION);
 	if (!rc)
 		rc = exec(cat, "BEGIN IMMEDIATE", err);
@@ -200,6 +200,14 @@ int lt_catalog_open(const char *archive_dir, enum lt_catalog_mode mode,
 	/* Long busy timeout: workers queue on the write lock for a few ms each;
 	 * a reader never blocks a writer in WAL mode. */
 	sqlite3_busy_timeout(cat->db, 60000);
+	if (mode != LT_CATALOG_READ) {
+		/* Keep -wal and -shm after the last writer closes: a reader without
+		 * write access to the archive folder cannot create them, and could
+		 * not open the catalog at all. */
+		int persist = 1;
+
+		sqlite3_file_control(cat->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+	}
 	rc = mode == LT_CATALOG_READ ? LT_OK : enable_wal(cat, err);
 	if (!rc)
 		rc = exec(cat, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;", err);
@@ -334,8 +342,10 @@ int lt_catalog_add_document(struct lt_catalog *cat, int64_t batch_id, const stru
 	st = NULL;
 	if (!rc && sqlite3_changes(cat->db) == 0) {
 		/* Known already: a concurrent ingest of the same scans won. */
-		exec(cat, "COMMIT", err);
-		return LT_OK;
+		rc = exec(cat, "COMMIT", err);
+		if (rc)
+			rollback(cat);
+		return rc;
 	}
 	if (!rc)
 		rc = prepare(cat, "INSERT INTO sources(document_id, seq, path, size, sha256, format, page_count) "
@@ -380,33 +390,95 @@ int lt_catalog_add_document(struct lt_catalog *cat, int64_t batch_id, const stru
 	return rc;
 }
 
-int lt_catalog_retry(struct lt_catalog *cat, const char *id, int *requeued, struct lt_err *err)
+int lt_catalog_retry(struct lt_catalog *cat, const struct lt_doc *scanned, int *requeued,
+		     struct lt_err *err)
 {
 	sqlite3_stmt *st = NULL;
 	struct lt_event ev = { .type = "requeued", .outcome = "success",
-			       .detail = "failed before; ingested again" };
-	int rc;
+			       .detail = "failed before; ingested again with --retry" };
+	int rc, changed = 0;
 
 	*requeued = 0;
 	lt_now_iso8601(ev.at);
 	rc = exec(cat, "BEGIN IMMEDIATE", err);
 	if (!rc)
-		rc = prepare(cat, "UPDATE documents SET state = 'queued', attempts = 0, updated = ? "
-				  "WHERE id = ? AND state = 'failed'", &st, err);
+		rc = prepare(cat, "UPDATE documents SET state = 'queued', attempts = 0, label = ?, "
+				  "origin = ?, updated = ? WHERE id = ? AND state = 'failed'", &st, err);
 	if (!rc) {
-		sqlite3_bind_text(st, 1, ev.at, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 1, scanned->label, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, scanned->origin, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, ev.at, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, scanned->id, -1, SQLITE_STATIC);
 		rc = step_done(cat, st, "cannot requeue the document", err);
+		changed = sqlite3_changes(cat->db);
 	}
 	sqlite3_finalize(st);
-	if (!rc && sqlite3_changes(cat->db) > 0) {
-		*requeued = 1;
-		rc = add_event(cat, id, &ev, err);
+	st = NULL;
+	/* The scans may have moved since: the run must read them where they are now. */
+	if (!rc && changed)
+		rc = prepare(cat, "UPDATE sources SET path = ? WHERE document_id = ? AND seq = ?", &st, err);
+	for (size_t i = 0; !rc && changed && i < scanned->n_sources; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, scanned->sources[i].path, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, scanned->id, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 3, (int)i + 1);
+		rc = step_done(cat, st, "cannot update the document's sources", err);
 	}
+	sqlite3_finalize(st);
+	if (!rc && changed)
+		rc = add_event(cat, scanned->id, &ev, err);
 	if (!rc)
 		rc = exec(cat, "COMMIT", err);
 	if (rc)
 		rollback(cat);
+	else
+		*requeued = changed > 0;
+	return rc;
+}
+
+int lt_catalog_supersede(struct lt_catalog *cat, const struct lt_doc *doc, int *count,
+			 struct lt_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	char now[32], detail[96];
+	int rc, n = 0;
+
+	*count = 0;
+	lt_now_iso8601(now);
+	snprintf(detail, sizeof(detail), "the same origin was ingested again with other content: %s",
+		 doc->id);
+	rc = exec(cat, "BEGIN IMMEDIATE", err);
+	if (!rc)
+		rc = prepare(cat, "INSERT INTO events(document_id, type, at, agent, outcome, detail) "
+				  "SELECT id, 'superseded', ?1, ?2, 'success', ?3 FROM documents "
+				  "WHERE origin = ?4 AND id != ?5 AND state IN ('queued', 'failed')", &st, err);
+	if (!rc) {
+		sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, lt_catalog_agent(), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, detail, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, doc->origin, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, doc->id, -1, SQLITE_STATIC);
+		rc = step_done(cat, st, "cannot record superseded documents", err);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (!rc)
+		rc = prepare(cat, "UPDATE documents SET state = 'superseded', updated = ?1 "
+				  "WHERE origin = ?2 AND id != ?3 AND state IN ('queued', 'failed')", &st, err);
+	if (!rc) {
+		sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, doc->origin, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, doc->id, -1, SQLITE_STATIC);
+		rc = step_done(cat, st, "cannot supersede documents", err);
+		n = sqlite3_changes(cat->db);
+	}
+	sqlite3_finalize(st);
+	if (!rc)
+		rc = exec(cat, "COMMIT", err);
+	if (rc)
+		rollback(cat);
+	else
+		*count = n;
 	return rc;
 }
 
@@ -445,12 +517,12 @@ int lt_catalog_requeue_interrupted(struct lt_catalog *cat, int *requeued, int *g
 {
 	sqlite3_stmt *st = NULL;
 	char now[32], reason[160];
-	int rc;
+	int rc, back = 0, gave_up = 0;
 
 	*requeued = *given_up = 0;
 	lt_now_iso8601(now);
-	snprintf(reason, sizeof(reason), "run: %d runs were interrupted while processing it: "
-		 "it may be what stops them; see the run logs", LT_MAX_ATTEMPTS);
+	snprintf(reason, sizeof(reason), "run: %d runs died while processing it (the last two with "
+		 "nothing else in hand): it is likely what stops them", LT_MAX_ATTEMPTS);
 	rc = exec(cat, "BEGIN IMMEDIATE", err);
 	if (!rc)
 		rc = prepare(cat, "INSERT INTO events(document_id, type, at, agent, outcome, detail) "
@@ -473,23 +545,28 @@ int lt_catalog_requeue_interrupted(struct lt_catalog *cat, int *requeued, int *g
 		sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
 		sqlite3_bind_int(st, 3, LT_MAX_ATTEMPTS);
 		rc = step_done(cat, st, "cannot give up on documents", err);
-		*given_up = sqlite3_changes(cat->db);
+		gave_up = sqlite3_changes(cat->db);
 	}
 	sqlite3_finalize(st);
 	if (!rc)
 		rc = set_state_where(cat, "UPDATE documents SET state = 'queued', updated = ? "
-					  "WHERE state = 'processing'", NULL, requeued, err);
+					  "WHERE state = 'processing'", NULL, &back, err);
 	if (!rc)
 		rc = exec(cat, "COMMIT", err);
-	if (rc)
+	if (rc) {
 		rollback(cat);
-	return rc;
+		return rc;
+	}
+	*requeued = back;
+	*given_up = gave_up;
+	return LT_OK;
 }
 
 int lt_catalog_requeue(struct lt_catalog *cat, const char *id, struct lt_err *err)
 {
-	return set_state_where(cat, "UPDATE documents SET state = 'queued', updated = ? "
-				    "WHERE id = ? AND state = 'processing'", id, NULL, err);
+	return set_state_where(cat, "UPDATE documents SET state = 'queued', updated = ?, "
+				    "attempts = MAX(attempts - 1, 0) WHERE id = ? AND state = 'processing'",
+			       id, NULL, err);
 }
 
 static int load_sources_and_pages(struct lt_catalog *cat, struct lt_doc *doc, struct lt_err *err)
@@ -555,7 +632,7 @@ static int load_sources_and_pages(struct lt_catalog *cat, struct lt_doc *doc, st
 static int load_row(struct lt_catalog *cat, const char *id, struct lt_doc *doc, struct lt_err *err)
 {
 	sqlite3_stmt *st = NULL;
-	int rc = prepare(cat, "SELECT id, label, origin, state, failure, lang FROM documents "
+	int rc = prepare(cat, "SELECT id, label, origin, state, failure, lang, attempts FROM documents "
 			      "WHERE id = ?", &st, err);
 
 	if (rc)
@@ -565,6 +642,7 @@ static int load_row(struct lt_catalog *cat, const char *id, struct lt_doc *doc, 
 	case SQLITE_ROW:
 		snprintf(doc->id, sizeof(doc->id), "%s", col_text(st, 0));
 		lt_doc_state_parse(col_text(st, 3), &doc->state);
+		doc->attempts = sqlite3_column_int(st, 6);
 		if (lt_strdup(col_text(st, 1), &doc->label, err) ||
 		    lt_strdup(col_text(st, 2), &doc->origin, err) ||
 		    lt_strdup((const char *)sqlite3_column_text(st, 4), &doc->failure, err) ||
@@ -581,27 +659,45 @@ static int load_row(struct lt_catalog *cat, const char *id, struct lt_doc *doc, 
 	return rc;
 }
 
-int lt_catalog_claim(struct lt_catalog *cat, struct lt_doc **out, struct lt_err *err)
+int lt_catalog_claim(struct lt_catalog *cat, struct lt_doc **out, int *wait, struct lt_err *err)
 {
 	sqlite3_stmt *st = NULL;
 	struct lt_doc *doc = NULL;
 	char id[LT_DOC_ID_LEN + 1] = "";
-	int rc;
+	int rc, s, in_hand = 0, suspect_in_hand = 0, attempts = 0;
 
 	*out = NULL;
+	*wait = 0;
 	rc = exec(cat, "BEGIN IMMEDIATE", err);
 	if (!rc)
-		rc = prepare(cat, "SELECT id FROM documents WHERE state = 'queued' "
-				  "ORDER BY created, rowid LIMIT 1", &st, err);
-	if (!rc) {
-		int s = sqlite3_step(st);
-
-		if (s == SQLITE_ROW)
-			snprintf(id, sizeof(id), "%s", col_text(st, 0));
-		else if (s != SQLITE_DONE)
-			rc = db_error(cat, err, "cannot read the queue");
+		rc = prepare(cat, "SELECT COUNT(*), COALESCE(MAX(attempts), 0) FROM documents "
+				  "WHERE state = 'processing'", &st, err);
+	if (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
+		in_hand = sqlite3_column_int(st, 0);
+		suspect_in_hand = sqlite3_column_int(st, 1) > 1;
+	} else if (!rc) {
+		rc = db_error(cat, err, "cannot read the queue");
 	}
 	sqlite3_finalize(st);
+	st = NULL;
+	if (!rc)
+		rc = prepare(cat, "SELECT id, attempts FROM documents WHERE state = 'queued' "
+				  "ORDER BY attempts, created, rowid LIMIT 1", &st, err);
+	if (!rc) {
+		s = sqlite3_step(st);
+		if (s == SQLITE_ROW) {
+			snprintf(id, sizeof(id), "%s", col_text(st, 0));
+			attempts = sqlite3_column_int(st, 1);
+		} else if (s != SQLITE_DONE) {
+			rc = db_error(cat, err, "cannot read the queue");
+		}
+	}
+	sqlite3_finalize(st);
+	/* A suspect runs alone: wait while anything is in hand beside it. */
+	if (!rc && id[0] && (suspect_in_hand || (attempts > 0 && in_hand > 0))) {
+		id[0] = '\0';
+		*wait = 1;
+	}
 	if (!rc && id[0])
 		rc = set_state_where(cat, "UPDATE documents SET state = 'processing', "
 					  "attempts = attempts + 1, updated = ? WHERE id = ?", id, NULL, err);
@@ -810,7 +906,7 @@ int lt_catalog_resolve(struct lt_catalog *cat, const char *id_or_prefix,
 	int rc, matches = 0;
 
 	if (len < 4 || len > LT_DOC_ID_LEN || strspn(id_or_prefix, "0123456789abcdef") != len)
-		return lt_err_set(err, LT_ENOTFOUND,
+		return lt_err_set(err, LT_EUSAGE,
 				  "'%s' is not a document id (16 hex digits, or a unique prefix of 4 or more)",
 				  id_or_prefix);
 	/* Hex only (checked above), so the prefix cannot contain LIKE wildcards. */

@@ -21,13 +21,14 @@ const char lt_usage_get[] =
 	"usage: luutru get [--archive DIR] DOC [--out PATH]\n"
 	"\n"
 	"Writes the newest bundle of document DOC (a BagIt bag in a tar) to PATH:\n"
-	"a file name, or a folder to write DOC.tar into (default: ./DOC.tar). The\n"
+	"a file name, a folder to write DOC.tar into, or - for standard output\n"
+	"(default: ./DOC.tar). The\n"
 	"copy is checked against the SHA-256 the catalog recorded before it replaces\n"
 	"PATH; on a mismatch nothing is written and get exits 1. Open the bundle\n"
 	"with any tar; check it with\n"
 	"`sha256sum -c manifest-sha256.txt` inside the bag.\n"
 	"\n"
-	"  -o, --out PATH   where to write\n"
+	"  -o, --out PATH   where to write (never inside the archive)\n"
 	"\n"
 	"Example:\n"
 	"  luutru get 3f0c9a1b --out /tmp/\n";
@@ -48,52 +49,31 @@ static int copy_chunk(void *ud, const void *data, size_t len, struct lt_err *err
 	return rc ? rc : lt_write_all(c->out, data, len, c->dst, err);
 }
 
-/* Is dst inside the archive's bundles/? As root, 0444 does not stop a
- * write, so `get` must not be the tool that overwrites a bundle. */
-static int inside_bundles(const char *archive, const char *dst)
+/* Is dst inside the archive? As root, 0444 does not stop a write, so `get`
+ * must not be the tool that overwrites a bundle or the catalog. */
+static int inside_archive(const char *archive, const char *dst)
 {
-	char bundles[PATH_MAX], dir[PATH_MAX], real_bundles[PATH_MAX], real_dir[PATH_MAX];
+	char dir[PATH_MAX], real_archive[PATH_MAX], real_dir[PATH_MAX];
 	const char *slash = strrchr(dst, '/');
 	size_t n;
 
-	snprintf(bundles, sizeof(bundles), "%s/bundles", archive);
 	if (!slash)
 		snprintf(dir, sizeof(dir), ".");
 	else
 		snprintf(dir, sizeof(dir), "%.*s", slash == dst ? 1 : (int)(slash - dst), dst);
-	if (!realpath(bundles, real_bundles) || !realpath(dir, real_dir))
+	if (!realpath(archive, real_archive) || !realpath(dir, real_dir))
 		return 0;
-	n = strlen(real_bundles);
-	return strncmp(real_dir, real_bundles, n) == 0 && (real_dir[n] == '/' || real_dir[n] == '\0');
+	n = strlen(real_archive);
+	return strncmp(real_dir, real_archive, n) == 0 && (real_dir[n] == '/' || real_dir[n] == '\0');
 }
 
-/* Copies src to dst through a temporary file beside dst, hashing as it
- * goes; only a copy that matches the catalog's digest is renamed into place,
- * so a damaged bundle never replaces (or truncates) what dst held. */
-static int copy_verified(const char *archive, const char *src, const char *dst,
-			 const char *expect_sha, uint64_t expect_size, struct lt_err *err)
+static int copy_into(int in, const char *src, int out, const char *dst, const char *expect_sha,
+		     uint64_t expect_size, struct lt_err *err)
 {
-	struct copy c = { .out = -1, .dst = dst };
-	char sha[LT_SHA256_HEX], *tmp = NULL;
-	int in, rc;
+	struct copy c = { .out = out, .dst = dst };
+	char sha[LT_SHA256_HEX];
+	int rc = lt_sha256_init(&c.h, err);
 
-	if (inside_bundles(archive, dst))
-		return lt_err_set(err, LT_EUSAGE, "'%s' is inside the archive's bundles/: "
-				  "choose another --out", dst);
-	in = open(src, O_RDONLY | O_CLOEXEC);
-	if (in < 0)
-		return lt_err_set(err, LT_EVERIFY, "bundle '%s' is missing from the archive: %s", src,
-				  strerror(errno));
-	if (asprintf(&tmp, "%s.part-XXXXXX", dst) < 0) {
-		close(in);
-		return lt_err_set(err, LT_ENOMEM, "out of memory");
-	}
-	c.out = mkstemp(tmp);
-	if (c.out < 0) {
-		rc = lt_err_set(err, LT_EIO, "cannot create '%s': %s", tmp, strerror(errno));
-		goto out;
-	}
-	rc = lt_sha256_init(&c.h, err);
 	if (!rc)
 		rc = lt_read_chunks(in, src, LT_EIO, copy_chunk, &c, err);
 	if (!rc)
@@ -102,16 +82,70 @@ static int copy_verified(const char *archive, const char *src, const char *dst,
 		rc = lt_err_set(err, LT_EVERIFY, "bundle '%s' is damaged: SHA-256 %s, %llu bytes; "
 				"the catalog recorded %s, %llu bytes", src, sha, (unsigned long long)c.total,
 				expect_sha, (unsigned long long)expect_size);
-	if (!rc && (fchmod(c.out, 0644) != 0 || fsync(c.out) != 0))
+	lt_sha256_release(&c.h);
+	return rc;
+}
+
+/* Copies src to dst, hashing as it goes. A regular file (new or existing)
+ * is written beside dst and renamed into place only if it matches the
+ * catalog's digest, so a damaged bundle never replaces what dst held. A
+ * device, pipe or "-" (stdout) is written straight through: the check then
+ * comes at the end, and its failure is reported. */
+static int copy_verified(const char *archive, const char *src, const char *dst,
+			 const char *expect_sha, uint64_t expect_size, struct lt_err *err)
+{
+	char *tmp = NULL, target[PATH_MAX];
+	struct stat st;
+	int in, out = -1, rc;
+	mode_t mask;
+
+	if (strcmp(dst, "-") != 0 && inside_archive(archive, dst))
+		return lt_err_set(err, LT_EUSAGE, "'%s' is inside the archive: choose another --out", dst);
+	in = open(src, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return lt_err_set(err, LT_EVERIFY, "bundle '%s' is missing from the archive: %s", src,
+				  strerror(errno));
+	if (strcmp(dst, "-") == 0) {
+		rc = copy_into(in, src, STDOUT_FILENO, "standard output", expect_sha, expect_size, err);
+		goto out;
+	}
+	/* Through a symlink to where it points, not over the link. */
+	if (lstat(dst, &st) == 0 && S_ISLNK(st.st_mode) && realpath(dst, target))
+		dst = target;
+	if (stat(dst, &st) == 0 && !S_ISREG(st.st_mode)) {
+		out = open(dst, O_WRONLY | O_CLOEXEC);
+		if (out < 0) {
+			rc = lt_err_set(err, LT_EIO, "cannot write '%s': %s", dst, strerror(errno));
+			goto out;
+		}
+		rc = copy_into(in, src, out, dst, expect_sha, expect_size, err);
+		if (close(out) != 0 && !rc)
+			rc = lt_err_set(err, LT_EIO, "cannot write '%s': %s", dst, strerror(errno));
+		goto out;
+	}
+	if (asprintf(&tmp, "%s.part-XXXXXX", dst) < 0) {
+		rc = lt_err_set(err, LT_ENOMEM, "out of memory");
+		goto out;
+	}
+	out = mkstemp(tmp);
+	if (out < 0) {
+		rc = lt_err_set(err, LT_EIO, "cannot write '%s': %s", dst,
+				errno == ENOENT ? "its folder does not exist" : strerror(errno));
+		goto out;
+	}
+	rc = copy_into(in, src, out, tmp, expect_sha, expect_size, err);
+	/* mkstemp makes 0600; a copy gets what any new file would. */
+	mask = umask(0);
+	umask(mask);
+	if (!rc && (fchmod(out, 0666 & ~mask) != 0 || fsync(out) != 0))
 		rc = lt_err_set(err, LT_EIO, "cannot write '%s': %s", tmp, strerror(errno));
-	if (close(c.out) != 0 && !rc)
+	if (close(out) != 0 && !rc)
 		rc = lt_err_set(err, LT_EIO, "cannot write '%s': %s", tmp, strerror(errno));
 	if (!rc && rename(tmp, dst) != 0)
 		rc = lt_err_set(err, LT_EIO, "cannot write '%s': %s", dst, strerror(errno));
 	if (rc)
 		unlink(tmp);
 out:
-	lt_sha256_release(&c.h);
 	close(in);
 	free(tmp);
 	return rc;
@@ -134,6 +168,8 @@ int cmd_get(int argc, char **argv, struct lt_cli *cli)
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
 		if (opt == 'o') {
+			if (!*optarg)
+				return lt_cmd_usage_error(lt_usage_get, "get: --out wants a path");
 			out = optarg;
 			continue;
 		}
@@ -161,7 +197,7 @@ int cmd_get(int argc, char **argv, struct lt_cli *cli)
 		rc = lt_err_set(&err, LT_ENOMEM, "out of memory");
 	if (!rc)
 		rc = copy_verified(cli->archive, src, dst, doc->bundle.sha256, doc->bundle.size, &err);
-	if (!rc)
+	if (!rc && strcmp(dst, "-") != 0)
 		printf("wrote %s (%llu bytes, sha256 %s)\n", dst, (unsigned long long)doc->bundle.size,
 		       doc->bundle.sha256);
 	free(src);

@@ -14,45 +14,59 @@
 #include "luutru/inbox.h"
 
 const char lt_usage_ingest[] =
-	"usage: luutru ingest [--archive DIR] [--min-age SECONDS] INBOX\n"
+	"usage: luutru ingest [--archive DIR] [--min-age SECONDS] [--retry] INBOX\n"
 	"\n"
 	"Queues the documents in the folder INBOX for `luutru run`:\n"
 	"  - each sub-folder is one document; its pages are its image files in\n"
-	"    natural name order (page-2 before page-10);\n"
+	"    natural name order (page-2 before page-10); hidden files are ignored;\n"
 	"  - each image file directly in INBOX is a document of its own;\n"
 	"  - a multi-page TIFF contributes all its pages.\n"
 	"TIFF, PNG, JPEG and PNM are accepted (recognised by content). Every file is\n"
 	"hashed (SHA-256); a document already in the catalog is reported as known and\n"
-	"not queued again, unless it had failed: then it is queued again. The inbox\n"
-	"is never modified. Other files are skipped and listed; a damaged image\n"
-	"rejects its own document only.\n"
+	"not queued again. The inbox is never modified. Other files are skipped and\n"
+	"listed; a file that is not an image rejects its own document only (damage\n"
+	"inside an image shows when `run` decodes it). A folder or file ingested\n"
+	"before with other content is a new document; its unfinished predecessor is\n"
+	"superseded.\n"
 	"\n"
+	"  --retry            queue again the documents of INBOX that failed (after\n"
+	"                     fixing what made them fail: a moved scan, permissions)\n"
 	"  --min-age SECONDS  leave documents changed in the last SECONDS for a later\n"
 	"                     ingest, so a folder the scanner is still writing is not\n"
 	"                     archived half-done (default 0; 300 suits a cron job)\n"
 	"\n"
 	"Prints one line per document: queued ID LABEL (N pages) | requeued ID LABEL |\n"
-	"known ID LABEL (STATE) | rejected LABEL: REASON, then a summary. Exit 1 if\n"
-	"anything was rejected.\n"
+	"known ID LABEL (STATE) | rejected LABEL: REASON | skipped PATH: REASON, then\n"
+	"a summary. Exit 1 if anything was rejected, 3 if INBOX cannot be read.\n"
 	"\n"
 	"Example:\n"
 	"  luutru ingest /srv/scans/inbox\n";
 
-/* A folder ingested before with other content: say so, since it is now a
- * second document (a page added, replaced or rescanned). */
-static int note_changed_origin(struct lt_catalog *cat, const struct lt_doc *doc, struct lt_err *err)
+/* Adds a document not yet in the catalog; an unfinished document from the
+ * same folder or file with other content is superseded by it. */
+static int add_new(struct lt_catalog *cat, int64_t *batch, const char *inbox_dir,
+		   const struct lt_doc *doc, int *added, struct lt_err *err)
 {
-	char old[LT_DOC_ID_LEN + 1];
-	int found = 0;
-	int rc = lt_catalog_find_origin(cat, doc->origin, &found, old, err);
+	char before[LT_DOC_ID_LEN + 1];
+	int superseded = 0, seen = 0;
+	int rc = *batch ? LT_OK : lt_catalog_add_batch(cat, inbox_dir, batch, err);
 
-	if (!rc && found)
+	if (!rc)
+		rc = lt_catalog_find_origin(cat, doc->origin, &seen, before, err);
+	if (!rc)
+		rc = lt_catalog_add_document(cat, *batch, doc, added, err);
+	if (!rc && *added)
+		rc = lt_catalog_supersede(cat, doc, &superseded, err);
+	if (!rc && superseded)
+		printf("superseded %d unfinished document%s from %s: its content changed\n", superseded,
+		       superseded == 1 ? "" : "s", doc->label);
+	else if (!rc && *added && seen)
 		fprintf(stderr, "note: %s was ingested before as %s with other content; "
-			"its new content is queued as a document of its own\n", doc->label, old);
+			"its new content is a document of its own\n", doc->label, before);
 	return rc;
 }
 
-int lt_cmd_ingest_inbox(struct lt_cli *cli, const char *inbox_dir, int min_age)
+int lt_cmd_ingest_inbox(struct lt_cli *cli, const char *inbox_dir, int min_age, int retry)
 {
 	struct lt_catalog *cat = NULL;
 	struct lt_inbox inbox = { 0 };
@@ -64,10 +78,10 @@ int lt_cmd_ingest_inbox(struct lt_cli *cli, const char *inbox_dir, int min_age)
 	if (!rc)
 		rc = lt_catalog_open(cli->archive, LT_CATALOG_CREATE, &cat, &err);
 	for (size_t i = 0; !rc && i < inbox.n_skipped; i++)
-		fprintf(stderr, "skipped %s: %s\n", inbox.skipped[i].path, inbox.skipped[i].reason);
+		printf("skipped %s: %s\n", inbox.skipped[i].path, inbox.skipped[i].reason);
 	for (size_t i = 0; !rc && i < inbox.n_entries; i++) {
 		struct lt_inbox_entry *e = &inbox.entries[i];
-		enum lt_doc_state state;
+		enum lt_doc_state state = LT_QUEUED;
 		int found = 0, added = 0;
 
 		if (e->reason) {
@@ -77,35 +91,32 @@ int lt_cmd_ingest_inbox(struct lt_cli *cli, const char *inbox_dir, int min_age)
 			continue;
 		}
 		rc = lt_catalog_find(cat, e->doc->id, &found, &state, &err);
-		if (!rc && found && state == LT_FAILED) {
-			rc = lt_catalog_retry(cat, e->doc->id, &added, &err);
-			if (!rc && added) {
-				printf("requeued %s %s (failed before)\n", e->doc->id, e->label);
-				queued++;
-				continue;
-			}
-		}
-		if (!rc && !found && !batch)
-			rc = lt_catalog_add_batch(cat, inbox_dir, &batch, &err);
-		if (!rc && !found)
-			rc = note_changed_origin(cat, e->doc, &err);
-		if (!rc && !found)
-			rc = lt_catalog_add_document(cat, batch, e->doc, &added, &err);
+		if (!rc && found && state == LT_FAILED && retry)
+			rc = lt_catalog_retry(cat, e->doc, &added, &err);
+		else if (!rc && !found)
+			rc = add_new(cat, &batch, inbox_dir, e->doc, &added, &err);
 		if (rc)
 			break;
 		if (added) {
-			printf("queued %s %s (%zu page%s)\n", e->doc->id, e->label, e->doc->n_pages,
-			       e->doc->n_pages == 1 ? "" : "s");
+			if (found)
+				printf("requeued %s %s (failed before)\n", e->doc->id, e->label);
+			else
+				printf("queued %s %s (%zu page%s)\n", e->doc->id, e->label, e->doc->n_pages,
+				       e->doc->n_pages == 1 ? "" : "s");
 			queued++;
-		} else {
-			if (!found)
-				lt_catalog_find(cat, e->doc->id, &found, &state, &err);
-			printf("known %s %s (%s)\n", e->doc->id, e->label, lt_doc_state_name(state));
-			known++;
+			continue;
 		}
+		/* Known, or added meanwhile by a concurrent ingest: say its state now. */
+		rc = lt_catalog_find(cat, e->doc->id, &found, &state, &err);
+		if (rc)
+			break;
+		printf("known %s %s (%s%s)\n", e->doc->id, e->label, lt_doc_state_name(state),
+		       state == LT_FAILED ? "; --retry queues it again" : "");
+		known++;
 	}
 	if (!rc)
-		printf("ingest: %d queued, %d already known, %d rejected\n", queued, known, rejected);
+		printf("ingest: %d queued, %d already known, %d rejected, %zu skipped\n", queued, known,
+		       rejected, inbox.n_skipped);
 	lt_catalog_close(cat);
 	lt_inbox_release(&inbox);
 	if (rc)
@@ -128,15 +139,18 @@ int cmd_ingest(int argc, char **argv, struct lt_cli *cli)
 {
 	static const struct option options[] = {
 		{ "min-age", required_argument, NULL, 'm' },
+		{ "retry", no_argument, NULL, 'R' },
 		LT_COMMON_OPTIONS,
 		{ 0 },
 	};
-	int opt, exit_now = -1, min_age = 0;
+	int opt, exit_now = -1, min_age = 0, retry = 0;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		if (opt == 'm') {
 			exit_now = lt_cmd_parse_min_age(optarg, lt_usage_ingest, &min_age);
+		} else if (opt == 'R') {
+			retry = 1;
 		} else if (!lt_cmd_common_option(opt, optarg, lt_usage_ingest, cli, &exit_now)) {
 			return lt_cmd_usage_error(lt_usage_ingest, "ingest: unexpected option");
 		}
@@ -145,5 +159,5 @@ int cmd_ingest(int argc, char **argv, struct lt_cli *cli)
 	}
 	if (argc - optind != 1)
 		return lt_cmd_usage_error(lt_usage_ingest, "ingest: give exactly one INBOX folder");
-	return lt_cmd_ingest_inbox(cli, argv[optind], min_age);
+	return lt_cmd_ingest_inbox(cli, argv[optind], min_age, retry);
 }

@@ -76,15 +76,20 @@ static FILE *progress_log(struct progress *p)
 	return p->log;
 }
 
-static void print_progress(void *ud, const struct lt_doc *doc, const char *stage,
-			   const struct lt_err *failure, double seconds)
+static void print_progress(void *ud, enum lt_run_event what, const struct lt_doc *doc,
+			   const char *stage, const struct lt_err *failure, double seconds)
 {
 	struct progress *p = ud;
 	char now[32];
 
 	lt_now_iso8601(now);
 	progress_log(p);
-	if (failure) {
+	if (what == LT_RUN_STARTED) {
+		/* Log only, flushed at once: if the run dies, this says what it had in hand. */
+		if (p->log)
+			fprintf(p->log, "%s started %s %s (%zu pages, attempt %d)\n", now, doc->id,
+				doc->label, doc->n_pages, doc->attempts);
+	} else if (what == LT_RUN_FAILED) {
 		printf("failed %s %s: %s: %s\n", doc->id, doc->label, stage, failure->msg);
 		fprintf(stderr, "error: document %s (%s) failed at %s: %s\n", doc->id, doc->label,
 			stage, failure->msg);
@@ -203,7 +208,8 @@ static int parse_run_options(int argc, char **argv, const char *usage, struct lt
 			break;
 		case 'l':
 			if (!*optarg || strspn(optarg, "abcdefghijklmnopqrstuvwxyz_+ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-					!= strlen(optarg))
+					!= strlen(optarg) || optarg[0] == '+' ||
+			    optarg[strlen(optarg) - 1] == '+' || strstr(optarg, "++"))
 				return lt_cmd_usage_error(usage, "%s: --lang wants Tesseract language codes "
 							  "like vie+eng, not '%s'", argv[0], optarg);
 			opts->lang = optarg;
@@ -250,7 +256,7 @@ int cmd_batch(int argc, char **argv, struct lt_cli *cli)
 		return rc;
 	if (argc - optind != 1)
 		return lt_cmd_usage_error(lt_usage_batch, "batch: give exactly one INBOX folder");
-	rc = lt_cmd_ingest_inbox(cli, argv[optind], min_age);
+	rc = lt_cmd_ingest_inbox(cli, argv[optind], min_age, 0);
 	if (rc > LT_EXIT_PROBLEM)
 		return rc;
 	run_rc = lt_cmd_run_queue(cli, &opts);

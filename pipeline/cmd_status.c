@@ -8,7 +8,8 @@
 const char lt_usage_status[] =
 	"usage: luutru status [--archive DIR]\n"
 	"\n"
-	"Counts queued, processing, archived and failed documents and their pages,\n"
+	"Counts queued, processing, archived, failed (and superseded) documents and\n"
+	"their pages,\n"
 	"the bundles' total size, and lists failed documents with their reasons.\n"
 	"\n"
 	"Example:\n"
@@ -46,12 +47,17 @@ int cmd_status(int argc, char **argv, struct lt_cli *cli)
 	if (!rc) {
 		lt_format_bytes((unsigned long long)st.bundle_bytes, size);
 		printf("archive:    %s\n", cli->archive);
-		for (int s = LT_QUEUED; s <= LT_FAILED; s++)
-			printf("%-11s %lld document%s, %lld page%s\n",
-			       s == LT_QUEUED ? "queued:" : s == LT_PROCESSING ? "processing:"
-			       : s == LT_ARCHIVED ? "archived:" : "failed:",
+		for (int s = 0; s < LT_N_STATES; s++) {
+			char label[16];
+
+			/* Superseded documents are history: shown only when there are some. */
+			if (s == LT_SUPERSEDED && !st.documents[s])
+				continue;
+			snprintf(label, sizeof(label), "%s:", lt_doc_state_name((enum lt_doc_state)s));
+			printf("%-11s %lld document%s, %lld page%s\n", label,
 			       (long long)st.documents[s], st.documents[s] == 1 ? "" : "s",
 			       (long long)st.pages[s], st.pages[s] == 1 ? "" : "s");
+		}
 		printf("bundles:    %lld, %s\n", (long long)st.bundles, size);
 		if (st.documents[LT_FAILED]) {
 			printf("failed documents%s:\n", st.documents[LT_FAILED] > FAILED_SHOWN ? " (oldest 20)" : "");

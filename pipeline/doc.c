@@ -184,16 +184,18 @@ int lt_doc_compute_id(struct lt_doc *doc, struct lt_err *err)
 	return LT_OK;
 }
 
-static const char *const state_names[] = { "queued", "processing", "archived", "failed" };
+static const char *const state_names[LT_N_STATES] = {
+	"queued", "processing", "archived", "failed", "superseded"
+};
 
 const char *lt_doc_state_name(enum lt_doc_state s)
 {
-	return (unsigned)s < 4 ? state_names[s] : "unknown";
+	return (unsigned)s < LT_N_STATES ? state_names[s] : "unknown";
 }
 
 int lt_doc_state_parse(const char *name, enum lt_doc_state *s)
 {
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < LT_N_STATES; i++) {
 		if (strcmp(name, state_names[i]) == 0) {
 			*s = (enum lt_doc_state)i;
 			return 1;

@@ -317,7 +317,8 @@ static int scan_document(struct lt_inbox *in, const char *path, const char *name
 			free(file);
 		}
 		if (!rc && !reason && doc->n_pages == 0 &&
-		    asprintf(&reason, "folder '%s' holds no page images", path) < 0)
+		    asprintf(&reason, "folder '%s' holds no page images (hidden files are ignored)",
+			     path) < 0)
 			rc = lt_err_set(err, LT_ENOMEM, "out of memory");
 	}
 	free_names(names, n);
@@ -340,9 +341,10 @@ int lt_inbox_scan(const char *inbox_dir, int min_age, struct lt_inbox *out, stru
 
 	memset(out, 0, sizeof(*out));
 	if (!realpath(inbox_dir, root))
-		return lt_err_set(err, errno == ENOENT ? LT_ENOTFOUND : LT_EIO,
-				  "cannot open inbox '%s': %s", inbox_dir, strerror(errno));
+		return lt_err_set(err, LT_EIO, "cannot open inbox '%s': %s", inbox_dir, strerror(errno));
 	rc = list_dir(root, &names, &n, err);
+	if (rc == LT_ENOTFOUND) /* vanished since realpath: the inbox is the problem */
+		rc = err->code = LT_EIO;
 	for (size_t i = 0; !rc && i < n; i++) {
 		char *path = NULL;
 		const char *why = NULL;

@@ -44,8 +44,10 @@ static void print_help(FILE *out)
 		"  --help         this text; `luutru COMMAND --help` or `luutru help COMMAND` for one command\n"
 		"  --version      the version\n"
 		"\n"
-		"Exit codes: 0 all good; 1 some documents failed or a check found a problem;\n"
-		"2 usage error; 3 environment or internal error.\n");
+		"Exit codes: 0 all good; 1 some documents failed, a file was rejected, a run\n"
+		"was interrupted, nothing matched, or there is no such document or catalog;\n"
+		"2 usage error; 3 environment or internal error (catalog, disk, inbox, OCR\n"
+		"language data, another run on the archive).\n");
 }
 
 static const struct lt_command *find_command(const char *name)

@@ -72,7 +72,15 @@ static void finished(struct shared *sh, const struct lt_doc *doc, const char *st
 		sh->report->pages_archived += (int)doc->n_pages;
 	}
 	if (sh->progress)
-		sh->progress(sh->ud, doc, stage, failure, seconds);
+		sh->progress(sh->ud, failure ? LT_RUN_FAILED : LT_RUN_ARCHIVED, doc, stage, failure, seconds);
+	pthread_mutex_unlock(&sh->lock);
+}
+
+static void started(struct shared *sh, const struct lt_doc *doc)
+{
+	pthread_mutex_lock(&sh->lock);
+	if (sh->progress)
+		sh->progress(sh->ud, LT_RUN_STARTED, doc, NULL, NULL, 0);
 	pthread_mutex_unlock(&sh->lock);
 }
 
@@ -143,9 +151,17 @@ static void *worker_main(void *arg)
 		struct lt_err derr = { 0 };
 		double t0 = lt_monotonic_seconds();
 
-		rc = lt_catalog_claim(ctx.catalog, &doc, &err);
+		int wait = 0;
+
+		rc = lt_catalog_claim(ctx.catalog, &doc, &wait, &err);
+		if (!rc && !doc && wait) {
+			/* A suspect document is to run alone: let the others finish. */
+			usleep(200 * 1000);
+			continue;
+		}
 		if (rc || !doc)
 			break;
+		started(sh, doc);
 		lt_strdup(sh->opts->lang, &doc->lang, &derr);
 		if (derr.code || process(states, doc, &stage, &derr) != LT_OK) {
 			if (lt_code_is_fatal(derr.code)) {

@@ -5,11 +5,13 @@
  * hOCR is wrapped into a standalone XHTML document, since the C API returns
  * only the page's <div>.
  */
+#include <errno.h>
 #include <leptonica/allheaders.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <tesseract/capi.h>
+#include <unistd.h>
 
 #include "luutru/stage.h"
 #include "luutru/text.h"
@@ -55,6 +57,11 @@ static int ocr_open(struct lt_ctx *ctx, void **state, struct lt_err *err)
 	*state = NULL;
 	if (!s)
 		return lt_err_set(err, LT_ENOMEM, "out of memory starting Tesseract");
+	if (ctx->opts->tessdata && access(ctx->opts->tessdata, R_OK | X_OK) != 0) {
+		free(s);
+		return lt_err_set(err, LT_EINTERNAL, "cannot use the Tesseract data folder '%s': %s",
+				  ctx->opts->tessdata, strerror(errno));
+	}
 	s->lang = ctx->opts->lang;
 	s->api = TessBaseAPICreate();
 	if (!s->api) {
@@ -73,11 +80,19 @@ static int ocr_open(struct lt_ctx *ctx, void **state, struct lt_err *err)
 	else
 		missing = first_missing_language(s->api, s->lang);
 	if (missing) {
-		int rc = lt_err_set(err, LT_EINTERNAL,
-				    "Tesseract cannot load the language data '%.*s'%s%s: is its package "
-				    "installed (e.g. tesseract-ocr-vie)?", (int)strcspn(missing, "+"),
-				    missing, ctx->opts->tessdata ? " from " : "",
-				    ctx->opts->tessdata ? ctx->opts->tessdata : "");
+		char lang[32];
+		int rc;
+
+		/* Debian names the package after the code, '_' as '-' (chi_sim). */
+		snprintf(lang, sizeof(lang), "%.*s", (int)strcspn(missing, "+"), missing);
+		rc = lt_err_set(err, LT_EINTERNAL, "Tesseract cannot load the language data '%s'%s%s: "
+				"is it installed (Debian: tesseract-ocr-", lang,
+				ctx->opts->tessdata ? " from " : "",
+				ctx->opts->tessdata ? ctx->opts->tessdata : "");
+		for (char *c = lang; *c; c++)
+			if (*c == '_')
+				*c = '-';
+		snprintf(err->msg + strlen(err->msg), sizeof(err->msg) - strlen(err->msg), "%s)?", lang);
 		ocr_close(s);
 		return rc;
 	}

@@ -16,6 +16,7 @@
 #include "luutru/bag.h"
 #include "luutru/fsutil.h"
 #include "luutru/stage.h"
+#include "luutru/text.h"
 
 struct package_state {
 	const char *archive;
@@ -73,8 +74,9 @@ static int package_document(void *state, struct lt_doc *doc, struct lt_page *pag
 	struct lt_bag *bag = NULL;
 	struct lt_bundle bundle = { 0 };
 	char *tmp = NULL, *shard = NULL, *final = NULL, *rel = NULL, *label = NULL;
+	struct lt_buf sources = LT_BUF_INIT, name = LT_BUF_INIT;
 	char pages[32];
-	int rc;
+	int rc = LT_OK;
 
 	(void)page;
 	if (asprintf(&tmp, "%s/work/%s.tar.part", s->archive, doc->id) < 0 ||
@@ -89,9 +91,25 @@ static int package_document(void *state, struct lt_doc *doc, struct lt_page *pag
 		goto out;
 	one_line(label);
 	snprintf(pages, sizeof(pages), "%zu", doc->n_pages);
+	/* The scans' own names, so the bundle alone maps 0002.png to page-2.jpg. */
+	for (size_t i = 0; !rc && i < doc->n_sources; i++) {
+		char master[32];
+
+		lt_source_master_name(doc, i, master);
+		lt_buf_reset(&name);
+		rc = lt_text_repair_utf8(lt_basename(doc->sources[i].path), &name, err);
+		if (!rc)
+			rc = lt_buf_printf(&sources, err, "%s%s = %s", i ? "; " : "scans: ", master,
+					   lt_buf_str(&name));
+	}
+	if (rc)
+		goto out;
+	if (sources.data)
+		one_line(sources.data);
 	const char *info[] = {
 		"External-Identifier", doc->id,
 		"Internal-Sender-Identifier", label,
+		"Internal-Sender-Description", lt_buf_str(&sources),
 		"Number-Of-Pages", pages,
 		NULL, NULL,
 	};
@@ -125,6 +143,8 @@ out:
 	if (rc && tmp)
 		unlink(tmp);
 	lt_bundle_release(&bundle);
+	lt_buf_release(&sources);
+	lt_buf_release(&name);
 	free(label);
 	free(tmp);
 	free(shard);

@@ -17,7 +17,7 @@ CREATE TABLE documents (
 	label     TEXT NOT NULL,             -- folder or file name in the inbox
 	origin    TEXT NOT NULL,             -- absolute path of that folder or file
 	state     TEXT NOT NULL DEFAULT 'queued'
-	          CHECK (state IN ('queued', 'processing', 'archived', 'failed')),
+	          CHECK (state IN ('queued', 'processing', 'archived', 'failed', 'superseded')),
 	lang      TEXT,                      -- OCR languages of the archived version
 	failure   TEXT,                      -- why the last attempt failed
 	attempts  INTEGER NOT NULL DEFAULT 0, -- runs that claimed it; a document that
@@ -79,7 +79,7 @@ CREATE TABLE files (
 CREATE TABLE events (
 	id          INTEGER PRIMARY KEY,
 	document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-	type        TEXT NOT NULL,           -- ingested, ocr, packaged, failed, ...
+	type        TEXT NOT NULL,           -- ingested, ocr, packaged, failed, requeued, superseded
 	at          TEXT NOT NULL,
 	agent       TEXT NOT NULL,
 	outcome     TEXT NOT NULL CHECK (outcome IN ('success', 'failure', 'warning')),

@@ -56,8 +56,17 @@ int lt_catalog_add_document(struct lt_catalog *cat, int64_t batch_id, const stru
 			    int *added, struct lt_err *err);
 
 /* A failed document goes back to the queue (its attempts reset) with a
- * "requeued" event; *requeued is 0 if it was not failed. */
-int lt_catalog_retry(struct lt_catalog *cat, const char *id, int *requeued, struct lt_err *err);
+ * "requeued" event, its origin and source paths taken from `scanned` (the
+ * same scans, found again, perhaps elsewhere); *requeued is 0 if it was not
+ * failed. */
+int lt_catalog_retry(struct lt_catalog *cat, const struct lt_doc *scanned, int *requeued,
+		     struct lt_err *err);
+
+/* Documents from the same origin as `doc` (same folder or file) that were
+ * never archived (queued or failed) and hold other content become
+ * superseded, with an event naming doc->id. *count says how many. */
+int lt_catalog_supersede(struct lt_catalog *cat, const struct lt_doc *doc, int *count,
+			 struct lt_err *err);
 
 /* The id of the newest document ingested from `origin` (a folder or file
  * path), if any: *found set to 1 and id filled. */
@@ -72,10 +81,15 @@ int lt_catalog_find_origin(struct lt_catalog *cat, const char *origin, int *foun
 int lt_catalog_requeue_interrupted(struct lt_catalog *cat, int *requeued, int *given_up,
 				   struct lt_err *err);
 
-/* Claims the oldest queued document (queued -> processing, attempts + 1) and
- * loads its sources and pages. *doc is NULL when the queue is empty.
+/* Claims the next queued document (queued -> processing, attempts + 1) and
+ * loads its sources and pages: documents that never took part in a crashed
+ * run first, oldest first. A suspect (claimed before by a run that died) is
+ * only claimed when nothing else is in hand, and nothing is claimed beside
+ * it, so that a scan that crashes runs reaches LT_MAX_ATTEMPTS alone and
+ * takes no innocent neighbour with it. *doc is NULL when nothing can be
+ * claimed now: *wait is then 1 if queued documents remain for later.
  * Returns: *doc owned, free with lt_doc_free(). */
-int lt_catalog_claim(struct lt_catalog *cat, struct lt_doc **doc, struct lt_err *err);
+int lt_catalog_claim(struct lt_catalog *cat, struct lt_doc **doc, int *wait, struct lt_err *err);
 
 /* One transaction: the document becomes archived with its page texts (and
  * their full-text entries), its bundle, the bundle's files and doc->events. */
@@ -85,13 +99,14 @@ int lt_catalog_archive(struct lt_catalog *cat, const struct lt_doc *doc, struct 
 int lt_catalog_fail(struct lt_catalog *cat, const char *id, const char *stage,
 		    const char *reason, struct lt_err *err);
 
-/* A document whose run was interrupted by a run-wide error goes back to queued. */
+/* A document whose run was interrupted by a run-wide error (disk full) goes
+ * back to queued, its attempt not counted against it. */
 int lt_catalog_requeue(struct lt_catalog *cat, const char *id, struct lt_err *err);
 
 /* ---- retrieval ---- */
 
 /* Resolves a full id or a unique prefix (at least 4 characters) to an id.
- * LT_ENOTFOUND if none matches, LT_EUSAGE if several do. */
+ * LT_ENOTFOUND if none matches, LT_EUSAGE if several do or it cannot be an id. */
 int lt_catalog_resolve(struct lt_catalog *cat, const char *id_or_prefix,
 		       char id[LT_DOC_ID_LEN + 1], struct lt_err *err);
 
@@ -119,8 +134,8 @@ int lt_catalog_search(struct lt_catalog *cat, const char *query, int limit,
 void lt_hits_free(struct lt_hit *hits, size_t n);
 
 struct lt_status {
-	int64_t documents[4]; /* indexed by enum lt_doc_state */
-	int64_t pages[4];
+	int64_t documents[LT_N_STATES]; /* indexed by enum lt_doc_state */
+	int64_t pages[LT_N_STATES];
 	int64_t bundles;
 	int64_t bundle_bytes;
 };

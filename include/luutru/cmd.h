@@ -42,7 +42,7 @@ extern const char lt_usage_ingest[], lt_usage_run[], lt_usage_batch[], lt_usage_
 	lt_usage_search[], lt_usage_show[], lt_usage_get[];
 
 /* The work of `ingest` and `run`, shared with `batch`. Return exit codes. */
-int lt_cmd_ingest_inbox(struct lt_cli *cli, const char *inbox_dir, int min_age);
+int lt_cmd_ingest_inbox(struct lt_cli *cli, const char *inbox_dir, int min_age, int retry);
 /* --min-age's value into *min_age; returns -1 if fine, else an exit code. */
 int lt_cmd_parse_min_age(const char *arg, const char *usage, int *min_age);
 struct lt_run_opts;

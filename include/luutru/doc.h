@@ -64,7 +64,10 @@ struct lt_event {
 	char *detail;
 };
 
-enum lt_doc_state { LT_QUEUED, LT_PROCESSING, LT_ARCHIVED, LT_FAILED };
+/* superseded: never archived, and a later ingest of the same folder or file
+ * brought other content, which is a document of its own. */
+enum lt_doc_state { LT_QUEUED, LT_PROCESSING, LT_ARCHIVED, LT_FAILED, LT_SUPERSEDED };
+#define LT_N_STATES 5
 
 struct lt_doc {
 	char id[LT_DOC_ID_LEN + 1];
@@ -73,6 +76,7 @@ struct lt_doc {
 	enum lt_doc_state state;
 	char *failure;              /* last failure reason, if failed */
 	char *lang;                 /* OCR languages used, e.g. "vie+eng" */
+	int attempts;               /* runs that claimed it, this one included */
 	struct lt_source *sources;
 	size_t n_sources;
 	struct lt_page *pages;

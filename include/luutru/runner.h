@@ -22,11 +22,17 @@ struct lt_run_report {
 	double seconds;
 };
 
-/* Called once per finished document, from the worker's thread but never two
- * at a time. failure is NULL when the document was archived; stage names the
- * stage that failed. Everything passed is borrowed for the call. */
-typedef void (*lt_run_progress_fn)(void *ud, const struct lt_doc *doc, const char *stage,
-				   const struct lt_err *failure, double seconds);
+enum lt_run_event {
+	LT_RUN_STARTED,   /* a document was claimed (so a log shows what a crashed run had in hand) */
+	LT_RUN_ARCHIVED,
+	LT_RUN_FAILED,    /* stage names the stage that failed, failure says why */
+};
+
+/* Called as documents start and finish, from the workers' threads but never
+ * two at a time. Everything passed is borrowed for the call; stage and
+ * failure are NULL except for LT_RUN_FAILED. */
+typedef void (*lt_run_progress_fn)(void *ud, enum lt_run_event what, const struct lt_doc *doc,
+				   const char *stage, const struct lt_err *failure, double seconds);
 
 /* Runs the queue until it is empty or opts->stop is set. Takes the archive's
  * run lock (another run on the same archive gets LT_EBUSY), clears work/,

@@ -15,8 +15,8 @@ if grep -q '^rejected .*x\.png' "$T/ingest.out"; then
 	where=ingest
 	[ "$RC" = 1 ] || fail "ingest rejected x.png but exited $RC, not 1"
 	grep -q 'x\.png' "$T/ingest.err" || { show_file "$T/ingest.err" stderr >&2; fail "ingest rejected x.png but its stderr does not name x.png"; }
-	grep -qx 'ingest: 1 queued, 0 already known, 1 rejected' "$T/ingest.out" ||
-		{ show_file "$T/ingest.out" >&2; fail "no summary 'ingest: 1 queued, 0 already known, 1 rejected'"; }
+	grep -qx 'ingest: 1 queued, 0 already known, 1 rejected, 0 skipped' "$T/ingest.out" ||
+		{ show_file "$T/ingest.out" >&2; fail "no summary 'ingest: 1 queued, 0 already known, 1 rejected, 0 skipped'"; }
 	capture run lt run
 	[ "$RC" = 0 ] || { show_file "$T/run.err" stderr >&2; fail "run of the good document alone exited $RC"; }
 else

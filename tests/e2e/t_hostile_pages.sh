@@ -32,5 +32,5 @@ grep -q "bomb.png.*megapixels" "$T/run.err" || { show_file "$T/run.err" stderr >
 grep -q "1 document failed: in 3 interrupted runs" "$T/run.err" || { show_file "$T/run.err" stderr >&2; fail "the document of three crashed runs was not given up"; }
 capture status lt status
 status_counts failed "2 2" || { show_file "$T/status.out" >&2; fail "status does not show both documents failed"; }
-grep -q "$good.*interrupted" "$T/status.out" || { show_file "$T/status.out" >&2; fail "status does not say why $good failed"; }
+grep -q "$good.*runs died while processing it" "$T/status.out" || { show_file "$T/status.out" >&2; fail "status does not say why $good failed"; }
 echo "ok: oversized page and crash-looping document failed with reasons"

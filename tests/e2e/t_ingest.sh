@@ -15,8 +15,8 @@ done
 	{ show_file "$INGEST_OUT" >&2; fail "expected $ndocs queued lines"; }
 [ "$(sort <(for d in $(sample_docs); do echo "${DOC_ID[$d]}"; done) | uniq | wc -l)" = "$ndocs" ] ||
 	fail "document ids are not distinct: ${DOC_ID[*]}"
-grep -qx "ingest: $ndocs queued, 0 already known, 0 rejected" "$INGEST_OUT" ||
-	{ show_file "$INGEST_OUT" >&2; fail "missing summary line 'ingest: $ndocs queued, 0 already known, 0 rejected'"; }
+grep -qx "ingest: $ndocs queued, 0 already known, 0 rejected, 0 skipped" "$INGEST_OUT" ||
+	{ show_file "$INGEST_OUT" >&2; fail "missing summary line 'ingest: $ndocs queued, 0 already known, 0 rejected, 0 skipped'"; }
 [ -s "$RUN_OUT" ] || fail "run printed no summary on stdout"
 [ -f "$ARCHIVE/catalog.sqlite" ] || fail "no $ARCHIVE/catalog.sqlite"
 echo "ok: $ndocs documents, $(total_expected_pages) pages queued and run"

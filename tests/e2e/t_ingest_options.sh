@@ -1,15 +1,15 @@
 #!/bin/bash
 # ingest --min-age leaves documents that are still being written for later;
-# a folder ingested again with other content is noted as such; a missing OCR
-# language stops a run before it touches the queue.
+# a folder ingested again with other content supersedes its unfinished
+# predecessor; a missing OCR language stops a run before it touches the queue.
 . "$(dirname "$0")/lib.sh"
 
 mkdir -p "$T/inbox/dossier"
 cp "$SAMPLES/inbox/letter-en.png" "$T/inbox/dossier/page-1.png"
 capture young lt ingest --min-age 3600 "$T/inbox"
 [ "$RC" = 0 ] || fail "ingest --min-age exited $RC"
-grep -qx 'ingest: 0 queued, 0 already known, 0 rejected' "$T/young.out" || { show_file "$T/young.out" >&2; fail "a just-written folder was queued despite --min-age"; }
-grep -q 'dossier.*min-age' "$T/young.err" || { show_file "$T/young.err" stderr >&2; fail "the skipped folder is not reported with its reason"; }
+grep -qx 'ingest: 0 queued, 0 already known, 0 rejected, 1 skipped' "$T/young.out" || { show_file "$T/young.out" >&2; fail "a just-written folder was queued despite --min-age"; }
+grep -q '^skipped .*dossier.*min-age' "$T/young.out" || { show_file "$T/young.out" >&2; fail "the skipped folder is not reported with its reason"; }
 capture bad lt ingest --min-age soon "$T/inbox"
 [ "$RC" = 2 ] || fail "--min-age soon exited $RC, not 2"
 
@@ -18,11 +18,12 @@ grep -q '^queued .* dossier (1 page)' "$T/first.out" || { show_file "$T/first.ou
 cp "$SAMPLES/inbox/quyet-dinh-1127.jpg" "$T/inbox/dossier/page-2.jpg"
 capture grown lt ingest "$T/inbox"
 grep -q '^queued .* dossier (2 pages)' "$T/grown.out" || { show_file "$T/grown.out" >&2; fail "the grown folder was not queued"; }
-grep -q 'dossier was ingested before as' "$T/grown.err" || { show_file "$T/grown.err" stderr >&2; fail "no note that the folder was ingested before with other content"; }
+grep -q '^superseded 1 unfinished document from dossier' "$T/grown.out" || { show_file "$T/grown.out" >&2; fail "the unfinished one-page document was not superseded by the grown folder"; }
 
 capture lang lt run --lang eng+zzz
 [ "$RC" = 3 ] || fail "run with a missing language exited $RC, not 3"
 grep -q "language data 'zzz'" "$T/lang.err" || { show_file "$T/lang.err" stderr >&2; fail "the missing language is not named"; }
 capture status lt status
-status_counts queued "2 3" || { show_file "$T/status.out" >&2; fail "the queue changed after a run that could not start"; }
+status_counts queued "1 2" || { show_file "$T/status.out" >&2; fail "the queue changed after a run that could not start"; }
+grep -q '^superseded: *1 document' "$T/status.out" || { show_file "$T/status.out" >&2; fail "status does not count the superseded document"; }
 echo "ok: --min-age, grown folders, missing languages"

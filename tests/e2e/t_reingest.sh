@@ -8,8 +8,8 @@ ndocs=$(sample_docs | wc -l)
 before=$(all_bundles | wc -l)
 capture ingest2 lt ingest "$INBOX"
 [ "$RC" = 0 ] || { show_file "$T/ingest2.err" stderr >&2; fail "second ingest exited $RC"; }
-grep -qx "ingest: 0 queued, $ndocs already known, 0 rejected" "$T/ingest2.out" ||
-	{ show_file "$T/ingest2.out" >&2; fail "second ingest: no line 'ingest: 0 queued, $ndocs already known, 0 rejected'"; }
+grep -qx "ingest: 0 queued, $ndocs already known, 0 rejected, 0 skipped" "$T/ingest2.out" ||
+	{ show_file "$T/ingest2.out" >&2; fail "second ingest: no line 'ingest: 0 queued, $ndocs already known, 0 rejected, 0 skipped'"; }
 bad=$(grep -v '^ingest: ' "$T/ingest2.out" | grep -v '^known ' || true)
 [ -z "$bad" ] || fail "second ingest printed lines other than 'known': $bad"
 for d in $(sample_docs); do

@@ -42,10 +42,13 @@ capture rerun lt run
 [ "$RC" = 0 ] && grep -q 'Nothing to do' "$T/rerun.out" || { show_file "$T/rerun.out" >&2; fail "a second run did not find the queue empty (exit $RC)"; }
 [ "$(ls "$ARCHIVE/log" | wc -l)" = "$logs" ] || fail "a run with nothing to do left a log"
 
-# Ingesting failed documents again retries them: the scan put back as it was
-# ingested is archived, the still-truncated one fails again.
+# ingest --retry queues failed documents again: the scan put back as it was
+# ingested is archived, the still-truncated one fails again. A plain ingest
+# leaves them alone (a nightly batch must not retry a poisonous scan).
 cp "$SAMPLES/inbox/letter-en.png" "$in/changed.png"
-capture reingest lt ingest "$in"
+capture plain lt ingest "$in"
+grep -q "^known $changed .*(failed; --retry" "$T/plain.out" || { show_file "$T/plain.out" >&2; fail "a plain re-ingest did not leave the failed document alone"; }
+capture reingest lt ingest --retry "$in"
 grep -q "^requeued $changed " "$T/reingest.out" || { show_file "$T/reingest.out" >&2; fail "re-ingest did not requeue the failed document"; }
 grep -q "^requeued $truncated " "$T/reingest.out" || { show_file "$T/reingest.out" >&2; fail "re-ingest did not requeue the failed truncated scan"; }
 capture retry lt run

@@ -22,6 +22,9 @@
 #include "luutru/fts.h"
 #include "luutru/hash.h"
 
+/* lt_catalog_claim()'s "wait" output, where a test does not look at it. */
+static int claim_wait;
+
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 
 struct fx {
@@ -378,7 +381,7 @@ static void test_lifecycle(void **state)
 	lt_doc_free(doc);
 
 	/* Claim: the document comes back as processing with sources and pages. */
-	assert_int_equal(lt_catalog_claim(fx->cat, &doc, &err), LT_OK);
+	assert_int_equal(lt_catalog_claim(fx->cat, &doc, &claim_wait, &err), LT_OK);
 	assert_non_null(doc);
 	assert_string_equal(doc->id, id);
 	assert_int_equal(doc->state, LT_PROCESSING);
@@ -399,7 +402,7 @@ static void test_lifecycle(void **state)
 	assert_int_equal(doc->pages[1].source, 1);
 	assert_int_equal(state_of(fx->cat, id), LT_PROCESSING);
 	/* Nothing else queued. */
-	assert_int_equal(lt_catalog_claim(fx->cat, &none, &err), LT_OK);
+	assert_int_equal(lt_catalog_claim(fx->cat, &none, &claim_wait, &err), LT_OK);
 	assert_null(none);
 
 	/* Archive it with its text, bundle and events. */
@@ -577,13 +580,13 @@ static void test_fail_and_requeue(void **state)
 	assert_int_equal(seen.pages[0], 1);
 
 	/* Claims skip the failed one and go oldest first. */
-	assert_int_equal(lt_catalog_claim(fx->cat, &doc, &err), LT_OK);
+	assert_int_equal(lt_catalog_claim(fx->cat, &doc, &claim_wait, &err), LT_OK);
 	assert_non_null(doc);
 	assert_string_equal(doc->id, a);
 	assert_int_equal(doc->n_pages, 3);
 	assert_int_equal(doc->pages[2].index_in_source, 2);
 	lt_doc_free(doc);
-	assert_int_equal(lt_catalog_claim(fx->cat, &doc, &err), LT_OK);
+	assert_int_equal(lt_catalog_claim(fx->cat, &doc, &claim_wait, &err), LT_OK);
 	assert_non_null(doc);
 	assert_string_equal(doc->id, c);
 	lt_doc_free(doc);
@@ -631,13 +634,13 @@ static void test_two_workers_claim_distinct(void **state)
 	add_doc(fx->cat, batch, "b.png", one, 1, b);
 	/* A second connection, as a second worker has. */
 	assert_int_equal(lt_catalog_open(fx->archive, LT_CATALOG_WRITE, &other, &err), LT_OK);
-	assert_int_equal(lt_catalog_claim(fx->cat, &d1, &err), LT_OK);
-	assert_int_equal(lt_catalog_claim(other, &d2, &err), LT_OK);
+	assert_int_equal(lt_catalog_claim(fx->cat, &d1, &claim_wait, &err), LT_OK);
+	assert_int_equal(lt_catalog_claim(other, &d2, &claim_wait, &err), LT_OK);
 	assert_non_null(d1);
 	assert_non_null(d2);
 	assert_string_equal(d1->id, a);
 	assert_string_equal(d2->id, b);
-	assert_int_equal(lt_catalog_claim(other, &d3, &err), LT_OK);
+	assert_int_equal(lt_catalog_claim(other, &d3, &claim_wait, &err), LT_OK);
 	assert_null(d3);
 	lt_doc_free(d1);
 	lt_doc_free(d2);
@@ -667,17 +670,17 @@ static const struct {
 	{ "ef01", LT_OK, "ef0123456789abcd" },
 	{ "ef0123456789abcd", LT_OK, "ef0123456789abcd" },
 	{ "abcd000000000001", LT_OK, "abcd000000000001" },
-	{ "abcd0000000000020", LT_ENOTFOUND, NULL },   /* 17 characters */
+	{ "abcd0000000000020", LT_EUSAGE, NULL },      /* 17 characters: not an id */
 	{ "abcd", LT_EUSAGE, NULL },                   /* ambiguous */
 	{ "abcd00000000000", LT_EUSAGE, NULL },
-	{ "0000", LT_ENOTFOUND, NULL },
-	{ "zz", LT_ENOTFOUND, NULL },
-	{ "zzzz", LT_ENOTFOUND, NULL },
-	{ "abc", LT_ENOTFOUND, NULL },                 /* too short */
-	{ "", LT_ENOTFOUND, NULL },
-	{ "ef%", LT_ENOTFOUND, NULL },                 /* no LIKE wildcards */
-	{ "ef0_", LT_ENOTFOUND, NULL },
-	{ "%%%%", LT_ENOTFOUND, NULL },
+	{ "0000", LT_ENOTFOUND, NULL },                /* could be one; is not */
+	{ "zz", LT_EUSAGE, NULL },
+	{ "zzzz", LT_EUSAGE, NULL },
+	{ "abc", LT_EUSAGE, NULL },                    /* too short */
+	{ "", LT_EUSAGE, NULL },
+	{ "ef%", LT_EUSAGE, NULL },                    /* no LIKE wildcards */
+	{ "ef0_", LT_EUSAGE, NULL },
+	{ "%%%%", LT_EUSAGE, NULL },
 };
 
 static void test_resolve(void **state)
@@ -748,7 +751,7 @@ static void test_rearchive_replaces_text(void **state)
 
 	assert_int_equal(lt_catalog_add_batch(fx->cat, "/srv/inbox", &batch, &err), LT_OK);
 	add_doc(fx->cat, batch, "quyet-dinh.tif", two, 1, id);
-	assert_int_equal(lt_catalog_claim(fx->cat, &doc, &err), LT_OK);
+	assert_int_equal(lt_catalog_claim(fx->cat, &doc, &claim_wait, &err), LT_OK);
 	assert_non_null(doc);
 	fill_run_results(doc, v1, "bundles/v1.tar");
 	assert_int_equal(lt_catalog_archive(fx->cat, doc, &err), LT_OK);
@@ -796,7 +799,7 @@ static void test_snippet_keeps_literal_brackets(void **state)
 
 	assert_int_equal(lt_catalog_add_batch(fx->cat, "/srv/inbox", &batch, &err), LT_OK);
 	add_doc(fx->cat, batch, "can-cu.png", one, 1, id);
-	assert_int_equal(lt_catalog_claim(fx->cat, &doc, &err), LT_OK);
+	assert_int_equal(lt_catalog_claim(fx->cat, &doc, &claim_wait, &err), LT_OK);
 	assert_non_null(doc);
 	fill_run_results(doc, text, "bundles/can-cu.tar");
 	assert_int_equal(lt_catalog_archive(fx->cat, doc, &err), LT_OK);
@@ -822,7 +825,7 @@ static void archive_text(struct lt_catalog *cat, int64_t batch, const char *labe
 	struct lt_doc *doc = NULL;
 
 	add_doc(cat, batch, label, one, 1, id);
-	assert_int_equal(lt_catalog_claim(cat, &doc, &err), LT_OK);
+	assert_int_equal(lt_catalog_claim(cat, &doc, &claim_wait, &err), LT_OK);
 	assert_non_null(doc);
 	assert_string_equal(doc->id, id);
 	snprintf(bundle, sizeof(bundle), "bundles/%s.tar", label);
@@ -871,15 +874,29 @@ static void test_exact_diacritics_rank_first(void **state)
 	lt_hits_free(hits, n);
 }
 
+/* Archives a claimed document with made-up results and frees it. */
+static void archive_claimed(struct lt_catalog *cat, struct lt_doc *doc)
+{
+	static const char *const texts[] = { "một", "hai", "ba" };
+	char bundle[64];
+	struct lt_err err = { 0 };
+
+	snprintf(bundle, sizeof(bundle), "bundles/%s.tar", doc->id);
+	assert_true(doc->n_pages <= 3);
+	fill_run_results(doc, texts, bundle);
+	assert_int_equal(lt_catalog_archive(cat, doc, &err), LT_OK);
+	lt_doc_free(doc);
+}
+
 static void test_attempts_give_up(void **state)
 {
 	struct fx *fx = *state;
 	static const int one[] = { 1 };
 	struct lt_err err = { 0 };
-	struct lt_doc *doc = NULL;
+	struct lt_doc *doc = NULL, *scanned = NULL;
 	char id[LT_DOC_ID_LEN + 1], found_id[LT_DOC_ID_LEN + 1];
 	int64_t batch = 0;
-	int requeued = -1, given_up = -1, found = 0, again = 0;
+	int requeued = -1, given_up = -1, found = 0, again = 0, wait = 0;
 
 	assert_int_equal(lt_catalog_add_batch(fx->cat, "/srv/inbox", &batch, &err), LT_OK);
 	add_doc(fx->cat, batch, "killer.png", one, 1, id);
@@ -888,8 +905,9 @@ static void test_attempts_give_up(void **state)
 		assert_int_equal(lt_catalog_requeue_interrupted(fx->cat, &requeued, &given_up, &err), LT_OK);
 		assert_int_equal(given_up, 0);
 		assert_int_equal(requeued, run == 1 ? 0 : 1);
-		assert_int_equal(lt_catalog_claim(fx->cat, &doc, &err), LT_OK);
+		assert_int_equal(lt_catalog_claim(fx->cat, &doc, &wait, &err), LT_OK);
 		assert_non_null(doc);
+		assert_int_equal(doc->attempts, run);
 		lt_doc_free(doc);
 	}
 	assert_int_equal(lt_catalog_requeue_interrupted(fx->cat, &requeued, &given_up, &err), LT_OK);
@@ -897,31 +915,137 @@ static void test_attempts_give_up(void **state)
 	assert_int_equal(requeued, 0);
 	assert_int_equal(state_of(fx->cat, id), LT_FAILED);
 	assert_int_equal(lt_catalog_load(fx->cat, id, &doc, &err), LT_OK);
-	assert_non_null(strstr(doc->failure, "interrupted"));
+	assert_non_null(strstr(doc->failure, "died"));
 	assert_string_equal(doc->events[doc->n_events - 1].type, "failed");
 	lt_doc_free(doc);
 
-	/* Ingesting it again is a deliberate retry: queued, attempts reset. */
-	assert_int_equal(lt_catalog_retry(fx->cat, id, &again, &err), LT_OK);
+	/* --retry with the scans found elsewhere: queued, attempts reset, and
+	 * the run will read them where they are now. */
+	scanned = make_doc("killer.png", one, 1);
+	assert_string_equal(scanned->id, id);
+	free(scanned->sources[0].path);
+	scanned->sources[0].path = strdup("/mnt/moved/killer.png");
+	free(scanned->origin);
+	scanned->origin = strdup("/mnt/moved/killer.png");
+	assert_int_equal(lt_catalog_retry(fx->cat, scanned, &again, &err), LT_OK);
 	assert_int_equal(again, 1);
 	assert_int_equal(state_of(fx->cat, id), LT_QUEUED);
-	assert_int_equal(lt_catalog_claim(fx->cat, &doc, &err), LT_OK);
+	assert_int_equal(lt_catalog_claim(fx->cat, &doc, &wait, &err), LT_OK);
 	assert_non_null(doc);
+	assert_int_equal(doc->attempts, 1);
+	assert_string_equal(doc->sources[0].path, "/mnt/moved/killer.png");
+	assert_string_equal(doc->origin, "/mnt/moved/killer.png");
 	lt_doc_free(doc);
-	assert_int_equal(lt_catalog_requeue_interrupted(fx->cat, &requeued, &given_up, &err), LT_OK);
-	assert_int_equal(given_up, 0);
-	assert_int_equal(requeued, 1);
 	/* Only failed documents are retried. */
-	assert_int_equal(lt_catalog_retry(fx->cat, id, &again, &err), LT_OK);
+	assert_int_equal(lt_catalog_retry(fx->cat, scanned, &again, &err), LT_OK);
 	assert_int_equal(again, 0);
 
+	/* A run-wide error puts it back without counting the attempt. */
+	assert_int_equal(lt_catalog_requeue(fx->cat, id, &err), LT_OK);
+	assert_int_equal(lt_catalog_claim(fx->cat, &doc, &wait, &err), LT_OK);
+	assert_non_null(doc);
+	assert_int_equal(doc->attempts, 1);
+	lt_doc_free(doc);
+
 	/* The document is found by where it came from. */
-	assert_int_equal(lt_catalog_find_origin(fx->cat, "/srv/inbox/killer.png", &found, found_id, &err),
+	assert_int_equal(lt_catalog_find_origin(fx->cat, "/mnt/moved/killer.png", &found, found_id, &err),
 			 LT_OK);
 	assert_int_equal(found, 1);
 	assert_string_equal(found_id, id);
 	assert_int_equal(lt_catalog_find_origin(fx->cat, "/srv/inbox/other", &found, found_id, &err), LT_OK);
 	assert_int_equal(found, 0);
+	lt_doc_free(scanned);
+}
+
+/* A document that was in hand when a run died is claimed only alone, after
+ * the fresh ones, and nothing is claimed beside it. */
+static void test_suspects_run_alone(void **state)
+{
+	struct fx *fx = *state;
+	static const int one[] = { 1 }, two[] = { 2 };
+	struct lt_err err = { 0 };
+	struct lt_doc *a = NULL, *b = NULL, *c = NULL, *none = NULL;
+	char suspect[LT_DOC_ID_LEN + 1], fresh1[LT_DOC_ID_LEN + 1], fresh2[LT_DOC_ID_LEN + 1];
+	int64_t batch = 0;
+	int requeued = 0, given_up = 0, wait = 0;
+
+	assert_int_equal(lt_catalog_add_batch(fx->cat, "/srv/inbox", &batch, &err), LT_OK);
+	add_doc(fx->cat, batch, "suspect.png", one, 1, suspect);
+	assert_int_equal(lt_catalog_claim(fx->cat, &a, &wait, &err), LT_OK);   /* the run dies */
+	assert_non_null(a);
+	lt_doc_free(a);
+	assert_int_equal(lt_catalog_requeue_interrupted(fx->cat, &requeued, &given_up, &err), LT_OK);
+	assert_int_equal(requeued, 1);
+	add_doc(fx->cat, batch, "fresh-1.png", one, 1, fresh1);
+	add_doc(fx->cat, batch, "fresh-2.png", two, 1, fresh2);
+
+	/* Fresh documents first, though the suspect is older. */
+	assert_int_equal(lt_catalog_claim(fx->cat, &a, &wait, &err), LT_OK);
+	assert_non_null(a);
+	assert_string_equal(a->id, fresh1);
+	assert_int_equal(lt_catalog_claim(fx->cat, &b, &wait, &err), LT_OK);
+	assert_non_null(b);
+	assert_string_equal(b->id, fresh2);
+	/* The suspect waits while anything is in hand. */
+	assert_int_equal(lt_catalog_claim(fx->cat, &none, &wait, &err), LT_OK);
+	assert_null(none);
+	assert_int_equal(wait, 1);
+	archive_claimed(fx->cat, a);
+	assert_int_equal(lt_catalog_claim(fx->cat, &none, &wait, &err), LT_OK);
+	assert_null(none);
+	assert_int_equal(wait, 1);
+	archive_claimed(fx->cat, b);
+	/* Alone now. */
+	assert_int_equal(lt_catalog_claim(fx->cat, &c, &wait, &err), LT_OK);
+	assert_non_null(c);
+	assert_string_equal(c->id, suspect);
+	assert_int_equal(c->attempts, 2);
+	/* Nothing beside it, and once it is done, the queue is empty. */
+	add_doc(fx->cat, batch, "late.png", (const int[]){ 3 }, 1, fresh1);
+	assert_int_equal(lt_catalog_claim(fx->cat, &none, &wait, &err), LT_OK);
+	assert_null(none);
+	assert_int_equal(wait, 1);
+	archive_claimed(fx->cat, c);
+	assert_int_equal(lt_catalog_claim(fx->cat, &a, &wait, &err), LT_OK);
+	assert_non_null(a);
+	assert_string_equal(a->id, fresh1);
+	archive_claimed(fx->cat, a);
+	assert_int_equal(lt_catalog_claim(fx->cat, &none, &wait, &err), LT_OK);
+	assert_null(none);
+	assert_int_equal(wait, 0);
+}
+
+static void test_supersede(void **state)
+{
+	struct fx *fx = *state;
+	static const int one[] = { 1 }, two[] = { 2 };
+	struct lt_err err = { 0 };
+	struct lt_doc *newer = NULL, *doc = NULL;
+	char older[LT_DOC_ID_LEN + 1];
+	int64_t batch = 0;
+	int added = 0, count = -1, wait = 0;
+
+	assert_int_equal(lt_catalog_add_batch(fx->cat, "/srv/inbox", &batch, &err), LT_OK);
+	add_doc(fx->cat, batch, "dossier", one, 1, older);
+	/* The same folder with a page more: a document of its own. */
+	newer = make_doc("dossier", two, 1);
+	assert_string_not_equal(newer->id, older);
+	assert_int_equal(lt_catalog_add_document(fx->cat, batch, newer, &added, &err), LT_OK);
+	assert_int_equal(added, 1);
+	assert_int_equal(lt_catalog_supersede(fx->cat, newer, &count, &err), LT_OK);
+	assert_int_equal(count, 1);
+	assert_int_equal(state_of(fx->cat, older), LT_SUPERSEDED);
+	assert_int_equal(state_of(fx->cat, newer->id), LT_QUEUED);
+	assert_int_equal(lt_catalog_load(fx->cat, older, &doc, &err), LT_OK);
+	assert_string_equal(doc->events[doc->n_events - 1].type, "superseded");
+	assert_non_null(strstr(doc->events[doc->n_events - 1].detail, newer->id));
+	lt_doc_free(doc);
+	/* Only the newer one is claimed. */
+	assert_int_equal(lt_catalog_claim(fx->cat, &doc, &wait, &err), LT_OK);
+	assert_non_null(doc);
+	assert_string_equal(doc->id, newer->id);
+	lt_doc_free(doc);
+	lt_doc_free(newer);
 }
 
 static void test_read_mode_is_read_only(void **state)
@@ -950,7 +1074,7 @@ static void test_archive_without_bundle(void **state)
 
 	assert_int_equal(lt_catalog_add_batch(fx->cat, "/srv/inbox", &batch, &err), LT_OK);
 	add_doc(fx->cat, batch, "x.png", one, 1, id);
-	assert_int_equal(lt_catalog_claim(fx->cat, &doc, &err), LT_OK);
+	assert_int_equal(lt_catalog_claim(fx->cat, &doc, &claim_wait, &err), LT_OK);
 	assert_non_null(doc);
 	assert_int_not_equal(lt_catalog_archive(fx->cat, doc, &err), LT_OK);
 	assert_int_equal(state_of(fx->cat, id), LT_PROCESSING);
@@ -973,6 +1097,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_snippet_keeps_literal_brackets, setup_open, teardown),
 cmocka_unit_test_setup_teardown(test_exact_diacritics_rank_first, setup_open, teardown),
 cmocka_unit_test_setup_teardown(test_attempts_give_up, setup_open, teardown),
+cmocka_unit_test_setup_teardown(test_suspects_run_alone, setup_open, teardown),
+cmocka_unit_test_setup_teardown(test_supersede, setup_open, teardown),
 cmocka_unit_test_setup_teardown(test_read_mode_is_read_only, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_archive_without_bundle, setup_open, teardown),
 	};

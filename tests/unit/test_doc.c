@@ -244,6 +244,7 @@ static void test_state_names(void **state)
 		{ LT_PROCESSING, "processing" },
 		{ LT_ARCHIVED, "archived" },
 		{ LT_FAILED, "failed" },
+		{ LT_SUPERSEDED, "superseded" },
 	};
 	static const char *const bad[] = { "", "Queued", "QUEUED", "queued ", "archive", "done" };
 
@@ -263,7 +264,7 @@ static void test_state_names(void **state)
 		assert_int_equal(lt_doc_state_parse(bad[i], &s), 0);
 		assert_int_equal(s, LT_FAILED);   /* untouched */
 	}
-	assert_string_equal(lt_doc_state_name((enum lt_doc_state)4), "unknown");
+	assert_string_equal(lt_doc_state_name((enum lt_doc_state)LT_N_STATES), "unknown");
 	assert_string_equal(lt_doc_state_name((enum lt_doc_state)-1), "unknown");
 }
 

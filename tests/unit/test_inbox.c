@@ -328,7 +328,7 @@ static void test_scan_missing(void **state)
 
 	memset(&in, 0x5a, sizeof(in));
 	snprintf(path, sizeof(path), "%s/no-such-inbox", fx->dir);
-	assert_int_equal(lt_inbox_scan(path, 0, &in, &err), LT_ENOTFOUND);
+	assert_int_equal(lt_inbox_scan(path, 0, &in, &err), LT_EIO);
 	assert_non_null(strstr(err.msg, path));
 	assert_int_equal(in.n_entries, 0);
 	assert_null(in.entries);

@@ -1,0 +1,30 @@
+#!/bin/bash
+# A researcher with read access only (another user, nothing writable in the
+# archive) can status, search, show and get. Also: each bundle's bag-info.txt
+# maps master files back to the scans' own names.
+. "$(dirname "$0")/lib.sh"
+use_processed_archive
+
+[ "$(id -u)" = 0 ] || fail "this test switches to the user nobody and must run as root (CI does)"
+command -v runuser >/dev/null || fail "runuser (util-linux) is missing"
+chmod 755 "$T"
+chmod -R a+rX,go-w "$ARCHIVE"
+as_nobody() { runuser -u nobody -- "$LUUTRU" --archive "$ARCHIVE" "$@"; }
+# The binary must be reachable by nobody; in a private checkout it may not be.
+runuser -u nobody -- test -x "$LUUTRU" || { echo "skip-worthy: $LUUTRU not executable by nobody" >&2; cp "$LUUTRU" "$T/luutru"; chmod 755 "$T/luutru"; LUUTRU=$T/luutru; }
+
+bao=${DOC_ID[bao-cao-2016]}
+capture st as_nobody status
+[ "$RC" = 0 ] || { show_file "$T/st.err" stderr >&2; fail "status as a read-only user exited $RC"; }
+capture se as_nobody search --json "Trung tâm Hành chính"
+[ "$RC" = 0 ] && grep -q "$bao" "$T/se.out" || { show_file "$T/se.err" stderr >&2; fail "search as a read-only user exited $RC or missed $bao"; }
+capture sh as_nobody show "$bao"
+[ "$RC" = 0 ] || { show_file "$T/sh.err" stderr >&2; fail "show as a read-only user exited $RC"; }
+mkdir -m 777 "$T/out"
+capture get as_nobody get "$bao" --out "$T/out/"
+[ "$RC" = 0 ] && cmp -s "$T/out/$bao.tar" "$(bundle_of "$bao")" || { show_file "$T/get.err" stderr >&2; fail "get as a read-only user exited $RC or wrote a different file"; }
+
+bag=$(extract_bundle "$(bundle_of "${DOC_ID[cong-van-12]}")" "$T/x")
+grep -qx 'Internal-Sender-Description: scans: 0001.pnm = page-01.pnm; 0002.png = page-02.png' "$bag/bag-info.txt" ||
+	{ show_file "$bag/bag-info.txt" >&2; fail "bag-info.txt does not map master files to the scans' names"; }
+echo "ok: read-only status, search, show, get; scan names in bag-info"
