@@ -285,8 +285,12 @@ static int scan_document(struct lt_inbox *in, const char *path, const char *name
 		if (age < min_age) {
 			char why[128];
 
-			snprintf(why, sizeof(why), "changed %.0f s ago, under --min-age %d: "
-				 "left for a later ingest", age < 0 ? 0 : age, min_age);
+			if (age < -1)
+				snprintf(why, sizeof(why), "changed %.0f s in the future (a clock is "
+					 "wrong?), under --min-age %d: left for a later ingest", -age, min_age);
+			else
+				snprintf(why, sizeof(why), "changed %.0f s ago, under --min-age %d: "
+					 "left for a later ingest", age < 0 ? 0 : age, min_age);
 			free_names(names, n);
 			lt_doc_free(doc);
 			return add_skip(in, path, why, err);
