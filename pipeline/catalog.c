@@ -166,6 +166,38 @@ static int enable_wal(struct lt_catalog *cat, struct lt_err *err)
 	}
 }
 
+/* A reader without write access cannot create the WAL index (-shm) that a
+ * WAL database needs; luutru's writers keep it (PERSIST_WAL), but another
+ * tool (the sqlite3 shell, a backup) may have removed it. Then the catalog is
+ * read as immutable: correct whenever no writer is active, which is when the
+ * files are missing. */
+static int open_read_only_fallback(struct lt_catalog *cat, struct lt_err *err)
+{
+	struct lt_buf uri = LT_BUF_INIT;
+	int version = 0, code, rc;
+
+	if (read_version(cat, &version, NULL) == LT_OK)
+		return LT_OK;
+	code = sqlite3_extended_errcode(cat->db) & 0xff;
+	if (code != SQLITE_READONLY && code != SQLITE_CANTOPEN)
+		return db_error(cat, err, "cannot read the catalog");
+	sqlite3_close(cat->db);
+	cat->db = NULL;
+	rc = lt_buf_puts(&uri, "file:", err);
+	for (const char *p = cat->path; !rc && *p; p++)
+		rc = (*p == '%' || *p == '?' || *p == '#')
+			? lt_buf_printf(&uri, err, "%%%02X", (unsigned char)*p)
+			: lt_buf_append(&uri, p, 1, err);
+	if (!rc)
+		rc = lt_buf_puts(&uri, "?immutable=1", err);
+	if (!rc && sqlite3_open_v2(lt_buf_str(&uri), &cat->db,
+				   SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+		rc = lt_err_set(err, LT_EDB, "cannot open catalog '%s' read-only: %s", cat->path,
+				cat->db ? sqlite3_errmsg(cat->db) : "out of memory");
+	lt_buf_release(&uri);
+	return rc;
+}
+
 int lt_catalog_open(const char *archive_dir, enum lt_catalog_mode mode,
 		    struct lt_catalog **out, struct lt_err *err)
 {
@@ -200,7 +232,11 @@ int lt_catalog_open(const char *archive_dir, enum lt_catalog_mode mode,
 	/* Long busy timeout: workers queue on the write lock for a few ms each;
 	 * a reader never blocks a writer in WAL mode. */
 	sqlite3_busy_timeout(cat->db, 60000);
-	if (mode != LT_CATALOG_READ) {
+	if (mode == LT_CATALOG_READ) {
+		rc = open_read_only_fallback(cat, err);
+		if (rc)
+			goto fail;
+	} else {
 		/* Keep -wal and -shm after the last writer closes: a reader without
 		 * write access to the archive folder cannot create them, and could
 		 * not open the catalog at all. */
@@ -209,8 +245,13 @@ int lt_catalog_open(const char *archive_dir, enum lt_catalog_mode mode,
 		sqlite3_file_control(cat->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
 	}
 	rc = mode == LT_CATALOG_READ ? LT_OK : enable_wal(cat, err);
+	/* The kept WAL file is cut back after checkpoints rather than staying
+	 * at its largest size. */
 	if (!rc)
-		rc = exec(cat, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;", err);
+		rc = exec(cat, mode == LT_CATALOG_READ
+			  ? "PRAGMA foreign_keys = ON;"
+			  : "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; "
+			    "PRAGMA journal_size_limit = 4194304;", err);
 	if (!rc)
 		rc = lt_fts_register(cat->db, err);
 	if (!rc)
@@ -313,9 +354,50 @@ static int add_event(struct lt_catalog *cat, const char *id, const struct lt_eve
 	return rc;
 }
 
-int lt_catalog_add_document(struct lt_catalog *cat, int64_t batch_id, const struct lt_doc *doc,
-			    int *added, struct lt_err *err)
+/* Inside the caller's transaction: see lt_catalog_add_document(). */
+static int supersede_others(struct lt_catalog *cat, const struct lt_doc *doc, int *count,
+			    struct lt_err *err)
 {
+	sqlite3_stmt *st = NULL;
+	char now[32], detail[96];
+	int rc;
+
+	*count = 0;
+	lt_now_iso8601(now);
+	snprintf(detail, sizeof(detail), "the same origin was ingested again with other content: %s",
+		 doc->id);
+	rc = prepare(cat, "INSERT INTO events(document_id, type, at, agent, outcome, detail) "
+			  "SELECT id, 'superseded', ?1, ?2, 'success', ?3 FROM documents "
+			  "WHERE origin = ?4 AND id != ?5 AND state IN ('queued', 'failed')", &st, err);
+	if (!rc) {
+		sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, lt_catalog_agent(), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, detail, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, doc->origin, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, doc->id, -1, SQLITE_STATIC);
+		rc = step_done(cat, st, "cannot record superseded documents", err);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (!rc)
+		rc = prepare(cat, "UPDATE documents SET state = 'superseded', updated = ?1 "
+				  "WHERE origin = ?2 AND id != ?3 AND state IN ('queued', 'failed')", &st, err);
+	if (!rc) {
+		sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, doc->origin, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, doc->id, -1, SQLITE_STATIC);
+		rc = step_done(cat, st, "cannot supersede documents", err);
+		if (!rc)
+			*count = sqlite3_changes(cat->db);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int lt_catalog_add_document(struct lt_catalog *cat, int64_t batch_id, const struct lt_doc *doc,
+			    int *added, int *superseded, struct lt_err *err)
+{
+	int n_superseded = 0;
 	sqlite3_stmt *st = NULL;
 	char now[32], detail[128];
 	struct lt_event ev = { .type = "ingested", .outcome = "success", .detail = detail };
@@ -325,6 +407,8 @@ int lt_catalog_add_document(struct lt_catalog *cat, int64_t batch_id, const stru
 	memcpy(ev.at, now, sizeof(ev.at));
 	snprintf(detail, sizeof(detail), "%zu files, %zu pages", doc->n_sources, doc->n_pages);
 	*added = 0;
+	if (superseded)
+		*superseded = 0;
 	rc = exec(cat, "BEGIN IMMEDIATE", err);
 	if (!rc)
 		rc = prepare(cat, "INSERT INTO documents(id, batch_id, label, origin, state, created, updated) "
@@ -382,28 +466,36 @@ int lt_catalog_add_document(struct lt_catalog *cat, int64_t batch_id, const stru
 	if (!rc)
 		rc = add_event(cat, doc->id, &ev, err);
 	if (!rc)
+		rc = supersede_others(cat, doc, &n_superseded, err);
+	if (!rc)
 		rc = exec(cat, "COMMIT", err);
-	if (rc)
+	if (rc) {
 		rollback(cat);
-	else
-		*added = 1;
-	return rc;
+		return rc;
+	}
+	*added = 1;
+	if (superseded)
+		*superseded = n_superseded;
+	return LT_OK;
 }
 
 int lt_catalog_retry(struct lt_catalog *cat, const struct lt_doc *scanned, int *requeued,
-		     struct lt_err *err)
+		     int *superseded, struct lt_err *err)
 {
 	sqlite3_stmt *st = NULL;
 	struct lt_event ev = { .type = "requeued", .outcome = "success",
-			       .detail = "failed before; ingested again with --retry" };
-	int rc, changed = 0;
+			       .detail = "ingested again" };
+	int rc, changed = 0, n_superseded = 0;
 
 	*requeued = 0;
+	if (superseded)
+		*superseded = 0;
 	lt_now_iso8601(ev.at);
 	rc = exec(cat, "BEGIN IMMEDIATE", err);
 	if (!rc)
-		rc = prepare(cat, "UPDATE documents SET state = 'queued', attempts = 0, label = ?, "
-				  "origin = ?, updated = ? WHERE id = ? AND state = 'failed'", &st, err);
+		rc = prepare(cat, "UPDATE documents SET state = 'queued', attempts = 0, failure = NULL, "
+				  "label = ?, origin = ?, updated = ? "
+				  "WHERE id = ? AND state IN ('failed', 'superseded')", &st, err);
 	if (!rc) {
 		sqlite3_bind_text(st, 1, scanned->label, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, scanned->origin, -1, SQLITE_STATIC);
@@ -427,59 +519,18 @@ int lt_catalog_retry(struct lt_catalog *cat, const struct lt_doc *scanned, int *
 	sqlite3_finalize(st);
 	if (!rc && changed)
 		rc = add_event(cat, scanned->id, &ev, err);
+	if (!rc && changed)
+		rc = supersede_others(cat, scanned, &n_superseded, err);
 	if (!rc)
 		rc = exec(cat, "COMMIT", err);
-	if (rc)
+	if (rc) {
 		rollback(cat);
-	else
-		*requeued = changed > 0;
-	return rc;
-}
-
-int lt_catalog_supersede(struct lt_catalog *cat, const struct lt_doc *doc, int *count,
-			 struct lt_err *err)
-{
-	sqlite3_stmt *st = NULL;
-	char now[32], detail[96];
-	int rc, n = 0;
-
-	*count = 0;
-	lt_now_iso8601(now);
-	snprintf(detail, sizeof(detail), "the same origin was ingested again with other content: %s",
-		 doc->id);
-	rc = exec(cat, "BEGIN IMMEDIATE", err);
-	if (!rc)
-		rc = prepare(cat, "INSERT INTO events(document_id, type, at, agent, outcome, detail) "
-				  "SELECT id, 'superseded', ?1, ?2, 'success', ?3 FROM documents "
-				  "WHERE origin = ?4 AND id != ?5 AND state IN ('queued', 'failed')", &st, err);
-	if (!rc) {
-		sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, lt_catalog_agent(), -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, detail, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, doc->origin, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, doc->id, -1, SQLITE_STATIC);
-		rc = step_done(cat, st, "cannot record superseded documents", err);
+		return rc;
 	}
-	sqlite3_finalize(st);
-	st = NULL;
-	if (!rc)
-		rc = prepare(cat, "UPDATE documents SET state = 'superseded', updated = ?1 "
-				  "WHERE origin = ?2 AND id != ?3 AND state IN ('queued', 'failed')", &st, err);
-	if (!rc) {
-		sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, doc->origin, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, doc->id, -1, SQLITE_STATIC);
-		rc = step_done(cat, st, "cannot supersede documents", err);
-		n = sqlite3_changes(cat->db);
-	}
-	sqlite3_finalize(st);
-	if (!rc)
-		rc = exec(cat, "COMMIT", err);
-	if (rc)
-		rollback(cat);
-	else
-		*count = n;
-	return rc;
+	*requeued = changed > 0;
+	if (superseded)
+		*superseded = n_superseded;
+	return LT_OK;
 }
 
 int lt_catalog_find_origin(struct lt_catalog *cat, const char *origin, int *found,
@@ -512,8 +563,8 @@ static int set_state_where(struct lt_catalog *cat, const char *sql, const char *
 	return rc;
 }
 
-int lt_catalog_requeue_interrupted(struct lt_catalog *cat, int *requeued, int *given_up,
-				   struct lt_err *err)
+int lt_catalog_requeue_interrupted(struct lt_catalog *cat, int forgive, int *requeued,
+				   int *given_up, struct lt_err *err)
 {
 	sqlite3_stmt *st = NULL;
 	char now[32], reason[160];
@@ -524,6 +575,9 @@ int lt_catalog_requeue_interrupted(struct lt_catalog *cat, int *requeued, int *g
 	snprintf(reason, sizeof(reason), "run: %d runs died while processing it (the last two with "
 		 "nothing else in hand): it is likely what stops them", LT_MAX_ATTEMPTS);
 	rc = exec(cat, "BEGIN IMMEDIATE", err);
+	if (!rc && forgive)
+		rc = exec(cat, "UPDATE documents SET attempts = MAX(attempts - 1, 0) "
+			       "WHERE state = 'processing'", err);
 	if (!rc)
 		rc = prepare(cat, "INSERT INTO events(document_id, type, at, agent, outcome, detail) "
 				  "SELECT id, 'failed', ?1, ?2, 'failure', ?3 FROM documents "
@@ -659,6 +713,12 @@ static int load_row(struct lt_catalog *cat, const char *id, struct lt_doc *doc, 
 	return rc;
 }
 
+/* Claimed by this many runs that died: from now on it runs alone. Two, not
+ * one: after a single crash the culprit cannot be told from its neighbours,
+ * but a neighbour that reaches two runs alone next time and succeeds, while
+ * the culprit dies alone and reaches LT_MAX_ATTEMPTS. */
+#define SUSPECT_ATTEMPTS 2
+
 int lt_catalog_claim(struct lt_catalog *cat, struct lt_doc **out, int *wait, struct lt_err *err)
 {
 	sqlite3_stmt *st = NULL;
@@ -674,7 +734,7 @@ int lt_catalog_claim(struct lt_catalog *cat, struct lt_doc **out, int *wait, str
 				  "WHERE state = 'processing'", &st, err);
 	if (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
 		in_hand = sqlite3_column_int(st, 0);
-		suspect_in_hand = sqlite3_column_int(st, 1) > 1;
+		suspect_in_hand = sqlite3_column_int(st, 1) > SUSPECT_ATTEMPTS;
 	} else if (!rc) {
 		rc = db_error(cat, err, "cannot read the queue");
 	}
@@ -694,7 +754,7 @@ int lt_catalog_claim(struct lt_catalog *cat, struct lt_doc **out, int *wait, str
 	}
 	sqlite3_finalize(st);
 	/* A suspect runs alone: wait while anything is in hand beside it. */
-	if (!rc && id[0] && (suspect_in_hand || (attempts > 0 && in_hand > 0))) {
+	if (!rc && id[0] && (suspect_in_hand || (attempts >= SUSPECT_ATTEMPTS && in_hand > 0))) {
 		id[0] = '\0';
 		*wait = 1;
 	}
@@ -710,12 +770,15 @@ int lt_catalog_claim(struct lt_catalog *cat, struct lt_doc **out, int *wait, str
 	if (!id[0])
 		return LT_OK;
 	doc = lt_doc_new();
-	if (!doc)
-		return lt_err_set(err, LT_ENOMEM, "out of memory loading document %s", id);
-	rc = load_row(cat, id, doc, err);
+	rc = doc ? load_row(cat, id, doc, err)
+		: lt_err_set(err, LT_ENOMEM, "out of memory loading document %s", id);
 	if (!rc)
 		rc = load_sources_and_pages(cat, doc, err);
 	if (rc) {
+		/* Not the document's fault: put it back, uncounted. */
+		struct lt_err ignored = { 0 };
+
+		lt_catalog_requeue(cat, id, &ignored);
 		lt_doc_free(doc);
 		return rc;
 	}

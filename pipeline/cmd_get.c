@@ -99,6 +99,14 @@ static int copy_verified(const char *archive, const char *src, const char *dst,
 	int in, out = -1, rc;
 	mode_t mask;
 
+	/* Through a symlink to where it points, not over the link; and the
+	 * archive check is on where the bytes would really go. */
+	if (strcmp(dst, "-") != 0 && lstat(dst, &st) == 0 && S_ISLNK(st.st_mode)) {
+		if (!realpath(dst, target))
+			return lt_err_set(err, LT_EUSAGE, "'%s' is a symlink to nothing: choose another --out",
+					  dst);
+		dst = target;
+	}
 	if (strcmp(dst, "-") != 0 && inside_archive(archive, dst))
 		return lt_err_set(err, LT_EUSAGE, "'%s' is inside the archive: choose another --out", dst);
 	in = open(src, O_RDONLY | O_CLOEXEC);
@@ -109,9 +117,6 @@ static int copy_verified(const char *archive, const char *src, const char *dst,
 		rc = copy_into(in, src, STDOUT_FILENO, "standard output", expect_sha, expect_size, err);
 		goto out;
 	}
-	/* Through a symlink to where it points, not over the link. */
-	if (lstat(dst, &st) == 0 && S_ISLNK(st.st_mode) && realpath(dst, target))
-		dst = target;
 	if (stat(dst, &st) == 0 && !S_ISREG(st.st_mode)) {
 		out = open(dst, O_WRONLY | O_CLOEXEC);
 		if (out < 0) {

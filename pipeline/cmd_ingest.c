@@ -42,25 +42,20 @@ const char lt_usage_ingest[] =
 	"Example:\n"
 	"  luutru ingest /srv/scans/inbox\n";
 
-/* Adds a document not yet in the catalog; an unfinished document from the
- * same folder or file with other content is superseded by it. */
+/* Adds a document not yet in the catalog (superseding an unfinished one
+ * from the same folder or file with other content). */
 static int add_new(struct lt_catalog *cat, int64_t *batch, const char *inbox_dir,
-		   const struct lt_doc *doc, int *added, struct lt_err *err)
+		   const struct lt_doc *doc, int *added, int *superseded, struct lt_err *err)
 {
 	char before[LT_DOC_ID_LEN + 1];
-	int superseded = 0, seen = 0;
+	int seen = 0;
 	int rc = *batch ? LT_OK : lt_catalog_add_batch(cat, inbox_dir, batch, err);
 
 	if (!rc)
 		rc = lt_catalog_find_origin(cat, doc->origin, &seen, before, err);
 	if (!rc)
-		rc = lt_catalog_add_document(cat, *batch, doc, added, err);
-	if (!rc && *added)
-		rc = lt_catalog_supersede(cat, doc, &superseded, err);
-	if (!rc && superseded)
-		printf("superseded %d unfinished document%s from %s: its content changed\n", superseded,
-		       superseded == 1 ? "" : "s", doc->label);
-	else if (!rc && *added && seen)
+		rc = lt_catalog_add_document(cat, *batch, doc, added, superseded, err);
+	if (!rc && *added && seen && !*superseded)
 		fprintf(stderr, "note: %s was ingested before as %s with other content; "
 			"its new content is a document of its own\n", doc->label, before);
 	return rc;
@@ -72,7 +67,7 @@ int lt_cmd_ingest_inbox(struct lt_cli *cli, const char *inbox_dir, int min_age, 
 	struct lt_inbox inbox = { 0 };
 	struct lt_err err = { 0 };
 	int64_t batch = 0;
-	int queued = 0, known = 0, rejected = 0, rc;
+	int queued = 0, known = 0, rejected = 0, n_superseded = 0, rc;
 
 	rc = lt_inbox_scan(inbox_dir, min_age, &inbox, &err);
 	if (!rc)
@@ -82,7 +77,7 @@ int lt_cmd_ingest_inbox(struct lt_cli *cli, const char *inbox_dir, int min_age, 
 	for (size_t i = 0; !rc && i < inbox.n_entries; i++) {
 		struct lt_inbox_entry *e = &inbox.entries[i];
 		enum lt_doc_state state = LT_QUEUED;
-		int found = 0, added = 0;
+		int found = 0, added = 0, superseded = 0;
 
 		if (e->reason) {
 			printf("rejected %s: %s\n", e->label, e->reason);
@@ -91,19 +86,26 @@ int lt_cmd_ingest_inbox(struct lt_cli *cli, const char *inbox_dir, int min_age, 
 			continue;
 		}
 		rc = lt_catalog_find(cat, e->doc->id, &found, &state, &err);
-		if (!rc && found && state == LT_FAILED && retry)
-			rc = lt_catalog_retry(cat, e->doc, &added, &err);
+		/* A superseded document whose content is back at its origin (a page
+		 * put back) is the current one again; a failed one only on request. */
+		if (!rc && found && ((state == LT_FAILED && retry) || state == LT_SUPERSEDED))
+			rc = lt_catalog_retry(cat, e->doc, &added, &superseded, &err);
 		else if (!rc && !found)
-			rc = add_new(cat, &batch, inbox_dir, e->doc, &added, &err);
+			rc = add_new(cat, &batch, inbox_dir, e->doc, &added, &superseded, &err);
 		if (rc)
 			break;
 		if (added) {
 			if (found)
-				printf("requeued %s %s (failed before)\n", e->doc->id, e->label);
+				printf("requeued %s %s (%s before)\n", e->doc->id, e->label,
+				       lt_doc_state_name(state));
 			else
 				printf("queued %s %s (%zu page%s)\n", e->doc->id, e->label, e->doc->n_pages,
 				       e->doc->n_pages == 1 ? "" : "s");
+			if (superseded)
+				printf("superseded %d unfinished document%s from %s: its content changed\n",
+				       superseded, superseded == 1 ? "" : "s", e->label);
 			queued++;
+			n_superseded += superseded;
 			continue;
 		}
 		/* Known, or added meanwhile by a concurrent ingest: say its state now. */
@@ -115,8 +117,11 @@ int lt_cmd_ingest_inbox(struct lt_cli *cli, const char *inbox_dir, int min_age, 
 		known++;
 	}
 	if (!rc)
-		printf("ingest: %d queued, %d already known, %d rejected, %zu skipped\n", queued, known,
+	{
+		printf("ingest: %d queued, %d already known, %d rejected, %zu skipped", queued, known,
 		       rejected, inbox.n_skipped);
+		printf(n_superseded ? ", %d superseded\n" : "\n", n_superseded);
+	}
 	lt_catalog_close(cat);
 	lt_inbox_release(&inbox);
 	if (rc)

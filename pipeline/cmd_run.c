@@ -4,12 +4,14 @@
  * to stderr; the closing summary is one paragraph. SIGINT/SIGTERM finish the
  * documents in hand and stop; anything unfinished stays queued.
  */
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "luutru/catalog.h"
 #include "luutru/cmd.h"
@@ -47,11 +49,19 @@ const char lt_usage_batch[] =
 	"  luutru --archive /srv/archive batch --min-age 300 /srv/scans/inbox\n";
 
 static volatile sig_atomic_t stop_requested;
+static char stop_marker[4096]; /* set before the handler is installed */
 
 static void on_signal(int sig)
 {
+	int fd;
+
 	(void)sig;
 	stop_requested = 1;
+	/* If a second signal (or systemd's SIGKILL) kills us before the
+	 * documents in hand are done, the next run must not blame them. */
+	fd = open(stop_marker, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (fd >= 0)
+		close(fd);
 	/* A second signal kills at once. */
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
@@ -134,6 +144,7 @@ int lt_cmd_run_queue(struct lt_cli *cli, struct lt_run_opts *opts)
 
 	opts->archive = cli->archive;
 	opts->stop = &stop_requested;
+	snprintf(stop_marker, sizeof(stop_marker), "%s/%s", cli->archive, LT_RUN_STOP_MARKER);
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);

@@ -195,6 +195,15 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
+/* Every document in hand was finished: a stop request no longer matters. */
+static void remove_stop_marker(const char *archive)
+{
+	char marker[4096];
+
+	snprintf(marker, sizeof(marker), "%s/%s", archive, LT_RUN_STOP_MARKER);
+	unlink(marker);
+}
+
 static int default_jobs(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -231,7 +240,11 @@ static int prepare_archive(const struct lt_run_opts *opts, int *lock_fd,
 	char work[4096];
 	int rc;
 
+	char marker[4096];
+	int forgive;
+
 	snprintf(work, sizeof(work), "%s/work", opts->archive);
+	snprintf(marker, sizeof(marker), "%s/%s", opts->archive, LT_RUN_STOP_MARKER);
 	rc = lt_catalog_open(opts->archive, LT_CATALOG_WRITE, &cat, err);
 	if (!rc)
 		rc = take_run_lock(opts->archive, lock_fd, err);
@@ -240,8 +253,13 @@ static int prepare_archive(const struct lt_run_opts *opts, int *lock_fd,
 		rc = lt_remove_tree(work, err);
 	if (!rc)
 		rc = lt_mkdir_p(work, 0755, err);
+	/* Read under the run lock: the run that wrote it is gone. */
+	forgive = !rc && access(marker, F_OK) == 0;
 	if (!rc)
-		rc = lt_catalog_requeue_interrupted(cat, &report->requeued, &report->given_up, err);
+		rc = lt_catalog_requeue_interrupted(cat, forgive, &report->requeued, &report->given_up,
+						    err);
+	if (!rc && forgive)
+		unlink(marker);
 	if (!rc)
 		rc = lt_catalog_status(cat, &st, err);
 	if (!rc)
@@ -294,6 +312,8 @@ int lt_run(const struct lt_run_opts *opts, lt_run_progress_fn progress, void *ud
 	pthread_mutex_destroy(&sh.lock);
 	if (sh.fatal)
 		rc = lt_err_set(err, sh.fatal_err.code, "%s", sh.fatal_err.msg);
+	else
+		remove_stop_marker(opts->archive);
 out:
 	free(workers);
 	if (lock_fd >= 0)

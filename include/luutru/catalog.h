@@ -51,22 +51,20 @@ int lt_catalog_find(struct lt_catalog *cat, const char *id, int *found,
 
 /* Queues a new document with its sources and pages and an "ingested" event,
  * in one transaction. If the id is already there (another ingest got there
- * first) nothing changes and *added is 0. */
+ * first) nothing changes and *added is 0. In the same transaction, documents
+ * from the same origin (folder or file) with other content that were never
+ * archived (queued or failed) become superseded, with an event naming
+ * doc->id; *superseded (may be NULL) says how many. */
 int lt_catalog_add_document(struct lt_catalog *cat, int64_t batch_id, const struct lt_doc *doc,
-			    int *added, struct lt_err *err);
+			    int *added, int *superseded, struct lt_err *err);
 
-/* A failed document goes back to the queue (its attempts reset) with a
- * "requeued" event, its origin and source paths taken from `scanned` (the
- * same scans, found again, perhaps elsewhere); *requeued is 0 if it was not
- * failed. */
+/* A failed or superseded document goes back to the queue (attempts reset,
+ * failure cleared) with a "requeued" event, its origin and source paths taken
+ * from `scanned` (the same scans, found again, perhaps elsewhere); its
+ * unfinished siblings from that origin are superseded as by
+ * lt_catalog_add_document(). *requeued is 0 if it was in another state. */
 int lt_catalog_retry(struct lt_catalog *cat, const struct lt_doc *scanned, int *requeued,
-		     struct lt_err *err);
-
-/* Documents from the same origin as `doc` (same folder or file) that were
- * never archived (queued or failed) and hold other content become
- * superseded, with an event naming doc->id. *count says how many. */
-int lt_catalog_supersede(struct lt_catalog *cat, const struct lt_doc *doc, int *count,
-			 struct lt_err *err);
+		     int *superseded, struct lt_err *err);
 
 /* The id of the newest document ingested from `origin` (a folder or file
  * path), if any: *found set to 1 and id filled. */
@@ -77,16 +75,16 @@ int lt_catalog_find_origin(struct lt_catalog *cat, const char *origin, int *foun
 
 /* Puts documents left "processing" by a crashed run back in the queue, or
  * fails those claimed LT_MAX_ATTEMPTS times (they may be what crashes runs).
- * Call only while holding the archive's run lock. */
-int lt_catalog_requeue_interrupted(struct lt_catalog *cat, int *requeued, int *given_up,
-				   struct lt_err *err);
+ * forgive: the run was stopped on purpose (a signal), so this attempt does
+ * not count against them. Call only while holding the archive's run lock. */
+int lt_catalog_requeue_interrupted(struct lt_catalog *cat, int forgive, int *requeued,
+				   int *given_up, struct lt_err *err);
 
 /* Claims the next queued document (queued -> processing, attempts + 1) and
- * loads its sources and pages: documents that never took part in a crashed
- * run first, oldest first. A suspect (claimed before by a run that died) is
- * only claimed when nothing else is in hand, and nothing is claimed beside
- * it, so that a scan that crashes runs reaches LT_MAX_ATTEMPTS alone and
- * takes no innocent neighbour with it. *doc is NULL when nothing can be
+ * loads its sources and pages: fewest attempts first, then oldest. A suspect
+ * (in hand when two runs died) is only claimed when nothing else is in hand,
+ * and nothing is claimed beside it, so a scan that crashes runs reaches
+ * LT_MAX_ATTEMPTS alone and takes no innocent neighbour with it. *doc is NULL when nothing can be
  * claimed now: *wait is then 1 if queued documents remain for later.
  * Returns: *doc owned, free with lt_doc_free(). */
 int lt_catalog_claim(struct lt_catalog *cat, struct lt_doc **doc, int *wait, struct lt_err *err);

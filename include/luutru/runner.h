@@ -22,6 +22,12 @@ struct lt_run_report {
 	double seconds;
 };
 
+/* A process that stops a run on purpose (SIGINT, SIGTERM) creates this file
+ * in the archive first: if the run is then killed before it finishes the
+ * documents in hand, the next run does not count that against them. A run
+ * that ends by itself removes it. */
+#define LT_RUN_STOP_MARKER "run.stopping"
+
 enum lt_run_event {
 	LT_RUN_STARTED,   /* a document was claimed (so a log shows what a crashed run had in hand) */
 	LT_RUN_ARCHIVED,

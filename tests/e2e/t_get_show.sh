@@ -36,6 +36,9 @@ bao=${DOC_ID[bao-cao-2016]}
 capture self lt get "$bao" --out "$(dirname "$(bundle_of "$bao")")"
 [ "$RC" = 2 ] || fail "get --out onto the bundle itself exited $RC, not 2"
 cmp -s "$(bundle_of "$bao")" "$T/$bao.tar" || fail "get --out onto the bundle itself changed it"
+ln -s "$ARCHIVE/catalog.sqlite" "$T/link.tar"
+capture link lt get "$bao" --out "$T/link.tar"
+[ "$RC" = 2 ] || fail "get --out through a symlink into the archive exited $RC, not 2"
 other=$(bundle_of "${DOC_ID[chi-thi-05-CT-TW.tif]}")
 cp "$other" "$T/other-before.tar"
 capture other lt get "$bao" --out "$other"

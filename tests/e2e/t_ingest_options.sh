@@ -20,10 +20,16 @@ capture grown lt ingest "$T/inbox"
 grep -q '^queued .* dossier (2 pages)' "$T/grown.out" || { show_file "$T/grown.out" >&2; fail "the grown folder was not queued"; }
 grep -q '^superseded 1 unfinished document from dossier' "$T/grown.out" || { show_file "$T/grown.out" >&2; fail "the unfinished one-page document was not superseded by the grown folder"; }
 
+# The page taken out again: the one-page content is current again.
+mv "$T/inbox/dossier/page-2.jpg" "$T/page-2.jpg"
+capture shrunk lt ingest "$T/inbox"
+grep -q '^requeued .* dossier (superseded before)' "$T/shrunk.out" || { show_file "$T/shrunk.out" >&2; fail "the earlier content was not queued again"; }
+grep -q '^superseded 1 unfinished document from dossier' "$T/shrunk.out" || { show_file "$T/shrunk.out" >&2; fail "the two-page document was not superseded"; }
+
 capture lang lt run --lang eng+zzz
 [ "$RC" = 3 ] || fail "run with a missing language exited $RC, not 3"
 grep -q "language data 'zzz'" "$T/lang.err" || { show_file "$T/lang.err" stderr >&2; fail "the missing language is not named"; }
 capture status lt status
-status_counts queued "1 2" || { show_file "$T/status.out" >&2; fail "the queue changed after a run that could not start"; }
+status_counts queued "1 1" || { show_file "$T/status.out" >&2; fail "the queue changed after a run that could not start"; }
 grep -q '^superseded: *1 document' "$T/status.out" || { show_file "$T/status.out" >&2; fail "status does not count the superseded document"; }
 echo "ok: --min-age, grown folders, missing languages"

@@ -24,6 +24,15 @@ mkdir -m 777 "$T/out"
 capture get as_nobody get "$bao" --out "$T/out/"
 [ "$RC" = 0 ] && cmp -s "$T/out/$bao.tar" "$(bundle_of "$bao")" || { show_file "$T/get.err" stderr >&2; fail "get as a read-only user exited $RC or wrote a different file"; }
 
+# Another SQLite client (here the sqlite3 shell) removes the WAL files when it
+# closes; a read-only user must still get in.
+sqlite3 "$ARCHIVE/catalog.sqlite" "SELECT COUNT(*) FROM documents" >/dev/null
+[ ! -e "$ARCHIVE/catalog.sqlite-shm" ] || fail "test set-up: the sqlite3 shell left the -shm file"
+capture st2 as_nobody status
+[ "$RC" = 0 ] || { show_file "$T/st2.err" stderr >&2; fail "status as a read-only user without WAL files exited $RC"; }
+capture se2 as_nobody search "Trung tâm Hành chính"
+[ "$RC" = 0 ] && grep -q "$bao" "$T/se2.out" || { show_file "$T/se2.err" stderr >&2; fail "search as a read-only user without WAL files failed"; }
+
 bag=$(extract_bundle "$(bundle_of "${DOC_ID[cong-van-12]}")" "$T/x")
 grep -qx 'Internal-Sender-Description: scans: 0001.pnm = page-01.pnm; 0002.png = page-02.png' "$bag/bag-info.txt" ||
 	{ show_file "$bag/bag-info.txt" >&2; fail "bag-info.txt does not map master files to the scans' names"; }
