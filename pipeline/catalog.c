@@ -82,6 +82,17 @@ static void rollback(struct lt_catalog *cat)
 		sqlite3_exec(cat->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/* Commits if everything went well (rc == LT_OK), else rolls back; returns
+ * the first failure. Every BEGIN IMMEDIATE ends here. */
+static int end_transaction(struct lt_catalog *cat, int rc, struct lt_err *err)
+{
+	if (!rc)
+		rc = exec(cat, "COMMIT", err);
+	if (rc)
+		rollback(cat);
+	return rc;
+}
+
 static const char *col_text(sqlite3_stmt *st, int col)
 {
 	const unsigned char *t = sqlite3_column_text(st, col);
@@ -143,10 +154,7 @@ static int migrate(struct lt_catalog *cat, enum lt_catalog_mode mode, struct lt_
 		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", migrations[i].version);
 		rc = exec(cat, pragma, err);
 	}
-	if (!rc)
-		rc = exec(cat, "COMMIT", err);
-	if (rc)
-		rollback(cat);
+	rc = end_transaction(cat, rc, err);
 	return rc;
 }
 
@@ -426,10 +434,7 @@ int lt_catalog_add_document(struct lt_catalog *cat, int64_t batch_id, const stru
 	st = NULL;
 	if (!rc && sqlite3_changes(cat->db) == 0) {
 		/* Known already: a concurrent ingest of the same scans won. */
-		rc = exec(cat, "COMMIT", err);
-		if (rc)
-			rollback(cat);
-		return rc;
+		return end_transaction(cat, rc, err);
 	}
 	if (!rc)
 		rc = prepare(cat, "INSERT INTO sources(document_id, seq, path, size, sha256, format, page_count) "
@@ -467,12 +472,9 @@ int lt_catalog_add_document(struct lt_catalog *cat, int64_t batch_id, const stru
 		rc = add_event(cat, doc->id, &ev, err);
 	if (!rc)
 		rc = supersede_others(cat, doc, &n_superseded, err);
-	if (!rc)
-		rc = exec(cat, "COMMIT", err);
-	if (rc) {
-		rollback(cat);
+	rc = end_transaction(cat, rc, err);
+	if (rc)
 		return rc;
-	}
 	*added = 1;
 	if (superseded)
 		*superseded = n_superseded;
@@ -521,12 +523,9 @@ int lt_catalog_retry(struct lt_catalog *cat, const struct lt_doc *scanned, int *
 		rc = add_event(cat, scanned->id, &ev, err);
 	if (!rc && changed)
 		rc = supersede_others(cat, scanned, &n_superseded, err);
-	if (!rc)
-		rc = exec(cat, "COMMIT", err);
-	if (rc) {
-		rollback(cat);
+	rc = end_transaction(cat, rc, err);
+	if (rc)
 		return rc;
-	}
 	*requeued = changed > 0;
 	if (superseded)
 		*superseded = n_superseded;
@@ -605,12 +604,9 @@ int lt_catalog_requeue_interrupted(struct lt_catalog *cat, int forgive, int *req
 	if (!rc)
 		rc = set_state_where(cat, "UPDATE documents SET state = 'queued', updated = ? "
 					  "WHERE state = 'processing'", NULL, &back, err);
-	if (!rc)
-		rc = exec(cat, "COMMIT", err);
-	if (rc) {
-		rollback(cat);
+	rc = end_transaction(cat, rc, err);
+	if (rc)
 		return rc;
-	}
 	*requeued = back;
 	*given_up = gave_up;
 	return LT_OK;
@@ -761,12 +757,9 @@ int lt_catalog_claim(struct lt_catalog *cat, struct lt_doc **out, int *wait, str
 	if (!rc && id[0])
 		rc = set_state_where(cat, "UPDATE documents SET state = 'processing', "
 					  "attempts = attempts + 1, updated = ? WHERE id = ?", id, NULL, err);
-	if (!rc)
-		rc = exec(cat, "COMMIT", err);
-	if (rc) {
-		rollback(cat);
+	rc = end_transaction(cat, rc, err);
+	if (rc)
 		return rc;
-	}
 	if (!id[0])
 		return LT_OK;
 	doc = lt_doc_new();
@@ -920,12 +913,9 @@ int lt_catalog_archive(struct lt_catalog *cat, const struct lt_doc *doc, struct 
 		rc = step_done(cat, st, "cannot mark the document archived", err);
 	}
 	sqlite3_finalize(st);
-	if (!rc)
-		rc = exec(cat, "COMMIT", err);
-	if (rc) {
-		rollback(cat);
+	rc = end_transaction(cat, rc, err);
+	if (rc)
 		lt_err_prefix(err, "committing document %s: ", doc->id);
-	}
 	return rc;
 }
 
@@ -952,10 +942,7 @@ int lt_catalog_fail(struct lt_catalog *cat, const char *id, const char *stage,
 	sqlite3_finalize(st);
 	if (!rc)
 		rc = add_event(cat, id, &ev, err);
-	if (!rc)
-		rc = exec(cat, "COMMIT", err);
-	if (rc)
-		rollback(cat);
+	rc = end_transaction(cat, rc, err);
 	return rc;
 }
 
