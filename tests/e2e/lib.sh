@@ -207,3 +207,26 @@ status_counts() {
 		return 1
 	fi
 }
+
+# sql QUERY: runs QUERY on the archive's catalog with the sqlite3 shell
+sql() { sqlite3 "$ARCHIVE/catalog.sqlite" "$1"; }
+
+# ingest_samples: a private copy of the samples ingested into ARCHIVE; sets
+# DOCS to the number of documents queued
+ingest_samples() {
+	copy_inbox "$T/inbox"
+	capture ingest lt ingest "$T/inbox"
+	[ "$RC" = 0 ] || fail "ingest exited $RC"
+	DOCS=$(grep -c '^queued ' "$T/ingest.out")
+}
+
+# wait_for_documents STATE: waits (up to 30 s) until a document is in STATE
+wait_for_documents() {
+	local n
+	for _ in $(seq 1 600); do
+		n=$(sql "SELECT COUNT(*) FROM documents WHERE state = '$1'" 2>/dev/null || echo 0)
+		[ "${n:-0}" -ge 1 ] && return 0
+		sleep 0.05
+	done
+	fail "no document reached state $1 within 30 s"
+}

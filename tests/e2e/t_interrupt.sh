@@ -4,18 +4,13 @@
 # is 1, and the next run finishes the queue.
 . "$(dirname "$0")/lib.sh"
 
-copy_inbox "$T/inbox"
-capture ingest lt ingest "$T/inbox"
-[ "$RC" = 0 ] || fail "ingest exited $RC"
-docs=$(grep -c '^queued ' "$T/ingest.out")
-q() { sqlite3 "$ARCHIVE/catalog.sqlite" "$1"; }
+ingest_samples
+docs=$DOCS
+q() { sql "$1"; }
 
 "$LUUTRU" --archive "$ARCHIVE" run -j 1 >"$T/run1.out" 2>"$T/run1.err" &
 pid=$!
-for _ in $(seq 1 300); do
-	[ "$(q "SELECT COUNT(*) FROM documents WHERE state = 'processing'" 2>/dev/null || echo 0)" -ge 1 ] && break
-	sleep 0.05
-done
+wait_for_documents processing
 kill -INT "$pid"
 set +e; wait "$pid"; rc=$?; set -e
 [ "$rc" = 1 ] || { show_file "$T/run1.out" >&2; fail "an interrupted run exited $rc, not 1"; }
@@ -29,10 +24,7 @@ archived=$(q "SELECT COUNT(*) FROM documents WHERE state = 'archived'")
 # or systemd's SIGKILL after SIGTERM): not a crash of that document's doing.
 "$LUUTRU" --archive "$ARCHIVE" run -j 1 >"$T/run2.out" 2>"$T/run2.err" &
 pid=$!
-for _ in $(seq 1 300); do
-	[ "$(q "SELECT COUNT(*) FROM documents WHERE state = 'processing'" 2>/dev/null || echo 0)" -ge 1 ] && break
-	sleep 0.05
-done
+wait_for_documents processing
 inhand=$(q "SELECT id FROM documents WHERE state = 'processing'")
 kill -TERM "$pid"; sleep 0.2; kill -KILL "$pid" 2>/dev/null || true
 wait "$pid" 2>/dev/null || true

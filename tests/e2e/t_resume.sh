@@ -4,21 +4,14 @@
 # no bundle lacks its catalog row or the reverse, and work/ is empty.
 . "$(dirname "$0")/lib.sh"
 
-copy_inbox "$T/inbox"
-capture ingest lt ingest "$T/inbox"
-[ "$RC" = 0 ] || fail "ingest exited $RC"
-docs=$(grep -c '^queued ' "$T/ingest.out")
-
-q() { sqlite3 "$ARCHIVE/catalog.sqlite" "$1"; }
+ingest_samples
+docs=$DOCS
+q() { sql "$1"; }
 
 "$LUUTRU" --archive "$ARCHIVE" run -j 1 >"$T/run1.out" 2>&1 &
 pid=$!
 # Kill once the first document is committed and the second is under way.
-for _ in $(seq 1 300); do
-	n=$(q "SELECT COUNT(*) FROM documents WHERE state = 'archived'" 2>/dev/null || echo 0)
-	[ "${n:-0}" -ge 1 ] && break
-	sleep 0.1
-done
+wait_for_documents archived
 sleep 0.5
 kill -9 "$pid" 2>/dev/null || true
 wait "$pid" 2>/dev/null || true
