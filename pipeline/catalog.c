@@ -362,44 +362,63 @@ static int add_event(struct lt_catalog *cat, const char *id, const struct lt_eve
 	return rc;
 }
 
+/* Inside the caller's transaction: every document `where` selects (an SQL
+ * condition on documents that may use :a and :b, bound to a and b) moves to
+ * `state`, records an event type/outcome/detail, and gets `failure` as its
+ * reason (NULL leaves the reason as it is). *count (may be NULL) says how
+ * many moved. One place for a state change and its PREMIS event. */
+static int move_documents(struct lt_catalog *cat, const char *where, const char *a, const char *b,
+			  const char *state, const char *failure, const char *type,
+			  const char *outcome, const char *detail, int *count, struct lt_err *err)
+{
+	static const char *const templates[] = {
+		"INSERT INTO events(document_id, type, at, agent, outcome, detail) "
+		"SELECT id, :type, :now, :agent, :outcome, :detail FROM documents WHERE %s",
+		"UPDATE documents SET state = :state, failure = COALESCE(:failure, failure), "
+		"updated = :now WHERE %s",
+	};
+	char now[32];
+	int rc = LT_OK;
+
+	lt_now_iso8601(now);
+	for (size_t i = 0; !rc && i < 2; i++) {
+		struct lt_buf sql = LT_BUF_INIT;
+		sqlite3_stmt *st = NULL;
+		const char *names[] = { ":a", ":b", ":type", ":now", ":agent", ":outcome", ":detail",
+					":state", ":failure" };
+		const char *values[] = { a, b, type, now, lt_catalog_agent(), outcome, detail, state,
+					 failure };
+
+		rc = lt_buf_printf(&sql, err, templates[i], where);
+		if (!rc)
+			rc = prepare(cat, lt_buf_str(&sql), &st, err);
+		for (size_t k = 0; !rc && k < sizeof(names) / sizeof(names[0]); k++) {
+			int idx = sqlite3_bind_parameter_index(st, names[k]);
+
+			if (idx > 0)
+				sqlite3_bind_text(st, idx, values[k], -1, SQLITE_STATIC);
+		}
+		if (!rc)
+			rc = step_done(cat, st, i == 0 ? "cannot record events" : "cannot change states", err);
+		if (!rc && i == 1 && count)
+			*count = sqlite3_changes(cat->db);
+		sqlite3_finalize(st);
+		lt_buf_release(&sql);
+	}
+	return rc;
+}
+
 /* Inside the caller's transaction: see lt_catalog_add_document(). */
 static int supersede_others(struct lt_catalog *cat, const struct lt_doc *doc, int *count,
 			    struct lt_err *err)
 {
-	sqlite3_stmt *st = NULL;
-	char now[32], detail[96];
-	int rc;
+	char detail[96];
 
-	*count = 0;
-	lt_now_iso8601(now);
 	snprintf(detail, sizeof(detail), "the same origin was ingested again with other content: %s",
 		 doc->id);
-	rc = prepare(cat, "INSERT INTO events(document_id, type, at, agent, outcome, detail) "
-			  "SELECT id, 'superseded', ?1, ?2, 'success', ?3 FROM documents "
-			  "WHERE origin = ?4 AND id != ?5 AND state IN ('queued', 'failed')", &st, err);
-	if (!rc) {
-		sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, lt_catalog_agent(), -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, detail, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, doc->origin, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, doc->id, -1, SQLITE_STATIC);
-		rc = step_done(cat, st, "cannot record superseded documents", err);
-	}
-	sqlite3_finalize(st);
-	st = NULL;
-	if (!rc)
-		rc = prepare(cat, "UPDATE documents SET state = 'superseded', updated = ?1 "
-				  "WHERE origin = ?2 AND id != ?3 AND state IN ('queued', 'failed')", &st, err);
-	if (!rc) {
-		sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, doc->origin, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, doc->id, -1, SQLITE_STATIC);
-		rc = step_done(cat, st, "cannot supersede documents", err);
-		if (!rc)
-			*count = sqlite3_changes(cat->db);
-	}
-	sqlite3_finalize(st);
-	return rc;
+	return move_documents(cat, "origin = :a AND id != :b AND state IN ('queued', 'failed')",
+			      doc->origin, doc->id, "superseded", NULL, "superseded", "success", detail,
+			      count, err);
 }
 
 int lt_catalog_add_document(struct lt_catalog *cat, int64_t batch_id, const struct lt_doc *doc,
@@ -565,42 +584,21 @@ static int set_state_where(struct lt_catalog *cat, const char *sql, const char *
 int lt_catalog_requeue_interrupted(struct lt_catalog *cat, int forgive, int *requeued,
 				   int *given_up, struct lt_err *err)
 {
-	sqlite3_stmt *st = NULL;
-	char now[32], reason[160];
+	char reason[160], limit[16];
 	int rc, back = 0, gave_up = 0;
 
 	*requeued = *given_up = 0;
-	lt_now_iso8601(now);
+	snprintf(limit, sizeof(limit), "%d", LT_MAX_ATTEMPTS);
 	snprintf(reason, sizeof(reason), "run: %d runs died while processing it (the last two with "
 		 "nothing else in hand): it is likely what stops them", LT_MAX_ATTEMPTS);
 	rc = exec(cat, "BEGIN IMMEDIATE", err);
 	if (!rc && forgive)
 		rc = exec(cat, "UPDATE documents SET attempts = MAX(attempts - 1, 0) "
 			       "WHERE state = 'processing'", err);
+	/* attempts is an INTEGER column: the text bound to :a compares as a number. */
 	if (!rc)
-		rc = prepare(cat, "INSERT INTO events(document_id, type, at, agent, outcome, detail) "
-				  "SELECT id, 'failed', ?1, ?2, 'failure', ?3 FROM documents "
-				  "WHERE state = 'processing' AND attempts >= ?4", &st, err);
-	if (!rc) {
-		sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, lt_catalog_agent(), -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 4, LT_MAX_ATTEMPTS);
-		rc = step_done(cat, st, "cannot record given-up documents", err);
-	}
-	sqlite3_finalize(st);
-	st = NULL;
-	if (!rc)
-		rc = prepare(cat, "UPDATE documents SET state = 'failed', failure = ?1, updated = ?2 "
-				  "WHERE state = 'processing' AND attempts >= ?3", &st, err);
-	if (!rc) {
-		sqlite3_bind_text(st, 1, reason, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 3, LT_MAX_ATTEMPTS);
-		rc = step_done(cat, st, "cannot give up on documents", err);
-		gave_up = sqlite3_changes(cat->db);
-	}
-	sqlite3_finalize(st);
+		rc = move_documents(cat, "state = 'processing' AND attempts >= :a", limit, NULL, "failed",
+				    reason, "failed", "failure", reason, &gave_up, err);
 	if (!rc)
 		rc = set_state_where(cat, "UPDATE documents SET state = 'queued', updated = ? "
 					  "WHERE state = 'processing'", NULL, &back, err);
@@ -922,28 +920,15 @@ int lt_catalog_archive(struct lt_catalog *cat, const struct lt_doc *doc, struct 
 int lt_catalog_fail(struct lt_catalog *cat, const char *id, const char *stage,
 		    const char *reason, struct lt_err *err)
 {
-	sqlite3_stmt *st = NULL;
 	char detail[768];
-	struct lt_event ev = { .type = "failed", .outcome = "failure", .detail = detail };
 	int rc;
 
-	lt_now_iso8601(ev.at);
 	snprintf(detail, sizeof(detail), "%s: %s", stage, reason);
 	rc = exec(cat, "BEGIN IMMEDIATE", err);
 	if (!rc)
-		rc = prepare(cat, "UPDATE documents SET state = 'failed', failure = ?, updated = ? "
-				  "WHERE id = ?", &st, err);
-	if (!rc) {
-		sqlite3_bind_text(st, 1, detail, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, ev.at, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, id, -1, SQLITE_STATIC);
-		rc = step_done(cat, st, "cannot mark the document failed", err);
-	}
-	sqlite3_finalize(st);
-	if (!rc)
-		rc = add_event(cat, id, &ev, err);
-	rc = end_transaction(cat, rc, err);
-	return rc;
+		rc = move_documents(cat, "id = :a", id, NULL, "failed", detail, "failed", "failure",
+				    detail, NULL, err);
+	return end_transaction(cat, rc, err);
 }
 
 /* ---- retrieval ---- */

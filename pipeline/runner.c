@@ -140,17 +140,19 @@ static void *worker_main(void *arg)
 	int rc;
 
 	rc = lt_catalog_open(sh->opts->archive, LT_CATALOG_WRITE, &ctx.catalog, &err);
-	for (; !rc && opened < N_STAGES; opened++) {
+	/* opened counts only stages that opened: those are the ones to close. */
+	while (!rc && opened < N_STAGES) {
 		rc = stages[opened]->open(&ctx, &states[opened], &err);
 		if (rc)
 			lt_err_prefix(&err, "starting stage %s: ", stages[opened]->name);
+		else
+			opened++;
 	}
 	while (!rc && !stopping(sh)) {
 		struct lt_doc *doc = NULL;
 		const char *stage = "run";
 		struct lt_err derr = { 0 };
 		double t0 = lt_monotonic_seconds();
-
 		int wait = 0;
 
 		rc = lt_catalog_claim(ctx.catalog, &doc, &wait, &err);
@@ -166,11 +168,17 @@ static void *worker_main(void *arg)
 		if (derr.code || process(states, doc, &stage, &derr) != LT_OK) {
 			if (lt_code_is_fatal(derr.code)) {
 				/* Not this document's fault: put it back for the next run. */
-				struct lt_err ignored = { 0 };
+				struct lt_err qerr = { 0 };
 
-				lt_catalog_requeue(ctx.catalog, doc->id, &ignored);
 				lt_err_prefix(&derr, "document %s, stage %s: ", doc->id, stage);
 				err = derr;
+				if (lt_catalog_requeue(ctx.catalog, doc->id, &qerr)) {
+					/* The next run will count this as a crash: say why. */
+					lt_err_prefix(&qerr, "%s; and it could not be put back in the queue: ",
+						      derr.msg);
+					qerr.code = derr.code;
+					err = qerr;
+				}
 				rc = derr.code;
 			} else {
 				rc = lt_catalog_fail(ctx.catalog, doc->id, stage, derr.msg, &err);

@@ -19,9 +19,6 @@
 struct ocr_state {
 	TessBaseAPI *api;
 	const char *lang;
-	/* For the OCR event of the current document. */
-	double conf_sum;
-	int conf_pages;
 };
 
 static void ocr_close(void *state);
@@ -124,10 +121,6 @@ static int ocr_page(void *state, struct lt_doc *doc, struct lt_page *page, struc
 	const char *html_lang = strncmp(s->lang, "vie", 3) == 0 ? "vi" : "en";
 	int rc = LT_OK;
 
-	if (page->number == 1) {
-		s->conf_sum = 0;
-		s->conf_pages = 0;
-	}
 	if (!page->pix)
 		return lt_err_set(err, LT_EINTERNAL, "page %d reached OCR without an image", page->number);
 	/* hOCR's `image` property names the master file inside the bundle. */
@@ -163,8 +156,6 @@ static int ocr_page(void *state, struct lt_doc *doc, struct lt_page *page, struc
 	page->text = lt_buf_detach(&text);
 	page->hocr = lt_buf_detach(&hocr);
 	page->confidence = TessBaseAPIMeanTextConf(s->api);
-	s->conf_sum += page->confidence;
-	s->conf_pages++;
 out:
 	TessDeleteText(raw_text);
 	TessDeleteText(raw_hocr);
@@ -177,10 +168,13 @@ out:
 static void ocr_describe(void *state, const struct lt_doc *doc, struct lt_buf *note)
 {
 	struct ocr_state *s = state;
+	double sum = 0;
 
+	/* The pages hold their confidences: the mean is derived, not tracked. */
+	for (size_t i = 0; i < doc->n_pages; i++)
+		sum += doc->pages[i].confidence;
 	lt_buf_printf(note, NULL, "tesseract %s, %s, %zu pages, mean confidence %.1f",
-		      TessVersion(), s->lang, doc->n_pages,
-		      s->conf_pages ? s->conf_sum / s->conf_pages : 0.0);
+		      TessVersion(), s->lang, doc->n_pages, doc->n_pages ? sum / doc->n_pages : 0.0);
 }
 
 static void ocr_close(void *state)
