@@ -54,6 +54,21 @@ int lt_text_nfc(const char *in, size_t len, struct lt_buf *out, struct lt_err *e
 
 int lt_text_fold(const char *in, size_t len, struct lt_buf *out, struct lt_err *err)
 {
+	size_t i = 0;
+
+	/* The tokenizer folds every word of every page; most are plain ASCII,
+	 * whose fold is just lower case, so they skip utf8proc's allocation. */
+	while (i < len && (unsigned char)in[i] < 0x80)
+		i++;
+	if (i == len) {
+		int rc = lt_buf_grow(out, len, err);
+
+		for (i = 0; !rc && i < len; i++)
+			out->data[out->len++] = (char)((in[i] >= 'A' && in[i] <= 'Z') ? in[i] + 32 : in[i]);
+		if (!rc)
+			out->data[out->len] = '\0';
+		return rc;
+	}
 	return map_text(in, len, out,
 			UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK,
 			fold_d, err);
