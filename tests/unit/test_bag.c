@@ -10,6 +10,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "helpers.h"
+
 #include <archive.h>
 #include <archive_entry.h>
 #include <stdio.h>
@@ -56,34 +58,6 @@ static int teardown(void **state)
 
 	free(fx);
 	return rc;
-}
-
-static int exists(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0;
-}
-
-static void write_file(const char *path, const void *data, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
-}
-
-static void fill_pattern(unsigned char *p, size_t n)
-{
-	uint32_t x = 88172645u;
-
-	for (size_t i = 0; i < n; i++) {
-		x ^= x << 13;
-		x ^= x >> 17;
-		x ^= x << 5;
-		p[i] = (unsigned char)x;
-	}
 }
 
 /* ---- reading the tar back with libarchive ---- */
@@ -295,7 +269,7 @@ static void test_roundtrip(void **state)
 	const struct entry *e;
 
 	assert_non_null(scan);
-	fill_pattern(scan, 100000);
+	fill_pattern(scan, 100000, 88172645u);
 	snprintf(src, sizeof(src), "%s/scan.bin", fx->dir);
 	write_file(src, scan, 100000);
 	assert_int_equal(lt_sha256_file(src, src_sha, &src_size, &err), LT_OK);

@@ -10,6 +10,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "helpers.h"
+
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,13 +79,6 @@ static int teardown(void **state)
 	rc = lt_remove_tree(fx->dir, &err) == LT_OK ? 0 : -1;
 	free(fx);
 	return rc;
-}
-
-static int exists(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0;
 }
 
 /* ---- raw SQLite, to check what the module wrote ---- */

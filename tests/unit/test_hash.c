@@ -7,6 +7,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "helpers.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,18 +61,6 @@ static void test_million_a(void **state)
 	free(a);
 }
 
-static void fill_pattern(unsigned char *p, size_t n)
-{
-	uint32_t x = 2463534242u;
-
-	for (size_t i = 0; i < n; i++) {
-		x ^= x << 13;
-		x ^= x >> 17;
-		x ^= x << 5;
-		p[i] = (unsigned char)x;
-	}
-}
-
 static void test_streaming_equals_one_shot(void **state)
 {
 	static const size_t pieces[] = { 1, 3, 55, 56, 63, 64, 65, 1000, 4096, 10007 };
@@ -81,7 +71,7 @@ static void test_streaming_equals_one_shot(void **state)
 
 	(void)state;
 	assert_non_null(data);
-	fill_pattern(data, N);
+	fill_pattern(data, N, 2463534242u);
 	assert_int_equal(lt_sha256_mem(data, N, want, &err), LT_OK);
 	for (size_t i = 0; i < N_ELEMS(pieces); i++) {
 		struct lt_sha256 h;
@@ -156,15 +146,6 @@ static int teardown_dir(void **state)
 	return lt_remove_tree(fx->dir, &err) == LT_OK ? 0 : -1;
 }
 
-static void write_file(const char *path, const void *data, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
-}
-
 static void test_file_digests(void **state)
 {
 	struct fx *fx = *state;
@@ -173,7 +154,7 @@ static void test_file_digests(void **state)
 	unsigned char *data = malloc(200000);
 
 	assert_non_null(data);
-	fill_pattern(data, 200000);
+	fill_pattern(data, 200000, 2463534242u);
 	for (size_t i = 0; i < N_ELEMS(sizes); i++) {
 		char path[128], want[LT_SHA256_HEX], got[LT_SHA256_HEX];
 		struct lt_err err = { 0 };
