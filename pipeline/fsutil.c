@@ -113,35 +113,6 @@ int lt_read_chunks(int fd, const char *what, enum lt_code read_code, lt_chunk_fn
 	return rc;
 }
 
-struct bounded {
-	struct lt_buf *out;
-	size_t max;
-	const char *path;
-};
-
-static int append_bounded(void *ud, const void *data, size_t len, struct lt_err *err)
-{
-	struct bounded *b = ud;
-
-	if (b->out->len + len > b->max)
-		return lt_err_set(err, LT_EINPUT, "'%s' is larger than %zu bytes", b->path, b->max);
-	return lt_buf_append(b->out, data, len, err);
-}
-
-int lt_read_file(const char *path, size_t max, struct lt_buf *out, struct lt_err *err)
-{
-	struct bounded b = { out, out->len + max, path };
-	int fd, rc;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return lt_err_set(err, errno == ENOENT ? LT_ENOTFOUND : LT_EIO,
-				  "cannot open '%s': %s", path, strerror(errno));
-	rc = lt_read_chunks(fd, path, LT_EIO, append_bounded, &b, err);
-	close(fd);
-	return rc;
-}
-
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st;

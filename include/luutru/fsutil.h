@@ -32,8 +32,6 @@ typedef int (*lt_chunk_fn)(void *ud, const void *data, size_t len, struct lt_err
 int lt_read_chunks(int fd, const char *what, enum lt_code read_code, lt_chunk_fn fn, void *ud,
 		   struct lt_err *err);
 
-/* Reads a whole file into out (appending), refusing files over max bytes. */
-int lt_read_file(const char *path, size_t max, struct lt_buf *out, struct lt_err *err);
 
 /* Removes path recursively (files and directories); a missing path is fine. */
 int lt_remove_tree(const char *path, struct lt_err *err);

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
+#include "luutru/buf.h"
+
 static inline int exists(const char *path)
 {
 	struct stat st;
@@ -21,6 +23,20 @@ static inline void write_file(const char *path, const void *data, size_t len)
 	assert_non_null(f);
 	assert_int_equal(fwrite(data, 1, len, f), len);
 	assert_int_equal(fclose(f), 0);
+}
+
+/* Appends the whole file at path to out. */
+static inline void read_file(const char *path, struct lt_buf *out)
+{
+	char chunk[4096];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+
+	assert_non_null(f);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		assert_int_equal(lt_buf_append(out, chunk, n, NULL), LT_OK);
+	assert_int_equal(ferror(f), 0);
+	fclose(f);
 }
 
 /* Deterministic bytes that do not compress or repeat (xorshift32 from seed). */
