@@ -32,11 +32,10 @@ typedef int (*lt_chunk_fn)(void *ud, const void *data, size_t len, struct lt_err
 int lt_read_chunks(int fd, const char *what, enum lt_code read_code, lt_chunk_fn fn, void *ud,
 		   struct lt_err *err);
 
-
 /* Removes path recursively (files and directories); a missing path is fine. */
 int lt_remove_tree(const char *path, struct lt_err *err);
 
-/* 1 if path is a directory, 0 if it is something else, LT_ENOTFOUND/LT_EIO on error. */
+/* *is_dir: 1 if path is a directory, 0 if something else; LT_ENOTFOUND/LT_EIO on error. */
 int lt_is_dir(const char *path, int *is_dir, struct lt_err *err);
 
 /* The last path component (borrowed pointer into path). */
