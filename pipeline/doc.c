@@ -91,9 +91,11 @@ int lt_doc_add_source(struct lt_doc *doc, const char *path, const char sha256[LT
 
 	if (!s)
 		return lt_err_set(err, LT_ENOMEM, "out of memory adding '%s'", path);
-	if (lt_strdup(path, &s->path, err)) {
+	int rc = lt_strdup(path, &s->path, err);
+
+	if (rc) {
 		doc->n_sources--;
-		return err->code;
+		return rc;
 	}
 	memcpy(s->sha256, sha256, LT_SHA256_HEX);
 	s->size = size;
@@ -139,10 +141,13 @@ int lt_doc_add_event(struct lt_doc *doc, const char *type, const char *at, const
 	if (!e)
 		return lt_err_set(err, LT_ENOMEM, "out of memory recording an event");
 	snprintf(e->at, sizeof(e->at), "%s", at);
-	if (lt_strdup(type, &e->type, err) || lt_strdup(outcome, &e->outcome, err) ||
-	    lt_strdup(detail ? detail : "", &e->detail, err))
-		return err->code;
-	return LT_OK;
+	int rc = lt_strdup(type, &e->type, err);
+
+	if (!rc)
+		rc = lt_strdup(outcome, &e->outcome, err);
+	if (!rc)
+		rc = lt_strdup(detail ? detail : "", &e->detail, err);
+	return rc;
 }
 
 int lt_bundle_add_file(struct lt_bundle *b, const char *path, uint64_t size,

@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,14 +14,40 @@
 #include <time.h>
 #include <unistd.h>
 
+int lt_path(char **out, struct lt_err *err, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	*out = NULL;
+	va_start(ap, fmt);
+	n = vasprintf(out, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		*out = NULL;
+		return lt_err_set(err, LT_ENOMEM, "out of memory building a path");
+	}
+	if (n >= PATH_MAX) {
+		int rc = lt_err_set(err, LT_EIO, "path too long (%d bytes, the limit is %d): '%.200s…'",
+				    n, PATH_MAX - 1, *out);
+
+		free(*out);
+		*out = NULL;
+		return rc;
+	}
+	return LT_OK;
+}
+
 int lt_mkdir_p(const char *path, unsigned mode, struct lt_err *err)
 {
-	char tmp[4096];
-	size_t len = strlen(path);
+	char *tmp = NULL;
+	int rc;
 
-	if (len == 0 || len >= sizeof(tmp))
-		return lt_err_set(err, LT_EIO, "cannot create directory '%s': path too long", path);
-	memcpy(tmp, path, len + 1);
+	if (!*path)
+		return lt_err_set(err, LT_EIO, "cannot create a directory with an empty name");
+	rc = lt_path(&tmp, err, "%s", path);
+	if (rc)
+		return rc;
 	for (char *p = tmp + 1; ; p++) {
 		if (*p == '/' || *p == '\0') {
 			char saved = *p;
@@ -28,19 +56,19 @@ int lt_mkdir_p(const char *path, unsigned mode, struct lt_err *err)
 			if (mkdir(tmp, mode) == 0) {
 				/* A new directory's entry must reach the disk too, or
 				 * a power cut can lose what is renamed into it. */
-				int rc = lt_fsync_parent(tmp, err);
-
-				if (rc)
-					return rc;
+				rc = lt_fsync_parent(tmp, err);
 			} else if (errno != EEXIST) {
-				return lt_err_set(err, LT_EIO, "cannot create directory '%s': %s",
-						  tmp, strerror(errno));
+				rc = lt_err_set(err, LT_EIO, "cannot create directory '%s': %s",
+						tmp, strerror(errno));
 			}
 			*p = saved;
-			if (saved == '\0')
+			if (rc || saved == '\0')
 				break;
 		}
 	}
+	free(tmp);
+	if (rc)
+		return rc;
 	struct stat st;
 	if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
 		return lt_err_set(err, LT_EIO, "cannot create directory '%s': a file is in the way", path);
@@ -62,20 +90,18 @@ int lt_fsync_dir(const char *path, struct lt_err *err)
 
 int lt_fsync_parent(const char *path, struct lt_err *err)
 {
-	char dir[4096];
+	char *dir = NULL;
 	const char *slash = strrchr(path, '/');
-	size_t n;
+	int n, rc;
 
 	if (!slash)
 		return lt_fsync_dir(".", err);
-	n = (size_t)(slash - path);
-	if (n == 0)
-		n = 1;
-	if (n >= sizeof(dir))
-		return lt_err_set(err, LT_EIO, "path too long: '%s'", path);
-	memcpy(dir, path, n);
-	dir[n] = '\0';
-	return lt_fsync_dir(dir, err);
+	n = slash == path ? 1 : (int)(slash - path);
+	rc = lt_path(&dir, err, "%.*s", n, path);
+	if (!rc)
+		rc = lt_fsync_dir(dir, err);
+	free(dir);
+	return rc;
 }
 
 int lt_write_all(int fd, const void *data, size_t len, const char *what, struct lt_err *err)

@@ -49,6 +49,7 @@ struct lt_bundle_file {
 };
 
 struct lt_bundle {
+	int version;                /* 1 for the first bundle of a document, then 2, 3, ... */
 	char *path;                 /* relative to the archive: "bundles/3f/3f0c....tar" */
 	uint64_t size;
 	char sha256[LT_SHA256_HEX]; /* of the whole tar */

@@ -11,6 +11,13 @@
 #include "luutru/buf.h"
 #include "luutru/err.h"
 
+/* The one way to build a file-system path: formats it into a new string.
+ * A path of PATH_MAX bytes or more is an error (LT_EIO) naming the start of
+ * the path, never a silently truncated name.
+ * Returns: *out owned, free(); NULL on error. */
+int lt_path(char **out, struct lt_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* Creates path and its missing parents (like mkdir -p), fsync'ing the parent
  * of each directory it creates. */
 int lt_mkdir_p(const char *path, unsigned mode, struct lt_err *err);
