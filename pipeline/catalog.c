@@ -917,6 +917,25 @@ int lt_catalog_archive(struct lt_catalog *cat, const struct lt_doc *doc, struct 
 	return rc;
 }
 
+int lt_catalog_latest_bundle_version(struct lt_catalog *cat, const char *id, int *version,
+				     struct lt_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = prepare(cat, "SELECT COALESCE(MAX(version), 0) FROM bundles WHERE document_id = ?",
+			 &st, err);
+
+	*version = 0;
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*version = sqlite3_column_int(st, 0);
+	else
+		rc = db_error(cat, err, "cannot read the document's bundle versions");
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int lt_catalog_fail(struct lt_catalog *cat, const char *id, const char *stage,
 		    const char *reason, struct lt_err *err)
 {
@@ -969,7 +988,7 @@ static int load_bundle(struct lt_catalog *cat, struct lt_doc *doc, struct lt_err
 {
 	sqlite3_stmt *st = NULL;
 	sqlite3_int64 bundle_id = 0;
-	int s = SQLITE_DONE, rc = prepare(cat, "SELECT id, path, size, sha256, created FROM bundles "
+	int s = SQLITE_DONE, rc = prepare(cat, "SELECT id, path, size, sha256, created, version FROM bundles "
 			      "WHERE document_id = ? ORDER BY version DESC LIMIT 1", &st, err);
 
 	if (rc)
@@ -980,6 +999,7 @@ static int load_bundle(struct lt_catalog *cat, struct lt_doc *doc, struct lt_err
 		rc = db_error(cat, err, "cannot read the document's bundle");
 	if (s == SQLITE_ROW) {
 		bundle_id = sqlite3_column_int64(st, 0);
+		doc->bundle.version = sqlite3_column_int(st, 5);
 		rc = lt_strdup(col_text(st, 1), &doc->bundle.path, err);
 		doc->bundle.size = (uint64_t)sqlite3_column_int64(st, 2);
 		snprintf(doc->bundle.sha256, sizeof(doc->bundle.sha256), "%s", col_text(st, 3));

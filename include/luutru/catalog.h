@@ -93,6 +93,12 @@ int lt_catalog_claim(struct lt_catalog *cat, struct lt_doc **doc, int *wait, str
  * their full-text entries), its bundle, the bundle's files and doc->events. */
 int lt_catalog_archive(struct lt_catalog *cat, const struct lt_doc *doc, struct lt_err *err);
 
+/* The newest bundle version recorded for document id, 0 if it has none:
+ * a new bundle gets *version + 1, and a bundle file of that version already
+ * on disk was left by a run that crashed before its commit. */
+int lt_catalog_latest_bundle_version(struct lt_catalog *cat, const char *id, int *version,
+				     struct lt_err *err);
+
 /* The document becomes failed with `reason`; a "failed" event names the stage. */
 int lt_catalog_fail(struct lt_catalog *cat, const char *id, const char *stage,
 		    const char *reason, struct lt_err *err);
