@@ -48,14 +48,32 @@ $(BUILD)/%.o: pipeline/%.c | $(BUILD)
 	$(Q)$(CC) $(CFLAGS) $(LT_CFLAGS) -c -o $@ $<
 
 # The schema is compiled in, so an installed luutru never looks for schemas/.
-$(BUILD)/schemas.c: schemas/catalog.sql | $(BUILD)
+# Every schemas/catalog/NNN-*.sql, in order, becomes {NNN, sql} of
+# lt_catalog_migrations (pipeline/catalog_int.h); the build fails unless the
+# last NNN is LT_CATALOG_VERSION (include/luutru/catalog.h).
+CATALOG_SQL = $(sort $(wildcard schemas/catalog/[0-9][0-9][0-9]-*.sql))
+
+$(BUILD)/schemas.c: $(CATALOG_SQL) include/luutru/catalog.h Makefile | $(BUILD)
 	@echo "  GEN   $@"
-	$(Q){ printf 'const char lt_schema_catalog_sql[] = {\n'; \
-	  od -An -v -tx1 schemas/catalog.sql | sed 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
-	  printf '0x00 };\n'; } > $@
+	$(Q){ printf '#include "luutru/catalog.h"\n'; \
+	  printf 'struct lt_migration { int version; const char *sql; };\n'; \
+	  for f in $(CATALOG_SQL); do \
+	    n=$$(basename $$f | sed 's/^0*\([0-9][0-9]*\)-.*/\1/'); \
+	    printf 'static const char sql_%s[] = {\n' $$n; \
+	    od -An -v -tx1 $$f | sed 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	    printf '0x00 };\n'; \
+	  done; \
+	  printf 'const struct lt_migration lt_catalog_migrations[] = {\n'; \
+	  for f in $(CATALOG_SQL); do \
+	    n=$$(basename $$f | sed 's/^0*\([0-9][0-9]*\)-.*/\1/'); \
+	    printf '\t{ %s, sql_%s },\n' $$n $$n; last=$$n; \
+	  done; \
+	  printf '};\nconst int lt_catalog_n_migrations = %d;\n' $(words $(CATALOG_SQL)); \
+	  printf '_Static_assert(%s == LT_CATALOG_VERSION, "the last schemas/catalog/NNN-*.sql must be LT_CATALOG_VERSION");\n' $$last; \
+	} > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/schemas.o: $(BUILD)/schemas.c
-	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS) -std=c11 -Iinclude -c -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(BUILD)
 	@mkdir -p $(BUILD)/tests
@@ -106,9 +124,9 @@ bench: all
 	bench/run.sh
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/luutru/schemas
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/luutru/schemas/catalog
 	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/luutru
-	install -m 0644 schemas/*.sql $(DESTDIR)$(PREFIX)/share/luutru/schemas/
+	install -m 0644 schemas/catalog/*.sql $(DESTDIR)$(PREFIX)/share/luutru/schemas/catalog/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/luutru

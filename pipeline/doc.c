@@ -189,22 +189,5 @@ int lt_doc_compute_id(struct lt_doc *doc, struct lt_err *err)
 	return LT_OK;
 }
 
-static const char *const state_names[LT_N_STATES] = {
-	"queued", "processing", "archived", "failed", "superseded"
-};
-
-const char *lt_doc_state_name(enum lt_doc_state s)
-{
-	return (unsigned)s < LT_N_STATES ? state_names[s] : "unknown";
-}
-
-int lt_doc_state_parse(const char *name, enum lt_doc_state *s)
-{
-	for (int i = 0; i < LT_N_STATES; i++) {
-		if (strcmp(name, state_names[i]) == 0) {
-			*s = (enum lt_doc_state)i;
-			return 1;
-		}
-	}
-	return 0;
-}
+/* lt_doc_state_name() and lt_doc_state_parse() live in state.c, beside the
+ * transition table. */

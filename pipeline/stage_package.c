@@ -136,6 +136,7 @@ static int package_document(void *state, struct lt_doc *doc, struct lt_page *pag
 	lt_bundle_release(&doc->bundle);
 	doc->bundle = bundle;
 	doc->bundle.path = rel;
+	doc->bundle.version = 1; /* one bundle path per document so far: always the first */
 	memset(&bundle, 0, sizeof(bundle));
 	rel = NULL;
 out:

@@ -1,5 +1,10 @@
 /* catalog.h - the SQLite catalog: documents, pages, bundles, files, events
- * and the full-text index (schemas/catalog.sql).
+ * and the full-text index (schemas/catalog/NNN-*.sql, applied in order).
+ *
+ * A document's state changes only as the transition table in state.h says:
+ * each function below that moves documents makes one of its moves, refuses
+ * an illegal one (LT_EINTERNAL, nothing changed) and records the move's
+ * event in the same transaction.
  *
  * One struct lt_catalog is one SQLite connection: use it from one thread at a
  * time; each worker opens its own. Writers serialise on SQLite's lock (WAL
@@ -15,8 +20,9 @@
 #include "luutru/doc.h"
 #include "luutru/err.h"
 
-/* The schema version this build writes (PRAGMA user_version). */
-#define LT_CATALOG_VERSION 1
+/* The schema version this build writes (PRAGMA user_version): the number of
+ * the last schemas/catalog/NNN-*.sql (the build checks it). */
+#define LT_CATALOG_VERSION 2
 
 struct lt_catalog;
 
@@ -30,7 +36,8 @@ enum lt_catalog_mode {
  * while processing it) is failed rather than claimed again. */
 #define LT_MAX_ATTEMPTS 3
 
-/* Opens ARCHIVE/catalog.sqlite, bringing its schema up to date.
+/* Opens ARCHIVE/catalog.sqlite, bringing its schema up to date (WRITE and
+ * CREATE; READ refuses an older catalog with a "needs upgrading" LT_EDB).
  * Returns: *out owned, close with lt_catalog_close(). */
 int lt_catalog_open(const char *archive_dir, enum lt_catalog_mode mode,
 		    struct lt_catalog **out, struct lt_err *err);
@@ -80,7 +87,8 @@ int lt_catalog_find_origin(struct lt_catalog *cat, const char *origin, int *foun
 int lt_catalog_requeue_interrupted(struct lt_catalog *cat, int forgive, int *requeued,
 				   int *given_up, struct lt_err *err);
 
-/* Claims the next queued document (queued -> processing, attempts + 1) and
+/* Claims the next queued document (queued -> processing, attempts + 1, a
+ * "claimed" event naming the attempt) and
  * loads its sources and pages: fewest attempts first, then oldest. A suspect
  * (in hand when two runs died) is only claimed when nothing else is in hand,
  * and nothing is claimed beside it, so a scan that crashes runs reaches
@@ -89,8 +97,13 @@ int lt_catalog_requeue_interrupted(struct lt_catalog *cat, int forgive, int *req
  * Returns: *doc owned, free with lt_doc_free(). */
 int lt_catalog_claim(struct lt_catalog *cat, struct lt_doc **doc, int *wait, struct lt_err *err);
 
-/* One transaction: the document becomes archived with its page texts (and
- * their full-text entries), its bundle, the bundle's files and doc->events. */
+/* One transaction: the document (processing, or archived with an older
+ * bundle) becomes archived with its page texts (and their full-text
+ * entries), its bundle, the bundle's files, doc->events and an "archived"
+ * event. Bundle rows are immutable: doc->bundle.version must be exactly
+ * lt_catalog_latest_bundle_version() + 1 (LT_EINTERNAL otherwise), and a
+ * doc->bundle.path already recorded is refused (LT_EDB naming the path), never
+ * replaced. On any error nothing changes. */
 int lt_catalog_archive(struct lt_catalog *cat, const struct lt_doc *doc, struct lt_err *err);
 
 /* The newest bundle version recorded for document id, 0 if it has none:
@@ -99,13 +112,18 @@ int lt_catalog_archive(struct lt_catalog *cat, const struct lt_doc *doc, struct 
 int lt_catalog_latest_bundle_version(struct lt_catalog *cat, const char *id, int *version,
 				     struct lt_err *err);
 
-/* The document becomes failed with `reason`; a "failed" event names the stage. */
+/* The document (processing) becomes failed with `reason`; a "failed" event
+ * names the stage. */
 int lt_catalog_fail(struct lt_catalog *cat, const char *id, const char *stage,
 		    const char *reason, struct lt_err *err);
 
 /* A document whose run was interrupted by a run-wide error (disk full) goes
- * back to queued, its attempt not counted against it. */
+ * back to queued (processing only), its attempt not counted against it, with
+ * a "requeued" event saying why. */
 int lt_catalog_requeue(struct lt_catalog *cat, const char *id, struct lt_err *err);
+/* The same with the reason for the event: `why`, e.g. "disk full: ...". */
+int lt_catalog_requeue_because(struct lt_catalog *cat, const char *id, const char *why,
+			       struct lt_err *err);
 
 /* ---- retrieval ---- */
 

@@ -188,6 +188,7 @@ static void fill_run_results(struct lt_doc *doc, const char *const *texts, const
 	free(doc->lang);
 	assert_int_equal(lt_strdup("vie+eng", &doc->lang, &err), LT_OK);
 	lt_bundle_release(&doc->bundle);
+	doc->bundle.version = 1;
 	assert_int_equal(lt_strdup(bundle_path, &doc->bundle.path, &err), LT_OK);
 	doc->bundle.size = 12345;
 	fake_sha(bundle_path, doc->bundle.sha256);
@@ -485,21 +486,27 @@ static void test_lifecycle(void **state)
 		assert_string_equal(loaded->bundle.files[0].sha256, sha);
 		assert_string_equal(loaded->bundle.files[1].path, "data/representations/ocr/data/0001.txt");
 	}
-	assert_int_equal(loaded->n_events, 3);
+	/* Every state change with its event: ingested, claimed, ..., archived. */
+	assert_int_equal(loaded->n_events, 5);
 	assert_string_equal(loaded->events[0].type, "ingested");
 	assert_string_equal(loaded->events[0].outcome, "success");
 	assert_string_equal(loaded->events[0].detail, "2 files, 2 pages");
-	assert_string_equal(loaded->events[1].type, "ocr");
-	assert_string_equal(loaded->events[1].at, "2026-11-27T10:15:01+07:00");
-	assert_string_equal(loaded->events[2].type, "packaged");
-	assert_string_equal(loaded->events[2].detail, bundle);
+	assert_string_equal(loaded->events[1].type, "claimed");
+	assert_string_equal(loaded->events[1].detail, "attempt 1");
+	assert_string_equal(loaded->events[2].type, "ocr");
+	assert_string_equal(loaded->events[2].at, "2026-11-27T10:15:01+07:00");
+	assert_string_equal(loaded->events[3].type, "packaged");
+	assert_string_equal(loaded->events[3].detail, bundle);
+	assert_string_equal(loaded->events[4].type, "archived");
+	assert_non_null(strstr(loaded->events[4].detail, bundle));
+	assert_int_equal(loaded->bundle.version, 1);
 	lt_doc_free(loaded);
 
 	/* The events carry the agent. */
 	{
 		sqlite3 *db = raw_open(fx->db);
 
-		assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM events WHERE agent = 'luutru 0.1.0'"), 3);
+		assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM events WHERE agent = 'luutru 0.1.0'"), 5);
 		sqlite3_close(db);
 	}
 }
@@ -554,7 +561,21 @@ static void test_fail_and_requeue(void **state)
 	add_doc(fx->cat, batch, "b.png", one, 1, b);
 	add_doc(fx->cat, batch, "c.png", one, 1, c);
 
-	/* b fails, with its reason kept. */
+	/* b fails, with its reason kept; only a document in hand can fail. */
+	assert_int_equal(lt_catalog_fail(fx->cat, b, "ocr", "page 1: Tesseract found no text", &err),
+			 LT_EINTERNAL);
+	assert_non_null(strstr(err.msg, "queued to failed"));
+	assert_int_equal(state_of(fx->cat, b), LT_QUEUED);
+	/* Claimed in order: a, then b. */
+	assert_int_equal(lt_catalog_claim(fx->cat, &doc, &claim_wait, &err), LT_OK);
+	assert_non_null(doc);
+	assert_string_equal(doc->id, a);
+	lt_doc_free(doc);
+	assert_int_equal(lt_catalog_claim(fx->cat, &doc, &claim_wait, &err), LT_OK);
+	assert_non_null(doc);
+	assert_string_equal(doc->id, b);
+	lt_doc_free(doc);
+	doc = NULL;
 	assert_int_equal(lt_catalog_fail(fx->cat, b, "ocr", "page 1: Tesseract found no text", &err), LT_OK);
 	assert_int_equal(state_of(fx->cat, b), LT_FAILED);
 	assert_int_equal(lt_catalog_load(fx->cat, b, &doc, &err), LT_OK);
@@ -562,10 +583,11 @@ static void test_fail_and_requeue(void **state)
 	assert_non_null(doc->failure);
 	assert_non_null(strstr(doc->failure, "page 1: Tesseract found no text"));
 	assert_non_null(strstr(doc->failure, "ocr"));
-	assert_int_equal(doc->n_events, 2);
-	assert_string_equal(doc->events[1].type, "failed");
-	assert_string_equal(doc->events[1].outcome, "failure");
-	assert_non_null(strstr(doc->events[1].detail, "Tesseract found no text"));
+	assert_int_equal(doc->n_events, 3);
+	assert_string_equal(doc->events[1].type, "claimed");
+	assert_string_equal(doc->events[2].type, "failed");
+	assert_string_equal(doc->events[2].outcome, "failure");
+	assert_non_null(strstr(doc->events[2].detail, "Tesseract found no text"));
 	lt_doc_free(doc);
 	doc = NULL;
 	assert_int_equal(lt_catalog_each_in_state(fx->cat, LT_FAILED, 0, collect, &seen, &err), LT_OK);
@@ -575,9 +597,7 @@ static void test_fail_and_requeue(void **state)
 	assert_int_equal(seen.pages[0], 1);
 
 	/* Claims skip the failed one and go oldest first. */
-	assert_int_equal(lt_catalog_claim(fx->cat, &doc, &claim_wait, &err), LT_OK);
-	assert_non_null(doc);
-	assert_string_equal(doc->id, a);
+	assert_int_equal(lt_catalog_load(fx->cat, a, &doc, &err), LT_OK);
 	assert_int_equal(doc->n_pages, 3);
 	assert_int_equal(doc->pages[2].index_in_source, 2);
 	lt_doc_free(doc);
@@ -732,7 +752,7 @@ static size_t hit_count(struct lt_catalog *cat, const char *q)
 	return n;
 }
 
-static void test_rearchive_replaces_text(void **state)
+static void test_rearchive_new_version(void **state)
 {
 	struct fx *fx = *state;
 	static const int two[] = { 2 };
@@ -753,14 +773,39 @@ static void test_rearchive_replaces_text(void **state)
 	assert_int_equal(hit_count(fx->cat, "thanh lap"), 1);
 	assert_int_equal(hit_count(fx->cat, "tai chinh"), 1);
 
-	/* The same bundle committed again (a crash before the commit): replaced. */
-	assert_int_equal(lt_catalog_archive(fx->cat, doc, &err), LT_OK);
-	assert_int_equal(lt_catalog_status(fx->cat, &st, &err), LT_OK);
-	assert_int_equal(st.bundles, 1);
-	assert_int_equal(hit_count(fx->cat, "thanh lap"), 1);
+	/* Bundle rows are immutable: the same path again, or a version that
+	 * does not follow the latest, is refused and changes nothing. */
+	{
+		int latest = -1;
+
+		assert_int_equal(lt_catalog_latest_bundle_version(fx->cat, id, &latest, &err), LT_OK);
+		assert_int_equal(latest, 1);
+		doc->bundle.version = 2;        /* new version, recorded path */
+		lt_err_clear(&err);
+		assert_int_equal(lt_catalog_archive(fx->cat, doc, &err), LT_EDB);
+		assert_non_null(strstr(err.msg, "bundles/v1.tar"));
+		assert_non_null(strstr(err.msg, "already recorded"));
+		fill_run_results(doc, v2, "bundles/v2.tar");
+		for (int v = 1; v <= 3; v += 2) {   /* 1: taken; 3: skips 2 */
+			doc->bundle.version = v;
+			lt_err_clear(&err);
+			assert_int_equal(lt_catalog_archive(fx->cat, doc, &err), LT_EINTERNAL);
+			assert_non_null(strstr(err.msg, "must be version 2"));
+		}
+		assert_int_equal(lt_catalog_status(fx->cat, &st, &err), LT_OK);
+		assert_int_equal(st.bundles, 1);
+		assert_int_equal(hit_count(fx->cat, "thanh lap"), 1);
+		assert_int_equal(hit_count(fx->cat, "giai the"), 0);
+		assert_int_equal(lt_catalog_load(fx->cat, id, &loaded, &err), LT_OK);
+		assert_string_equal(loaded->bundle.path, "bundles/v1.tar");
+		assert_int_equal(loaded->n_events, 5);   /* ingested claimed ocr packaged archived */
+		lt_doc_free(loaded);
+		loaded = NULL;
+	}
 
 	/* A re-OCR: new text, newer bundle. The old words leave the index. */
 	fill_run_results(doc, v2, "bundles/v2.tar");
+	doc->bundle.version = 2;
 	assert_int_equal(lt_catalog_archive(fx->cat, doc, &err), LT_OK);
 	assert_int_equal(hit_count(fx->cat, "thanh lap"), 0);
 	assert_int_equal(hit_count(fx->cat, "tai chinh"), 0);
@@ -772,6 +817,7 @@ static void test_rearchive_replaces_text(void **state)
 
 	assert_int_equal(lt_catalog_load(fx->cat, id, &loaded, &err), LT_OK);
 	assert_string_equal(loaded->bundle.path, "bundles/v2.tar");
+	assert_int_equal(loaded->bundle.version, 2);
 	assert_string_equal(loaded->pages[1].text, "Sở Xây dựng");
 	lt_doc_free(loaded);
 	assert_int_equal(lt_catalog_status(fx->cat, &st, &err), LT_OK);
@@ -1105,7 +1151,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fail_and_requeue, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_two_workers_claim_distinct, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_resolve, setup_open, teardown),
-		cmocka_unit_test_setup_teardown(test_rearchive_replaces_text, setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_rearchive_new_version, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_snippet_keeps_literal_brackets, setup_open, teardown),
 cmocka_unit_test_setup_teardown(test_exact_diacritics_rank_first, setup_open, teardown),
 cmocka_unit_test_setup_teardown(test_attempts_give_up, setup_open, teardown),

@@ -1,8 +1,12 @@
--- luutru catalog, schema version 1.
+-- luutru catalog, schema version 1: the first schema, as luutru 0.1.0 made it.
 -- The catalog only indexes the bundles; every fact here can be rebuilt from
--- them. luutru compiles this file in and applies it to a new catalog; later
--- versions add numbered migrations (schemas/migrations/NNN-*.sql) and bump
--- PRAGMA user_version. Times are ISO 8601 with offset.
+-- them. The Makefile compiles every schemas/catalog/NNN-*.sql into luutru, in
+-- order; file NNN takes a catalog to PRAGMA user_version NNN. Never edit a
+-- released file: add the next one. Times are ISO 8601 with offset.
+--
+-- documents.state changes only as include/luutru/state.h's transition table
+-- says (pipeline/catalog_state.c is its one writer); its CHECK list below is
+-- the C table of state names, which test_state compares.
 
 -- One `luutru ingest` of one inbox.
 CREATE TABLE batches (

@@ -1,0 +1,193 @@
+/* catalog_queue.c - the run's side of the queue: claims (with suspects kept
+ * alone), requeues after a crash or a run-wide error, failures. Every state
+ * change goes through lt_cat_move() (state.h's table). */
+#include "catalog_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "luutru/buf.h"
+
+int lt_catalog_requeue_interrupted(struct lt_catalog *cat, int forgive, int *requeued,
+				   int *given_up, struct lt_err *err)
+{
+	struct lt_buf ids = LT_BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	char reason[160];
+	const char *why = forgive ? "the run that had it in hand was stopped (not counted)"
+		: "the run that had it in hand died";
+	int rc, s = SQLITE_DONE, back = 0, gave_up = 0;
+
+	*requeued = *given_up = 0;
+	snprintf(reason, sizeof(reason), "run: %d runs died while processing it (the last two with "
+		 "nothing else in hand): it is likely what stops them", LT_MAX_ATTEMPTS);
+	rc = lt_cat_begin(cat, err);
+	if (!rc && forgive)
+		rc = lt_cat_prepare(cat, "UPDATE documents SET attempts = MAX(attempts - 1, 0) "
+				    "WHERE state = ?", &st, err);
+	if (!rc && forgive) {
+		sqlite3_bind_text(st, 1, lt_doc_state_name(LT_PROCESSING), -1, SQLITE_STATIC);
+		rc = lt_cat_step_done(cat, st, "cannot forgive interrupted attempts", err);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	/* Collected first: the moves write the rows this reads. Each entry is
+	 * the id then '1' (give up) or '0' (requeue), NUL-terminated. */
+	if (!rc)
+		rc = lt_cat_prepare(cat, "SELECT id, attempts >= ? FROM documents WHERE state = ? "
+				    "ORDER BY rowid", &st, err);
+	if (!rc) {
+		sqlite3_bind_int(st, 1, LT_MAX_ATTEMPTS);
+		sqlite3_bind_text(st, 2, lt_doc_state_name(LT_PROCESSING), -1, SQLITE_STATIC);
+	}
+	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
+		char entry[LT_DOC_ID_LEN + 2];
+
+		snprintf(entry, sizeof(entry), "%-*.*s", LT_DOC_ID_LEN, LT_DOC_ID_LEN,
+			 lt_cat_col_text(st, 0));
+		entry[LT_DOC_ID_LEN] = sqlite3_column_int(st, 1) ? '1' : '0';
+		entry[LT_DOC_ID_LEN + 1] = '\0';
+		rc = lt_buf_append(&ids, entry, sizeof(entry), err);
+	}
+	if (!rc && s != SQLITE_DONE)
+		rc = lt_cat_db_error(cat, err, "cannot list interrupted documents");
+	sqlite3_finalize(st);
+	for (size_t i = 0; !rc && i < ids.len; i += LT_DOC_ID_LEN + 2) {
+		char id[LT_DOC_ID_LEN + 1];
+		int give_up = ids.data[i + LT_DOC_ID_LEN] == '1';
+
+		memcpy(id, ids.data + i, LT_DOC_ID_LEN);
+		id[LT_DOC_ID_LEN] = '\0';
+		rc = lt_cat_move(cat, id, give_up ? LT_FAILED : LT_QUEUED, LT_BY_RECOVERY,
+				 give_up ? reason : why, err);
+		if (!rc)
+			(*(give_up ? &gave_up : &back))++;
+	}
+	lt_buf_release(&ids);
+	rc = lt_cat_end(cat, rc, err);
+	if (rc)
+		return rc;
+	*requeued = back;
+	*given_up = gave_up;
+	return LT_OK;
+}
+
+int lt_catalog_requeue_because(struct lt_catalog *cat, const char *id, const char *why,
+			       struct lt_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = lt_cat_begin(cat, err);
+
+	if (!rc)
+		rc = lt_cat_move(cat, id, LT_QUEUED, LT_BY_RUN, why, err);
+	if (!rc)
+		rc = lt_cat_prepare(cat, "UPDATE documents SET attempts = MAX(attempts - 1, 0) "
+				    "WHERE id = ?", &st, err);
+	if (!rc) {
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+		rc = lt_cat_step_done(cat, st, "cannot uncount the attempt", err);
+	}
+	sqlite3_finalize(st);
+	return lt_cat_end(cat, rc, err);
+}
+
+int lt_catalog_requeue(struct lt_catalog *cat, const char *id, struct lt_err *err)
+{
+	return lt_catalog_requeue_because(cat, id, "a run-wide error stopped the run (not counted)",
+					  err);
+}
+
+/* Claimed by this many runs that died: from now on it runs alone. Two, not
+ * one: after a single crash the culprit cannot be told from its neighbours,
+ * but a neighbour that reaches two runs alone next time and succeeds, while
+ * the culprit dies alone and reaches LT_MAX_ATTEMPTS. */
+#define SUSPECT_ATTEMPTS 2
+
+int lt_catalog_claim(struct lt_catalog *cat, struct lt_doc **out, int *wait, struct lt_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	struct lt_doc *doc = NULL;
+	char id[LT_DOC_ID_LEN + 1] = "", detail[32];
+	int rc, s, in_hand = 0, suspect_in_hand = 0, attempts = 0;
+
+	*out = NULL;
+	*wait = 0;
+	rc = lt_cat_begin(cat, err);
+	if (!rc)
+		rc = lt_cat_stmt(cat, LT_ST_CLAIM_IN_HAND, &st, err);
+	if (!rc) {
+		sqlite3_bind_text(st, 1, lt_doc_state_name(LT_PROCESSING), -1, SQLITE_STATIC);
+		if ((s = sqlite3_step(st)) == SQLITE_ROW) {
+			in_hand = sqlite3_column_int(st, 0);
+			suspect_in_hand = sqlite3_column_int(st, 1) > SUSPECT_ATTEMPTS;
+		} else {
+			rc = lt_cat_db_error(cat, err, "cannot read the queue");
+		}
+		lt_cat_put(st);
+	}
+	if (!rc)
+		rc = lt_cat_stmt(cat, LT_ST_CLAIM_NEXT, &st, err);
+	if (!rc) {
+		sqlite3_bind_text(st, 1, lt_doc_state_name(LT_QUEUED), -1, SQLITE_STATIC);
+		s = sqlite3_step(st);
+		if (s == SQLITE_ROW) {
+			snprintf(id, sizeof(id), "%s", lt_cat_col_text(st, 0));
+			attempts = sqlite3_column_int(st, 1);
+		} else if (s != SQLITE_DONE) {
+			rc = lt_cat_db_error(cat, err, "cannot read the queue");
+		}
+		lt_cat_put(st);
+	}
+	/* A suspect runs alone: wait while anything is in hand beside it. */
+	if (!rc && id[0] && (suspect_in_hand || (attempts >= SUSPECT_ATTEMPTS && in_hand > 0))) {
+		id[0] = '\0';
+		*wait = 1;
+	}
+	if (!rc && id[0]) {
+		snprintf(detail, sizeof(detail), "attempt %d", attempts + 1);
+		rc = lt_cat_move(cat, id, LT_PROCESSING, LT_BY_RUN, detail, err);
+	}
+	if (!rc && id[0])
+		rc = lt_cat_stmt(cat, LT_ST_CLAIM_COUNT, &st, err);
+	if (!rc && id[0]) {
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+		rc = lt_cat_step_done(cat, st, "cannot count the attempt", err);
+		lt_cat_put(st);
+	}
+	rc = lt_cat_end(cat, rc, err);
+	if (rc)
+		return rc;
+	if (!id[0])
+		return LT_OK;
+	doc = lt_doc_new();
+	rc = doc ? lt_cat_load_row(cat, id, doc, err)
+		: lt_err_set(err, LT_ENOMEM, "out of memory loading document %s", id);
+	if (!rc)
+		rc = lt_cat_load_sources_and_pages(cat, doc, err);
+	if (rc) {
+		/* Not the document's fault: put it back, uncounted. */
+		struct lt_err ignored = { 0 };
+		char why[sizeof(ignored.msg) + 32];
+
+		snprintf(why, sizeof(why), "could not be loaded: %s", err ? err->msg : "");
+		lt_catalog_requeue_because(cat, id, why, &ignored);
+		lt_doc_free(doc);
+		return rc;
+	}
+	*out = doc;
+	return LT_OK;
+}
+
+int lt_catalog_fail(struct lt_catalog *cat, const char *id, const char *stage,
+		    const char *reason, struct lt_err *err)
+{
+	char detail[768];
+	int rc;
+
+	snprintf(detail, sizeof(detail), "%s: %s", stage, reason);
+	rc = lt_cat_begin(cat, err);
+	if (!rc)
+		rc = lt_cat_move(cat, id, LT_FAILED, LT_BY_RUN, detail, err);
+	return lt_cat_end(cat, rc, err);
+}

@@ -1,0 +1,60 @@
+/* catalog_report.c - counts by state and listings for `luutru status`. */
+#include "catalog_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int lt_catalog_status(struct lt_catalog *cat, struct lt_status *stat, struct lt_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, s = SQLITE_DONE;
+
+	memset(stat, 0, sizeof(*stat));
+	rc = lt_cat_prepare(cat, "SELECT d.state, COUNT(*), "
+			  "(SELECT COUNT(*) FROM pages p JOIN documents d2 ON d2.id = p.document_id "
+			  " WHERE d2.state = d.state) FROM documents d GROUP BY d.state", &st, err);
+	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
+		enum lt_doc_state state;
+
+		if (lt_doc_state_parse(lt_cat_col_text(st, 0), &state)) {
+			stat->documents[state] = sqlite3_column_int64(st, 1);
+			stat->pages[state] = sqlite3_column_int64(st, 2);
+		}
+	}
+	if (!rc && s != SQLITE_DONE)
+		rc = lt_cat_db_error(cat, err, "cannot count documents");
+	sqlite3_finalize(st);
+	st = NULL;
+	if (!rc)
+		rc = lt_cat_prepare(cat, "SELECT COUNT(*), COALESCE(SUM(size), 0) FROM bundles", &st, err);
+	if (!rc && sqlite3_step(st) == SQLITE_ROW) {
+		stat->bundles = sqlite3_column_int64(st, 0);
+		stat->bundle_bytes = sqlite3_column_int64(st, 1);
+	} else if (!rc) {
+		rc = lt_cat_db_error(cat, err, "cannot count bundles");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int lt_catalog_each_in_state(struct lt_catalog *cat, enum lt_doc_state state, int limit,
+			     void (*fn)(void *ud, const char *id, const char *label,
+					const char *failure, int pages),
+			     void *ud, struct lt_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = lt_cat_prepare(cat, "SELECT d.id, d.label, d.failure, "
+			      "(SELECT COUNT(*) FROM pages p WHERE p.document_id = d.id) "
+			      "FROM documents d WHERE d.state = ? ORDER BY d.updated, d.rowid LIMIT ?",
+			 &st, err);
+
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, lt_doc_state_name(state), -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, limit > 0 ? limit : -1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		fn(ud, lt_cat_col_text(st, 0), lt_cat_col_text(st, 1), lt_cat_col_text(st, 2), sqlite3_column_int(st, 3));
+	rc = rc == SQLITE_DONE ? LT_OK : lt_cat_db_error(cat, err, "cannot list documents");
+	sqlite3_finalize(st);
+	return rc;
+}
