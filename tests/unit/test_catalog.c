@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../../pipeline/catalog_int.h"
 #include "luutru/catalog.h"
 #include "luutru/doc.h"
 #include "luutru/fsutil.h"
@@ -1139,6 +1140,113 @@ static void test_archive_without_bundle(void **state)
 	lt_doc_free(doc);
 }
 
+/* ---- schema versions ---- */
+
+/* Made by luutru at 265e336 (schema version 1): ingest + run of
+ * chi-thi-05-CT-TW.tif (2 pages) and letter-en.png, then checkpointed into one
+ * file. Relative to the repository root, where tests/run.sh runs the tests. */
+#define V1_FIXTURE "tests/fixtures/catalog-v1.sqlite"
+
+static void put_v1_fixture(struct fx *fx)
+{
+	struct lt_buf data = LT_BUF_INIT;
+
+	read_file(V1_FIXTURE, &data);
+	assert_true(data.len > 0);
+	assert_int_equal(mkdir(fx->archive, 0755), 0);
+	write_file(fx->db, data.data, data.len);
+	lt_buf_release(&data);
+}
+
+static void test_migrations_in_order(void **state)
+{
+	(void)state;
+	assert_int_equal(lt_catalog_n_migrations, LT_CATALOG_VERSION);
+	for (int i = 0; i < lt_catalog_n_migrations; i++) {
+		assert_int_equal(lt_catalog_migrations[i].version, i + 1);
+		assert_non_null(lt_catalog_migrations[i].sql);
+	}
+}
+
+static void test_upgrade_v1(void **state)
+{
+	struct fx *fx = *state;
+	struct lt_err err = { 0 };
+	struct lt_catalog *cat = NULL;
+	struct lt_hit *hits = NULL;
+	struct lt_doc *doc = NULL;
+	size_t n = 0;
+	sqlite3 *db;
+
+	put_v1_fixture(fx);
+	db = raw_open(fx->db);
+	assert_int_equal(raw_int(db, "PRAGMA user_version"), 1);
+	sqlite3_close(db);
+
+	/* Read-only cannot upgrade: a clear error, and the file stays at 1. */
+	assert_int_equal(lt_catalog_open(fx->archive, LT_CATALOG_READ, &cat, &err), LT_EDB);
+	assert_null(cat);
+	assert_non_null(strstr(err.msg, "needs upgrading"));
+	assert_non_null(strstr(err.msg, fx->db));
+
+	assert_int_equal(lt_catalog_open(fx->archive, LT_CATALOG_WRITE, &fx->cat, &err), LT_OK);
+	db = raw_open(fx->db);
+	assert_int_equal(raw_int(db, "PRAGMA user_version"), LT_CATALOG_VERSION);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM documents WHERE state = 'archived'"), 2);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM sources"), 2);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM pages WHERE text IS NOT NULL"), 3);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM events"), 6);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM bundles WHERE version = 1"), 2);
+	assert_true(raw_int(db, "SELECT COUNT(*) FROM files") > 10);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'documents_claim'"), 1);
+	sqlite3_close(db);
+
+	/* The upgraded catalog serves as before: search, load. */
+	assert_int_equal(lt_catalog_search(fx->cat, "records transfer", 10, &hits, &n, &err), LT_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(hits[0].label, "letter-en.png");
+	lt_hits_free(hits, n);
+	assert_int_equal(lt_catalog_search(fx->cat, "van phong trung uong", 10, &hits, &n, &err), LT_OK);
+	assert_true(n >= 1);
+	assert_string_equal(hits[0].label, "chi-thi-05-CT-TW.tif");
+	lt_hits_free(hits, n);
+	assert_int_equal(lt_catalog_load(fx->cat, "4a9541e44cf01cfc", &doc, &err), LT_OK);
+	assert_int_equal(doc->state, LT_ARCHIVED);
+	assert_int_equal(doc->n_pages, 2);
+	assert_int_equal(doc->bundle.version, 1);
+	assert_string_equal(doc->bundle.path, "bundles/4a/4a9541e44cf01cfc.tar");
+	lt_doc_free(doc);
+	fts_integrity_ok(fx->db);
+
+	/* And READ opens it now. */
+	assert_int_equal(lt_catalog_open(fx->archive, LT_CATALOG_READ, &cat, &err), LT_OK);
+	lt_catalog_close(cat);
+}
+
+/* The claim's query walks documents_claim instead of sorting the queue. */
+static void test_claim_uses_index(void **state)
+{
+	struct fx *fx = *state;
+	sqlite3 *db = raw_open(fx->db);
+	sqlite3_stmt *st = NULL;
+	struct lt_buf plan = LT_BUF_INIT;
+
+	assert_int_equal(sqlite3_prepare_v2(db, "EXPLAIN QUERY PLAN SELECT id, attempts FROM documents "
+					    "WHERE state = ? ORDER BY attempts, created, rowid LIMIT 1",
+					    -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, lt_doc_state_name(LT_QUEUED), -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		assert_int_equal(lt_buf_puts(&plan, (const char *)sqlite3_column_text(st, 3), NULL), LT_OK);
+		assert_int_equal(lt_buf_puts(&plan, "\n", NULL), LT_OK);
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	print_message("%s", lt_buf_str(&plan));
+	assert_non_null(strstr(lt_buf_str(&plan), "documents_claim"));
+	assert_null(strstr(lt_buf_str(&plan), "TEMP B-TREE"));
+	lt_buf_release(&plan);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1159,6 +1267,9 @@ cmocka_unit_test_setup_teardown(test_suspects_run_alone, setup_open, teardown),
 cmocka_unit_test_setup_teardown(test_supersede, setup_open, teardown),
 cmocka_unit_test_setup_teardown(test_read_mode_is_read_only, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_archive_without_bundle, setup_open, teardown),
+		cmocka_unit_test(test_migrations_in_order),
+		cmocka_unit_test_setup_teardown(test_upgrade_v1, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_claim_uses_index, setup_open, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
