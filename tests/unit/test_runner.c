@@ -241,16 +241,19 @@ static const struct lt_pipeline test_pipeline = { "test", test_stages, 3 };
 
 /* ---- fixture ---- */
 
+/* Where the scans are said to be; their content is their label. */
+static char inbox[128] = "/srv/inbox";
+
 /* A document of `pages` pages from one made-up scan named label. */
 static void add_doc(struct lt_catalog *cat, int64_t batch, const char *label, int pages)
 {
 	struct lt_doc *doc = lt_doc_new();
 	struct lt_err err = { 0 };
-	char path[128], sha[LT_SHA256_HEX];
+	char path[200], sha[LT_SHA256_HEX];
 	int added = 0;
 
 	assert_non_null(doc);
-	snprintf(path, sizeof(path), "/srv/inbox/%s.tif", label);
+	snprintf(path, sizeof(path), "%s/%s.tif", inbox, label);
 	assert_int_equal(lt_sha256_mem(label, strlen(label), sha, &err), LT_OK);
 	assert_int_equal(lt_doc_add_source(doc, path, sha, 100, pages, "tif", &err), LT_OK);
 	assert_int_equal(lt_doc_add_pages_of_last_source(doc, &err), LT_OK);
@@ -281,6 +284,7 @@ static int setup(void **state)
 	progress_failed = 0;
 	bad_args = 0;
 	stale_work = 0;
+	snprintf(inbox, sizeof(inbox), "/srv/inbox");
 	progress_stage[0] = '\0';
 	*state = fx;
 	return 0;
@@ -341,10 +345,10 @@ static struct lt_doc *load(const struct fx *fx, const char *label)
 	struct lt_catalog *cat = NULL;
 	struct lt_doc *probe = lt_doc_new(), *doc = NULL;
 	struct lt_err err = { 0 };
-	char path[128], sha[LT_SHA256_HEX];
+	char path[200], sha[LT_SHA256_HEX];
 
 	assert_non_null(probe);
-	snprintf(path, sizeof(path), "/srv/inbox/%s.tif", label);
+	snprintf(path, sizeof(path), "%s/%s.tif", inbox, label);
 	assert_int_equal(lt_sha256_mem(label, strlen(label), sha, &err), LT_OK);
 	assert_int_equal(lt_doc_add_source(probe, path, sha, 100, strcmp(label, "b") ? 1 : 2, "tif", &err),
 			 LT_OK);
@@ -567,6 +571,96 @@ static void test_stage_without_open_close(void **state)
 	expect_work_empty(fx);
 }
 
+/* ---- with the real package stage ---- */
+
+/* Page stage O: OCR as the real one leaves it: text in memory, hOCR spooled. */
+static int o_page(void *state, struct lt_job *job, struct lt_page *page, struct lt_err *err)
+{
+	char *path = NULL;
+	FILE *f;
+	int rc;
+
+	(void)state;
+	free(page->text);
+	rc = lt_strdup("chữ Việt", &page->text, err);
+	if (!rc)
+		rc = lt_layout_work_hocr(job->work_dir, page->number, &path, err);
+	if (rc)
+		return rc;
+	f = fopen(path, "w");
+	if (!f || fputs("<html>hocr</html>\n", f) < 0)
+		rc = lt_err_set(err, LT_EIO, "cannot write '%s'", path);
+	if (f)
+		fclose(f);
+	free(path);
+	return rc;
+}
+
+/* Document stage X, after package: fails document b. */
+static int x_doc(void *state, struct lt_job *job, struct lt_page *page, struct lt_err *err)
+{
+	(void)state;
+	(void)page;
+	if (strcmp(job->doc->label, "b") == 0)
+		return lt_err_set(err, LT_EINPUT, "X rejects b after packaging");
+	return LT_OK;
+}
+
+static void test_package_abort_and_versions(void **state)
+{
+	static const struct lt_stage o = { .name = "O", .scope = LT_PER_PAGE, .process = o_page };
+	static const struct lt_stage x = { .name = "X", .scope = LT_PER_DOCUMENT, .process = x_doc };
+	static const struct lt_stage *const stages[] = { &o, &lt_stage_package, &x, &lt_stage_commit };
+	static const struct lt_pipeline pl = { "package", stages, 4 };
+	struct fx *fx = *state;
+	struct lt_run_opts opts = { .archive = fx->archive, .jobs = 1, .lang = "vie" };
+	struct lt_run_report rep;
+	struct lt_err err = { 0 };
+	struct lt_doc *doc;
+	char *abs = NULL;
+	const char *labels[] = { "a", "b", "c" };
+
+	snprintf(inbox, sizeof(inbox), "%s", fx->dir);
+	for (size_t i = 0; i < 3; i++) {
+		char path[200];
+
+		snprintf(path, sizeof(path), "%s/%s.tif", fx->dir, labels[i]);
+		write_file(path, labels[i], 1);
+	}
+	queue_abc(fx);
+	assert_int_equal(lt_run(&pl, &opts, NULL, NULL, &rep, &err), LT_OK);
+	assert_int_equal(rep.archived, 2);
+	assert_int_equal(rep.failed, 1);
+
+	/* b's bundle had been moved into place before X failed it: the
+	 * package stage's abort took it back. */
+	doc = load(fx, "b");
+	assert_int_equal(doc->state, LT_FAILED);
+	assert_non_null(strstr(doc->failure, "X rejects b"));
+	assert_int_equal(lt_path(&abs, &err, "%s/bundles/%.2s/%s.tar", fx->archive, doc->id, doc->id),
+			 LT_OK);
+	assert_false(exists(abs));
+	free(abs);
+	lt_doc_free(doc);
+
+	/* a's bundle is version 1 at the name bundles always had, with the
+	 * spooled hOCR streamed in. */
+	doc = load(fx, "a");
+	assert_int_equal(doc->state, LT_ARCHIVED);
+	assert_int_equal(doc->bundle.version, 1);
+	assert_int_equal(lt_layout_bundle_path(doc->id, 1, &abs, &err), LT_OK);
+	assert_string_equal(doc->bundle.path, abs);
+	free(abs);
+	int hocr = 0;
+	for (size_t i = 0; i < doc->bundle.n_files; i++)
+		hocr |= strcmp(doc->bundle.files[i].path, "data/representations/ocr/data/0001.hocr") == 0 &&
+			doc->bundle.files[i].size == strlen("<html>hocr</html>\n");
+	assert_true(hocr);
+	lt_doc_free(doc);
+	n_seen_work = 0;
+	expect_work_empty(fx);
+}
+
 /* Nothing queued: no worker, no run folder left behind. */
 static void test_nothing_to_do(void **state)
 {
@@ -592,6 +686,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fail_in_end, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_warning, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stage_without_open_close, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_package_abort_and_versions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nothing_to_do, setup, teardown),
 	};
 
