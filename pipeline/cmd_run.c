@@ -149,7 +149,7 @@ int lt_cmd_run_queue(struct lt_cli *cli, struct lt_run_opts *opts)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	prog.archive = cli->archive;
-	rc = lt_run(opts, print_progress, &prog, &rep, &err);
+	rc = lt_run(&lt_pipeline_archive, opts, print_progress, &prog, &rep, &err);
 	/* No log for a wrong --archive: it would create the directory. */
 	if ((rc && err.code != LT_ENOTFOUND) || rep.given_up)
 		progress_log(&prog);

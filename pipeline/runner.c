@@ -1,31 +1,26 @@
-/* runner.c - workers, the stage order, and what happens when a stage fails. */
+/* runner.c - workers, the order of a pipeline's hooks, the per-document work
+ * folder, and what happens when a stage fails. The stage lists themselves
+ * are data (pipelines.c); the order of hooks is specified in stage.h. */
 #include "luutru/runner.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "luutru/catalog.h"
 #include "luutru/fsutil.h"
 
-/* The pipeline, in order. Page-scoped stages run page by page, each page
- * through all of them before the next is loaded; then the document stages.
- * Preprocessing (orientation, deskew) and metadata extraction slot in here. */
-static const struct lt_stage *const stages[] = {
-	&lt_stage_load,     /* Leptonica decodes the page */
-	&lt_stage_ocr,      /* Tesseract: text, hOCR, confidence */
-	&lt_stage_package,  /* BagIt tar written, fsync'ed, renamed into bundles/ */
-	&lt_stage_commit,   /* one catalog transaction: archived */
-};
-#define N_STAGES (sizeof(stages) / sizeof(stages[0]))
-
 struct shared {
+	const struct lt_pipeline *pipeline;
 	const struct lt_run_opts *opts;
+	const char *run_dir;       /* ARCHIVE/work/<run> */
 	lt_run_progress_fn progress;
 	void *ud;
 	pthread_mutex_t lock;      /* guards everything below */
@@ -84,48 +79,144 @@ static void started(struct shared *sh, const struct lt_doc *doc)
 	pthread_mutex_unlock(&sh->lock);
 }
 
-static int record_event(const struct lt_stage *st, void *state, struct lt_doc *doc, struct lt_err *err)
+int lt_job_warn(struct lt_job *job, struct lt_err *err, const char *fmt, ...)
 {
+	struct lt_buf *w;
+	va_list ap;
+	int rc = LT_OK;
+
+	if (!job->warnings || job->stage >= job->n_stages)
+		return lt_err_set(err, LT_EINTERNAL, "a warning for document %s outside any stage",
+				  job->doc ? job->doc->id : "?");
+	w = &job->warnings[job->stage];
+	if (w->len)
+		rc = lt_buf_puts(w, "; ", err);
+	if (rc)
+		return rc;
+	va_start(ap, fmt);
+	rc = lt_buf_vprintf(w, err, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+/* The stage's event: "success" with its description, or "warning" with the
+ * description and then the warnings it recorded for this document. */
+static int record_event(const struct lt_stage *st, void *state, struct lt_job *job, struct lt_err *err)
+{
+	const struct lt_buf *warn = &job->warnings[job->stage];
 	struct lt_buf note = LT_BUF_INIT;
 	char now[32];
-	int rc;
+	int rc = LT_OK;
 
-	if (!st->event)
+	if (!st->event && !warn->len)
 		return LT_OK;
 	if (st->describe)
-		st->describe(state, doc, &note);
+		st->describe(state, job, &note);
+	if (warn->len && note.len)
+		rc = lt_buf_puts(&note, "; ", err);
+	if (!rc && warn->len)
+		rc = lt_buf_puts(&note, lt_buf_str(warn), err);
 	lt_now_iso8601(now);
-	rc = lt_doc_add_event(doc, st->event, now, "success", lt_buf_str(&note), err);
+	if (!rc)
+		rc = lt_doc_add_event(job->doc, st->event ? st->event : st->name, now,
+				      warn->len ? "warning" : "success", lt_buf_str(&note), err);
 	lt_buf_release(&note);
 	return rc;
 }
 
-/* Runs doc through every stage; *failed_stage names the one that failed. */
-static int process(void **states, struct lt_doc *doc, const char **failed_stage, struct lt_err *err)
+/* Runs one document through the pipeline in the order stage.h specifies;
+ * *failed_stage names the stage whose hook failed. */
+static int run_document(const struct lt_pipeline *pl, void **states, struct lt_job *job,
+			const char **failed_stage, struct lt_err *err)
 {
+	struct lt_doc *doc = job->doc;
+	size_t n = pl->n_stages, begun = 0;
 	int rc = LT_OK;
 
+	for (size_t s = 0; s < n; s++)
+		lt_buf_reset(&job->warnings[s]);
+	/* begun counts the stages whose begin succeeded: those get abort. */
+	for (; begun < n; begun++) {
+		const struct lt_stage *st = pl->stages[begun];
+
+		if (!st->begin)
+			continue;
+		job->stage = begun;
+		rc = st->begin(states[begun], job, err);
+		if (rc) {
+			*failed_stage = st->name;
+			break;
+		}
+	}
 	for (size_t p = 0; !rc && p < doc->n_pages; p++) {
-		for (size_t s = 0; !rc && s < N_STAGES; s++) {
-			if (stages[s]->scope != LT_PER_PAGE)
+		for (size_t s = 0; !rc && s < n; s++) {
+			const struct lt_stage *st = pl->stages[s];
+
+			if (st->scope != LT_PER_PAGE || !st->process)
 				continue;
-			rc = stages[s]->process(states[s], doc, &doc->pages[p], err);
+			job->stage = s;
+			rc = st->process(states[s], job, &doc->pages[p], err);
 			if (rc)
-				*failed_stage = stages[s]->name;
+				*failed_stage = st->name;
 		}
 		lt_page_drop_image(&doc->pages[p]);
 	}
-	for (size_t s = 0; !rc && s < N_STAGES; s++) {
-		if (stages[s]->scope == LT_PER_PAGE) {
-			rc = record_event(stages[s], states[s], doc, err);
-			continue;
-		}
-		rc = stages[s]->process(states[s], doc, NULL, err);
+	for (size_t s = 0; !rc && s < n; s++) {
+		const struct lt_stage *st = pl->stages[s];
+
+		job->stage = s;
+		if (st->scope == LT_PER_DOCUMENT && st->process)
+			rc = st->process(states[s], job, NULL, err);
+		if (!rc && st->end)
+			rc = st->end(states[s], job, err);
+		if (!rc)
+			rc = record_event(st, states[s], job, err);
 		if (rc)
-			*failed_stage = stages[s]->name;
-		else
-			rc = record_event(stages[s], states[s], doc, err);
+			*failed_stage = st->name;
 	}
+	if (rc) {
+		for (size_t s = begun; s-- > 0;) {
+			if (!pl->stages[s]->abort)
+				continue;
+			job->stage = s;
+			pl->stages[s]->abort(states[s], job);
+		}
+		/* A failure before the last page leaves no image behind. */
+		for (size_t p = 0; p < doc->n_pages; p++)
+			lt_page_drop_image(&doc->pages[p]);
+	}
+	job->stage = n;
+	return rc;
+}
+
+/* Records what became of a document that failed: a document-scoped failure
+ * fails it and the run goes on; a run-wide one puts it back in the queue and
+ * returns non-zero (filling err) to stop the run. */
+static int document_failed(struct shared *sh, struct lt_ctx *ctx, struct lt_doc *doc, const char *stage,
+			   struct lt_err *derr, double t0, struct lt_err *err)
+{
+	int rc;
+
+	if (lt_code_is_fatal(derr->code)) {
+		/* Not this document's fault: put it back for the next run. */
+		struct lt_err qerr = { 0 };
+
+		lt_err_prefix(derr, "document %s, stage %s: ", doc->id, stage);
+		*err = *derr;
+		if (lt_catalog_requeue(ctx->catalog, doc->id, &qerr)) {
+			/* The next run will count this as a crash: say why. */
+			lt_err_prefix(&qerr, "%s; and it could not be put back in the queue: ", derr->msg);
+			qerr.code = derr->code;
+			*err = qerr;
+		}
+		return derr->code;
+	}
+	rc = lt_catalog_fail(ctx->catalog, doc->id, stage, derr->msg, err);
+	if (!rc)
+		finished(sh, doc, stage, derr, lt_monotonic_seconds() - t0);
+	else /* keep why the document failed: the next run redoes it */
+		lt_err_prefix(err, "document %s failed at %s (%s), and recording that failed too: ",
+			      doc->id, stage, derr->msg);
 	return rc;
 }
 
@@ -133,27 +224,36 @@ static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	struct shared *sh = w->sh;
+	const struct lt_pipeline *pl = sh->pipeline;
 	struct lt_ctx ctx = { .opts = sh->opts, .worker = w->index };
-	void *states[N_STAGES] = { 0 };
+	void **states = calloc(pl->n_stages ? pl->n_stages : 1, sizeof(*states));
+	struct lt_buf *warnings = calloc(pl->n_stages ? pl->n_stages : 1, sizeof(*warnings));
 	size_t opened = 0;
 	struct lt_err err = { 0 };
-	int rc;
+	int rc = LT_OK;
 
-	rc = lt_catalog_open(sh->opts->archive, LT_CATALOG_WRITE, &ctx.catalog, &err);
-	/* opened counts only stages that opened: those are the ones to close. */
-	while (!rc && opened < N_STAGES) {
-		rc = stages[opened]->open(&ctx, &states[opened], &err);
+	if (!states || !warnings)
+		rc = lt_err_set(&err, LT_ENOMEM, "out of memory starting worker %d", w->index + 1);
+	if (!rc)
+		rc = lt_catalog_open(sh->opts->archive, LT_CATALOG_WRITE, &ctx.catalog, &err);
+	/* opened counts stages that opened (or need no opening): those are closed. */
+	while (!rc && opened < pl->n_stages) {
+		const struct lt_stage *st = pl->stages[opened];
+
+		rc = st->open ? st->open(&ctx, &states[opened], &err) : LT_OK;
 		if (rc)
-			lt_err_prefix(&err, "starting stage %s: ", stages[opened]->name);
+			lt_err_prefix(&err, "starting stage %s: ", st->name);
 		else
 			opened++;
 	}
 	while (!rc && !stopping(sh)) {
 		struct lt_doc *doc = NULL;
+		struct lt_job job = { .ctx = &ctx, .warnings = warnings, .n_stages = pl->n_stages };
+		char *work_dir = NULL;
 		const char *stage = "run";
 		struct lt_err derr = { 0 };
 		double t0 = lt_monotonic_seconds();
-		int wait = 0;
+		int wait = 0, drc;
 
 		rc = lt_catalog_claim(ctx.catalog, &doc, &wait, &err);
 		if (!rc && !doc && wait) {
@@ -164,52 +264,56 @@ static void *worker_main(void *arg)
 		if (rc || !doc)
 			break;
 		started(sh, doc);
-		lt_strdup(sh->opts->lang, &doc->lang, &derr);
-		if (derr.code || process(states, doc, &stage, &derr) != LT_OK) {
-			if (lt_code_is_fatal(derr.code)) {
-				/* Not this document's fault: put it back for the next run. */
-				struct lt_err qerr = { 0 };
-
-				lt_err_prefix(&derr, "document %s, stage %s: ", doc->id, stage);
-				err = derr;
-				if (lt_catalog_requeue(ctx.catalog, doc->id, &qerr)) {
-					/* The next run will count this as a crash: say why. */
-					lt_err_prefix(&qerr, "%s; and it could not be put back in the queue: ",
-						      derr.msg);
-					qerr.code = derr.code;
-					err = qerr;
-				}
-				rc = derr.code;
-			} else {
-				rc = lt_catalog_fail(ctx.catalog, doc->id, stage, derr.msg, &err);
-				if (!rc)
-					finished(sh, doc, stage, &derr, lt_monotonic_seconds() - t0);
-				else /* keep why the document failed: the next run redoes it */
-					lt_err_prefix(&err, "document %s failed at %s (%s), and recording that "
-						      "failed too: ", doc->id, stage, derr.msg);
-			}
-		} else {
-			finished(sh, doc, NULL, NULL, lt_monotonic_seconds() - t0);
+		job.doc = doc;
+		drc = lt_strdup(sh->opts->lang, &doc->lang, &derr);
+		if (!drc)
+			drc = lt_path(&work_dir, &derr, "%s/%s", sh->run_dir, doc->id);
+		if (!drc)
+			drc = lt_mkdir_p(work_dir, 0755, &derr);
+		if (!drc) {
+			job.work_dir = work_dir;
+			drc = run_document(pl, states, &job, &stage, &derr);
 		}
+		if (drc)
+			rc = document_failed(sh, &ctx, doc, stage, &derr, t0, &err);
+		else
+			finished(sh, doc, NULL, NULL, lt_monotonic_seconds() - t0);
+		/* Committed or failed, its spooled files are of no more use. */
+		if (work_dir) {
+			struct lt_err rerr = { 0 };
+
+			if (lt_remove_tree(work_dir, &rerr) != LT_OK && !rc) {
+				err = rerr;
+				rc = rerr.code;
+			}
+		}
+		free(work_dir);
 		lt_doc_free(doc);
 	}
 	if (rc)
 		set_fatal(sh, &err);
 	while (opened > 0) {
 		opened--;
-		stages[opened]->close(states[opened]);
+		if (pl->stages[opened]->close)
+			pl->stages[opened]->close(states[opened]);
 	}
 	lt_catalog_close(ctx.catalog);
+	for (size_t s = 0; warnings && s < pl->n_stages; s++)
+		lt_buf_release(&warnings[s]);
+	free(warnings);
+	free(states);
 	return NULL;
 }
 
 /* Every document in hand was finished: a stop request no longer matters. */
 static void remove_stop_marker(const char *archive)
 {
-	char marker[4096];
+	char *marker = NULL;
 
-	snprintf(marker, sizeof(marker), "%s/%s", archive, LT_RUN_STOP_MARKER);
-	unlink(marker);
+	/* Only a path too long to exist could fail here. */
+	if (lt_path(&marker, NULL, "%s/%s", archive, LT_RUN_STOP_MARKER) == LT_OK)
+		unlink(marker);
+	free(marker);
 }
 
 static int default_jobs(void)
@@ -222,19 +326,22 @@ static int default_jobs(void)
 /* Holds ARCHIVE/run.lock for the process's lifetime (released on exit). */
 static int take_run_lock(const char *archive, int *fd_out, struct lt_err *err)
 {
-	char path[4096];
-	int fd;
+	char *path = NULL;
+	int fd, rc;
 
-	snprintf(path, sizeof(path), "%s/run.lock", archive);
+	rc = lt_path(&path, err, "%s/run.lock", archive);
+	if (rc)
+		return rc;
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0)
-		return lt_err_set(err, LT_EIO, "cannot open '%s': %s", path, strerror(errno));
-	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		rc = lt_err_set(err, LT_EIO, "cannot open '%s': %s", path, strerror(errno));
+	else if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
 		close(fd);
-		return lt_err_set(err, LT_EBUSY, "another `luutru run` is working on '%s'", archive);
-	}
-	*fd_out = fd;
-	return LT_OK;
+		rc = lt_err_set(err, LT_EBUSY, "another `luutru run` is working on '%s'", archive);
+	} else
+		*fd_out = fd;
+	free(path);
+	return rc;
 }
 
 /* Takes the run lock, empties work/ and requeues what a crashed run left
@@ -245,15 +352,14 @@ static int prepare_archive(const struct lt_run_opts *opts, int *lock_fd,
 {
 	struct lt_catalog *cat = NULL;
 	struct lt_status st;
-	char work[4096];
-	int rc;
+	char *work = NULL, *marker = NULL;
+	int forgive, rc;
 
-	char marker[4096];
-	int forgive;
-
-	snprintf(work, sizeof(work), "%s/work", opts->archive);
-	snprintf(marker, sizeof(marker), "%s/%s", opts->archive, LT_RUN_STOP_MARKER);
 	rc = lt_catalog_open(opts->archive, LT_CATALOG_WRITE, &cat, err);
+	if (!rc)
+		rc = lt_path(&work, err, "%s/work", opts->archive);
+	if (!rc)
+		rc = lt_path(&marker, err, "%s/%s", opts->archive, LT_RUN_STOP_MARKER);
 	if (!rc)
 		rc = take_run_lock(opts->archive, lock_fd, err);
 	/* Whatever a crashed run left in work/ is incomplete by definition. */
@@ -273,14 +379,35 @@ static int prepare_archive(const struct lt_run_opts *opts, int *lock_fd,
 	if (!rc)
 		*queued = st.documents[LT_QUEUED];
 	lt_catalog_close(cat);
+	free(work);
+	free(marker);
 	return rc;
 }
 
-int lt_run(const struct lt_run_opts *opts, lt_run_progress_fn progress, void *ud,
-	   struct lt_run_report *report, struct lt_err *err)
+/* work/<run> of this run: unique per run (start time and pid), so nothing of
+ * a crashed run can be mistaken for this one's, and created empty. */
+static int make_run_dir(const char *archive, char **out, struct lt_err *err)
 {
-	struct shared sh = { .opts = opts, .progress = progress, .ud = ud, .report = report };
+	struct tm tm;
+	time_t now = time(NULL);
+	char stamp[32];
+	int rc;
+
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	rc = lt_path(out, err, "%s/work/%s-%ld", archive, stamp, (long)getpid());
+	if (!rc)
+		rc = lt_mkdir_p(*out, 0755, err);
+	return rc;
+}
+
+int lt_run(const struct lt_pipeline *pipeline, const struct lt_run_opts *opts,
+	   lt_run_progress_fn progress, void *ud, struct lt_run_report *report, struct lt_err *err)
+{
+	struct shared sh = { .pipeline = pipeline, .opts = opts, .progress = progress, .ud = ud,
+			     .report = report };
 	struct worker *workers = NULL;
+	char *run_dir = NULL;
 	double t0 = lt_monotonic_seconds();
 	int jobs = opts->jobs > 0 ? opts->jobs : default_jobs();
 	int lock_fd = -1, started = 0, rc;
@@ -296,6 +423,10 @@ int lt_run(const struct lt_run_opts *opts, lt_run_progress_fn progress, void *ud
 	report->workers = jobs;
 	if (jobs == 0)
 		goto out;
+	rc = make_run_dir(opts->archive, &run_dir, err);
+	if (rc)
+		goto out;
+	sh.run_dir = run_dir;
 	workers = calloc((size_t)jobs, sizeof(*workers));
 	if (!workers) {
 		rc = lt_err_set(err, LT_ENOMEM, "out of memory starting %d workers", jobs);
@@ -323,6 +454,15 @@ int lt_run(const struct lt_run_opts *opts, lt_run_progress_fn progress, void *ud
 	else
 		remove_stop_marker(opts->archive);
 out:
+	/* The documents' folders are gone already; a run-wide error keeps its
+	 * own message rather than one about this clean-up. */
+	if (run_dir) {
+		struct lt_err rerr = { 0 };
+
+		if (lt_remove_tree(run_dir, &rerr) != LT_OK && !rc)
+			rc = lt_err_set(err, rerr.code, "%s", rerr.msg);
+	}
+	free(run_dir);
 	free(workers);
 	if (lock_fd >= 0)
 		close(lock_fd);

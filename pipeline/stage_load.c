@@ -16,17 +16,9 @@
  * bomb or a mistake, and decoding it could exhaust memory for every worker. */
 #define MAX_MEGAPIXELS 300
 
-static int load_open(struct lt_ctx *ctx, void **state, struct lt_err *err)
+static int load_page(void *state, struct lt_job *job, struct lt_page *page, struct lt_err *err)
 {
-	(void)ctx;
-	(void)err;
-	*state = NULL;
-	return LT_OK;
-}
-
-static int load_page(void *state, struct lt_doc *doc, struct lt_page *page, struct lt_err *err)
-{
-	const struct lt_source *src = &doc->sources[page->source];
+	const struct lt_source *src = &job->doc->sources[page->source];
 	l_int32 w = 0, h = 0, bps, spp, res, cmap, format;
 	int head;
 	PIX *pix;
@@ -58,16 +50,9 @@ static int load_page(void *state, struct lt_doc *doc, struct lt_page *page, stru
 	return LT_OK;
 }
 
-static void load_close(void *state)
-{
-	(void)state;
-}
-
 const struct lt_stage lt_stage_load = {
 	.name = "load",
 	.scope = LT_PER_PAGE,
 	.event = NULL,
-	.open = load_open,
 	.process = load_page,
-	.close = load_close,
 };

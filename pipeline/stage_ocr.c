@@ -3,9 +3,12 @@
  * One TessBaseAPI per worker, initialised once (loading vie+eng costs far
  * more than a page) and cleared between pages. Text is normalised to NFC;
  * hOCR is wrapped into a standalone XHTML document, since the C API returns
- * only the page's <div>.
+ * only the page's <div>. The text stays on the page (the catalog indexes it);
+ * the hOCR, many times larger, is spooled to the document's work folder and
+ * streamed into the bag from there.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <leptonica/allheaders.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +16,8 @@
 #include <tesseract/capi.h>
 #include <unistd.h>
 
+#include "luutru/fsutil.h"
+#include "luutru/layout.h"
 #include "luutru/stage.h"
 #include "luutru/text.h"
 
@@ -112,9 +117,43 @@ static const char hocr_head[] =
 	" <body>\n";
 static const char hocr_tail[] = " </body>\n</html>\n";
 
-static int ocr_page(void *state, struct lt_doc *doc, struct lt_page *page, struct lt_err *err)
+/* Writes the page's hOCR into the work folder (replacing a file of an
+ * earlier attempt at the same page, which cannot be complete). */
+static int spool_hocr(const struct lt_job *job, const struct lt_page *page, const struct lt_buf *hocr,
+		      struct lt_err *err)
+{
+	char *path = NULL;
+	int fd, rc;
+
+	rc = lt_layout_work_hocr(job->work_dir, page->number, &path, err);
+	if (rc)
+		return rc;
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		rc = lt_err_set(err, LT_EIO, "cannot create '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	rc = lt_write_all(fd, hocr->data, hocr->len, path, err);
+	if (close(fd) != 0 && !rc)
+		rc = lt_err_set(err, LT_EIO, "cannot write '%s': %s", path, strerror(errno));
+out:
+	free(path);
+	return rc;
+}
+
+/* Text with nothing but white space in it. */
+static int blank(const char *s)
+{
+	for (; *s; s++)
+		if (*s != ' ' && *s != '\n' && *s != '\t' && *s != '\r' && *s != '\f')
+			return 0;
+	return 1;
+}
+
+static int ocr_page(void *state, struct lt_job *job, struct lt_page *page, struct lt_err *err)
 {
 	struct ocr_state *s = state;
+	const struct lt_doc *doc = job->doc;
 	const struct lt_source *src = &doc->sources[page->source];
 	struct lt_buf text = LT_BUF_INIT, hocr = LT_BUF_INIT;
 	char *raw_text = NULL, *raw_hocr = NULL, input_name[32];
@@ -151,10 +190,17 @@ static int ocr_page(void *state, struct lt_doc *doc, struct lt_page *page, struc
 		lt_err_prefix(err, "page %d of '%s': ", page->number, src->path);
 		goto out;
 	}
+	rc = spool_hocr(job, page, &hocr, err);
+	/* A blank page is archived: it may be a cover or a separator, and an
+	 * archivist can look at it, so it is worth a warning, not a failure. */
+	if (!rc && blank(lt_buf_str(&text)))
+		rc = lt_job_warn(job, err, "page %d: no text recognised", page->number);
+	if (rc)
+		goto out;
 	free(page->text);
 	free(page->hocr);
 	page->text = lt_buf_detach(&text);
-	page->hocr = lt_buf_detach(&hocr);
+	page->hocr = NULL;
 	page->confidence = TessBaseAPIMeanTextConf(s->api);
 out:
 	TessDeleteText(raw_text);
@@ -165,9 +211,10 @@ out:
 	return rc;
 }
 
-static void ocr_describe(void *state, const struct lt_doc *doc, struct lt_buf *note)
+static void ocr_describe(void *state, const struct lt_job *job, struct lt_buf *note)
 {
 	struct ocr_state *s = state;
+	const struct lt_doc *doc = job->doc;
 	double sum = 0;
 
 	/* The pages hold their confidences: the mean is derived, not tracked. */

@@ -1,10 +1,11 @@
 /* stage_package.c - one document becomes one BagIt bag in a tar.
  *
- * The tar is written under ARCHIVE/work/, fsync'ed, made read-only and
- * renamed into ARCHIVE/bundles/<id[0:2]>/<id>.tar, and the directory is
- * fsync'ed - all before the catalog commit that records it. A crash therefore
- * leaves either no bundle or a complete one, which the next run rewrites
- * under the same name.
+ * The tar is written in the document's work folder, fsync'ed, made read-only
+ * and moved into ARCHIVE/bundles/ under the name of the next version
+ * (layout.h), and the directory is fsync'ed - all before the catalog commit
+ * that records it. The move never replaces a file: a crash leaves either no
+ * bundle of that version or an orphan the catalog does not know, which the
+ * next run replaces explicitly; a recorded bundle is never overwritten.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -14,48 +15,63 @@
 #include <unistd.h>
 
 #include "luutru/bag.h"
+#include "luutru/catalog.h"
 #include "luutru/fsutil.h"
+#include "luutru/layout.h"
 #include "luutru/stage.h"
 #include "luutru/text.h"
 
+/* Per worker: the bundle this worker moved into bundles/ for the document
+ * in hand, so abort can take it back if the commit then fails. */
 struct package_state {
-	const char *archive;
+	char *installed;
 };
 
 static int package_open(struct lt_ctx *ctx, void **state, struct lt_err *err)
 {
-	struct package_state *s = calloc(1, sizeof(*s));
-
-	*state = s;
-	if (!s)
+	(void)ctx;
+	*state = calloc(1, sizeof(struct package_state));
+	if (!*state)
 		return lt_err_set(err, LT_ENOMEM, "out of memory");
-	s->archive = ctx->opts->archive;
 	return LT_OK;
 }
 
-static int add_payload(struct lt_bag *bag, struct lt_doc *doc, struct lt_err *err)
+static int add_payload(struct lt_bag *bag, const struct lt_job *job, struct lt_err *err)
 {
-	char path[128];
+	const struct lt_doc *doc = job->doc;
+	char *path = NULL, *spool = NULL;
 	int rc = LT_OK;
 
 	for (size_t i = 0; !rc && i < doc->n_sources; i++) {
-		char name[32];
-
-		lt_source_master_name(doc, i, name);
-		snprintf(path, sizeof(path), "data/representations/master/data/%s", name);
-		rc = lt_bag_add_file(bag, path, doc->sources[i].path, doc->sources[i].sha256, err);
+		rc = lt_layout_master(doc, i, &path, err);
+		if (!rc)
+			rc = lt_bag_add_file(bag, path, doc->sources[i].path, doc->sources[i].sha256, err);
+		free(path);
+		path = NULL;
 	}
 	for (size_t i = 0; !rc && i < doc->n_pages; i++) {
 		const struct lt_page *p = &doc->pages[i];
 
-		if (!p->text || !p->hocr)
+		if (!p->text)
 			return lt_err_set(err, LT_EINTERNAL, "page %d has no OCR result to package", p->number);
-		snprintf(path, sizeof(path), "data/representations/ocr/data/%04d.txt", p->number);
-		rc = lt_bag_add_data(bag, path, p->text, strlen(p->text), err);
-		if (!rc) {
-			snprintf(path, sizeof(path), "data/representations/ocr/data/%04d.hocr", p->number);
-			rc = lt_bag_add_data(bag, path, p->hocr, strlen(p->hocr), err);
-		}
+		rc = lt_layout_page(p->number, LT_PAGE_TEXT, &path, err);
+		if (!rc)
+			rc = lt_bag_add_data(bag, path, p->text, strlen(p->text), err);
+		free(path);
+		path = NULL;
+		/* Spooled by the OCR stage: streamed, never loaded whole. */
+		if (!rc)
+			rc = lt_layout_work_hocr(job->work_dir, p->number, &spool, err);
+		if (!rc && access(spool, R_OK) != 0)
+			rc = lt_err_set(err, LT_EINTERNAL, "page %d has no hOCR to package: '%s': %s",
+					p->number, spool, strerror(errno));
+		if (!rc)
+			rc = lt_layout_page(p->number, LT_PAGE_HOCR, &path, err);
+		if (!rc)
+			rc = lt_bag_add_file(bag, path, spool, NULL, err);
+		free(path);
+		free(spool);
+		path = spool = NULL;
 	}
 	return rc;
 }
@@ -68,25 +84,35 @@ static void one_line(char *s)
 			*s = ' ';
 }
 
-static int package_document(void *state, struct lt_doc *doc, struct lt_page *page, struct lt_err *err)
+static int package_document(void *state, struct lt_job *job, struct lt_page *page, struct lt_err *err)
 {
 	struct package_state *s = state;
+	struct lt_doc *doc = job->doc;
+	const char *archive = job->ctx->opts->archive;
 	struct lt_bag *bag = NULL;
 	struct lt_bundle bundle = { 0 };
-	char *tmp = NULL, *shard = NULL, *final = NULL, *rel = NULL, *label = NULL;
+	char *tmp = NULL, *shard = NULL, *final = NULL, *rel = NULL, *rel_dir = NULL, *label = NULL;
 	struct lt_buf sources = LT_BUF_INIT, name = LT_BUF_INIT;
 	char pages[32];
-	int rc = LT_OK;
+	int version = 0, rc;
 
 	(void)page;
-	if (asprintf(&tmp, "%s/work/%s.tar.part", s->archive, doc->id) < 0 ||
-	    asprintf(&shard, "%s/bundles/%.2s", s->archive, doc->id) < 0 ||
-	    asprintf(&rel, "bundles/%.2s/%s.tar", doc->id, doc->id) < 0 ||
-	    asprintf(&final, "%s/%s", s->archive, rel) < 0) {
-		rc = lt_err_set(err, LT_ENOMEM, "out of memory");
-		goto out;
-	}
-	rc = lt_strdup(doc->label, &label, err);
+	/* Bundles are never rewritten: a new one is the next version. */
+	rc = lt_catalog_latest_bundle_version(job->ctx->catalog, doc->id, &version, err);
+	if (!rc)
+		version++;
+	if (!rc)
+		rc = lt_layout_bundle_path(doc->id, version, &rel, err);
+	if (!rc)
+		rc = lt_layout_bundle_dir(doc->id, &rel_dir, err);
+	if (!rc)
+		rc = lt_path(&tmp, err, "%s/%s.tar.part", job->work_dir, doc->id);
+	if (!rc)
+		rc = lt_path(&shard, err, "%s/%s", archive, rel_dir);
+	if (!rc)
+		rc = lt_path(&final, err, "%s/%s", archive, rel);
+	if (!rc)
+		rc = lt_strdup(doc->label, &label, err);
 	if (rc)
 		goto out;
 	one_line(label);
@@ -113,11 +139,11 @@ static int package_document(void *state, struct lt_doc *doc, struct lt_page *pag
 		"Number-Of-Pages", pages,
 		NULL, NULL,
 	};
-	/* A stale part file can only be ours from a crashed run. */
+	/* A stale part file can only be from an earlier attempt in this folder. */
 	unlink(tmp);
 	rc = lt_bag_create(tmp, doc->id, &bag, err);
 	if (!rc)
-		rc = add_payload(bag, doc, err);
+		rc = add_payload(bag, job, err);
 	if (!rc)
 		rc = lt_bag_finish(bag, info, &bundle, err);
 	if (rc)
@@ -127,14 +153,15 @@ static int package_document(void *state, struct lt_doc *doc, struct lt_page *pag
 		goto out;
 	}
 	rc = lt_mkdir_p(shard, 0755, err);
-	if (!rc && rename(tmp, final) != 0)
-		rc = lt_err_set(err, LT_EIO, "cannot move bundle to '%s': %s", final, strerror(errno));
 	if (!rc)
-		rc = lt_fsync_dir(shard, err);
+		rc = lt_layout_install_bundle(job->ctx->catalog, doc->id, version, tmp, final, err);
 	if (rc)
 		goto out;
+	s->installed = final;
+	final = NULL;
 	lt_bundle_release(&doc->bundle);
 	doc->bundle = bundle;
+	doc->bundle.version = version;
 	doc->bundle.path = rel;
 	doc->bundle.version = 1; /* one bundle path per document so far: always the first */
 	memset(&bundle, 0, sizeof(bundle));
@@ -151,11 +178,41 @@ out:
 	free(shard);
 	free(final);
 	free(rel);
+	free(rel_dir);
 	return rc;
 }
 
-static void package_describe(void *state, const struct lt_doc *doc, struct lt_buf *note)
+/* Forgets the previous document's bundle: it is committed, and abort must
+ * never touch it. */
+static int package_begin(void *state, struct lt_job *job, struct lt_err *err)
 {
+	struct package_state *s = state;
+
+	(void)job;
+	(void)err;
+	free(s->installed);
+	s->installed = NULL;
+	return LT_OK;
+}
+
+/* The document failed after its bundle was moved into place (the commit
+ * failed): the catalog does not record it, so it is taken back rather than
+ * left as an orphan for the next run to find. */
+static void package_abort(void *state, struct lt_job *job)
+{
+	struct package_state *s = state;
+
+	(void)job;
+	if (s->installed && unlink(s->installed) == 0)
+		lt_fsync_parent(s->installed, NULL);
+	free(s->installed);
+	s->installed = NULL;
+}
+
+static void package_describe(void *state, const struct lt_job *job, struct lt_buf *note)
+{
+	const struct lt_doc *doc = job->doc;
+
 	(void)state;
 	lt_buf_printf(note, NULL, "%s, %zu files, %llu bytes, sha256 %s", doc->bundle.path,
 		      doc->bundle.n_files, (unsigned long long)doc->bundle.size, doc->bundle.sha256);
@@ -163,7 +220,11 @@ static void package_describe(void *state, const struct lt_doc *doc, struct lt_bu
 
 static void package_close(void *state)
 {
-	free(state);
+	struct package_state *s = state;
+
+	if (s)
+		free(s->installed);
+	free(s);
 }
 
 const struct lt_stage lt_stage_package = {
@@ -171,7 +232,9 @@ const struct lt_stage lt_stage_package = {
 	.scope = LT_PER_DOCUMENT,
 	.event = "packaged",
 	.open = package_open,
+	.begin = package_begin,
 	.process = package_document,
+	.abort = package_abort,
 	.describe = package_describe,
 	.close = package_close,
 };

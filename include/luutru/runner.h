@@ -9,6 +9,8 @@
 #ifndef LUUTRU_RUNNER_H
 #define LUUTRU_RUNNER_H
 
+#include <stddef.h>
+
 #include "luutru/doc.h"
 #include "luutru/err.h"
 #include "luutru/stage.h"
@@ -28,6 +30,17 @@ struct lt_run_report {
  * that ends by itself removes it. */
 #define LT_RUN_STOP_MARKER "run.stopping"
 
+/* A pipeline: which stages a run has, in order. The archive run is
+ * lt_pipeline_archive; a re-OCR, a repackage or a test runs other lists. */
+struct lt_pipeline {
+	const char *name;                    /* "archive" */
+	const struct lt_stage *const *stages;
+	size_t n_stages;
+};
+
+/* pipelines.c: load -> ocr -> package -> commit. */
+extern const struct lt_pipeline lt_pipeline_archive;
+
 enum lt_run_event {
 	LT_RUN_STARTED,   /* a document was claimed (so a log shows what a crashed run had in hand) */
 	LT_RUN_ARCHIVED,
@@ -40,11 +53,14 @@ enum lt_run_event {
 typedef void (*lt_run_progress_fn)(void *ud, enum lt_run_event what, const struct lt_doc *doc,
 				   const char *stage, const struct lt_err *failure, double seconds);
 
-/* Runs the queue until it is empty or opts->stop is set. Takes the archive's
- * run lock (another run on the same archive gets LT_EBUSY), clears work/,
- * requeues documents a crashed run left behind. Returns LT_OK even when
- * documents failed (see report); an error only for run-wide failures. */
-int lt_run(const struct lt_run_opts *opts, lt_run_progress_fn progress, void *ud,
+/* Runs the queue through `pipeline` until it is empty or opts->stop is set.
+ * Takes the archive's run lock (another run on the same archive gets
+ * LT_EBUSY), clears work/, requeues documents a crashed run left behind.
+ * Each document gets its work folder ARCHIVE/work/<run>/<id>/ (run: the
+ * start time and pid), removed when it is done; work/<run> goes at the end.
+ * Returns LT_OK even when documents failed (see report); an error only for
+ * run-wide failures. */
+int lt_run(const struct lt_pipeline *pipeline, const struct lt_run_opts *opts, lt_run_progress_fn progress, void *ud,
 	   struct lt_run_report *report, struct lt_err *err);
 
 #endif

@@ -4,7 +4,8 @@
  * connection), then processes documents: page-scoped stages run on each page
  * in turn (so only one page image is in memory per worker), document-scoped
  * stages on the whole document. Stages never print or exit; they return a
- * status and fill err. The runner (runner.c) keeps their order.
+ * status and fill err. Which stages a run has, in which order, is a
+ * struct lt_pipeline (runner.h, pipelines.c).
  */
 #ifndef LUUTRU_STAGE_H
 #define LUUTRU_STAGE_H
@@ -35,15 +36,61 @@ struct lt_ctx {
 
 enum lt_stage_scope { LT_PER_PAGE, LT_PER_DOCUMENT };
 
+/* One document in hand: what the runner passes every hook of every stage.
+ * Borrowed for the hook's call; the job lives from before the first begin to
+ * after the last end or abort. */
+struct lt_job {
+	struct lt_doc *doc;
+	/* ARCHIVE/work/<run>/<id>: created empty before the first begin, removed
+	 * with everything in it once the document is committed or has failed.
+	 * Large outputs (hOCR, later PDF pages) are spooled here rather than
+	 * kept in memory until packaging. */
+	const char *work_dir;
+	struct lt_ctx *ctx;
+	/* The runner's: the stage being called, and each stage's warnings. */
+	size_t stage;
+	struct lt_buf *warnings;   /* one per stage of the pipeline */
+	size_t n_stages;
+};
+
+/* Records a warning for the stage being called: something the archivist
+ * should look at that does not fail the document (a page with no legible
+ * text). The stage's event is then recorded with outcome "warning" and the
+ * warnings in its detail; a stage with no event of its own gets one named
+ * after the stage. Returns LT_ENOMEM (filling err) if it cannot keep it. */
+int lt_job_warn(struct lt_job *job, struct lt_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* A stage: a table of hooks, every one optional but process for a stage
+ * that has work of its own. For each document the runner calls:
+ *
+ *   1. begin of every stage, in pipeline order;
+ *   2. for each page in turn: process of every page-scoped stage, in order,
+ *      then the page's image is dropped (one page image per worker);
+ *   3. for each stage in order: process (document-scoped stages, page NULL),
+ *      then end, then the stage's event is added to doc->events - so stage i
+ *      has finished all its document work before stage i+1 starts its own;
+ *   4. on any failure (a hook returns non-zero, or recording an event
+ *      fails), nothing more runs forward: abort of every stage whose begin
+ *      succeeded (a stage without begin counts as begun once step 1 reached
+ *      it), in reverse order - also of stages whose end already ran, so they
+ *      can undo what they left outside the work folder. A begin that fails
+ *      cleans up after itself: its abort is not called. abort cannot fail.
+ *
+ * open runs once per worker before any document, close once after the last
+ * (only if open succeeded, or the stage has no open). */
 struct lt_stage {
 	const char *name;          /* "ocr": in logs, failure reasons and events */
 	enum lt_stage_scope scope;
 	const char *event;         /* event type recorded when the stage succeeds; NULL for none */
 	int (*open)(struct lt_ctx *ctx, void **state, struct lt_err *err);
+	int (*begin)(void *state, struct lt_job *job, struct lt_err *err);
 	/* page is NULL for document-scoped stages. */
-	int (*process)(void *state, struct lt_doc *doc, struct lt_page *page, struct lt_err *err);
-	/* Optional: a one-line detail for the stage's event (appended to note). */
-	void (*describe)(void *state, const struct lt_doc *doc, struct lt_buf *note);
+	int (*process)(void *state, struct lt_job *job, struct lt_page *page, struct lt_err *err);
+	int (*end)(void *state, struct lt_job *job, struct lt_err *err);
+	void (*abort)(void *state, struct lt_job *job);
+	/* A one-line detail for the stage's event (appended to note). */
+	void (*describe)(void *state, const struct lt_job *job, struct lt_buf *note);
 	void (*close)(void *state); /* NULL-safe on state */
 };
 

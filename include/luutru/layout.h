@@ -1,0 +1,76 @@
+/* layout.h - where things go: the E-ARK layout inside a bundle, the bundle's
+ * own path in the archive per version, and the per-document work folder.
+ *
+ * One module so that a reader (and the stages that write METS, ALTO, PDF or
+ * PREMIS later) find every name in one place rather than as path literals
+ * spread over the stages. In-bag paths are relative to the bag's top folder.
+ * Every function that builds a name returns LT_OK and an owned string in
+ * *out (free()), or fills err (LT_ENOMEM; LT_EIO for a path too long).
+ */
+#ifndef LUUTRU_LAYOUT_H
+#define LUUTRU_LAYOUT_H
+
+#include "luutru/doc.h"
+#include "luutru/err.h"
+
+struct lt_catalog;
+
+/* Fixed files of an E-ARK information package. */
+#define LT_LAYOUT_METS          "data/METS.xml"
+#define LT_LAYOUT_EAD           "data/metadata/descriptive/EAD.xml"
+#define LT_LAYOUT_METADATA_JSON "data/metadata/descriptive/metadata.json"
+#define LT_LAYOUT_PREMIS        "data/metadata/preservation/PREMIS.xml"
+#define LT_LAYOUT_SCHEMAS       "data/schemas"
+
+/* The representations' data folders. */
+#define LT_LAYOUT_MASTER_DATA   "data/representations/master/data"
+#define LT_LAYOUT_OCR_DATA      "data/representations/ocr/data"
+#define LT_LAYOUT_ACCESS_DATA   "data/representations/access/data"
+
+/* Per-page files of the OCR representation. */
+enum lt_layout_page_file {
+	LT_PAGE_TEXT,   /* 0001.txt */
+	LT_PAGE_HOCR,   /* 0001.hocr */
+	LT_PAGE_ALTO,   /* 0001.alto.xml */
+};
+
+/* The master file of source i: "data/representations/master/data/0001.tif". */
+int lt_layout_master(const struct lt_doc *doc, size_t source, char **out, struct lt_err *err);
+
+/* A page's OCR file: "data/representations/ocr/data/0001.txt". page is 1-based. */
+int lt_layout_page(int page, enum lt_layout_page_file kind, char **out, struct lt_err *err);
+
+/* The access copy: "data/representations/access/data/<id>.pdf". */
+int lt_layout_access_pdf(const char *id, char **out, struct lt_err *err);
+
+/* A schema shipped in the bundle: "data/schemas/<name>" (name: a file name). */
+int lt_layout_schema(const char *name, char **out, struct lt_err *err);
+
+/* ---- in the archive ---- */
+
+/* The folder holding a document's bundles, relative to the archive:
+ * "bundles/<id[0:2]>". */
+int lt_layout_bundle_dir(const char *id, char **out, struct lt_err *err);
+
+/* A bundle's path relative to the archive. Version 1 (the first bundle of a
+ * document) is "bundles/<id[0:2]>/<id>.tar", as archives always had it;
+ * version N > 1 is "bundles/<id[0:2]>/<id>.vN.tar". A version < 1 is
+ * LT_EINTERNAL. */
+int lt_layout_bundle_path(const char *id, int version, char **out, struct lt_err *err);
+
+/* A page's hOCR as the OCR stage spools it into the document's work folder:
+ * "<work_dir>/0001.hocr". */
+int lt_layout_work_hocr(const char *work_dir, int page, char **out, struct lt_err *err);
+
+/* Moves the finished tar `tmp` to `final` (absolute paths), never replacing
+ * a file there by a plain rename: renameat2(RENAME_NOREPLACE), or link() and
+ * unlink() where the file system does not support it. If final exists it is
+ * either an orphan, left by a run that crashed between this move and its
+ * catalog commit (version `version` of document `id` is not in cat): it is
+ * removed and the move done again without replacing; or that version is
+ * recorded: LT_EARCHIVE naming final, and neither file is touched. The
+ * folder holding final must exist; it is fsync'ed after the move. */
+int lt_layout_install_bundle(struct lt_catalog *cat, const char *id, int version, const char *tmp,
+			     const char *final, struct lt_err *err);
+
+#endif

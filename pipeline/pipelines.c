@@ -1,0 +1,17 @@
+/* pipelines.c - the pipelines a run can be given: which stages, in which
+ * order. Preprocessing (orientation, deskew), metadata extraction, METS/ALTO
+ * and the access PDF slot in here. */
+#include "luutru/runner.h"
+
+static const struct lt_stage *const archive_stages[] = {
+	&lt_stage_load,     /* Leptonica decodes the page */
+	&lt_stage_ocr,      /* Tesseract: text (in memory), hOCR (spooled to the work folder) */
+	&lt_stage_package,  /* BagIt tar written, fsync'ed, moved into bundles/ without replacing */
+	&lt_stage_commit,   /* one catalog transaction: archived */
+};
+
+const struct lt_pipeline lt_pipeline_archive = {
+	.name = "archive",
+	.stages = archive_stages,
+	.n_stages = sizeof(archive_stages) / sizeof(archive_stages[0]),
+};

@@ -1,0 +1,694 @@
+/* test_runner.c - unit tests for runner.h with fake stages on a real catalog
+ * in a temp archive: the order of a pipeline's hooks, the per-document work
+ * folder, a stage failing in begin, on a page and in end (the document fails
+ * with the stage's name and reason, the begun stages are aborted in reverse,
+ * the run goes on), warnings recorded as events, and stages without open or
+ * close. The real commit stage records the documents. One worker, so the
+ * order of calls is deterministic. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "helpers.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "luutru/catalog.h"
+#include "luutru/doc.h"
+#include "luutru/fsutil.h"
+#include "luutru/hash.h"
+#include "luutru/layout.h"
+#include "luutru/runner.h"
+
+struct fx {
+	char dir[64];
+	char archive[128];
+};
+
+/* What the fake stages do, set by each test; what they saw, read after the
+ * run. The worker thread only records: assertions run on the main thread. */
+struct script {
+	const char *fail_stage;  /* "P" or "D" */
+	const char *fail_hook;   /* "begin", "page", "doc", "end" */
+	const char *fail_label;  /* document */
+	int fail_page;
+	const char *warn_label;  /* P and D warn on this document */
+};
+
+static struct script script;
+static struct lt_buf calls;              /* "open:P begin:P:a ..." */
+static char seen_work[8][300];           /* work folders the documents had */
+static int n_seen_work;
+static int spool_missing;                /* a spooled file was gone before its end */
+static int stale_work;                   /* an earlier document's folder outlived it */
+static int progress_failed;
+static int bad_args;                     /* a hook got a state or page it should not have */
+static char progress_stage[32];
+
+static void called(const char *hook, const char *stage, const struct lt_job *job, int page)
+{
+	if (calls.len)
+		lt_buf_puts(&calls, " ", NULL);
+	lt_buf_printf(&calls, NULL, "%s:%s", hook, stage);
+	if (job)
+		lt_buf_printf(&calls, NULL, ":%s", job->doc->label);
+	if (page)
+		lt_buf_printf(&calls, NULL, ":%d", page);
+}
+
+static int fails(const char *stage, const char *hook, const struct lt_job *job, int page)
+{
+	return script.fail_stage && strcmp(script.fail_stage, stage) == 0 &&
+	       strcmp(script.fail_hook, hook) == 0 && strcmp(script.fail_label, job->doc->label) == 0 &&
+	       (!page || page == script.fail_page);
+}
+
+static char *spool_path(const struct lt_job *job, const char *name)
+{
+	char *p = NULL;
+
+	lt_path(&p, NULL, "%s/%s", job->work_dir, name);
+	return p;
+}
+
+/* ---- stage P: page-scoped, every hook ---- */
+
+static int p_open(struct lt_ctx *ctx, void **state, struct lt_err *err)
+{
+	(void)ctx;
+	(void)err;
+	*state = &script;
+	called("open", "P", NULL, 0);
+	return LT_OK;
+}
+
+static int p_begin(void *state, struct lt_job *job, struct lt_err *err)
+{
+	(void)state;
+	called("begin", "P", job, 0);
+	/* Removed as soon as its document was done, not at the end of the run. */
+	for (int i = 0; i < n_seen_work; i++)
+		stale_work |= exists(seen_work[i]);
+	stale_work |= !job->work_dir || !exists(job->work_dir);
+	if (n_seen_work < 8)
+		snprintf(seen_work[n_seen_work++], sizeof(seen_work[0]), "%s", job->work_dir);
+	if (fails("P", "begin", job, 0))
+		return lt_err_set(err, LT_EINPUT, "P refused %s", job->doc->label);
+	return LT_OK;
+}
+
+static int p_page(void *state, struct lt_job *job, struct lt_page *page, struct lt_err *err)
+{
+	char name[32], *path;
+	int rc = LT_OK;
+
+	(void)state;
+	called("page", "P", job, page->number);
+	if (fails("P", "page", job, page->number))
+		return lt_err_set(err, LT_EINPUT, "P could not read page %d of %s", page->number,
+				  job->doc->label);
+	free(page->text);
+	if (lt_strdup("some words", &page->text, err))
+		return LT_ENOMEM;
+	/* Spooled like hOCR: in the work folder until the end. */
+	snprintf(name, sizeof(name), "%04d.spool", page->number);
+	path = spool_path(job, name);
+	if (!path)
+		return lt_err_set(err, LT_ENOMEM, "out of memory");
+	FILE *f = fopen(path, "w");
+	if (!f || fputs("spooled", f) < 0)
+		rc = lt_err_set(err, LT_EIO, "cannot write '%s'", path);
+	if (f)
+		fclose(f);
+	free(path);
+	if (!rc && script.warn_label && strcmp(script.warn_label, job->doc->label) == 0)
+		rc = lt_job_warn(job, err, "page %d is faint", page->number);
+	return rc;
+}
+
+static int p_end(void *state, struct lt_job *job, struct lt_err *err)
+{
+	char *path = spool_path(job, "0001.spool");
+
+	(void)state;
+	called("end", "P", job, 0);
+	if (!path || !exists(path))
+		spool_missing = 1;
+	free(path);
+	if (fails("P", "end", job, 0))
+		return lt_err_set(err, LT_EINPUT, "P could not finish %s", job->doc->label);
+	return LT_OK;
+}
+
+static void p_abort(void *state, struct lt_job *job)
+{
+	(void)state;
+	called("abort", "P", job, 0);
+}
+
+static void p_describe(void *state, const struct lt_job *job, struct lt_buf *note)
+{
+	(void)state;
+	lt_buf_printf(note, NULL, "P read %zu pages", job->doc->n_pages);
+}
+
+static void p_close(void *state)
+{
+	bad_args |= state != &script;
+	called("close", "P", NULL, 0);
+}
+
+static const struct lt_stage stage_p = {
+	.name = "P",
+	.scope = LT_PER_PAGE,
+	.event = "p-done",
+	.open = p_open,
+	.begin = p_begin,
+	.process = p_page,
+	.end = p_end,
+	.abort = p_abort,
+	.describe = p_describe,
+	.close = p_close,
+};
+
+/* ---- stage D: document-scoped, no open, no close, no event; fills the
+ * bundle so the real commit stage can record the document ---- */
+
+static int d_begin(void *state, struct lt_job *job, struct lt_err *err)
+{
+	(void)state;
+	called("begin", "D", job, 0);
+	if (fails("D", "begin", job, 0))
+		return lt_err_set(err, LT_EINPUT, "D refused %s", job->doc->label);
+	return LT_OK;
+}
+
+static int d_doc(void *state, struct lt_job *job, struct lt_page *page, struct lt_err *err)
+{
+	struct lt_doc *doc = job->doc;
+	int rc;
+
+	(void)state;
+	bad_args |= page != NULL;
+	called("doc", "D", job, 0);
+	if (fails("D", "doc", job, 0))
+		return lt_err_set(err, LT_EINPUT, "D could not package %s", doc->label);
+	lt_bundle_release(&doc->bundle);
+	doc->bundle.version = 1;
+	rc = lt_layout_bundle_path(doc->id, 1, &doc->bundle.path, err);
+	doc->bundle.size = 10;
+	if (!rc)
+		rc = lt_sha256_mem("x", 1, doc->bundle.sha256, err);
+	lt_now_iso8601(doc->bundle.created);
+	if (!rc && script.warn_label && strcmp(script.warn_label, doc->label) == 0)
+		rc = lt_job_warn(job, err, "D found %s odd", doc->label);
+	return rc;
+}
+
+static int d_end(void *state, struct lt_job *job, struct lt_err *err)
+{
+	(void)state;
+	called("end", "D", job, 0);
+	if (fails("D", "end", job, 0))
+		return lt_err_set(err, LT_EVERIFY, "D found %s changed", job->doc->label);
+	return LT_OK;
+}
+
+static void d_abort(void *state, struct lt_job *job)
+{
+	(void)state;
+	called("abort", "D", job, 0);
+}
+
+static const struct lt_stage stage_d = {
+	.name = "D",
+	.scope = LT_PER_DOCUMENT,
+	.event = NULL,
+	.begin = d_begin,
+	.process = d_doc,
+	.end = d_end,
+	.abort = d_abort,
+};
+
+static const struct lt_stage *const test_stages[] = { &stage_p, &stage_d, &lt_stage_commit };
+static const struct lt_pipeline test_pipeline = { "test", test_stages, 3 };
+
+/* ---- fixture ---- */
+
+/* Where the scans are said to be; their content is their label. */
+static char inbox[128] = "/srv/inbox";
+
+/* A document of `pages` pages from one made-up scan named label. */
+static void add_doc(struct lt_catalog *cat, int64_t batch, const char *label, int pages)
+{
+	struct lt_doc *doc = lt_doc_new();
+	struct lt_err err = { 0 };
+	char path[200], sha[LT_SHA256_HEX];
+	int added = 0;
+
+	assert_non_null(doc);
+	snprintf(path, sizeof(path), "%s/%s.tif", inbox, label);
+	assert_int_equal(lt_sha256_mem(label, strlen(label), sha, &err), LT_OK);
+	assert_int_equal(lt_doc_add_source(doc, path, sha, 100, pages, "tif", &err), LT_OK);
+	assert_int_equal(lt_doc_add_pages_of_last_source(doc, &err), LT_OK);
+	assert_int_equal(lt_doc_compute_id(doc, &err), LT_OK);
+	assert_int_equal(lt_strdup(label, &doc->label, &err), LT_OK);
+	assert_int_equal(lt_strdup(path, &doc->origin, &err), LT_OK);
+	assert_int_equal(lt_catalog_add_document(cat, batch, doc, &added, NULL, &err), LT_OK);
+	assert_int_equal(added, 1);
+	lt_doc_free(doc);
+}
+
+static int setup(void **state)
+{
+	struct fx *fx = calloc(1, sizeof(*fx));
+
+	if (!fx)
+		return -1;
+	snprintf(fx->dir, sizeof(fx->dir), "/tmp/lt-test-runner.XXXXXX");
+	if (!mkdtemp(fx->dir)) {
+		free(fx);
+		return -1;
+	}
+	snprintf(fx->archive, sizeof(fx->archive), "%s/archive", fx->dir);
+	memset(&script, 0, sizeof(script));
+	lt_buf_release(&calls);
+	n_seen_work = 0;
+	spool_missing = 0;
+	progress_failed = 0;
+	bad_args = 0;
+	stale_work = 0;
+	snprintf(inbox, sizeof(inbox), "/srv/inbox");
+	progress_stage[0] = '\0';
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *fx = *state;
+	struct lt_err err = { 0 };
+	int rc = lt_remove_tree(fx->dir, &err) == LT_OK ? 0 : -1;
+
+	lt_buf_release(&calls);
+	free(fx);
+	return rc;
+}
+
+/* Queues documents a (1 page), b (2 pages), c (1 page), in that order. */
+static void queue_abc(const struct fx *fx)
+{
+	struct lt_catalog *cat = NULL;
+	struct lt_err err = { 0 };
+	int64_t batch = 0;
+
+	assert_int_equal(lt_catalog_open(fx->archive, LT_CATALOG_CREATE, &cat, &err), LT_OK);
+	assert_int_equal(lt_catalog_add_batch(cat, "/srv/inbox", &batch, &err), LT_OK);
+	add_doc(cat, batch, "a", 1);
+	add_doc(cat, batch, "b", 2);
+	add_doc(cat, batch, "c", 1);
+	lt_catalog_close(cat);
+}
+
+static void progress(void *ud, enum lt_run_event what, const struct lt_doc *doc, const char *stage,
+		     const struct lt_err *failure, double seconds)
+{
+	(void)ud;
+	(void)doc;
+	(void)seconds;
+	if (what == LT_RUN_FAILED) {
+		progress_failed++;
+		snprintf(progress_stage, sizeof(progress_stage), "%s", stage);
+		assert_non_null(failure);
+	}
+}
+
+static void run(const struct fx *fx, struct lt_run_report *rep)
+{
+	struct lt_run_opts opts = { .archive = fx->archive, .jobs = 1, .lang = "vie+eng" };
+	struct lt_err err = { 0 };
+
+	assert_int_equal(lt_run(&test_pipeline, &opts, progress, NULL, rep, &err), LT_OK);
+	assert_false(bad_args);
+	assert_false(stale_work);
+}
+
+/* Loads the document labelled label. Returns: owned. */
+static struct lt_doc *load(const struct fx *fx, const char *label)
+{
+	struct lt_catalog *cat = NULL;
+	struct lt_doc *probe = lt_doc_new(), *doc = NULL;
+	struct lt_err err = { 0 };
+	char path[200], sha[LT_SHA256_HEX];
+
+	assert_non_null(probe);
+	snprintf(path, sizeof(path), "%s/%s.tif", inbox, label);
+	assert_int_equal(lt_sha256_mem(label, strlen(label), sha, &err), LT_OK);
+	assert_int_equal(lt_doc_add_source(probe, path, sha, 100, strcmp(label, "b") ? 1 : 2, "tif", &err),
+			 LT_OK);
+	assert_int_equal(lt_doc_add_pages_of_last_source(probe, &err), LT_OK);
+	assert_int_equal(lt_doc_compute_id(probe, &err), LT_OK);
+	assert_int_equal(lt_catalog_open(fx->archive, LT_CATALOG_READ, &cat, &err), LT_OK);
+	assert_int_equal(lt_catalog_load(cat, probe->id, &doc, &err), LT_OK);
+	lt_catalog_close(cat);
+	lt_doc_free(probe);
+	return doc;
+}
+
+static const struct lt_event *find_event(const struct lt_doc *doc, const char *type)
+{
+	for (size_t i = 0; i < doc->n_events; i++)
+		if (strcmp(doc->events[i].type, type) == 0)
+			return &doc->events[i];
+	return NULL;
+}
+
+/* work/ holds nothing: every document's folder and the run's are gone. */
+static void expect_work_empty(const struct fx *fx)
+{
+	char work[200];
+	DIR *d;
+	struct dirent *e;
+	int n = 0;
+
+	snprintf(work, sizeof(work), "%s/work", fx->archive);
+	d = opendir(work);
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			n++;
+	closedir(d);
+	assert_int_equal(n, 0);
+	for (int i = 0; i < n_seen_work; i++) {
+		assert_non_null(strstr(seen_work[i], "/work/"));
+		assert_false(exists(seen_work[i]));
+	}
+}
+
+static void expect_calls(const char *want)
+{
+	if (!strstr(lt_buf_str(&calls), want))
+		fail_msg("calls\n  %s\ndo not contain\n  %s", lt_buf_str(&calls), want);
+}
+
+/* ---- cases ---- */
+
+static void test_all_good(void **state)
+{
+	struct fx *fx = *state;
+	struct lt_run_report rep;
+	struct lt_doc *doc;
+
+	queue_abc(fx);
+	run(fx, &rep);
+	assert_int_equal(rep.workers, 1);
+	assert_int_equal(rep.archived, 3);
+	assert_int_equal(rep.failed, 0);
+	assert_int_equal(rep.pages_archived, 4);
+	/* open once; each document: every begin, pages through P, then P's end
+	 * before D's document work and D's end; close once. */
+	assert_string_equal(lt_buf_str(&calls),
+			    "open:P "
+			    "begin:P:a begin:D:a page:P:a:1 end:P:a doc:D:a end:D:a "
+			    "begin:P:b begin:D:b page:P:b:1 page:P:b:2 end:P:b doc:D:b end:D:b "
+			    "begin:P:c begin:D:c page:P:c:1 end:P:c doc:D:c end:D:c "
+			    "close:P");
+	assert_int_equal(n_seen_work, 3);
+	/* Each document had its own folder, inside this run's folder. */
+	assert_string_not_equal(seen_work[0], seen_work[1]);
+	assert_non_null(strstr(seen_work[1], "/work/"));
+	assert_false(spool_missing);
+	expect_work_empty(fx);
+
+	doc = load(fx, "b");
+	assert_int_equal(doc->state, LT_ARCHIVED);
+	assert_non_null(doc->bundle.path);
+	const struct lt_event *ev = find_event(doc, "p-done");
+	assert_non_null(ev);
+	assert_string_equal(ev->outcome, "success");
+	assert_string_equal(ev->detail, "P read 2 pages");
+	/* D has no event and did not warn: none recorded. */
+	assert_null(find_event(doc, "D"));
+	lt_doc_free(doc);
+}
+
+/* Fails b at (stage, hook, page); the run goes on with c. */
+static void run_failing(const struct fx *fx, const char *stage, const char *hook, int page,
+			const char *reason, const char *want_calls)
+{
+	struct lt_run_report rep;
+	struct lt_doc *doc;
+
+	script.fail_stage = stage;
+	script.fail_hook = hook;
+	script.fail_label = "b";
+	script.fail_page = page;
+	queue_abc(fx);
+	run(fx, &rep);
+	assert_int_equal(rep.archived, 2);
+	assert_int_equal(rep.failed, 1);
+	assert_int_equal(rep.pages_failed, 2);
+	assert_int_equal(progress_failed, 1);
+	assert_string_equal(progress_stage, stage);
+	expect_calls(want_calls);
+	expect_work_empty(fx);
+
+	doc = load(fx, "b");
+	assert_int_equal(doc->state, LT_FAILED);
+	assert_non_null(doc->failure);
+	assert_non_null(strstr(doc->failure, stage));
+	assert_non_null(strstr(doc->failure, reason));
+	assert_null(doc->bundle.path);
+	lt_doc_free(doc);
+	doc = load(fx, "c");
+	assert_int_equal(doc->state, LT_ARCHIVED);
+	lt_doc_free(doc);
+}
+
+static void test_fail_in_begin(void **state)
+{
+	/* D's begin failed: only P had begun, and only P is aborted; nothing
+	 * of b is processed. */
+	run_failing(*state, "D", "begin", 0, "D refused b",
+		    "begin:P:b begin:D:b abort:P:b begin:P:c");
+}
+
+static void test_fail_on_page_2(void **state)
+{
+	run_failing(*state, "P", "page", 2, "P could not read page 2 of b",
+		    "page:P:b:1 page:P:b:2 abort:D:b abort:P:b begin:P:c");
+}
+
+static void test_fail_in_end(void **state)
+{
+	/* P had ended already: it is aborted too, after D, in reverse order. */
+	run_failing(*state, "D", "end", 0, "D found b changed",
+		    "end:P:b doc:D:b end:D:b abort:D:b abort:P:b begin:P:c");
+}
+
+static void test_warning(void **state)
+{
+	struct fx *fx = *state;
+	struct lt_run_report rep;
+	struct lt_doc *doc;
+	const struct lt_event *ev;
+
+	script.warn_label = "b";
+	queue_abc(fx);
+	run(fx, &rep);
+	assert_int_equal(rep.archived, 3);
+	assert_int_equal(rep.failed, 0);
+
+	doc = load(fx, "b");
+	assert_int_equal(doc->state, LT_ARCHIVED);
+	ev = find_event(doc, "p-done");
+	assert_non_null(ev);
+	assert_string_equal(ev->outcome, "warning");
+	assert_string_equal(ev->detail, "P read 2 pages; page 1 is faint; page 2 is faint");
+	/* A stage without an event of its own gets one named after it. */
+	ev = find_event(doc, "D");
+	assert_non_null(ev);
+	assert_string_equal(ev->outcome, "warning");
+	assert_string_equal(ev->detail, "D found b odd");
+	lt_doc_free(doc);
+
+	/* Warnings belong to their document: c's event is a success. */
+	doc = load(fx, "c");
+	ev = find_event(doc, "p-done");
+	assert_non_null(ev);
+	assert_string_equal(ev->outcome, "success");
+	assert_null(find_event(doc, "D"));
+	lt_doc_free(doc);
+}
+
+/* A pipeline of one page stage without open, close or any other hook but
+ * process, and the commit: it runs, and nothing is recorded as failed. */
+static int bare_page(void *state, struct lt_job *job, struct lt_page *page, struct lt_err *err)
+{
+	struct lt_doc *doc = job->doc;
+
+	bad_args |= state != NULL;
+	free(page->text);
+	if (lt_strdup("text", &page->text, err))
+		return LT_ENOMEM;
+	if (!doc->bundle.path) {
+		doc->bundle.version = 1;
+		if (lt_layout_bundle_path(doc->id, 1, &doc->bundle.path, err))
+			return LT_ENOMEM;
+		lt_sha256_mem("y", 1, doc->bundle.sha256, err);
+		lt_now_iso8601(doc->bundle.created);
+	}
+	return LT_OK;
+}
+
+static void test_stage_without_open_close(void **state)
+{
+	static const struct lt_stage bare = { .name = "bare", .scope = LT_PER_PAGE, .process = bare_page };
+	static const struct lt_stage *const stages[] = { &bare, &lt_stage_commit };
+	static const struct lt_pipeline pl = { "bare", stages, 2 };
+	struct fx *fx = *state;
+	struct lt_run_opts opts = { .archive = fx->archive, .jobs = 2, .lang = "eng" };
+	struct lt_run_report rep;
+	struct lt_err err = { 0 };
+	struct lt_doc *doc;
+
+	queue_abc(fx);
+	assert_int_equal(lt_run(&pl, &opts, NULL, NULL, &rep, &err), LT_OK);
+	assert_false(bad_args);
+	assert_int_equal(rep.archived, 3);
+	assert_int_equal(rep.failed, 0);
+	doc = load(fx, "a");
+	assert_int_equal(doc->state, LT_ARCHIVED);
+	assert_string_equal(doc->lang, "eng");
+	lt_doc_free(doc);
+	n_seen_work = 0;
+	expect_work_empty(fx);
+}
+
+/* ---- with the real package stage ---- */
+
+/* Page stage O: OCR as the real one leaves it: text in memory, hOCR spooled. */
+static int o_page(void *state, struct lt_job *job, struct lt_page *page, struct lt_err *err)
+{
+	char *path = NULL;
+	FILE *f;
+	int rc;
+
+	(void)state;
+	free(page->text);
+	rc = lt_strdup("chữ Việt", &page->text, err);
+	if (!rc)
+		rc = lt_layout_work_hocr(job->work_dir, page->number, &path, err);
+	if (rc)
+		return rc;
+	f = fopen(path, "w");
+	if (!f || fputs("<html>hocr</html>\n", f) < 0)
+		rc = lt_err_set(err, LT_EIO, "cannot write '%s'", path);
+	if (f)
+		fclose(f);
+	free(path);
+	return rc;
+}
+
+/* Document stage X, after package: fails document b. */
+static int x_doc(void *state, struct lt_job *job, struct lt_page *page, struct lt_err *err)
+{
+	(void)state;
+	(void)page;
+	if (strcmp(job->doc->label, "b") == 0)
+		return lt_err_set(err, LT_EINPUT, "X rejects b after packaging");
+	return LT_OK;
+}
+
+static void test_package_abort_and_versions(void **state)
+{
+	static const struct lt_stage o = { .name = "O", .scope = LT_PER_PAGE, .process = o_page };
+	static const struct lt_stage x = { .name = "X", .scope = LT_PER_DOCUMENT, .process = x_doc };
+	static const struct lt_stage *const stages[] = { &o, &lt_stage_package, &x, &lt_stage_commit };
+	static const struct lt_pipeline pl = { "package", stages, 4 };
+	struct fx *fx = *state;
+	struct lt_run_opts opts = { .archive = fx->archive, .jobs = 1, .lang = "vie" };
+	struct lt_run_report rep;
+	struct lt_err err = { 0 };
+	struct lt_doc *doc;
+	char *abs = NULL;
+	const char *labels[] = { "a", "b", "c" };
+
+	snprintf(inbox, sizeof(inbox), "%s", fx->dir);
+	for (size_t i = 0; i < 3; i++) {
+		char path[200];
+
+		snprintf(path, sizeof(path), "%s/%s.tif", fx->dir, labels[i]);
+		write_file(path, labels[i], 1);
+	}
+	queue_abc(fx);
+	assert_int_equal(lt_run(&pl, &opts, NULL, NULL, &rep, &err), LT_OK);
+	assert_int_equal(rep.archived, 2);
+	assert_int_equal(rep.failed, 1);
+
+	/* b's bundle had been moved into place before X failed it: the
+	 * package stage's abort took it back. */
+	doc = load(fx, "b");
+	assert_int_equal(doc->state, LT_FAILED);
+	assert_non_null(strstr(doc->failure, "X rejects b"));
+	assert_int_equal(lt_path(&abs, &err, "%s/bundles/%.2s/%s.tar", fx->archive, doc->id, doc->id),
+			 LT_OK);
+	assert_false(exists(abs));
+	free(abs);
+	lt_doc_free(doc);
+
+	/* a's bundle is version 1 at the name bundles always had, with the
+	 * spooled hOCR streamed in. */
+	doc = load(fx, "a");
+	assert_int_equal(doc->state, LT_ARCHIVED);
+	assert_int_equal(doc->bundle.version, 1);
+	assert_int_equal(lt_layout_bundle_path(doc->id, 1, &abs, &err), LT_OK);
+	assert_string_equal(doc->bundle.path, abs);
+	free(abs);
+	int hocr = 0;
+	for (size_t i = 0; i < doc->bundle.n_files; i++)
+		hocr |= strcmp(doc->bundle.files[i].path, "data/representations/ocr/data/0001.hocr") == 0 &&
+			doc->bundle.files[i].size == strlen("<html>hocr</html>\n");
+	assert_true(hocr);
+	lt_doc_free(doc);
+	n_seen_work = 0;
+	expect_work_empty(fx);
+}
+
+/* Nothing queued: no worker, no run folder left behind. */
+static void test_nothing_to_do(void **state)
+{
+	struct fx *fx = *state;
+	struct lt_catalog *cat = NULL;
+	struct lt_err err = { 0 };
+	struct lt_run_report rep;
+
+	assert_int_equal(lt_catalog_open(fx->archive, LT_CATALOG_CREATE, &cat, &err), LT_OK);
+	lt_catalog_close(cat);
+	run(fx, &rep);
+	assert_int_equal(rep.workers, 0);
+	assert_string_equal(lt_buf_str(&calls), "");
+	expect_work_empty(fx);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_all_good, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fail_in_begin, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fail_on_page_2, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fail_in_end, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_warning, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stage_without_open_close, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_package_abort_and_versions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nothing_to_do, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
