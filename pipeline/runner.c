@@ -203,7 +203,7 @@ static int document_failed(struct shared *sh, struct lt_ctx *ctx, struct lt_doc 
 
 		lt_err_prefix(derr, "document %s, stage %s: ", doc->id, stage);
 		*err = *derr;
-		if (lt_catalog_requeue(ctx->catalog, doc->id, &qerr)) {
+		if (lt_catalog_requeue_because(ctx->catalog, doc->id, derr->msg, &qerr)) {
 			/* The next run will count this as a crash: say why. */
 			lt_err_prefix(&qerr, "%s; and it could not be put back in the queue: ", derr->msg);
 			qerr.code = derr->code;

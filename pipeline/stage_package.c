@@ -163,7 +163,6 @@ static int package_document(void *state, struct lt_job *job, struct lt_page *pag
 	doc->bundle = bundle;
 	doc->bundle.version = version;
 	doc->bundle.path = rel;
-	doc->bundle.version = 1; /* one bundle path per document so far: always the first */
 	memset(&bundle, 0, sizeof(bundle));
 	rel = NULL;
 out:
