@@ -47,7 +47,8 @@ static void print_help(FILE *out)
 		"Exit codes: 0 all good; 1 some documents failed, a file was rejected, a run\n"
 		"was interrupted, nothing matched, or there is no such document or catalog;\n"
 		"2 usage error; 3 environment or internal error (catalog, disk, inbox, OCR\n"
-		"language data, another run on the archive).\n");
+		"language data, another run on the archive, standard output that cannot be\n"
+		"written).\n");
 }
 
 static void limit_openmp(char **argv)
