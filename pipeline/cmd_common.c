@@ -1,7 +1,8 @@
 /* cmd_common.c - what every subcommand shares: error printing, exit codes,
- * the common options. */
+ * checks of option values more than one command takes. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "luutru/cmd.h"
 
@@ -22,7 +23,7 @@ int lt_cmd_fail(const struct lt_err *err)
 	return lt_cmd_exit_code(err->code);
 }
 
-int lt_cmd_usage_error(const char *usage, const char *fmt, ...)
+int lt_cmd_usage_error(const struct lt_command *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -30,29 +31,21 @@ int lt_cmd_usage_error(const char *usage, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n\n%s", usage);
+	fputs("\n\n", stderr);
+	lt_cmd_print_usage(cmd, stderr);
 	return LT_EXIT_USAGE;
 }
 
-int lt_cmd_common_option(int opt, const char *arg, const char *usage, struct lt_cli *cli,
-			 int *exit_now)
+int lt_cmd_check_min_age(const char *cmd, const char *value, struct lt_err *err)
 {
-	switch (opt) {
-	case 'A':
-		cli->archive = arg;
-		return 1;
-	case 'h':
-		fputs(usage, stdout);
-		*exit_now = LT_EXIT_OK;
-		return 1;
-	case '?':
-		/* getopt_long already said what was wrong. */
-		fprintf(stderr, "\n%s", usage);
-		*exit_now = LT_EXIT_USAGE;
-		return 1;
-	default:
-		return 0;
-	}
+	char *end;
+	long v = strtol(value, &end, 10);
+
+	(void)cmd;
+	if (*end || v < 0 || v > 30 * 24 * 3600)
+		return lt_err_set(err, LT_EUSAGE, "--min-age wants seconds (0 to 2592000), not '%s'",
+				  value);
+	return LT_OK;
 }
 
 void lt_format_bytes(unsigned long long bytes, char out[32])

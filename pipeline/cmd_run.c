@@ -5,7 +5,6 @@
  * documents in hand and stop; anything unfinished stays queued.
  */
 #include <fcntl.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,36 +19,10 @@
 
 #define DEFAULT_LANG "vie+eng"
 
-const char lt_usage_run[] =
-	"usage: luutru run [--archive DIR] [-j N] [--lang LANGS] [--tessdata DIR]\n"
-	"\n"
-	"Processes every queued document: Leptonica loads each page, Tesseract\n"
-	"recognises it (text and hOCR), the document is packaged as a BagIt bag in\n"
-	"ARCHIVE/bundles/ and recorded in the catalog. A document that fails is\n"
-	"recorded with its reason and the run goes on. Resumable: after a crash or\n"
-	"Ctrl-C, run again and unfinished documents are redone.\n"
-	"\n"
-	"  -j, --jobs N        workers, each with its own Tesseract (default: one per core)\n"
-	"  -l, --lang LANGS    Tesseract languages (default: " DEFAULT_LANG ")\n"
-	"      --tessdata DIR  Tesseract's language data (default: Tesseract's own)\n"
-	"\n"
-	"Exit 0 if every document was archived, 1 if some failed or the run was\n"
-	"interrupted, 3 on a run-wide error (catalog, disk, missing language data).\n"
-	"\n"
-	"Example:\n"
-	"  luutru run -j 2\n";
-
-const char lt_usage_batch[] =
-	"usage: luutru batch [--archive DIR] [--min-age S] [-j N] [--lang LANGS] [--tessdata DIR] INBOX\n"
-	"\n"
-	"`luutru ingest [--min-age S] INBOX` then `luutru run`, for cron or a\n"
-	"systemd timer. The exit code is the worse of the two.\n"
-	"\n"
-	"Example:\n"
-	"  luutru --archive /srv/archive batch --min-age 300 /srv/scans/inbox\n";
-
 static volatile sig_atomic_t stop_requested;
-static char stop_marker[4096]; /* set before the handler is installed */
+/* Built before the handler is installed (a handler cannot allocate); kept
+ * until exit, since a signal may come at any time after. */
+static char *stop_marker;
 
 static void on_signal(int sig)
 {
@@ -59,7 +32,7 @@ static void on_signal(int sig)
 	stop_requested = 1;
 	/* If a second signal (or systemd's SIGKILL) kills us before the
 	 * documents in hand are done, the next run must not blame them. */
-	fd = open(stop_marker, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	fd = stop_marker ? open(stop_marker, O_WRONLY | O_CREAT | O_CLOEXEC, 0644) : -1;
 	if (fd >= 0)
 		close(fd);
 	/* A second signal kills at once. */
@@ -118,19 +91,22 @@ static void print_progress(void *ud, enum lt_run_event what, const struct lt_doc
 		fflush(p->log);
 }
 
+/* NULL if the log cannot be made: the run goes on, reported on stdout. */
 static FILE *open_log(const char *archive)
 {
-	char dir[4096], path[4200], stamp[32];
+	char *dir = NULL, *path = NULL, stamp[32];
 	time_t now = time(NULL);
 	struct tm tm;
+	FILE *log = NULL;
 
-	snprintf(dir, sizeof(dir), "%s/log", archive);
-	if (lt_mkdir_p(dir, 0755, NULL))
-		return NULL;
 	localtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-	snprintf(path, sizeof(path), "%s/run-%s.log", dir, stamp);
-	return fopen(path, "a");
+	if (lt_path(&dir, NULL, "%s/log", archive) == LT_OK && lt_mkdir_p(dir, 0755, NULL) == LT_OK &&
+	    lt_path(&path, NULL, "%s/run-%s.log", dir, stamp) == LT_OK)
+		log = fopen(path, "a");
+	free(path);
+	free(dir);
+	return log;
 }
 
 int lt_cmd_run_queue(struct lt_cli *cli, struct lt_run_opts *opts)
@@ -144,7 +120,8 @@ int lt_cmd_run_queue(struct lt_cli *cli, struct lt_run_opts *opts)
 
 	opts->archive = cli->archive;
 	opts->stop = &stop_requested;
-	snprintf(stop_marker, sizeof(stop_marker), "%s/%s", cli->archive, LT_RUN_STOP_MARKER);
+	if (!stop_marker && lt_path(&stop_marker, &err, "%s/%s", cli->archive, LT_RUN_STOP_MARKER))
+		return lt_cmd_fail(&err);
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -191,85 +168,130 @@ int lt_cmd_run_queue(struct lt_cli *cli, struct lt_run_opts *opts)
 	return rep.failed || rep.given_up || stop_requested ? LT_EXIT_PROBLEM : LT_EXIT_OK;
 }
 
-/* Parses the options run and batch share; returns -1 to go on, else an exit code. */
-static int parse_run_options(int argc, char **argv, const char *usage, struct lt_cli *cli,
-			     struct lt_run_opts *opts, int *min_age)
+static int check_jobs(const char *cmd, const char *value, struct lt_err *err)
 {
-	static const struct option options[] = {
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "lang", required_argument, NULL, 'l' },
-		{ "tessdata", required_argument, NULL, 'T' },
-		{ "min-age", required_argument, NULL, 'm' },
-		LT_COMMON_OPTIONS,
-		{ 0 },
-	};
-	int opt, exit_now = -1;
+	char *end;
+	long v = strtol(value, &end, 10);
 
-	opts->lang = DEFAULT_LANG;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "j:l:h", options, NULL)) != -1) {
-		char *end;
-
-		switch (opt) {
-		case 'j':
-			opts->jobs = (int)strtol(optarg, &end, 10);
-			if (*end || opts->jobs < 1 || opts->jobs > 256)
-				return lt_cmd_usage_error(usage, "%s: -j wants a number of workers from 1 to 256, "
-							  "not '%s'", argv[0], optarg);
-			break;
-		case 'l':
-			if (!*optarg || strspn(optarg, "abcdefghijklmnopqrstuvwxyz_+ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-					!= strlen(optarg) || optarg[0] == '+' ||
-			    optarg[strlen(optarg) - 1] == '+' || strstr(optarg, "++"))
-				return lt_cmd_usage_error(usage, "%s: --lang wants Tesseract language codes "
-							  "like vie+eng, not '%s'", argv[0], optarg);
-			opts->lang = optarg;
-			break;
-		case 'T':
-			opts->tessdata = optarg;
-			break;
-		case 'm':
-			if (!min_age)
-				return lt_cmd_usage_error(usage, "%s: --min-age is for ingest and batch", argv[0]);
-			exit_now = lt_cmd_parse_min_age(optarg, usage, min_age);
-			if (exit_now >= 0)
-				return exit_now;
-			break;
-		default:
-			if (!lt_cmd_common_option(opt, optarg, usage, cli, &exit_now))
-				return lt_cmd_usage_error(usage, "%s: unexpected option", argv[0]);
-			if (exit_now >= 0)
-				return exit_now;
-		}
-	}
-	return -1;
+	if (*end || (int)v < 1 || (int)v > 256)
+		return lt_err_set(err, LT_EUSAGE, "%s: -j wants a number of workers from 1 to 256, "
+				  "not '%s'", cmd, value);
+	return LT_OK;
 }
 
-int cmd_run(int argc, char **argv, struct lt_cli *cli)
+static int check_lang(const char *cmd, const char *value, struct lt_err *err)
 {
-	struct lt_run_opts opts = { 0 };
-	int rc = parse_run_options(argc, argv, lt_usage_run, cli, &opts, NULL);
+	size_t n = strlen(value);
 
-	if (rc >= 0)
-		return rc;
-	if (optind != argc)
-		return lt_cmd_usage_error(lt_usage_run, "run: unexpected argument '%s'", argv[optind]);
-	return lt_cmd_run_queue(cli, &opts);
+	if (!n || strspn(value, "abcdefghijklmnopqrstuvwxyz_+ABCDEFGHIJKLMNOPQRSTUVWXYZ") != n ||
+	    value[0] == '+' || value[n - 1] == '+' || strstr(value, "++"))
+		return lt_err_set(err, LT_EUSAGE, "%s: --lang wants Tesseract language codes "
+				  "like vie+eng, not '%s'", cmd, value);
+	return LT_OK;
 }
 
-int cmd_batch(int argc, char **argv, struct lt_cli *cli)
+static int refuse_min_age(const char *cmd, const char *value, struct lt_err *err)
+{
+	(void)value;
+	return lt_err_set(err, LT_EUSAGE, "%s: --min-age is for ingest and batch", cmd);
+}
+
+/* The options run and batch share into opts. */
+static void run_options(const struct lt_args *args, struct lt_run_opts *opts)
+{
+	const char *jobs = lt_args_get(args, "jobs"), *lang = lt_args_get(args, "lang");
+
+	opts->jobs = jobs ? (int)strtol(jobs, NULL, 10) : 0;
+	opts->lang = lang ? lang : DEFAULT_LANG;
+	opts->tessdata = lt_args_get(args, "tessdata");
+}
+
+static int run_run(const struct lt_args *args, struct lt_catalog *cat)
 {
 	struct lt_run_opts opts = { 0 };
-	int min_age = 0;
-	int rc = parse_run_options(argc, argv, lt_usage_batch, cli, &opts, &min_age), run_rc;
 
-	if (rc >= 0)
-		return rc;
-	if (argc - optind != 1)
-		return lt_cmd_usage_error(lt_usage_batch, "batch: give exactly one INBOX folder");
-	rc = lt_cmd_ingest_inbox(cli, argv[optind], min_age, 0);
+	(void)cat;
+	run_options(args, &opts);
+	return lt_cmd_run_queue(args->cli, &opts);
+}
+
+static int run_batch(const struct lt_args *args, struct lt_catalog *cat)
+{
+	struct lt_run_opts opts = { 0 };
+	const char *min_age = lt_args_get(args, "min-age");
+	int rc, run_rc;
+
+	run_options(args, &opts);
+	rc = lt_cmd_ingest_inbox(cat, args->argv[0], min_age ? atoi(min_age) : 0, 0);
 	if (rc > LT_EXIT_PROBLEM)
 		return rc;
-	run_rc = lt_cmd_run_queue(cli, &opts);
+	run_rc = lt_cmd_run_queue(args->cli, &opts);
 	return run_rc > rc ? run_rc : rc;
 }
+
+#define RUN_OPTIONS \
+	{ "jobs", 'j', "N", "workers, each with its own Tesseract (default: one per core)", check_jobs }, \
+	{ "lang", 'l', "LANGS", "Tesseract languages (default: " DEFAULT_LANG ")", check_lang }, \
+	{ "tessdata", 0, "DIR", "Tesseract's language data (default: Tesseract's own)", NULL }
+
+static const struct lt_option run_opts[] = {
+	RUN_OPTIONS,
+	/* Accepted to say where it belongs, rather than "unrecognized option". */
+	{ "min-age", 0, "SECONDS", NULL, refuse_min_age },
+	{ 0 },
+};
+
+static const struct lt_option batch_opts[] = {
+	{ "min-age", 0, "S", "as for ingest: leave documents changed in the last S seconds", lt_cmd_check_min_age },
+	RUN_OPTIONS,
+	{ 0 },
+};
+
+/* Access: none. The runner opens the catalog itself, one connection per
+ * worker plus its own to requeue and claim, and reports a missing catalog
+ * (without making a log for a wrong --archive); a connection opened here
+ * would only sit idle for the whole run. */
+const struct lt_command lt_cmd_run = {
+	.name = "run",
+	.summary = "OCR, package and catalog the queued documents",
+	.usage =
+	"usage: luutru run [--archive DIR] [-j N] [--lang LANGS] [--tessdata DIR]\n"
+	"\n"
+	"Processes every queued document: Leptonica loads each page, Tesseract\n"
+	"recognises it (text and hOCR), the document is packaged as a BagIt bag in\n"
+	"ARCHIVE/bundles/ and recorded in the catalog. A document that fails is\n"
+	"recorded with its reason and the run goes on. Resumable: after a crash or\n"
+	"Ctrl-C, run again and unfinished documents are redone.\n",
+	.options = run_opts,
+	.epilog =
+	"Exit 0 if every document was archived, 1 if some failed or the run was\n"
+	"interrupted, 3 on a run-wide error (catalog, disk, missing language data).\n"
+	"\n"
+	"Example:\n"
+	"  luutru run -j 2\n",
+	.min_args = 0,
+	.max_args = 0,
+	.access = LT_ACCESS_NONE,
+	.run = run_run,
+};
+
+/* Access: create, for the ingest half (as `ingest`); the run half is the
+ * runner's own, as for `run`. */
+const struct lt_command lt_cmd_batch = {
+	.name = "batch",
+	.summary = "ingest an inbox, then run: one command for cron",
+	.usage =
+	"usage: luutru batch [--archive DIR] [--min-age S] [-j N] [--lang LANGS] [--tessdata DIR] INBOX\n"
+	"\n"
+	"`luutru ingest [--min-age S] INBOX` then `luutru run`, for cron or a\n"
+	"systemd timer. The exit code is the worse of the two.\n",
+	.options = batch_opts,
+	.epilog =
+	"Example:\n"
+	"  luutru --archive /srv/archive batch --min-age 300 /srv/scans/inbox\n",
+	.min_args = 1,
+	.max_args = 1,
+	.args_error = "give exactly one INBOX folder",
+	.access = LT_ACCESS_CREATE,
+	.run = run_batch,
+};

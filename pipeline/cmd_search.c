@@ -1,5 +1,4 @@
 /* cmd_search.c - `luutru search QUERY`: full text, with or without diacritics. */
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,25 +7,6 @@
 #include "luutru/buf.h"
 #include "luutru/catalog.h"
 #include "luutru/cmd.h"
-
-const char lt_usage_search[] =
-	"usage: luutru search [--archive DIR] [--json] [--limit N] QUERY...\n"
-	"\n"
-	"Finds archived pages containing every word of QUERY. Case and diacritics\n"
-	"do not matter (\"van phong\" finds \"Văn phòng\", d finds đ), but pages with\n"
-	"the words spelt as typed come first (\"exact\"), then by relevance.\n"
-	"\"double quotes\" ask for words next to each other; a number such as\n"
-	"05-CT/TW is searched as written. Matches are shown in [brackets].\n"
-	"\n"
-	"  --json      a JSON array of {document, page, label, snippet, score, exact}\n"
-	"  --limit N   at most N hits (default 20)\n"
-	"\n"
-	"Exit 0 with hits, 1 with none.\n"
-	"\n"
-	"Examples:\n"
-	"  luutru search 'văn phòng tỉnh ủy'\n"
-	"  luutru search van phong tinh uy\n"
-	"  luutru search --json '05-CT/TW'\n";
 
 static int print_json(const struct lt_hit *hits, size_t n)
 {
@@ -61,47 +41,32 @@ static void print_flat(const char *s)
 		putchar(*s == '\n' || *s == '\r' || *s == '\t' ? ' ' : *s);
 }
 
-int cmd_search(int argc, char **argv, struct lt_cli *cli)
+static int check_limit(const char *cmd, const char *value, struct lt_err *err)
 {
-	static const struct option options[] = {
-		{ "json", no_argument, NULL, 'J' },
-		{ "limit", required_argument, NULL, 'n' },
-		LT_COMMON_OPTIONS,
-		{ 0 },
-	};
-	struct lt_catalog *cat = NULL;
+	char *end;
+	long v = strtol(value, &end, 10);
+
+	if (*end || (int)v < 1)
+		return lt_err_set(err, LT_EUSAGE, "%s: --limit wants a positive number, not '%s'", cmd,
+				  value);
+	return LT_OK;
+}
+
+static int run_search(const struct lt_args *args, struct lt_catalog *cat)
+{
 	struct lt_hit *hits = NULL;
 	struct lt_buf query = LT_BUF_INIT;
 	struct lt_err err = { 0 };
+	const char *limit = lt_args_get(args, "limit");
 	size_t n = 0;
-	int opt, exit_now = -1, json = 0, limit = 20, rc;
-	char *end;
+	int rc = LT_OK;
 
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "n:h", options, NULL)) != -1) {
-		if (opt == 'J') {
-			json = 1;
-		} else if (opt == 'n') {
-			limit = (int)strtol(optarg, &end, 10);
-			if (*end || limit < 1)
-				return lt_cmd_usage_error(lt_usage_search, "search: --limit wants a positive number, not '%s'", optarg);
-		} else {
-			if (!lt_cmd_common_option(opt, optarg, lt_usage_search, cli, &exit_now))
-				return lt_cmd_usage_error(lt_usage_search, "search: unexpected option");
-			if (exit_now >= 0)
-				return exit_now;
-		}
-	}
-	if (optind >= argc)
-		return lt_cmd_usage_error(lt_usage_search, "search: what should I look for?");
-	rc = LT_OK;
-	for (int i = optind; !rc && i < argc; i++)
-		rc = lt_buf_printf(&query, &err, "%s%s", i > optind ? " " : "", argv[i]);
+	for (int i = 0; !rc && i < args->argc; i++)
+		rc = lt_buf_printf(&query, &err, "%s%s", i ? " " : "", args->argv[i]);
 	if (!rc)
-		rc = lt_catalog_open(cli->archive, LT_CATALOG_READ, &cat, &err);
-	if (!rc)
-		rc = lt_catalog_search(cat, lt_buf_str(&query), limit, &hits, &n, &err);
-	if (!rc && json) {
+		rc = lt_catalog_search(cat, lt_buf_str(&query), limit ? (int)strtol(limit, NULL, 10) : 20,
+				       &hits, &n, &err);
+	if (!rc && lt_args_get(args, "json")) {
 		if (print_json(hits, n) != 0)
 			rc = lt_err_set(&err, LT_ENOMEM, "cannot build the JSON output");
 	} else if (!rc) {
@@ -114,9 +79,40 @@ int cmd_search(int argc, char **argv, struct lt_cli *cli)
 			fprintf(stderr, "no pages match '%s'\n", lt_buf_str(&query));
 	}
 	lt_hits_free(hits, n);
-	lt_catalog_close(cat);
 	lt_buf_release(&query);
 	if (rc)
 		return lt_cmd_fail(&err);
 	return n ? LT_EXIT_OK : LT_EXIT_PROBLEM;
 }
+
+static const struct lt_option options[] = {
+	{ "json", 0, NULL, "a JSON array of {document, page, label, snippet, score, exact}", NULL },
+	{ "limit", 'n', "N", "at most N hits (default 20)", check_limit },
+	{ 0 },
+};
+
+const struct lt_command lt_cmd_search = {
+	.name = "search",
+	.summary = "full-text search, with or without diacritics",
+	.usage =
+	"usage: luutru search [--archive DIR] [--json] [--limit N] QUERY...\n"
+	"\n"
+	"Finds archived pages containing every word of QUERY. Case and diacritics\n"
+	"do not matter (\"van phong\" finds \"Văn phòng\", d finds đ), but pages with\n"
+	"the words spelt as typed come first (\"exact\"), then by relevance.\n"
+	"\"double quotes\" ask for words next to each other; a number such as\n"
+	"05-CT/TW is searched as written. Matches are shown in [brackets].\n",
+	.options = options,
+	.epilog =
+	"Exit 0 with hits, 1 with none.\n"
+	"\n"
+	"Examples:\n"
+	"  luutru search 'văn phòng tỉnh ủy'\n"
+	"  luutru search van phong tinh uy\n"
+	"  luutru search --json '05-CT/TW'\n",
+	.min_args = 1,
+	.max_args = -1,
+	.args_error = "what should I look for?",
+	.access = LT_ACCESS_READ,
+	.run = run_search,
+};

@@ -1,21 +1,10 @@
 /* cmd_show.c - `luutru show DOC`: a document's pages, bundle and history. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "luutru/catalog.h"
 #include "luutru/cmd.h"
 #include "luutru/fsutil.h"
-
-const char lt_usage_show[] =
-	"usage: luutru show [--archive DIR] DOC\n"
-	"\n"
-	"Prints what the catalog knows of document DOC (its id, or a unique prefix\n"
-	"of 4 or more characters): state, source files, pages with OCR confidence,\n"
-	"the bundle (path, size, SHA-256, files) and the event history.\n"
-	"\n"
-	"Example:\n"
-	"  luutru show 3f0c9a1b\n";
 
 static void print_doc(const char *archive, const struct lt_doc *doc)
 {
@@ -65,32 +54,37 @@ static void print_doc(const char *archive, const struct lt_doc *doc)
 		       doc->events[i].outcome, doc->events[i].detail);
 }
 
-int cmd_show(int argc, char **argv, struct lt_cli *cli)
+static int run_show(const struct lt_args *args, struct lt_catalog *cat)
 {
-	static const struct option options[] = { LT_COMMON_OPTIONS, { 0 } };
-	struct lt_catalog *cat = NULL;
 	struct lt_doc *doc = NULL;
 	struct lt_err err = { 0 };
 	char id[LT_DOC_ID_LEN + 1];
-	int opt, exit_now = -1, rc;
+	int rc;
 
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-		if (!lt_cmd_common_option(opt, optarg, lt_usage_show, cli, &exit_now))
-			return lt_cmd_usage_error(lt_usage_show, "show: unexpected option");
-		if (exit_now >= 0)
-			return exit_now;
-	}
-	if (argc - optind != 1)
-		return lt_cmd_usage_error(lt_usage_show, "show: give one document id");
-	rc = lt_catalog_open(cli->archive, LT_CATALOG_READ, &cat, &err);
-	if (!rc)
-		rc = lt_catalog_resolve(cat, argv[optind], id, &err);
+	rc = lt_catalog_resolve(cat, args->argv[0], id, &err);
 	if (!rc)
 		rc = lt_catalog_load(cat, id, &doc, &err);
 	if (!rc)
-		print_doc(cli->archive, doc);
+		print_doc(args->cli->archive, doc);
 	lt_doc_free(doc);
-	lt_catalog_close(cat);
 	return rc ? lt_cmd_fail(&err) : LT_EXIT_OK;
 }
+
+const struct lt_command lt_cmd_show = {
+	.name = "show",
+	.summary = "a document's pages, bundle and history",
+	.usage =
+	"usage: luutru show [--archive DIR] DOC\n"
+	"\n"
+	"Prints what the catalog knows of document DOC (its id, or a unique prefix\n"
+	"of 4 or more characters): state, source files, pages with OCR confidence,\n"
+	"the bundle (path, size, SHA-256, files) and the event history.\n",
+	.epilog =
+	"Example:\n"
+	"  luutru show 3f0c9a1b\n",
+	.min_args = 1,
+	.max_args = 1,
+	.args_error = "give one document id",
+	.access = LT_ACCESS_READ,
+	.run = run_show,
+};

@@ -1,19 +1,8 @@
 /* cmd_status.c - `luutru status`: the queue and the archive at a glance. */
-#include <getopt.h>
 #include <stdio.h>
 
 #include "luutru/catalog.h"
 #include "luutru/cmd.h"
-
-const char lt_usage_status[] =
-	"usage: luutru status [--archive DIR]\n"
-	"\n"
-	"Counts queued, processing, archived, failed (and superseded) documents and\n"
-	"their pages,\n"
-	"the bundles' total size, and lists failed documents with their reasons.\n"
-	"\n"
-	"Example:\n"
-	"  luutru status\n";
 
 #define FAILED_SHOWN 20
 
@@ -23,30 +12,17 @@ static void print_failed(void *ud, const char *id, const char *label, const char
 	printf("  %s %s (%d page%s): %s\n", id, label, pages, pages == 1 ? "" : "s", failure);
 }
 
-int cmd_status(int argc, char **argv, struct lt_cli *cli)
+static int run_status(const struct lt_args *args, struct lt_catalog *cat)
 {
-	static const struct option options[] = { LT_COMMON_OPTIONS, { 0 } };
-	struct lt_catalog *cat = NULL;
 	struct lt_status st;
 	struct lt_err err = { 0 };
 	char size[32];
-	int opt, exit_now = -1, rc;
+	int rc;
 
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-		if (!lt_cmd_common_option(opt, optarg, lt_usage_status, cli, &exit_now))
-			return lt_cmd_usage_error(lt_usage_status, "status: unexpected option");
-		if (exit_now >= 0)
-			return exit_now;
-	}
-	if (optind != argc)
-		return lt_cmd_usage_error(lt_usage_status, "status: unexpected argument '%s'", argv[optind]);
-	rc = lt_catalog_open(cli->archive, LT_CATALOG_READ, &cat, &err);
-	if (!rc)
-		rc = lt_catalog_status(cat, &st, &err);
+	rc = lt_catalog_status(cat, &st, &err);
 	if (!rc) {
 		lt_format_bytes((unsigned long long)st.bundle_bytes, size);
-		printf("archive:    %s\n", cli->archive);
+		printf("archive:    %s\n", args->cli->archive);
 		for (int s = 0; s < LT_N_STATES; s++) {
 			char label[16];
 
@@ -64,6 +40,21 @@ int cmd_status(int argc, char **argv, struct lt_cli *cli)
 			rc = lt_catalog_each_in_state(cat, LT_FAILED, FAILED_SHOWN, print_failed, NULL, &err);
 		}
 	}
-	lt_catalog_close(cat);
 	return rc ? lt_cmd_fail(&err) : LT_EXIT_OK;
 }
+
+const struct lt_command lt_cmd_status = {
+	.name = "status",
+	.summary = "queued, archived and failed documents",
+	.usage =
+	"usage: luutru status [--archive DIR]\n"
+	"\n"
+	"Counts queued, processing, archived, failed (and superseded) documents and\n"
+	"their pages,\n"
+	"the bundles' total size, and lists failed documents with their reasons.\n",
+	.epilog =
+	"Example:\n"
+	"  luutru status\n",
+	.access = LT_ACCESS_READ,
+	.run = run_status,
+};

@@ -1,5 +1,9 @@
 /* main.c - global options, the command table and dispatch.
  *
+ * main() holds only the list of commands: each descriptor (cmd.h) says
+ * what it needs, lt_cmd_parse() reads its command line, and the catalog is
+ * opened here as it asks.
+ *
  * Also makes sure Tesseract's OpenMP runs one thread per worker: libgomp reads
  * OMP_THREAD_LIMIT when the library loads, before main(), so setting it here
  * is too late for this process; we set it and re-execute ourselves once.
@@ -11,19 +15,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "luutru/catalog.h"
 #include "luutru/cmd.h"
 #include "luutru/version.h"
 
-static const struct lt_command commands[] = {
-	{ "ingest", cmd_ingest, "queue the documents of an inbox folder (idempotent)", lt_usage_ingest },
-	{ "run",    cmd_run,    "OCR, package and catalog the queued documents", lt_usage_run },
-	{ "batch",  cmd_batch,  "ingest an inbox, then run: one command for cron", lt_usage_batch },
-	{ "status", cmd_status, "queued, archived and failed documents", lt_usage_status },
-	{ "search", cmd_search, "full-text search, with or without diacritics", lt_usage_search },
-	{ "show",   cmd_show,   "a document's pages, bundle and history", lt_usage_show },
-	{ "get",    cmd_get,    "write a document's bundle out of the archive", lt_usage_get },
+/* The commands, in the order `luutru --help` lists them. */
+static const struct lt_command *const commands[] = {
+	&lt_cmd_ingest, &lt_cmd_run, &lt_cmd_batch, &lt_cmd_status, &lt_cmd_search, &lt_cmd_show,
+	&lt_cmd_get, NULL,
 };
-#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static void print_help(FILE *out)
 {
@@ -35,8 +35,8 @@ static void print_help(FILE *out)
 		"searchable by their full text.\n"
 		"\n"
 		"Commands:\n");
-	for (size_t i = 0; i < N_COMMANDS; i++)
-		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	for (size_t i = 0; commands[i]; i++)
+		fprintf(out, "  %-8s %s\n", commands[i]->name, commands[i]->summary);
 	fprintf(out,
 		"\n"
 		"Options:\n"
@@ -47,15 +47,8 @@ static void print_help(FILE *out)
 		"Exit codes: 0 all good; 1 some documents failed, a file was rejected, a run\n"
 		"was interrupted, nothing matched, or there is no such document or catalog;\n"
 		"2 usage error; 3 environment or internal error (catalog, disk, inbox, OCR\n"
-		"language data, another run on the archive).\n");
-}
-
-static const struct lt_command *find_command(const char *name)
-{
-	for (size_t i = 0; i < N_COMMANDS; i++)
-		if (strcmp(commands[i].name, name) == 0)
-			return &commands[i];
-	return NULL;
+		"language data, another run on the archive, standard output that cannot be\n"
+		"written).\n");
 }
 
 static void limit_openmp(char **argv)
@@ -70,18 +63,29 @@ static void limit_openmp(char **argv)
 		"set OMP_THREAD_LIMIT=1 for full speed\n", strerror(errno));
 }
 
-int main(int argc, char **argv)
+/* Parses the command's line, opens the catalog as its descriptor says,
+ * runs it and closes the catalog. */
+static int run_command(const struct lt_command *cmd, int argc, char **argv, struct lt_cli *cli)
 {
-	struct lt_cli cli = { 0 };
+	struct lt_args args;
+	struct lt_catalog *cat = NULL;
+	struct lt_err err = { 0 };
+	int rc = lt_cmd_parse(cmd, argc, argv, cli, &args), mode;
+
+	if (rc >= 0)
+		return rc;
+	mode = lt_cmd_catalog_mode(args.cmd->access);
+	if (mode >= 0 && lt_catalog_open(cli->archive, (enum lt_catalog_mode)mode, &cat, &err))
+		return lt_cmd_fail(&err);
+	rc = args.cmd->run(&args, cat);
+	lt_catalog_close(cat);
+	return rc;
+}
+
+static int dispatch(int argc, char **argv, struct lt_cli *cli)
+{
 	const struct lt_command *cmd;
 	int i = 1;
-
-	limit_openmp(argv);
-	/* Leptonica would print its own messages; ours name the file and reason. */
-	setMsgSeverity(L_SEVERITY_NONE);
-	cli.archive = getenv("LUUTRU_ARCHIVE");
-	if (!cli.archive || !*cli.archive)
-		cli.archive = "archive";
 
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
@@ -91,9 +95,9 @@ int main(int argc, char **argv)
 			printf("luutru %s\n", LT_VERSION);
 			return LT_EXIT_OK;
 		} else if (strcmp(argv[i], "--archive") == 0 && i + 1 < argc) {
-			cli.archive = argv[++i];
+			cli->archive = argv[++i];
 		} else if (strncmp(argv[i], "--archive=", 10) == 0) {
-			cli.archive = argv[i] + 10;
+			cli->archive = argv[i] + 10;
 		} else {
 			fprintf(stderr, "error: unknown option '%s'\n\n", argv[i]);
 			print_help(stderr);
@@ -109,19 +113,28 @@ int main(int argc, char **argv)
 			print_help(stdout);
 			return LT_EXIT_OK;
 		}
-		cmd = find_command(argv[i + 1]);
-		if (!cmd) {
-			fprintf(stderr, "error: no command '%s'; `luutru --help` lists them\n", argv[i + 1]);
-			return LT_EXIT_USAGE;
-		}
-		fputs(cmd->usage, stdout);
-		return LT_EXIT_OK;
+		return lt_cmd_help(commands, argc - i - 1, argv + i + 1, stdout);
 	}
-	cmd = find_command(argv[i]);
+	cmd = lt_cmd_find(commands, 1, argv + i);
 	if (!cmd) {
 		fprintf(stderr, "error: no command '%s'\n\n", argv[i]);
 		print_help(stderr);
 		return LT_EXIT_USAGE;
 	}
-	return cmd->run(argc - i, argv + i, &cli);
+	return run_command(cmd, argc - i, argv + i, cli);
+}
+
+int main(int argc, char **argv)
+{
+	struct lt_cli cli = { 0 };
+
+	limit_openmp(argv);
+	/* Leptonica would print its own messages; ours name the file and reason. */
+	setMsgSeverity(L_SEVERITY_NONE);
+	cli.archive = getenv("LUUTRU_ARCHIVE");
+	if (!cli.archive || !*cli.archive)
+		cli.archive = "archive";
+	/* Results that never reached stdout (a full disk, a closed pipe) are a
+	 * failure, whatever the command thought. */
+	return lt_cmd_finish_stdout(dispatch(argc, argv, &cli));
 }

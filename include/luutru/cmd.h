@@ -1,8 +1,13 @@
-/* cmd.h - the subcommands: one pipeline/cmd_<name>.c each, listed in main.c.
+/* cmd.h - the subcommands: one pipeline/cmd_<name>.c each, each exporting
+ * one descriptor (struct lt_command) that main.c lists.
  *
- * A command gets its own argv (argv[0] is the command name), parses its
- * options with getopt_long, reports each failure on stderr as
- * "error: ...", prints results on stdout, and returns the exit code.
+ * A descriptor declares what the command needs: its options, how many
+ * arguments it takes and which access to the catalog. One parser
+ * (lt_cmd_parse) reads the command line for all of them, so --archive,
+ * --help, unknown options and missing values behave the same everywhere;
+ * main.c opens the catalog as declared, runs the command and checks that
+ * what it printed reached standard output. A command reports each failure on
+ * stderr as "error: ...", prints results on stdout and returns the exit code.
  */
 #ifndef LUUTRU_CMD_H
 #define LUUTRU_CMD_H
@@ -23,30 +28,109 @@ struct lt_cli {
 	const char *archive;  /* --archive, $LUUTRU_ARCHIVE or ./archive */
 };
 
-struct lt_command {
-	const char *name;
-	int (*run)(int argc, char **argv, struct lt_cli *cli);
-	const char *summary;  /* one line for `luutru --help` */
-	const char *usage;    /* the full text for `luutru CMD --help` */
+/* What a command needs of the catalog; main.c opens it so before the run
+ * function is called and closes it after. */
+enum lt_cmd_access {
+	LT_ACCESS_NONE,    /* the command opens nothing, or opens what it needs itself */
+	LT_ACCESS_READ,    /* lt_catalog_open(..., LT_CATALOG_READ, ...): must exist */
+	LT_ACCESS_WRITE,   /* LT_CATALOG_WRITE: must exist */
+	LT_ACCESS_CREATE,  /* LT_CATALOG_CREATE: archive and catalog made if missing */
 };
 
-int cmd_ingest(int argc, char **argv, struct lt_cli *cli);
-int cmd_run(int argc, char **argv, struct lt_cli *cli);
-int cmd_batch(int argc, char **argv, struct lt_cli *cli);
-int cmd_status(int argc, char **argv, struct lt_cli *cli);
-int cmd_search(int argc, char **argv, struct lt_cli *cli);
-int cmd_show(int argc, char **argv, struct lt_cli *cli);
-int cmd_get(int argc, char **argv, struct lt_cli *cli);
+/* One option of a command. Tables end with an entry whose name is NULL. */
+struct lt_option {
+	const char *name;    /* long name without "--": "jobs" */
+	int letter;          /* short form ('j'), or 0 for none; 'h' is --help's */
+	const char *arg;     /* the value's name in the help ("N"), NULL for a flag */
+	const char *help;    /* for the usage text; may hold "\n" for more lines;
+			      * NULL: accepted but not listed */
+	/* Checks a value when it is read, before anything is opened, so a bad
+	 * value is a usage error (exit 2) whatever else is wrong. cmd is the
+	 * command's name. Returns LT_OK, or LT_EUSAGE with the message. May be
+	 * NULL: any value (or, for a flag, its presence) is fine. */
+	int (*check)(const char *cmd, const char *value, struct lt_err *err);
+};
 
-extern const char lt_usage_ingest[], lt_usage_run[], lt_usage_batch[], lt_usage_status[],
-	lt_usage_search[], lt_usage_show[], lt_usage_get[];
+#define LT_CMD_MAX_OPTIONS 16
+#define LT_CMD_MAX_DEPTH 4
+
+struct lt_command;
+struct lt_catalog;
+
+/* What the parser hands a command. All pointers borrowed from argv and the
+ * descriptor: valid while argv is. */
+struct lt_args {
+	const struct lt_command *cmd;  /* the command run (a sub-command if any) */
+	struct lt_cli *cli;
+	const char *values[LT_CMD_MAX_OPTIONS]; /* per cmd->options entry: last value given,
+						 * the option's name for a flag, NULL if absent */
+	int argc;                      /* positional arguments, in order */
+	char **argv;
+};
+
+struct lt_command {
+	const char *name;
+	const char *summary;       /* one line for `luutru --help` and a parent's list */
+	const char *usage;         /* synopsis and description, printed first */
+	const struct lt_option *options; /* may be NULL; listed after usage */
+	const char *epilog;        /* after the options: output, exit codes, examples; may be NULL */
+	int min_args, max_args;    /* positional arguments; max_args -1: no limit */
+	const char *args_error;    /* the usage error when their number is wrong (after "CMD: ");
+				    * NULL: "unexpected argument 'X'" */
+	enum lt_cmd_access access;
+	/* Runs the command; cat is open as `access` says (NULL for NONE) and
+	 * closed by the caller. Returns an exit code. NULL for a command that
+	 * only groups sub-commands. */
+	int (*run)(const struct lt_args *args, struct lt_catalog *cat);
+	const struct lt_command *const *subs; /* NULL-terminated sub-commands
+					       * (`luutru bag validate`), or NULL */
+};
+
+/* The descriptors, one per cmd_<name>.c. */
+extern const struct lt_command lt_cmd_ingest, lt_cmd_run, lt_cmd_batch, lt_cmd_status,
+	lt_cmd_search, lt_cmd_show, lt_cmd_get;
+
+/* Parses argv (argv[0] is the command's name) for cmd: walks down to a
+ * sub-command named by the first arguments, reads options with getopt_long
+ * (--archive DIR into cli, --help prints the usage on stdout), checks each
+ * value and the number of positional arguments. Usage errors print
+ * "error: ..." and the usage on stderr (getopt's own message for unknown
+ * options and missing values).
+ * Returns: -1 and *args filled to go on, else the exit code to leave with
+ * (LT_EXIT_OK after --help, LT_EXIT_USAGE). */
+int lt_cmd_parse(const struct lt_command *cmd, int argc, char **argv, struct lt_cli *cli,
+		 struct lt_args *args);
+
+/* The value of option `name` of args->cmd (see lt_args.values), or NULL. */
+const char *lt_args_get(const struct lt_args *args, const char *name);
+
+/* A command's full help: usage, options, sub-commands, epilog. */
+void lt_cmd_print_usage(const struct lt_command *cmd, FILE *out);
+
+/* The command named by names[0], names[1], ... (sub-commands) in the
+ * NULL-terminated table, or NULL. */
+const struct lt_command *lt_cmd_find(const struct lt_command *const *table, int n_names,
+				     char **names);
+
+/* `luutru help CMD [SUB...]`: prints that command's help on out, returns
+ * LT_EXIT_OK; an unknown name is an error on stderr and LT_EXIT_USAGE. */
+int lt_cmd_help(const struct lt_command *const *table, int n_names, char **names, FILE *out);
+
+/* Catalog mode for an access (LT_ACCESS_NONE has none: returns -1). */
+int lt_cmd_catalog_mode(enum lt_cmd_access access);
+
+/* Flushes stdout; if anything written to it was lost (a full disk, a closed
+ * pipe), prints "error: cannot write to standard output: <reason>" on
+ * stderr and returns LT_EXIT_FATAL, else rc. */
+int lt_cmd_finish_stdout(int rc);
 
 /* The work of `ingest` and `run`, shared with `batch`. Return exit codes. */
-int lt_cmd_ingest_inbox(struct lt_cli *cli, const char *inbox_dir, int min_age, int retry);
-/* --min-age's value into *min_age; returns -1 if fine, else an exit code. */
-int lt_cmd_parse_min_age(const char *arg, const char *usage, int *min_age);
+int lt_cmd_ingest_inbox(struct lt_catalog *cat, const char *inbox_dir, int min_age, int retry);
 struct lt_run_opts;
 int lt_cmd_run_queue(struct lt_cli *cli, struct lt_run_opts *opts);
+
+/* --min-age's check and value (seconds, 0 to 30 days). */
+int lt_cmd_check_min_age(const char *cmd, const char *value, struct lt_err *err);
 
 /* Prints "error: <msg>" on stderr and returns the exit code for err's code. */
 int lt_cmd_fail(const struct lt_err *err);
@@ -54,17 +138,9 @@ int lt_cmd_fail(const struct lt_err *err);
 /* Exit code for an error code: usage -> 2, fatal -> 3, else 1. */
 int lt_cmd_exit_code(enum lt_code code);
 
-/* Prints "error: <cmd>: <msg>\n<usage>" on stderr; returns LT_EXIT_USAGE. */
-int lt_cmd_usage_error(const char *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* The options every command takes: --archive DIR and --help. getopt_long
- * entries to splice into a command's table, and their handling: returns 1 if
- * opt was one of them (and *exit_now set to an exit code for --help). */
-#define LT_COMMON_OPTIONS \
-	{ "archive", required_argument, NULL, 'A' }, \
-	{ "help", no_argument, NULL, 'h' }
-int lt_cmd_common_option(int opt, const char *arg, const char *usage, struct lt_cli *cli,
-			 int *exit_now);
+/* Prints "error: <msg>\n\n<cmd's help>" on stderr; returns LT_EXIT_USAGE. */
+int lt_cmd_usage_error(const struct lt_command *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* Human-readable byte count ("4.2 MB") into out. */
 void lt_format_bytes(unsigned long long bytes, char out[32]);
