@@ -45,6 +45,11 @@ static void print_document(void *ud, const struct lt_inbox_entry *e, const struc
 		       o->superseded, o->superseded == 1 ? "" : "s", e->label);
 }
 
+int lt_cmd_check_inbox_arg(const struct lt_args *args, struct lt_err *err)
+{
+	return lt_inbox_check(args->argv[0], err);
+}
+
 int lt_cmd_ingest_inbox(struct lt_catalog *cat, const char *inbox_dir, int min_age, int retry)
 {
 	static const struct lt_ingest_report report = { print_skipped, print_document, NULL };
@@ -107,5 +112,6 @@ const struct lt_command lt_cmd_ingest = {
 	.max_args = 1,
 	.args_error = "give exactly one INBOX folder",
 	.access = LT_ACCESS_CREATE,
+	.check = lt_cmd_check_inbox_arg,
 	.run = run_ingest,
 };

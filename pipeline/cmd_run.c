@@ -293,5 +293,6 @@ const struct lt_command lt_cmd_batch = {
 	.max_args = 1,
 	.args_error = "give exactly one INBOX folder",
 	.access = LT_ACCESS_CREATE,
+	.check = lt_cmd_check_inbox_arg,
 	.run = run_batch,
 };

@@ -106,6 +106,22 @@ static void free_names(char **names, size_t n)
 	free(names);
 }
 
+static int folder_error(const char *dir, struct lt_err *err)
+{
+	return lt_err_set(err, errno == ENOENT ? LT_ENOTFOUND : LT_EIO, "cannot read folder '%s': %s",
+			  dir, strerror(errno));
+}
+
+int lt_inbox_check(const char *inbox_dir, struct lt_err *err)
+{
+	DIR *d = opendir(inbox_dir);
+
+	if (!d)
+		return folder_error(inbox_dir, err);
+	closedir(d);
+	return LT_OK;
+}
+
 /* Lists the names in dir (no hidden entries), naturally sorted.
  * Returns: *names owned, free each and the array. */
 static int list_dir(const char *dir, char ***names, size_t *n, struct lt_err *err)
@@ -118,8 +134,7 @@ static int list_dir(const char *dir, char ***names, size_t *n, struct lt_err *er
 	*names = NULL;
 	*n = 0;
 	if (!d)
-		return lt_err_set(err, errno == ENOENT ? LT_ENOTFOUND : LT_EIO,
-				  "cannot read folder '%s': %s", dir, strerror(errno));
+		return folder_error(dir, err);
 	while ((de = readdir(d)) != NULL) {
 		char **grown;
 

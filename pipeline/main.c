@@ -74,6 +74,8 @@ static int run_command(const struct lt_command *cmd, int argc, char **argv, stru
 
 	if (rc >= 0)
 		return rc;
+	if (args.cmd->check && args.cmd->check(&args, &err))
+		return lt_cmd_fail(&err);
 	mode = lt_cmd_catalog_mode(args.cmd->access);
 	if (mode >= 0 && lt_catalog_open(cli->archive, (enum lt_catalog_mode)mode, &cat, &err))
 		return lt_cmd_fail(&err);

@@ -78,6 +78,10 @@ struct lt_command {
 	const char *args_error;    /* the usage error when their number is wrong (after "CMD: ");
 				    * NULL: "unexpected argument 'X'" */
 	enum lt_cmd_access access;
+	/* Optional: checks the arguments against the world before the catalog
+	 * is opened (an INBOX that can be read), so that a mistake creates no
+	 * archive. Returns LT_OK or fills err. */
+	int (*check)(const struct lt_args *args, struct lt_err *err);
 	/* Runs the command; cat is open as `access` says (NULL for NONE) and
 	 * closed by the caller. Returns an exit code. NULL for a command that
 	 * only groups sub-commands. */
@@ -130,6 +134,8 @@ struct lt_run_opts;
 int lt_cmd_run_queue(struct lt_cli *cli, struct lt_run_opts *opts);
 
 /* --min-age's check and value (seconds, 0 to 30 days). */
+/* The check of ingest and batch: their one argument is a readable folder. */
+int lt_cmd_check_inbox_arg(const struct lt_args *args, struct lt_err *err);
 int lt_cmd_check_min_age(const char *cmd, const char *value, struct lt_err *err);
 
 /* Prints "error: <msg>" on stderr and returns the exit code for err's code. */

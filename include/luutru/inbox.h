@@ -42,6 +42,11 @@ struct lt_inbox {
 int lt_inbox_scan(const char *inbox_dir, int min_age, struct lt_inbox *out, struct lt_err *err);
 void lt_inbox_release(struct lt_inbox *inbox);
 
+/* Can inbox_dir be read as a folder? The same error lt_inbox_scan() would
+ * give, without scanning: commands check it before creating an archive, so
+ * a mistyped inbox leaves nothing behind. */
+int lt_inbox_check(const char *inbox_dir, struct lt_err *err);
+
 /* Checks one file: its image format (by content) and number of pages.
  * LT_EINPUT with a reason naming the file if it is not an acceptable image;
  * *format_name (static) says what it is, e.g. "TIFF", "PNG", and *ext (static,

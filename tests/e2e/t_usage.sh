@@ -55,6 +55,12 @@ usage_error u8 "status: unexpected argument 'x'" "$LUUTRU" --archive "$ARCHIVE" 
 usage_error u9 "get: --out wants a path" "$LUUTRU" --archive "$ARCHIVE" get 1234 --out ''
 usage_error u10 "run: --lang wants Tesseract language codes" "$LUUTRU" --archive "$ARCHIVE" run --lang 'vie++eng'
 [ ! -e "$ARCHIVE" ] || fail "a usage error created the archive"
+# A mistyped inbox is reported before anything is created.
+for cmd in ingest batch; do
+	capture "missing-$cmd" "$LUUTRU" --archive "$ARCHIVE" "$cmd" "$T/no-such-inbox"
+	[ "$RC" != 0 ] && grep -q "no-such-inbox" "$T/missing-$cmd.err" || fail "$cmd of a missing inbox exited $RC"
+	[ ! -e "$ARCHIVE" ] || fail "$cmd of a missing inbox created the archive"
+done
 # --archive after the command counts too.
 capture late "$LUUTRU" status --archive "$T/nosuch"
 [ "$RC" = 1 ] && grep -q "$T/nosuch" "$T/late.err" || fail "status --archive DIR did not look in DIR (exit $RC)"
