@@ -97,6 +97,7 @@ struct source {
 	struct archive *ar;
 	int fd;
 	const char *what;
+	const char *bag;
 	unsigned char *buf;
 };
 
@@ -243,7 +244,7 @@ static int digest_final(EVP_MD_CTX *ctx, char **out, struct lt_err *err)
 /* The common handling of one entry, whichever the source: check where it
  * is, offer it to the caller, hash it, keep it if it is a tag file. */
 static int take_entry(struct reader *r, const char *rel, mode_t type, uint64_t size,
-		      struct source *src, int *consumed, struct lt_err *err)
+		      struct source *src, struct lt_err *err)
 {
 	const struct lt_bag_read_opts *o = r->opts;
 	struct lt_bag_entry entry = { rel, type, size };
@@ -254,7 +255,6 @@ static int take_entry(struct reader *r, const char *rel, mode_t type, uint64_t s
 	unsigned want;
 	uint64_t got = 0;
 
-	*consumed = 0;
 	if (o && o->select)
 		selected = o->select(o->ud, &entry) == 1;
 	if (o && !o->data)
@@ -299,7 +299,6 @@ static int take_entry(struct reader *r, const char *rel, mode_t type, uint64_t s
 	for (int i = 0; i < N_ALGS; i++)
 		if ((want >> i & 1) && EVP_DigestInit_ex(r->ctx[i], algs[i].md(), NULL) != 1)
 			return lt_err_set(err, LT_EINTERNAL, "cannot start %s (OpenSSL)", algs[i].name);
-	*consumed = 1;
 	for (;;) {
 		const void *buf;
 		size_t len;
@@ -376,7 +375,7 @@ static int tar_data(struct source *s, const void **buf, size_t *len, struct lt_e
 	la_ssize_t n = archive_read_data(s->ar, s->buf, CHUNK);
 
 	if (n < 0)
-		return lt_err_set(err, LT_EARCHIVE, "cannot read '%s' in the tar: %s", s->what,
+		return lt_err_set(err, LT_EARCHIVE, "bag '%s': cannot read '%s': %s", s->bag, s->what,
 				  archive_error_string(s->ar) ? archive_error_string(s->ar) : "unknown error");
 	*buf = s->buf;
 	*len = (size_t)n;
@@ -447,6 +446,7 @@ static int read_tar(struct reader *r, struct lt_err *err)
 	}
 	src.ar = ar;
 	src.buf = buf;
+	src.bag = r->bag_path;
 	if (archive_read_support_format_tar(ar) != ARCHIVE_OK ||
 	    archive_read_support_filter_all(ar) != ARCHIVE_OK ||
 	    archive_read_set_callback_data(ar, r) != ARCHIVE_OK ||
@@ -463,7 +463,6 @@ static int read_tar(struct reader *r, struct lt_err *err)
 		const char *top, *rel;
 		size_t top_len, rel_len;
 		mode_t type = archive_entry_filetype(ae);
-		int consumed = 0;
 
 		if (!name)
 			name = archive_entry_pathname(ae);
@@ -495,12 +494,11 @@ static int read_tar(struct reader *r, struct lt_err *err)
 			else {
 				src.what = path;
 				rc = take_entry(r, path, type, (uint64_t)archive_entry_size(ae), &src,
-						&consumed, err);
+						err);
 			}
 		}
 		if (rc)
 			goto out;
-		(void)consumed;   /* libarchive skips what was not read */
 	}
 	if (ar_rc != ARCHIVE_EOF) {
 		rc = archive_error(r, ar, err);
@@ -637,15 +635,13 @@ static int walk_dir(struct reader *r, const char *root, const char *rel, unsigne
 				rc = lt_err_set(err, LT_EIO, "cannot stat '%s': %s", full, strerror(errno));
 			if (!rc && (S_ISDIR(st.st_mode) ? round == 1 : round == 0)) {
 				if (S_ISDIR(st.st_mode)) {
-					int consumed;
 					struct source none = { 0 };
 
-					rc = take_entry(r, child, S_IFDIR, 0, &none, &consumed, err);
+					rc = take_entry(r, child, S_IFDIR, 0, &none, err);
 					if (!rc)
 						rc = walk_dir(r, root, child, buf, err);
 				} else if (S_ISREG(st.st_mode)) {
 					struct source src = { .read = fd_data, .what = full, .buf = buf };
-					int consumed = 0;
 
 					src.fd = open(full, O_RDONLY | O_CLOEXEC);
 					if (src.fd < 0)
@@ -653,13 +649,11 @@ static int walk_dir(struct reader *r, const char *root, const char *rel, unsigne
 								strerror(errno));
 					else {
 						rc = take_entry(r, child, S_IFREG, (uint64_t)st.st_size, &src,
-								&consumed, err);
+								err);
 						close(src.fd);
 					}
 				} else {
-					int consumed;
-
-					rc = take_entry(r, child, st.st_mode & S_IFMT, 0, NULL, &consumed, err);
+					rc = take_entry(r, child, st.st_mode & S_IFMT, 0, NULL, err);
 				}
 			}
 			free(full);
