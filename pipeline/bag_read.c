@@ -926,7 +926,7 @@ static int check_manifest(struct reader *r, struct tag *t, struct lt_err *err)
 	const char *pos = lt_buf_str(&t->text), *end = pos + t->text.len, *line;
 	int payload = t->kind == TAG_MANIFEST, selected_only = r->opts && r->opts->selected_only;
 	char **seen = NULL;
-	size_t len, n_seen = 0;
+	size_t len, n_seen = 0, cap_seen = 0;
 	int rc = LT_OK;
 
 	if (t->alg < 0)
@@ -974,12 +974,6 @@ static int check_manifest(struct reader *r, struct tag *t, struct lt_err *err)
 				     "payload (not under data/)" : "%s lists '%s', which is payload, not a tag file",
 				     t->path, path);
 		else {
-			for (size_t i = 0; i < n_seen; i++)
-				if (strcmp(seen[i], path) == 0) {
-					rc = PROBLEM(r, err, LT_BAG_TAGFILE, path, "%s lists '%s' twice", t->path,
-						     path);
-					break;
-				}
 			f = find_file(r, path);
 			if (!rc && !f && !selected_only)
 				rc = PROBLEM(r, err, LT_BAG_MISSING, path, "'%s' is listed in %s but is not in "
@@ -996,10 +990,10 @@ static int check_manifest(struct reader *r, struct tag *t, struct lt_err *err)
 					     "%.*s", path, algs[t->alg].name, f->digest[t->alg], t->path,
 					     (int)dl, line);
 		}
-		/* Remember it for the "twice" check (O(n^2) only in lines of
-		 * one manifest: a linear list is fine for bags of pages). */
-		{
-			char **s = realloc(seen, (n_seen + 1) * sizeof(*s));
+		/* Kept for the "twice" check below. */
+		if (n_seen == cap_seen) {
+			size_t cap = cap_seen ? 2 * cap_seen : 64;
+			char **s = realloc(seen, cap * sizeof(*s));
 
 			if (!s) {
 				free(path);
@@ -1007,8 +1001,16 @@ static int check_manifest(struct reader *r, struct tag *t, struct lt_err *err)
 				break;
 			}
 			seen = s;
-			seen[n_seen++] = path;
+			cap_seen = cap;
 		}
+		seen[n_seen++] = path;
+	}
+	if (!rc) {
+		qsort(seen, n_seen, sizeof(*seen), cmp_str);
+		for (size_t i = 1; !rc && i < n_seen; i++)
+			if (strcmp(seen[i - 1], seen[i]) == 0)
+				rc = PROBLEM(r, err, LT_BAG_TAGFILE, seen[i], "%s lists '%s' twice", t->path,
+					     seen[i]);
 	}
 	for (size_t i = 0; i < n_seen; i++)
 		free(seen[i]);
