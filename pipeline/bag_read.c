@@ -596,7 +596,8 @@ static int list_dir(const char *dir, char ***out, size_t *n_out, struct lt_err *
 		free(names);
 		return rc;
 	}
-	qsort(names, n, sizeof(*names), cmp_str);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_str);
 	*out = names;
 	*n_out = n;
 	return LT_OK;
@@ -693,6 +694,8 @@ static struct file *find_file(struct reader *r, const char *path)
 {
 	struct file key = { .path = (char *)path };
 
+	if (!r->n_files)
+		return NULL;
 	return bsearch(&key, r->files, r->n_files, sizeof(key), cmp_file);
 }
 
@@ -1005,7 +1008,7 @@ static int check_manifest(struct reader *r, struct tag *t, struct lt_err *err)
 		}
 		seen[n_seen++] = path;
 	}
-	if (!rc) {
+	if (!rc && n_seen) {
 		qsort(seen, n_seen, sizeof(*seen), cmp_str);
 		for (size_t i = 1; !rc && i < n_seen; i++)
 			if (strcmp(seen[i - 1], seen[i]) == 0)
@@ -1025,7 +1028,8 @@ static int check_all(struct reader *r, struct lt_err *err)
 	struct tag *t;
 	int rc = LT_OK;
 
-	qsort(r->files, r->n_files, sizeof(*r->files), cmp_file);
+	if (r->n_files)
+		qsort(r->files, r->n_files, sizeof(*r->files), cmp_file);
 	for (size_t i = 1; !rc && i < r->n_files; i++)
 		if (strcmp(r->files[i - 1].path, r->files[i].path) == 0)
 			rc = PROBLEM(r, err, LT_BAG_LAYOUT, r->files[i].path, "'%s' is in the bag twice",
