@@ -76,11 +76,11 @@ int lt_bag_create(const char *tar_path, const char *bag_name, struct lt_bag **ou
 	/* Without C.UTF-8 (not on every system) non-ASCII names fail with a
 	 * clear libarchive error; luutru's own names are ASCII. */
 	bag->utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
-	if (lt_strdup(tar_path, &bag->tar_path, err) || lt_strdup(bag_name, &bag->name, err)) {
-		rc = err->code;
-		goto fail;
-	}
-	rc = lt_sha256_init(&bag->tar_hash, err);
+	rc = lt_strdup(tar_path, &bag->tar_path, err);
+	if (!rc)
+		rc = lt_strdup(bag_name, &bag->name, err);
+	if (!rc)
+		rc = lt_sha256_init(&bag->tar_hash, err);
 	if (rc)
 		goto fail;
 	bag->fd = open(tar_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
