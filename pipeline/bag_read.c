@@ -26,6 +26,7 @@
 
 #include "luutru/buf.h"
 #include "luutru/fsutil.h"
+#include "luutru/hash.h"
 
 #define TAG_MAX   ((size_t)64 << 20)  /* a tag file larger than this is not parsed */
 #define CHUNK     ((size_t)1 << 16)
@@ -216,17 +217,6 @@ static int add_file(struct reader *r, const char *path, uint64_t size, struct fi
 	return LT_OK;
 }
 
-static void to_hex(const unsigned char *md, unsigned n, char *hex)
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (unsigned i = 0; i < n; i++) {
-		hex[2 * i] = digits[md[i] >> 4];
-		hex[2 * i + 1] = digits[md[i] & 15];
-	}
-	hex[2 * n] = '\0';
-}
-
 static int digest_final(EVP_MD_CTX *ctx, char **out, struct lt_err *err)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
@@ -237,7 +227,7 @@ static int digest_final(EVP_MD_CTX *ctx, char **out, struct lt_err *err)
 	*out = malloc(2 * n + 1);
 	if (!*out)
 		return lt_err_set(err, LT_ENOMEM, "out of memory");
-	to_hex(md, n, *out);
+	lt_hex_encode(md, n, *out);
 	return LT_OK;
 }
 

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static void to_hex(const unsigned char *md, unsigned n, char *hex)
+void lt_hex_encode(const unsigned char *md, unsigned n, char *hex)
 {
 	static const char digits[] = "0123456789abcdef";
 
@@ -54,7 +54,7 @@ int lt_sha256_final(struct lt_sha256 *h, char hex[LT_SHA256_HEX], struct lt_err 
 	lt_sha256_release(h);
 	if (!ok)
 		return lt_err_set(err, LT_EINTERNAL, "SHA-256 final failed");
-	to_hex(md, n, hex);
+	lt_hex_encode(md, n, hex);
 	return LT_OK;
 }
 

@@ -117,7 +117,7 @@ int lt_inbox_check(const char *inbox_dir, struct lt_err *err)
 	DIR *d = opendir(inbox_dir);
 
 	if (!d)
-		return folder_error(inbox_dir, err);
+		return lt_err_set(err, LT_EIO, "cannot open inbox '%s': %s", inbox_dir, strerror(errno));
 	closedir(d);
 	return LT_OK;
 }
@@ -353,26 +353,27 @@ static int scan_document(struct lt_inbox *in, const char *path, const char *name
 
 int lt_inbox_scan(const char *inbox_dir, int min_age, struct lt_inbox *out, struct lt_err *err)
 {
-	char root[PATH_MAX];
+	char *root = NULL;
 	char **names = NULL;
 	size_t n = 0;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (!realpath(inbox_dir, root))
+	root = realpath(inbox_dir, NULL);
+	if (!root)
 		return lt_err_set(err, LT_EIO, "cannot open inbox '%s': %s", inbox_dir, strerror(errno));
 	rc = list_dir(root, &names, &n, err);
 	if (rc == LT_ENOTFOUND) /* vanished since realpath: the inbox is the problem */
-		rc = err->code = LT_EIO;
+		rc = lt_err_set(err, LT_EIO, "cannot open inbox '%s': it vanished while being read",
+				inbox_dir);
 	for (size_t i = 0; !rc && i < n; i++) {
 		char *path = NULL;
 		const char *why = NULL;
 		enum entry_kind kind;
 
-		if (asprintf(&path, "%s/%s", root, names[i]) < 0) {
-			rc = lt_err_set(err, LT_ENOMEM, "out of memory");
+		rc = lt_path(&path, err, "%s/%s", root, names[i]);
+		if (rc)
 			break;
-		}
 		kind = classify(path, &why);
 		if (kind == ENTRY_OTHER)
 			rc = add_skip(out, path, why, err);
@@ -381,6 +382,7 @@ int lt_inbox_scan(const char *inbox_dir, int min_age, struct lt_inbox *out, stru
 		free(path);
 	}
 	free_names(names, n);
+	free(root);
 	if (rc)
 		lt_inbox_release(out);
 	return rc;

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "luutru/bag.h"
 #include "luutru/fsutil.h"
 #include "luutru/hash.h"
 #include "luutru/retrieve.h"
@@ -116,6 +117,32 @@ static int copy_replacing(int in, const char *src, const char *dst, const char *
 	return rc;
 }
 
+/* The bag's own proof, before a byte is copied: every manifest digest, the
+ * Payload-Oxum and the layout (lt_bag_read), and the tar's digest and size
+ * against what the catalog recorded. The copy is hashed again as it is
+ * written, so a bundle that changes in between is still caught. */
+static int check_bag(const char *src, const struct lt_bundle *bundle, struct lt_err *err)
+{
+	struct lt_bag_report *rep = NULL;
+	int rc = lt_bag_read(src, NULL, &rep, err);
+
+	if (rc == LT_ENOTFOUND || rc == LT_EIO || rc == LT_EARCHIVE) {
+		lt_err_prefix(err, "bundle '%s' is damaged: it cannot be read as a bag: ", src);
+		rc = err ? (err->code = LT_EVERIFY) : LT_EVERIFY;
+	} else if (!rc && rep->n_problems) {
+		rc = lt_err_set(err, LT_EVERIFY, "bundle '%s' is damaged: %s: %s (%zu problem%s)", src,
+				rep->problems[0].path, rep->problems[0].reason, rep->n_problems,
+				rep->n_problems == 1 ? "" : "s");
+	} else if (!rc && (strcmp(rep->sha256, bundle->sha256) != 0 || rep->size != bundle->size)) {
+		rc = lt_err_set(err, LT_EVERIFY, "bundle '%s' is damaged: SHA-256 %s, %llu bytes; "
+				"the catalog recorded %s, %llu bytes", src, rep->sha256,
+				(unsigned long long)rep->size, bundle->sha256,
+				(unsigned long long)bundle->size);
+	}
+	lt_bag_report_free(rep);
+	return rc;
+}
+
 int lt_retrieve_bundle(const char *archive_dir, const struct lt_bundle *bundle, const char *dst,
 		       struct lt_err *err)
 {
@@ -147,6 +174,9 @@ int lt_retrieve_bundle(const char *archive_dir, const struct lt_bundle *bundle, 
 				strerror(errno));
 		goto out;
 	}
+	rc = check_bag(src, bundle, err);
+	if (rc)
+		goto out;
 	if (to_stdout) {
 		rc = copy_into(in, src, STDOUT_FILENO, "standard output", bundle->sha256, bundle->size,
 			       err);

@@ -24,6 +24,9 @@ int lt_sha256_final(struct lt_sha256 *h, char hex[LT_SHA256_HEX], struct lt_err 
 /* Frees the context if final was not reached (error paths); NULL-safe. */
 void lt_sha256_release(struct lt_sha256 *h);
 
+/* n bytes of a digest as 2n lowercase hex characters plus NUL into hex. */
+void lt_hex_encode(const unsigned char *md, unsigned n, char *hex);
+
 /* One-shot digest of a memory block. */
 int lt_sha256_mem(const void *data, size_t len, char hex[LT_SHA256_HEX], struct lt_err *err);
 

@@ -9,7 +9,9 @@
 #include "luutru/doc.h"
 #include "luutru/err.h"
 
-/* Copies the bundle (bundle->path relative to archive_dir; bundle->sha256
+/* Checks the bag inside the bundle first (every manifest digest, the
+ * Payload-Oxum, its layout: lt_bag_read()) and the tar's digest and size
+ * against the catalog's, then copies the bundle (bundle->path relative to archive_dir; bundle->sha256
  * and ->size as the catalog recorded them) to dst:
  *   - a regular file, new or existing: written beside dst and renamed into
  *     place only if it matches, so a damaged bundle never replaces what dst

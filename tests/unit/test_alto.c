@@ -19,6 +19,7 @@
 #include <tesseract/capi.h>
 
 #include "luutru/alto.h"
+#include "tess_helpers.h"
 #include "luutru/recognize.h"
 #include "luutru/text.h"
 #include "luutru/version.h"
@@ -48,10 +49,7 @@ struct fixture {
 static int setup(void **state)
 {
 	static struct fixture f;
-	char *vars[] = { "debug_file" }, *values[] = { "/dev/null" };
 	xmlSchemaParserCtxtPtr pctx;
-	PIX *page = pixRead(SAMPLE);
-	BOX *top;
 
 	xmlInitParser();
 	/* Offline: schema imports resolve through the catalog, never the network. */
@@ -61,17 +59,12 @@ static int setup(void **state)
 	pctx = xmlSchemaNewParserCtxt(XSD_DIR "/alto-4-4.xsd");
 	f.schema = pctx ? xmlSchemaParse(pctx) : NULL;
 	xmlSchemaFreeParserCtxt(pctx);
-	if (!f.schema || !page)
+	if (!f.schema)
 		return -1;
-	top = boxCreate(0, 0, pixGetWidth(page), pixGetHeight(page) * 3 / 10);
-	f.pix = pixClipRectangle(page, top, NULL);
-	boxDestroy(&top);
-	pixDestroy(&page);
-	f.api = TessBaseAPICreate();
-	if (!f.pix || !f.api ||
-	    TessBaseAPIInit4(f.api, NULL, "vie+eng", OEM_DEFAULT, NULL, 0, vars, values, 1, 0) != 0)
+	f.pix = page_top(SAMPLE, 3, 10);
+	f.api = tess_open();
+	if (!f.pix || !f.api)
 		return -1;
-	TessBaseAPISetPageSegMode(f.api, PSM_AUTO);
 	*state = &f;
 	return 0;
 }

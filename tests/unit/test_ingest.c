@@ -144,9 +144,15 @@ static void test_failed_only_on_retry(void **state)
 	struct lt_ingest ing;
 	struct lt_ingest_outcome o;
 	struct lt_err err = { 0 };
+	struct lt_doc *claimed = NULL;
+	int wait = 0;
 
 	lt_ingest_init(&ing, fx->cat, "/srv/inbox", 0);
 	assert_int_equal(lt_ingest_document(&ing, doc, &o, &err), LT_OK);
+	/* Only a document being processed can fail (state.h). */
+	assert_int_equal(lt_catalog_claim(fx->cat, &claimed, &wait, &err), LT_OK);
+	assert_non_null(claimed);
+	lt_doc_free(claimed);
 	assert_int_equal(lt_catalog_fail(fx->cat, doc->id, "load", "unreadable", &err), LT_OK);
 	assert_int_equal(lt_ingest_document(&ing, doc, &o, &err), LT_OK);
 	assert_int_equal(o.result, LT_INGEST_KNOWN);

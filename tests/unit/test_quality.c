@@ -15,6 +15,7 @@
 
 #include "luutru/quality.h"
 #include "luutru/recognize.h"
+#include "tess_helpers.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 #define SAMPLE "samples/inbox/quyet-dinh-1127.jpg"
@@ -79,12 +80,10 @@ struct fixture {
 static int setup(void **state)
 {
 	static struct fixture f;
-	char *vars[] = { "debug_file" }, *values[] = { "/dev/null" };
 
-	f.api = TessBaseAPICreate();
-	if (!f.api || TessBaseAPIInit4(f.api, NULL, "vie+eng", OEM_DEFAULT, NULL, 0, vars, values, 1, 0) != 0)
+	f.api = tess_open();
+	if (!f.api)
 		return -1;
-	TessBaseAPISetPageSegMode(f.api, PSM_AUTO);
 	*state = &f;
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include <tesseract/capi.h>
 
 #include "luutru/recognize.h"
+#include "tess_helpers.h"
 
 /* The top third of a real sample page: enough words to take well over a
  * millisecond, small enough to keep the suite quick on a shared machine. */
@@ -25,21 +26,11 @@ struct fixture {
 static int setup(void **state)
 {
 	static struct fixture f;
-	char *vars[] = { "debug_file" }, *values[] = { "/dev/null" };
-	PIX *page = pixRead(SAMPLE);
-	BOX *top;
 
-	if (!page)
+	f.pix = page_top(SAMPLE, 1, 3);
+	f.api = tess_open();
+	if (!f.pix || !f.api)
 		return -1;
-	top = boxCreate(0, 0, pixGetWidth(page), pixGetHeight(page) / 3);
-	f.pix = pixClipRectangle(page, top, NULL);
-	boxDestroy(&top);
-	pixDestroy(&page);
-	f.api = TessBaseAPICreate();
-	if (!f.pix || !f.api ||
-	    TessBaseAPIInit4(f.api, NULL, "vie+eng", OEM_DEFAULT, NULL, 0, vars, values, 1, 0) != 0)
-		return -1;
-	TessBaseAPISetPageSegMode(f.api, PSM_AUTO);
 	*state = &f;
 	return 0;
 }

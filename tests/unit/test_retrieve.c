@@ -18,6 +18,7 @@
 #include "luutru/bag.h"
 #include "luutru/buf.h"
 #include "luutru/fsutil.h"
+#include "luutru/hash.h"
 #include "luutru/retrieve.h"
 #include "helpers.h"
 
@@ -153,6 +154,33 @@ static void test_damaged_source(void **state)
 	free(dst);
 }
 
+/* Damage the catalog never saw (a catalog rebuilt from damaged bundles, a
+ * bundle recorded after it rotted): the tar matches the catalog's digest,
+ * but the bag's own manifest gives the payload away. */
+static void test_damage_inside_the_bag(void **state)
+{
+	struct fx *fx = *state;
+	struct lt_err err = { 0 };
+	struct lt_buf tar = LT_BUF_INIT;
+	char *dst = path_of("%s/%s", fx->out, "rotten.tar");
+	char *hit;
+
+	read_file(fx->tar, &tar);
+	hit = memmem(tar.data, tar.len, "Tỉnh", strlen("Tỉnh"));
+	assert_non_null(hit);
+	hit[0] = 'X';
+	chmod(fx->tar, 0644);
+	write_file(fx->tar, tar.data, tar.len);
+	assert_int_equal(lt_sha256_file(fx->tar, fx->bundle.sha256, &fx->bundle.size, NULL), LT_OK);
+
+	assert_int_equal(lt_retrieve_bundle(fx->archive, &fx->bundle, dst, &err), LT_EVERIFY);
+	assert_non_null(strstr(err.msg, "damaged"));
+	assert_non_null(strstr(err.msg, "data/0001.txt"));
+	assert_false(exists(dst));
+	lt_buf_release(&tar);
+	free(dst);
+}
+
 static void test_inside_archive_refused(void **state)
 {
 	struct fx *fx = *state;
@@ -188,6 +216,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_good_copy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_damaged_source, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_damage_inside_the_bag, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inside_archive_refused, setup, teardown),
 	};
 
