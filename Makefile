@@ -24,7 +24,7 @@ LT_CFLAGS  = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prot
 DEB_PACKAGES = gcc libc6-dev make pkg-config libtesseract-dev libleptonica-dev libarchive-dev \
                libsqlite3-dev libssl-dev libxml2-dev libjansson-dev libutf8proc-dev \
                libcmocka-dev tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd \
-               sqlite3 python3 tar coreutils
+               sqlite3 python3 tar coreutils libxml2-utils
 
 Q = $(if $(V),,@)
 

@@ -51,7 +51,14 @@ static int store_pages(struct lt_catalog *cat, const struct lt_doc *doc, struct 
 		else
 			sqlite3_bind_null(upd, 4);
 		sqlite3_bind_text(upd, 5, p->text ? p->text : "", -1, SQLITE_STATIC);
-		sqlite3_bind_int64(upd, 6, rowid);
+		sqlite3_bind_text(upd, 6, p->lang, -1, SQLITE_STATIC);
+		sqlite3_bind_text(upd, 7, p->preprocessing, -1, SQLITE_STATIC);
+		if (p->quality >= 0)
+			sqlite3_bind_double(upd, 8, p->quality);
+		else
+			sqlite3_bind_null(upd, 8);
+		sqlite3_bind_text(upd, 9, p->review, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(upd, 10, rowid);
 		rc = lt_cat_step_done(cat, upd, "cannot store a page's text", err);
 		if (rc)
 			break;

@@ -123,8 +123,16 @@ int lt_cat_load_sources_and_pages(struct lt_catalog *cat, struct lt_doc *doc, st
 		p->dpi = sqlite3_column_int(st, 3);
 		p->confidence = sqlite3_column_type(st, 4) == SQLITE_NULL ? -1
 			: sqlite3_column_double(st, 4);
-		if (sqlite3_column_type(st, 5) != SQLITE_NULL)
-			rc = lt_strdup(lt_cat_col_text(st, 5), &p->text, err);
+		p->quality = sqlite3_column_type(st, 8) == SQLITE_NULL ? -1
+			: sqlite3_column_double(st, 8);
+		/* NULL stays NULL: a page not yet read has no text, a fine page no review. */
+		rc = lt_strdup((const char *)sqlite3_column_text(st, 5), &p->text, err);
+		if (!rc)
+			rc = lt_strdup((const char *)sqlite3_column_text(st, 6), &p->lang, err);
+		if (!rc)
+			rc = lt_strdup((const char *)sqlite3_column_text(st, 7), &p->preprocessing, err);
+		if (!rc)
+			rc = lt_strdup((const char *)sqlite3_column_text(st, 9), &p->review, err);
 	}
 	lt_cat_put(st);
 	return rc;

@@ -58,3 +58,34 @@ int lt_catalog_each_in_state(struct lt_catalog *cat, enum lt_doc_state state, in
 	sqlite3_finalize(st);
 	return rc;
 }
+
+int lt_catalog_each_review(struct lt_catalog *cat, int limit,
+			   void (*fn)(void *ud, const struct lt_review_item *item), void *ud,
+			   struct lt_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = lt_cat_prepare(cat, "SELECT d.id, d.label, p.number, p.quality, p.review "
+				"FROM pages p JOIN documents d ON d.id = p.document_id "
+				"WHERE p.review IS NOT NULL AND d.state = ? "
+				"ORDER BY d.updated, d.rowid, p.number LIMIT ?", &st, err);
+
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, lt_doc_state_name(LT_ARCHIVED), -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, limit > 0 ? limit : -1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct lt_review_item item = {
+			.document = lt_cat_col_text(st, 0),
+			.label = lt_cat_col_text(st, 1),
+			.page = sqlite3_column_int(st, 2),
+			.quality = sqlite3_column_type(st, 3) == SQLITE_NULL ? -1
+				: sqlite3_column_double(st, 3),
+			.reason = lt_cat_col_text(st, 4),
+		};
+
+		fn(ud, &item);
+	}
+	rc = rc == SQLITE_DONE ? LT_OK : lt_cat_db_error(cat, err, "cannot list the pages to review");
+	sqlite3_finalize(st);
+	return rc;
+}

@@ -33,7 +33,14 @@ static void print_doc(const char *archive, const struct lt_doc *doc)
 		if (p->text)
 			printf(", %dx%d px at %d dpi, %zu characters, confidence %.0f", p->width, p->height,
 			       p->dpi, strlen(p->text), p->confidence);
+		if (p->quality >= 0)
+			printf(", quality %.2f", p->quality);
 		printf("\n");
+		if (p->preprocessing)
+			printf("        read as: %s%s%s\n", p->preprocessing, p->lang ? "; " : "",
+			       p->lang ? p->lang : "");
+		if (p->review)
+			printf("        REVIEW: %s\n", p->review);
 	}
 	if (doc->bundle.path) {
 		lt_format_bytes(doc->bundle.size, size);
@@ -78,6 +85,8 @@ const struct lt_command lt_cmd_show = {
 	"\n"
 	"Prints what the catalog knows of document DOC (its id, or a unique prefix\n"
 	"of 4 or more characters): state, source files, pages with OCR confidence,\n"
+	"quality score, what was done to each page before recognition (rotation,\n"
+	"deskew angle, steps, resolution) and why a page is flagged for review,\n"
 	"the bundle (path, size, SHA-256, files) and the event history.\n",
 	.epilog =
 	"Example:\n"

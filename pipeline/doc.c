@@ -55,7 +55,9 @@ void lt_doc_free(struct lt_doc *doc)
 	for (size_t i = 0; i < doc->n_pages; i++) {
 		lt_page_drop_image(&doc->pages[i]);
 		free(doc->pages[i].text);
-		free(doc->pages[i].hocr);
+		free(doc->pages[i].lang);
+		free(doc->pages[i].preprocessing);
+		free(doc->pages[i].review);
 	}
 	free(doc->pages);
 	for (size_t i = 0; i < doc->n_events; i++) {
@@ -129,6 +131,7 @@ int lt_doc_add_pages_of_last_source(struct lt_doc *doc, struct lt_err *err)
 		p->source = src;
 		p->index_in_source = i;
 		p->confidence = -1;
+		p->quality = -1;
 	}
 	return LT_OK;
 }

@@ -22,7 +22,7 @@
 
 /* The schema version this build writes (PRAGMA user_version): the number of
  * the last schemas/catalog/NNN-*.sql (the build checks it). */
-#define LT_CATALOG_VERSION 2
+#define LT_CATALOG_VERSION 3
 
 struct lt_catalog;
 
@@ -170,5 +170,22 @@ int lt_catalog_each_in_state(struct lt_catalog *cat, enum lt_doc_state state, in
 			     void (*fn)(void *ud, const char *id, const char *label,
 					const char *failure, int pages),
 			     void *ud, struct lt_err *err);
+
+/* A page flagged for a person to check (blank, low confidence, garbage,
+ * recognition stopped): archived like any other, listed by `luutru review`.
+ * Strings borrowed for the callback's call. */
+struct lt_review_item {
+	const char *document;
+	const char *label;
+	int page;
+	double quality;      /* 0-1; -1 unknown */
+	const char *reason;
+};
+
+/* Calls fn for each flagged page of archived documents, oldest document
+ * first, then by page, up to limit (0: all). */
+int lt_catalog_each_review(struct lt_catalog *cat, int limit,
+			   void (*fn)(void *ud, const struct lt_review_item *item), void *ud,
+			   struct lt_err *err);
 
 #endif

@@ -38,8 +38,11 @@ struct lt_page {
 	struct Pix *pix;            /* owned while the page is being processed */
 	int width, height, dpi;
 	char *text;                 /* UTF-8 NFC, owned */
-	char *hocr;                 /* standalone hOCR document, owned */
 	double confidence;          /* Tesseract's mean word confidence, 0-100; -1 unknown */
+	char *lang;                 /* Tesseract languages it was read with, owned */
+	char *preprocessing;        /* what was done to the working copy, one line, owned */
+	double quality;             /* 0-1 (quality.h); -1 unknown */
+	char *review;               /* why a person should check it; NULL if fine; owned */
 };
 
 struct lt_bundle_file {

@@ -1,0 +1,49 @@
+#!/bin/bash
+# Regenerates samples/hard and its ground truth, deterministically, from
+# ../shared/tools/mkpages: pages as real backlogs bring them (sideways, upside
+# down, crooked, in two columns, blank), for the OCR tests of tests/e2e/t_ocr_hard.sh.
+# They are not in samples/inbox, so `make demo` stays quick.
+# Usage: samples/make-hard.sh            (SHARED=/path/to/shared overrides ../shared)
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/.." && pwd)
+SHARED=${SHARED:-$ROOT/../shared}
+SHARED=$(cd "$SHARED" && pwd)
+M=$SHARED/tools/mkpages
+VI=$SHARED/corpus/dev/src/seed-vi.txt
+EN=$SHARED/corpus/dev/src/en-dev.txt
+PY=${PYTHON:-/usr/bin/python3}
+OUT=$HERE/hard
+
+W=$(mktemp -d)
+trap 'rm -rf "$W"' EXIT
+rm -rf "$OUT"
+mkdir -p "$OUT/inbox" "$OUT/truth"
+
+# name, then mkpages arguments. Bitonal Group 4 TIFFs keep the repository small.
+make_page() {
+	local name=$1; shift
+	"$M" --count 1 --format tiff --bitonal --blur 0.5 --prefix p --out "$W/$name" "$@"
+	cp "$W/$name/p-0001.tif" "$OUT/inbox/$name.tif"
+	cp "$W/$name/p-0001.gt.txt" "$OUT/truth/$name.gt.txt"
+}
+make_page sideways-vi    --text "$VI" --seed 31 --rotate 90
+make_page upside-down-en --text "$EN" --seed 32 --rotate 180
+make_page skewed-vi      --text "$VI" --seed 33 --skew -4.5
+make_page two-columns-en --text "$EN" --seed 34 --columns 2
+
+# A blank sheet (a separator, the back of a page): white with a little dust.
+"$PY" - "$OUT/inbox/blank.png" <<'EOF'
+import random, sys
+from PIL import Image
+random.seed(35)
+im = Image.new("L", (2480, 3508), 250)
+for _ in range(40):
+    x, y = random.randrange(2480), random.randrange(3508)
+    im.putpixel((x, y), random.randrange(60, 200))
+im.save(sys.argv[1], format="PNG", dpi=(300, 300), optimize=True)
+EOF
+: > "$OUT/truth/blank.gt.txt"
+
+find "$OUT" -type f | sort
+du -sh "$OUT"
