@@ -16,7 +16,7 @@ BIN     ?= luutru
 PKGS      = tesseract lept libarchive sqlite3 libcrypto libxml-2.0 jansson libutf8proc
 # Recursive (=) on purpose: evaluated when a recipe runs, after `make deps`.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lpthread
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
 LT_CFLAGS  = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Iinclude \
              $(PKG_CFLAGS) -MMD -MP
 

@@ -16,6 +16,7 @@
 #include "luutru/catalog.h"
 #include "luutru/cmd.h"
 #include "luutru/fsutil.h"
+#include "luutru/preprocess.h"
 #include "luutru/runner.h"
 
 #define DEFAULT_LANG "vie+eng"
@@ -32,6 +33,11 @@ const char lt_usage_run[] =
 	"  -j, --jobs N        workers, each with its own Tesseract (default: one per core)\n"
 	"  -l, --lang LANGS    Tesseract languages (default: " DEFAULT_LANG ")\n"
 	"      --tessdata DIR  Tesseract's language data (default: Tesseract's own)\n"
+	"      --psm N         Tesseract page segmentation (default 3: automatic layout)\n"
+	"      --dpi N         the scans' resolution, whatever their headers say\n"
+	"      --no-rotate, --no-deskew, --no-border, --no-normalise, --no-upscale\n"
+	"                      switch a preprocessing step off; --no-preprocess: all\n"
+	"      --binarise      hand Tesseract a black-and-white page instead of grey\n"
 	"\n"
 	"Exit 0 if every document was archived, 1 if some failed or the run was\n"
 	"interrupted, 3 on a run-wide error (catalog, disk, missing language data).\n"
@@ -200,11 +206,24 @@ static int parse_run_options(int argc, char **argv, const char *usage, struct lt
 		{ "lang", required_argument, NULL, 'l' },
 		{ "tessdata", required_argument, NULL, 'T' },
 		{ "min-age", required_argument, NULL, 'm' },
+		{ "psm", required_argument, NULL, 'P' },
+		{ "dpi", required_argument, NULL, 'D' },
+		{ "no-rotate", no_argument, NULL, 1000 },
+		{ "no-deskew", no_argument, NULL, 1001 },
+		{ "no-border", no_argument, NULL, 1002 },
+		{ "no-normalise", no_argument, NULL, 1003 },
+		{ "no-upscale", no_argument, NULL, 1004 },
+		{ "no-preprocess", no_argument, NULL, 1005 },
+		{ "binarise", no_argument, NULL, 1006 },
 		LT_COMMON_OPTIONS,
 		{ 0 },
 	};
+	/* Lives as long as the options: the run reads it through opts. */
+	static struct lt_preprocess_opts pp;
 	int opt, exit_now = -1;
 
+	lt_preprocess_opts_default(&pp);
+	opts->preprocess = &pp;
 	opts->lang = DEFAULT_LANG;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "j:l:h", options, NULL)) != -1) {
@@ -228,6 +247,25 @@ static int parse_run_options(int argc, char **argv, const char *usage, struct lt
 		case 'T':
 			opts->tessdata = optarg;
 			break;
+		case 'P':
+			opts->psm = (int)strtol(optarg, &end, 10);
+			if (*end || opts->psm < 1 || opts->psm > 13 || opts->psm == 2)
+				return lt_cmd_usage_error(usage, "%s: --psm wants a Tesseract segmentation mode "
+							  "(1, 3-13), not '%s'", argv[0], optarg);
+			break;
+		case 'D':
+			pp.dpi = (int)strtol(optarg, &end, 10);
+			if (*end || pp.dpi < 50 || pp.dpi > 2400)
+				return lt_cmd_usage_error(usage, "%s: --dpi wants a resolution from 50 to 2400, "
+							  "not '%s'", argv[0], optarg);
+			break;
+		case 1000: pp.orient = 0; break;
+		case 1001: pp.deskew = 0; break;
+		case 1002: pp.border = 0; break;
+		case 1003: pp.normalise = 0; break;
+		case 1004: pp.upscale = 0; break;
+		case 1005: pp.orient = pp.deskew = pp.border = pp.normalise = pp.upscale = 0; break;
+		case 1006: pp.binarise = 1; break;
 		case 'm':
 			if (!min_age)
 				return lt_cmd_usage_error(usage, "%s: --min-age is for ingest and batch", argv[0]);

@@ -13,12 +13,14 @@
 #include <tesseract/capi.h>
 #include <unistd.h>
 
+#include "luutru/preprocess.h"
 #include "luutru/stage.h"
 #include "luutru/text.h"
 
 struct ocr_state {
 	TessBaseAPI *api;
 	const char *lang;
+	struct lt_preprocess_opts pp;
 };
 
 static void ocr_close(void *state);
@@ -93,6 +95,13 @@ static int ocr_open(struct lt_ctx *ctx, void **state, struct lt_err *err)
 		ocr_close(s);
 		return rc;
 	}
+	/* The C API starts in single-block mode; the CLI's automatic layout
+	 * reads columns one after the other. */
+	TessBaseAPISetPageSegMode(s->api, ctx->opts->psm > 0 ? (TessPageSegMode)ctx->opts->psm : PSM_AUTO);
+	if (ctx->opts->preprocess)
+		s->pp = *ctx->opts->preprocess;
+	else
+		lt_preprocess_opts_default(&s->pp);
 	*state = s;
 	return LT_OK;
 }
@@ -118,6 +127,8 @@ static int ocr_page(void *state, struct lt_doc *doc, struct lt_page *page, struc
 	const struct lt_source *src = &doc->sources[page->source];
 	struct lt_buf text = LT_BUF_INIT, hocr = LT_BUF_INIT;
 	char *raw_text = NULL, *raw_hocr = NULL, input_name[32];
+	struct lt_preprocess_result pre;
+	PIX *work = NULL;
 	const char *html_lang = strncmp(s->lang, "vie", 3) == 0 ? "vi" : "en";
 	int rc = LT_OK;
 
@@ -126,8 +137,18 @@ static int ocr_page(void *state, struct lt_doc *doc, struct lt_page *page, struc
 	/* hOCR's `image` property names the master file inside the bundle. */
 	lt_source_master_name(doc, (size_t)page->source, input_name);
 	TessBaseAPISetInputName(s->api, input_name);
-	TessBaseAPISetImage2(s->api, page->pix);
-	TessBaseAPISetSourceResolution(s->api, page->dpi);
+	/* Tesseract reads a working copy; the master stays as scanned. */
+	rc = lt_preprocess_page(page->pix, &s->pp, &work, &pre, err);
+	if (rc) {
+		lt_err_prefix(err, "page %d of '%s': ", page->number, src->path);
+		return rc;
+	}
+	/* OSD is ten times the cheap detector's cost: only where it was unsure.
+	 * Failing to ask it (no osd data) leaves the page as it is. */
+	if (s->pp.orient && pre.orientation_unsure)
+		lt_preprocess_osd(s->api, &s->pp, &work, &pre, NULL);
+	TessBaseAPISetImage2(s->api, work);
+	TessBaseAPISetSourceResolution(s->api, pre.work_dpi);
 	if (TessBaseAPIRecognize(s->api, NULL) != 0) {
 		rc = lt_err_set(err, LT_EOCR, "Tesseract could not recognise page %d (image %d of '%s')",
 				page->number, page->index_in_source + 1, src->path);
@@ -160,6 +181,7 @@ out:
 	TessDeleteText(raw_text);
 	TessDeleteText(raw_hocr);
 	TessBaseAPIClear(s->api);
+	pixDestroy(&work);
 	lt_buf_release(&text);
 	lt_buf_release(&hocr);
 	return rc;

@@ -1,0 +1,401 @@
+/* preprocess.c - the working copy Tesseract reads: upright, straight, no dark
+ * scanner edges, even background, enough resolution.
+ *
+ * Every decision is taken on a small binarised copy (about 150 ppi), where
+ * Leptonica's orientation and skew finders are both fast and at their best;
+ * the full-resolution grey page is touched only to apply what was decided, so
+ * an upright straight page costs a grey conversion, a background
+ * normalisation and the small copy.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "luutru/preprocess.h"
+
+#define ASSUMED_DPI 300
+
+void lt_preprocess_opts_default(struct lt_preprocess_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->orient = o->deskew = o->border = o->normalise = o->upscale = 1;
+	o->binarise = 0;
+	o->min_dpi = 250;
+	o->target_dpi = 300;
+	o->orient_min_conf = 6.0f;
+	o->orient_min_ratio = 2.5f;
+	o->skew_min_deg = 0.1f;
+	o->skew_max_deg = 7.0f;
+	o->skew_min_conf = 2.5f;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* A resolution that would make the page smaller than a visiting card or wider
+ * than A1 is a default written by software (72, 96) or garbage, not the scan's:
+ * 300 is what archives scan at. */
+static int choose_dpi(PIX *master, const struct lt_preprocess_opts *o, unsigned *steps)
+{
+	int d = o->dpi > 0 ? o->dpi : pixGetXRes(master);
+	int w = pixGetWidth(master), h = pixGetHeight(master);
+	double short_in;
+
+	if (o->dpi > 0)
+		return o->dpi;
+	short_in = d > 0 ? (w < h ? w : h) / (double)d : 0;
+	if (d < 50 || d > 2400 || short_in < 1.5 || short_in > 24.0) {
+		*steps |= LT_PP_DPI_GUESS;
+		return ASSUMED_DPI;
+	}
+	return d;
+}
+
+/* The small 1-bpp copy decisions are taken on, from the 8-bpp page; factor
+ * receives its reduction (1 or 2). Otsu on one tile: the page has already
+ * been normalised when it needed to be. */
+static PIX *analysis_copy(PIX *grey, int dpi, int *factor)
+{
+	PIX *small, *bin = NULL;
+
+	*factor = dpi >= 250 ? 2 : 1;
+	small = *factor == 2 ? pixScaleAreaMap2(grey) : pixClone(grey);
+	if (!small)
+		return NULL;
+	if (pixOtsuAdaptiveThreshold(small, pixGetWidth(small), pixGetHeight(small), 0, 0, 0.1f,
+				     NULL, &bin) != 0)
+		bin = NULL;
+	pixDestroy(&small);
+	return bin;
+}
+
+/* Scanner borders are large solid dark areas touching the edge; text strokes
+ * are thin. Opening with a brick about 1.5 mm wide keeps only the solid
+ * areas, and of those only the ones touching the edge are borders (a
+ * photograph inside the page stays). They are painted white on both the
+ * analysis copy and the page, so coordinates do not move. Returns 1 if a
+ * border was found, 0 if not, -1 on allocation failure. */
+static int paint_border(PIX *grey, PIX *bin, int factor, int adpi)
+{
+	int k = adpi * 15 / 254, found = 0;
+	PIX *solid = NULL, *edge = NULL, *mask = NULL, *full = NULL;
+	l_int32 empty = 1;
+
+	if (k < 5)
+		k = 5;
+	if (!(solid = pixOpenBrick(NULL, bin, k, k)) || !(edge = pixExtractBorderConnComps(solid, 8)))
+		goto out;
+	pixZero(edge, &empty);
+	if (empty)
+		goto out;
+	/* Grow over the border's ragged, anti-aliased fringe. */
+	if (!(mask = pixDilateBrick(NULL, edge, 7, 7)))
+		goto out;
+	pixSubtract(bin, bin, mask);
+	full = factor == 1 ? pixClone(mask) : pixExpandReplicate(mask, factor);
+	if (!full)
+		goto out;
+	pixSetMasked(grey, full, 255);
+	found = 1;
+out:
+	if (!solid || !edge || (!empty && (!mask || !full)))
+		found = -1;
+	pixDestroy(&full);
+	pixDestroy(&mask);
+	pixDestroy(&edge);
+	pixDestroy(&solid);
+	return found;
+}
+
+/* Leptonica's finder returns the clockwise rotation that straightens the
+ * page (pixDeskew applies it as found). Returns 0 or -1 if it failed. */
+static int find_skew(PIX *bin, const struct lt_preprocess_opts *o, float *deg, float *conf)
+{
+	*deg = 0;
+	*conf = 0;
+	return pixFindSkewSweepAndSearch(bin, deg, conf, 2, 1, o->skew_max_deg, 1.0f, 0.01f) == 0
+		? 0 : -1;
+}
+
+static int skew_worth_applying(const struct lt_preprocess_opts *o, float deg, float conf)
+{
+	return fabsf(deg) >= o->skew_min_deg && conf >= o->skew_min_conf;
+}
+
+/* Replaces *pix by f(*pix) unless f failed (NULL). */
+static int replace(PIX **pix, PIX *next)
+{
+	if (!next)
+		return -1;
+	pixDestroy(pix);
+	*pix = next;
+	return 0;
+}
+
+static PIX *rotate_skew(PIX *pix, float deg)
+{
+	return pixRotate(pix, deg * (float)(M_PI / 180.0), L_ROTATE_AREA_MAP, L_BRING_IN_WHITE, 0, 0);
+}
+
+int lt_preprocess_page(PIX *master, const struct lt_preprocess_opts *opts, PIX **work,
+		       struct lt_preprocess_result *res, struct lt_err *err)
+{
+	struct lt_preprocess_opts defaults;
+	const struct lt_preprocess_opts *o = opts;
+	double t0 = now();
+	PIX *grey = NULL, *bin = NULL;
+	int factor = 1, quads = 0, rc = LT_OK;
+
+	*work = NULL;
+	memset(res, 0, sizeof(*res));
+	if (!o) {
+		lt_preprocess_opts_default(&defaults);
+		o = &defaults;
+	}
+	if (!master || pixGetWidth(master) < 8 || pixGetHeight(master) < 8)
+		return lt_err_set(err, LT_EINPUT, "the page image is empty or smaller than 8x8 pixels");
+	res->master_w = res->upright_w = pixGetWidth(master);
+	res->master_h = res->upright_h = pixGetHeight(master);
+	res->scale = 1.0f;
+	res->dpi = choose_dpi(master, o, &res->steps);
+
+	/* Everything below wants one 8-bpp grey plane; Tesseract would make
+	 * its own from colour anyway. */
+	if (!(grey = pixConvertTo8(master, 0)))
+		goto nomem;
+	if (pixGetDepth(master) != 8 || pixGetColormap(master))
+		res->steps |= LT_PP_GREY;
+	/* Uneven light defeats one global threshold (Tesseract's and ours); a
+	 * bitonal scan has no background to even out. */
+	if (o->normalise && pixGetDepth(master) > 1) {
+		if (replace(&grey, pixBackgroundNorm(grey, NULL, NULL, 10, 15, 100, 50, 255, 2, 1)))
+			goto nomem;
+		res->steps |= LT_PP_NORMALISE;
+	}
+	if ((o->border || o->orient || o->deskew) && !(bin = analysis_copy(grey, res->dpi, &factor)))
+		goto nomem;
+	if (o->border) {
+		int b = paint_border(grey, bin, factor, res->dpi / factor);
+
+		if (b < 0)
+			goto nomem;
+		if (b)
+			res->steps |= LT_PP_BORDER;
+	}
+	if (o->orient) {
+		l_int32 orient = L_TEXT_ORIENT_UNKNOWN;
+
+		if (pixOrientDetect(bin, &res->orient_upconf, &res->orient_leftconf, 0, 0) == 0)
+			makeOrientDecision(res->orient_upconf, res->orient_leftconf, o->orient_min_conf,
+					   o->orient_min_ratio, &orient, 0);
+		/* LEFT: text up to the left, straightened by a quarter turn clockwise. */
+		quads = orient == L_TEXT_ORIENT_LEFT ? 1 : orient == L_TEXT_ORIENT_DOWN ? 2
+			: orient == L_TEXT_ORIENT_RIGHT ? 3 : 0;
+		res->orientation_unsure = orient == L_TEXT_ORIENT_UNKNOWN;
+		if (quads) {
+			if (replace(&grey, pixRotateOrth(grey, quads)) || replace(&bin, pixRotateOrth(bin, quads)))
+				goto nomem;
+			res->orientation = quads * 90;
+			res->upright_w = pixGetWidth(grey);
+			res->upright_h = pixGetHeight(grey);
+			res->steps |= LT_PP_ROTATE;
+		}
+	}
+	if (o->deskew && find_skew(bin, o, &res->skew_found_deg, &res->skew_conf) == 0 &&
+	    skew_worth_applying(o, res->skew_found_deg, res->skew_conf)) {
+		if (replace(&grey, rotate_skew(grey, res->skew_found_deg)))
+			goto nomem;
+		res->skew_deg = res->skew_found_deg;
+		res->steps |= LT_PP_DESKEW;
+	}
+	if (o->upscale && res->dpi < o->min_dpi) {
+		res->scale = (float)o->target_dpi / (float)res->dpi;
+		if (replace(&grey, pixScaleGrayLI(grey, res->scale, res->scale)))
+			goto nomem;
+		res->steps |= LT_PP_UPSCALE;
+	}
+	res->work_dpi = (int)lroundf(res->dpi * res->scale);
+	if (o->binarise) {
+		PIX *b = NULL;
+
+		if (pixOtsuAdaptiveThreshold(grey, 2000, 2000, 0, 0, 0.1f, NULL, &b) != 0 || !b)
+			goto nomem;
+		pixDestroy(&grey);
+		grey = b;
+		res->steps |= LT_PP_BINARISE;
+	}
+	pixSetResolution(grey, res->work_dpi, res->work_dpi);
+	*work = grey;
+	grey = NULL;
+	goto out;
+nomem:
+	rc = lt_err_set(err, LT_ENOMEM, "out of memory preprocessing a %dx%d page",
+			pixGetWidth(master), pixGetHeight(master));
+out:
+	pixDestroy(&bin);
+	pixDestroy(&grey);
+	res->seconds = now() - t0;
+	return rc;
+}
+
+int lt_preprocess_osd(TessBaseAPI *api, const struct lt_preprocess_opts *opts, PIX **work,
+		      struct lt_preprocess_result *res, struct lt_err *err)
+{
+	struct lt_preprocess_opts defaults;
+	const struct lt_preprocess_opts *o = opts;
+	double t0 = now();
+	int deg = 0, quads, rc = LT_OK;
+	float conf = 0, script_conf = 0;
+	const char *script = NULL;
+	PIX *bin = NULL;
+	int factor;
+
+	if (!o) {
+		lt_preprocess_opts_default(&defaults);
+		o = &defaults;
+	}
+	TessBaseAPISetImage2(api, *work);
+	TessBaseAPISetSourceResolution(api, res->work_dpi > 0 ? res->work_dpi : ASSUMED_DPI);
+	if (!TessBaseAPIDetectOrientationScript(api, &deg, &conf, &script, &script_conf)) {
+		/* Fails on a page without enough text as well as without osd data;
+		 * only the second is an error worth reporting. */
+		if (!TessBaseAPIGetDatapath(api))
+			rc = lt_err_set(err, LT_EOCR, "Tesseract's orientation detection failed: is "
+					"osd.traineddata installed (Debian: tesseract-ocr-osd)?");
+		goto out;
+	}
+	/* deg is how far the page is turned; the CLI's "Rotate:" line, the
+	 * clockwise turn that makes it upright, is (360 - deg) % 360. Below a
+	 * confidence of ~1, OSD is guessing. */
+	if (conf < 1.0f)
+		goto out;
+	quads = ((360 - deg) % 360) / 90;
+	res->orientation_by_osd = 1;
+	res->orientation_unsure = 0;
+	if (quads) {
+		if (replace(work, pixRotateOrth(*work, quads))) {
+			rc = lt_err_set(err, LT_ENOMEM, "out of memory rotating a page");
+			goto out;
+		}
+		res->orientation = (res->orientation + quads * 90) % 360;
+		if (res->orientation % 180 == 0) {
+			res->upright_w = res->master_w;
+			res->upright_h = res->master_h;
+		} else {
+			res->upright_w = res->master_h;
+			res->upright_h = res->master_w;
+		}
+		res->steps |= LT_PP_ROTATE;
+		/* The first skew measurement ran across the lines; measure again. */
+		if (o->deskew && res->skew_deg == 0 && pixGetDepth(*work) == 8 &&
+		    (bin = analysis_copy(*work, res->work_dpi, &factor)) &&
+		    find_skew(bin, o, &res->skew_found_deg, &res->skew_conf) == 0 &&
+		    skew_worth_applying(o, res->skew_found_deg, res->skew_conf)) {
+			if (replace(work, rotate_skew(*work, res->skew_found_deg))) {
+				rc = lt_err_set(err, LT_ENOMEM, "out of memory deskewing a page");
+				goto out;
+			}
+			res->skew_deg = res->skew_found_deg;
+			res->steps |= LT_PP_DESKEW;
+		}
+	}
+out:
+	pixDestroy(&bin);
+	res->seconds += now() - t0;
+	return rc;
+}
+
+void lt_preprocess_map_point(const struct lt_preprocess_result *res, double x, double y,
+			     double *mx, double *my)
+{
+	double s = res->scale > 0 ? res->scale : 1.0;
+	double a = res->skew_deg * M_PI / 180.0, cx = res->upright_w / 2, cy = res->upright_h / 2;
+	double dx, dy;
+
+	x /= s;
+	y /= s;
+	/* Inverse of the clockwise skew rotation about the centre. */
+	dx = x - cx;
+	dy = y - cy;
+	x = cx + dx * cos(a) + dy * sin(a);
+	y = cy - dx * sin(a) + dy * cos(a);
+	switch (res->orientation) {
+	case 90:
+		*mx = y;
+		*my = res->upright_w - x;
+		break;
+	case 180:
+		*mx = res->master_w - x;
+		*my = res->master_h - y;
+		break;
+	case 270:
+		*mx = res->upright_h - y;
+		*my = x;
+		break;
+	default:
+		*mx = x;
+		*my = y;
+	}
+}
+
+static int clampi(double v, int hi)
+{
+	return v < 0 ? 0 : v > hi ? hi : (int)lround(v);
+}
+
+void lt_preprocess_map_box(const struct lt_preprocess_result *res, const int in[4], int out[4])
+{
+	double xs[4] = { in[0], in[2], in[0], in[2] }, ys[4] = { in[1], in[1], in[3], in[3] };
+	double l = 1e18, t = 1e18, r = -1e18, b = -1e18;
+
+	for (int i = 0; i < 4; i++) {
+		double mx, my;
+
+		lt_preprocess_map_point(res, xs[i], ys[i], &mx, &my);
+		l = fmin(l, mx);
+		t = fmin(t, my);
+		r = fmax(r, mx);
+		b = fmax(b, my);
+	}
+	out[0] = clampi(l, res->master_w);
+	out[1] = clampi(t, res->master_h);
+	out[2] = clampi(r, res->master_w);
+	out[3] = clampi(b, res->master_h);
+}
+
+char *lt_preprocess_describe(const struct lt_preprocess_result *res, char *out, size_t size)
+{
+	size_t n = 0;
+
+#define ADD(...) do { if (n < size) { int k = snprintf(out + n, size - n, __VA_ARGS__); \
+		n += k > 0 ? (size_t)k : 0; } } while (0)
+	if (!size)
+		return out;
+	out[0] = '\0';
+	if (res->steps & LT_PP_ROTATE)
+		ADD("%srotate %d%s", n ? ", " : "", res->orientation, res->orientation_by_osd ? " (osd)" : "");
+	else if (res->orientation_unsure)
+		ADD("%sorientation unsure", n ? ", " : "");
+	if (res->steps & LT_PP_DESKEW)
+		ADD("%sdeskew %.2f", n ? ", " : "", res->skew_deg);
+	if (res->steps & LT_PP_BORDER)
+		ADD("%sborder", n ? ", " : "");
+	if (res->steps & LT_PP_NORMALISE)
+		ADD("%snormalise", n ? ", " : "");
+	if (res->steps & LT_PP_UPSCALE)
+		ADD("%supscale %.2f (%d dpi)", n ? ", " : "", res->scale, res->dpi);
+	if (res->steps & LT_PP_DPI_GUESS)
+		ADD("%s%d dpi assumed", n ? ", " : "", res->dpi);
+	if (res->steps & LT_PP_BINARISE)
+		ADD("%sbinarise", n ? ", " : "");
+	if (!n)
+		ADD("none");
+#undef ADD
+	return out;
+}
