@@ -23,7 +23,8 @@ void lt_preprocess_opts_default(struct lt_preprocess_opts *o)
 	o->binarise = 0;
 	o->min_dpi = 250;
 	o->target_dpi = 300;
-	o->orient_min_conf = 6.0f;
+	o->orient_min_conf = 5.0f;
+	o->orient_turn_conf = 8.0f;
 	o->orient_min_ratio = 2.5f;
 	o->skew_min_deg = 0.1f;
 	o->skew_max_deg = 7.0f;
@@ -57,22 +58,76 @@ static int choose_dpi(PIX *master, const struct lt_preprocess_opts *o, unsigned 
 	return d;
 }
 
-/* The small 1-bpp copy decisions are taken on, from the 8-bpp page; factor
- * receives its reduction (1 or 2). Otsu on one tile: the page has already
- * been normalised when it needed to be. */
-static PIX *analysis_copy(PIX *grey, int dpi, int *factor)
+/* Otsu's threshold over the histogram of an 8-bpp image, moved a quarter of
+ * the way towards the paper: thin strokes survive, which the orientation
+ * finder counts. Sampled every 2nd pixel; a few milliseconds. */
+static int ink_threshold(PIX *grey)
 {
-	PIX *small, *bin = NULL;
+	NUMA *hist = pixGetGrayHistogram(grey, 2);
+	double total = 0, sum = 0, sum_b = 0, w_b = 0, best = -1, bg = 255;
+	int t = 128;
+
+	if (!hist)
+		return 128;
+	for (int i = 0; i < 256; i++) {
+		l_float32 v = 0;
+
+		numaGetFValue(hist, i, &v);
+		total += v;
+		sum += i * (double)v;
+	}
+	for (int i = 0; i < 255; i++) {
+		l_float32 v = 0;
+		double w_f, between;
+
+		numaGetFValue(hist, i, &v);
+		w_b += v;
+		sum_b += i * (double)v;
+		w_f = total - w_b;
+		if (w_b <= 0 || w_f <= 0)
+			continue;
+		between = w_b * w_f * (sum_b / w_b - (sum - sum_b) / w_f) * (sum_b / w_b - (sum - sum_b) / w_f);
+		if (between > best) {
+			best = between;
+			t = i;
+			bg = (sum - sum_b) / w_f;
+		}
+	}
+	numaDestroy(&hist);
+	return t + (int)((bg - t) / 4);
+}
+
+/* The small 1-bpp copy decisions are taken on, from the 8-bpp page (or its
+ * half, when already made); factor receives its reduction (1 or 2). */
+static PIX *analysis_copy(PIX *grey, PIX *half, int dpi, int *factor)
+{
+	PIX *small, *bin;
 
 	*factor = dpi >= 250 ? 2 : 1;
-	small = *factor == 2 ? pixScaleAreaMap2(grey) : pixClone(grey);
+	small = *factor == 1 ? pixClone(grey) : half ? pixClone(half) : pixScaleAreaMap2(grey);
 	if (!small)
 		return NULL;
-	if (pixOtsuAdaptiveThreshold(small, pixGetWidth(small), pixGetHeight(small), 0, 0, 0.1f,
-				     NULL, &bin) != 0)
-		bin = NULL;
+	bin = pixThresholdToBinary(small, ink_threshold(small));
 	pixDestroy(&small);
 	return bin;
+}
+
+/* Light that falls off across the page (a curled sheet, a phone photo) shows
+ * as paper whose brightness varies from place to place. The brightest pixel
+ * of each ~5 mm tile is paper; if those differ by more than a fifth of the
+ * range, normalising is worth its cost (~0.1-0.2 s a page), else not. */
+static int background_uneven(PIX *half, int adpi)
+{
+	int tile = adpi / 5 > 4 ? adpi / 5 : 4;
+	PIX *paper = pixScaleGrayMinMax(half, tile, tile, L_CHOOSE_MAX);
+	l_uint32 lo = 0, hi = 0;
+
+	if (!paper)
+		return 1;
+	pixGetRankValue(paper, 1, 0.05f, &lo);
+	pixGetRankValue(paper, 1, 0.95f, &hi);
+	pixDestroy(&paper);
+	return (int)(hi - lo) > 50;
 }
 
 /* Scanner borders are large solid dark areas touching the edge; text strokes
@@ -123,6 +178,30 @@ static int find_skew(PIX *bin, const struct lt_preprocess_opts *o, float *deg, f
 		? 0 : -1;
 }
 
+/* Leptonica's makeOrientDecision, except that it does not give up when one
+ * axis shows no signal at all, and that turning a page wants a stronger
+ * signal than leaving it as it is: a weak wrong "up" costs nothing that the
+ * page did not already have, a wrong turn ruins it. */
+static l_int32 decide_orientation(const struct lt_preprocess_opts *o, PIX *bin,
+				  struct lt_preprocess_result *res)
+{
+	float up, left, aup, aleft;
+
+	if (pixOrientDetect(bin, &res->orient_upconf, &res->orient_leftconf, 0, 0) != 0)
+		return L_TEXT_ORIENT_UNKNOWN;
+	up = res->orient_upconf;
+	left = res->orient_leftconf;
+	aup = fabsf(up);
+	aleft = fabsf(left);
+	if (up >= o->orient_min_conf && aup >= o->orient_min_ratio * aleft)
+		return L_TEXT_ORIENT_UP;
+	if (aup >= o->orient_turn_conf && aup >= o->orient_min_ratio * aleft)
+		return L_TEXT_ORIENT_DOWN;
+	if (aleft >= o->orient_turn_conf && aleft >= o->orient_min_ratio * aup)
+		return left > 0 ? L_TEXT_ORIENT_LEFT : L_TEXT_ORIENT_RIGHT;
+	return L_TEXT_ORIENT_UNKNOWN;
+}
+
 static int skew_worth_applying(const struct lt_preprocess_opts *o, float deg, float conf)
 {
 	return fabsf(deg) >= o->skew_min_deg && conf >= o->skew_min_conf;
@@ -149,7 +228,7 @@ int lt_preprocess_page(PIX *master, const struct lt_preprocess_opts *opts, PIX *
 	struct lt_preprocess_opts defaults;
 	const struct lt_preprocess_opts *o = opts;
 	double t0 = now();
-	PIX *grey = NULL, *bin = NULL;
+	PIX *grey = NULL, *half = NULL, *bin = NULL;
 	int factor = 1, quads = 0, rc = LT_OK;
 
 	*work = NULL;
@@ -171,15 +250,21 @@ int lt_preprocess_page(PIX *master, const struct lt_preprocess_opts *opts, PIX *
 		goto nomem;
 	if (pixGetDepth(master) != 8 || pixGetColormap(master))
 		res->steps |= LT_PP_GREY;
+	if (res->dpi >= 250 && !(half = pixScaleAreaMap2(grey)))
+		goto nomem;
 	/* Uneven light defeats one global threshold (Tesseract's and ours); a
 	 * bitonal scan has no background to even out. */
-	if (o->normalise && pixGetDepth(master) > 1) {
+	if (o->normalise && pixGetDepth(master) > 1 &&
+	    background_uneven(half ? half : grey, half ? res->dpi / 2 : res->dpi)) {
 		if (replace(&grey, pixBackgroundNorm(grey, NULL, NULL, 10, 15, 100, 50, 255, 2, 1)))
 			goto nomem;
+		pixDestroy(&half);
 		res->steps |= LT_PP_NORMALISE;
 	}
-	if ((o->border || o->orient || o->deskew) && !(bin = analysis_copy(grey, res->dpi, &factor)))
+	if ((o->border || o->orient || o->deskew) &&
+	    !(bin = analysis_copy(grey, half, res->dpi, &factor)))
 		goto nomem;
+	pixDestroy(&half);
 	if (o->border) {
 		int b = paint_border(grey, bin, factor, res->dpi / factor);
 
@@ -188,12 +273,21 @@ int lt_preprocess_page(PIX *master, const struct lt_preprocess_opts *opts, PIX *
 		if (b)
 			res->steps |= LT_PP_BORDER;
 	}
+	/* Skew first: the orientation finder counts ascenders and descenders
+	 * along text lines and wants them level. A page turned a quarter has
+	 * vertical lines, which the finder cannot measure (low confidence):
+	 * it is measured again once upright. Rotations about the centre
+	 * commute, so an angle found before the quarter turn still holds after. */
+	if (o->deskew && find_skew(bin, o, &res->skew_found_deg, &res->skew_conf) == 0 &&
+	    skew_worth_applying(o, res->skew_found_deg, res->skew_conf)) {
+		res->skew_deg = res->skew_found_deg;
+		if (o->orient && replace(&bin, pixRotate(bin, res->skew_deg * (float)(M_PI / 180.0),
+							 L_ROTATE_SAMPLING, L_BRING_IN_WHITE, 0, 0)))
+			goto nomem;
+	}
 	if (o->orient) {
-		l_int32 orient = L_TEXT_ORIENT_UNKNOWN;
+		l_int32 orient = decide_orientation(o, bin, res);
 
-		if (pixOrientDetect(bin, &res->orient_upconf, &res->orient_leftconf, 0, 0) == 0)
-			makeOrientDecision(res->orient_upconf, res->orient_leftconf, o->orient_min_conf,
-					   o->orient_min_ratio, &orient, 0);
 		/* LEFT: text up to the left, straightened by a quarter turn clockwise. */
 		quads = orient == L_TEXT_ORIENT_LEFT ? 1 : orient == L_TEXT_ORIENT_DOWN ? 2
 			: orient == L_TEXT_ORIENT_RIGHT ? 3 : 0;
@@ -206,12 +300,14 @@ int lt_preprocess_page(PIX *master, const struct lt_preprocess_opts *opts, PIX *
 			res->upright_h = pixGetHeight(grey);
 			res->steps |= LT_PP_ROTATE;
 		}
+		if (o->deskew && (quads % 2) && res->skew_deg == 0 &&
+		    find_skew(bin, o, &res->skew_found_deg, &res->skew_conf) == 0 &&
+		    skew_worth_applying(o, res->skew_found_deg, res->skew_conf))
+			res->skew_deg = res->skew_found_deg;
 	}
-	if (o->deskew && find_skew(bin, o, &res->skew_found_deg, &res->skew_conf) == 0 &&
-	    skew_worth_applying(o, res->skew_found_deg, res->skew_conf)) {
-		if (replace(&grey, rotate_skew(grey, res->skew_found_deg)))
+	if (res->skew_deg != 0) {
+		if (replace(&grey, rotate_skew(grey, res->skew_deg)))
 			goto nomem;
-		res->skew_deg = res->skew_found_deg;
 		res->steps |= LT_PP_DESKEW;
 	}
 	if (o->upscale && res->dpi < o->min_dpi) {
@@ -238,6 +334,7 @@ nomem:
 	rc = lt_err_set(err, LT_ENOMEM, "out of memory preprocessing a %dx%d page",
 			pixGetWidth(master), pixGetHeight(master));
 out:
+	pixDestroy(&half);
 	pixDestroy(&bin);
 	pixDestroy(&grey);
 	res->seconds = now() - t0;
@@ -294,7 +391,7 @@ int lt_preprocess_osd(TessBaseAPI *api, const struct lt_preprocess_opts *opts, P
 		res->steps |= LT_PP_ROTATE;
 		/* The first skew measurement ran across the lines; measure again. */
 		if (o->deskew && res->skew_deg == 0 && pixGetDepth(*work) == 8 &&
-		    (bin = analysis_copy(*work, res->work_dpi, &factor)) &&
+		    (bin = analysis_copy(*work, NULL, res->work_dpi, &factor)) &&
 		    find_skew(bin, o, &res->skew_found_deg, &res->skew_conf) == 0 &&
 		    skew_worth_applying(o, res->skew_found_deg, res->skew_conf)) {
 			if (replace(work, rotate_skew(*work, res->skew_found_deg))) {

@@ -24,13 +24,14 @@ struct lt_preprocess_opts {
 	int orient;          /* detect and correct 0/90/180/270 (Leptonica, cheap) */
 	int deskew;          /* find the skew and rotate it away */
 	int border;          /* paint dark scanner borders white */
-	int normalise;       /* background normalisation on grey pages (uneven light) */
+	int normalise;       /* background normalisation on grey pages whose light is uneven */
 	int binarise;        /* hand Tesseract a 1-bpp page instead of grey */
 	int upscale;         /* upscale pages below min_dpi for recognition */
 	int dpi;             /* > 0: the master's resolution, whatever its header says */
 	int min_dpi;         /* pages below this are upscaled to target_dpi (250) */
 	int target_dpi;      /* 300 */
-	float orient_min_conf;  /* Leptonica up/down confidence needed to decide (6.0) */
+	float orient_min_conf;  /* Leptonica up/down confidence needed to decide (5.0) */
+	float orient_turn_conf; /* and needed to turn the page; weaker: unsure, ask OSD (8.0) */
 	float orient_min_ratio; /* and its ratio over the other axis (2.5) */
 	float skew_min_deg;     /* smaller skews are left alone (0.1) */
 	float skew_max_deg;     /* the skew finder sweeps +-this (7.0) */
