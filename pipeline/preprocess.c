@@ -359,14 +359,9 @@ int lt_preprocess_osd(TessBaseAPI *api, const struct lt_preprocess_opts *opts, P
 	}
 	TessBaseAPISetImage2(api, *work);
 	TessBaseAPISetSourceResolution(api, res->work_dpi > 0 ? res->work_dpi : ASSUMED_DPI);
-	if (!TessBaseAPIDetectOrientationScript(api, &deg, &conf, &script, &script_conf)) {
-		/* Fails on a page without enough text as well as without osd data;
-		 * only the second is an error worth reporting. */
-		if (!TessBaseAPIGetDatapath(api))
-			rc = lt_err_set(err, LT_EOCR, "Tesseract's orientation detection failed: is "
-					"osd.traineddata installed (Debian: tesseract-ocr-osd)?");
+	/* Fails on a page without enough text: then nothing is known. */
+	if (!TessBaseAPIDetectOrientationScript(api, &deg, &conf, &script, &script_conf))
 		goto out;
-	}
 	/* deg is how far the page is turned; the CLI's "Rotate:" line, the
 	 * clockwise turn that makes it upright, is (360 - deg) % 360. Below a
 	 * confidence of ~1, OSD is guessing. */

@@ -21,6 +21,9 @@ struct ocr_state {
 	TessBaseAPI *api;
 	const char *lang;
 	struct lt_preprocess_opts pp;
+	TessBaseAPI *osd;      /* "osd" handle, made on the first page that needs it */
+	int osd_unavailable;   /* its data is missing: do not try again */
+	const char *tessdata;
 };
 
 static void ocr_close(void *state);
@@ -62,6 +65,7 @@ static int ocr_open(struct lt_ctx *ctx, void **state, struct lt_err *err)
 				  ctx->opts->tessdata, strerror(errno));
 	}
 	s->lang = ctx->opts->lang;
+	s->tessdata = ctx->opts->tessdata;
 	s->api = TessBaseAPICreate();
 	if (!s->api) {
 		free(s);
@@ -144,9 +148,17 @@ static int ocr_page(void *state, struct lt_doc *doc, struct lt_page *page, struc
 		return rc;
 	}
 	/* OSD is ten times the cheap detector's cost: only where it was unsure.
-	 * Failing to ask it (no osd data) leaves the page as it is. */
-	if (s->pp.orient && pre.orientation_unsure)
-		lt_preprocess_osd(s->api, &s->pp, &work, &pre, NULL);
+	 * Without osd data the page stays as it is. */
+	if (s->pp.orient && pre.orientation_unsure && !s->osd_unavailable) {
+		char *vars[] = { "debug_file" }, *values[] = { "/dev/null" };
+
+		if (!s->osd && (!(s->osd = TessBaseAPICreate()) ||
+				TessBaseAPIInit4(s->osd, s->tessdata, "osd", OEM_DEFAULT, NULL, 0, vars,
+						 values, 1, 0) != 0))
+			s->osd_unavailable = 1;
+		else
+			lt_preprocess_osd(s->osd, &s->pp, &work, &pre, NULL);
+	}
 	TessBaseAPISetImage2(s->api, work);
 	TessBaseAPISetSourceResolution(s->api, pre.work_dpi);
 	if (TessBaseAPIRecognize(s->api, NULL) != 0) {
@@ -208,6 +220,10 @@ static void ocr_close(void *state)
 	if (s->api) {
 		TessBaseAPIEnd(s->api);
 		TessBaseAPIDelete(s->api);
+	}
+	if (s->osd) {
+		TessBaseAPIEnd(s->osd);
+		TessBaseAPIDelete(s->osd);
 	}
 	free(s);
 }

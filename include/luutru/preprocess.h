@@ -101,14 +101,17 @@ int lt_preprocess_page(PIX *master, const struct lt_preprocess_opts *opts, PIX *
 		       struct lt_preprocess_result *res, struct lt_err *err);
 
 /* The expensive second opinion for pages where res->orientation_unsure:
- * Tesseract's orientation and script detection (needs osd.traineddata beside
- * the languages; ~0.35 s). api must be initialised; its image is replaced.
+ * Tesseract's orientation and script detection (~0.35 s). api must be a
+ * handle of its own initialised with the language "osd" (Debian:
+ * tesseract-ocr-osd), e.g. TessBaseAPIInit3(api, tessdata, "osd"): a handle
+ * initialised for recognition (vie+eng) does not carry the OSD model and
+ * answers 270 degrees whatever the page. Its image is replaced.
  * On a confident answer *work is replaced by a rotated copy (the old one is
  * destroyed), res->orientation is updated (and remains the whole clockwise
  * rotation from the master), orientation_by_osd is set and orientation_unsure
- * cleared. Deskew is then measured again on the rotated page when it was on.
- * An OSD that cannot decide leaves everything as it was and returns LT_OK;
- * missing osd data is LT_EOCR with a message naming the package. */
+ * cleared; the skew is measured again on the turned page when it was not
+ * applied before and opts->deskew is on (opts NULL: defaults).
+ * An OSD that cannot decide leaves everything as it was and returns LT_OK. */
 int lt_preprocess_osd(TessBaseAPI *api, const struct lt_preprocess_opts *opts, PIX **work,
 		      struct lt_preprocess_result *res, struct lt_err *err);
 
