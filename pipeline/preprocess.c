@@ -9,6 +9,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -27,7 +28,7 @@ void lt_preprocess_opts_default(struct lt_preprocess_opts *o)
 	o->orient_turn_conf = 8.0f;
 	o->orient_min_ratio = 2.5f;
 	o->skew_min_deg = 0.1f;
-	o->skew_max_deg = 7.0f;
+	o->skew_max_deg = 10.0f;
 	o->skew_min_conf = 2.5f;
 }
 
@@ -281,8 +282,10 @@ int lt_preprocess_page(PIX *master, const struct lt_preprocess_opts *opts, PIX *
 	if (o->deskew && find_skew(bin, o, &res->skew_found_deg, &res->skew_conf) == 0 &&
 	    skew_worth_applying(o, res->skew_found_deg, res->skew_conf)) {
 		res->skew_deg = res->skew_found_deg;
-		if (o->orient && replace(&bin, pixRotate(bin, res->skew_deg * (float)(M_PI / 180.0),
-							 L_ROTATE_SAMPLING, L_BRING_IN_WHITE, 0, 0)))
+		if (o->orient && replace(&bin, pixRotateBySampling(bin, pixGetWidth(bin) / 2,
+								   pixGetHeight(bin) / 2,
+								   res->skew_deg * (float)(M_PI / 180.0),
+								   L_BRING_IN_WHITE)))
 			goto nomem;
 	}
 	if (o->orient) {
@@ -490,4 +493,189 @@ char *lt_preprocess_describe(const struct lt_preprocess_result *res, char *out, 
 		ADD("none");
 #undef ADD
 	return out;
+}
+
+/* Reading order. Tesseract's layout analysis merges the two columns of a
+ * Vietnamese document header (issuing body | national motto) into single
+ * lines, read across: "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI ...". A person reads
+ * the left column, then the right. So a line with a gap wider than twice its
+ * height is split there, and consecutive lines split over a common gap (or
+ * standing wholly on one side of it) form a two-column run, read column by
+ * column. Body text never has such gaps (justified word spaces stay well
+ * under one line height). */
+
+struct lw_word {
+	char *text;
+	int l, t, r, b;
+};
+
+struct lw_line {
+	size_t first, n, split; /* words [first, first+n); left part: [first, first+split) */
+	int para;               /* starts a paragraph */
+	int l, r;               /* extent */
+	int gl, gr;             /* the gap, if split (split > 0) */
+};
+
+#define LAYOUT_MAX_WORDS 200000
+
+static void find_split(struct lw_line *ln, const struct lw_word *w)
+{
+	int top = w[ln->first].t, bottom = w[ln->first].b, best = 0;
+
+	ln->l = w[ln->first].l;
+	ln->r = w[ln->first].r;
+	for (size_t i = ln->first; i < ln->first + ln->n; i++) {
+		top = w[i].t < top ? w[i].t : top;
+		bottom = w[i].b > bottom ? w[i].b : bottom;
+		ln->l = w[i].l < ln->l ? w[i].l : ln->l;
+		ln->r = w[i].r > ln->r ? w[i].r : ln->r;
+	}
+	ln->split = 0;
+	for (size_t i = ln->first; i + 1 < ln->first + ln->n; i++) {
+		int gap = w[i + 1].l - w[i].r;
+
+		if (gap > best && gap > 2 * (bottom - top)) {
+			best = gap;
+			ln->split = i + 1 - ln->first;
+			ln->gl = w[i].r;
+			ln->gr = w[i + 1].l;
+		}
+	}
+}
+
+static int put_words(struct lt_buf *out, const struct lw_word *w, size_t from, size_t to,
+		     struct lt_err *err)
+{
+	int rc = LT_OK;
+
+	for (size_t i = from; i < to && !rc; i++) {
+		rc = lt_buf_puts(out, w[i].text, err);
+		if (!rc)
+			rc = lt_buf_puts(out, i + 1 < to ? " " : "\n", err);
+	}
+	return rc;
+}
+
+/* Lines [a, b) form a run over the gap: every left part, then every right. */
+static int put_run(struct lt_buf *out, const struct lw_word *w, const struct lw_line *ln, size_t a,
+		   size_t b, int gl, int gr, struct lt_err *err)
+{
+	int rc = LT_OK;
+
+	for (int side = 0; side < 2 && !rc; side++)
+		for (size_t i = a; i < b && !rc; i++) {
+			/* A line on one side only: its centre says which. */
+			size_t cut = ln[i].split ? ln[i].split : ln[i].l + ln[i].r < gl + gr ? ln[i].n : 0;
+			size_t from = side ? ln[i].first + cut : ln[i].first;
+			size_t to = side ? ln[i].first + ln[i].n : ln[i].first + cut;
+
+			if (from < to)
+				rc = put_words(out, w, from, to, err);
+		}
+	return rc;
+}
+
+int lt_layout_text(TessBaseAPI *api, struct lt_buf *out, struct lt_err *err)
+{
+	TessResultIterator *it = TessBaseAPIGetIterator(api);
+	struct lw_word *w = NULL;
+	struct lw_line *ln = NULL;
+	size_t nw = 0, cw = 0, nl = 0, cl = 0;
+	int rc = LT_OK;
+
+	if (!it)
+		return LT_OK; /* nothing recognised: no text */
+	do {
+		const TessPageIterator *pit = TessResultIteratorGetPageIterator(it);
+		char *t = TessResultIteratorGetUTF8Text(it, RIL_WORD);
+		struct lw_word word;
+
+		if (!t)
+			continue;
+		if (nw == LAYOUT_MAX_WORDS) {
+			TessDeleteText(t);
+			rc = lt_err_set(err, LT_EOCR, "more than %d words on one page", LAYOUT_MAX_WORDS);
+			goto out;
+		}
+		TessPageIteratorBoundingBox(pit, RIL_WORD, &word.l, &word.t, &word.r, &word.b);
+		word.text = t;
+		if (nw == cw) {
+			size_t n = cw ? cw * 2 : 256;
+			struct lw_word *bigger = realloc(w, n * sizeof(*w));
+
+			if (!bigger) {
+				TessDeleteText(t);
+				goto nomem;
+			}
+			w = bigger;
+			cw = n;
+		}
+		if (nl == 0 || TessPageIteratorIsAtBeginningOf(pit, RIL_TEXTLINE)) {
+			if (nl == cl) {
+				size_t n = cl ? cl * 2 : 64;
+				struct lw_line *bigger = realloc(ln, n * sizeof(*ln));
+
+				if (!bigger) {
+					TessDeleteText(t);
+					goto nomem;
+				}
+				ln = bigger;
+				cl = n;
+			}
+			memset(&ln[nl], 0, sizeof(*ln));
+			ln[nl].first = nw;
+			ln[nl].para = TessPageIteratorIsAtBeginningOf(pit, RIL_PARA);
+			nl++;
+		}
+		w[nw++] = word;
+		ln[nl - 1].n++;
+	} while (TessResultIteratorNext(it, RIL_WORD));
+
+	for (size_t i = 0; i < nl; i++)
+		find_split(&ln[i], w);
+	for (size_t i = 0; i < nl && !rc;) {
+		size_t j = i + 1;
+		int gl, gr;
+
+		if (i > 0 && ln[i].para)
+			rc = lt_buf_puts(out, "\n", err);
+		if (rc)
+			break;
+		if (!ln[i].split) {
+			rc = put_words(out, w, ln[i].first, ln[i].first + ln[i].n, err);
+			i++;
+			continue;
+		}
+		/* Grow the run while lines share the gap or stand on one side. */
+		gl = ln[i].gl;
+		gr = ln[i].gr;
+		for (; j < nl; j++) {
+			if (ln[j].split) {
+				int l = ln[j].gl > gl ? ln[j].gl : gl, r = ln[j].gr < gr ? ln[j].gr : gr;
+
+				if (l >= r)
+					break;
+				gl = l;
+				gr = r;
+			} else if (!(ln[j].r <= gr || ln[j].l >= gl)) {
+				break;
+			}
+		}
+		/* One-sided lines after the last split line belong to the text
+		 * below, not to the run. */
+		while (j > i + 1 && !ln[j - 1].split)
+			j--;
+		rc = put_run(out, w, ln, i, j, gl, gr, err);
+		i = j;
+	}
+	goto out;
+nomem:
+	rc = lt_err_set(err, LT_ENOMEM, "out of memory ordering the text of a page");
+out:
+	for (size_t i = 0; i < nw; i++)
+		TessDeleteText(w[i].text);
+	free(w);
+	free(ln);
+	TessResultIteratorDelete(it);
+	return rc;
 }

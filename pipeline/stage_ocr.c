@@ -129,8 +129,8 @@ static int ocr_page(void *state, struct lt_doc *doc, struct lt_page *page, struc
 {
 	struct ocr_state *s = state;
 	const struct lt_source *src = &doc->sources[page->source];
-	struct lt_buf text = LT_BUF_INIT, hocr = LT_BUF_INIT;
-	char *raw_text = NULL, *raw_hocr = NULL, input_name[32];
+	struct lt_buf text = LT_BUF_INIT, hocr = LT_BUF_INIT, ordered = LT_BUF_INIT;
+	char *raw_hocr = NULL, input_name[32];
 	struct lt_preprocess_result pre;
 	PIX *work = NULL;
 	const char *html_lang = strncmp(s->lang, "vie", 3) == 0 ? "vi" : "en";
@@ -166,14 +166,19 @@ static int ocr_page(void *state, struct lt_doc *doc, struct lt_page *page, struc
 				page->number, page->index_in_source + 1, src->path);
 		goto out;
 	}
-	raw_text = TessBaseAPIGetUTF8Text(s->api);
+	/* Two-column headers read left column first (preprocess.h). */
+	rc = lt_layout_text(s->api, &ordered, err);
+	if (rc) {
+		lt_err_prefix(err, "page %d of '%s': ", page->number, src->path);
+		goto out;
+	}
 	raw_hocr = TessBaseAPIGetHOCRText(s->api, page->number - 1);
-	if (!raw_text || !raw_hocr) {
+	if (!raw_hocr) {
 		rc = lt_err_set(err, LT_EOCR, "Tesseract returned no text for page %d of '%s'",
 				page->number, src->path);
 		goto out;
 	}
-	rc = lt_text_nfc(raw_text, strlen(raw_text), &text, err);
+	rc = lt_text_nfc(lt_buf_str(&ordered), strlen(lt_buf_str(&ordered)), &text, err);
 	if (!rc)
 		rc = lt_buf_printf(&hocr, err, hocr_head, html_lang, html_lang, TessVersion(), s->lang);
 	if (!rc)
@@ -190,12 +195,12 @@ static int ocr_page(void *state, struct lt_doc *doc, struct lt_page *page, struc
 	page->hocr = lt_buf_detach(&hocr);
 	page->confidence = TessBaseAPIMeanTextConf(s->api);
 out:
-	TessDeleteText(raw_text);
 	TessDeleteText(raw_hocr);
 	TessBaseAPIClear(s->api);
 	pixDestroy(&work);
 	lt_buf_release(&text);
 	lt_buf_release(&hocr);
+	lt_buf_release(&ordered);
 	return rc;
 }
 

@@ -16,6 +16,7 @@
 #include <leptonica/allheaders.h>
 #include <tesseract/capi.h>
 
+#include "luutru/buf.h"
 #include "luutru/err.h"
 
 /* Switches and thresholds. Fill with lt_preprocess_opts_default(), then
@@ -34,7 +35,7 @@ struct lt_preprocess_opts {
 	float orient_turn_conf; /* and needed to turn the page; weaker: unsure, ask OSD (8.0) */
 	float orient_min_ratio; /* and its ratio over the other axis (2.5) */
 	float skew_min_deg;     /* smaller skews are left alone (0.1) */
-	float skew_max_deg;     /* the skew finder sweeps +-this (7.0) */
+	float skew_max_deg;     /* the skew finder sweeps +-this (10.0; it reports no confidence near the ends) */
 	float skew_min_conf;    /* Leptonica skew confidence needed to rotate (2.5) */
 };
 
@@ -127,5 +128,16 @@ void lt_preprocess_map_box(const struct lt_preprocess_result *res, const int in[
  * "rotate 90, deskew -2.41, border, normalise, upscale 1.50 (200 dpi)".
  * Writes at most size bytes, always NUL-terminated; returns out. */
 char *lt_preprocess_describe(const struct lt_preprocess_result *res, char *out, size_t size);
+
+/* After TessBaseAPIRecognize: appends the page's text to out in reading
+ * order, one line per line, a blank line between paragraphs. Where Tesseract
+ * merged two columns into single lines (the header of a Vietnamese
+ * administrative document: issuing body and number on the left, national
+ * motto, place and date on the right; a signature area), the left column is
+ * read to its foot, then the right one: a line splits at a gap wider than
+ * twice its height, and consecutive lines that split over a common gap, or
+ * stand wholly on one side of it, are read column by column. The text is
+ * Tesseract's (UTF-8, not yet NFC). Errors: LT_ENOMEM, LT_EOCR. */
+int lt_layout_text(TessBaseAPI *api, struct lt_buf *out, struct lt_err *err);
 
 #endif

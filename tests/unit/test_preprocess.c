@@ -148,6 +148,41 @@ static void test_orientations_found(void **state)
 	pixDestroy(&page);
 }
 
+/* Where Leptonica is unsure (forced here), Tesseract's OSD decides, from a
+ * handle of its own: the page comes out upright and mapped as before. */
+static void test_osd_second_opinion(void **state)
+{
+	PIX *page = make_page(1500, 2600), *master = pixRotateOrth(page, 1), *work = NULL;
+	TessBaseAPI *osd = TessBaseAPICreate();
+	struct lt_preprocess_opts opts;
+	struct lt_preprocess_result res;
+	struct lt_err err;
+	int sq[4], back[4], want[4];
+
+	(void)state;
+	lt_preprocess_opts_default(&opts);
+	opts.orient_turn_conf = 1000;
+	assert_int_equal(lt_preprocess_page(master, &opts, &work, &res, &err), LT_OK);
+	assert_true(res.orientation_unsure);
+	assert_int_equal(res.orientation, 0);
+	assert_int_equal(TessBaseAPIInit3(osd, NULL, "osd"), 0);
+	assert_int_equal(lt_preprocess_osd(osd, &opts, &work, &res, &err), LT_OK);
+	assert_true(res.orientation_by_osd);
+	assert_false(res.orientation_unsure);
+	assert_int_equal(res.orientation, 270);
+	assert_int_equal(pixGetWidth(work), pixGetWidth(page));
+	find_square(work, sq);
+	assert_box_near(sq, (int[]){ 1500, 2600, 1560, 2660 }, 4);
+	lt_preprocess_map_box(&res, sq, back);
+	find_square(master, want);
+	assert_box_near(back, want, 4);
+	TessBaseAPIEnd(osd);
+	TessBaseAPIDelete(osd);
+	pixDestroy(&work);
+	pixDestroy(&master);
+	pixDestroy(&page);
+}
+
 static l_int32 dark_pixels(PIX *pix, int x, int y, int w, int h)
 {
 	BOX *box = boxCreate(x, y, w, h);
@@ -319,6 +354,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_skew_found),
 		cmocka_unit_test(test_orientations_found),
+		cmocka_unit_test(test_osd_second_opinion),
 		cmocka_unit_test(test_border_removed_text_kept),
 		cmocka_unit_test(test_low_dpi_upscaled_master_untouched),
 		cmocka_unit_test(test_empty_image_refused),
