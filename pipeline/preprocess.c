@@ -8,10 +8,12 @@
  * normalisation and the small copy.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <utf8proc.h>
 
 #include "luutru/preprocess.h"
 
@@ -518,6 +520,25 @@ struct lw_line {
 
 #define LAYOUT_MAX_WORDS 200000
 
+/* Holds a letter or a digit. */
+static int is_word(const char *t)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)t;
+	utf8proc_int32_t c;
+	utf8proc_ssize_t n;
+
+	while (*p && (n = utf8proc_iterate(p, -1, &c)) > 0) {
+		utf8proc_category_t cat = utf8proc_category(c);
+
+		if (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO)
+			return 1;
+		if (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO)
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
 static void find_split(struct lw_line *ln, const struct lw_word *w)
 {
 	int top = w[ln->first].t, bottom = w[ln->first].b, best = 0;
@@ -531,15 +552,21 @@ static void find_split(struct lw_line *ln, const struct lw_word *w)
 		ln->r = w[i].r > ln->r ? w[i].r : ln->r;
 	}
 	ln->split = 0;
-	for (size_t i = ln->first; i + 1 < ln->first + ln->n; i++) {
-		int gap = w[i + 1].l - w[i].r;
+	/* Between the columns a signature or a stamp often leaves specks that
+	 * Tesseract reads as "—" or "'": they do not close the gap. */
+	for (size_t i = ln->first, prev = SIZE_MAX; i < ln->first + ln->n; i++) {
+		int gap;
 
+		if (!is_word(w[i].text))
+			continue;
+		gap = prev == SIZE_MAX ? 0 : w[i].l - w[prev].r;
 		if (gap > best && gap > 2 * (bottom - top)) {
 			best = gap;
-			ln->split = i + 1 - ln->first;
-			ln->gl = w[i].r;
-			ln->gr = w[i + 1].l;
+			ln->split = i - ln->first;
+			ln->gl = w[prev].r;
+			ln->gr = w[i].l;
 		}
+		prev = i;
 	}
 }
 
@@ -661,10 +688,6 @@ int lt_layout_text(TessBaseAPI *api, struct lt_buf *out, struct lt_err *err)
 				break;
 			}
 		}
-		/* One-sided lines after the last split line belong to the text
-		 * below, not to the run. */
-		while (j > i + 1 && !ln[j - 1].split)
-			j--;
 		rc = put_run(out, w, ln, i, j, gl, gr, err);
 		i = j;
 	}
