@@ -541,15 +541,20 @@ static int is_word(const char *t)
 
 static void find_split(struct lw_line *ln, const struct lw_word *w)
 {
-	int top = w[ln->first].t, bottom = w[ln->first].b, best = 0;
+	int top = w[ln->first].t, bottom = w[ln->first].b, best = 0, any = 0;
 
+	/* The extent counts words only: a speck far out does not make a
+	 * one-sided line straddle the gap. */
 	ln->l = w[ln->first].l;
 	ln->r = w[ln->first].r;
 	for (size_t i = ln->first; i < ln->first + ln->n; i++) {
 		top = w[i].t < top ? w[i].t : top;
 		bottom = w[i].b > bottom ? w[i].b : bottom;
-		ln->l = w[i].l < ln->l ? w[i].l : ln->l;
-		ln->r = w[i].r > ln->r ? w[i].r : ln->r;
+		if (!is_word(w[i].text))
+			continue;
+		ln->l = !any || w[i].l < ln->l ? w[i].l : ln->l;
+		ln->r = !any || w[i].r > ln->r ? w[i].r : ln->r;
+		any = 1;
 	}
 	ln->split = 0;
 	/* Between the columns a signature or a stamp often leaves specks that
