@@ -15,6 +15,8 @@
 #include "luutru/catalog.h"
 #include "luutru/cmd.h"
 #include "luutru/fsutil.h"
+#include "luutru/preprocess.h"
+#include "luutru/recognize.h"
 #include "luutru/runner.h"
 
 #define DEFAULT_LANG "vie+eng"
@@ -190,38 +192,91 @@ static int check_lang(const char *cmd, const char *value, struct lt_err *err)
 	return LT_OK;
 }
 
+static int check_psm(const char *cmd, const char *value, struct lt_err *err)
+{
+	char *end;
+	long v = strtol(value, &end, 10);
+
+	/* 0 (OSD only) and 2 (layout without recognition) read no text. */
+	if (*end || v < 1 || v > 13 || v == 2)
+		return lt_err_set(err, LT_EUSAGE, "%s: --psm wants a Tesseract segmentation mode "
+				  "(1, 3 to 13), not '%s'", cmd, value);
+	return LT_OK;
+}
+
+static int check_dpi(const char *cmd, const char *value, struct lt_err *err)
+{
+	char *end;
+	long v = strtol(value, &end, 10);
+
+	if (*end || v < 50 || v > 2400)
+		return lt_err_set(err, LT_EUSAGE, "%s: --dpi wants a resolution from 50 to 2400, not '%s'",
+				  cmd, value);
+	return LT_OK;
+}
+
+static int check_timeout(const char *cmd, const char *value, struct lt_err *err)
+{
+	char *end;
+	double v = strtod(value, &end);
+
+	if (*end || end == value || !(v >= 0 && v <= 86400))
+		return lt_err_set(err, LT_EUSAGE, "%s: --page-timeout wants seconds (0 for none, at most "
+				  "86400), not '%s'", cmd, value);
+	return LT_OK;
+}
+
 static int refuse_min_age(const char *cmd, const char *value, struct lt_err *err)
 {
 	(void)value;
 	return lt_err_set(err, LT_EUSAGE, "%s: --min-age is for ingest and batch", cmd);
 }
 
-/* The options run and batch share into opts. */
-static void run_options(const struct lt_args *args, struct lt_run_opts *opts)
+/* The options run and batch share into opts (pp: where opts->preprocess
+ * points, living as long as opts). */
+static void run_options(const struct lt_args *args, struct lt_run_opts *opts,
+			struct lt_preprocess_opts *pp)
 {
 	const char *jobs = lt_args_get(args, "jobs"), *lang = lt_args_get(args, "lang");
+	const char *psm = lt_args_get(args, "psm"), *dpi = lt_args_get(args, "dpi");
+	const char *timeout = lt_args_get(args, "page-timeout");
+	int all = !lt_args_get(args, "no-preprocess");
 
 	opts->jobs = jobs ? (int)strtol(jobs, NULL, 10) : 0;
 	opts->lang = lang ? lang : DEFAULT_LANG;
 	opts->tessdata = lt_args_get(args, "tessdata");
+	opts->psm = psm ? (int)strtol(psm, NULL, 10) : 0;
+	opts->page_timeout = timeout ? strtod(timeout, NULL) : LT_RECOGNIZE_TIMEOUT_DEFAULT;
+	lt_preprocess_opts_default(pp);
+	pp->orient = all && !lt_args_get(args, "no-rotate");
+	pp->deskew = all && !lt_args_get(args, "no-deskew");
+	pp->border = all && !lt_args_get(args, "no-border");
+	pp->normalise = all && !lt_args_get(args, "no-normalise");
+	pp->upscale = all && !lt_args_get(args, "no-upscale");
+	pp->binarise = lt_args_get(args, "binarise") != NULL;
+	if (dpi)
+		pp->dpi = (int)strtol(dpi, NULL, 10);
+	opts->preprocess = pp;
 }
 
 static int run_run(const struct lt_args *args, struct lt_catalog *cat)
 {
 	struct lt_run_opts opts = { 0 };
+	struct lt_preprocess_opts pp;
 
 	(void)cat;
-	run_options(args, &opts);
+	run_options(args, &opts, &pp);
 	return lt_cmd_run_queue(args->cli, &opts);
 }
 
 static int run_batch(const struct lt_args *args, struct lt_catalog *cat)
 {
 	struct lt_run_opts opts = { 0 };
+	struct lt_preprocess_opts pp;
 	const char *min_age = lt_args_get(args, "min-age");
 	int rc, run_rc;
 
-	run_options(args, &opts);
+	run_options(args, &opts, &pp);
 	rc = lt_cmd_ingest_inbox(cat, args->argv[0], min_age ? atoi(min_age) : 0, 0);
 	if (rc > LT_EXIT_PROBLEM)
 		return rc;
@@ -232,7 +287,20 @@ static int run_batch(const struct lt_args *args, struct lt_catalog *cat)
 #define RUN_OPTIONS \
 	{ "jobs", 'j', "N", "workers, each with its own Tesseract (default: one per core)", check_jobs }, \
 	{ "lang", 'l', "LANGS", "Tesseract languages (default: " DEFAULT_LANG ")", check_lang }, \
-	{ "tessdata", 0, "DIR", "Tesseract's language data (default: Tesseract's own)", NULL }
+	{ "tessdata", 0, "DIR", "Tesseract's language data (default: Tesseract's own)", NULL }, \
+	{ "psm", 0, "N", "Tesseract page segmentation mode (default 3: automatic layout,\n" \
+	  "columns read one after the other)", check_psm }, \
+	{ "dpi", 0, "N", "the scans' resolution, whatever their files say (default: the\n" \
+	  "file's, or 300 when it has none or an absurd one)", check_dpi }, \
+	{ "page-timeout", 0, "S", "stop recognising a page after S seconds: it is archived with\n" \
+	  "empty text and flagged for review (default 60; 0: no limit)", check_timeout }, \
+	{ "no-rotate", 0, NULL, "do not turn sideways or upside-down pages upright", NULL }, \
+	{ "no-deskew", 0, NULL, "do not straighten crooked pages", NULL }, \
+	{ "no-border", 0, NULL, "do not paint dark scanner borders white", NULL }, \
+	{ "no-normalise", 0, NULL, "do not even out uneven lighting", NULL }, \
+	{ "no-upscale", 0, NULL, "do not enlarge pages below 250 dpi for recognition", NULL }, \
+	{ "no-preprocess", 0, NULL, "all of the --no-... above: Tesseract reads the scan as it is", NULL }, \
+	{ "binarise", 0, NULL, "hand Tesseract a black-and-white page instead of grey", NULL }
 
 static const struct lt_option run_opts[] = {
 	RUN_OPTIONS,
@@ -255,10 +323,14 @@ const struct lt_command lt_cmd_run = {
 	.name = "run",
 	.summary = "OCR, package and catalog the queued documents",
 	.usage =
-	"usage: luutru run [--archive DIR] [-j N] [--lang LANGS] [--tessdata DIR]\n"
+	"usage: luutru run [--archive DIR] [-j N] [--lang LANGS] [--tessdata DIR] [OCR OPTIONS]\n"
 	"\n"
-	"Processes every queued document: Leptonica loads each page, Tesseract\n"
-	"recognises it (text and hOCR), the document is packaged as a BagIt bag in\n"
+	"Processes every queued document: Leptonica loads each page and prepares a\n"
+	"working copy (turned upright, straightened, dark borders and uneven light\n"
+	"removed, small scans enlarged; the master stays byte for byte), Tesseract\n"
+	"recognises it in automatic layout (text, hOCR, ALTO 4.4), each page gets a\n"
+	"quality score and doubtful pages a review flag (`luutru review`), and the\n"
+	"document is packaged as a BagIt bag in\n"
 	"ARCHIVE/bundles/ and recorded in the catalog. A document that fails is\n"
 	"recorded with its reason and the run goes on. Resumable: after a crash or\n"
 	"Ctrl-C, run again and unfinished documents are redone.\n",
@@ -281,7 +353,7 @@ const struct lt_command lt_cmd_batch = {
 	.name = "batch",
 	.summary = "ingest an inbox, then run: one command for cron",
 	.usage =
-	"usage: luutru batch [--archive DIR] [--min-age S] [-j N] [--lang LANGS] [--tessdata DIR] INBOX\n"
+	"usage: luutru batch [--archive DIR] [--min-age S] [-j N] [--lang LANGS] [OCR OPTIONS] INBOX\n"
 	"\n"
 	"`luutru ingest [--min-age S] INBOX` then `luutru run`, for cron or a\n"
 	"systemd timer. The exit code is the worse of the two.\n",

@@ -20,7 +20,8 @@ int lt_layout_master(const struct lt_doc *doc, size_t source, char **out, struct
 	return lt_path(out, err, "%s/%s", LT_LAYOUT_MASTER_DATA, name);
 }
 
-int lt_layout_page(int page, enum lt_layout_page_file kind, char **out, struct lt_err *err)
+static int page_file(const char *dir, int page, enum lt_layout_page_file kind, char **out,
+		     struct lt_err *err)
 {
 	static const char *const ext[] = {
 		[LT_PAGE_TEXT] = "txt",
@@ -31,7 +32,12 @@ int lt_layout_page(int page, enum lt_layout_page_file kind, char **out, struct l
 	*out = NULL;
 	if ((unsigned)kind >= sizeof(ext) / sizeof(ext[0]) || page < 1)
 		return lt_err_set(err, LT_EINTERNAL, "no OCR file of kind %d for page %d", (int)kind, page);
-	return lt_path(out, err, "%s/%04d.%s", LT_LAYOUT_OCR_DATA, page, ext[kind]);
+	return lt_path(out, err, "%s/%04d.%s", dir, page, ext[kind]);
+}
+
+int lt_layout_page(int page, enum lt_layout_page_file kind, char **out, struct lt_err *err)
+{
+	return page_file(LT_LAYOUT_OCR_DATA, page, kind, out, err);
 }
 
 int lt_layout_access_pdf(const char *id, char **out, struct lt_err *err)
@@ -65,9 +71,10 @@ int lt_layout_bundle_path(const char *id, int version, char **out, struct lt_err
 	return lt_path(out, err, "bundles/%.2s/%s.v%d.tar", id, id, version);
 }
 
-int lt_layout_work_hocr(const char *work_dir, int page, char **out, struct lt_err *err)
+int lt_layout_work_page(const char *work_dir, int page, enum lt_layout_page_file kind, char **out,
+			struct lt_err *err)
 {
-	return lt_path(out, err, "%s/%04d.hocr", work_dir, page);
+	return page_file(work_dir, page, kind, out, err);
 }
 
 /* 0 moved; else errno (EEXIST: final exists, nothing changed). */

@@ -1,29 +1,56 @@
-/* stage_ocr.c - Tesseract recognises one page through its C API.
+/* stage_ocr.c - one page read: a working copy prepared, Tesseract
+ * recognises it through its C API, the results written and judged.
  *
  * One TessBaseAPI per worker, initialised once (loading vie+eng costs far
- * more than a page) and cleared between pages. Text is normalised to NFC;
- * hOCR is wrapped into a standalone XHTML document, since the C API returns
- * only the page's <div>. The text stays on the page (the catalog indexes it);
- * the hOCR, many times larger, is spooled to the document's work folder and
- * streamed into the bag from there.
+ * more than a page) and cleared between pages; a second handle with the
+ * "osd" model is made on the first page the cheap orientation detector is
+ * unsure of. Per page:
+ *   1. preprocess.h makes the working copy (upright, straight, borders and
+ *      uneven light gone, small scans enlarged); the master is untouched;
+ *   2. recognition in automatic layout under a deadline (recognize.h);
+ *   3. the text in reading order (two-column headers left column first),
+ *      NFC; hOCR wrapped into a standalone XHTML document; ALTO 4.4 with
+ *      boxes mapped back onto the master (alto.h) - both spooled to the
+ *      document's work folder and streamed into the bag from there;
+ *   4. a quality score, and a review flag with its reason (quality.h), also
+ *      when Tesseract's own skew after recognition disagrees with ours.
+ * Nothing here fails a document for a bad page: a page that cannot be
+ * preprocessed is read as scanned, one whose recognition fails or times out
+ * is archived with empty text; both are flagged for review and warned about.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <leptonica/allheaders.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <tesseract/capi.h>
 #include <unistd.h>
 
+#include "luutru/alto.h"
 #include "luutru/fsutil.h"
 #include "luutru/layout.h"
+#include "luutru/preprocess.h"
+#include "luutru/quality.h"
+#include "luutru/recognize.h"
 #include "luutru/stage.h"
 #include "luutru/text.h"
+#include "luutru/transform.h"
+
+/* Tesseract's skew after our deskew, beyond which the two disagree enough
+ * for a person to look (our angle may have been wrong, or the page has
+ * blocks at different angles). Degrees. */
+#define SKEW_DISAGREEMENT_DEG 1.5
 
 struct ocr_state {
 	TessBaseAPI *api;
 	const char *lang;
+	const char *tessdata;
+	double page_timeout;
+	struct lt_preprocess_opts pp;
+	TessBaseAPI *osd;      /* "osd" handle, made on the first page that needs it */
+	int osd_unavailable;   /* its data is missing or broken: do not try again */
 };
 
 static void ocr_close(void *state);
@@ -65,6 +92,12 @@ static int ocr_open(struct lt_ctx *ctx, void **state, struct lt_err *err)
 				  ctx->opts->tessdata, strerror(errno));
 	}
 	s->lang = ctx->opts->lang;
+	s->tessdata = ctx->opts->tessdata;
+	s->page_timeout = ctx->opts->page_timeout;
+	if (ctx->opts->preprocess)
+		s->pp = *ctx->opts->preprocess;
+	else
+		lt_preprocess_opts_default(&s->pp);
 	s->api = TessBaseAPICreate();
 	if (!s->api) {
 		free(s);
@@ -98,6 +131,10 @@ static int ocr_open(struct lt_ctx *ctx, void **state, struct lt_err *err)
 		ocr_close(s);
 		return rc;
 	}
+	/* The C API starts in single-block mode, which reads straight across
+	 * columns; the CLI's automatic layout reads them one after the other. */
+	TessBaseAPISetPageSegMode(s->api, ctx->opts->psm > 0 ? (TessPageSegMode)ctx->opts->psm
+				  : PSM_AUTO);
 	*state = s;
 	return LT_OK;
 }
@@ -117,15 +154,15 @@ static const char hocr_head[] =
 	" <body>\n";
 static const char hocr_tail[] = " </body>\n</html>\n";
 
-/* Writes the page's hOCR into the work folder (replacing a file of an
- * earlier attempt at the same page, which cannot be complete). */
-static int spool_hocr(const struct lt_job *job, const struct lt_page *page, const struct lt_buf *hocr,
-		      struct lt_err *err)
+/* Writes one of the page's files into the work folder (replacing a file of
+ * an earlier attempt at the same page, which cannot be complete). */
+static int spool(const struct lt_job *job, const struct lt_page *page,
+		 enum lt_layout_page_file kind, const struct lt_buf *data, struct lt_err *err)
 {
 	char *path = NULL;
 	int fd, rc;
 
-	rc = lt_layout_work_hocr(job->work_dir, page->number, &path, err);
+	rc = lt_layout_work_page(job->work_dir, page->number, kind, &path, err);
 	if (rc)
 		return rc;
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -133,7 +170,7 @@ static int spool_hocr(const struct lt_job *job, const struct lt_page *page, cons
 		rc = lt_err_set(err, LT_EIO, "cannot create '%s': %s", path, strerror(errno));
 		goto out;
 	}
-	rc = lt_write_all(fd, hocr->data, hocr->len, path, err);
+	rc = lt_write_all(fd, data->data, data->len, path, err);
 	if (close(fd) != 0 && !rc)
 		rc = lt_err_set(err, LT_EIO, "cannot write '%s': %s", path, strerror(errno));
 out:
@@ -141,13 +178,77 @@ out:
 	return rc;
 }
 
-/* Text with nothing but white space in it. */
-static int blank(const char *s)
+/* Orientation by Tesseract's OSD where the cheap detector was unsure. A
+ * missing osd model leaves the page as it is (a note says so). */
+static void second_opinion(struct ocr_state *s, PIX **work, struct lt_preprocess_result *pre)
 {
-	for (; *s; s++)
-		if (*s != ' ' && *s != '\n' && *s != '\t' && *s != '\r' && *s != '\f')
-			return 0;
+	char *vars[] = { "debug_file" }, *values[] = { "/dev/null" };
+
+	if (!s->pp.orient || !pre->orientation_unsure || s->osd_unavailable)
+		return;
+	if (!s->osd) {
+		s->osd = TessBaseAPICreate();
+		if (!s->osd || TessBaseAPIInit4(s->osd, s->tessdata, "osd", OEM_DEFAULT, NULL, 0, vars,
+						values, 1, 0) != 0) {
+			s->osd_unavailable = 1;
+			return;
+		}
+	}
+	lt_preprocess_osd(s->osd, &s->pp, work, pre, NULL);
+}
+
+/* Tesseract's own view of the skew after recognition, in degrees, if it has
+ * one: a large angle means our deskew was wrong or the page is mixed. */
+static int tesseract_skew(TessBaseAPI *api, double *deg)
+{
+	TessResultIterator *ri = TessBaseAPIGetIterator(api);
+	TessOrientation orientation;
+	TessWritingDirection direction;
+	TessTextlineOrder order;
+	float angle = 0;
+
+	if (!ri)
+		return 0;
+	TessPageIteratorOrientation(TessResultIteratorGetPageIterator(ri), &orientation, &direction,
+				    &order, &angle);
+	TessResultIteratorDelete(ri);
+	*deg = angle * 180.0 / 3.14159265358979323846;
 	return 1;
+}
+
+/* What a person reads in `show`: the steps (preprocess.h says how an
+ * orientation decided by OSD is marked), the resolution, an orientation
+ * that could not be decided. */
+static int describe_preprocessing(const struct lt_preprocess_result *pre, const char *failed,
+				  char **out, struct lt_err *err)
+{
+	char steps[256];
+
+	if (failed)
+		return lt_strdup(failed, out, err);
+	lt_preprocess_describe(pre, steps, sizeof(steps));
+	if (!*steps)
+		snprintf(steps, sizeof(steps), "as scanned");
+	if (pre->orientation_unsure && !pre->orientation_by_osd)
+		snprintf(steps + strlen(steps), sizeof(steps) - strlen(steps),
+			 "; orientation unsure, left as scanned");
+	snprintf(steps + strlen(steps), sizeof(steps) - strlen(steps), "; %d dpi", pre->dpi);
+	return lt_strdup(steps, out, err);
+}
+
+/* The review reasons of a page, joined: quality flags, a recognition that
+ * stopped, a skew disagreement, preprocessing that could not be done. */
+static int add_reason(char **review, const char *why, struct lt_err *err)
+{
+	char *joined = NULL;
+
+	if (!*review)
+		return lt_strdup(why, review, err);
+	if (asprintf(&joined, "%s; %s", *review, why) < 0)
+		return lt_err_set(err, LT_ENOMEM, "out of memory");
+	free(*review);
+	*review = joined;
+	return LT_OK;
 }
 
 static int ocr_page(void *state, struct lt_job *job, struct lt_page *page, struct lt_err *err)
@@ -155,59 +256,139 @@ static int ocr_page(void *state, struct lt_job *job, struct lt_page *page, struc
 	struct ocr_state *s = state;
 	const struct lt_doc *doc = job->doc;
 	const struct lt_source *src = &doc->sources[page->source];
-	struct lt_buf text = LT_BUF_INIT, hocr = LT_BUF_INIT;
-	char *raw_text = NULL, *raw_hocr = NULL, input_name[32];
+	struct lt_buf ordered = LT_BUF_INIT, text = LT_BUF_INIT, hocr = LT_BUF_INIT,
+		alto = LT_BUF_INIT;
+	struct lt_preprocess_result pre;
+	struct lt_page_transform tf;
+	struct lt_quality q;
+	struct lt_err perr = { 0 }, rerr = { 0 };
+	char *raw_hocr = NULL, *preprocessing = NULL, *review = NULL, input_name[32];
+	char pp_failed[sizeof(perr.msg) + 64];
 	const char *html_lang = strncmp(s->lang, "vie", 3) == 0 ? "vi" : "en";
-	int rc = LT_OK;
+	PIX *work = NULL;
+	int rc = LT_OK, recognised = 0;
+	double skew;
 
 	if (!page->pix)
 		return lt_err_set(err, LT_EINTERNAL, "page %d reached OCR without an image", page->number);
-	/* hOCR's `image` property names the master file inside the bundle. */
+	memset(&pre, 0, sizeof(pre));
+	pp_failed[0] = '\0';
+	/* 1. The working copy. An image preprocessing cannot handle is read as
+	 * scanned, not lost. */
+	rc = lt_preprocess_page(page->pix, &s->pp, &work, &pre, &perr);
+	if (rc == LT_ENOMEM) {
+		*err = perr;
+		goto out;
+	}
+	if (rc) {
+		snprintf(pp_failed, sizeof(pp_failed), "preprocessing failed (%s): read as scanned",
+			 perr.msg);
+		work = pixClone(page->pix);
+		memset(&pre, 0, sizeof(pre));
+		pre.scale = 1;
+		pre.dpi = pre.work_dpi = page->dpi > 0 ? page->dpi : 300;
+		pre.master_w = pixGetWidth(page->pix);
+		pre.master_h = pixGetHeight(page->pix);
+		rc = LT_OK;
+	} else {
+		second_opinion(s, &work, &pre);
+	}
+	lt_transform_identity(&tf, pixGetWidth(page->pix), pixGetHeight(page->pix));
+	tf.orientation = pre.orientation;
+	tf.skew_deg = pre.skew_deg;
+	tf.crop_x = pre.crop_x;
+	tf.crop_y = pre.crop_y;
+	tf.scale = pre.scale > 0 ? pre.scale : 1;
+
+	/* 2. Recognition, under the page deadline. hOCR's `image` property
+	 * names the master file inside the bundle. */
 	lt_source_master_name(doc, (size_t)page->source, input_name);
 	TessBaseAPISetInputName(s->api, input_name);
-	TessBaseAPISetImage2(s->api, page->pix);
-	TessBaseAPISetSourceResolution(s->api, page->dpi);
-	if (TessBaseAPIRecognize(s->api, NULL) != 0) {
-		rc = lt_err_set(err, LT_EOCR, "Tesseract could not recognise page %d (image %d of '%s')",
-				page->number, page->index_in_source + 1, src->path);
-		goto out;
+	TessBaseAPISetImage2(s->api, work);
+	TessBaseAPISetSourceResolution(s->api, pre.work_dpi > 0 ? pre.work_dpi : 300);
+	if (lt_recognize(s->api, s->page_timeout, &rerr) == LT_OK)
+		recognised = 1;
+	else
+		TessBaseAPIClear(s->api); /* partial results are not stored */
+
+	/* 3. Text, hOCR and ALTO. */
+	if (recognised) {
+		rc = lt_layout_text(s->api, &ordered, err);
+		raw_hocr = rc ? NULL : TessBaseAPIGetHOCRText(s->api, page->number - 1);
+		if (!rc && !raw_hocr)
+			rc = lt_err_set(err, LT_EOCR, "Tesseract returned no hOCR");
 	}
-	raw_text = TessBaseAPIGetUTF8Text(s->api);
-	raw_hocr = TessBaseAPIGetHOCRText(s->api, page->number - 1);
-	if (!raw_text || !raw_hocr) {
-		rc = lt_err_set(err, LT_EOCR, "Tesseract returned no text for page %d of '%s'",
-				page->number, src->path);
-		goto out;
-	}
-	rc = lt_text_nfc(raw_text, strlen(raw_text), &text, err);
+	if (!rc)
+		rc = lt_text_nfc(lt_buf_str(&ordered), ordered.len, &text, err);
 	if (!rc)
 		rc = lt_buf_printf(&hocr, err, hocr_head, html_lang, html_lang, TessVersion(), s->lang);
-	if (!rc)
+	if (!rc && raw_hocr)
 		rc = lt_text_nfc(raw_hocr, strlen(raw_hocr), &hocr, err);
 	if (!rc)
 		rc = lt_buf_puts(&hocr, hocr_tail, err);
+	if (!rc)
+		rc = describe_preprocessing(&pre, pp_failed[0] ? pp_failed : NULL, &preprocessing, err);
+	if (!rc) {
+		struct lt_alto_page ap = {
+			.file_name = input_name,
+			.number = page->number,
+			.languages = s->lang,
+			.model = "tessdata_fast (LSTM)",
+			.preprocessing = preprocessing,
+		};
+
+		rc = lt_alto_write(s->api, &ap, &tf, &alto, err);
+	}
+	if (!rc)
+		rc = spool(job, page, LT_PAGE_HOCR, &hocr, err);
+	if (!rc)
+		rc = spool(job, page, LT_PAGE_ALTO, &alto, err);
+
+	/* 4. Quality and review. */
+	if (!rc)
+		rc = lt_quality_assess(recognised ? s->api : NULL, work, pre.work_dpi, &q, err);
+	if (!rc && !recognised)
+		rc = add_reason(&review, rerr.msg, err);
+	if (!rc && q.flags)
+		rc = add_reason(&review, q.reason, err);
+	if (!rc && pp_failed[0])
+		rc = add_reason(&review, pp_failed, err);
+	if (!rc && recognised && !(q.flags & LT_QUALITY_BLANK) && s->pp.deskew &&
+	    tesseract_skew(s->api, &skew) && fabs(skew) > SKEW_DISAGREEMENT_DEG) {
+		char why[160];
+
+		snprintf(why, sizeof(why), "skew: Tesseract still measures %.1f degrees after "
+			 "deskewing by %.1f", skew, pre.skew_deg);
+		rc = add_reason(&review, why, err);
+	}
+	if (!rc && review)
+		rc = lt_job_warn(job, err, "page %d: %s", page->number, review);
 	if (rc) {
 		lt_err_prefix(err, "page %d of '%s': ", page->number, src->path);
 		goto out;
 	}
-	rc = spool_hocr(job, page, &hocr, err);
-	/* A blank page is archived: it may be a cover or a separator, and an
-	 * archivist can look at it, so it is worth a warning, not a failure. */
-	if (!rc && blank(lt_buf_str(&text)))
-		rc = lt_job_warn(job, err, "page %d: no text recognised", page->number);
-	if (rc)
-		goto out;
 	free(page->text);
-	free(page->hocr);
+	free(page->lang);
+	free(page->preprocessing);
+	free(page->review);
 	page->text = lt_buf_detach(&text);
-	page->hocr = NULL;
-	page->confidence = TessBaseAPIMeanTextConf(s->api);
+	page->lang = NULL;
+	rc = lt_strdup(s->lang, &page->lang, err);
+	page->preprocessing = preprocessing;
+	page->review = review;
+	preprocessing = review = NULL;
+	page->quality = q.score;
+	page->confidence = recognised ? TessBaseAPIMeanTextConf(s->api) : 0;
 out:
-	TessDeleteText(raw_text);
 	TessDeleteText(raw_hocr);
 	TessBaseAPIClear(s->api);
+	pixDestroy(&work);
+	free(preprocessing);
+	free(review);
+	lt_buf_release(&ordered);
 	lt_buf_release(&text);
 	lt_buf_release(&hocr);
+	lt_buf_release(&alto);
 	return rc;
 }
 
@@ -233,6 +414,10 @@ static void ocr_close(void *state)
 	if (s->api) {
 		TessBaseAPIEnd(s->api);
 		TessBaseAPIDelete(s->api);
+	}
+	if (s->osd) {
+		TessBaseAPIEnd(s->osd);
+		TessBaseAPIDelete(s->osd);
 	}
 	free(s);
 }

@@ -38,6 +38,7 @@ static int package_open(struct lt_ctx *ctx, void **state, struct lt_err *err)
 
 static int add_payload(struct lt_bag *bag, const struct lt_job *job, struct lt_err *err)
 {
+	static const enum lt_layout_page_file spooled[] = { LT_PAGE_HOCR, LT_PAGE_ALTO };
 	const struct lt_doc *doc = job->doc;
 	char *path = NULL, *spool = NULL;
 	int rc = LT_OK;
@@ -60,18 +61,20 @@ static int add_payload(struct lt_bag *bag, const struct lt_job *job, struct lt_e
 		free(path);
 		path = NULL;
 		/* Spooled by the OCR stage: streamed, never loaded whole. */
-		if (!rc)
-			rc = lt_layout_work_hocr(job->work_dir, p->number, &spool, err);
-		if (!rc && access(spool, R_OK) != 0)
-			rc = lt_err_set(err, LT_EINTERNAL, "page %d has no hOCR to package: '%s': %s",
-					p->number, spool, strerror(errno));
-		if (!rc)
-			rc = lt_layout_page(p->number, LT_PAGE_HOCR, &path, err);
-		if (!rc)
-			rc = lt_bag_add_file(bag, path, spool, NULL, err);
-		free(path);
-		free(spool);
-		path = spool = NULL;
+		for (size_t k = 0; !rc && k < sizeof(spooled) / sizeof(spooled[0]); k++) {
+			rc = lt_layout_work_page(job->work_dir, p->number, spooled[k], &spool, err);
+			if (!rc && access(spool, R_OK) != 0)
+				rc = lt_err_set(err, LT_EINTERNAL, "page %d has no %s to package: '%s': %s",
+						p->number, spooled[k] == LT_PAGE_HOCR ? "hOCR" : "ALTO",
+						spool, strerror(errno));
+			if (!rc)
+				rc = lt_layout_page(p->number, spooled[k], &path, err);
+			if (!rc)
+				rc = lt_bag_add_file(bag, path, spool, NULL, err);
+			free(path);
+			free(spool);
+			path = spool = NULL;
+		}
 	}
 	return rc;
 }

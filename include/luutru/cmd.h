@@ -51,7 +51,7 @@ struct lt_option {
 	int (*check)(const char *cmd, const char *value, struct lt_err *err);
 };
 
-#define LT_CMD_MAX_OPTIONS 16
+#define LT_CMD_MAX_OPTIONS 32
 #define LT_CMD_MAX_DEPTH 4
 
 struct lt_command;

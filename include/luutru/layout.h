@@ -58,9 +58,11 @@ int lt_layout_bundle_dir(const char *id, char **out, struct lt_err *err);
  * LT_EINTERNAL. */
 int lt_layout_bundle_path(const char *id, int version, char **out, struct lt_err *err);
 
-/* A page's hOCR as the OCR stage spools it into the document's work folder:
- * "<work_dir>/0001.hocr". */
-int lt_layout_work_hocr(const char *work_dir, int page, char **out, struct lt_err *err);
+/* A page's file as the OCR stage spools it into the document's work folder,
+ * under the name it gets in the bundle: "<work_dir>/0001.hocr",
+ * "<work_dir>/0001.alto.xml". */
+int lt_layout_work_page(const char *work_dir, int page, enum lt_layout_page_file kind, char **out,
+			struct lt_err *err);
 
 /* Moves the finished tar `tmp` to `final` (absolute paths), never replacing
  * a file there by a plain rename: renameat2(RENAME_NOREPLACE), or link() and

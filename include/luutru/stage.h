@@ -17,6 +17,7 @@
 #include "luutru/err.h"
 
 struct lt_catalog;
+struct lt_preprocess_opts;
 
 /* What a run was asked to do. All strings borrowed for the run's lifetime. */
 struct lt_run_opts {
@@ -24,6 +25,9 @@ struct lt_run_opts {
 	int jobs;              /* workers; <= 0 means one per core */
 	const char *lang;      /* Tesseract languages, e.g. "vie+eng" */
 	const char *tessdata;  /* Tesseract data directory; NULL for its default */
+	const struct lt_preprocess_opts *preprocess; /* NULL: every step on (preprocess.h) */
+	int psm;               /* Tesseract page segmentation mode; 0 means automatic (3) */
+	double page_timeout;   /* seconds of recognition per page; <= 0: no limit */
 	const volatile sig_atomic_t *stop; /* set non-zero (SIGINT) to stop after the current documents */
 };
 

@@ -37,13 +37,13 @@ for name in sideways-vi upside-down-en skewed-vi two-columns-en; do
 done
 
 lt show "$(id_of sideways-vi.tif)" >"$T/show-sideways.out"
-grep -q "read as: .*rotated 90" "$T/show-sideways.out" ||
+grep -q "read as: .*rotate 90" "$T/show-sideways.out" ||
 	{ show_file "$T/show-sideways.out" >&2; fail "show does not say the sideways page was turned"; }
 lt show "$(id_of upside-down-en.tif)" >"$T/show-upside.out"
-grep -q "read as: .*rotated 180" "$T/show-upside.out" ||
+grep -q "read as: .*rotate 180" "$T/show-upside.out" ||
 	{ show_file "$T/show-upside.out" >&2; fail "show does not say the upside-down page was turned"; }
 lt show "$(id_of skewed-vi.tif)" >"$T/show-skewed.out"
-grep -q "read as: .*deskewed" "$T/show-skewed.out" ||
+grep -q "read as: .*deskew" "$T/show-skewed.out" ||
 	{ show_file "$T/show-skewed.out" >&2; fail "show does not say the page was deskewed"; }
 
 # The blank sheet: archived, flagged, listed; the good pages are not.

@@ -122,14 +122,17 @@ static void test_bundle_paths(void **state)
 	assert_int_equal(lt_layout_bundle_path(ID, 0, &s, &err), LT_EINTERNAL);
 	assert_null(s);
 	assert_non_null(strstr(err.msg, ID));
-	EXPECT_NAME(lt_layout_work_hocr("/a/work/r1/" ID, 3, &s, &err), "/a/work/r1/" ID "/0003.hocr");
+	EXPECT_NAME(lt_layout_work_page("/a/work/r1/" ID, 3, LT_PAGE_HOCR, &s, &err),
+		    "/a/work/r1/" ID "/0003.hocr");
+	EXPECT_NAME(lt_layout_work_page("/a/work/r1/" ID, 12, LT_PAGE_ALTO, &s, &err),
+		    "/a/work/r1/" ID "/0012.alto.xml");
 
 	/* An over-long work folder is an error naming it, never a cut name. */
 	memset(longwork, 'w', sizeof(longwork) - 1);
 	longwork[0] = '/';
 	longwork[sizeof(longwork) - 1] = '\0';
 	lt_err_clear(&err);
-	assert_int_equal(lt_layout_work_hocr(longwork, 1, &s, &err), LT_EIO);
+	assert_int_equal(lt_layout_work_page(longwork, 1, LT_PAGE_HOCR, &s, &err), LT_EIO);
 	assert_null(s);
 	assert_non_null(strstr(err.msg, "/www"));
 }

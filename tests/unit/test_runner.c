@@ -573,26 +573,30 @@ static void test_stage_without_open_close(void **state)
 
 /* ---- with the real package stage ---- */
 
-/* Page stage O: OCR as the real one leaves it: text in memory, hOCR spooled. */
+/* Page stage O: OCR as the real one leaves it: text in memory, hOCR and
+ * ALTO spooled. */
 static int o_page(void *state, struct lt_job *job, struct lt_page *page, struct lt_err *err)
 {
-	char *path = NULL;
-	FILE *f;
+	static const enum lt_layout_page_file kinds[] = { LT_PAGE_HOCR, LT_PAGE_ALTO };
 	int rc;
 
 	(void)state;
 	free(page->text);
 	rc = lt_strdup("chữ Việt", &page->text, err);
-	if (!rc)
-		rc = lt_layout_work_hocr(job->work_dir, page->number, &path, err);
-	if (rc)
-		return rc;
-	f = fopen(path, "w");
-	if (!f || fputs("<html>hocr</html>\n", f) < 0)
-		rc = lt_err_set(err, LT_EIO, "cannot write '%s'", path);
-	if (f)
-		fclose(f);
-	free(path);
+	for (size_t k = 0; !rc && k < 2; k++) {
+		char *path = NULL;
+		FILE *f;
+
+		rc = lt_layout_work_page(job->work_dir, page->number, kinds[k], &path, err);
+		if (rc)
+			return rc;
+		f = fopen(path, "w");
+		if (!f || fputs(k ? "<alto/>\n" : "<html>hocr</html>\n", f) < 0)
+			rc = lt_err_set(err, LT_EIO, "cannot write '%s'", path);
+		if (f)
+			fclose(f);
+		free(path);
+	}
 	return rc;
 }
 

@@ -1,0 +1,709 @@
+/* preprocess.c - the working copy Tesseract reads: upright, straight, no dark
+ * scanner edges, even background, enough resolution.
+ *
+ * Every decision is taken on a small binarised copy (about 150 ppi), where
+ * Leptonica's orientation and skew finders are both fast and at their best;
+ * the full-resolution grey page is touched only to apply what was decided, so
+ * an upright straight page costs a grey conversion, a background
+ * normalisation and the small copy.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <utf8proc.h>
+
+#include "luutru/preprocess.h"
+
+#define ASSUMED_DPI 300
+
+void lt_preprocess_opts_default(struct lt_preprocess_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->orient = o->deskew = o->border = o->normalise = o->upscale = 1;
+	o->binarise = 0;
+	o->min_dpi = 250;
+	o->target_dpi = 300;
+	o->orient_min_conf = 5.0f;
+	o->orient_turn_conf = 8.0f;
+	o->orient_min_ratio = 2.5f;
+	o->skew_min_deg = 0.1f;
+	o->skew_max_deg = 10.0f;
+	o->skew_min_conf = 2.5f;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* A resolution that would make the page smaller than a visiting card or wider
+ * than A1 is a default written by software (72, 96) or garbage, not the scan's:
+ * 300 is what archives scan at. */
+static int choose_dpi(PIX *master, const struct lt_preprocess_opts *o, unsigned *steps)
+{
+	int d = o->dpi > 0 ? o->dpi : pixGetXRes(master);
+	int w = pixGetWidth(master), h = pixGetHeight(master);
+	double short_in;
+
+	if (o->dpi > 0)
+		return o->dpi;
+	short_in = d > 0 ? (w < h ? w : h) / (double)d : 0;
+	if (d < 50 || d > 2400 || short_in < 1.5 || short_in > 24.0) {
+		*steps |= LT_PP_DPI_GUESS;
+		return ASSUMED_DPI;
+	}
+	return d;
+}
+
+/* Otsu's threshold over the histogram of an 8-bpp image, moved a quarter of
+ * the way towards the paper: thin strokes survive, which the orientation
+ * finder counts. Sampled every 2nd pixel; a few milliseconds. */
+static int ink_threshold(PIX *grey)
+{
+	NUMA *hist = pixGetGrayHistogram(grey, 2);
+	double total = 0, sum = 0, sum_b = 0, w_b = 0, best = -1, bg = 255;
+	int t = 128;
+
+	if (!hist)
+		return 128;
+	for (int i = 0; i < 256; i++) {
+		l_float32 v = 0;
+
+		numaGetFValue(hist, i, &v);
+		total += v;
+		sum += i * (double)v;
+	}
+	for (int i = 0; i < 255; i++) {
+		l_float32 v = 0;
+		double w_f, between;
+
+		numaGetFValue(hist, i, &v);
+		w_b += v;
+		sum_b += i * (double)v;
+		w_f = total - w_b;
+		if (w_b <= 0 || w_f <= 0)
+			continue;
+		between = w_b * w_f * (sum_b / w_b - (sum - sum_b) / w_f) * (sum_b / w_b - (sum - sum_b) / w_f);
+		if (between > best) {
+			best = between;
+			t = i;
+			bg = (sum - sum_b) / w_f;
+		}
+	}
+	numaDestroy(&hist);
+	return t + (int)((bg - t) / 4);
+}
+
+/* The small 1-bpp copy decisions are taken on, from the 8-bpp page (or its
+ * half, when already made); factor receives its reduction (1 or 2). */
+static PIX *analysis_copy(PIX *grey, PIX *half, int dpi, int *factor)
+{
+	PIX *small, *bin;
+
+	*factor = dpi >= 250 ? 2 : 1;
+	small = *factor == 1 ? pixClone(grey) : half ? pixClone(half) : pixScaleAreaMap2(grey);
+	if (!small)
+		return NULL;
+	bin = pixThresholdToBinary(small, ink_threshold(small));
+	pixDestroy(&small);
+	return bin;
+}
+
+/* Light that falls off across the page (a curled sheet, a phone photo) shows
+ * as paper whose brightness varies from place to place. The brightest pixel
+ * of each ~5 mm tile is paper; if those differ by more than a fifth of the
+ * range, normalising is worth its cost (~0.1-0.2 s a page), else not. */
+static int background_uneven(PIX *half, int adpi)
+{
+	int tile = adpi / 5 > 4 ? adpi / 5 : 4;
+	PIX *paper = pixScaleGrayMinMax(half, tile, tile, L_CHOOSE_MAX);
+	l_uint32 lo = 0, hi = 0;
+
+	if (!paper)
+		return 1;
+	pixGetRankValue(paper, 1, 0.05f, &lo);
+	pixGetRankValue(paper, 1, 0.95f, &hi);
+	pixDestroy(&paper);
+	return (int)(hi - lo) > 50;
+}
+
+/* Scanner borders are large solid dark areas touching the edge; text strokes
+ * are thin. Opening with a brick about 1.5 mm wide keeps only the solid
+ * areas, and of those only the ones touching the edge are borders (a
+ * photograph inside the page stays). They are painted white on both the
+ * analysis copy and the page, so coordinates do not move. Returns 1 if a
+ * border was found, 0 if not, -1 on allocation failure. */
+static int paint_border(PIX *grey, PIX *bin, int factor, int adpi)
+{
+	int k = adpi * 15 / 254, found = 0;
+	PIX *solid = NULL, *edge = NULL, *mask = NULL, *full = NULL;
+	l_int32 empty = 1;
+
+	if (k < 5)
+		k = 5;
+	if (!(solid = pixOpenBrick(NULL, bin, k, k)) || !(edge = pixExtractBorderConnComps(solid, 8)))
+		goto out;
+	pixZero(edge, &empty);
+	if (empty)
+		goto out;
+	/* Grow over the border's ragged, anti-aliased fringe. */
+	if (!(mask = pixDilateBrick(NULL, edge, 7, 7)))
+		goto out;
+	pixSubtract(bin, bin, mask);
+	full = factor == 1 ? pixClone(mask) : pixExpandReplicate(mask, factor);
+	if (!full)
+		goto out;
+	pixSetMasked(grey, full, 255);
+	found = 1;
+out:
+	if (!solid || !edge || (!empty && (!mask || !full)))
+		found = -1;
+	pixDestroy(&full);
+	pixDestroy(&mask);
+	pixDestroy(&edge);
+	pixDestroy(&solid);
+	return found;
+}
+
+/* Leptonica's finder returns the clockwise rotation that straightens the
+ * page (pixDeskew applies it as found). Returns 0 or -1 if it failed. */
+static int find_skew(PIX *bin, const struct lt_preprocess_opts *o, float *deg, float *conf)
+{
+	*deg = 0;
+	*conf = 0;
+	return pixFindSkewSweepAndSearch(bin, deg, conf, 2, 1, o->skew_max_deg, 1.0f, 0.01f) == 0
+		? 0 : -1;
+}
+
+/* Leptonica's makeOrientDecision, except that it does not give up when one
+ * axis shows no signal at all, and that turning a page wants a stronger
+ * signal than leaving it as it is: a weak wrong "up" costs nothing that the
+ * page did not already have, a wrong turn ruins it. */
+static l_int32 decide_orientation(const struct lt_preprocess_opts *o, PIX *bin,
+				  struct lt_preprocess_result *res)
+{
+	float up, left, aup, aleft;
+
+	if (pixOrientDetect(bin, &res->orient_upconf, &res->orient_leftconf, 0, 0) != 0)
+		return L_TEXT_ORIENT_UNKNOWN;
+	up = res->orient_upconf;
+	left = res->orient_leftconf;
+	aup = fabsf(up);
+	aleft = fabsf(left);
+	if (up >= o->orient_min_conf && aup >= o->orient_min_ratio * aleft)
+		return L_TEXT_ORIENT_UP;
+	if (aup >= o->orient_turn_conf && aup >= o->orient_min_ratio * aleft)
+		return L_TEXT_ORIENT_DOWN;
+	if (aleft >= o->orient_turn_conf && aleft >= o->orient_min_ratio * aup)
+		return left > 0 ? L_TEXT_ORIENT_LEFT : L_TEXT_ORIENT_RIGHT;
+	return L_TEXT_ORIENT_UNKNOWN;
+}
+
+static int skew_worth_applying(const struct lt_preprocess_opts *o, float deg, float conf)
+{
+	return fabsf(deg) >= o->skew_min_deg && conf >= o->skew_min_conf;
+}
+
+/* Replaces *pix by f(*pix) unless f failed (NULL). */
+static int replace(PIX **pix, PIX *next)
+{
+	if (!next)
+		return -1;
+	pixDestroy(pix);
+	*pix = next;
+	return 0;
+}
+
+static PIX *rotate_skew(PIX *pix, float deg)
+{
+	return pixRotate(pix, deg * (float)(M_PI / 180.0), L_ROTATE_AREA_MAP, L_BRING_IN_WHITE, 0, 0);
+}
+
+int lt_preprocess_page(PIX *master, const struct lt_preprocess_opts *opts, PIX **work,
+		       struct lt_preprocess_result *res, struct lt_err *err)
+{
+	struct lt_preprocess_opts defaults;
+	const struct lt_preprocess_opts *o = opts;
+	double t0 = now();
+	PIX *grey = NULL, *half = NULL, *bin = NULL;
+	int factor = 1, quads = 0, rc = LT_OK;
+
+	*work = NULL;
+	memset(res, 0, sizeof(*res));
+	if (!o) {
+		lt_preprocess_opts_default(&defaults);
+		o = &defaults;
+	}
+	if (!master || pixGetWidth(master) < 8 || pixGetHeight(master) < 8)
+		return lt_err_set(err, LT_EINPUT, "the page image is empty or smaller than 8x8 pixels");
+	res->master_w = res->upright_w = pixGetWidth(master);
+	res->master_h = res->upright_h = pixGetHeight(master);
+	res->scale = 1.0f;
+	res->dpi = choose_dpi(master, o, &res->steps);
+
+	/* Everything below wants one 8-bpp grey plane; Tesseract would make
+	 * its own from colour anyway. */
+	if (!(grey = pixConvertTo8(master, 0)))
+		goto nomem;
+	if (pixGetDepth(master) != 8 || pixGetColormap(master))
+		res->steps |= LT_PP_GREY;
+	if (res->dpi >= 250 && !(half = pixScaleAreaMap2(grey)))
+		goto nomem;
+	/* Uneven light defeats one global threshold (Tesseract's and ours); a
+	 * bitonal scan has no background to even out. */
+	if (o->normalise && pixGetDepth(master) > 1 &&
+	    background_uneven(half ? half : grey, half ? res->dpi / 2 : res->dpi)) {
+		if (replace(&grey, pixBackgroundNorm(grey, NULL, NULL, 10, 15, 100, 50, 255, 2, 1)))
+			goto nomem;
+		pixDestroy(&half);
+		res->steps |= LT_PP_NORMALISE;
+	}
+	if ((o->border || o->orient || o->deskew) &&
+	    !(bin = analysis_copy(grey, half, res->dpi, &factor)))
+		goto nomem;
+	pixDestroy(&half);
+	if (o->border) {
+		int b = paint_border(grey, bin, factor, res->dpi / factor);
+
+		if (b < 0)
+			goto nomem;
+		if (b)
+			res->steps |= LT_PP_BORDER;
+	}
+	/* Skew first: the orientation finder counts ascenders and descenders
+	 * along text lines and wants them level. A page turned a quarter has
+	 * vertical lines, which the finder cannot measure (low confidence):
+	 * it is measured again once upright. Rotations about the centre
+	 * commute, so an angle found before the quarter turn still holds after. */
+	if (o->deskew && find_skew(bin, o, &res->skew_found_deg, &res->skew_conf) == 0 &&
+	    skew_worth_applying(o, res->skew_found_deg, res->skew_conf)) {
+		res->skew_deg = res->skew_found_deg;
+		if (o->orient && replace(&bin, pixRotateBySampling(bin, pixGetWidth(bin) / 2,
+								   pixGetHeight(bin) / 2,
+								   res->skew_deg * (float)(M_PI / 180.0),
+								   L_BRING_IN_WHITE)))
+			goto nomem;
+	}
+	if (o->orient) {
+		l_int32 orient = decide_orientation(o, bin, res);
+
+		/* LEFT: text up to the left, straightened by a quarter turn clockwise. */
+		quads = orient == L_TEXT_ORIENT_LEFT ? 1 : orient == L_TEXT_ORIENT_DOWN ? 2
+			: orient == L_TEXT_ORIENT_RIGHT ? 3 : 0;
+		res->orientation_unsure = orient == L_TEXT_ORIENT_UNKNOWN;
+		if (quads) {
+			if (replace(&grey, pixRotateOrth(grey, quads)) || replace(&bin, pixRotateOrth(bin, quads)))
+				goto nomem;
+			res->orientation = quads * 90;
+			res->upright_w = pixGetWidth(grey);
+			res->upright_h = pixGetHeight(grey);
+			res->steps |= LT_PP_ROTATE;
+		}
+		if (o->deskew && (quads % 2) && res->skew_deg == 0 &&
+		    find_skew(bin, o, &res->skew_found_deg, &res->skew_conf) == 0 &&
+		    skew_worth_applying(o, res->skew_found_deg, res->skew_conf))
+			res->skew_deg = res->skew_found_deg;
+	}
+	if (res->skew_deg != 0) {
+		if (replace(&grey, rotate_skew(grey, res->skew_deg)))
+			goto nomem;
+		res->steps |= LT_PP_DESKEW;
+	}
+	if (o->upscale && res->dpi < o->min_dpi) {
+		res->scale = (float)o->target_dpi / (float)res->dpi;
+		if (replace(&grey, pixScaleGrayLI(grey, res->scale, res->scale)))
+			goto nomem;
+		res->steps |= LT_PP_UPSCALE;
+	}
+	res->work_dpi = (int)lroundf(res->dpi * res->scale);
+	if (o->binarise) {
+		PIX *b = NULL;
+
+		if (pixOtsuAdaptiveThreshold(grey, 2000, 2000, 0, 0, 0.1f, NULL, &b) != 0 || !b)
+			goto nomem;
+		pixDestroy(&grey);
+		grey = b;
+		res->steps |= LT_PP_BINARISE;
+	}
+	pixSetResolution(grey, res->work_dpi, res->work_dpi);
+	*work = grey;
+	grey = NULL;
+	goto out;
+nomem:
+	rc = lt_err_set(err, LT_ENOMEM, "out of memory preprocessing a %dx%d page",
+			pixGetWidth(master), pixGetHeight(master));
+out:
+	pixDestroy(&half);
+	pixDestroy(&bin);
+	pixDestroy(&grey);
+	res->seconds = now() - t0;
+	return rc;
+}
+
+int lt_preprocess_osd(TessBaseAPI *api, const struct lt_preprocess_opts *opts, PIX **work,
+		      struct lt_preprocess_result *res, struct lt_err *err)
+{
+	struct lt_preprocess_opts defaults;
+	const struct lt_preprocess_opts *o = opts;
+	double t0 = now();
+	int deg = 0, quads, rc = LT_OK;
+	float conf = 0, script_conf = 0;
+	const char *script = NULL;
+	PIX *bin = NULL;
+	int factor;
+
+	if (!o) {
+		lt_preprocess_opts_default(&defaults);
+		o = &defaults;
+	}
+	TessBaseAPISetImage2(api, *work);
+	TessBaseAPISetSourceResolution(api, res->work_dpi > 0 ? res->work_dpi : ASSUMED_DPI);
+	/* Fails on a page without enough text: then nothing is known. */
+	if (!TessBaseAPIDetectOrientationScript(api, &deg, &conf, &script, &script_conf))
+		goto out;
+	/* deg is how far the page is turned; the CLI's "Rotate:" line, the
+	 * clockwise turn that makes it upright, is (360 - deg) % 360. Below a
+	 * confidence of ~1, OSD is guessing. */
+	if (conf < 1.0f)
+		goto out;
+	quads = ((360 - deg) % 360) / 90;
+	res->orientation_by_osd = 1;
+	res->orientation_unsure = 0;
+	if (quads) {
+		if (replace(work, pixRotateOrth(*work, quads))) {
+			rc = lt_err_set(err, LT_ENOMEM, "out of memory rotating a page");
+			goto out;
+		}
+		res->orientation = (res->orientation + quads * 90) % 360;
+		if (res->orientation % 180 == 0) {
+			res->upright_w = res->master_w;
+			res->upright_h = res->master_h;
+		} else {
+			res->upright_w = res->master_h;
+			res->upright_h = res->master_w;
+		}
+		res->steps |= LT_PP_ROTATE;
+		/* The first skew measurement ran across the lines; measure again. */
+		if (o->deskew && res->skew_deg == 0 && pixGetDepth(*work) == 8 &&
+		    (bin = analysis_copy(*work, NULL, res->work_dpi, &factor)) &&
+		    find_skew(bin, o, &res->skew_found_deg, &res->skew_conf) == 0 &&
+		    skew_worth_applying(o, res->skew_found_deg, res->skew_conf)) {
+			if (replace(work, rotate_skew(*work, res->skew_found_deg))) {
+				rc = lt_err_set(err, LT_ENOMEM, "out of memory deskewing a page");
+				goto out;
+			}
+			res->skew_deg = res->skew_found_deg;
+			res->steps |= LT_PP_DESKEW;
+		}
+	}
+out:
+	pixDestroy(&bin);
+	res->seconds += now() - t0;
+	return rc;
+}
+
+void lt_preprocess_map_point(const struct lt_preprocess_result *res, double x, double y,
+			     double *mx, double *my)
+{
+	double s = res->scale > 0 ? res->scale : 1.0;
+	double a = res->skew_deg * M_PI / 180.0, cx = res->upright_w / 2, cy = res->upright_h / 2;
+	double dx, dy;
+
+	x /= s;
+	y /= s;
+	/* Inverse of the clockwise skew rotation about the centre. */
+	dx = x - cx;
+	dy = y - cy;
+	x = cx + dx * cos(a) + dy * sin(a);
+	y = cy - dx * sin(a) + dy * cos(a);
+	switch (res->orientation) {
+	case 90:
+		*mx = y;
+		*my = res->upright_w - x;
+		break;
+	case 180:
+		*mx = res->master_w - x;
+		*my = res->master_h - y;
+		break;
+	case 270:
+		*mx = res->upright_h - y;
+		*my = x;
+		break;
+	default:
+		*mx = x;
+		*my = y;
+	}
+}
+
+static int clampi(double v, int hi)
+{
+	return v < 0 ? 0 : v > hi ? hi : (int)lround(v);
+}
+
+void lt_preprocess_map_box(const struct lt_preprocess_result *res, const int in[4], int out[4])
+{
+	double xs[4] = { in[0], in[2], in[0], in[2] }, ys[4] = { in[1], in[1], in[3], in[3] };
+	double l = 1e18, t = 1e18, r = -1e18, b = -1e18;
+
+	for (int i = 0; i < 4; i++) {
+		double mx, my;
+
+		lt_preprocess_map_point(res, xs[i], ys[i], &mx, &my);
+		l = fmin(l, mx);
+		t = fmin(t, my);
+		r = fmax(r, mx);
+		b = fmax(b, my);
+	}
+	out[0] = clampi(l, res->master_w);
+	out[1] = clampi(t, res->master_h);
+	out[2] = clampi(r, res->master_w);
+	out[3] = clampi(b, res->master_h);
+}
+
+char *lt_preprocess_describe(const struct lt_preprocess_result *res, char *out, size_t size)
+{
+	size_t n = 0;
+
+#define ADD(...) do { if (n < size) { int k = snprintf(out + n, size - n, __VA_ARGS__); \
+		n += k > 0 ? (size_t)k : 0; } } while (0)
+	if (!size)
+		return out;
+	out[0] = '\0';
+	if (res->steps & LT_PP_ROTATE)
+		ADD("%srotate %d%s", n ? ", " : "", res->orientation, res->orientation_by_osd ? " (osd)" : "");
+	else if (res->orientation_unsure)
+		ADD("%sorientation unsure", n ? ", " : "");
+	if (res->steps & LT_PP_DESKEW)
+		ADD("%sdeskew %.2f", n ? ", " : "", res->skew_deg);
+	if (res->steps & LT_PP_BORDER)
+		ADD("%sborder", n ? ", " : "");
+	if (res->steps & LT_PP_NORMALISE)
+		ADD("%snormalise", n ? ", " : "");
+	if (res->steps & LT_PP_UPSCALE)
+		ADD("%supscale %.2f (%d dpi)", n ? ", " : "", res->scale, res->dpi);
+	if (res->steps & LT_PP_DPI_GUESS)
+		ADD("%s%d dpi assumed", n ? ", " : "", res->dpi);
+	if (res->steps & LT_PP_BINARISE)
+		ADD("%sbinarise", n ? ", " : "");
+	if (!n)
+		ADD("none");
+#undef ADD
+	return out;
+}
+
+/* Reading order. Tesseract's layout analysis merges the two columns of a
+ * Vietnamese document header (issuing body | national motto) into single
+ * lines, read across: "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI ...". A person reads
+ * the left column, then the right. So a line with a gap wider than twice its
+ * height is split there, and consecutive lines split over a common gap (or
+ * standing wholly on one side of it) form a two-column run, read column by
+ * column. Body text never has such gaps (justified word spaces stay well
+ * under one line height). */
+
+struct lw_word {
+	char *text;
+	int l, t, r, b;
+};
+
+struct lw_line {
+	size_t first, n, split; /* words [first, first+n); left part: [first, first+split) */
+	int para;               /* starts a paragraph */
+	int l, r;               /* extent */
+	int gl, gr;             /* the gap, if split (split > 0) */
+};
+
+#define LAYOUT_MAX_WORDS 200000
+
+/* Holds a letter or a digit. */
+static int is_word(const char *t)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)t;
+	utf8proc_int32_t c;
+	utf8proc_ssize_t n;
+
+	while (*p && (n = utf8proc_iterate(p, -1, &c)) > 0) {
+		utf8proc_category_t cat = utf8proc_category(c);
+
+		if (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO)
+			return 1;
+		if (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO)
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+static void find_split(struct lw_line *ln, const struct lw_word *w)
+{
+	int top = w[ln->first].t, bottom = w[ln->first].b, best = 0, any = 0;
+
+	/* The extent counts words only: a speck far out does not make a
+	 * one-sided line straddle the gap. */
+	ln->l = w[ln->first].l;
+	ln->r = w[ln->first].r;
+	for (size_t i = ln->first; i < ln->first + ln->n; i++) {
+		top = w[i].t < top ? w[i].t : top;
+		bottom = w[i].b > bottom ? w[i].b : bottom;
+		if (!is_word(w[i].text))
+			continue;
+		ln->l = !any || w[i].l < ln->l ? w[i].l : ln->l;
+		ln->r = !any || w[i].r > ln->r ? w[i].r : ln->r;
+		any = 1;
+	}
+	ln->split = 0;
+	/* Between the columns a signature or a stamp often leaves specks that
+	 * Tesseract reads as "—" or "'": they do not close the gap. */
+	for (size_t i = ln->first, prev = SIZE_MAX; i < ln->first + ln->n; i++) {
+		int gap;
+
+		if (!is_word(w[i].text))
+			continue;
+		gap = prev == SIZE_MAX ? 0 : w[i].l - w[prev].r;
+		if (gap > best && gap > 2 * (bottom - top)) {
+			best = gap;
+			ln->split = i - ln->first;
+			ln->gl = w[prev].r;
+			ln->gr = w[i].l;
+		}
+		prev = i;
+	}
+}
+
+static int put_words(struct lt_buf *out, const struct lw_word *w, size_t from, size_t to,
+		     struct lt_err *err)
+{
+	int rc = LT_OK;
+
+	for (size_t i = from; i < to && !rc; i++) {
+		rc = lt_buf_puts(out, w[i].text, err);
+		if (!rc)
+			rc = lt_buf_puts(out, i + 1 < to ? " " : "\n", err);
+	}
+	return rc;
+}
+
+/* Lines [a, b) form a run over the gap: every left part, then every right. */
+static int put_run(struct lt_buf *out, const struct lw_word *w, const struct lw_line *ln, size_t a,
+		   size_t b, int gl, int gr, struct lt_err *err)
+{
+	int rc = LT_OK;
+
+	for (int side = 0; side < 2 && !rc; side++)
+		for (size_t i = a; i < b && !rc; i++) {
+			/* A line on one side only: its centre says which. */
+			size_t cut = ln[i].split ? ln[i].split : ln[i].l + ln[i].r < gl + gr ? ln[i].n : 0;
+			size_t from = side ? ln[i].first + cut : ln[i].first;
+			size_t to = side ? ln[i].first + ln[i].n : ln[i].first + cut;
+
+			if (from < to)
+				rc = put_words(out, w, from, to, err);
+		}
+	return rc;
+}
+
+int lt_layout_text(TessBaseAPI *api, struct lt_buf *out, struct lt_err *err)
+{
+	TessResultIterator *it = TessBaseAPIGetIterator(api);
+	struct lw_word *w = NULL;
+	struct lw_line *ln = NULL;
+	size_t nw = 0, cw = 0, nl = 0, cl = 0;
+	int rc = LT_OK;
+
+	if (!it)
+		return LT_OK; /* nothing recognised: no text */
+	do {
+		const TessPageIterator *pit = TessResultIteratorGetPageIterator(it);
+		char *t = TessResultIteratorGetUTF8Text(it, RIL_WORD);
+		struct lw_word word;
+
+		if (!t)
+			continue;
+		if (nw == LAYOUT_MAX_WORDS) {
+			TessDeleteText(t);
+			rc = lt_err_set(err, LT_EOCR, "more than %d words on one page", LAYOUT_MAX_WORDS);
+			goto out;
+		}
+		TessPageIteratorBoundingBox(pit, RIL_WORD, &word.l, &word.t, &word.r, &word.b);
+		word.text = t;
+		if (nw == cw) {
+			size_t n = cw ? cw * 2 : 256;
+			struct lw_word *bigger = realloc(w, n * sizeof(*w));
+
+			if (!bigger) {
+				TessDeleteText(t);
+				goto nomem;
+			}
+			w = bigger;
+			cw = n;
+		}
+		if (nl == 0 || TessPageIteratorIsAtBeginningOf(pit, RIL_TEXTLINE)) {
+			if (nl == cl) {
+				size_t n = cl ? cl * 2 : 64;
+				struct lw_line *bigger = realloc(ln, n * sizeof(*ln));
+
+				if (!bigger) {
+					TessDeleteText(t);
+					goto nomem;
+				}
+				ln = bigger;
+				cl = n;
+			}
+			memset(&ln[nl], 0, sizeof(*ln));
+			ln[nl].first = nw;
+			ln[nl].para = TessPageIteratorIsAtBeginningOf(pit, RIL_PARA);
+			nl++;
+		}
+		w[nw++] = word;
+		ln[nl - 1].n++;
+	} while (TessResultIteratorNext(it, RIL_WORD));
+
+	for (size_t i = 0; i < nl; i++)
+		find_split(&ln[i], w);
+	for (size_t i = 0; i < nl && !rc;) {
+		size_t j = i + 1;
+		int gl, gr;
+
+		if (i > 0 && ln[i].para)
+			rc = lt_buf_puts(out, "\n", err);
+		if (rc)
+			break;
+		if (!ln[i].split) {
+			rc = put_words(out, w, ln[i].first, ln[i].first + ln[i].n, err);
+			i++;
+			continue;
+		}
+		/* Grow the run while lines share the gap or stand on one side. */
+		gl = ln[i].gl;
+		gr = ln[i].gr;
+		for (; j < nl; j++) {
+			if (ln[j].split) {
+				int l = ln[j].gl > gl ? ln[j].gl : gl, r = ln[j].gr < gr ? ln[j].gr : gr;
+
+				if (l >= r)
+					break;
+				gl = l;
+				gr = r;
+			} else if (!(ln[j].r <= gr || ln[j].l >= gl)) {
+				break;
+			}
+		}
+		rc = put_run(out, w, ln, i, j, gl, gr, err);
+		i = j;
+	}
+	goto out;
+nomem:
+	rc = lt_err_set(err, LT_ENOMEM, "out of memory ordering the text of a page");
+out:
+	for (size_t i = 0; i < nw; i++)
+		TessDeleteText(w[i].text);
+	free(w);
+	free(ln);
+	TessResultIteratorDelete(it);
+	return rc;
+}
