@@ -62,3 +62,17 @@ assert any(i["document"] == sys.argv[2] and i["page"] == 1 and "blank" in i["rea
 assert all(set(i) == {"document", "page", "label", "quality", "reason"} for i in items), items
 PY
 echo "ok: hard pages"
+
+# Degrade, don't fail: a page whose recognition runs out of time is archived
+# with empty text and flagged, and the document still archives.
+ARCHIVE=$T/timeout-archive
+mkdir -p "$T/slow"
+cp "$SAMPLES/inbox/letter-en.png" "$T/slow/"
+lt ingest "$T/slow" >/dev/null
+capture slow lt run --page-timeout 0.01
+[ "$RC" = 0 ] || { show_file "$T/slow.err" >&2; fail "a timed-out page failed its run (exit $RC)"; }
+lt review >"$T/slow-review.out"
+grep -q "letter-en.png: .*page timeout" "$T/slow-review.out" ||
+	{ show_file "$T/slow-review.out" >&2; fail "review does not list the timed-out page"; }
+[ "$(sql "SELECT length(text) FROM pages")" = 0 ] || fail "a timed-out page kept partial text"
+echo "ok: page timeout"
