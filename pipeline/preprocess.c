@@ -24,7 +24,7 @@ void lt_preprocess_opts_default(struct lt_preprocess_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->orient = o->deskew = o->border = o->normalise = o->upscale = 1;
 	o->binarise = 0;
-	o->min_dpi = 250;
+	o->min_dpi = 100;
 	o->target_dpi = 300;
 	o->orient_min_conf = 5.0f;
 	o->orient_turn_conf = 8.0f;
@@ -403,6 +403,8 @@ int lt_preprocess_osd(TessBaseAPI *api, const struct lt_preprocess_opts *opts, P
 		}
 	}
 out:
+	/* The handle would keep a copy of the page until the next one. */
+	TessBaseAPIClear(api);
 	pixDestroy(&bin);
 	res->seconds += now() - t0;
 	return rc;

@@ -244,22 +244,22 @@ static void test_low_dpi_upscaled_master_untouched(void **state)
 	char text[128];
 
 	(void)state;
-	pixSetResolution(small, 150, 150);
+	pixSetResolution(small, 75, 75);
 	copy = pixCopy(NULL, small);
 	assert_int_equal(lt_preprocess_page(small, NULL, &work, &res, &err), LT_OK);
-	assert_int_equal(res.dpi, 150);
+	assert_int_equal(res.dpi, 75);
 	assert_true(res.steps & LT_PP_UPSCALE);
-	assert_true(fabsf(res.scale - 2.0f) < 1e-4);
+	assert_true(fabsf(res.scale - 4.0f) < 1e-4);
 	assert_int_equal(res.work_dpi, 300);
 	assert_int_equal(pixGetXRes(work), 300);
-	assert_int_equal(pixGetWidth(work), 2 * pixGetWidth(small));
+	assert_int_equal(pixGetWidth(work), 4 * pixGetWidth(small));
 	find_square(work, sq);
 	lt_preprocess_map_box(&res, sq, back);
 	find_square(small, want);
 	assert_box_near(back, want, 3);
 	pixEqual(small, copy, &same);
 	assert_true(same);
-	assert_non_null(strstr(lt_preprocess_describe(&res, text, sizeof(text)), "upscale 2.00 (150 dpi)"));
+	assert_non_null(strstr(lt_preprocess_describe(&res, text, sizeof(text)), "upscale 4.00 (75 dpi)"));
 
 	/* 72 dpi on an A4-sized scan is a software default: 300 assumed. */
 	pixDestroy(&work);
