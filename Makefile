@@ -25,6 +25,8 @@ DEB_PACKAGES = gcc libc6-dev make pkg-config libtesseract-dev libleptonica-dev l
                libsqlite3-dev libssl-dev libxml2-dev libjansson-dev libutf8proc-dev \
                libcmocka-dev tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd \
                sqlite3 python3 tar coreutils libxml2-utils
+# What bench/ and samples/make-*.sh need besides: ../shared/tools/mkpages renders pages.
+BENCH_PACKAGES = python3-pil python3-numpy fonts-liberation2
 
 Q = $(if $(V),,@)
 
@@ -35,7 +37,7 @@ LIB_OBJS  = $(LIB_SRCS:pipeline/%.c=$(BUILD)/%.o) $(BUILD)/schemas.o
 UNIT_SRCS = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps demo test unit-bins check bench install uninstall clean
+.PHONY: all deps demo test unit-bins check bench accuracy install uninstall clean
 
 all: $(BIN)
 
@@ -121,7 +123,13 @@ check: deps
 	  LUUTRU=$(CURDIR)/build/san/luutru tests/run.sh build/san/tests
 
 bench: all
+	$(Q)$(MAKE) --no-print-directory deps DEB_PACKAGES="$(BENCH_PACKAGES)"
 	bench/run.sh
+
+# OCR accuracy against the tesseract command line on the same pages.
+accuracy: all
+	$(Q)$(MAKE) --no-print-directory deps DEB_PACKAGES="$(BENCH_PACKAGES)"
+	bench/accuracy
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/luutru/schemas/catalog

@@ -298,7 +298,7 @@ static int run_batch(const struct lt_args *args, struct lt_catalog *cat)
 	{ "no-deskew", 0, NULL, "do not straighten crooked pages", NULL }, \
 	{ "no-border", 0, NULL, "do not paint dark scanner borders white", NULL }, \
 	{ "no-normalise", 0, NULL, "do not even out uneven lighting", NULL }, \
-	{ "no-upscale", 0, NULL, "do not enlarge pages below 250 dpi for recognition", NULL }, \
+	{ "no-upscale", 0, NULL, "do not enlarge pages below 100 dpi for recognition", NULL }, \
 	{ "no-preprocess", 0, NULL, "all of the --no-... above: Tesseract reads the scan as it is", NULL }, \
 	{ "binarise", 0, NULL, "hand Tesseract a black-and-white page instead of grey", NULL }
 

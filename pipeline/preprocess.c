@@ -16,6 +16,7 @@
 #include <utf8proc.h>
 
 #include "luutru/preprocess.h"
+#include "luutru/transform.h"
 
 #define ASSUMED_DPI 300
 
@@ -410,62 +411,14 @@ out:
 	return rc;
 }
 
-void lt_preprocess_map_point(const struct lt_preprocess_result *res, double x, double y,
-			     double *mx, double *my)
+void lt_preprocess_transform(const struct lt_preprocess_result *res, struct lt_page_transform *tf)
 {
-	double s = res->scale > 0 ? res->scale : 1.0;
-	double a = res->skew_deg * M_PI / 180.0, cx = res->upright_w / 2, cy = res->upright_h / 2;
-	double dx, dy;
-
-	x /= s;
-	y /= s;
-	/* Inverse of the clockwise skew rotation about the centre. */
-	dx = x - cx;
-	dy = y - cy;
-	x = cx + dx * cos(a) + dy * sin(a);
-	y = cy - dx * sin(a) + dy * cos(a);
-	switch (res->orientation) {
-	case 90:
-		*mx = y;
-		*my = res->upright_w - x;
-		break;
-	case 180:
-		*mx = res->master_w - x;
-		*my = res->master_h - y;
-		break;
-	case 270:
-		*mx = res->upright_h - y;
-		*my = x;
-		break;
-	default:
-		*mx = x;
-		*my = y;
-	}
-}
-
-static int clampi(double v, int hi)
-{
-	return v < 0 ? 0 : v > hi ? hi : (int)lround(v);
-}
-
-void lt_preprocess_map_box(const struct lt_preprocess_result *res, const int in[4], int out[4])
-{
-	double xs[4] = { in[0], in[2], in[0], in[2] }, ys[4] = { in[1], in[1], in[3], in[3] };
-	double l = 1e18, t = 1e18, r = -1e18, b = -1e18;
-
-	for (int i = 0; i < 4; i++) {
-		double mx, my;
-
-		lt_preprocess_map_point(res, xs[i], ys[i], &mx, &my);
-		l = fmin(l, mx);
-		t = fmin(t, my);
-		r = fmax(r, mx);
-		b = fmax(b, my);
-	}
-	out[0] = clampi(l, res->master_w);
-	out[1] = clampi(t, res->master_h);
-	out[2] = clampi(r, res->master_w);
-	out[3] = clampi(b, res->master_h);
+	lt_transform_identity(tf, res->master_w, res->master_h);
+	tf->orientation = res->orientation;
+	tf->skew_deg = res->skew_deg;
+	tf->crop_x = res->crop_x;
+	tf->crop_y = res->crop_y;
+	tf->scale = res->scale > 0 ? res->scale : 1.0;
 }
 
 char *lt_preprocess_describe(const struct lt_preprocess_result *res, char *out, size_t size)
@@ -609,7 +562,7 @@ static int put_run(struct lt_buf *out, const struct lw_word *w, const struct lw_
 	return rc;
 }
 
-int lt_layout_text(TessBaseAPI *api, struct lt_buf *out, struct lt_err *err)
+int lt_reading_order_text(TessBaseAPI *api, struct lt_buf *out, struct lt_err *err)
 {
 	TessResultIterator *it = TessBaseAPIGetIterator(api);
 	struct lw_word *w = NULL;

@@ -257,7 +257,7 @@ static int ocr_page(void *state, struct lt_job *job, struct lt_page *page, struc
 	const struct lt_doc *doc = job->doc;
 	const struct lt_source *src = &doc->sources[page->source];
 	struct lt_buf ordered = LT_BUF_INIT, text = LT_BUF_INIT, hocr = LT_BUF_INIT,
-		alto = LT_BUF_INIT;
+		alto = LT_BUF_INIT, nfc_hocr = LT_BUF_INIT;
 	struct lt_preprocess_result pre;
 	struct lt_page_transform tf;
 	struct lt_quality q;
@@ -293,12 +293,7 @@ static int ocr_page(void *state, struct lt_job *job, struct lt_page *page, struc
 	} else {
 		second_opinion(s, &work, &pre);
 	}
-	lt_transform_identity(&tf, pixGetWidth(page->pix), pixGetHeight(page->pix));
-	tf.orientation = pre.orientation;
-	tf.skew_deg = pre.skew_deg;
-	tf.crop_x = pre.crop_x;
-	tf.crop_y = pre.crop_y;
-	tf.scale = pre.scale > 0 ? pre.scale : 1;
+	lt_preprocess_transform(&pre, &tf);
 
 	/* 2. Recognition, under the page deadline. hOCR's `image` property
 	 * names the master file inside the bundle. */
@@ -313,7 +308,7 @@ static int ocr_page(void *state, struct lt_job *job, struct lt_page *page, struc
 
 	/* 3. Text, hOCR and ALTO. */
 	if (recognised) {
-		rc = lt_layout_text(s->api, &ordered, err);
+		rc = lt_reading_order_text(s->api, &ordered, err);
 		raw_hocr = rc ? NULL : TessBaseAPIGetHOCRText(s->api, page->number - 1);
 		if (!rc && !raw_hocr)
 			rc = lt_err_set(err, LT_EOCR, "Tesseract returned no hOCR");
@@ -322,8 +317,12 @@ static int ocr_page(void *state, struct lt_job *job, struct lt_page *page, struc
 		rc = lt_text_nfc(lt_buf_str(&ordered), ordered.len, &text, err);
 	if (!rc)
 		rc = lt_buf_printf(&hocr, err, hocr_head, html_lang, html_lang, TessVersion(), s->lang);
+	/* Tesseract's boxes are in the working image's pixels; hOCR, like
+	 * ALTO, points at the master's. */
 	if (!rc && raw_hocr)
-		rc = lt_text_nfc(raw_hocr, strlen(raw_hocr), &hocr, err);
+		rc = lt_text_nfc(raw_hocr, strlen(raw_hocr), &nfc_hocr, err);
+	if (!rc && raw_hocr)
+		rc = lt_transform_hocr(&tf, lt_buf_str(&nfc_hocr), &hocr, err);
 	if (!rc)
 		rc = lt_buf_puts(&hocr, hocr_tail, err);
 	if (!rc)
@@ -389,6 +388,7 @@ out:
 	lt_buf_release(&text);
 	lt_buf_release(&hocr);
 	lt_buf_release(&alto);
+	lt_buf_release(&nfc_hocr);
 	return rc;
 }
 

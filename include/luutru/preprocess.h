@@ -18,6 +18,7 @@
 
 #include "luutru/buf.h"
 #include "luutru/err.h"
+#include "luutru/transform.h"
 
 /* Switches and thresholds. Fill with lt_preprocess_opts_default(), then
  * turn steps off or override. */
@@ -74,7 +75,7 @@ enum {
  *     90:  master (x, y) = (y',            upright_w - x')
  *     180: master (x, y) = (master_w - x', master_h - y')
  *     270: master (x, y) = (upright_h - y', x')
- * lt_preprocess_map_point() and lt_preprocess_map_box() implement it. */
+ * lt_preprocess_transform() hands it to transform.h, which implements it. */
 struct lt_preprocess_result {
 	int orientation;         /* degrees clockwise applied to make the page upright */
 	int orientation_unsure;  /* the cheap detector could not decide: ask OSD */
@@ -119,13 +120,10 @@ int lt_preprocess_page(PIX *master, const struct lt_preprocess_opts *opts, PIX *
 int lt_preprocess_osd(TessBaseAPI *api, const struct lt_preprocess_opts *opts, PIX **work,
 		      struct lt_preprocess_result *res, struct lt_err *err);
 
-/* Maps a point of the working image onto the master's pixel space. */
-void lt_preprocess_map_point(const struct lt_preprocess_result *res, double x, double y,
-			     double *mx, double *my);
-
-/* Maps a box (left, top, right, bottom; edges) of the working image onto the
- * master: the bounding box of its four mapped corners, clipped to the master. */
-void lt_preprocess_map_box(const struct lt_preprocess_result *res, const int in[4], int out[4]);
+/* The same mapping as a struct lt_page_transform (transform.h), whose
+ * lt_transform_point()/lt_transform_box() map working-image coordinates
+ * onto the master: what the ALTO writer and the hOCR boxes use. */
+void lt_preprocess_transform(const struct lt_preprocess_result *res, struct lt_page_transform *tf);
 
 /* The steps as a short list for the catalog and `show`, e.g.
  * "rotate 90, deskew -2.41, border, normalise, upscale 1.50 (200 dpi)".
@@ -141,6 +139,6 @@ char *lt_preprocess_describe(const struct lt_preprocess_result *res, char *out, 
  * twice its height, and consecutive lines that split over a common gap, or
  * stand wholly on one side of it, are read column by column. The text is
  * Tesseract's (UTF-8, not yet NFC). Errors: LT_ENOMEM, LT_EOCR. */
-int lt_layout_text(TessBaseAPI *api, struct lt_buf *out, struct lt_err *err);
+int lt_reading_order_text(TessBaseAPI *api, struct lt_buf *out, struct lt_err *err);
 
 #endif

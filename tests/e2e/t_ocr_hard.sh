@@ -36,6 +36,10 @@ for name in sideways-vi upside-down-en skewed-vi two-columns-en; do
 	(cd "$bag" && sha256sum -c --quiet manifest-sha256.txt) || fail "$name: manifest does not check"
 done
 
+# hOCR boxes are the master's pixels, like ALTO's: the sideways scan is a
+# landscape image, whatever shape the page Tesseract read had.
+grep -q "class='ocr_page'[^>]*bbox 0 0 3508 2480" "$T/x/$(id_of sideways-vi.tif)"/*/data/representations/ocr/data/0001.hocr ||
+	fail "the sideways page's hOCR is not in the master's coordinates"
 lt show "$(id_of sideways-vi.tif)" >"$T/show-sideways.out"
 grep -q "read as: .*rotate 90" "$T/show-sideways.out" ||
 	{ show_file "$T/show-sideways.out" >&2; fail "show does not say the sideways page was turned"; }

@@ -18,6 +18,20 @@
 
 /* The shared development corpus (../shared beside the repository, or
  * $SHARED): real rendered pages, turned and skewed here by known amounts. */
+/* A box of the working image onto the master, as the ALTO writer maps it. */
+static void map_back(const struct lt_preprocess_result *res, const int in[4], int out[4])
+{
+	struct lt_page_transform tf;
+	struct lt_box box;
+
+	lt_preprocess_transform(res, &tf);
+	lt_transform_box(&tf, in[0], in[1], in[2], in[3], &box);
+	out[0] = box.x;
+	out[1] = box.y;
+	out[2] = box.x + box.w;
+	out[3] = box.y + box.h;
+}
+
 static void corpus_path(const char *name, char *out, size_t size)
 {
 	const char *shared = getenv("SHARED");
@@ -110,7 +124,7 @@ static void test_skew_found(void **state)
 		/* The square, found in the working copy, maps back to where it is
 		 * in the (skewed) master. */
 		find_square(work, sq);
-		lt_preprocess_map_box(&res, sq, back);
+		map_back(&res, sq, back);
 		find_square(master, want);
 		assert_box_near(back, want, 8);
 		pixDestroy(&work);
@@ -139,7 +153,7 @@ static void test_orientations_found(void **state)
 		assert_int_equal(pixGetHeight(work), pixGetHeight(page));
 		find_square(work, sq);
 		assert_box_near(sq, (int[]){ 1500, 2600, 1560, 2660 }, 4);
-		lt_preprocess_map_box(&res, sq, back);
+		map_back(&res, sq, back);
 		find_square(master, want);
 		assert_box_near(back, want, 4);
 		pixDestroy(&work);
@@ -173,7 +187,7 @@ static void test_osd_second_opinion(void **state)
 	assert_int_equal(pixGetWidth(work), pixGetWidth(page));
 	find_square(work, sq);
 	assert_box_near(sq, (int[]){ 1500, 2600, 1560, 2660 }, 4);
-	lt_preprocess_map_box(&res, sq, back);
+	map_back(&res, sq, back);
 	find_square(master, want);
 	assert_box_near(back, want, 4);
 	TessBaseAPIEnd(osd);
@@ -254,7 +268,7 @@ static void test_low_dpi_upscaled_master_untouched(void **state)
 	assert_int_equal(pixGetXRes(work), 300);
 	assert_int_equal(pixGetWidth(work), 4 * pixGetWidth(small));
 	find_square(work, sq);
-	lt_preprocess_map_box(&res, sq, back);
+	map_back(&res, sq, back);
 	find_square(small, want);
 	assert_box_near(back, want, 3);
 	pixEqual(small, copy, &same);
@@ -365,7 +379,7 @@ static void test_two_columns_read_in_order(void **state)
 }
 
 /* A Vietnamese administrative document: Tesseract merges the header's two
- * columns into lines read across; lt_layout_text reads the issuing body and
+ * columns into lines read across; lt_reading_order_text reads the issuing body and
  * number (left) before the national motto (right), as the ground truth does. */
 static void test_header_left_column_first(void **state)
 {
@@ -394,7 +408,7 @@ static void test_header_left_column_first(void **state)
 	assert_non_null(across);
 	assert_non_null(strstr(across, "ỦY BAN NHÂN DÂN CỘNG HÒA"));
 	TessDeleteText(across);
-	assert_int_equal(lt_layout_text(api, &text, &err), LT_OK);
+	assert_int_equal(lt_reading_order_text(api, &text, &err), LT_OK);
 	number = strstr(lt_buf_str(&text), "175/CT-UBND");
 	motto = strstr(lt_buf_str(&text), "CỘNG HÒA XÃ HỘI");
 	body = strstr(lt_buf_str(&text), "Tuy nhiên");
