@@ -34,6 +34,18 @@ int lt_catalog_status(struct lt_catalog *cat, struct lt_status *stat, struct lt_
 		rc = lt_cat_db_error(cat, err, "cannot count bundles");
 	}
 	sqlite3_finalize(st);
+	st = NULL;
+	if (!rc)
+		rc = lt_cat_prepare(cat, "SELECT COUNT(*) FROM pages p JOIN documents d "
+				    "ON d.id = p.document_id WHERE p.review IS NOT NULL AND d.state = ?",
+				    &st, err);
+	if (!rc)
+		sqlite3_bind_text(st, 1, lt_doc_state_name(LT_ARCHIVED), -1, SQLITE_STATIC);
+	if (!rc && sqlite3_step(st) == SQLITE_ROW)
+		stat->pages_to_review = sqlite3_column_int64(st, 0);
+	else if (!rc)
+		rc = lt_cat_db_error(cat, err, "cannot count the pages to review");
+	sqlite3_finalize(st);
 	return rc;
 }
 

@@ -1,6 +1,8 @@
 /* cmd_common.c - what every subcommand shares: error printing, exit codes,
  * checks of option values more than one command takes. */
+#include <errno.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -44,6 +46,29 @@ int lt_cmd_check_min_age(const char *cmd, const char *value, struct lt_err *err)
 	(void)cmd;
 	if (*end || v < 0 || v > 30 * 24 * 3600)
 		return lt_err_set(err, LT_EUSAGE, "--min-age wants seconds (0 to 2592000), not '%s'",
+				  value);
+	return LT_OK;
+}
+
+int lt_cmd_int_in(const char *value, long lo, long hi, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(value, &end, 10);
+	if (end == value || *end || errno || v < lo || v > hi)
+		return 0;
+	*out = v;
+	return 1;
+}
+
+int lt_cmd_check_limit(const char *cmd, const char *value, struct lt_err *err)
+{
+	long v;
+
+	if (!lt_cmd_int_in(value, 1, 1000000000, &v))
+		return lt_err_set(err, LT_EUSAGE, "%s: --limit wants a positive number, not '%s'", cmd,
 				  value);
 	return LT_OK;
 }

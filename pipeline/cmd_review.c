@@ -39,17 +39,6 @@ static void one_page(void *ud, const struct lt_review_item *item)
 		l->failed = 1;
 }
 
-static int check_limit(const char *cmd, const char *value, struct lt_err *err)
-{
-	char *end;
-	long v = strtol(value, &end, 10);
-
-	if (*end || v < 1 || v > 1000000000)
-		return lt_err_set(err, LT_EUSAGE, "%s: --limit wants a positive number, not '%s'", cmd,
-				  value);
-	return LT_OK;
-}
-
 static int run_review(const struct lt_args *args, struct lt_catalog *cat)
 {
 	struct listing l = { 0 };
@@ -81,7 +70,7 @@ static int run_review(const struct lt_args *args, struct lt_catalog *cat)
 
 static const struct lt_option options[] = {
 	{ "json", 0, NULL, "a JSON array of {document, page, label, quality, reason}", NULL },
-	{ "limit", 'n', "N", "at most N pages (default: all)", check_limit },
+	{ "limit", 'n', "N", "at most N pages (default: all)", lt_cmd_check_limit },
 	{ 0 },
 };
 

@@ -172,10 +172,9 @@ int lt_cmd_run_queue(struct lt_cli *cli, struct lt_run_opts *opts)
 
 static int check_jobs(const char *cmd, const char *value, struct lt_err *err)
 {
-	char *end;
-	long v = strtol(value, &end, 10);
+	long v;
 
-	if (*end || (int)v < 1 || (int)v > 256)
+	if (!lt_cmd_int_in(value, 1, 256, &v))
 		return lt_err_set(err, LT_EUSAGE, "%s: -j wants a number of workers from 1 to 256, "
 				  "not '%s'", cmd, value);
 	return LT_OK;
@@ -194,11 +193,10 @@ static int check_lang(const char *cmd, const char *value, struct lt_err *err)
 
 static int check_psm(const char *cmd, const char *value, struct lt_err *err)
 {
-	char *end;
-	long v = strtol(value, &end, 10);
+	long v;
 
 	/* 0 (OSD only) and 2 (layout without recognition) read no text. */
-	if (*end || v < 1 || v > 13 || v == 2)
+	if (!lt_cmd_int_in(value, 1, 13, &v) || v == 2)
 		return lt_err_set(err, LT_EUSAGE, "%s: --psm wants a Tesseract segmentation mode "
 				  "(1, 3 to 13), not '%s'", cmd, value);
 	return LT_OK;
@@ -206,10 +204,9 @@ static int check_psm(const char *cmd, const char *value, struct lt_err *err)
 
 static int check_dpi(const char *cmd, const char *value, struct lt_err *err)
 {
-	char *end;
-	long v = strtol(value, &end, 10);
+	long v;
 
-	if (*end || v < 50 || v > 2400)
+	if (!lt_cmd_int_in(value, 50, 2400, &v))
 		return lt_err_set(err, LT_EUSAGE, "%s: --dpi wants a resolution from 50 to 2400, not '%s'",
 				  cmd, value);
 	return LT_OK;

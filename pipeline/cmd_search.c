@@ -41,17 +41,6 @@ static void print_flat(const char *s)
 		putchar(*s == '\n' || *s == '\r' || *s == '\t' ? ' ' : *s);
 }
 
-static int check_limit(const char *cmd, const char *value, struct lt_err *err)
-{
-	char *end;
-	long v = strtol(value, &end, 10);
-
-	if (*end || (int)v < 1)
-		return lt_err_set(err, LT_EUSAGE, "%s: --limit wants a positive number, not '%s'", cmd,
-				  value);
-	return LT_OK;
-}
-
 static int run_search(const struct lt_args *args, struct lt_catalog *cat)
 {
 	struct lt_hit *hits = NULL;
@@ -87,7 +76,7 @@ static int run_search(const struct lt_args *args, struct lt_catalog *cat)
 
 static const struct lt_option options[] = {
 	{ "json", 0, NULL, "a JSON array of {document, page, label, snippet, score, exact}", NULL },
-	{ "limit", 'n', "N", "at most N hits (default 20)", check_limit },
+	{ "limit", 'n', "N", "at most N hits (default 20)", lt_cmd_check_limit },
 	{ 0 },
 };
 

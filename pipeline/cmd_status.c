@@ -35,6 +35,9 @@ static int run_status(const struct lt_args *args, struct lt_catalog *cat)
 			       (long long)st.pages[s], st.pages[s] == 1 ? "" : "s");
 		}
 		printf("bundles:    %lld, %s\n", (long long)st.bundles, size);
+		if (st.pages_to_review)
+			printf("to review:  %lld page%s flagged by OCR (see `luutru review`)\n",
+			       (long long)st.pages_to_review, st.pages_to_review == 1 ? "" : "s");
 		if (st.documents[LT_FAILED]) {
 			printf("failed documents%s:\n", st.documents[LT_FAILED] > FAILED_SHOWN ? " (oldest 20)" : "");
 			rc = lt_catalog_each_in_state(cat, LT_FAILED, FAILED_SHOWN, print_failed, NULL, &err);

@@ -227,7 +227,7 @@ static int describe_preprocessing(const struct lt_preprocess_result *pre, const 
 	if (failed)
 		return lt_strdup(failed, out, err);
 	lt_preprocess_describe(pre, steps, sizeof(steps));
-	if (!*steps)
+	if (!*steps || strcmp(steps, "none") == 0)
 		snprintf(steps, sizeof(steps), "as scanned");
 	if (pre->orientation_unsure && !pre->orientation_by_osd)
 		snprintf(steps + strlen(steps), sizeof(steps) - strlen(steps),

@@ -160,6 +160,7 @@ struct lt_status {
 	int64_t pages[LT_N_STATES];
 	int64_t bundles;
 	int64_t bundle_bytes;
+	int64_t pages_to_review;        /* flagged pages of archived documents (`luutru review`) */
 };
 
 int lt_catalog_status(struct lt_catalog *cat, struct lt_status *st, struct lt_err *err);

@@ -134,6 +134,11 @@ struct lt_run_opts;
 int lt_cmd_run_queue(struct lt_cli *cli, struct lt_run_opts *opts);
 
 /* --min-age's check and value (seconds, 0 to 30 days). */
+/* value as a whole number from lo to hi into *out: 1 if it is one, else 0. */
+int lt_cmd_int_in(const char *value, long lo, long hi, long *out);
+/* The check of --limit (search, review): a positive number. */
+int lt_cmd_check_limit(const char *cmd, const char *value, struct lt_err *err);
+
 /* The check of ingest and batch: their one argument is a readable folder. */
 int lt_cmd_check_inbox_arg(const struct lt_args *args, struct lt_err *err);
 int lt_cmd_check_min_age(const char *cmd, const char *value, struct lt_err *err);
