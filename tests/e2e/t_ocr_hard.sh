@@ -36,6 +36,12 @@ for name in sideways-vi upside-down-en skewed-vi two-columns-en; do
 	(cd "$bag" && sha256sum -c --quiet manifest-sha256.txt) || fail "$name: manifest does not check"
 done
 
+# Vietnamese first: a Vietnamese page is read with vie alone, an English
+# one again with every language; each page records what it was read with.
+lang_of() { sql "SELECT p.lang FROM pages p WHERE p.document_id = '$(id_of "$1")'"; }
+[ "$(lang_of sideways-vi.tif)" = vie ] || fail "the Vietnamese page was read with '$(lang_of sideways-vi.tif)', not vie"
+[ "$(lang_of upside-down-en.tif)" = vie+eng ] || fail "the English page was read with '$(lang_of upside-down-en.tif)', not vie+eng"
+
 # hOCR boxes are the master's pixels, like ALTO's: the sideways scan is a
 # landscape image, whatever shape the page Tesseract read had.
 grep -q "class='ocr_page'[^>]*bbox 0 0 3508 2480" "$T/x/$(id_of sideways-vi.tif)"/*/data/representations/ocr/data/0001.hocr ||
