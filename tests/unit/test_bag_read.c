@@ -761,9 +761,10 @@ static void test_fetch(void **state)
 	lt_bag_report_free(rep);
 }
 
-/* Warnings are not problems: a bag with OS junk and a case-only twin in its
- * manifest reads with no problem; the same names without the exact listing
- * stay problems (test_renamed_payload). */
+/* Warnings and problems are kept apart: junk in the payload is a warning,
+ * and its being unlisted stays a problem. (A case-only rename stays a
+ * problem too: test_renamed_payload; the suite's warning bags read with
+ * warnings and no problem: test_conformance_dirs.) */
 static void test_warnings_not_problems(void **state)
 {
 	struct fx *fx = *state;
