@@ -27,6 +27,7 @@
 #include "luutru/buf.h"
 #include "luutru/fsutil.h"
 #include "luutru/hash.h"
+#include "luutru/text.h"
 
 #define TAG_MAX   ((size_t)64 << 20)  /* a tag file larger than this is not parsed */
 #define CHUNK     ((size_t)1 << 16)
@@ -62,6 +63,16 @@ struct file {
 	int tag_listed;           /* a tag manifest listed it */
 	int hashed;
 	int selected;             /* the caller's select() took it */
+	char *key;                /* case-folded NFC name, computed when first needed */
+};
+
+/* One line of fetch.txt: a payload file still to be fetched from url. */
+struct fetch {
+	char *path;               /* decoded, relative to the top directory */
+	char *url;
+	long long length;         /* -1 for "-" */
+	unsigned listed;          /* bit per algorithm: a payload manifest listed it */
+	int reported;             /* its absence was reported */
 };
 
 enum tag_kind { TAG_BAGIT, TAG_INFO, TAG_MANIFEST, TAG_TAGMANIFEST, TAG_FETCH };
@@ -83,6 +94,9 @@ struct reader {
 	size_t n_files, cap_files;
 	struct tag *tags;
 	size_t n_tags;
+	struct fetch *fetch;
+	size_t n_fetch;
+	size_t missing_junk;      /* OS junk files listed in a payload manifest, not in the bag */
 	EVP_MD_CTX *ctx[N_ALGS];
 	EVP_MD_CTX *tar_ctx;      /* the whole tar's SHA-256 */
 	int tar_fd;
@@ -102,14 +116,16 @@ struct source {
 	unsigned char *buf;
 };
 
-static int add_problem(struct reader *r, enum lt_bag_problem_kind kind, const char *path,
-		       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static int add_problem(struct reader *r, int warn, enum lt_bag_problem_kind kind, const char *path,
+		       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-static int add_problem(struct reader *r, enum lt_bag_problem_kind kind, const char *path,
+/* warn: into the report's warnings, which do not make the bag invalid. */
+static int add_problem(struct reader *r, int warn, enum lt_bag_problem_kind kind, const char *path,
 		       const char *fmt, ...)
 {
 	struct lt_bag_report *rep = r->rep;
-	struct lt_bag_problem *p;
+	struct lt_bag_problem **list = warn ? &rep->warnings : &rep->problems, *p;
+	size_t *n_list = warn ? &rep->n_warnings : &rep->n_problems;
 	char *reason = NULL, *copy = NULL;
 	va_list ap;
 	int n;
@@ -118,22 +134,24 @@ static int add_problem(struct reader *r, enum lt_bag_problem_kind kind, const ch
 	n = vasprintf(&reason, fmt, ap);
 	va_end(ap);
 	copy = strdup(path ? path : "");
-	p = realloc(rep->problems, (rep->n_problems + 1) * sizeof(*p));
+	p = realloc(*list, (*n_list + 1) * sizeof(*p));
 	if (n < 0 || !copy || !p) {
 		if (n >= 0)
 			free(reason);
 		free(copy);
 		if (p)
-			rep->problems = p;
+			*list = p;
 		return LT_ENOMEM;
 	}
-	rep->problems = p;
-	p[rep->n_problems++] = (struct lt_bag_problem){ kind, copy, reason };
+	*list = p;
+	p[(*n_list)++] = (struct lt_bag_problem){ kind, copy, reason };
 	return LT_OK;
 }
 
 #define PROBLEM(r, err, ...) \
-	(add_problem((r), __VA_ARGS__) ? lt_err_set((err), LT_ENOMEM, "out of memory listing bag problems") : LT_OK)
+	(add_problem((r), 0, __VA_ARGS__) ? lt_err_set((err), LT_ENOMEM, "out of memory listing bag problems") : LT_OK)
+#define WARN(r, err, ...) \
+	(add_problem((r), 1, __VA_ARGS__) ? lt_err_set((err), LT_ENOMEM, "out of memory listing bag problems") : LT_OK)
 
 static const char *type_name(mode_t type)
 {
@@ -869,6 +887,137 @@ static int parse_info(struct reader *r, struct tag *t, struct lt_err *err)
 	return rc;
 }
 
+/* RFC 8493 is BagIt 1.0; a bag whose bagit.txt could not be read is held
+ * to it. */
+static int is_rfc8493(const struct reader *r)
+{
+	return !r->rep->version[0] || atoi(r->rep->version) >= 1;
+}
+
+/* What an OS leaves behind in a folder, or NULL for an ordinary name. */
+static const char *junk_kind(const char *path)
+{
+	static const char *const mac_dirs[] = { ".Spotlight-V100", ".Trashes", ".fseventsd",
+						"__MACOSX", ".TemporaryItems", NULL };
+	const char *base = strrchr(path, '/'), *p = path;
+
+	base = base ? base + 1 : path;
+	if (strcmp(base, ".DS_Store") == 0)
+		return "macOS Finder data";
+	if (strncmp(base, "._", 2) == 0)
+		return "a macOS resource fork";
+	if (strcasecmp(base, "Thumbs.db") == 0 || strcasecmp(base, "ehthumbs.db") == 0)
+		return "a Windows thumbnail cache";
+	if (strcasecmp(base, "desktop.ini") == 0)
+		return "Windows folder settings";
+	while (p < base) {
+		size_t n = strcspn(p, "/");
+
+		for (int i = 0; mac_dirs[i]; i++)
+			if (strlen(mac_dirs[i]) == n && strncmp(p, mac_dirs[i], n) == 0)
+				return "macOS system data";
+		p += n + 1;
+	}
+	return NULL;
+}
+
+/* The name as macOS and Windows compare names: NFC, case-folded. Bytes that
+ * are not UTF-8 are kept as they are. Returns: *out owned. */
+static int fold_key(const char *s, char **out, struct lt_err *err)
+{
+	struct lt_buf b = LT_BUF_INIT;
+	struct lt_err ignored = { 0 };
+	int rc = lt_text_casefold(s, strlen(s), &b, &ignored);
+
+	if (rc == LT_ENOMEM) {
+		lt_buf_release(&b);
+		return lt_err_set(err, LT_ENOMEM, "out of memory");
+	}
+	if (rc) {
+		lt_buf_reset(&b);
+		rc = lt_buf_puts(&b, s, err);
+	}
+	if (!rc)
+		*out = lt_buf_detach(&b);
+	lt_buf_release(&b);
+	return rc;
+}
+
+/* "case" or "Unicode normalisation": how two names with one key differ. */
+static const char *how_differ(const char *a, const char *b)
+{
+	struct lt_buf na = LT_BUF_INIT, nb = LT_BUF_INIT;
+	int same_nfc = lt_text_nfc(a, strlen(a), &na, NULL) == LT_OK &&
+		       lt_text_nfc(b, strlen(b), &nb, NULL) == LT_OK &&
+		       strcmp(lt_buf_str(&na), lt_buf_str(&nb)) == 0;
+
+	lt_buf_release(&na);
+	lt_buf_release(&nb);
+	return same_nfc ? "Unicode normalisation (NFC/NFD)" : "case";
+}
+
+/* The file a manifest means when no file has exactly its name: one whose
+ * name differs only in case or normalisation, as a bag made or copied on
+ * macOS or Windows may have it. *out NULL if none. */
+static int find_similar(struct reader *r, const char *path, struct file **out, struct lt_err *err)
+{
+	char *key = NULL;
+	int rc = fold_key(path, &key, err);
+
+	*out = NULL;
+	for (size_t i = 0; !rc && i < r->n_files; i++) {
+		struct file *f = &r->files[i];
+
+		if (!f->key)
+			rc = fold_key(f->path, &f->key, err);
+		if (!rc && strcmp(f->key, key) == 0) {
+			*out = f;
+			break;
+		}
+	}
+	free(key);
+	return rc;
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+	return strcmp((*(struct file *const *)a)->key, (*(struct file *const *)b)->key);
+}
+
+/* Files that are valid here but not everywhere: OS junk, and names that a
+ * case-insensitive or normalising file system would take for one. */
+static int check_portability(struct reader *r, struct lt_err *err)
+{
+	struct file **by_key = NULL;
+	int rc = LT_OK;
+
+	for (size_t i = 0; !rc && i < r->n_files; i++) {
+		const char *junk = junk_kind(r->files[i].path);
+
+		if (junk)
+			rc = WARN(r, err, LT_BAG_PORTABILITY, r->files[i].path, "'%s' is %s, probably "
+				  "not meant to be in the bag", r->files[i].path, junk);
+		if (!rc && !r->files[i].key)
+			rc = fold_key(r->files[i].path, &r->files[i].key, err);
+	}
+	if (rc || r->n_files < 2)
+		return rc;
+	by_key = malloc(r->n_files * sizeof(*by_key));
+	if (!by_key)
+		return lt_err_set(err, LT_ENOMEM, "out of memory");
+	for (size_t i = 0; i < r->n_files; i++)
+		by_key[i] = &r->files[i];
+	qsort(by_key, r->n_files, sizeof(*by_key), cmp_key);
+	for (size_t i = 1; !rc && i < r->n_files; i++)
+		if (strcmp(by_key[i - 1]->key, by_key[i]->key) == 0)
+			rc = WARN(r, err, LT_BAG_PORTABILITY, by_key[i]->path, "'%s' and '%s' differ only "
+				  "in %s: on macOS or Windows one would overwrite the other",
+				  by_key[i - 1]->path, by_key[i]->path,
+				  how_differ(by_key[i - 1]->path, by_key[i]->path));
+	free(by_key);
+	return rc;
+}
+
 static int check_oxum(struct reader *r, struct lt_err *err)
 {
 	const struct lt_bag_report *rep = r->rep;
@@ -884,10 +1033,17 @@ static int check_oxum(struct reader *r, struct lt_err *err)
 		    rep->info[i].value[used] || !strchr("0123456789", rep->info[i].value[0]))
 			return PROBLEM(r, err, LT_BAG_OXUM, "bag-info.txt", "Payload-Oxum '%s' is not "
 				       "BYTES.FILES", rep->info[i].value);
-		if (bytes != rep->payload_bytes || files != rep->payload_files)
-			return PROBLEM(r, err, LT_BAG_OXUM, "bag-info.txt", "Payload-Oxum is %llu.%zu but "
-				       "the payload is %llu bytes in %zu files", bytes, files,
-				       (unsigned long long)rep->payload_bytes, rep->payload_files);
+		if (bytes == rep->payload_bytes && files == rep->payload_files)
+			continue;
+		/* The junk a copy dropped was counted when the bag was made. */
+		if (r->missing_junk && files == rep->payload_files + r->missing_junk &&
+		    bytes >= rep->payload_bytes)
+			return WARN(r, err, LT_BAG_PORTABILITY, "bag-info.txt", "Payload-Oxum is %llu.%zu: "
+				    "it counts %zu OS junk file%s that the bag no longer holds", bytes,
+				    files, r->missing_junk, r->missing_junk == 1 ? "" : "s");
+		return PROBLEM(r, err, LT_BAG_OXUM, "bag-info.txt", "Payload-Oxum is %llu.%zu but "
+			       "the payload is %llu bytes in %zu files", bytes, files,
+			       (unsigned long long)rep->payload_bytes, rep->payload_files);
 	}
 	return LT_OK;
 }
@@ -914,11 +1070,185 @@ static void percent_decode(char *s)
 	*o = '\0';
 }
 
+static struct fetch *find_fetch(struct reader *r, const char *path)
+{
+	for (size_t i = 0; i < r->n_fetch; i++)
+		if (strcmp(r->fetch[i].path, path) == 0)
+			return &r->fetch[i];
+	return NULL;
+}
+
+/* RFC 8493 2.2.3: "URL LENGTH FILEPATH" lines, LENGTH in bytes or "-";
+ * payload files only, each inside the bag. */
+static int parse_fetch(struct reader *r, struct tag *t, struct lt_err *err)
+{
+	const char *pos = lt_buf_str(&t->text), *end = pos + t->text.len, *line;
+	size_t len;
+	int rc = LT_OK;
+
+	if (t->too_big)
+		return PROBLEM(r, err, LT_BAG_UNSUPPORTED, t->path, "fetch.txt is larger than %zu MiB; "
+			       "it is not checked", TAG_MAX >> 20);
+	while (!rc && (line = next_line(&pos, end, &len))) {
+		size_t ue = 0, ls, le, ps;
+		char *path = NULL, *url = NULL;
+		const char *colon;
+		struct fetch *f;
+
+		if (len == 0)
+			continue;
+		while (ue < len && !is_blank(line[ue]))
+			ue++;
+		for (ls = ue; ls < len && is_blank(line[ls]); ls++)
+			;
+		for (le = ls; le < len && !is_blank(line[le]); le++)
+			;
+		for (ps = le; ps < len && is_blank(line[ps]); ps++)
+			;
+		colon = memchr(line, ':', ue);
+		if (!colon || colon == line || ls == ue || ps == le || ps == len ||
+		    !((le - ls == 1 && line[ls] == '-') || strspn(line + ls, "0123456789") == le - ls)) {
+			rc = PROBLEM(r, err, LT_BAG_FETCH, t->path, "fetch.txt: a line is not 'URL LENGTH "
+				     "PATH': '%.*s'", (int)(len > 80 ? 80 : len), line);
+			continue;
+		}
+		path = strndup(line + ps, len - ps);
+		url = strndup(line, ue);
+		if (!path || !url) {
+			free(path);
+			free(url);
+			return lt_err_set(err, LT_ENOMEM, "out of memory");
+		}
+		percent_decode(path);
+		if (!safe_relative(path))
+			rc = PROBLEM(r, err, LT_BAG_LAYOUT, path, "fetch.txt lists '%s', which is outside "
+				     "the bag", path);
+		else if (strncmp(path, "data/", 5) != 0)
+			rc = PROBLEM(r, err, LT_BAG_FETCH, path, "fetch.txt lists '%s', which is not "
+				     "payload (not under data/); it may list payload only", path);
+		else if (find_fetch(r, path))
+			rc = PROBLEM(r, err, LT_BAG_FETCH, path, "fetch.txt lists '%s' twice", path);
+		else if (!(f = realloc(r->fetch, (r->n_fetch + 1) * sizeof(*f))))
+			rc = lt_err_set(err, LT_ENOMEM, "out of memory");
+		else {
+			r->fetch = f;
+			f[r->n_fetch++] = (struct fetch){ path, url,
+				line[ls] == '-' ? -1 : strtoll(line + ls, NULL, 10), 0, 0 };
+			continue;
+		}
+		free(path);
+		free(url);
+	}
+	return rc;
+}
+
+/* After the manifests: every fetch.txt entry is in every payload manifest,
+ * and one already fetched has the length fetch.txt gives. */
+static int check_fetch(struct reader *r, unsigned payload_algs, struct lt_err *err)
+{
+	int rc = LT_OK;
+
+	for (size_t i = 0; !rc && i < r->n_fetch; i++) {
+		struct fetch *e = &r->fetch[i];
+		struct file *f = find_file(r, e->path);
+
+		if (!f && (e->listed & payload_algs) != payload_algs)
+			rc = PROBLEM(r, err, LT_BAG_FETCH, e->path, "fetch.txt lists '%s' but %s payload "
+				     "manifest does not", e->path, e->listed ? "a" : "the");
+		else if (f && e->length >= 0 && (uint64_t)e->length != f->size)
+			rc = PROBLEM(r, err, LT_BAG_FETCH, e->path, "fetch.txt gives '%s' %lld bytes but "
+				     "it holds %llu", e->path, e->length, (unsigned long long)f->size);
+	}
+	return rc;
+}
+
+/* One line of a manifest, for the "listed twice" check. */
+struct seen {
+	char *path;
+	const char *digest;       /* in the tag's text */
+	size_t dl;
+	int later;                /* no file has this name: resolve_later() */
+};
+
+static int cmp_seen(const void *a, const void *b)
+{
+	return strcmp(((const struct seen *)a)->path, ((const struct seen *)b)->path);
+}
+
+/* The file a manifest line names; a file still to be fetched is reported
+ * here. *out NULL and *later 1 if no file has that name: resolve_later()
+ * looks again once the whole manifest is read. */
+static int resolve_listed(struct reader *r, struct tag *t, const char *path, struct file **out,
+			  int *later, struct lt_err *err)
+{
+	struct fetch *e = t->kind == TAG_MANIFEST ? find_fetch(r, path) : NULL;
+
+	*later = 0;
+	*out = find_file(r, path);
+	if (*out || (r->opts && r->opts->selected_only))
+		return LT_OK;
+	if (!e) {
+		*later = 1;
+		return LT_OK;
+	}
+	e->listed |= 1u << t->alg;
+	if (e->reported++)
+		return LT_OK;
+	return PROBLEM(r, err, LT_BAG_FETCH, path, "'%s' is still to be fetched (fetch.txt: %s): "
+		       "the bag is incomplete", path, e->url);
+}
+
+static int check_digest(struct reader *r, struct tag *t, const char *path, struct file *f,
+			const char *digest, size_t dl, struct lt_err *err)
+{
+	if (!f->hashed)
+		return LT_OK;
+	if (!f->digest[t->alg])
+		return PROBLEM(r, err, LT_BAG_UNSUPPORTED, path, "'%s' was not hashed with %s", path,
+			       algs[t->alg].name);
+	if (strncasecmp(f->digest[t->alg], digest, dl) != 0)
+		return PROBLEM(r, err, LT_BAG_MISMATCH, path, "'%s' has %s %s but %s records %.*s", path,
+			       algs[t->alg].name, f->digest[t->alg], t->path, (int)dl, digest);
+	return LT_OK;
+}
+
+/* A name no file has. If the manifest also lists, under its own name, a file
+ * whose name differs only in case or Unicode normalisation, the two lines
+ * are one file to macOS or Windows, where the bag may have been made: a
+ * warning. A file that is listed under another case only was renamed: it is
+ * missing (and the file unlisted). OS junk that a copy dropped: a warning. */
+static int resolve_later(struct reader *r, struct tag *t, const char *path, const char *digest,
+			 size_t dl, struct lt_err *err)
+{
+	int payload = t->kind == TAG_MANIFEST;
+	struct file *f = NULL;
+	const char *junk;
+	int rc = find_similar(r, path, &f, err);
+
+	if (!rc && f && (payload ? (int)(f->listed >> t->alg & 1) : f->tag_listed)) {
+		rc = WARN(r, err, LT_BAG_PORTABILITY, path, "%s lists '%s' and '%s', which differ only "
+			  "in %s: one file on macOS or Windows", t->path, f->path, path,
+			  how_differ(path, f->path));
+		return rc ? rc : check_digest(r, t, path, f, digest, dl, err);
+	}
+	if (rc)
+		return rc;
+	junk = payload ? junk_kind(path) : NULL;
+	if (junk) {
+		r->missing_junk++;
+		return WARN(r, err, LT_BAG_PORTABILITY, path, "%s lists '%s' (%s), which is not in the "
+			    "bag: copies often drop such files", t->path, path, junk);
+	}
+	return PROBLEM(r, err, LT_BAG_MISSING, path, "'%s' is listed in %s but is not in the bag",
+		       path, t->path);
+}
+
 static int check_manifest(struct reader *r, struct tag *t, struct lt_err *err)
 {
 	const char *pos = lt_buf_str(&t->text), *end = pos + t->text.len, *line;
-	int payload = t->kind == TAG_MANIFEST, selected_only = r->opts && r->opts->selected_only;
-	char **seen = NULL;
+	int payload = t->kind == TAG_MANIFEST;
+	int star_said = 0, dot_said = 0;
+	struct seen *seen = NULL;
 	size_t len, n_seen = 0, cap_seen = 0;
 	int rc = LT_OK;
 
@@ -929,9 +1259,10 @@ static int check_manifest(struct reader *r, struct tag *t, struct lt_err *err)
 		return PROBLEM(r, err, LT_BAG_UNSUPPORTED, t->path, "'%s' is larger than %zu MiB; its "
 			       "files are not checked", t->path, TAG_MAX >> 20);
 	while (!rc && (line = next_line(&pos, end, &len))) {
-		size_t dl = 0, ps;
+		size_t dl = 0, ps, skip = 0;
 		char *path;
-		struct file *f;
+		struct file *f = NULL;
+		int later = 0;
 
 		if (len == 0)
 			continue;
@@ -950,43 +1281,42 @@ static int check_manifest(struct reader *r, struct tag *t, struct lt_err *err)
 		if (!path)
 			return lt_err_set(err, LT_ENOMEM, "out of memory");
 		percent_decode(path);
-		{
-			const char *p = path;
-
-			/* Bags made before RFC 8493 write "./data/x". */
-			while (strncmp(p, "./", 2) == 0)
-				p += 2;
-			memmove(path, p, strlen(p) + 1);
+		/* md5sum -b writes "DIGEST *PATH". */
+		if (path[0] == '*' && !find_file(r, path)) {
+			skip = 1;
+			if (!star_said++)
+				rc = WARN(r, err, LT_BAG_STYLE, t->path, "%s writes paths as md5sum's '*PATH' "
+					  "(binary mode); BagIt has no such marker", t->path);
 		}
-		f = NULL;
-		if (!safe_relative(path))
+		/* Bags made before RFC 8493 write "./data/x". */
+		if (strncmp(path + skip, "./", 2) == 0) {
+			while (strncmp(path + skip, "./", 2) == 0)
+				skip += 2;
+			if (!rc && !dot_said++)
+				rc = WARN(r, err, LT_BAG_STYLE, t->path, "%s writes paths as './PATH'; BagIt "
+					  "paths start at the bag's top directory", t->path);
+		}
+		memmove(path, path + skip, strlen(path + skip) + 1);
+		if (!rc && !safe_relative(path))
 			rc = PROBLEM(r, err, LT_BAG_LAYOUT, path, "%s lists '%s', which is outside the bag",
 				     t->path, path);
-		else if (payload != (strncmp(path, "data/", 5) == 0))
+		else if (!rc && payload != (strncmp(path, "data/", 5) == 0))
 			rc = PROBLEM(r, err, LT_BAG_LAYOUT, path, payload ? "%s lists '%s', which is not "
 				     "payload (not under data/)" : "%s lists '%s', which is payload, not a tag file",
 				     t->path, path);
-		else {
-			f = find_file(r, path);
-			if (!rc && !f && !selected_only)
-				rc = PROBLEM(r, err, LT_BAG_MISSING, path, "'%s' is listed in %s but is not in "
-					     "the bag", path, t->path);
+		else if (!rc) {
+			rc = resolve_listed(r, t, path, &f, &later, err);
 			if (!rc && f && payload)
 				f->listed |= 1u << t->alg;
 			else if (!rc && f)
 				f->tag_listed = 1;
-			if (!rc && f && f->hashed && !f->digest[t->alg])
-				rc = PROBLEM(r, err, LT_BAG_UNSUPPORTED, path, "'%s' was not hashed with %s",
-					     path, algs[t->alg].name);
-			else if (!rc && f && f->hashed && strncasecmp(f->digest[t->alg], line, dl) != 0)
-				rc = PROBLEM(r, err, LT_BAG_MISMATCH, path, "'%s' has %s %s but %s records "
-					     "%.*s", path, algs[t->alg].name, f->digest[t->alg], t->path,
-					     (int)dl, line);
+			if (!rc && f)
+				rc = check_digest(r, t, path, f, line, dl, err);
 		}
 		/* Kept for the "twice" check below. */
 		if (n_seen == cap_seen) {
 			size_t cap = cap_seen ? 2 * cap_seen : 64;
-			char **s = realloc(seen, cap * sizeof(*s));
+			struct seen *s = realloc(seen, cap * sizeof(*s));
 
 			if (!s) {
 				free(path);
@@ -996,17 +1326,30 @@ static int check_manifest(struct reader *r, struct tag *t, struct lt_err *err)
 			seen = s;
 			cap_seen = cap;
 		}
-		seen[n_seen++] = path;
+		seen[n_seen++] = (struct seen){ path, line, dl, later };
 	}
+	for (size_t i = 0; !rc && i < n_seen; i++)
+		if (seen[i].later)
+			rc = resolve_later(r, t, seen[i].path, seen[i].digest, seen[i].dl, err);
 	if (!rc && n_seen) {
-		qsort(seen, n_seen, sizeof(*seen), cmp_str);
-		for (size_t i = 1; !rc && i < n_seen; i++)
-			if (strcmp(seen[i - 1], seen[i]) == 0)
-				rc = PROBLEM(r, err, LT_BAG_TAGFILE, seen[i], "%s lists '%s' twice", t->path,
-					     seen[i]);
+		qsort(seen, n_seen, sizeof(*seen), cmp_seen);
+		for (size_t i = 1; !rc && i < n_seen; i++) {
+			int same = seen[i].dl == seen[i - 1].dl &&
+				   strncasecmp(seen[i].digest, seen[i - 1].digest, seen[i].dl) == 0;
+
+			if (strcmp(seen[i - 1].path, seen[i].path) != 0)
+				continue;
+			/* RFC 8493 2.1.3 says once; BagIt 0.97 did not. */
+			if (same && !is_rfc8493(r))
+				rc = WARN(r, err, LT_BAG_STYLE, seen[i].path, "%s lists '%s' twice (with the "
+					  "same digest)", t->path, seen[i].path);
+			else
+				rc = PROBLEM(r, err, LT_BAG_TAGFILE, seen[i].path, "%s lists '%s' twice%s",
+					     t->path, seen[i].path, same ? "" : ", with different digests");
+		}
 	}
 	for (size_t i = 0; i < n_seen; i++)
-		free(seen[i]);
+		free(seen[i].path);
 	free(seen);
 	return rc;
 }
@@ -1024,6 +1367,8 @@ static int check_all(struct reader *r, struct lt_err *err)
 		if (strcmp(r->files[i - 1].path, r->files[i].path) == 0)
 			rc = PROBLEM(r, err, LT_BAG_LAYOUT, r->files[i].path, "'%s' is in the bag twice",
 				     r->files[i].path);
+	if (!rc && !selected_only)
+		rc = check_portability(r, err);
 	t = find_tag(r, TAG_BAGIT);
 	if (!rc && !t)
 		rc = PROBLEM(r, err, LT_BAG_TAGFILE, "bagit.txt", "the bag has no bagit.txt");
@@ -1035,8 +1380,9 @@ static int check_all(struct reader *r, struct lt_err *err)
 	t = find_tag(r, TAG_INFO);
 	if (!rc && t)
 		rc = parse_info(r, t, err);
-	if (!rc && !selected_only)
-		rc = check_oxum(r, err);
+	t = find_tag(r, TAG_FETCH);
+	if (!rc && t)
+		rc = parse_fetch(r, t, err);
 	for (size_t i = 0; !rc && i < r->n_tags; i++) {
 		t = &r->tags[i];
 		if (t->kind == TAG_MANIFEST || t->kind == TAG_TAGMANIFEST)
@@ -1044,6 +1390,12 @@ static int check_all(struct reader *r, struct lt_err *err)
 		if (!rc && t->kind == TAG_MANIFEST && t->alg >= 0)
 			payload_algs |= 1u << t->alg;
 	}
+	/* After the manifests: junk they list that a copy dropped excuses a
+	 * Payload-Oxum that counts it. */
+	if (!rc && !selected_only)
+		rc = check_oxum(r, err);
+	if (!rc && !selected_only)
+		rc = check_fetch(r, payload_algs, err);
 	if (!rc && !find_tag(r, TAG_MANIFEST))
 		rc = PROBLEM(r, err, LT_BAG_TAGFILE, "", "the bag has no payload manifest (manifest-ALG.txt)");
 	for (size_t i = 0; !rc && selected_only && i < r->n_files; i++) {
@@ -1079,6 +1431,7 @@ static void reader_reset(struct reader *r)
 {
 	for (size_t i = 0; i < r->n_files; i++) {
 		free(r->files[i].path);
+		free(r->files[i].key);
 		for (int a = 0; a < N_ALGS; a++)
 			free(r->files[i].digest[a]);
 	}
@@ -1092,6 +1445,14 @@ static void reader_reset(struct reader *r)
 	free(r->tags);
 	r->tags = NULL;
 	r->n_tags = 0;
+	for (size_t i = 0; i < r->n_fetch; i++) {
+		free(r->fetch[i].path);
+		free(r->fetch[i].url);
+	}
+	free(r->fetch);
+	r->fetch = NULL;
+	r->n_fetch = 0;
+	r->missing_junk = 0;
 }
 
 void lt_bag_report_free(struct lt_bag_report *rep)
@@ -1113,6 +1474,11 @@ void lt_bag_report_free(struct lt_bag_report *rep)
 		free(rep->problems[i].reason);
 	}
 	free(rep->problems);
+	for (size_t i = 0; i < rep->n_warnings; i++) {
+		free(rep->warnings[i].path);
+		free(rep->warnings[i].reason);
+	}
+	free(rep->warnings);
 	free(rep);
 }
 
@@ -1126,6 +1492,9 @@ const char *lt_bag_problem_name(enum lt_bag_problem_kind kind)
 	case LT_BAG_LAYOUT: return "bad layout";
 	case LT_BAG_TAGFILE: return "bad tag file";
 	case LT_BAG_UNSUPPORTED: return "cannot check";
+	case LT_BAG_FETCH: return "fetch";
+	case LT_BAG_PORTABILITY: return "portability";
+	case LT_BAG_STYLE: return "manifest style";
 	}
 	return "problem";
 }

@@ -54,7 +54,10 @@ void lt_bag_free(struct lt_bag *bag);
 /* ---- reading ---- */
 
 /* What is wrong with a bag. A reader reports every problem it finds rather
- * than stopping at the first: a fixity audit wants the whole list. */
+ * than stopping at the first: a fixity audit wants the whole list.
+ * Problems make a bag invalid; warnings (same struct, in their own list) do
+ * not: the bag is valid but may not travel well, as the Library of
+ * Congress conformance suite's "warning" bags. */
 enum lt_bag_problem_kind {
 	LT_BAG_MISSING = 1,  /* listed in a manifest, not in the bag */
 	LT_BAG_UNLISTED,     /* a payload file that a payload manifest does not list */
@@ -64,6 +67,14 @@ enum lt_bag_problem_kind {
 			      * "..", absolute, not a regular file, twice in the bag */
 	LT_BAG_TAGFILE,      /* bagit.txt, bag-info.txt or a manifest missing or malformed */
 	LT_BAG_UNSUPPORTED,  /* a digest algorithm or encoding this reader cannot check */
+	LT_BAG_FETCH,        /* fetch.txt malformed, or a file it lists not fetched yet
+			      * (the bag is incomplete) or not in every payload manifest */
+	/* Kinds for warnings only (lt_bag_report.warnings): */
+	LT_BAG_PORTABILITY,  /* names that differ only in case or Unicode normalisation,
+			      * OS junk files (.DS_Store, Thumbs.db, ...) */
+	LT_BAG_STYLE,        /* a manifest line in a tolerated non-standard form: md5sum's
+			      * "*PATH", "./PATH", a line repeated with the same digest
+			      * (BagIt < 1.0) */
 };
 
 struct lt_bag_problem {
@@ -101,6 +112,8 @@ struct lt_bag_report {
 	size_t payload_files;
 	uint64_t size;              /* bytes of the tar read; 0 for a directory */
 	char sha256[65];            /* of the whole tar, when every byte was read; else "" */
+	struct lt_bag_problem *warnings; /* in the order found; a valid bag may have some */
+	size_t n_warnings;
 };
 
 /* An entry as the reader meets it, for lt_bag_read_opts.select. Borrowed:
@@ -135,6 +148,15 @@ struct lt_bag_read_opts {
  * tar whose manifests use an algorithm other than SHA-256 and come after
  * the payload is read a second time. Digests: md5, sha1, sha224, sha256,
  * sha384, sha512. opts may be NULL.
+ *
+ * Strict BagIt 1.0 (RFC 8493) and 0.97: bagit.txt exactly two lines, every
+ * payload file in every payload manifest once (BagIt < 1.0: a line repeated
+ * with the same digest is a warning), manifest paths percent-decoded (%0D,
+ * %0A, %25), fetch.txt parsed (a listed file not in the bag makes it
+ * incomplete: a problem). Tolerated with a warning: md5sum's "*PATH",
+ * "./PATH", a listed name found only under another case or Unicode
+ * normalisation, OS junk files (present, or listed and missing: copies drop
+ * them; Payload-Oxum may then count them).
  *
  * Returns LT_OK when the bag could be read, whatever problems it has: look
  * at (*out)->n_problems. An error (LT_EIO, LT_EARCHIVE for a tar that is

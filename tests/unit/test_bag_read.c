@@ -1,8 +1,10 @@
 /* test_bag_read.c - unit tests for the bag reader (bag.h, bag_read.c): a bag
  * written by lt_bag_create()/lt_bag_finish() reads clean; the same bag
  * rewritten with libarchive, one corruption at a time, gives the right
- * problem; lt_bag_extract() refuses a damaged member; and directory bags of
- * the Library of Congress conformance suite: valid ones pass, invalid fail. */
+ * problem; lt_bag_extract() refuses a damaged member; fetch.txt, warnings
+ * (that are not problems); and directory bags of the Library of Congress
+ * conformance suite: valid ones pass, warning ones pass with the warning
+ * expected, invalid fail. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -187,6 +189,15 @@ static int has_problem(const struct lt_bag_report *rep, enum lt_bag_problem_kind
 	return 0;
 }
 
+static int has_warning(const struct lt_bag_report *rep, enum lt_bag_problem_kind kind,
+		       const char *path)
+{
+	for (size_t i = 0; i < rep->n_warnings; i++)
+		if (rep->warnings[i].kind == kind && strcmp(rep->warnings[i].path, path) == 0)
+			return 1;
+	return 0;
+}
+
 static const char *info_value(const struct lt_bag_report *rep, const char *label)
 {
 	for (size_t i = 0; i < rep->n_info; i++)
@@ -205,6 +216,7 @@ static void test_good_bag_reads_clean(void **state)
 	size_t payload = 0;
 
 	assert_int_equal(rep->n_problems, 0);
+	assert_int_equal(rep->n_warnings, 0);
 	assert_string_equal(rep->name, BAG_NAME);
 	assert_int_equal(rep->tar_format & ARCHIVE_FORMAT_BASE_MASK, ARCHIVE_FORMAT_TAR);
 	assert_string_equal(rep->version, "1.0");
@@ -631,6 +643,29 @@ static const char *const conformance_invalid[] = {
 	"v0.97/invalid/out-of-scope-file-paths-using-dot-notation",
 	"v0.97/linux-only/out-of-scope-file-paths-using-absolute-path",
 	"v0.97/linux-only/out-of-scope-file-paths-using-shortcut",
+	"v0.97/invalid/baginfo-missing-encoding",
+	"v0.97/invalid/missing-baginfo",
+	"v0.97/invalid/same-filename-listed-twice-with-different-hashes",
+	"v0.97/invalid/out-of-scope-file-paths-using-dot-notation-for-fetch",
+	"v0.97/linux-only/out-of-scope-file-paths-using-absolute-path-for-fetch",
+	"v0.97/linux-only/out-of-scope-file-paths-using-shortcut-for-fetch",
+	"v0.97/linux-only/out-of-scope-file-paths-using-shortcut-username",
+	"v0.97/linux-only/out-of-scope-file-paths-using-shortcut-username-for-fetch",
+};
+
+/* Valid, with the warning each deserves: kind, and the path it is about. */
+static const struct {
+	const char *bag;
+	enum lt_bag_problem_kind kind;
+	const char *path;
+} conformance_warning[] = {
+	{ "v0.97/warning/duplicate-file-with-different-case", LT_BAG_PORTABILITY, "data/HELLO.txt" },
+	{ "v0.97/warning/made-with-md5sum-tools", LT_BAG_STYLE, "manifest-md5.txt" },
+	{ "v0.97/warning/relative-path", LT_BAG_STYLE, "manifest-sha512.txt" },
+	{ "v0.97/warning/same-filename-listed-twice-with-different-normalization", LT_BAG_PORTABILITY,
+	  "data/Nu\xcc\x81n\xcc\x83" "ez" }, /* NFD; the bag holds the NFC name */
+	{ "v0.97/warning/same-filename-listed-twice-with-the-same-hash", LT_BAG_STYLE, "data/README" },
+	{ "v0.97/warning/special-system-files", LT_BAG_PORTABILITY, "data/Thumbs.db" },
 };
 
 static void test_conformance_dirs(void **state)
@@ -663,7 +698,90 @@ static void test_conformance_dirs(void **state)
 		assert_true(rep->n_problems > 0);
 		lt_bag_report_free(rep);
 	}
+	for (size_t i = 0; i < N_ELEMS(conformance_warning); i++) {
+		char path[256];
+		struct lt_bag_report *rep;
+
+		snprintf(path, sizeof(path), "%s/%s", CONFORMANCE, conformance_warning[i].bag);
+		print_message("warning: %s\n", conformance_warning[i].bag);
+		rep = read_ok(path);
+		for (size_t j = 0; j < rep->n_warnings; j++)
+			print_message("  warning: %s: %s\n", rep->warnings[j].path, rep->warnings[j].reason);
+		assert_int_equal(rep->n_problems, 0);
+		assert_true(has_warning(rep, conformance_warning[i].kind, conformance_warning[i].path));
+		lt_bag_report_free(rep);
+	}
 }
+
+/* fetch.txt: a payload file it lists that is not in the bag makes the bag
+ * incomplete (a fetch problem, not "missing"); one that is there is fine. */
+static int drop_and_fetch(char **name, unsigned char **data, size_t *size, void *ud)
+{
+	(void)data;
+	(void)size;
+	return !ud || strcmp(*name, BAG_NAME "/data/empty.txt") != 0;
+}
+
+static void test_fetch(void **state)
+{
+	struct fx *fx = *state;
+	static const struct extra fetch[] = {
+		{ BAG_NAME "/fetch.txt", "https://example.org/e.txt 0 data/empty.txt\r\n"
+					 "https://example.org/o.txt - data/ocr/0001.txt\n" },
+	};
+	static const struct extra bad_fetch[] = {
+		{ BAG_NAME "/fetch.txt", "https://example.org/x - ../../etc/passwd\n"
+					 "https://example.org/y 12 bagit.txt\n"
+					 "no-url-here\n"
+					 "https://example.org/z 7 data/not-in-any-manifest.txt\n" },
+	};
+	struct lt_bag_report *rep;
+
+	rewrite(fx->tar, fx->bad, drop_and_fetch, NULL, fetch, 1);
+	rep = read_ok(fx->bad);
+	assert_int_equal(rep->n_problems, 0);
+	lt_bag_report_free(rep);
+
+	unlink(fx->bad);
+	rewrite(fx->tar, fx->bad, drop_and_fetch, (void *)1, fetch, 1);
+	rep = read_ok(fx->bad);
+	assert_true(has_problem(rep, LT_BAG_FETCH, "data/empty.txt"));
+	assert_false(has_problem(rep, LT_BAG_MISSING, "data/empty.txt"));
+	assert_non_null(strstr(rep->problems[0].reason, "incomplete"));
+	lt_bag_report_free(rep);
+
+	unlink(fx->bad);
+	rewrite(fx->tar, fx->bad, NULL, NULL, bad_fetch, 1);
+	rep = read_ok(fx->bad);
+	assert_true(has_problem(rep, LT_BAG_LAYOUT, "../../etc/passwd"));
+	assert_true(has_problem(rep, LT_BAG_FETCH, "bagit.txt"));
+	assert_true(has_problem(rep, LT_BAG_FETCH, "fetch.txt"));
+	assert_true(has_problem(rep, LT_BAG_FETCH, "data/not-in-any-manifest.txt"));
+	assert_int_equal(rep->n_problems, 4);
+	lt_bag_report_free(rep);
+}
+
+/* Warnings and problems are kept apart: junk in the payload is a warning,
+ * and its being unlisted stays a problem. (A case-only rename stays a
+ * problem too: test_renamed_payload; the suite's warning bags read with
+ * warnings and no problem: test_conformance_dirs.) */
+static void test_warnings_not_problems(void **state)
+{
+	struct fx *fx = *state;
+	static const struct extra junk[] = { { BAG_NAME "/data/.DS_Store", "" } };
+	struct lt_bag_report *rep;
+
+	rewrite(fx->tar, fx->bad, NULL, NULL, junk, 1);
+	rep = read_ok(fx->bad);
+	/* Unlisted junk is still unlisted payload that Payload-Oxum does not
+	 * count: problems, plus the warning. */
+	assert_true(has_problem(rep, LT_BAG_UNLISTED, "data/.DS_Store"));
+	assert_true(has_problem(rep, LT_BAG_OXUM, "bag-info.txt"));
+	assert_true(has_warning(rep, LT_BAG_PORTABILITY, "data/.DS_Store"));
+	assert_int_equal(rep->n_problems, 2);
+	lt_bag_report_free(rep);
+}
+
 
 /* The same bag as a tar, payload before md5 manifests: the reader must
  * go back for the digests it did not compute in the first pass. */
@@ -740,6 +858,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_extract, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_callback_error, setup, teardown),
 		cmocka_unit_test(test_conformance_dirs),
+		cmocka_unit_test_setup_teardown(test_fetch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_warnings_not_problems, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_foreign_tar_md5_last, setup, teardown),
 	};
 
