@@ -430,6 +430,10 @@ static int extract_tar(const char *src, const char *top, const char *tmp,
 				(unsigned long long)in.total, bundle->sha256,
 				(unsigned long long)bundle->size);
 out:
+	/* Freed before leaving tmp: on an error path, freeing runs the
+	 * handle's pending fix-ups (directory times), by relative name. */
+	if (disk)
+		archive_write_free(disk);
 	if (moved && fchdir(here) != 0 && !rc)
 		rc = lt_err_set(err, LT_EIO, "cannot return to the working directory: %s",
 				strerror(errno));
@@ -439,8 +443,6 @@ out:
 		close(there);
 	if (in.fd >= 0)
 		close(in.fd);
-	if (disk)
-		archive_write_free(disk);
 	if (ar)
 		archive_read_free(ar);
 	lt_sha256_release(&in.h);
