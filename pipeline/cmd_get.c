@@ -1,12 +1,14 @@
 /* cmd_get.c - `luutru get DOC --out PATH`: a document's bundle, out of the
  * archive, with its integrity proven on the way (retrieve.c): the copy is
  * hashed as it is written and must match the checksum the catalog recorded,
- * or it is removed.
+ * or it is removed. With --format bag, the bag extracted into a new folder,
+ * every entry checked before anything is written.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "luutru/bag.h"
 #include "luutru/catalog.h"
 #include "luutru/cmd.h"
 #include "luutru/fsutil.h"
@@ -19,29 +21,55 @@ static int check_out(const char *cmd, const char *value, struct lt_err *err)
 	return LT_OK;
 }
 
+static int check_format(const char *cmd, const char *value, struct lt_err *err)
+{
+	if (strcmp(value, "tar") != 0 && strcmp(value, "bag") != 0)
+		return lt_err_set(err, LT_EUSAGE, "%s: --format is tar or bag, not '%s'", cmd, value);
+	return LT_OK;
+}
+
+/* --format bag: out is the new folder itself (default ./DOC). */
+static int get_bag(const struct lt_args *args, const struct lt_doc *doc, const char *out,
+		   struct lt_err *err)
+{
+	struct lt_bag_report *rep = NULL;
+	char bytes[32];
+	int rc = lt_retrieve_bag(args->cli->archive, &doc->bundle, out ? out : doc->id, &rep, err);
+
+	if (rc)
+		return rc;
+	lt_format_bytes(rep->payload_bytes, bytes);
+	printf("extracted %s (%zu files, payload %zu files %s, bag valid; bundle sha256 %s)\n",
+	       out ? out : doc->id, rep->n_files, rep->payload_files, bytes, doc->bundle.sha256);
+	lt_bag_report_free(rep);
+	return LT_OK;
+}
+
 static int run_get(const struct lt_args *args, struct lt_catalog *cat)
 {
 	struct lt_doc *doc = NULL;
 	struct lt_err err = { 0 };
 	char id[LT_DOC_ID_LEN + 1], *dst = NULL;
-	const char *out = lt_args_get(args, "out");
-	int rc, is_dir = 0;
+	const char *out = lt_args_get(args, "out"), *format = lt_args_get(args, "format");
+	int rc, is_dir = 0, bag = format && strcmp(format, "bag") == 0;
 
-	if (!out)
-		out = ".";
 	rc = lt_catalog_resolve(cat, args->argv[0], id, &err);
 	if (!rc)
 		rc = lt_catalog_load(cat, id, &doc, &err);
 	if (!rc && !doc->bundle.path)
 		rc = lt_err_set(&err, LT_ENOTFOUND, "document %s has no bundle yet (state: %s)", id,
 				lt_doc_state_name(doc->state));
-	if (!rc && lt_is_dir(out, &is_dir, NULL) == LT_OK && is_dir)
+	if (!out && !bag)
+		out = ".";
+	if (!rc && bag)
+		rc = get_bag(args, doc, out, &err);
+	else if (!rc && lt_is_dir(out, &is_dir, NULL) == LT_OK && is_dir)
 		rc = lt_path(&dst, &err, "%s%s%s.tar", out, out[strlen(out) - 1] == '/' ? "" : "/", id);
 	else if (!rc)
 		rc = lt_strdup(out, &dst, &err);
-	if (!rc)
+	if (!rc && !bag)
 		rc = lt_retrieve_bundle(args->cli->archive, &doc->bundle, dst, &err);
-	if (!rc && strcmp(dst, "-") != 0)
+	if (!rc && !bag && strcmp(dst, "-") != 0)
 		printf("wrote %s (%llu bytes, sha256 %s)\n", dst, (unsigned long long)doc->bundle.size,
 		       doc->bundle.sha256);
 	free(dst);
@@ -51,6 +79,8 @@ static int run_get(const struct lt_args *args, struct lt_catalog *cat)
 
 static const struct lt_option options[] = {
 	{ "out", 'o', "PATH", "where to write (never inside the archive)", check_out },
+	{ "format", 'f', "FORMAT", "tar (default): the bundle as it is archived;\n"
+	  "bag: the bag extracted into the new folder PATH", check_format },
 	{ 0 },
 };
 
@@ -58,7 +88,7 @@ const struct lt_command lt_cmd_get = {
 	.name = "get",
 	.summary = "write a document's bundle out of the archive",
 	.usage =
-	"usage: luutru get [--archive DIR] DOC [--out PATH]\n"
+	"usage: luutru get [--archive DIR] DOC [--out PATH] [--format tar|bag]\n"
 	"\n"
 	"Writes the newest bundle of document DOC (a BagIt bag in a tar) to PATH:\n"
 	"a file name, a folder to write DOC.tar into, or - for standard output\n"
@@ -66,11 +96,19 @@ const struct lt_command lt_cmd_get = {
 	"copy is checked against the SHA-256 the catalog recorded before it replaces\n"
 	"PATH; on a mismatch nothing is written and get exits 1. Open the bundle\n"
 	"with any tar; check it with\n"
-	"`sha256sum -c manifest-sha256.txt` inside the bag.\n",
+	"`sha256sum -c manifest-sha256.txt` inside the bag.\n"
+	"\n"
+	"With --format bag, the bag is extracted into PATH, a new folder (or an\n"
+	"empty one; default: ./DOC) that then holds bagit.txt, data/ and the\n"
+	"manifests. Every entry of the tar is checked before anything is written:\n"
+	"an absolute name, \"..\", a symlink, a hard link, a device or a FIFO is\n"
+	"refused and get exits 1. The bag is extracted beside PATH and moved into\n"
+	"place only once it validates; a non-empty PATH is refused (exit 2).\n",
 	.options = options,
 	.epilog =
 	"Example:\n"
-	"  luutru get 3f0c9a1b --out /tmp/\n",
+	"  luutru get 3f0c9a1b --out /tmp/\n"
+	"  luutru get 3f0c9a1b --format bag --out /tmp/3f0c9a1b-bag\n",
 	.min_args = 1,
 	.max_args = 1,
 	.args_error = "give one document id",

@@ -9,6 +9,8 @@
 #include "luutru/doc.h"
 #include "luutru/err.h"
 
+struct lt_bag_report;
+
 /* Checks the bag inside the bundle first (every manifest digest, the
  * Payload-Oxum, its layout: lt_bag_read()) and the tar's digest and size
  * against the catalog's, then copies the bundle (bundle->path relative to archive_dir; bundle->sha256
@@ -25,5 +27,37 @@
  * LT_EUSAGE for a refused dst; LT_EIO, LT_ENOMEM. */
 int lt_retrieve_bundle(const char *archive_dir, const struct lt_bundle *bundle, const char *dst,
 		       struct lt_err *err);
+
+/* Extracts the bag inside the bundle into dst_dir, a NEW folder that then
+ * holds the bag itself (dst_dir/bagit.txt, dst_dir/data/...), not the tar's
+ * top directory. dst_dir must not exist, or be an empty folder (or a
+ * symlink to one: its target is used); a non-empty folder, anything that is
+ * not a folder, "-" and a place inside the archive are refused (LT_EUSAGE).
+ *
+ * Nothing is written before the whole bundle is checked as
+ * lt_retrieve_bundle() does: the tar's digest and size against the
+ * catalog's, and every entry through lt_bag_read(), which refuses absolute
+ * names, "..", names outside the top directory, symlinks, hard links,
+ * devices, FIFOs and duplicates. The bag is then extracted with libarchive's
+ * secure flags (no symlinks followed, no "..", no absolute names, no
+ * owner, modes 0644/0755 less the umask, an existing file never replaced)
+ * into a temporary folder beside dst_dir, each entry checked again as it
+ * is written and the tar hashed again on the way (a bundle changed since
+ * the check is caught); the folder is validated with lt_bag_read(), fsync'ed
+ * and renamed to dst_dir only then. On any failure the temporary folder is
+ * removed and dst_dir is left as it was.
+ *
+ * The working directory is changed during the extraction (libarchive
+ * resolves names from it, which is what lets it refuse absolute ones) and
+ * restored before return: do not call while other threads use relative
+ * paths.
+ *
+ * report may be NULL; else *report gets lt_bag_read()'s report of the
+ * extracted bag (name: dst_dir's last component). Returns: *report owned,
+ * free with lt_bag_report_free(); NULL on error.
+ * Returns LT_OK; LT_EVERIFY if the bundle is missing, damaged or tampered
+ * with; LT_EUSAGE for a refused dst_dir; LT_EIO, LT_EARCHIVE, LT_ENOMEM. */
+int lt_retrieve_bag(const char *archive_dir, const struct lt_bundle *bundle, const char *dst_dir,
+		    struct lt_bag_report **report, struct lt_err *err);
 
 #endif
