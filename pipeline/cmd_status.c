@@ -12,6 +12,37 @@ static void print_failed(void *ud, const char *id, const char *label, const char
 	printf("  %s %s (%d page%s): %s\n", id, label, pages, pages == 1 ? "" : "s", failure);
 }
 
+/* Each replica's last sync and how many of the catalog's bundles it lacks
+ * now: bundles archived since its last sync count. */
+static int print_replicas(struct lt_catalog *cat, struct lt_err *err)
+{
+	struct lt_replica *reps = NULL;
+	size_t n = 0;
+	int rc = lt_catalog_replicas(cat, &reps, &n, err);
+
+	if (rc || !n)
+		return rc;
+	printf("replicas:\n");
+	for (size_t i = 0; i < n; i++) {
+		const struct lt_replica *r = &reps[i];
+
+		printf("  %s: ", r->path);
+		if (r->last_sync[0])
+			printf("last sync %s (%lld copied", r->last_sync, (long long)r->copied);
+		else
+			printf("no sync finished yet (");
+		if (r->problems)
+			printf(", %lld problem%s", (long long)r->problems, r->problems == 1 ? "" : "s");
+		if (r->behind)
+			printf("), %lld bundle%s behind\n", (long long)r->behind,
+			       r->behind == 1 ? "" : "s");
+		else
+			printf("), up to date\n");
+	}
+	lt_replicas_free(reps, n);
+	return LT_OK;
+}
+
 static int run_status(const struct lt_args *args, struct lt_catalog *cat)
 {
 	struct lt_status st;
@@ -38,7 +69,9 @@ static int run_status(const struct lt_args *args, struct lt_catalog *cat)
 		if (st.pages_to_review)
 			printf("to review:  %lld page%s flagged by OCR (see `luutru review`)\n",
 			       (long long)st.pages_to_review, st.pages_to_review == 1 ? "" : "s");
-		if (st.documents[LT_FAILED]) {
+		if (!rc)
+			rc = print_replicas(cat, &err);
+		if (!rc && st.documents[LT_FAILED]) {
 			printf("failed documents%s:\n", st.documents[LT_FAILED] > FAILED_SHOWN ? " (oldest 20)" : "");
 			rc = lt_catalog_each_in_state(cat, LT_FAILED, FAILED_SHOWN, print_failed, NULL, &err);
 		}
@@ -54,7 +87,8 @@ const struct lt_command lt_cmd_status = {
 	"\n"
 	"Counts queued, processing, archived, failed (and superseded) documents and\n"
 	"their pages,\n"
-	"the bundles' total size, and lists failed documents with their reasons.\n",
+	"the bundles' total size, each replica's last sync and how many bundles it\n"
+	"lacks (`luutru replicate`), and lists failed documents with their reasons.\n",
 	.epilog =
 	"Example:\n"
 	"  luutru status\n",

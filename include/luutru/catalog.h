@@ -22,7 +22,7 @@
 
 /* The schema version this build writes (PRAGMA user_version): the number of
  * the last schemas/catalog/NNN-*.sql (the build checks it). */
-#define LT_CATALOG_VERSION 3
+#define LT_CATALOG_VERSION 4
 
 struct lt_catalog;
 
@@ -188,5 +188,66 @@ struct lt_review_item {
 int lt_catalog_each_review(struct lt_catalog *cat, int limit,
 			   void (*fn)(void *ud, const struct lt_review_item *item), void *ud,
 			   struct lt_err *err);
+
+/* ---- replicas (catalog_replica.c; the copying is replica.h's) ---- */
+
+/* One bundle of the archive, any version, with its document. */
+struct lt_bundle_ref {
+	char document[LT_DOC_ID_LEN + 1];
+	struct lt_bundle bundle;     /* files not loaded (n_files 0) */
+};
+
+/* Every bundle recorded, every version of every document, by path; or only
+ * those of document `id` (oldest version first) when id is not NULL.
+ * Returns: *refs owned, free with lt_bundle_refs_free(*refs, *n). */
+int lt_catalog_bundles(struct lt_catalog *cat, const char *id, struct lt_bundle_ref **refs,
+		       size_t *n, struct lt_err *err);
+void lt_bundle_refs_free(struct lt_bundle_ref *refs, size_t n);
+
+/* A second copy of the archive, as the catalog remembers it. */
+struct lt_replica {
+	int64_t id;
+	char *path;              /* absolute, owned */
+	char added[32];          /* first replicate to it */
+	char last_sync[32];      /* end of the last complete replicate; "" if none */
+	int64_t copied;          /* bundles the last replicate copied */
+	int64_t problems;        /* bundles the last replicate could not copy or found damaged */
+	int64_t held;            /* catalog bundles verified on it */
+	int64_t behind;          /* catalog bundles it does not hold (now, not at its last sync) */
+};
+
+/* The replica at `path` (absolute), recorded now if new: *id its row. */
+int lt_catalog_replica_add(struct lt_catalog *cat, const char *path, int64_t *id,
+			   struct lt_err *err);
+
+/* Records that replica `replica` holds (held 1, verified at `at`) or does
+ * not hold (held 0) the bundle at bundle_path (relative, as in bundles).
+ * An unknown bundle path is LT_ENOTFOUND. */
+int lt_catalog_replica_mark(struct lt_catalog *cat, int64_t replica, const char *bundle_path,
+			    int held, const char *at, struct lt_err *err);
+
+/* A replicate to `replica` finished at `at`, having copied `copied` bundles
+ * and met `problems`. */
+int lt_catalog_replica_synced(struct lt_catalog *cat, int64_t replica, const char *at,
+			      int64_t copied, int64_t problems, struct lt_err *err);
+
+/* Every replica recorded, oldest first, with how far behind each is now: for
+ * `status`, and for a repair looking for a good copy.
+ * Returns: *out owned, free with lt_replicas_free(*out, *n). */
+int lt_catalog_replicas(struct lt_catalog *cat, struct lt_replica **out, size_t *n,
+			struct lt_err *err);
+void lt_replicas_free(struct lt_replica *replicas, size_t n);
+
+/* A consistent copy of the whole catalog, taken with SQLite's online backup
+ * API while others may be writing, into dst (a new file in rollback-journal
+ * mode: one file to carry away). dst is written under a temporary name in
+ * its folder, fsync'ed and renamed over any older snapshot; the folder is
+ * fsync'ed. On error dst is as it was. */
+int lt_catalog_snapshot(struct lt_catalog *cat, const char *dst, struct lt_err *err);
+
+/* Records a PREMIS "repair" event for document id: outcome "success" or
+ * "failure", detail saying which bundle, from where, and why. */
+int lt_catalog_record_repair(struct lt_catalog *cat, const char *id, const char *outcome,
+			     const char *detail, struct lt_err *err);
 
 #endif
