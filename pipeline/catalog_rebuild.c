@@ -189,6 +189,15 @@ int lt_catalog_rebuild_add(struct lt_catalog *cat, const struct lt_doc *doc, con
 
 int lt_catalog_rebuild_seal(struct lt_catalog *cat, struct lt_err *err)
 {
-	/* Leaving WAL mode checkpoints and deletes the log: one file to rename. */
-	return lt_cat_exec(cat, "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode = DELETE;", err);
+	sqlite3_stmt *st = NULL;
+	int rc = lt_cat_exec(cat, "PRAGMA wal_checkpoint(TRUNCATE)", err);
+
+	/* Leaving WAL mode checkpoints and deletes the log: one file to rename.
+	 * SQLite answers with the mode it is in, and stays in WAL if it cannot. */
+	if (!rc)
+		rc = lt_cat_prepare(cat, "PRAGMA journal_mode = DELETE", &st, err);
+	if (!rc && (sqlite3_step(st) != SQLITE_ROW || strcmp(lt_cat_col_text(st, 0), "delete") != 0))
+		rc = lt_cat_db_error(cat, err, "cannot fold the write-ahead log into the new catalog");
+	sqlite3_finalize(st);
+	return rc;
 }

@@ -88,8 +88,8 @@ const struct lt_command lt_cmd_rebuild = {
 	.options = options,
 	.epilog =
 	"Exit codes: 0 rebuilt from every bundle; 1 rebuilt, but some bundles were\n"
-	"left out (listed); 3 nothing changed (no bundle found, a run in progress,\n"
-	"a disk or catalog error).\n"
+	"left out (listed), or no bundle found (nothing changed); 3 nothing changed\n"
+	"(a run in progress, a disk or catalog error).\n"
 	"\n"
 	"Example:\n"
 	"  luutru rebuild-catalog\n",

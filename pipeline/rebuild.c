@@ -786,15 +786,17 @@ int lt_rebuild_catalog(const char *archive, const struct lt_rebuild_opts *opts,
 		rc = lt_path(&dir, err, "%s/catalog.sqlite.rebuild", archive);
 	if (!rc)
 		rc = lt_path(&built, err, "%s/catalog.sqlite", dir);
-	if (!rc)
-		rc = lt_mkdir_p(archive, 0755, err);
-	if (!rc)
-		rc = take_run_lock(archive, &lock, err);
+	/* Looked for first, so a wrong --archive or --from creates nothing. */
 	if (!rc)
 		rc = walk(from, 0, &list, opts, st, err);
 	if (!rc && list.n == 0)
 		rc = lt_err_set(err, LT_ENOTFOUND, "no bundle (<id>.tar, <id>.vN.tar) under '%s': "
 				"nothing rebuilt, the catalog is unchanged", from);
+	if (!rc)
+		rc = lt_mkdir_p(archive, 0755, err);
+	/* A run committing meanwhile would commit into the catalog swapped out. */
+	if (!rc)
+		rc = take_run_lock(archive, &lock, err);
 	if (rc)
 		goto out;
 	qsort(list.v, list.n, sizeof(list.v[0]), by_id_version);
