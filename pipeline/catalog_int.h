@@ -8,6 +8,7 @@
  *   catalog_load.c    resolving ids, loading documents
  *   catalog_search.c  full-text search
  *   catalog_report.c  status counts, listings
+ *   catalog_rebuild.c a document read back from its bundles (rebuild-catalog)
  *
  * Every write that belongs together is one transaction (lt_cat_begin ...
  * lt_cat_end), so a crash leaves the catalog at the last document boundary.

@@ -8,6 +8,7 @@
  * next run replaces explicitly; a recorded bundle is never overwritten.
  */
 #include <errno.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include "luutru/catalog.h"
 #include "luutru/fsutil.h"
 #include "luutru/layout.h"
+#include "luutru/rebuild.h"
 #include "luutru/stage.h"
 #include "luutru/text.h"
 
@@ -79,6 +81,144 @@ static int add_payload(struct lt_bag *bag, const struct lt_job *job, struct lt_e
 	return rc;
 }
 
+/* A string member: as is when it is UTF-8, else its bytes in hex under
+ * KEY_hex (a scan's path on Linux is bytes; the catalog must get them back). */
+static int put_bytes(json_t *obj, const char *key, const char *s)
+{
+	json_t *v;
+
+	if (!s)
+		return json_object_set_new(obj, key, json_null());
+	v = json_string(s);
+	if (!v) {
+		char hexkey[64], *hex = malloc(2 * strlen(s) + 1);
+
+		if (!hex)
+			return -1;
+		for (size_t i = 0; s[i]; i++)
+			sprintf(hex + 2 * i, "%02x", (unsigned char)s[i]);
+		snprintf(hexkey, sizeof(hexkey), "%s_hex", key);
+		v = json_string(hex);
+		free(hex);
+		return json_object_set_new(obj, hexkey, v);
+	}
+	return json_object_set_new(obj, key, v);
+}
+
+static json_t *real_or_null(double v)
+{
+	return v >= 0 ? json_real(v) : json_null();
+}
+
+static int put_events(json_t *list, const struct lt_event *ev, size_t n)
+{
+	int bad = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		json_t *e = json_object();
+
+		bad |= !e || json_array_append_new(list, e);
+		if (!e)
+			break;
+		bad |= put_bytes(e, "type", ev[i].type);
+		bad |= put_bytes(e, "at", ev[i].at);
+		bad |= put_bytes(e, "outcome", ev[i].outcome);
+		bad |= put_bytes(e, "detail", ev[i].detail ? ev[i].detail : "");
+	}
+	return bad;
+}
+
+/* The record described in rebuild.h (LT_METADATA_FORMAT): what the catalog
+ * knows of the document up to its packaging, so that a catalog rebuilt from
+ * the bundles alone shows the same. The history is the catalog's events so
+ * far, then this run's (the stages before this one). */
+static int metadata_json(struct lt_job *job, int version, const char *packaged_at, char **out,
+			 struct lt_err *err)
+{
+	const struct lt_doc *doc = job->doc;
+	struct lt_doc *known = NULL;
+	json_t *root = json_object(), *d = json_object(), *sources = json_array(),
+	       *pages = json_array(), *events = json_array(), *bundle = json_object();
+	int bad = !root || !d || !sources || !pages || !events || !bundle;
+	int rc = lt_catalog_load(job->ctx->catalog, doc->id, &known, err);
+
+	*out = NULL;
+	if (rc)
+		goto out;
+	bad |= json_object_set_new(root, "format", json_string(LT_METADATA_FORMAT));
+	bad |= json_object_set_new(root, "format_version", json_integer(LT_METADATA_VERSION));
+	bad |= put_bytes(d, "id", doc->id);
+	bad |= put_bytes(d, "label", doc->label);
+	bad |= put_bytes(d, "origin", doc->origin);
+	bad |= put_bytes(d, "lang", doc->lang);
+	/* The "ingested" event's time is the document row's created. */
+	for (size_t i = 0; i < known->n_events; i++)
+		if (strcmp(known->events[i].type, "ingested") == 0) {
+			bad |= put_bytes(d, "created", known->events[i].at);
+			break;
+		}
+	for (size_t i = 0; !bad && i < doc->n_sources; i++) {
+		const struct lt_source *src = &doc->sources[i];
+		json_t *o = json_object();
+
+		bad |= !o || json_array_append_new(sources, o);
+		if (!o)
+			break;
+		bad |= json_object_set_new(o, "seq", json_integer((json_int_t)i + 1));
+		bad |= put_bytes(o, "path", src->path);
+		bad |= json_object_set_new(o, "size", json_integer((json_int_t)src->size));
+		bad |= put_bytes(o, "sha256", src->sha256);
+		bad |= put_bytes(o, "format", src->ext);
+		bad |= json_object_set_new(o, "page_count", json_integer(src->page_count));
+	}
+	for (size_t i = 0; !bad && i < doc->n_pages; i++) {
+		const struct lt_page *p = &doc->pages[i];
+		json_t *o = json_object();
+
+		bad |= !o || json_array_append_new(pages, o);
+		if (!o)
+			break;
+		bad |= json_object_set_new(o, "number", json_integer(p->number));
+		bad |= json_object_set_new(o, "source", json_integer(p->source + 1));
+		bad |= json_object_set_new(o, "index", json_integer(p->index_in_source));
+		bad |= json_object_set_new(o, "width", json_integer(p->width));
+		bad |= json_object_set_new(o, "height", json_integer(p->height));
+		bad |= json_object_set_new(o, "dpi", json_integer(p->dpi));
+		bad |= json_object_set_new(o, "confidence", real_or_null(p->confidence));
+		bad |= put_bytes(o, "lang", p->lang);
+		bad |= put_bytes(o, "preprocessing", p->preprocessing);
+		bad |= json_object_set_new(o, "quality", real_or_null(p->quality));
+		bad |= put_bytes(o, "review", p->review);
+	}
+	if (!bad)
+		bad |= put_events(events, known->events, known->n_events);
+	if (!bad)
+		bad |= put_events(events, doc->events, doc->n_events);
+	bad |= json_object_set_new(bundle, "version", json_integer(version));
+	bad |= put_bytes(bundle, "created", packaged_at);
+	if (!bad) {
+		bad |= json_object_set(root, "document", d);
+		bad |= json_object_set(root, "sources", sources);
+		bad |= json_object_set(root, "pages", pages);
+		bad |= json_object_set(root, "events", events);
+		bad |= json_object_set(root, "bundle", bundle);
+	}
+	if (!bad)
+		*out = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	if (!*out)
+		rc = lt_err_set(err, LT_ENOMEM, "out of memory writing the metadata record of document %s",
+				doc->id);
+out:
+	json_decref(root);
+	json_decref(d);
+	json_decref(sources);
+	json_decref(pages);
+	json_decref(events);
+	json_decref(bundle);
+	lt_doc_free(known);
+	return rc;
+}
+
 /* bag-info values must be one line. */
 static void one_line(char *s)
 {
@@ -96,7 +236,8 @@ static int package_document(void *state, struct lt_job *job, struct lt_page *pag
 	struct lt_bundle bundle = { 0 };
 	char *tmp = NULL, *shard = NULL, *final = NULL, *rel = NULL, *rel_dir = NULL, *label = NULL;
 	struct lt_buf sources = LT_BUF_INIT, name = LT_BUF_INIT;
-	char pages[32];
+	char pages[32], packaged_at[32];
+	char *metadata = NULL;
 	int version = 0, rc;
 
 	(void)page;
@@ -144,13 +285,21 @@ static int package_document(void *state, struct lt_job *job, struct lt_page *pag
 	};
 	/* A stale part file can only be from an earlier attempt in this folder. */
 	unlink(tmp);
-	rc = lt_bag_create(tmp, doc->id, &bag, err);
+	/* The bundle's creation time is the one its own record gives, so a
+	 * catalog rebuilt from it shows the same. */
+	lt_now_iso8601(packaged_at);
+	rc = metadata_json(job, version, packaged_at, &metadata, err);
+	if (!rc)
+		rc = lt_bag_create(tmp, doc->id, &bag, err);
 	if (!rc)
 		rc = add_payload(bag, job, err);
+	if (!rc)
+		rc = lt_bag_add_data(bag, LT_LAYOUT_METADATA_JSON, metadata, strlen(metadata), err);
 	if (!rc)
 		rc = lt_bag_finish(bag, info, &bundle, err);
 	if (rc)
 		goto out;
+	snprintf(bundle.created, sizeof(bundle.created), "%s", packaged_at);
 	if (chmod(tmp, 0444) != 0) {
 		rc = lt_err_set(err, LT_EIO, "cannot make '%s' read-only: %s", tmp, strerror(errno));
 		goto out;
@@ -170,6 +319,7 @@ static int package_document(void *state, struct lt_job *job, struct lt_page *pag
 	rel = NULL;
 out:
 	lt_bag_free(bag);
+	free(metadata);
 	if (rc && tmp)
 		unlink(tmp);
 	lt_bundle_release(&bundle);

@@ -41,6 +41,7 @@ const struct lt_transition lt_transitions[] = {
 	{ LT_FAILED,     LT_SUPERSEDED, "superseded", "success", LT_BY_INGEST | LT_BY_RETRY, LT_FAILURE_KEEP },
 	{ LT_FAILED,     LT_QUEUED,     "requeued",   "success", LT_BY_RETRY, LT_FAILURE_CLEAR },
 	{ LT_SUPERSEDED, LT_QUEUED,     "requeued",   "success", LT_BY_RETRY, LT_FAILURE_CLEAR },
+	{ LT_STATE_NEW,  LT_ARCHIVED,   "archived",   "success", LT_BY_REBUILD, LT_FAILURE_CLEAR },
 };
 const size_t lt_n_transitions = sizeof(lt_transitions) / sizeof(lt_transitions[0]);
 
@@ -59,6 +60,7 @@ const char *lt_actor_name(enum lt_actor by)
 	case LT_BY_RUN: return "run";
 	case LT_BY_RECOVERY: return "recovery";
 	case LT_BY_RETRY: return "retry";
+	case LT_BY_REBUILD: return "rebuild";
 	}
 	return "unknown";
 }

@@ -249,5 +249,23 @@ int lt_catalog_snapshot(struct lt_catalog *cat, const char *dst, struct lt_err *
  * "failure", detail saying which bundle, from where, and why. */
 int lt_catalog_record_repair(struct lt_catalog *cat, const char *id, const char *outcome,
 			     const char *detail, struct lt_err *err);
+/* ---- rebuild (catalog_rebuild.c): a catalog made from the bundles alone ---- */
+
+/* One transaction, into a catalog that does not know doc->id (LT_EDB naming
+ * it otherwise): the document enters archived through state.h's
+ * (new) -> archived move by LT_BY_REBUILD - its row (label, origin, lang,
+ * created; no batch), its sources, its pages with their text and full-text
+ * entries, doc->events in order, bundles[0..n_bundles) (ascending versions,
+ * each with its files; gaps allowed where a version was left out), and last
+ * the move's "archived" event naming the last bundle, as a run's commit
+ * names it. created is the document's first ingest time (ISO 8601).
+ * On any error nothing changes. */
+int lt_catalog_rebuild_add(struct lt_catalog *cat, const struct lt_doc *doc, const char *created,
+			   const struct lt_bundle *bundles, size_t n_bundles, struct lt_err *err);
+
+/* Checkpoints the write-ahead log into the catalog file and leaves WAL mode,
+ * so that the one file holds everything and can be renamed into place (the
+ * next writer switches WAL back on). Only with no other connection open. */
+int lt_catalog_rebuild_seal(struct lt_catalog *cat, struct lt_err *err);
 
 #endif

@@ -18,6 +18,7 @@
  *   failed      superseded  superseded   success  retry       (as above)
  *   failed      queued      requeued     success  retry     ingested again
  *   superseded  queued      requeued     success  retry     its content came back
+ *   (new)       archived    archived     success  rebuild   a catalog rebuilt from its bundles
  *
  * Everything else is illegal: an archived document never fails or goes back
  * to the queue, a queued one is never archived without being claimed.
@@ -38,6 +39,7 @@ enum lt_actor {
 	LT_BY_RUN      = 1 << 1, /* a worker of luutru run: claim, commit, fail, run-wide stop */
 	LT_BY_RECOVERY = 1 << 2, /* the start of a run: documents a crashed run left processing */
 	LT_BY_RETRY    = 1 << 3, /* luutru ingest finding failed or superseded content again */
+	LT_BY_REBUILD  = 1 << 4, /* luutru rebuild-catalog: a document found in a sound bundle */
 };
 
 /* How a transition treats documents.failure. */
@@ -69,7 +71,7 @@ const struct lt_transition *lt_state_transition(int from, enum lt_doc_state to);
 int lt_state_check(const char *id, int from, enum lt_doc_state to, enum lt_actor by,
 		   const struct lt_transition **t, struct lt_err *err);
 
-/* "ingest", "run", "recovery", "retry"; "unknown" otherwise. Static. */
+/* "ingest", "run", "recovery", "retry", "rebuild"; "unknown" otherwise. Static. */
 const char *lt_actor_name(enum lt_actor by);
 
 #endif

@@ -46,8 +46,10 @@ static const struct {
 	{ F, S, "superseded", LT_BY_INGEST | LT_BY_RETRY },
 	{ F, Q, "requeued", LT_BY_RETRY },
 	{ S, Q, "requeued", LT_BY_RETRY },
+	{ NEW, A, "archived", LT_BY_REBUILD },
 };
-static const enum lt_actor actors[] = { LT_BY_INGEST, LT_BY_RUN, LT_BY_RECOVERY, LT_BY_RETRY };
+static const enum lt_actor actors[] = { LT_BY_INGEST, LT_BY_RUN, LT_BY_RECOVERY, LT_BY_RETRY,
+						LT_BY_REBUILD };
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 

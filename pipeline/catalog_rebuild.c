@@ -1,0 +1,203 @@
+/* catalog_rebuild.c - a document found in its bundles enters a new catalog
+ * whole: row, sources, pages and texts, bundles, history, in one transaction.
+ * The state goes through state.h's table like every other move ((new) ->
+ * archived by rebuild); rebuild.c decides what goes in, this only writes it. */
+#include "catalog_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "luutru/fsutil.h"
+
+static void bind_real_or_null(sqlite3_stmt *st, int col, double v)
+{
+	if (v >= 0)
+		sqlite3_bind_double(st, col, v);
+	else
+		sqlite3_bind_null(st, col);
+}
+
+static int insert_row(struct lt_catalog *cat, const struct lt_doc *doc, const char *created,
+		      const struct lt_transition *t, struct lt_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	char now[32];
+	int rc;
+
+	lt_now_iso8601(now);
+	rc = lt_cat_prepare(cat, "INSERT INTO documents(id, batch_id, label, origin, state, lang, "
+			    "created, updated) VALUES (?, NULL, ?, ?, ?, ?, ?, ?)", &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, doc->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, doc->label, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, doc->origin, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, lt_doc_state_name(t->to), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, doc->lang, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, created, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, now, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		if ((sqlite3_extended_errcode(cat->db) & 0xff) == SQLITE_CONSTRAINT)
+			rc = lt_err_set(err, LT_EDB, "document %s is already in the catalog", doc->id);
+		else
+			rc = lt_cat_db_error(cat, err, "cannot add the document");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int insert_sources(struct lt_catalog *cat, const struct lt_doc *doc, struct lt_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = lt_cat_prepare(cat, "INSERT INTO sources(document_id, seq, path, size, sha256, format, "
+				"page_count) VALUES (?, ?, ?, ?, ?, ?, ?)", &st, err);
+
+	for (size_t i = 0; !rc && i < doc->n_sources; i++) {
+		const struct lt_source *s = &doc->sources[i];
+
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, doc->id, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 2, (int)i + 1);
+		sqlite3_bind_text(st, 3, s->path, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, (sqlite3_int64)s->size);
+		sqlite3_bind_text(st, 5, s->sha256, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, s->ext, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 7, s->page_count);
+		rc = lt_cat_step_done(cat, st, "cannot add a source file", err);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Pages and their full-text entries: the index's rowid is the page's. */
+static int insert_pages(struct lt_catalog *cat, const struct lt_doc *doc, struct lt_err *err)
+{
+	sqlite3_stmt *st = NULL, *idx = NULL;
+	int rc = lt_cat_prepare(cat, "INSERT INTO pages(document_id, number, source_seq, source_index, "
+				"width, height, dpi, confidence, text, lang, preprocessing, quality, review) "
+				"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &st, err);
+
+	if (!rc)
+		rc = lt_cat_stmt(cat, LT_ST_PAGE_INDEX, &idx, err);
+	for (size_t i = 0; !rc && i < doc->n_pages; i++) {
+		const struct lt_page *p = &doc->pages[i];
+
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, doc->id, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 2, p->number);
+		sqlite3_bind_int(st, 3, p->source + 1);
+		sqlite3_bind_int(st, 4, p->index_in_source);
+		sqlite3_bind_int(st, 5, p->width);
+		sqlite3_bind_int(st, 6, p->height);
+		sqlite3_bind_int(st, 7, p->dpi);
+		bind_real_or_null(st, 8, p->confidence);
+		sqlite3_bind_text(st, 9, p->text ? p->text : "", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 10, p->lang, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 11, p->preprocessing, -1, SQLITE_STATIC);
+		bind_real_or_null(st, 12, p->quality);
+		sqlite3_bind_text(st, 13, p->review, -1, SQLITE_STATIC);
+		rc = lt_cat_step_done(cat, st, "cannot add a page", err);
+		if (rc)
+			break;
+		sqlite3_reset(idx);
+		sqlite3_bind_int64(idx, 1, sqlite3_last_insert_rowid(cat->db));
+		sqlite3_bind_text(idx, 2, p->text ? p->text : "", -1, SQLITE_STATIC);
+		rc = lt_cat_step_done(cat, idx, "cannot index a page's text", err);
+	}
+	sqlite3_finalize(st);
+	lt_cat_put(idx);
+	return rc;
+}
+
+static int insert_bundle(struct lt_catalog *cat, const char *id, const struct lt_bundle *b,
+			 struct lt_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	sqlite3_int64 bundle_id;
+	int rc = lt_cat_stmt(cat, LT_ST_BUNDLE_ADD, &st, err);
+
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, b->version);
+	sqlite3_bind_text(st, 3, b->path, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)b->size);
+	sqlite3_bind_text(st, 5, b->sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, b->created, -1, SQLITE_STATIC);
+	rc = lt_cat_step_done(cat, st, "cannot record a bundle", err);
+	lt_cat_put(st);
+	if (rc)
+		return rc;
+	bundle_id = sqlite3_last_insert_rowid(cat->db);
+	rc = lt_cat_stmt(cat, LT_ST_FILE_ADD, &st, err);
+	for (size_t i = 0; !rc && i < b->n_files; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, bundle_id);
+		sqlite3_bind_text(st, 2, b->files[i].path, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, (sqlite3_int64)b->files[i].size);
+		sqlite3_bind_text(st, 4, b->files[i].sha256, -1, SQLITE_STATIC);
+		rc = lt_cat_step_done(cat, st, "cannot record a bundle file", err);
+	}
+	lt_cat_put(st);
+	return rc;
+}
+
+int lt_catalog_rebuild_add(struct lt_catalog *cat, const struct lt_doc *doc, const char *created,
+			   const struct lt_bundle *bundles, size_t n_bundles, struct lt_err *err)
+{
+	const struct lt_transition *t = NULL;
+	struct lt_event archived = { 0 };
+	char detail[512];
+	int rc;
+
+	if (n_bundles == 0 || !bundles[n_bundles - 1].path)
+		return lt_err_set(err, LT_EINTERNAL, "document %s has no bundle to rebuild from", doc->id);
+	for (size_t i = 1; i < n_bundles; i++)
+		if (bundles[i].version <= bundles[i - 1].version)
+			return lt_err_set(err, LT_EINTERNAL, "document %s: bundles not in ascending "
+					  "versions (%d after %d)", doc->id, bundles[i].version,
+					  bundles[i - 1].version);
+	rc = lt_state_check(doc->id, LT_STATE_NEW, LT_ARCHIVED, LT_BY_REBUILD, &t, err);
+	if (rc)
+		return rc;
+	rc = lt_cat_begin(cat, err);
+	if (!rc)
+		rc = insert_row(cat, doc, created, t, err);
+	if (!rc)
+		rc = insert_sources(cat, doc, err);
+	if (!rc)
+		rc = insert_pages(cat, doc, err);
+	for (size_t i = 0; !rc && i < doc->n_events; i++)
+		rc = lt_cat_add_event(cat, doc->id, &doc->events[i], err);
+	for (size_t i = 0; !rc && i < n_bundles; i++)
+		rc = insert_bundle(cat, doc->id, &bundles[i], err);
+	/* The move's own event, worded as the run's commit words it. */
+	if (!rc) {
+		snprintf(detail, sizeof(detail), "bundle version %d: %s", bundles[n_bundles - 1].version,
+			 bundles[n_bundles - 1].path);
+		archived.type = (char *)t->event;
+		archived.outcome = (char *)t->outcome;
+		archived.detail = detail;
+		lt_now_iso8601(archived.at);
+		rc = lt_cat_add_event(cat, doc->id, &archived, err);
+	}
+	rc = lt_cat_end(cat, rc, err);
+	if (rc)
+		lt_err_prefix(err, "rebuilding document %s: ", doc->id);
+	return rc;
+}
+
+int lt_catalog_rebuild_seal(struct lt_catalog *cat, struct lt_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = lt_cat_exec(cat, "PRAGMA wal_checkpoint(TRUNCATE)", err);
+
+	/* Leaving WAL mode checkpoints and deletes the log: one file to rename.
+	 * SQLite answers with the mode it is in, and stays in WAL if it cannot. */
+	if (!rc)
+		rc = lt_cat_prepare(cat, "PRAGMA journal_mode = DELETE", &st, err);
+	if (!rc && (sqlite3_step(st) != SQLITE_ROW || strcmp(lt_cat_col_text(st, 0), "delete") != 0))
+		rc = lt_cat_db_error(cat, err, "cannot fold the write-ahead log into the new catalog");
+	sqlite3_finalize(st);
+	return rc;
+}
