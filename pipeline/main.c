@@ -35,8 +35,13 @@ static void print_help(FILE *out)
 		"searchable by their full text.\n"
 		"\n"
 		"Commands:\n");
+	int width = 0;
+
 	for (size_t i = 0; commands[i]; i++)
-		fprintf(out, "  %-8s %s\n", commands[i]->name, commands[i]->summary);
+		if ((int)strlen(commands[i]->name) > width)
+			width = (int)strlen(commands[i]->name);
+	for (size_t i = 0; commands[i]; i++)
+		fprintf(out, "  %-*s %s\n", width, commands[i]->name, commands[i]->summary);
 	fprintf(out,
 		"\n"
 		"Options:\n"
