@@ -3,7 +3,10 @@
  * bundle; a flipped byte in a payload file, in a manifest and in bag-info; a
  * truncated tar; a deleted bundle; another document's sound bundle at this
  * document's path; a file the catalog does not list; files under bundles/
- * that the catalog does not know; many bundles on several threads. */
+ * that the catalog does not know; many bundles on several threads; and
+ * with a real catalog: each check recorded (event, last check), oldest-
+ * checked first, --since's filter, failed bundles always due, no state
+ * change. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -17,6 +20,7 @@
 #include <unistd.h>
 
 #include "luutru/bag.h"
+#include "luutru/catalog.h"
 #include "luutru/buf.h"
 #include "luutru/fsutil.h"
 #include "luutru/verify.h"
@@ -345,6 +349,180 @@ static void test_many(void **state)
 	assert_int_equal(tot.not_started, 40);
 }
 
+/* A document (its one scan's content: `scan`) archived in the catalog of
+ * fx's archive (opened if *cat is NULL), its bundle a real bag made for its
+ * id. Returns the catalog; id and tar filled. */
+static struct lt_catalog *archived_doc(struct fx *fx, struct lt_catalog *cat, const char *scan,
+				       char id[LT_DOC_ID_LEN + 1], char **tar)
+{
+	struct lt_doc *doc = lt_doc_new(), *claimed = NULL;
+	struct lt_err err = { 0 };
+	char sha[LT_SHA256_HEX], rel[64], *dir = NULL;
+	int64_t batch = 0;
+	int added = 0, wait = 0;
+
+	if (!cat)
+		assert_int_equal(lt_catalog_open(fx->dir, LT_CATALOG_CREATE, &cat, &err), LT_OK);
+	assert_int_equal(lt_catalog_add_batch(cat, "/srv/inbox", &batch, &err), LT_OK);
+	assert_non_null(doc);
+	assert_int_equal(lt_sha256_mem(scan, strlen(scan), sha, &err), LT_OK);
+	assert_int_equal(lt_doc_add_source(doc, "/srv/inbox/a.png", sha, strlen(scan), 1, "png", &err), LT_OK);
+	assert_int_equal(lt_doc_add_pages_of_last_source(doc, &err), LT_OK);
+	assert_int_equal(lt_doc_compute_id(doc, &err), LT_OK);
+	assert_int_equal(lt_strdup("a.png", &doc->label, &err), LT_OK);
+	assert_int_equal(lt_strdup("/srv/inbox/a.png", &doc->origin, &err), LT_OK);
+	assert_int_equal(lt_catalog_add_document(cat, batch, doc, &added, NULL, &err), LT_OK);
+	assert_int_equal(added, 1);
+	memcpy(id, doc->id, LT_DOC_ID_LEN + 1);
+	lt_doc_free(doc);
+	assert_int_equal(lt_catalog_claim(cat, &claimed, &wait, &err), LT_OK);
+	assert_non_null(claimed);
+	assert_int_equal(lt_strdup("một hai", &claimed->pages[0].text, &err), LT_OK);
+	snprintf(rel, sizeof(rel), "bundles/%.2s", id);
+	assert_int_equal(lt_path(&dir, NULL, "%s/%s", fx->dir, rel), LT_OK);
+	assert_int_equal(lt_mkdir_p(dir, 0755, NULL), LT_OK);
+	free(dir);
+	snprintf(rel, sizeof(rel), "bundles/%.2s/%s.tar", id, id);
+	make_bundle(fx, id, rel, tar, &claimed->bundle);
+	assert_int_equal(lt_catalog_archive(cat, claimed, &err), LT_OK);
+	lt_doc_free(claimed);
+	return cat;
+}
+
+static void list(struct lt_catalog *cat, const char *doc, const char *before,
+		 struct lt_bundle_ref **refs, size_t *n)
+{
+	struct lt_err err = { 0 };
+
+	assert_int_equal(lt_catalog_bundles_to_verify(cat, doc, before, refs, n, &err), LT_OK);
+}
+
+static size_t count_events(const struct lt_doc *doc, const char *type, const char *outcome)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < doc->n_events; i++)
+		n += strcmp(doc->events[i].type, type) == 0 &&
+		     strcmp(doc->events[i].outcome, outcome) == 0;
+	return n;
+}
+
+static void test_catalog_record(void **state)
+{
+	struct fx *fx = *state;
+	char id[LT_DOC_ID_LEN + 1], *tar = NULL, at[32], **paths = NULL;
+	struct lt_catalog *cat = archived_doc(fx, NULL, "scan", id, &tar);
+	struct lt_bundle_ref *refs = NULL;
+	struct lt_verify_opts opts = { .jobs = 2, .record = 1 };
+	struct lt_verify_totals tot;
+	struct lt_err err = { 0 };
+	struct lt_doc *doc = NULL;
+	size_t n = 0, n_paths = 0;
+	int ok = 0;
+
+	list(cat, NULL, NULL, &refs, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(refs[0].document, id);
+	assert_int_equal(refs[0].verified_ok, -1);
+	assert_string_equal(refs[0].verified_at, "");
+	assert_int_equal(refs[0].bundle.n_files, 6);
+	assert_int_equal(lt_catalog_bundle_fixity(cat, refs[0].bundle.path, at, &ok, &err), LT_OK);
+	assert_int_equal(ok, -1);
+
+	assert_int_equal(lt_verify_many(cat, fx->dir, refs, n, &opts, &tot, &err), LT_OK);
+	assert_int_equal(tot.ok, 1);
+	lt_bundle_refs_free(refs, n);
+	list(cat, id, NULL, &refs, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(refs[0].verified_ok, 1);
+	assert_int_equal(strlen(refs[0].verified_at), 20);  /* 2026-11-30T16:10:00Z */
+	assert_int_equal(lt_catalog_bundle_fixity(cat, refs[0].bundle.path, at, &ok, &err), LT_OK);
+	assert_int_equal(ok, 1);
+	assert_string_equal(at, refs[0].verified_at);
+	lt_bundle_refs_free(refs, n);
+	/* Checked since 2000: not due; checked before 9999: due. */
+	list(cat, NULL, "2000-01-01T00:00:00Z", &refs, &n);
+	assert_int_equal(n, 0);
+	lt_bundle_refs_free(refs, n);
+	list(cat, NULL, "9999-01-01T00:00:00Z", &refs, &n);
+	assert_int_equal(n, 1);
+	/* Damaged: recorded as a failure, and always due. */
+	flip_byte(tar, offset_of(tar, "phòng"));
+	assert_int_equal(lt_verify_many(cat, fx->dir, refs, n, &opts, &tot, &err), LT_OK);
+	assert_int_equal(tot.damaged, 1);
+	lt_bundle_refs_free(refs, n);
+	list(cat, NULL, "2000-01-01T00:00:00Z", &refs, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(refs[0].verified_ok, 0);
+	lt_bundle_refs_free(refs, n);
+	list(cat, "0000000000000000", NULL, &refs, &n);
+	assert_int_equal(n, 0);
+	lt_bundle_refs_free(refs, n);
+
+	assert_int_equal(lt_catalog_load(cat, id, &doc, &err), LT_OK);
+	assert_int_equal(doc->state, LT_ARCHIVED);
+	assert_int_equal(count_events(doc, "fixity", "success"), 1);
+	assert_int_equal(count_events(doc, "fixity", "failure"), 1);
+	for (size_t i = 0; i < doc->n_events; i++)
+		if (strcmp(doc->events[i].outcome, "failure") == 0)
+			assert_non_null(strstr(doc->events[i].detail, "data/0001.txt"));
+	lt_doc_free(doc);
+
+	assert_int_equal(lt_catalog_bundle_paths(cat, &paths, &n_paths, &err), LT_OK);
+	assert_int_equal(n_paths, 1);
+	assert_non_null(strstr(tar, paths[0]));
+	free(paths[0]);
+	free(paths);
+	lt_catalog_close(cat);
+	free(tar);
+}
+
+/* Oldest-checked first, never-checked before all; --since's cut-off. */
+static void test_catalog_order(void **state)
+{
+	struct fx *fx = *state;
+	char id1[LT_DOC_ID_LEN + 1], id2[LT_DOC_ID_LEN + 1], id3[LT_DOC_ID_LEN + 1];
+	char *tar1 = NULL, *tar2 = NULL, *tar3 = NULL;
+	struct lt_catalog *cat = archived_doc(fx, NULL, "one", id1, &tar1);
+	struct lt_bundle_ref *refs = NULL, gone;
+	struct lt_err err = { 0 };
+	size_t n = 0;
+
+	archived_doc(fx, cat, "two", id2, &tar2);
+	archived_doc(fx, cat, "three", id3, &tar3);
+	list(cat, NULL, NULL, &refs, &n);
+	assert_int_equal(n, 3);
+	/* 1 checked lately, 2 long ago, 3 never. */
+	for (size_t i = 0; i < n; i++) {
+		const char *at = strcmp(refs[i].document, id1) == 0 ? "2026-06-01T00:00:00Z"
+				 : strcmp(refs[i].document, id2) == 0 ? "2026-01-01T00:00:00Z" : NULL;
+
+		if (at)
+			assert_int_equal(lt_catalog_record_fixity(cat, &refs[i], 1, at, "ok", &err), LT_OK);
+	}
+	/* A row that is not there is an error, not a silent no-op. */
+	gone = refs[0];
+	gone.id = 999;
+	assert_int_equal(lt_catalog_record_fixity(cat, &gone, 1, "2026-01-02T00:00:00Z", "ok", &err),
+			 LT_ENOTFOUND);
+	lt_bundle_refs_free(refs, n);
+	list(cat, NULL, NULL, &refs, &n);
+	assert_int_equal(n, 3);
+	assert_string_equal(refs[0].document, id3);
+	assert_string_equal(refs[1].document, id2);
+	assert_string_equal(refs[2].document, id1);
+	lt_bundle_refs_free(refs, n);
+	list(cat, NULL, "2026-03-01T00:00:00Z", &refs, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(refs[0].document, id3);
+	assert_string_equal(refs[1].document, id2);
+	lt_bundle_refs_free(refs, n);
+	lt_catalog_close(cat);
+	free(tar1);
+	free(tar2);
+	free(tar3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -358,6 +536,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_catalog_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_strays, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_many, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_catalog_record, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_catalog_order, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
