@@ -106,7 +106,7 @@ struct progress {
 	int tty;
 	size_t total, done;
 	uint64_t bytes;
-	double t0;
+	double t0, last;
 	int printed;   /* a progress line is on the terminal */
 };
 
@@ -132,15 +132,20 @@ static void on_done(void *ud, const struct lt_bundle_ref *ref, const struct lt_v
 
 	pr->done++;
 	pr->bytes += res->bytes;
-	clear_progress(pr);
+	if (res->n_problems)
+		clear_progress(pr);
 	for (size_t i = 0; i < res->n_problems; i++)
 		print_problem(lt_verdict_name(res->verdict), ref->bundle.path, res->problems[i].file,
 			      res->problems[i].expected, res->problems[i].found);
 	fflush(stdout);
 	if (!pr->tty)
 		return;
-	dt = lt_monotonic_seconds() - pr->t0;
-	fprintf(stderr, "verify: %zu/%zu bundles, %.1f MB, %.0f MB/s", pr->done, pr->total,
+	/* At most ten updates a second: thousands of small bundles go by fast. */
+	if (pr->printed && pr->done < pr->total && lt_monotonic_seconds() - pr->last < 0.1)
+		return;
+	pr->last = lt_monotonic_seconds();
+	dt = pr->last - pr->t0;
+	fprintf(stderr, "\r\033[Kverify: %zu/%zu bundles, %.1f MB, %.0f MB/s", pr->done, pr->total,
 		pr->bytes / 1e6, dt > 0 ? pr->bytes / 1e6 / dt : 0.0);
 	pr->printed = 1;
 }
@@ -194,23 +199,45 @@ static int collect(const struct lt_args *args, struct lt_catalog *cat, const cha
 	return LT_OK;
 }
 
+static void free_paths(char **paths, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+}
+
+static int known(char **paths, size_t n, const char *path)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(paths[i], path) == 0)
+			return 1;
+	return 0;
+}
+
 /* Files under bundles/ that the catalog does not know: a bundle from
- * elsewhere, or one whose catalog row was lost. Printed; returns how many. */
+ * elsewhere, or one whose catalog row was lost. A run installs a bundle a
+ * moment before it commits its row, so a file unknown during the walk is
+ * looked up again after it: only one still unknown is reported. Printed;
+ * *n_strays says how many. */
 static int report_strays(struct lt_catalog *cat, const char *archive, size_t *n_strays,
 			 struct lt_err *err)
 {
-	char **known = NULL, **strays = NULL;
-	size_t n_known = 0;
-	int rc = lt_catalog_bundle_paths(cat, &known, &n_known, err);
+	char **before = NULL, **after = NULL, **strays = NULL;
+	size_t n_before = 0, n_after = 0;
+	int rc = lt_catalog_bundle_paths(cat, &before, &n_before, err);
 
 	*n_strays = 0;
 	if (!rc)
-		rc = lt_verify_strays(archive, known, n_known, &strays, err);
+		rc = lt_verify_strays(archive, before, n_before, &strays, err);
+	if (!rc && strays[0])
+		rc = lt_catalog_bundle_paths(cat, &after, &n_after, err);
 	for (size_t i = 0; !rc && strays[i]; i++) {
 		char *full = NULL;
 		struct stat st;
 		char found[64] = "a file";
 
+		if (known(after, n_after, strays[i]))
+			continue;
 		if (lt_path(&full, NULL, "%s/%s", archive, strays[i]) == LT_OK &&
 		    stat(full, &st) == 0)
 			snprintf(found, sizeof(found), "%llu bytes", (unsigned long long)st.st_size);
@@ -220,9 +247,8 @@ static int report_strays(struct lt_catalog *cat, const char *archive, size_t *n_
 		(*n_strays)++;
 	}
 	lt_verify_strays_free(strays);
-	for (size_t i = 0; i < n_known; i++)
-		free(known[i]);
-	free(known);
+	free_paths(after, n_after);
+	free_paths(before, n_before);
 	return rc;
 }
 

@@ -29,6 +29,10 @@ grep -qE '^  checked: .*Z, sound' "$T/show.out" || { show_file "$T/show.out" >&2
 grep -qE '^  [0-9T:+-]+ +fixity +success +fixity check of bundles/' "$T/show.out" ||
 	{ show_file "$T/show.out" >&2; fail "show does not list the fixity event"; }
 
+# On a terminal, a progress line on stderr.
+capture tty script -qec "'$LUUTRU' --archive '$ARCHIVE' verify --all" /dev/null
+grep -qa "verify: $n/$n bundles" "$T/tty.out" || { show_file "$T/tty.out" >&2; fail "no progress line on a terminal"; }
+
 # --since: everything was checked just now, so nothing is due.
 capture since lt verify --all --since 30
 [ "$RC" = 0 ] && grep -q '^verified 0 bundles' "$T/since.out" || { show_file "$T/since.out" >&2; fail "verify --since 30 right after a check verified something (exit $RC)"; }
