@@ -219,6 +219,8 @@ out:
 
 /* ---- many bundles ---- */
 
+#define MAX_DETAIL_PROBLEMS 10
+
 struct pool {
 	struct lt_catalog *cat;
 	const char *archive;
@@ -250,10 +252,15 @@ static int detail_of(const struct lt_bundle_ref *ref, const struct lt_verify_res
 
 	if (!rc && res->verdict == LT_VERDICT_OK)
 		rc = lt_buf_printf(b, err, ", %zu files, sha256 %s", res->n_files, ref->bundle.sha256);
-	for (size_t i = 0; !rc && i < res->n_problems; i++)
+	/* A bundle damaged all over would make one huge event: the first
+	 * problems say what happened, `luutru verify DOC` lists them all. */
+	for (size_t i = 0; !rc && i < res->n_problems && i < MAX_DETAIL_PROBLEMS; i++)
 		rc = lt_buf_printf(b, err, "%s %s: expected %s; found %s", i ? ";" : ":",
 				   res->problems[i].file[0] ? res->problems[i].file : "(tar)",
 				   res->problems[i].expected, res->problems[i].found);
+	if (!rc && res->n_problems > MAX_DETAIL_PROBLEMS)
+		rc = lt_buf_printf(b, err, "; and %zu more problems",
+				   res->n_problems - MAX_DETAIL_PROBLEMS);
 	return rc;
 }
 
