@@ -107,7 +107,7 @@ expect_problem truncated damaged "$b" "\\(tar\\): expected sha256"
 restore; rm -f "$b"
 expect_problem deleted missing "$b" "\\(tar\\): expected .*found no such file"
 
-restore; chmod u+w "$b"; top=$(tar -tf "$b" | head -n 1 | cut -d/ -f1)
+restore; chmod u+w "$b"; top=$id   # a bundle's top directory is its id
 mkdir -p "$T/add/$top/data" && echo extra >"$T/add/$top/data/extra.txt"
 tar -rf "$b" -C "$T/add" "$top/data/extra.txt"
 expect_problem appended damaged "$b" "data/extra.txt"
