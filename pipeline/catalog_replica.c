@@ -14,15 +14,6 @@
 
 #include "luutru/fsutil.h"
 
-void lt_bundle_refs_free(struct lt_bundle_ref *refs, size_t n)
-{
-	if (!refs)
-		return;
-	for (size_t i = 0; i < n; i++)
-		lt_bundle_release(&refs[i].bundle);
-	free(refs);
-}
-
 int lt_catalog_bundles(struct lt_catalog *cat, const char *id, struct lt_bundle_ref **refs,
 		       size_t *n, struct lt_err *err)
 {

@@ -6,9 +6,11 @@
 #include "luutru/cmd.h"
 #include "luutru/fsutil.h"
 
-static void print_doc(const char *archive, const struct lt_doc *doc)
+static void print_doc(struct lt_catalog *cat, const char *archive, const struct lt_doc *doc)
 {
-	char size[32];
+	char size[32], checked[32];
+	size_t n_fixity = 0;
+	int ok = -1;
 
 	printf("document:  %s\n", doc->id);
 	printf("label:     %s\n", doc->label);
@@ -48,6 +50,12 @@ static void print_doc(const char *archive, const struct lt_doc *doc)
 		printf("  size:    %llu bytes (%s)\n", (unsigned long long)doc->bundle.size, size);
 		printf("  sha256:  %s\n", doc->bundle.sha256);
 		printf("  created: %s\n", doc->bundle.created);
+		/* The last fixity check (`luutru verify`); its details are events. */
+		if (lt_catalog_bundle_fixity(cat, doc->bundle.path, checked, &ok, NULL) == LT_OK &&
+		    ok >= 0)
+			printf("  checked: %s, %s\n", checked, ok ? "sound" : "DAMAGED (see the fixity events)");
+		else
+			printf("  checked: never (luutru verify)\n");
 		printf("  files:   %zu\n", doc->bundle.n_files);
 		for (size_t i = 0; i < doc->bundle.n_files; i++)
 			printf("    %s  %10llu  %s\n", doc->bundle.files[i].sha256,
@@ -55,7 +63,12 @@ static void print_doc(const char *archive, const struct lt_doc *doc)
 	} else {
 		printf("bundle:    none yet\n");
 	}
-	printf("events:\n");
+	for (size_t i = 0; i < doc->n_events; i++)
+		n_fixity += strcmp(doc->events[i].type, "fixity") == 0;
+	printf("events:    %zu", doc->n_events);
+	if (n_fixity)
+		printf(" (%zu fixity check%s)", n_fixity, n_fixity == 1 ? "" : "s");
+	printf("\n");
 	for (size_t i = 0; i < doc->n_events; i++)
 		printf("  %s  %-9s %-8s %s\n", doc->events[i].at, doc->events[i].type,
 		       doc->events[i].outcome, doc->events[i].detail);
@@ -72,7 +85,7 @@ static int run_show(const struct lt_args *args, struct lt_catalog *cat)
 	if (!rc)
 		rc = lt_catalog_load(cat, id, &doc, &err);
 	if (!rc)
-		print_doc(args->cli->archive, doc);
+		print_doc(cat, args->cli->archive, doc);
 	lt_doc_free(doc);
 	return rc ? lt_cmd_fail(&err) : LT_EXIT_OK;
 }
@@ -87,7 +100,8 @@ const struct lt_command lt_cmd_show = {
 	"of 4 or more characters): state, source files, pages with OCR confidence,\n"
 	"quality score, what was done to each page before recognition (rotation,\n"
 	"deskew angle, steps, resolution) and why a page is flagged for review,\n"
-	"the bundle (path, size, SHA-256, files) and the event history.\n",
+	"the bundle (path, size, SHA-256, its last fixity check, files) and the\n"
+	"event history, fixity checks by `luutru verify` included.\n",
 	.epilog =
 	"Example:\n"
 	"  luutru show 3f0c9a1b\n",

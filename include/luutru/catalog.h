@@ -22,7 +22,7 @@
 
 /* The schema version this build writes (PRAGMA user_version): the number of
  * the last schemas/catalog/NNN-*.sql (the build checks it). */
-#define LT_CATALOG_VERSION 4
+#define LT_CATALOG_VERSION 5
 
 struct lt_catalog;
 
@@ -189,20 +189,53 @@ int lt_catalog_each_review(struct lt_catalog *cat, int limit,
 			   void (*fn)(void *ud, const struct lt_review_item *item), void *ud,
 			   struct lt_err *err);
 
-/* ---- replicas (catalog_replica.c; the copying is replica.h's) ---- */
+/* ---- fixity (catalog_fixity.c, `luutru verify`) ---- */
 
-/* One bundle of the archive, any version, with its document. */
+/* A bundle as the catalog recorded it, with its last fixity check. */
 struct lt_bundle_ref {
+	int64_t id;                        /* bundles.id */
 	char document[LT_DOC_ID_LEN + 1];
-	struct lt_bundle bundle;     /* files not loaded (n_files 0) */
+	struct lt_bundle bundle;           /* path, version, size, sha256, created, files */
+	char verified_at[32];              /* UTC, "" if never checked */
+	int verified_ok;                   /* 1 passed, 0 failed, -1 never checked */
 };
 
+/* The bundles to check, the ones checked longest ago first (never checked
+ * before all), each with its files. doc_id: only that document's bundles
+ * (every version), NULL: all. checked_before: only bundles never checked,
+ * checked before that UTC time ("2026-11-01T00:00:00Z") or whose last check
+ * failed; NULL: all.
+ * Returns: *refs owned, free with lt_bundle_refs_free(*refs, *n). */
+int lt_catalog_bundles_to_verify(struct lt_catalog *cat, const char *doc_id,
+				 const char *checked_before, struct lt_bundle_ref **refs, size_t *n,
+				 struct lt_err *err);
+void lt_bundle_refs_free(struct lt_bundle_ref *refs, size_t n);
+
+/* One transaction: bundle ref->id's last check becomes (at_utc, ok) and
+ * its document gets a "fixity" event (outcome success or failure, this
+ * agent, `detail`). The document's state does not change: a check is not a
+ * transition. */
+int lt_catalog_record_fixity(struct lt_catalog *cat, const struct lt_bundle_ref *ref, int ok,
+			     const char *at_utc, const char *detail, struct lt_err *err);
+
+/* The last check of the bundle at path (relative to the archive): at_utc
+ * "" and *ok -1 if never checked. */
+int lt_catalog_bundle_fixity(struct lt_catalog *cat, const char *path, char at_utc[32], int *ok,
+			     struct lt_err *err);
+
+/* Every bundle path the catalog knows. Returns: *paths owned, *n of them;
+ * free each and the array. */
+int lt_catalog_bundle_paths(struct lt_catalog *cat, char ***paths, size_t *n, struct lt_err *err);
+
+/* ---- replicas (catalog_replica.c; the copying is replica.h's) ---- */
+
 /* Every bundle recorded, every version of every document, by path; or only
- * those of document `id` (oldest version first) when id is not NULL.
+ * those of document `id` (oldest version first) when id is not NULL. Files
+ * are not loaded (n_files 0) and the last check is left empty (id 0,
+ * verified_at "", verified_ok 0): for copying, not for verifying.
  * Returns: *refs owned, free with lt_bundle_refs_free(*refs, *n). */
 int lt_catalog_bundles(struct lt_catalog *cat, const char *id, struct lt_bundle_ref **refs,
 		       size_t *n, struct lt_err *err);
-void lt_bundle_refs_free(struct lt_bundle_ref *refs, size_t n);
 
 /* A second copy of the archive, as the catalog remembers it. */
 struct lt_replica {

@@ -74,6 +74,16 @@ rm -f "$b"
 capture restore lt replicate --repair "$id"
 [ "$RC" = 0 ] && cmp -s "$b" "$R/$p" || { show_file "$T/restore.err" stderr >&2; fail "a deleted bundle was not restored from the replica (exit $RC)"; }
 
+# verify --repair: the audit finds a flipped byte and mends it from the replica.
+chmod u+w "$b"
+printf 'W' | dd of="$b" bs=1 seek=2500 conv=notrunc status=none
+capture vrep lt verify --all --repair
+[ "$RC" = 0 ] && grep -q "^repaired $p from" "$T/vrep.out" || { show_file "$T/vrep.out" >&2; fail "verify --repair did not repair $p (exit $RC)"; }
+grep -q "^damaged $p " "$T/vrep.out" || fail "verify --repair does not report what it found"
+[ "$(sha256sum <"$b" | cut -d' ' -f1)" = "$good" ] || fail "verify --repair did not put the archived bundle back"
+capture vok lt verify --all
+[ "$RC" = 0 ] || { show_file "$T/vok.out" >&2; fail "the archive is not sound after verify --repair (exit $RC)"; }
+
 # Both copies damaged: refused, neither touched, a failure event.
 chmod u+w "$b" "$R/$p"
 printf 'Y' | dd of="$b" bs=1 seek=2000 conv=notrunc status=none
@@ -84,6 +94,9 @@ capture both lt replicate --repair "$id" --from "$R"
 grep -q "damaged too" "$T/both.err" || { show_file "$T/both.err" stderr >&2; fail "the refusal does not say the replica's copy is damaged too"; }
 [ "$(sha256sum <"$b")" = "$a_before" ] && [ "$(sha256sum <"$R/$p")" = "$r_before" ] || fail "a refused repair changed a copy"
 [ "$(sql "SELECT COUNT(*) FROM events WHERE document_id = '$id' AND type = 'repair' AND outcome = 'failure'")" = 1 ] || fail "no failure event for the refused repair"
+capture vboth lt verify "$id" --repair
+[ "$RC" = 1 ] && grep -q "^not repaired $p: .*no good copy" "$T/vboth.out" || { show_file "$T/vboth.out" >&2; fail "verify --repair with both copies damaged (exit $RC)"; }
+[ "$(sha256sum <"$b")" = "$a_before" ] && [ "$(sha256sum <"$R/$p")" = "$r_before" ] || fail "verify --repair changed a copy when both were damaged"
 
 # A wrong copy on the replica is reported by replicate, never overwritten.
 capture sync4 lt replicate --to "$R"
