@@ -64,7 +64,8 @@ grep -q "^$blank p.1 blank.png: .*blank" "$T/review.out" || { show_file "$T/revi
 for name in sideways-vi upside-down-en skewed-vi two-columns-en; do
 	! grep -q "^$(id_of "$name.tif") " "$T/review.out" || fail "review flags the good page $name"
 done
-lt status | grep -q "^to review:  1 page flagged" || fail "status does not count the page to review"
+lt status >"$T/status.out"
+grep -q "^to review:  1 page flagged" "$T/status.out" || fail "status does not count the page to review"
 lt review --json >"$T/review.json"
 python3 - "$T/review.json" "$blank" <<'PY' || fail "review --json is not what it should be"
 import json, sys

@@ -52,7 +52,9 @@ grep -q 'packaged' "$T/before/show-letter-en.png.txt" || fail "show has no packa
 
 # Every bundle carries its record.
 for b in $(all_bundles); do
-	tar -tf "$b" | grep -q '/data/metadata/descriptive/metadata.json$' || fail "$b has no metadata.json"
+	# Not `tar | grep -q` under pipefail: grep's early exit would kill tar.
+	tar -tf "$b" >"$T/members.txt" || fail "tar -tf $b failed"
+	grep -q '/data/metadata/descriptive/metadata.json$' "$T/members.txt" || fail "$b has no metadata.json"
 done
 
 # 1. The catalog lost: rebuilt from the bundles alone.
