@@ -38,6 +38,25 @@ int lt_path(char **out, struct lt_err *err, const char *fmt, ...)
 	return LT_OK;
 }
 
+int lt_rename_noreplace(const char *tmp, const char *final)
+{
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, final, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+		return errno;
+	/* No RENAME_NOREPLACE here: link() never replaces either. */
+	if (link(tmp, final) != 0)
+		return errno;
+	if (unlink(tmp) != 0) {
+		int e = errno;
+
+		/* Both names hold the file: undo the one we made. */
+		unlink(final);
+		return e;
+	}
+	return 0;
+}
+
 int lt_mkdir_p(const char *path, unsigned mode, struct lt_err *err)
 {
 	char *tmp = NULL;

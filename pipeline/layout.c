@@ -77,32 +77,12 @@ int lt_layout_work_page(const char *work_dir, int page, enum lt_layout_page_file
 	return page_file(work_dir, page, kind, out, err);
 }
 
-/* 0 moved; else errno (EEXIST: final exists, nothing changed). */
-static int move_noreplace(const char *tmp, const char *final)
-{
-	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, final, RENAME_NOREPLACE) == 0)
-		return 0;
-	if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
-		return errno;
-	/* No RENAME_NOREPLACE here: link() never replaces either. */
-	if (link(tmp, final) != 0)
-		return errno;
-	if (unlink(tmp) != 0) {
-		int e = errno;
-
-		/* Both names hold the file: undo the one we made. */
-		unlink(final);
-		return e;
-	}
-	return 0;
-}
-
 int lt_layout_install_bundle(struct lt_catalog *cat, const char *id, int version, const char *tmp,
 			     const char *final, struct lt_err *err)
 {
 	int latest = 0, e, rc;
 
-	e = move_noreplace(tmp, final);
+	e = lt_rename_noreplace(tmp, final);
 	if (e == EEXIST) {
 		/* Asked again now, not trusted from before the tar was written. */
 		rc = lt_catalog_latest_bundle_version(cat, id, &latest, err);
@@ -116,7 +96,7 @@ int lt_layout_install_bundle(struct lt_catalog *cat, const char *id, int version
 		if (unlink(final) != 0 && errno != ENOENT)
 			return lt_err_set(err, LT_EIO, "cannot remove the orphan bundle '%s' left by an "
 					  "interrupted run: %s", final, strerror(errno));
-		e = move_noreplace(tmp, final);
+		e = lt_rename_noreplace(tmp, final);
 	}
 	if (e)
 		return lt_err_set(err, e == EEXIST ? LT_EARCHIVE : LT_EIO, "cannot move bundle '%s' to '%s': %s",

@@ -19,6 +19,7 @@
 #include "luutru/fsutil.h"
 #include "luutru/hash.h"
 #include "luutru/replica.h"
+#include "luutru/retrieve.h"
 
 void lt_replicate_report_release(struct lt_replicate_report *rep)
 {
@@ -97,70 +98,24 @@ static int same_bytes(const char *path, const struct lt_bundle *bundle, struct l
 	return LT_OK;
 }
 
-struct copy {
-	struct lt_sha256 h;
-	uint64_t total;
-	int out;
-	const char *dst;
-};
-
-static int copy_chunk(void *ud, const void *data, size_t len, struct lt_err *err)
-{
-	struct copy *c = ud;
-	int rc = lt_sha256_update(&c->h, data, len, err);
-
-	c->total += len;
-	return rc ? rc : lt_write_all(c->out, data, len, c->dst, err);
-}
-
 /* Copies src to the open file out (named dst), hashing on the way, then
  * makes it read-only and fsyncs it. Problems of the source (unreadable, not
  * the catalog's bytes) are LT_EVERIFY; of the destination LT_EIO. */
 static int copy_verified(const char *src, int out, const char *dst,
 			 const struct lt_bundle *bundle, struct lt_err *err)
 {
-	struct copy c = { .out = out, .dst = dst };
-	char sha[LT_SHA256_HEX];
 	int in, rc;
 
 	in = open(src, O_RDONLY | O_CLOEXEC);
 	if (in < 0)
 		return lt_err_set(err, LT_EVERIFY, "bundle '%s' cannot be read: %s", src,
 				  strerror(errno));
-	rc = lt_sha256_init(&c.h, err);
-	if (!rc)
-		rc = lt_read_chunks(in, src, LT_EVERIFY, copy_chunk, &c, err);
-	if (!rc)
-		rc = lt_sha256_final(&c.h, sha, err);
-	if (!rc && (strcmp(sha, bundle->sha256) != 0 || c.total != bundle->size))
-		rc = lt_err_set(err, LT_EVERIFY, "bundle '%s' is damaged: SHA-256 %s, %llu bytes; "
-				"the catalog recorded %s, %llu bytes", src, sha,
-				(unsigned long long)c.total, bundle->sha256,
-				(unsigned long long)bundle->size);
-	lt_sha256_release(&c.h);
+	rc = lt_copy_bundle_bytes(in, src, LT_EVERIFY, out, dst, bundle->sha256, bundle->size, err);
 	close(in);
 	/* Bundles are never edited: read-only on every copy, as in the archive. */
 	if (!rc && (fchmod(out, 0444) != 0 || fsync(out) != 0))
 		rc = lt_err_set(err, LT_EIO, "cannot write '%s': %s", dst, strerror(errno));
 	return rc;
-}
-
-/* 0 moved; else errno (EEXIST: final exists, nothing changed). */
-static int move_noreplace(const char *tmp, const char *final)
-{
-	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, final, RENAME_NOREPLACE) == 0)
-		return 0;
-	if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
-		return errno;
-	if (link(tmp, final) != 0)
-		return errno;
-	if (unlink(tmp) != 0) {
-		int e = errno;
-
-		unlink(final);
-		return e;
-	}
-	return 0;
 }
 
 /* The folder part of path, owned. */
@@ -231,7 +186,7 @@ static int replicate_one(const char *archive, const char *dir, const struct lt_b
 		unlink(tmp);
 		goto out;
 	}
-	e = move_noreplace(tmp, dst);
+	e = lt_rename_noreplace(tmp, dst);
 	if (e == EEXIST) {
 		unlink(tmp);
 		*outcome = LT_REPLICA_FAILED;

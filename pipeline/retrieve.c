@@ -70,15 +70,16 @@ static int inside_archive(const char *archive, const char *dst, int *inside, str
 	return LT_OK;
 }
 
-static int copy_into(int in, const char *src, int out, const char *dst, const char *expect_sha,
-		     uint64_t expect_size, struct lt_err *err)
+int lt_copy_bundle_bytes(int in, const char *src, enum lt_code read_code, int out,
+			 const char *dst, const char *expect_sha, uint64_t expect_size,
+			 struct lt_err *err)
 {
 	struct copy c = { .out = out, .dst = dst };
 	char sha[LT_SHA256_HEX];
 	int rc = lt_sha256_init(&c.h, err);
 
 	if (!rc)
-		rc = lt_read_chunks(in, src, LT_EIO, copy_chunk, &c, err);
+		rc = lt_read_chunks(in, src, read_code, copy_chunk, &c, err);
 	if (!rc)
 		rc = lt_sha256_final(&c.h, sha, err);
 	if (!rc && (strcmp(sha, expect_sha) != 0 || c.total != expect_size))
@@ -87,6 +88,12 @@ static int copy_into(int in, const char *src, int out, const char *dst, const ch
 				expect_sha, (unsigned long long)expect_size);
 	lt_sha256_release(&c.h);
 	return rc;
+}
+
+static int copy_into(int in, const char *src, int out, const char *dst, const char *expect_sha,
+		     uint64_t expect_size, struct lt_err *err)
+{
+	return lt_copy_bundle_bytes(in, src, LT_EIO, out, dst, expect_sha, expect_size, err);
 }
 
 /* Into a regular file: beside it, then renamed, so dst changes only to the

@@ -18,6 +18,11 @@
 int lt_path(char **out, struct lt_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* Renames from to to without ever replacing a file at to:
+ * renameat2(RENAME_NOREPLACE), or link() + unlink() where the file system
+ * lacks it. Returns 0, or an errno (EEXIST: to exists, nothing changed). */
+int lt_rename_noreplace(const char *from, const char *to);
+
 /* Creates path and its missing parents (like mkdir -p), fsync'ing the parent
  * of each directory it creates. */
 int lt_mkdir_p(const char *path, unsigned mode, struct lt_err *err);

@@ -6,6 +6,8 @@
 #ifndef LUUTRU_RETRIEVE_H
 #define LUUTRU_RETRIEVE_H
 
+#include <stdint.h>
+
 #include "luutru/doc.h"
 #include "luutru/err.h"
 
@@ -59,5 +61,13 @@ int lt_retrieve_bundle(const char *archive_dir, const struct lt_bundle *bundle, 
  * with; LT_EUSAGE for a refused dst_dir; LT_EIO, LT_EARCHIVE, LT_ENOMEM. */
 int lt_retrieve_bag(const char *archive_dir, const struct lt_bundle *bundle, const char *dst_dir,
 		    struct lt_bag_report **report, struct lt_err *err);
+
+/* The one hashed copy of bundle bytes: reads in (named src; a read error
+ * is read_code) to its end into out (named dst), hashing as it goes, and
+ * checks the digest and size against expect_sha/expect_size: LT_EVERIFY
+ * naming src if they differ. For get, replication and repair. */
+int lt_copy_bundle_bytes(int in, const char *src, enum lt_code read_code, int out,
+			 const char *dst, const char *expect_sha, uint64_t expect_size,
+			 struct lt_err *err);
 
 #endif
