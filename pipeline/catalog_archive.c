@@ -74,22 +74,16 @@ static int store_pages(struct lt_catalog *cat, const struct lt_doc *doc, struct 
 	return rc;
 }
 
-static int store_bundle(struct lt_catalog *cat, const struct lt_doc *doc, struct lt_err *err)
+int lt_cat_insert_bundle(struct lt_catalog *cat, const char *id, const struct lt_bundle *b,
+			 struct lt_err *err)
 {
-	const struct lt_bundle *b = &doc->bundle;
 	sqlite3_stmt *st = NULL;
 	sqlite3_int64 bundle_id;
-	int latest = 0, rc = lt_catalog_latest_bundle_version(cat, doc->id, &latest, err);
+	int rc = lt_cat_stmt(cat, LT_ST_BUNDLE_ADD, &st, err);
 
-	if (!rc && b->version != latest + 1)
-		rc = lt_err_set(err, LT_EINTERNAL, "bundle '%s' is version %d, but the next bundle of "
-				"document %s must be version %d (bundles are never replaced)",
-				b->path, b->version, doc->id, latest + 1);
-	if (!rc)
-		rc = lt_cat_stmt(cat, LT_ST_BUNDLE_ADD, &st, err);
 	if (rc)
 		return rc;
-	sqlite3_bind_text(st, 1, doc->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 2, b->version);
 	sqlite3_bind_text(st, 3, b->path, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)b->size);
@@ -120,6 +114,18 @@ static int store_bundle(struct lt_catalog *cat, const struct lt_doc *doc, struct
 	}
 	lt_cat_put(st);
 	return rc;
+}
+
+static int store_bundle(struct lt_catalog *cat, const struct lt_doc *doc, struct lt_err *err)
+{
+	const struct lt_bundle *b = &doc->bundle;
+	int latest = 0, rc = lt_catalog_latest_bundle_version(cat, doc->id, &latest, err);
+
+	if (!rc && b->version != latest + 1)
+		rc = lt_err_set(err, LT_EINTERNAL, "bundle '%s' is version %d, but the next bundle of "
+				"document %s must be version %d (bundles are never replaced)",
+				b->path, b->version, doc->id, latest + 1);
+	return rc ? rc : lt_cat_insert_bundle(cat, doc->id, b, err);
 }
 
 int lt_catalog_archive(struct lt_catalog *cat, const struct lt_doc *doc, struct lt_err *err)

@@ -97,6 +97,29 @@ static int supersede_others(struct lt_catalog *cat, const struct lt_doc *doc, en
 	return rc;
 }
 
+int lt_cat_insert_sources(struct lt_catalog *cat, const struct lt_doc *doc, struct lt_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = lt_cat_prepare(cat, "INSERT INTO sources(document_id, seq, path, size, sha256, format, "
+				"page_count) VALUES (?, ?, ?, ?, ?, ?, ?)", &st, err);
+
+	for (size_t i = 0; !rc && i < doc->n_sources; i++) {
+		const struct lt_source *s = &doc->sources[i];
+
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, doc->id, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 2, (int)i + 1);
+		sqlite3_bind_text(st, 3, s->path, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, (sqlite3_int64)s->size);
+		sqlite3_bind_text(st, 5, s->sha256, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, s->ext, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 7, s->page_count);
+		rc = lt_cat_step_done(cat, st, "cannot add a source file", err);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int lt_catalog_add_document(struct lt_catalog *cat, int64_t batch_id, const struct lt_doc *doc,
 			    int *added, int *superseded, struct lt_err *err)
 {
@@ -117,23 +140,7 @@ int lt_catalog_add_document(struct lt_catalog *cat, int64_t batch_id, const stru
 		return lt_cat_end(cat, rc, err);
 	}
 	if (!rc)
-		rc = lt_cat_prepare(cat, "INSERT INTO sources(document_id, seq, path, size, sha256, format, page_count) "
-				    "VALUES (?, ?, ?, ?, ?, ?, ?)", &st, err);
-	for (size_t i = 0; !rc && i < doc->n_sources; i++) {
-		const struct lt_source *s = &doc->sources[i];
-
-		sqlite3_reset(st);
-		sqlite3_bind_text(st, 1, doc->id, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 2, (int)i + 1);
-		sqlite3_bind_text(st, 3, s->path, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 4, (sqlite3_int64)s->size);
-		sqlite3_bind_text(st, 5, s->sha256, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 6, s->ext, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 7, s->page_count);
-		rc = lt_cat_step_done(cat, st, "cannot add a source file", err);
-	}
-	sqlite3_finalize(st);
-	st = NULL;
+		rc = lt_cat_insert_sources(cat, doc, err);
 	if (!rc)
 		rc = lt_cat_prepare(cat, "INSERT INTO pages(document_id, number, source_seq, source_index) "
 				    "VALUES (?, ?, ?, ?)", &st, err);

@@ -89,6 +89,15 @@ const char *lt_cat_col_text(sqlite3_stmt *st, int col);
 int lt_cat_move(struct lt_catalog *cat, const char *id, enum lt_doc_state to, enum lt_actor by,
 		const char *detail, struct lt_err *err);
 
+/* Inside the caller's transaction: doc's sources (catalog_ingest.c). */
+int lt_cat_insert_sources(struct lt_catalog *cat, const struct lt_doc *doc, struct lt_err *err);
+
+/* Inside the caller's transaction: bundle b of document id and its files
+ * (catalog_archive.c). A path already recorded is LT_EDB naming it (cause
+ * SQLITE_CONSTRAINT_UNIQUE): bundles are never replaced. */
+int lt_cat_insert_bundle(struct lt_catalog *cat, const char *id, const struct lt_bundle *b,
+			 struct lt_err *err);
+
 /* Inside the caller's transaction: the (new) -> queued transition, inserting
  * the document row with its "ingested" event. *added is 0 (and nothing
  * recorded) if the id is there already. */

@@ -46,29 +46,6 @@ static int insert_row(struct lt_catalog *cat, const struct lt_doc *doc, const ch
 	return rc;
 }
 
-static int insert_sources(struct lt_catalog *cat, const struct lt_doc *doc, struct lt_err *err)
-{
-	sqlite3_stmt *st = NULL;
-	int rc = lt_cat_prepare(cat, "INSERT INTO sources(document_id, seq, path, size, sha256, format, "
-				"page_count) VALUES (?, ?, ?, ?, ?, ?, ?)", &st, err);
-
-	for (size_t i = 0; !rc && i < doc->n_sources; i++) {
-		const struct lt_source *s = &doc->sources[i];
-
-		sqlite3_reset(st);
-		sqlite3_bind_text(st, 1, doc->id, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 2, (int)i + 1);
-		sqlite3_bind_text(st, 3, s->path, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 4, (sqlite3_int64)s->size);
-		sqlite3_bind_text(st, 5, s->sha256, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 6, s->ext, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 7, s->page_count);
-		rc = lt_cat_step_done(cat, st, "cannot add a source file", err);
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
 /* Pages and their full-text entries: the index's rowid is the page's. */
 static int insert_pages(struct lt_catalog *cat, const struct lt_doc *doc, struct lt_err *err)
 {
@@ -109,39 +86,6 @@ static int insert_pages(struct lt_catalog *cat, const struct lt_doc *doc, struct
 	return rc;
 }
 
-static int insert_bundle(struct lt_catalog *cat, const char *id, const struct lt_bundle *b,
-			 struct lt_err *err)
-{
-	sqlite3_stmt *st = NULL;
-	sqlite3_int64 bundle_id;
-	int rc = lt_cat_stmt(cat, LT_ST_BUNDLE_ADD, &st, err);
-
-	if (rc)
-		return rc;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, b->version);
-	sqlite3_bind_text(st, 3, b->path, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, (sqlite3_int64)b->size);
-	sqlite3_bind_text(st, 5, b->sha256, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, b->created, -1, SQLITE_STATIC);
-	rc = lt_cat_step_done(cat, st, "cannot record a bundle", err);
-	lt_cat_put(st);
-	if (rc)
-		return rc;
-	bundle_id = sqlite3_last_insert_rowid(cat->db);
-	rc = lt_cat_stmt(cat, LT_ST_FILE_ADD, &st, err);
-	for (size_t i = 0; !rc && i < b->n_files; i++) {
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, bundle_id);
-		sqlite3_bind_text(st, 2, b->files[i].path, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 3, (sqlite3_int64)b->files[i].size);
-		sqlite3_bind_text(st, 4, b->files[i].sha256, -1, SQLITE_STATIC);
-		rc = lt_cat_step_done(cat, st, "cannot record a bundle file", err);
-	}
-	lt_cat_put(st);
-	return rc;
-}
-
 int lt_catalog_rebuild_add(struct lt_catalog *cat, const struct lt_doc *doc, const char *created,
 			   const struct lt_bundle *bundles, size_t n_bundles, struct lt_err *err)
 {
@@ -164,13 +108,13 @@ int lt_catalog_rebuild_add(struct lt_catalog *cat, const struct lt_doc *doc, con
 	if (!rc)
 		rc = insert_row(cat, doc, created, t, err);
 	if (!rc)
-		rc = insert_sources(cat, doc, err);
+		rc = lt_cat_insert_sources(cat, doc, err);
 	if (!rc)
 		rc = insert_pages(cat, doc, err);
 	for (size_t i = 0; !rc && i < doc->n_events; i++)
 		rc = lt_cat_add_event(cat, doc->id, &doc->events[i], err);
 	for (size_t i = 0; !rc && i < n_bundles; i++)
-		rc = insert_bundle(cat, doc->id, &bundles[i], err);
+		rc = lt_cat_insert_bundle(cat, doc->id, &bundles[i], err);
 	/* The move's own event, worded as the run's commit words it. */
 	if (!rc) {
 		snprintf(detail, sizeof(detail), "bundle version %d: %s", bundles[n_bundles - 1].version,
