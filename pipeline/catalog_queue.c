@@ -9,25 +9,39 @@
 
 #include "luutru/buf.h"
 
-int lt_catalog_requeue_interrupted(struct lt_catalog *cat, int forgive, int *requeued,
-				   int *given_up, struct lt_err *err)
+int lt_catalog_requeue_dead_run(struct lt_catalog *cat, enum lt_run_end how, const char *crashed,
+				int *requeued, int *given_up, struct lt_err *err)
 {
 	struct lt_buf ids = LT_BUF_INIT;
 	sqlite3_stmt *st = NULL;
-	char reason[160];
-	const char *why = forgive ? "the run that had it in hand was stopped (not counted)"
-		: "the run that had it in hand died";
+	char reason[200];
+	/* Only a crash of the process's own doing counts against a document;
+	 * with no thread to blame, every document in hand does (the suspects
+	 * then run alone and the culprit is found). */
+	int blame_all = how == LT_RUN_END_CRASHED && (!crashed || strchr(crashed, '?'));
+	int forgive_all = how == LT_RUN_END_STOPPED || how == LT_RUN_END_KILLED;
+	const char *why = how == LT_RUN_END_STOPPED
+		? "the run that had it in hand was stopped (not counted)"
+		: how == LT_RUN_END_KILLED
+		? "the run that had it in hand was killed from outside: SIGKILL, out of memory or "
+		  "power cut (not counted)"
+		: "the run that had it in hand crashed";
 	int rc, s = SQLITE_DONE, back = 0, gave_up = 0;
 
 	*requeued = *given_up = 0;
-	snprintf(reason, sizeof(reason), "run: %d runs died while processing it (the last two with "
-		 "nothing else in hand): it is likely what stops them", LT_MAX_ATTEMPTS);
+	snprintf(reason, sizeof(reason), "run: %d runs died while processing it, each a crash of "
+		 "its own (the last two with nothing else in hand): it is likely what crashes them",
+		 LT_MAX_ATTEMPTS);
 	rc = lt_cat_begin(cat, err);
-	if (!rc && forgive)
+	/* attempts counts claims that ended in a crash blamed on the document
+	 * (or are in hand): an attempt not blamed is taken back. */
+	if (!rc && !blame_all)
 		rc = lt_cat_prepare(cat, "UPDATE documents SET attempts = MAX(attempts - 1, 0) "
-				    "WHERE state = ?", &st, err);
-	if (!rc && forgive) {
+				    "WHERE state = ? AND (?2 OR instr(?3, id) = 0)", &st, err);
+	if (!rc && !blame_all) {
 		sqlite3_bind_text(st, 1, lt_doc_state_name(LT_PROCESSING), -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 2, forgive_all);
+		sqlite3_bind_text(st, 3, crashed ? crashed : "", -1, SQLITE_STATIC);
 		rc = lt_cat_step_done(cat, st, "cannot forgive interrupted attempts", err);
 	}
 	sqlite3_finalize(st);
@@ -59,8 +73,12 @@ int lt_catalog_requeue_interrupted(struct lt_catalog *cat, int forgive, int *req
 
 		memcpy(id, ids.data + i, LT_DOC_ID_LEN);
 		id[LT_DOC_ID_LEN] = '\0';
+		const char *this_why = why;
+
+		if (how == LT_RUN_END_CRASHED && !blame_all && !strstr(crashed, id))
+			this_why = "the run that had it in hand crashed on another document (not counted)";
 		rc = lt_cat_move(cat, id, give_up ? LT_FAILED : LT_QUEUED, LT_BY_RECOVERY,
-				 give_up ? reason : why, err);
+				 give_up ? reason : this_why, err);
 		if (!rc)
 			(*(give_up ? &gave_up : &back))++;
 	}
@@ -71,6 +89,13 @@ int lt_catalog_requeue_interrupted(struct lt_catalog *cat, int forgive, int *req
 	*requeued = back;
 	*given_up = gave_up;
 	return LT_OK;
+}
+
+int lt_catalog_requeue_interrupted(struct lt_catalog *cat, int forgive, int *requeued,
+				   int *given_up, struct lt_err *err)
+{
+	return lt_catalog_requeue_dead_run(cat, forgive ? LT_RUN_END_STOPPED : LT_RUN_END_CRASHED,
+					   NULL, requeued, given_up, err);
 }
 
 int lt_catalog_requeue_because(struct lt_catalog *cat, const char *id, const char *why,

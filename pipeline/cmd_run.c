@@ -74,6 +74,10 @@ static void print_progress(void *ud, enum lt_run_event what, const struct lt_doc
 		if (p->log)
 			fprintf(p->log, "%s started %s %s (%zu pages, attempt %d)\n", now, doc->id,
 				doc->label, doc->n_pages, doc->attempts);
+	} else if (what == LT_RUN_ORPHAN) {
+		printf("%s\n", stage);
+		if (p->log)
+			fprintf(p->log, "%s %s\n", now, stage);
 	} else if (what == LT_RUN_FAILED) {
 		printf("failed %s %s: %s: %s\n", doc->id, doc->label, stage, failure->msg);
 		fprintf(stderr, "error: document %s (%s) failed at %s: %s\n", doc->id, doc->label,

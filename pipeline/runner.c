@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,100 @@
 
 #include "luutru/catalog.h"
 #include "luutru/fsutil.h"
+#include "luutru/layout.h"
+
+/* ---- crashes: which document's thread faulted ----
+ *
+ * A SIGKILL (the OOM killer, kill -9, systemd) or a power cut leaves no
+ * trace and is not the documents' fault. A fault of the process's own
+ * (SIGSEGV, SIGABRT from abort() or a failed assertion, ...) is caught here
+ * just long enough to append the id of the document the faulting thread
+ * had in hand (or "?" for a thread with none) to ARCHIVE/work/crashed; the
+ * next run counts the attempt against that document only
+ * (lt_catalog_requeue_dead_run). The process then dies of the signal as
+ * before. */
+
+#define CRASH_FILE "crashed"
+
+static const int crash_signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGSYS };
+#define N_CRASH_SIGNALS (sizeof(crash_signals) / sizeof(crash_signals[0]))
+
+/* Built before the handlers are installed: a handler cannot allocate. */
+static char *crash_path;
+static struct sigaction crash_saved[N_CRASH_SIGNALS];
+/* "<id>\n" while this thread has a document in hand, "" otherwise. */
+static __thread char crash_doc[LT_DOC_ID_LEN + 2];
+
+static void on_crash(int sig, siginfo_t *si, void *uc)
+{
+	const char *line = crash_doc[0] ? crash_doc : "?\n";
+	size_t len = 0;
+	int fd, saved = errno;
+
+	(void)uc;
+	/* Raised by the kernel for a fault, or by this process (abort()); not a
+	 * `kill -SEGV` from someone else, which is an outside kill. */
+	if (crash_path && (si->si_code > 0 || si->si_pid == getpid())) {
+		while (line[len])
+			len++;
+		fd = open(crash_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+		if (fd >= 0) {
+			if (write(fd, line, len) < 0) {
+				/* nothing more a dying process can do */
+			}
+			fsync(fd);
+			close(fd);
+		}
+	}
+	errno = saved;
+	/* SA_RESETHAND restored the default: die of it once this returns. */
+	raise(sig);
+}
+
+static void crash_watch_start(void)
+{
+	struct sigaction sa = { 0 };
+
+	sa.sa_sigaction = on_crash;
+	sa.sa_flags = SA_SIGINFO | SA_RESETHAND | SA_ONSTACK;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < N_CRASH_SIGNALS; i++)
+		sigaction(crash_signals[i], &sa, &crash_saved[i]);
+}
+
+static void crash_watch_stop(void)
+{
+	for (size_t i = 0; i < N_CRASH_SIGNALS; i++)
+		sigaction(crash_signals[i], &crash_saved[i], NULL);
+	free(crash_path);
+	crash_path = NULL;
+}
+
+/* A stack overflow faults with no stack left for the handler: each worker
+ * gets its own signal stack. Returns: owned, NULL if none could be made. */
+static void *alt_stack_start(void)
+{
+	size_t size = 64 * 1024;
+	stack_t ss = { 0 };
+
+	ss.ss_sp = malloc(size);
+	ss.ss_size = size;
+	if (ss.ss_sp && sigaltstack(&ss, NULL) != 0) {
+		free(ss.ss_sp);
+		ss.ss_sp = NULL;
+	}
+	return ss.ss_sp;
+}
+
+static void alt_stack_stop(void *stack)
+{
+	stack_t ss = { .ss_flags = SS_DISABLE };
+
+	if (!stack)
+		return;
+	sigaltstack(&ss, NULL);
+	free(stack);
+}
 
 struct shared {
 	const struct lt_pipeline *pipeline;
@@ -230,6 +325,7 @@ static void *worker_main(void *arg)
 	struct lt_buf *warnings = calloc(pl->n_stages ? pl->n_stages : 1, sizeof(*warnings));
 	size_t opened = 0;
 	struct lt_err err = { 0 };
+	void *alt_stack = alt_stack_start();
 	int rc = LT_OK;
 
 	if (!states || !warnings)
@@ -264,6 +360,7 @@ static void *worker_main(void *arg)
 		if (rc || !doc)
 			break;
 		started(sh, doc);
+		snprintf(crash_doc, sizeof(crash_doc), "%s\n", doc->id);
 		job.doc = doc;
 		drc = lt_strdup(sh->opts->lang, &doc->lang, &derr);
 		if (!drc)
@@ -287,6 +384,7 @@ static void *worker_main(void *arg)
 				rc = rerr.code;
 			}
 		}
+		crash_doc[0] = '\0';
 		free(work_dir);
 		lt_doc_free(doc);
 	}
@@ -302,6 +400,7 @@ static void *worker_main(void *arg)
 		lt_buf_release(&warnings[s]);
 	free(warnings);
 	free(states);
+	alt_stack_stop(alt_stack);
 	return NULL;
 }
 
@@ -344,16 +443,78 @@ static int take_run_lock(const char *archive, int *fd_out, struct lt_err *err)
 	return rc;
 }
 
-/* Takes the run lock, empties work/ and requeues what a crashed run left
- * processing. The catalog is opened first so a wrong --archive gets the
- * catalog's own clear error rather than one about run.lock. */
-static int prepare_archive(const struct lt_run_opts *opts, int *lock_fd,
-			   struct lt_run_report *report, int64_t *queued, struct lt_err *err)
+/* How the run that used this archive last ended, read under the run lock
+ * before work/ is emptied; *crashed (owned, NULL if none) lists the ids
+ * whose threads faulted. */
+static int last_run_end(const char *work, const char *marker, enum lt_run_end *how, char **crashed,
+			struct lt_err *err)
+{
+	struct lt_buf ids = LT_BUF_INIT;
+	char *path = NULL, chunk[4096];
+	FILE *f = NULL;
+	size_t n;
+	int rc;
+
+	*crashed = NULL;
+	*how = access(marker, F_OK) == 0 ? LT_RUN_END_STOPPED : LT_RUN_END_KILLED;
+	rc = lt_path(&path, err, "%s/%s", work, CRASH_FILE);
+	if (!rc && !(f = fopen(path, "r")) && errno != ENOENT)
+		rc = lt_err_set(err, LT_EIO, "cannot read '%s': %s", path, strerror(errno));
+	/* A crash log longer than this is a crash loop: the first ids suffice. */
+	while (!rc && f && ids.len < 64 * 1024 && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		rc = lt_buf_append(&ids, chunk, n, err);
+	if (!rc && f) {
+		/* A stop then a crash while finishing: the crash is still a crash. */
+		*how = LT_RUN_END_CRASHED;
+		/* Made but never written: the fault is known, not whose it was. */
+		rc = lt_buf_puts(&ids, ids.len ? "" : "?", err);
+		if (!rc)
+			*crashed = lt_buf_detach(&ids);
+	}
+	if (f)
+		fclose(f);
+	lt_buf_release(&ids);
+	free(path);
+	return rc;
+}
+
+struct orphan_note {
+	lt_run_progress_fn progress;
+	void *ud;
+};
+
+static void orphan_found(void *ud, enum lt_orphan_fate fate, const char *rel, const char *dest,
+			 const char *why)
+{
+	struct orphan_note *on = ud;
+	struct lt_buf msg = LT_BUF_INIT;
+	int rc;
+
+	if (fate == LT_ORPHAN_ADOPTED)
+		rc = lt_buf_printf(&msg, NULL, "orphan bundle %s (not in the catalog) adopted: %s", rel,
+				   why);
+	else
+		rc = lt_buf_printf(&msg, NULL, "orphan bundle %s (not in the catalog) moved aside to %s: "
+				   "%s", rel, dest, why);
+	if (!rc && on->progress)
+		on->progress(on->ud, LT_RUN_ORPHAN, NULL, lt_buf_str(&msg), NULL, 0);
+	lt_buf_release(&msg);
+}
+
+/* Takes the run lock, requeues what a crashed run left processing (counting
+ * the attempt only against a document whose thread crashed), empties work/,
+ * and adopts or moves aside bundles the catalog does not know. The catalog
+ * is opened first so a wrong --archive gets the catalog's own clear error
+ * rather than one about run.lock. */
+static int prepare_archive(const struct lt_run_opts *opts, int *lock_fd, lt_run_progress_fn progress,
+			   void *ud, struct lt_run_report *report, int64_t *queued, struct lt_err *err)
 {
 	struct lt_catalog *cat = NULL;
 	struct lt_status st;
-	char *work = NULL, *marker = NULL;
-	int forgive, rc;
+	struct orphan_note on = { progress, ud };
+	enum lt_run_end how = LT_RUN_END_KILLED;
+	char *work = NULL, *marker = NULL, *crashed = NULL;
+	int rc;
 
 	rc = lt_catalog_open(opts->archive, LT_CATALOG_WRITE, &cat, err);
 	if (!rc)
@@ -362,23 +523,29 @@ static int prepare_archive(const struct lt_run_opts *opts, int *lock_fd,
 		rc = lt_path(&marker, err, "%s/%s", opts->archive, LT_RUN_STOP_MARKER);
 	if (!rc)
 		rc = take_run_lock(opts->archive, lock_fd, err);
-	/* Whatever a crashed run left in work/ is incomplete by definition. */
+	/* Read under the run lock: the run that wrote them is gone. */
+	if (!rc)
+		rc = last_run_end(work, marker, &how, &crashed, err);
+	if (!rc)
+		rc = lt_catalog_requeue_dead_run(cat, how, crashed, &report->requeued,
+						 &report->given_up, err);
+	if (!rc && how == LT_RUN_END_STOPPED)
+		unlink(marker);
+	/* Whatever a crashed run left in work/ is incomplete by definition;
+	 * emptied only now that the crash record has been used. */
 	if (!rc)
 		rc = lt_remove_tree(work, err);
 	if (!rc)
 		rc = lt_mkdir_p(work, 0755, err);
-	/* Read under the run lock: the run that wrote it is gone. */
-	forgive = !rc && access(marker, F_OK) == 0;
 	if (!rc)
-		rc = lt_catalog_requeue_interrupted(cat, forgive, &report->requeued, &report->given_up,
-						    err);
-	if (!rc && forgive)
-		unlink(marker);
+		rc = lt_layout_sweep_orphans(cat, opts->archive, orphan_found, &on,
+					     &report->orphans_adopted, &report->orphans_moved, err);
 	if (!rc)
 		rc = lt_catalog_status(cat, &st, err);
 	if (!rc)
 		*queued = st.documents[LT_QUEUED];
 	lt_catalog_close(cat);
+	free(crashed);
 	free(work);
 	free(marker);
 	return rc;
@@ -414,7 +581,7 @@ int lt_run(const struct lt_pipeline *pipeline, const struct lt_run_opts *opts,
 	int64_t queued = 0;
 
 	memset(report, 0, sizeof(*report));
-	rc = prepare_archive(opts, &lock_fd, report, &queued, err);
+	rc = prepare_archive(opts, &lock_fd, progress, ud, report, &queued, err);
 	if (rc)
 		goto out;
 	/* Each worker loads the OCR models: no more workers than documents. */
@@ -432,6 +599,10 @@ int lt_run(const struct lt_pipeline *pipeline, const struct lt_run_opts *opts,
 		rc = lt_err_set(err, LT_ENOMEM, "out of memory starting %d workers", jobs);
 		goto out;
 	}
+	rc = lt_path(&crash_path, err, "%s/work/%s", opts->archive, CRASH_FILE);
+	if (rc)
+		goto out;
+	crash_watch_start();
 	pthread_mutex_init(&sh.lock, NULL);
 	for (; started < jobs; started++) {
 		workers[started].sh = &sh;
@@ -448,6 +619,7 @@ int lt_run(const struct lt_pipeline *pipeline, const struct lt_run_opts *opts,
 	}
 	for (int i = 0; i < started; i++)
 		pthread_join(workers[i].thread, NULL);
+	crash_watch_stop();
 	pthread_mutex_destroy(&sh.lock);
 	if (sh.fatal)
 		rc = lt_err_set(err, sh.fatal_err.code, "%s", sh.fatal_err.msg);

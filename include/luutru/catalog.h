@@ -87,6 +87,20 @@ int lt_catalog_find_origin(struct lt_catalog *cat, const char *origin, int *foun
 int lt_catalog_requeue_interrupted(struct lt_catalog *cat, int forgive, int *requeued,
 				   int *given_up, struct lt_err *err);
 
+/* How the run that left documents processing ended, as the next run finds
+ * it (runner.c): stopped on purpose (run.stopping), crashed (a fault signal
+ * recorded which documents' threads faulted), or killed from outside with
+ * no trace (SIGKILL, the OOM killer, a power cut). */
+enum lt_run_end { LT_RUN_END_STOPPED, LT_RUN_END_CRASHED, LT_RUN_END_KILLED };
+
+/* As lt_catalog_requeue_interrupted(), but only a crash is counted against a
+ * document: STOPPED and KILLED count against none; CRASHED against the ids
+ * found in `crashed` (the ids that faulted, any separator; borrowed), or
+ * against every document in hand when crashed is NULL or holds a '?' (a
+ * thread with no document faulted). */
+int lt_catalog_requeue_dead_run(struct lt_catalog *cat, enum lt_run_end how, const char *crashed,
+				int *requeued, int *given_up, struct lt_err *err);
+
 /* Claims the next queued document (queued -> processing, attempts + 1, a
  * "claimed" event naming the attempt) and
  * loads its sources and pages: fewest attempts first, then oldest. A suspect

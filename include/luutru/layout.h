@@ -75,4 +75,30 @@ int lt_layout_work_page(const char *work_dir, int page, enum lt_layout_page_file
 int lt_layout_install_bundle(struct lt_catalog *cat, const char *id, int version, const char *tmp,
 			     const char *final, struct lt_err *err);
 
+/* What became of a file under bundles/ that the catalog does not know. */
+enum lt_orphan_fate {
+	LT_ORPHAN_ADOPTED, /* a sound bag of the next version of a queued document: left in
+			    * place, where packaging that document replaces it */
+	LT_ORPHAN_MOVED,   /* moved aside to ARCHIVE/orphans/<time>/bundles/..., never deleted */
+};
+
+/* Told of each orphan: rel its path under the archive ("bundles/ab/x.tar"),
+ * dest where it went (relative to the archive; NULL when adopted), why a
+ * sentence. All borrowed for the call. */
+typedef void (*lt_orphan_fn)(void *ud, enum lt_orphan_fate fate, const char *rel, const char *dest,
+			     const char *why);
+
+/* Looks at every file under ARCHIVE/bundles/ (shard folders one deep) that
+ * the catalog does not record: one named as the next bundle version
+ * (lt_layout_bundle_path) of a document that is queued, whose bag
+ * lt_bag_read() finds sound with the id as its top folder, is adopted; any
+ * other is moved aside into ARCHIVE/orphans/<time>-<pid>/, keeping its path
+ * (bundles/ab/x.tar), with the folders fsync'ed. Call under the run lock
+ * (nothing may be installing bundles meanwhile), after interrupted
+ * documents are requeued. fn (may be NULL) hears of each; *adopted and
+ * *moved count them. An error (LT_EIO naming the file, LT_EDB) stops the
+ * sweep; what was moved before it stays moved. */
+int lt_layout_sweep_orphans(struct lt_catalog *cat, const char *archive, lt_orphan_fn fn, void *ud,
+			    int *adopted, int *moved, struct lt_err *err);
+
 #endif

@@ -18,7 +18,9 @@
 struct lt_run_report {
 	int workers;
 	int requeued;          /* documents a crashed run left in processing, queued again */
-	int given_up;          /* documents failed for having been in LT_MAX_ATTEMPTS crashed runs */
+	int given_up;          /* documents failed for having crashed LT_MAX_ATTEMPTS runs */
+	int orphans_adopted;   /* unknown bundles kept for the queued document they belong to */
+	int orphans_moved;     /* unknown bundles moved aside to ARCHIVE/orphans/ */
 	int archived, failed;  /* documents */
 	int pages_archived, pages_failed;
 	double seconds;
@@ -45,17 +47,31 @@ enum lt_run_event {
 	LT_RUN_STARTED,   /* a document was claimed (so a log shows what a crashed run had in hand) */
 	LT_RUN_ARCHIVED,
 	LT_RUN_FAILED,    /* stage names the stage that failed, failure says why */
+	LT_RUN_ORPHAN,    /* at the start: doc and failure NULL, stage a sentence naming a
+			   * bundle the catalog did not know and what became of it */
 };
 
 /* Called as documents start and finish, from the workers' threads but never
  * two at a time. Everything passed is borrowed for the call; stage and
- * failure are NULL except for LT_RUN_FAILED. */
+ * failure are NULL except for LT_RUN_FAILED (and stage for LT_RUN_ORPHAN). */
 typedef void (*lt_run_progress_fn)(void *ud, enum lt_run_event what, const struct lt_doc *doc,
 				   const char *stage, const struct lt_err *failure, double seconds);
 
 /* Runs the queue through `pipeline` until it is empty or opts->stop is set.
  * Takes the archive's run lock (another run on the same archive gets
- * LT_EBUSY), clears work/, requeues documents a crashed run left behind.
+ * LT_EBUSY), requeues documents a dead run left behind, clears work/, and
+ * adopts or moves aside bundles the catalog does not know
+ * (lt_layout_sweep_orphans; each told as LT_RUN_ORPHAN).
+ *
+ * Who is blamed when a run dies: while workers run, a fault signal of the
+ * process's own (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGSYS; handlers
+ * installed for the run, on a signal stack per worker, and restored after)
+ * records the document the faulting thread had in hand in
+ * ARCHIVE/work/crashed, then the process dies of the signal. The next run
+ * counts that attempt against that document only; an attempt ended by a
+ * stop (LT_RUN_STOP_MARKER) or by an outside kill that leaves no record
+ * (SIGKILL, the OOM killer, a power cut) is not counted against anyone. A
+ * document whose attempts reach LT_MAX_ATTEMPTS is failed.
  * Each document gets its work folder ARCHIVE/work/<run>/<id>/ (run: the
  * start time and pid), removed when it is done; work/<run> goes at the end.
  * Returns LT_OK even when documents failed (see report); an error only for

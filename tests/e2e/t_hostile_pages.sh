@@ -24,8 +24,10 @@ capture ingest lt ingest "$T/inbox"
 bomb=$(id_from_ingest "$T/ingest.out" bomb.png) || fail "bomb.png not queued"
 good=$(id_from_ingest "$T/ingest.out" good.png) || fail "good.png not queued"
 
-# Pretend good.png was in hand when three runs in a row were killed.
+# Pretend good.png was in hand when three runs in a row crashed on it (the
+# crash handler names it in work/crashed; an outside kill would not count).
 sqlite3 "$ARCHIVE/catalog.sqlite" "UPDATE documents SET state = 'processing', attempts = 3 WHERE id = '$good'"
+mkdir -p "$ARCHIVE/work" && echo "$good" >"$ARCHIVE/work/crashed"
 capture run lt run
 [ "$RC" = 1 ] || { show_file "$T/run.out" >&2; fail "run exited $RC, not 1"; }
 grep -q "bomb.png.*megapixels" "$T/run.err" || { show_file "$T/run.err" stderr >&2; fail "the oversized page is not failed with its reason"; }

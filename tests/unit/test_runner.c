@@ -14,11 +14,16 @@
 #include "helpers.h"
 
 #include <dirent.h>
+#include <glob.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include "luutru/bag.h"
 #include "luutru/catalog.h"
 #include "luutru/doc.h"
 #include "luutru/fsutil.h"
@@ -39,6 +44,8 @@ struct script {
 	const char *fail_label;  /* document */
 	int fail_page;
 	const char *warn_label;  /* P and D warn on this document */
+	const char *die_label;   /* P kills the process on this document's page 1 */
+	int die_signal;          /* SIGABRT: abort() (a crash); SIGKILL: as from outside */
 };
 
 static struct script script;
@@ -110,6 +117,12 @@ static int p_page(void *state, struct lt_job *job, struct lt_page *page, struct 
 
 	(void)state;
 	called("page", "P", job, page->number);
+	/* Fault injection, compiled only into this test: a real death. */
+	if (script.die_label && strcmp(script.die_label, job->doc->label) == 0 && page->number == 1) {
+		if (script.die_signal == SIGABRT)
+			abort();
+		raise(script.die_signal);
+	}
 	if (fails("P", "page", job, page->number))
 		return lt_err_set(err, LT_EINPUT, "P could not read page %d of %s", page->number,
 				  job->doc->label);
@@ -681,6 +694,254 @@ static void test_nothing_to_do(void **state)
 	expect_work_empty(fx);
 }
 
+/* ---- deaths: a crash of the document's own counts, an outside kill not ---- */
+
+/* One run in a child process (it may die); returns its wait status. */
+static int run_in_child(const struct fx *fx, const char *die_label, int die_signal)
+{
+	pid_t pid;
+	int status = 0;
+
+	script.die_label = die_label;
+	script.die_signal = die_signal;
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct lt_run_opts opts = { .archive = fx->archive, .jobs = 1, .lang = "vie" };
+		struct lt_run_report rep;
+		struct lt_err err = { 0 };
+
+		_exit(lt_run(&test_pipeline, &opts, NULL, NULL, &rep, &err) == LT_OK ? 0 : 3);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	script.die_label = NULL;
+	return status;
+}
+
+static void expect_state(const struct fx *fx, const char *label, enum lt_doc_state state)
+{
+	struct lt_doc *doc = load(fx, label);
+
+	if (doc->state != state)
+		fail_msg("%s is %s, not %s", label, lt_doc_state_name(doc->state), lt_doc_state_name(state));
+	lt_doc_free(doc);
+}
+
+/* b kills the process from outside (SIGKILL, as the OOM killer or kill -9)
+ * in five runs in a row: never its fault, so it is not failed, and the run
+ * after archives it. Before the crash record, the third kill failed it. */
+static void test_outside_kills_blame_nobody(void **state)
+{
+	struct fx *fx = *state;
+	struct lt_run_report rep;
+	struct lt_doc *doc;
+
+	queue_abc(fx);
+	for (int i = 0; i < LT_MAX_ATTEMPTS + 2; i++) {
+		int st = run_in_child(fx, "b", SIGKILL);
+
+		assert_true(WIFSIGNALED(st));
+		assert_int_equal(WTERMSIG(st), SIGKILL);
+		expect_state(fx, "b", LT_PROCESSING);
+	}
+	run(fx, &rep);
+	assert_int_equal(rep.given_up, 0);
+	assert_int_equal(rep.requeued, 1);
+	assert_int_equal(rep.archived, 2);
+	doc = load(fx, "b");
+	assert_int_equal(doc->state, LT_ARCHIVED);
+	assert_int_equal(doc->attempts, 1);
+	lt_doc_free(doc);
+	expect_state(fx, "a", LT_ARCHIVED);
+	expect_state(fx, "c", LT_ARCHIVED);
+}
+
+/* b crashes the process (abort(): SIGABRT) every time: the crash handler
+ * names it, so after LT_MAX_ATTEMPTS crashes it is failed with the reason,
+ * and c, never in hand when it crashed, is archived. */
+static void test_real_crash_fails_the_culprit(void **state)
+{
+	struct fx *fx = *state;
+	struct lt_run_report rep;
+	struct lt_doc *doc;
+
+	queue_abc(fx);
+	for (int i = 0; i < LT_MAX_ATTEMPTS; i++) {
+		int st = run_in_child(fx, "b", SIGABRT);
+
+		assert_true(WIFSIGNALED(st));
+		assert_int_equal(WTERMSIG(st), SIGABRT);
+	}
+	run(fx, &rep);
+	assert_int_equal(rep.given_up, 1);
+	doc = load(fx, "b");
+	assert_int_equal(doc->state, LT_FAILED);
+	assert_non_null(strstr(doc->failure, "runs died while processing it"));
+	lt_doc_free(doc);
+	expect_state(fx, "a", LT_ARCHIVED);
+	expect_state(fx, "c", LT_ARCHIVED);
+}
+
+/* A crash counts against the crashing document only: b crashes once, then
+ * c is killed from outside in four runs; b's one crash stays counted, c's
+ * kills do not, and both are archived in the end. */
+static void test_crash_record_names_one(void **state)
+{
+	struct fx *fx = *state;
+	struct lt_run_report rep;
+	struct lt_doc *doc;
+	int st;
+
+	queue_abc(fx);
+	st = run_in_child(fx, "b", SIGABRT);
+	assert_true(WIFSIGNALED(st));
+	for (int i = 0; i < LT_MAX_ATTEMPTS + 1; i++) {
+		st = run_in_child(fx, "c", SIGKILL);
+		assert_true(WIFSIGNALED(st));
+	}
+	/* b's crash is counted (fewest attempts go first: b waits), c's kills
+	 * are not: c is in hand for its first counted attempt only. */
+	doc = load(fx, "b");
+	assert_int_equal(doc->state, LT_QUEUED);
+	assert_int_equal(doc->attempts, 1);
+	lt_doc_free(doc);
+	doc = load(fx, "c");
+	assert_int_equal(doc->state, LT_PROCESSING);
+	assert_int_equal(doc->attempts, 1);
+	lt_doc_free(doc);
+	run(fx, &rep);
+	assert_int_equal(rep.given_up, 0);
+	expect_state(fx, "b", LT_ARCHIVED);
+	expect_state(fx, "c", LT_ARCHIVED);
+}
+
+/* ---- orphans: bundles the catalog does not know ---- */
+
+static int o_page(void *state, struct lt_job *job, struct lt_page *page, struct lt_err *err);
+
+static char orphan_notes[4096];
+
+static void orphan_progress(void *ud, enum lt_run_event what, const struct lt_doc *doc,
+			    const char *stage, const struct lt_err *failure, double seconds)
+{
+	(void)ud;
+	(void)seconds;
+	if (what != LT_RUN_ORPHAN)
+		return;
+	bad_args |= doc != NULL || failure != NULL || stage == NULL;
+	if (stage)
+		snprintf(orphan_notes + strlen(orphan_notes), sizeof(orphan_notes) - strlen(orphan_notes),
+			 "%s\n", stage);
+}
+
+static void copy_file(const char *from, const char *to)
+{
+	struct lt_buf b = LT_BUF_INIT;
+
+	read_file(from, &b);
+	write_file(to, b.data, b.len);
+	lt_buf_release(&b);
+}
+
+static int count_glob(const char *pattern)
+{
+	glob_t g;
+	int n = 0;
+
+	if (glob(pattern, 0, NULL, &g) == 0)
+		n = (int)g.gl_pathc;
+	globfree(&g);
+	return n;
+}
+
+static void test_orphans_adopted_or_moved_aside(void **state)
+{
+	static const struct lt_stage o = { .name = "O", .scope = LT_PER_PAGE, .process = o_page };
+	static const struct lt_stage *const stages[] = { &o, &lt_stage_package, &lt_stage_commit };
+	static const struct lt_pipeline pl = { "package", stages, 3 };
+	struct fx *fx = *state;
+	struct lt_run_opts opts = { .archive = fx->archive, .jobs = 1, .lang = "vie" };
+	struct lt_run_report rep;
+	struct lt_err err = { 0 };
+	struct lt_catalog *cat = NULL;
+	struct lt_bag *bag = NULL;
+	struct lt_bundle bundle = { 0 };
+	struct lt_doc *a, *d;
+	char path[300], tmp[300], v2[300], junk[300], wrong[300], pattern[300];
+	int64_t batch = 0;
+	const char *labels[] = { "a", "b", "c", "d" };
+
+	snprintf(inbox, sizeof(inbox), "%s", fx->dir);
+	for (size_t i = 0; i < 4; i++) {
+		snprintf(path, sizeof(path), "%s/%s.tif", fx->dir, labels[i]);
+		write_file(path, labels[i], 1);
+	}
+	queue_abc(fx);
+	assert_int_equal(lt_run(&pl, &opts, NULL, NULL, &rep, &err), LT_OK);
+	assert_int_equal(rep.archived, 3);
+	assert_int_equal(rep.orphans_moved + rep.orphans_adopted, 0);
+
+	/* d queued; a sound bag of its version 1 left by a run that died
+	 * before its commit: adopted. */
+	assert_int_equal(lt_catalog_open(fx->archive, LT_CATALOG_WRITE, &cat, &err), LT_OK);
+	assert_int_equal(lt_catalog_add_batch(cat, fx->dir, &batch, &err), LT_OK);
+	add_doc(cat, batch, "d", 1);
+	lt_catalog_close(cat);
+	d = load(fx, "d");
+	a = load(fx, "a");
+	snprintf(tmp, sizeof(tmp), "%s/d.tar", fx->dir);
+	assert_int_equal(lt_bag_create(tmp, d->id, &bag, &err), LT_OK);
+	assert_int_equal(lt_bag_add_data(bag, "data/0001.txt", "d", 1, &err), LT_OK);
+	assert_int_equal(lt_bag_finish(bag, NULL, &bundle, &err), LT_OK);
+	lt_bag_free(bag);
+	lt_bundle_release(&bundle);
+	snprintf(path, sizeof(path), "%s/bundles/%.2s", fx->archive, d->id);
+	assert_int_equal(lt_mkdir_p(path, 0755, &err), LT_OK);
+	snprintf(path, sizeof(path), "%s/bundles/%.2s/%s.tar", fx->archive, d->id, d->id);
+	assert_int_equal(rename(tmp, path), 0);
+	/* Moved aside: a's version 2 (a is archived, nothing to adopt it), a
+	 * wrong version of d, and a stray file. */
+	snprintf(tmp, sizeof(tmp), "%s/%s", fx->archive, a->bundle.path);
+	snprintf(v2, sizeof(v2), "%s/bundles/%.2s/%s.v2.tar", fx->archive, a->id, a->id);
+	copy_file(tmp, v2);
+	snprintf(wrong, sizeof(wrong), "%s/bundles/%.2s/%s.v3.tar", fx->archive, d->id, d->id);
+	copy_file(tmp, wrong);
+	snprintf(junk, sizeof(junk), "%s/bundles/junk.txt", fx->archive);
+	write_file(junk, "junk", 4);
+
+	orphan_notes[0] = '\0';
+	assert_int_equal(lt_run(&pl, &opts, orphan_progress, NULL, &rep, &err), LT_OK);
+	assert_false(bad_args);
+	assert_int_equal(rep.orphans_adopted, 1);
+	assert_int_equal(rep.orphans_moved, 3);
+	assert_int_equal(rep.archived, 1);
+	assert_false(exists(v2));
+	assert_false(exists(wrong));
+	assert_false(exists(junk));
+	assert_true(exists(tmp));          /* a's recorded bundle untouched */
+	snprintf(pattern, sizeof(pattern), "%s/orphans/*/bundles/%.2s/%s.v2.tar", fx->archive, a->id,
+		 a->id);
+	assert_int_equal(count_glob(pattern), 1);
+	snprintf(pattern, sizeof(pattern), "%s/orphans/*/bundles/junk.txt", fx->archive);
+	assert_int_equal(count_glob(pattern), 1);
+	assert_non_null(strstr(orphan_notes, "adopted"));
+	assert_non_null(strstr(orphan_notes, "moved aside to orphans/"));
+	assert_non_null(strstr(orphan_notes, "is archived"));
+	/* d was packaged again over its adopted version 1 and committed. */
+	lt_doc_free(d);
+	d = load(fx, "d");
+	assert_int_equal(d->state, LT_ARCHIVED);
+	assert_int_equal(d->bundle.version, 1);
+	assert_true(exists(path));
+	lt_doc_free(d);
+	lt_doc_free(a);
+
+	/* Nothing unknown left: the next run finds no orphan. */
+	assert_int_equal(lt_run(&pl, &opts, NULL, NULL, &rep, &err), LT_OK);
+	assert_int_equal(rep.orphans_moved + rep.orphans_adopted, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -692,6 +953,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_stage_without_open_close, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_package_abort_and_versions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nothing_to_do, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outside_kills_blame_nobody, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_real_crash_fails_the_culprit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_crash_record_names_one, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_orphans_adopted_or_moved_aside, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
