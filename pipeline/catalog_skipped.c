@@ -11,24 +11,31 @@
 int lt_catalog_record_skipped(struct lt_catalog *cat, const char *inbox,
 			      const struct lt_skipped *items, size_t n, struct lt_err *err)
 {
-	sqlite3_stmt *up = NULL, *gone = NULL;
+	sqlite3_stmt *stale = NULL, *up = NULL, *gone = NULL;
 	char now[32];
 	int rc;
 
-	/* Rows of this ingest carry last_seen = now; the ones left with an older
-	 * stamp were not seen again. Seconds are coarse, so two ingests of the
-	 * same inbox in one second keep the union of both: never fewer rows. */
+	/* The inbox's rows are marked stale (last_seen ''), the ones seen again
+	 * get last_seen = now and keep first_seen, the rest are removed: all in
+	 * one transaction, so a reader never sees the inbox half-recorded. */
 	lt_now_iso8601(now);
 	rc = lt_cat_begin(cat, err);
 	if (rc)
 		return rc;
-	rc = lt_cat_prepare(cat, "INSERT INTO inbox_skipped(inbox, path, kind, reason, warning, "
+	rc = lt_cat_prepare(cat, "UPDATE inbox_skipped SET last_seen = '' WHERE inbox = ?", &stale,
+			    err);
+	if (!rc) {
+		sqlite3_bind_text(stale, 1, inbox, -1, SQLITE_STATIC);
+		rc = lt_cat_step_done(cat, stale, "cannot mark an inbox's skipped entries", err);
+	}
+	if (!rc)
+		rc = lt_cat_prepare(cat, "INSERT INTO inbox_skipped(inbox, path, kind, reason, warning, "
 			    "first_seen, last_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) "
 			    "ON CONFLICT(inbox, path) DO UPDATE SET kind = excluded.kind, "
 			    "reason = excluded.reason, warning = excluded.warning, "
 			    "last_seen = excluded.last_seen", &up, err);
 	if (!rc)
-		rc = lt_cat_prepare(cat, "DELETE FROM inbox_skipped WHERE inbox = ?1 AND last_seen <> ?2",
+		rc = lt_cat_prepare(cat, "DELETE FROM inbox_skipped WHERE inbox = ? AND last_seen = ''",
 				    &gone, err);
 	for (size_t i = 0; !rc && i < n; i++) {
 		sqlite3_reset(up);
@@ -42,9 +49,9 @@ int lt_catalog_record_skipped(struct lt_catalog *cat, const char *inbox,
 	}
 	if (!rc) {
 		sqlite3_bind_text(gone, 1, inbox, -1, SQLITE_STATIC);
-		sqlite3_bind_text(gone, 2, now, -1, SQLITE_STATIC);
 		rc = lt_cat_step_done(cat, gone, "cannot forget inbox entries no longer skipped", err);
 	}
+	sqlite3_finalize(stale);
 	sqlite3_finalize(up);
 	sqlite3_finalize(gone);
 	return lt_cat_end(cat, rc, err);
