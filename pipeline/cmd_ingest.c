@@ -3,6 +3,9 @@
  * Idempotent by construction: a document's id is derived from its scans'
  * digests, so a document already in the catalog is reported as known and
  * nothing is queued twice. The rules are ingest.c's; this file prints.
+ * Every entry of the inbox gets a line: queued/known/requeued, rejected or
+ * skipped; a skip that may hide a page (a hidden image, a link not
+ * followed) is a warning on stderr as well.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +18,8 @@ static void print_skipped(void *ud, const struct lt_inbox_skip *s)
 {
 	(void)ud;
 	printf("skipped %s: %s\n", s->path, s->reason);
+	if (s->warning)
+		fprintf(stderr, "warning: %s: %s\n", s->path, s->reason);
 }
 
 static void print_document(void *ud, const struct lt_inbox_entry *e, const struct lt_ingest_outcome *o)
@@ -50,27 +55,40 @@ int lt_cmd_check_inbox_arg(const struct lt_args *args, struct lt_err *err)
 	return lt_inbox_check(args->argv[0], err);
 }
 
-int lt_cmd_ingest_inbox(struct lt_catalog *cat, const char *inbox_dir, int min_age, int retry)
+static int ingest_with(struct lt_catalog *cat, const char *inbox_dir,
+		       const struct lt_inbox_opts *opts, int retry)
 {
 	static const struct lt_ingest_report report = { print_skipped, print_document, NULL };
 	struct lt_ingest_totals t;
 	struct lt_err err = { 0 };
-	int rc = lt_ingest_inbox(cat, inbox_dir, min_age, retry, &report, &t, &err);
+	int rc = lt_ingest_inbox_with(cat, inbox_dir, opts, retry, &report, &t, &err);
 
 	if (rc)
 		return lt_cmd_fail(&err);
 	printf("ingest: %d queued, %d already known, %d rejected, %zu skipped", t.queued, t.known,
 	       t.rejected, t.skipped);
+	if (t.warnings)
+		printf(" (%zu with a warning)", t.warnings);
 	printf(t.superseded ? ", %d superseded\n" : "\n", t.superseded);
 	return t.rejected ? LT_EXIT_PROBLEM : LT_EXIT_OK;
+}
+
+int lt_cmd_ingest_inbox(struct lt_catalog *cat, const char *inbox_dir, int min_age, int retry)
+{
+	const struct lt_inbox_opts opts = { .min_age = min_age };
+
+	return ingest_with(cat, inbox_dir, &opts, retry);
 }
 
 static int run_ingest(const struct lt_args *args, struct lt_catalog *cat)
 {
 	const char *min_age = lt_args_get(args, "min-age");
+	const struct lt_inbox_opts opts = {
+		.min_age = min_age ? atoi(min_age) : 0,
+		.follow_symlinks = lt_args_get(args, "follow-symlinks") != NULL,
+	};
 
-	return lt_cmd_ingest_inbox(cat, args->argv[0], min_age ? atoi(min_age) : 0,
-				   lt_args_get(args, "retry") != NULL);
+	return ingest_with(cat, args->argv[0], &opts, lt_args_get(args, "retry") != NULL);
 }
 
 static const struct lt_option options[] = {
@@ -79,6 +97,8 @@ static const struct lt_option options[] = {
 	{ "min-age", 0, "SECONDS", "leave documents changed in the last SECONDS for a later\n"
 	  "ingest, so a folder the scanner is still writing is not\n"
 	  "archived half-done (default 0; 300 suits a cron job)", lt_cmd_check_min_age },
+	{ "follow-symlinks", 0, NULL, "follow symbolic links to files outside INBOX (links to\n"
+	  "folders outside it are never walked)", NULL },
 	{ 0 },
 };
 
@@ -86,11 +106,12 @@ const struct lt_command lt_cmd_ingest = {
 	.name = "ingest",
 	.summary = "queue the documents of an inbox folder (idempotent)",
 	.usage =
-	"usage: luutru ingest [--archive DIR] [--min-age SECONDS] [--retry] INBOX\n"
+	"usage: luutru ingest [--archive DIR] [--min-age SECONDS] [--retry]\n"
+	"                     [--follow-symlinks] INBOX\n"
 	"\n"
 	"Queues the documents in the folder INBOX for `luutru run`:\n"
 	"  - each sub-folder is one document; its pages are its image files in\n"
-	"    natural name order (page-2 before page-10); hidden files are ignored;\n"
+	"    natural name order (page-2 before page-10);\n"
 	"  - each image file directly in INBOX is a document of its own;\n"
 	"  - a multi-page TIFF contributes all its pages.\n"
 	"TIFF, PNG, JPEG and PNM are accepted (recognised by content). Every file is\n"
@@ -99,12 +120,31 @@ const struct lt_command lt_cmd_ingest = {
 	"listed; a file that is not an image rejects its own document only (damage\n"
 	"inside an image shows when `run` decodes it). A folder or file ingested\n"
 	"before with other content is a new document; its unfinished predecessor is\n"
-	"superseded.\n",
+	"superseded.\n"
+	"\n"
+	"Nothing in INBOX vanishes in silence: every entry ends as a page, a skipped\n"
+	"entry or a rejected document, each printed with its reason and recorded in\n"
+	"the catalog (`luutru status --skipped`, as of each inbox's last ingest).\n"
+	"Hidden names (a leading '.'):\n"
+	"  - OS litter (.DS_Store, ._*, Thumbs.db, desktop.ini, ...) is skipped\n"
+	"    quietly: listed, no warning;\n"
+	"  - any other hidden file or folder (.page-2.png in a document folder,\n"
+	"    .loose.png, ..foo/) is skipped with a warning naming it: hidden names\n"
+	"    are where rsync and sync tools keep files they have not finished\n"
+	"    copying, and half a scan must never become a page. Rename it without\n"
+	"    the leading '.' to archive it.\n"
+	"Symbolic links: a link that stays inside INBOX is followed (read through\n"
+	"its resolved path). A link leading out of INBOX is skipped with a warning\n"
+	"unless --follow-symlinks is given, which follows links to files only: a\n"
+	"linked folder outside INBOX (etc -> /etc, up -> ..), or INBOX itself, is\n"
+	"never walked. Dangling and looping links are skipped with their reason.\n",
 	.options = options,
 	.epilog =
 	"Prints one line per document: queued ID LABEL (N pages) | requeued ID LABEL |\n"
 	"known ID LABEL (STATE) | rejected LABEL: REASON | skipped PATH: REASON, then\n"
-	"a summary. Exit 1 if anything was rejected, 3 if INBOX cannot be read.\n"
+	"a summary; skips that may hide a page are repeated on stderr as\n"
+	"'warning: PATH: REASON'. Exit 1 if anything was rejected (warnings alone\n"
+	"exit 0), 3 if INBOX cannot be read.\n"
 	"\n"
 	"Example:\n"
 	"  luutru ingest /srv/scans/inbox\n",

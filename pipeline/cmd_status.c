@@ -1,4 +1,5 @@
-/* cmd_status.c - `luutru status`: the queue and the archive at a glance. */
+/* cmd_status.c - `luutru status`: the queue and the archive at a glance;
+ * `status --skipped`: what the last ingest of each inbox left out. */
 #include <stdio.h>
 
 #include "luutru/catalog.h"
@@ -43,13 +44,39 @@ static int print_replicas(struct lt_catalog *cat, struct lt_err *err)
 	return LT_OK;
 }
 
+static void print_skipped(void *ud, const struct lt_skipped *s)
+{
+	(void)ud;
+	printf("  %s%s %s: %s (since %s)\n", s->kind, s->warning ? " warning" : "", s->path,
+	       s->reason, s->first_seen);
+}
+
+static int run_skipped(struct lt_catalog *cat)
+{
+	struct lt_err err = { 0 };
+	int64_t total = 0, warnings = 0;
+	int rc = lt_catalog_count_skipped(cat, &total, &warnings, &err);
+
+	if (!rc && !total)
+		printf("skipped: nothing (as of each inbox's last ingest)\n");
+	else if (!rc)
+		printf("skipped: %lld inbox entr%s, %lld with a warning (as of each inbox's last "
+		       "ingest):\n", (long long)total, total == 1 ? "y" : "ies", (long long)warnings);
+	if (!rc && total)
+		rc = lt_catalog_each_skipped(cat, 0, print_skipped, NULL, &err);
+	return rc ? lt_cmd_fail(&err) : LT_EXIT_OK;
+}
+
 static int run_status(const struct lt_args *args, struct lt_catalog *cat)
 {
 	struct lt_status st;
 	struct lt_err err = { 0 };
+	int64_t skipped = 0, warnings = 0;
 	char size[32];
 	int rc;
 
+	if (lt_args_get(args, "skipped"))
+		return run_skipped(cat);
 	rc = lt_catalog_status(cat, &st, &err);
 	if (!rc) {
 		lt_format_bytes((unsigned long long)st.bundle_bytes, size);
@@ -70,6 +97,12 @@ static int run_status(const struct lt_args *args, struct lt_catalog *cat)
 			printf("to review:  %lld page%s flagged by OCR (see `luutru review`)\n",
 			       (long long)st.pages_to_review, st.pages_to_review == 1 ? "" : "s");
 		if (!rc)
+			rc = lt_catalog_count_skipped(cat, &skipped, &warnings, &err);
+		if (!rc && skipped)
+			printf("skipped:    %lld inbox entr%s, %lld with a warning (see `luutru status "
+			       "--skipped`)\n", (long long)skipped, skipped == 1 ? "y" : "ies",
+			       (long long)warnings);
+		if (!rc)
 			rc = print_replicas(cat, &err);
 		if (!rc && st.documents[LT_FAILED]) {
 			printf("failed documents%s:\n", st.documents[LT_FAILED] > FAILED_SHOWN ? " (oldest 20)" : "");
@@ -79,19 +112,32 @@ static int run_status(const struct lt_args *args, struct lt_catalog *cat)
 	return rc ? lt_cmd_fail(&err) : LT_EXIT_OK;
 }
 
+static const struct lt_option options[] = {
+	{ "skipped", 0, NULL, "list the inbox entries ingest left out, with their reasons", NULL },
+	{ 0 },
+};
+
 const struct lt_command lt_cmd_status = {
 	.name = "status",
 	.summary = "queued, archived and failed documents",
 	.usage =
-	"usage: luutru status [--archive DIR]\n"
+	"usage: luutru status [--archive DIR] [--skipped]\n"
 	"\n"
 	"Counts queued, processing, archived, failed (and superseded) documents and\n"
 	"their pages,\n"
 	"the bundles' total size, each replica's last sync and how many bundles it\n"
-	"lacks (`luutru replicate`), and lists failed documents with their reasons.\n",
+	"lacks (`luutru replicate`), and lists failed documents with their reasons.\n"
+	"With --skipped, lists instead every inbox entry the last ingest of its inbox\n"
+	"left out: skipped files, folders and links, and rejected documents, each\n"
+	"as KIND [warning] PATH: REASON (since FIRST SEEN). KIND is not-a-page,\n"
+	"litter, hidden, link, folder, unreadable, young (under --min-age) or\n"
+	"rejected; 'warning' marks an entry that may be a page someone expects\n"
+	"archived.\n",
+	.options = options,
 	.epilog =
 	"Example:\n"
-	"  luutru status\n",
+	"  luutru status\n"
+	"  luutru status --skipped\n",
 	.access = LT_ACCESS_READ,
 	.run = run_status,
 };

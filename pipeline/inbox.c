@@ -5,10 +5,17 @@
  * extension (notes, Thumbs.db) are skipped and reported; a file that claims
  * to be an image but is not rejects its document, so a damaged scan is never
  * archived silently as a shorter document.
+ *
+ * Every directory entry is looked at with lstat(), and named in a skip when
+ * it is not read: hidden names, OS litter and symbolic links follow the
+ * rules at the top of inbox.h. A followed link is read through its resolved
+ * path, so the run reads the file that was checked here, not whatever the
+ * link points to by then.
  */
 #include "luutru/inbox.h"
 
 #include <dirent.h>
+#include <stdarg.h>
 #include <errno.h>
 #include <leptonica/allheaders.h>
 #include <limits.h>
@@ -94,6 +101,42 @@ int lt_inbox_probe(const char *path, int *pages, const char **fmt_name, const ch
 	return LT_OK;
 }
 
+/* Files that desktops and file systems drop into every folder they touch
+ * (compared without case: FAT and SMB shares change it). */
+static const char *const litter_names[] = {
+	".DS_Store", ".localized", ".directory", ".apdisk", "Icon\r", "Thumbs.db",
+	"ehthumbs.db", "ehthumbs_vista.db", "desktop.ini", ".Spotlight-V100", ".Trashes",
+	".fseventsd", ".TemporaryItems", ".DocumentRevisions-V100", "$RECYCLE.BIN",
+	"System Volume Information", NULL
+};
+
+enum lt_name_kind lt_inbox_name_kind(const char *name)
+{
+	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return LT_NAME_SELF;
+	/* AppleDouble: a Mac's resource fork beside each file on a foreign disk. */
+	if (strncmp(name, "._", 2) == 0 && name[2] != '\0')
+		return LT_NAME_LITTER;
+	for (int i = 0; litter_names[i]; i++)
+		if (strcasecmp(name, litter_names[i]) == 0)
+			return LT_NAME_LITTER;
+	return name[0] == '.' ? LT_NAME_HIDDEN : LT_NAME_VISIBLE;
+}
+
+const char *lt_skip_kind_name(enum lt_skip_kind kind)
+{
+	switch (kind) {
+	case LT_SKIP_NOT_PAGE: return "not-a-page";
+	case LT_SKIP_LITTER: return "litter";
+	case LT_SKIP_HIDDEN: return "hidden";
+	case LT_SKIP_LINK: return "link";
+	case LT_SKIP_FOLDER: return "folder";
+	case LT_SKIP_UNREADABLE: return "unreadable";
+	case LT_SKIP_YOUNG: return "young";
+	}
+	return "not-a-page";
+}
+
 static int by_natural_name(const void *a, const void *b)
 {
 	return strverscmp(*(char *const *)a, *(char *const *)b);
@@ -122,7 +165,7 @@ int lt_inbox_check(const char *inbox_dir, struct lt_err *err)
 	return LT_OK;
 }
 
-/* Lists the names in dir (no hidden entries), naturally sorted.
+/* Lists the names in dir (all but "." and ".."), naturally sorted.
  * Returns: *names owned, free each and the array. */
 static int list_dir(const char *dir, char ***names, size_t *n, struct lt_err *err)
 {
@@ -138,7 +181,7 @@ static int list_dir(const char *dir, char ***names, size_t *n, struct lt_err *er
 	while ((de = readdir(d)) != NULL) {
 		char **grown;
 
-		if (de->d_name[0] == '.')
+		if (lt_inbox_name_kind(de->d_name) == LT_NAME_SELF)
 			continue;
 		grown = realloc(v, (count + 1) * sizeof(*v));
 		if (grown)
@@ -158,16 +201,38 @@ static int list_dir(const char *dir, char ***names, size_t *n, struct lt_err *er
 	return LT_OK;
 }
 
-static int add_skip(struct lt_inbox *in, const char *path, const char *reason, struct lt_err *err)
+/* One scan: the inbox being filled and the rules it is read by. */
+struct scan {
+	struct lt_inbox *in;
+	const char *root;          /* the inbox, resolved */
+	size_t root_len;
+	struct lt_inbox_opts opts;
+};
+
+static int add_skip(struct scan *sc, const char *path, enum lt_skip_kind kind, int warning,
+		    struct lt_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+static int add_skip(struct scan *sc, const char *path, enum lt_skip_kind kind, int warning,
+		    struct lt_err *err, const char *fmt, ...)
 {
+	struct lt_inbox *in = sc->in;
 	struct lt_inbox_skip *grown = realloc(in->skipped, (in->n_skipped + 1) * sizeof(*grown));
+	va_list ap;
+	int n;
 
 	if (!grown)
 		return lt_err_set(err, LT_ENOMEM, "out of memory");
 	in->skipped = grown;
 	grown += in->n_skipped++;
+	grown->kind = kind;
+	grown->warning = warning;
 	grown->path = strdup(path);
-	grown->reason = strdup(reason);
+	va_start(ap, fmt);
+	n = vasprintf(&grown->reason, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		grown->reason = NULL;
 	if (!grown->path || !grown->reason)
 		return lt_err_set(err, LT_ENOMEM, "out of memory");
 	return LT_OK;
@@ -203,25 +268,117 @@ static int is_page_candidate(const char *path)
 }
 
 /* What a directory entry is to ingest: a folder, a page file, or neither
- * (then *why says why it is skipped). */
+ * (then it has been recorded as skipped, with its reason). */
 enum entry_kind { ENTRY_FOLDER, ENTRY_PAGE, ENTRY_OTHER };
 
-static enum entry_kind classify(const char *path, const char **why)
-{
-	struct stat st;
+#define RENAME_TO_ARCHIVE "rsync and sync tools keep unfinished copies under hidden names; " \
+	"rename it without the leading '.' to archive it"
 
-	if (stat(path, &st) != 0) {
-		*why = strerror(errno);
-		return ENTRY_OTHER;
-	}
-	if (S_ISDIR(st.st_mode))
-		return ENTRY_FOLDER;
-	*why = !S_ISREG(st.st_mode) ? "not a regular file" : !is_page_candidate(path) ? "not an image" : NULL;
-	return *why ? ENTRY_OTHER : ENTRY_PAGE;
+static int skip_hidden(struct scan *sc, const char *path, const struct stat *st, struct lt_err *err)
+{
+	if (S_ISLNK(st->st_mode))
+		return add_skip(sc, path, LT_SKIP_HIDDEN, 1, err,
+				"a hidden symbolic link: not followed (%s)", RENAME_TO_ARCHIVE);
+	if (S_ISDIR(st->st_mode))
+		return add_skip(sc, path, LT_SKIP_HIDDEN, 1, err,
+				"a hidden folder: not read as a document (%s)", RENAME_TO_ARCHIVE);
+	if (S_ISREG(st->st_mode) && is_page_candidate(path))
+		return add_skip(sc, path, LT_SKIP_HIDDEN, 1, err,
+				"a hidden image: not taken as a page (%s)", RENAME_TO_ARCHIVE);
+	return add_skip(sc, path, LT_SKIP_HIDDEN, 1, err, "a hidden file: not a page (%s)",
+			RENAME_TO_ARCHIVE);
 }
 
-static int add_entry(struct lt_inbox *in, struct lt_doc *doc, const char *label, char *reason,
-		     struct lt_err *err)
+/* A symbolic link: *target (owned) is its resolved path when it is to be
+ * followed, with *st its target's; NULL when it was recorded as skipped. */
+static int resolve_link(struct scan *sc, const char *path, struct stat *st, char **target,
+			struct lt_err *err)
+{
+	char shown[PATH_MAX];
+	ssize_t len = readlink(path, shown, sizeof(shown) - 1);
+	char *real;
+	int inside, rc;
+
+	*target = NULL;
+	shown[len > 0 ? len : 0] = '\0';
+	real = realpath(path, NULL);
+	if (!real || stat(real, st) != 0) {
+		rc = add_skip(sc, path, LT_SKIP_LINK, 1, err, "a symbolic link to '%s' that leads "
+			      "nowhere (%s): not followed", shown, strerror(errno));
+		free(real);
+		return rc;
+	}
+	/* Strictly inside: the inbox itself is no document, and walking it
+	 * again as one would take every loose scan as its pages. */
+	inside = strncmp(real, sc->root, sc->root_len) == 0 &&
+		 (real[sc->root_len] == '/' || (sc->root_len == 1 && real[1] != '\0'));
+	if (inside) {
+		*target = real;
+		return LT_OK;
+	}
+	if (strcmp(real, sc->root) == 0)
+		rc = add_skip(sc, path, LT_SKIP_LINK, 1, err,
+			      "a symbolic link to the inbox itself: never walked");
+	else if (S_ISDIR(st->st_mode))
+		rc = add_skip(sc, path, LT_SKIP_LINK, 1, err, "a symbolic link to the folder '%s', "
+			      "outside the inbox: never walked, even with --follow-symlinks (copy "
+			      "the folder into the inbox to archive it)", real);
+	else if (!sc->opts.follow_symlinks)
+		rc = add_skip(sc, path, LT_SKIP_LINK, 1, err, "a symbolic link to '%s', outside the "
+			      "inbox: not followed (--follow-symlinks follows links to files)", real);
+	else
+		rc = LT_OK, *target = real, real = NULL;
+	free(real);
+	return rc;
+}
+
+/* Classifies the entry at path (named `name` in its folder). For a folder
+ * or a page, *real (owned) is the path to read it by: path itself, or a
+ * followed link's resolved target. Errors are run-scoped (out of memory). */
+static int classify(struct scan *sc, const char *path, const char *name, enum entry_kind *kind,
+		    char **real, struct lt_err *err)
+{
+	enum lt_name_kind nk = lt_inbox_name_kind(name);
+	char *target = NULL;
+	struct stat st;
+	int rc = LT_OK;
+
+	*kind = ENTRY_OTHER;
+	*real = NULL;
+	if (nk == LT_NAME_LITTER)
+		return add_skip(sc, path, LT_SKIP_LITTER, 0, err,
+				"OS litter (a desktop's or file system's own file), not a page");
+	if (lstat(path, &st) != 0)
+		return add_skip(sc, path, LT_SKIP_UNREADABLE, 1, err, "cannot look at it: %s",
+				strerror(errno));
+	if (nk == LT_NAME_HIDDEN)
+		return skip_hidden(sc, path, &st, err);
+	if (S_ISLNK(st.st_mode)) {
+		rc = resolve_link(sc, path, &st, &target, err);
+		if (rc || !target)
+			return rc;
+	}
+	if (S_ISDIR(st.st_mode))
+		*kind = ENTRY_FOLDER;
+	else if (!S_ISREG(st.st_mode))
+		rc = add_skip(sc, path, LT_SKIP_NOT_PAGE, 0, err, "not a regular file");
+	else if (!is_page_candidate(target ? target : path))
+		rc = add_skip(sc, path, LT_SKIP_NOT_PAGE, 0, err, "not an image");
+	else
+		*kind = ENTRY_PAGE;
+	if (*kind == ENTRY_OTHER) {
+		free(target);
+		return rc;
+	}
+	if (target) {
+		*real = target;
+		return LT_OK;
+	}
+	return lt_strdup(path, real, err);
+}
+
+static int add_entry(struct lt_inbox *in, struct lt_doc *doc, const char *label, const char *path,
+		     char *reason, struct lt_err *err)
 {
 	struct lt_inbox_entry *grown = realloc(in->entries, (in->n_entries + 1) * sizeof(*grown));
 
@@ -235,9 +392,10 @@ static int add_entry(struct lt_inbox *in, struct lt_doc *doc, const char *label,
 	grown->doc = reason ? NULL : doc;
 	grown->reason = reason;
 	grown->label = strdup(label);
+	grown->path = strdup(path);
 	if (reason)
 		lt_doc_free(doc);
-	if (!grown->label)
+	if (!grown->label || !grown->path)
 		return lt_err_set(err, LT_ENOMEM, "out of memory");
 	return LT_OK;
 }
@@ -264,10 +422,13 @@ static double seconds_since_change(const char *path, int is_dir, char **names, s
 	return difftime(time(NULL), newest);
 }
 
-/* Builds the document for a folder or a loose file. */
-static int scan_document(struct lt_inbox *in, const char *path, const char *name, int is_dir,
-			 int min_age, struct lt_err *err)
+/* Builds the document for a folder or a loose file: path is the entry in
+ * the inbox (the document's origin), real the path it is read by (the same,
+ * or a followed link's target). */
+static int scan_document(struct scan *sc, const char *path, const char *real, const char *name,
+			 int is_dir, struct lt_err *err)
 {
+	struct lt_inbox *in = sc->in;
 	struct lt_doc *doc = lt_doc_new();
 	struct lt_buf label = LT_BUF_INIT;
 	char **names = NULL;
@@ -287,57 +448,54 @@ static int scan_document(struct lt_inbox *in, const char *path, const char *name
 		return rc;
 	}
 	if (is_dir) {
-		rc = list_dir(path, &names, &n, err);
-		if (rc == LT_EIO) {
+		struct lt_err lerr = { 0 };
+
+		rc = list_dir(real, &names, &n, &lerr);
+		if (rc == LT_EIO || rc == LT_ENOTFOUND) {
 			/* An unreadable folder rejects that document, not the ingest. */
-			reason = strdup(err->msg);
-			rc = reason ? LT_OK : LT_ENOMEM;
+			reason = strdup(lerr.msg);
+			rc = reason ? LT_OK : lt_err_set(err, LT_ENOMEM, "out of memory");
+		} else if (rc) {
+			rc = lt_err_set(err, rc, "%s", lerr.msg);
 		}
 	}
-	if (!rc && !reason && min_age > 0) {
-		double age = seconds_since_change(path, is_dir, names, n);
+	if (!rc && !reason && sc->opts.min_age > 0) {
+		double age = seconds_since_change(real, is_dir, names, n);
+		int min_age = sc->opts.min_age;
 
 		if (age < min_age) {
-			char why[128];
-
-			if (age < -1)
-				snprintf(why, sizeof(why), "changed %.0f s in the future (a clock is "
-					 "wrong?), under --min-age %d: left for a later ingest", -age, min_age);
-			else
-				snprintf(why, sizeof(why), "changed %.0f s ago, under --min-age %d: "
-					 "left for a later ingest", age < 0 ? 0 : age, min_age);
 			free_names(names, n);
 			lt_doc_free(doc);
-			return add_skip(in, path, why, err);
+			if (age < -1)
+				return add_skip(sc, path, LT_SKIP_YOUNG, 0, err, "changed %.0f s in the "
+						"future (a clock is wrong?), under --min-age %d: left "
+						"for a later ingest", -age, min_age);
+			return add_skip(sc, path, LT_SKIP_YOUNG, 0, err, "changed %.0f s ago, under "
+					"--min-age %d: left for a later ingest", age < 0 ? 0 : age,
+					min_age);
 		}
 	}
 	if (!rc && !reason && !is_dir) {
-		rc = add_file(doc, path, &reason, err);
+		rc = add_file(doc, real, &reason, err);
 	} else if (!rc && !reason) {
 		for (size_t i = 0; !rc && !reason && i < n; i++) {
-			char *file = NULL;
-			const char *why = NULL;
+			char *file = NULL, *file_real = NULL;
+			enum entry_kind kind;
 
-			if (asprintf(&file, "%s/%s", path, names[i]) < 0) {
-				rc = lt_err_set(err, LT_ENOMEM, "out of memory");
-				break;
-			}
-			switch (classify(file, &why)) {
-			case ENTRY_FOLDER:
-				rc = add_skip(in, file, "a folder inside a document folder is not read", err);
-				break;
-			case ENTRY_PAGE:
-				rc = add_file(doc, file, &reason, err);
-				break;
-			case ENTRY_OTHER:
-				rc = add_skip(in, file, why, err);
-				break;
-			}
+			rc = lt_path(&file, err, "%s/%s", real, names[i]);
+			if (!rc)
+				rc = classify(sc, file, names[i], &kind, &file_real, err);
+			if (!rc && kind == ENTRY_FOLDER)
+				rc = add_skip(sc, file, LT_SKIP_FOLDER, 0, err,
+					      "a folder inside a document folder is not read");
+			else if (!rc && kind == ENTRY_PAGE)
+				rc = add_file(doc, file_real, &reason, err);
+			free(file_real);
 			free(file);
 		}
 		if (!rc && !reason && doc->n_pages == 0 &&
-		    asprintf(&reason, "folder '%s' holds no page images (hidden files are ignored)",
-			     path) < 0)
+		    asprintf(&reason, "folder '%s' holds no page images (what it holds is listed "
+			     "as skipped)", path) < 0)
 			rc = lt_err_set(err, LT_ENOMEM, "out of memory");
 	}
 	free_names(names, n);
@@ -348,44 +506,52 @@ static int scan_document(struct lt_inbox *in, const char *path, const char *name
 		free(reason);
 		return rc;
 	}
-	return add_entry(in, doc, doc->label, reason, err);
+	return add_entry(in, doc, doc->label, doc->origin, reason, err);
 }
 
-int lt_inbox_scan(const char *inbox_dir, int min_age, struct lt_inbox *out, struct lt_err *err)
+int lt_inbox_scan_with(const char *inbox_dir, const struct lt_inbox_opts *opts,
+		       struct lt_inbox *out, struct lt_err *err)
 {
-	char *root = NULL;
+	struct scan sc = { .in = out };
 	char **names = NULL;
 	size_t n = 0;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	root = realpath(inbox_dir, NULL);
-	if (!root)
+	if (opts)
+		sc.opts = *opts;
+	out->root = realpath(inbox_dir, NULL);
+	if (!out->root)
 		return lt_err_set(err, LT_EIO, "cannot open inbox '%s': %s", inbox_dir, strerror(errno));
-	rc = list_dir(root, &names, &n, err);
+	sc.root = out->root;
+	sc.root_len = strlen(out->root);
+	rc = list_dir(out->root, &names, &n, err);
 	if (rc == LT_ENOTFOUND) /* vanished since realpath: the inbox is the problem */
 		rc = lt_err_set(err, LT_EIO, "cannot open inbox '%s': it vanished while being read",
 				inbox_dir);
 	for (size_t i = 0; !rc && i < n; i++) {
-		char *path = NULL;
-		const char *why = NULL;
+		char *path = NULL, *real = NULL;
 		enum entry_kind kind;
 
-		rc = lt_path(&path, err, "%s/%s", root, names[i]);
-		if (rc)
-			break;
-		kind = classify(path, &why);
-		if (kind == ENTRY_OTHER)
-			rc = add_skip(out, path, why, err);
-		else
-			rc = scan_document(out, path, names[i], kind == ENTRY_FOLDER, min_age, err);
+		rc = lt_path(&path, err, "%s/%s", out->root, names[i]);
+		if (!rc)
+			rc = classify(&sc, path, names[i], &kind, &real, err);
+		if (!rc && kind != ENTRY_OTHER)
+			rc = scan_document(&sc, path, real, names[i], kind == ENTRY_FOLDER, err);
+		free(real);
 		free(path);
 	}
 	free_names(names, n);
-	free(root);
 	if (rc)
 		lt_inbox_release(out);
 	return rc;
+}
+
+int lt_inbox_scan(const char *inbox_dir, int min_age, struct lt_inbox *out, struct lt_err *err)
+{
+	const struct lt_inbox_opts opts = { .min_age = min_age };
+
+	return lt_inbox_scan_with(inbox_dir, &opts, out, err);
 }
 
 void lt_inbox_release(struct lt_inbox *in)
@@ -395,6 +561,7 @@ void lt_inbox_release(struct lt_inbox *in)
 	for (size_t i = 0; i < in->n_entries; i++) {
 		lt_doc_free(in->entries[i].doc);
 		free(in->entries[i].label);
+		free(in->entries[i].path);
 		free(in->entries[i].reason);
 	}
 	free(in->entries);
@@ -403,5 +570,6 @@ void lt_inbox_release(struct lt_inbox *in)
 		free(in->skipped[i].reason);
 	}
 	free(in->skipped);
+	free(in->root);
 	memset(in, 0, sizeof(*in));
 }

@@ -2,6 +2,7 @@
  * end shares (new, known, back in the queue, superseding), and an inbox
  * folder's loop over them. Reports outcomes; never prints.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "luutru/catalog.h"
@@ -63,22 +64,67 @@ int lt_ingest_document(struct lt_ingest *ing, const struct lt_doc *doc,
 	return lt_catalog_find(ing->cat, doc->id, &found, &out->state, err);
 }
 
+/* What the scan left out, as the catalog records it: the skipped entries,
+ * then the rejected documents. */
+static int record_left_out(struct lt_catalog *cat, const struct lt_inbox *inbox, struct lt_err *err)
+{
+	struct lt_skipped *items = calloc(inbox->n_skipped + inbox->n_entries + 1, sizeof(*items));
+	size_t n = 0;
+	int rc;
+
+	if (!items)
+		return lt_err_set(err, LT_ENOMEM, "out of memory");
+	for (size_t i = 0; i < inbox->n_skipped; i++) {
+		const struct lt_inbox_skip *s = &inbox->skipped[i];
+
+		items[n++] = (struct lt_skipped){ .path = s->path, .reason = s->reason,
+						  .kind = lt_skip_kind_name(s->kind),
+						  .warning = s->warning };
+	}
+	for (size_t i = 0; i < inbox->n_entries; i++)
+		if (inbox->entries[i].reason)
+			items[n++] = (struct lt_skipped){ .path = inbox->entries[i].path,
+							  .reason = inbox->entries[i].reason,
+							  .kind = "rejected", .warning = 1 };
+	rc = lt_catalog_record_skipped(cat, inbox->root, items, n, err);
+	free(items);
+	return rc;
+}
+
 int lt_ingest_inbox(struct lt_catalog *cat, const char *inbox_dir, int min_age, int retry,
 		    const struct lt_ingest_report *report, struct lt_ingest_totals *totals,
 		    struct lt_err *err)
+{
+	const struct lt_inbox_opts opts = { .min_age = min_age };
+
+	return lt_ingest_inbox_with(cat, inbox_dir, &opts, retry, report, totals, err);
+}
+
+int lt_ingest_inbox_with(struct lt_catalog *cat, const char *inbox_dir,
+			 const struct lt_inbox_opts *opts, int retry,
+			 const struct lt_ingest_report *report, struct lt_ingest_totals *totals,
+			 struct lt_err *err)
 {
 	struct lt_inbox inbox = { 0 };
 	struct lt_ingest ing;
 	int rc;
 
 	memset(totals, 0, sizeof(*totals));
-	rc = lt_inbox_scan(inbox_dir, min_age, &inbox, err);
+	rc = lt_inbox_scan_with(inbox_dir, opts, &inbox, err);
 	if (rc)
 		return rc;
+	rc = record_left_out(cat, &inbox, err);
+	if (rc) {
+		lt_inbox_release(&inbox);
+		return rc;
+	}
 	lt_ingest_init(&ing, cat, inbox_dir, retry);
 	totals->skipped = inbox.n_skipped;
-	for (size_t i = 0; report && report->skipped && i < inbox.n_skipped; i++)
-		report->skipped(report->ud, &inbox.skipped[i]);
+	for (size_t i = 0; i < inbox.n_skipped; i++) {
+		totals->warnings += inbox.skipped[i].warning ? 1 : 0;
+		if (report && report->skipped)
+			report->skipped(report->ud, &inbox.skipped[i]);
+	}
 	for (size_t i = 0; !rc && i < inbox.n_entries; i++) {
 		const struct lt_inbox_entry *e = &inbox.entries[i];
 		struct lt_ingest_outcome o = { .result = LT_INGEST_REJECTED };

@@ -22,7 +22,7 @@
 
 /* The schema version this build writes (PRAGMA user_version): the number of
  * the last schemas/catalog/NNN-*.sql (the build checks it). */
-#define LT_CATALOG_VERSION 5
+#define LT_CATALOG_VERSION 6
 
 struct lt_catalog;
 
@@ -296,6 +296,39 @@ int lt_catalog_snapshot(struct lt_catalog *cat, const char *dst, struct lt_err *
  * "failure", detail saying which bundle, from where, and why. */
 int lt_catalog_record_repair(struct lt_catalog *cat, const char *id, const char *outcome,
 			     const char *detail, struct lt_err *err);
+/* ---- entries an inbox ingest left out (catalog_skipped.c, `status --skipped`) ---- */
+
+/* An inbox entry that is no page of a queued document: skipped, or a
+ * rejected document (kind "rejected"). All strings borrowed. */
+struct lt_skipped {
+	const char *path;        /* absolute */
+	const char *kind;        /* lt_skip_kind_name() (inbox.h), or "rejected" */
+	const char *reason;
+	int warning;             /* 1: it may be a page someone expects archived */
+	/* Filled by lt_catalog_each_skipped only (ignored when recording): */
+	const char *inbox;
+	const char *first_seen;  /* ISO 8601, local time like events */
+	const char *last_seen;
+};
+
+/* One transaction: what the ingest of `inbox` (its resolved absolute path)
+ * left out becomes exactly items[0..n): rows of earlier ingests of this
+ * inbox that are not among them are removed (renamed, fixed, ingested
+ * since); those still there keep their first_seen. A path given twice is
+ * recorded once. */
+int lt_catalog_record_skipped(struct lt_catalog *cat, const char *inbox,
+			      const struct lt_skipped *items, size_t n, struct lt_err *err);
+
+/* How many entries are recorded as left out, and how many of them warn. */
+int lt_catalog_count_skipped(struct lt_catalog *cat, int64_t *total, int64_t *warnings,
+			     struct lt_err *err);
+
+/* Calls fn for each recorded entry, by inbox and then path, up to limit
+ * (0: all). The struct and its strings are borrowed for the call. */
+int lt_catalog_each_skipped(struct lt_catalog *cat, int limit,
+			    void (*fn)(void *ud, const struct lt_skipped *s), void *ud,
+			    struct lt_err *err);
+
 /* ---- rebuild (catalog_rebuild.c): a catalog made from the bundles alone ---- */
 
 /* One transaction, into a catalog that does not know doc->id (LT_EDB naming

@@ -64,7 +64,8 @@ struct lt_ingest_totals {
 	int known;
 	int rejected;
 	int superseded;  /* predecessors superseded, over all documents */
-	size_t skipped;  /* files that are not pages */
+	size_t skipped;  /* entries that are not pages (files, folders, links) */
+	size_t warnings; /* of those, the ones that may be pages someone expects archived */
 };
 
 /* Called as lt_ingest_inbox goes: each skipped file first, then each
@@ -76,11 +77,20 @@ struct lt_ingest_report {
 	void *ud;
 };
 
-/* Scans inbox_dir (see lt_inbox_scan for min_age) and ingests each document
- * found, reporting each as it goes and counting in *totals (zeroed first).
- * Rejected documents are counted, not errors. Errors are run-scoped: the
- * inbox cannot be read, the catalog fails; the documents reported before
- * the error are in the catalog. */
+/* Scans inbox_dir (see lt_inbox_scan_with for opts, which may be NULL) and
+ * ingests each document found, reporting each as it goes and counting in
+ * *totals (zeroed first). Every entry of the inbox is accounted for: a page
+ * of a document, a skipped entry or a rejected document. The skipped and
+ * rejected ones are recorded in the catalog, before any document is queued,
+ * as what this inbox's ingest left out (lt_catalog_record_skipped), so that
+ * `status --skipped` lists them. Rejected documents are counted, not
+ * errors. Errors are run-scoped: the inbox cannot be read, the catalog
+ * fails; the documents reported before the error are in the catalog. */
+int lt_ingest_inbox_with(struct lt_catalog *cat, const char *inbox_dir,
+			 const struct lt_inbox_opts *opts, int retry,
+			 const struct lt_ingest_report *report, struct lt_ingest_totals *totals,
+			 struct lt_err *err);
+/* The same with only min_age (links out of the inbox never followed). */
 int lt_ingest_inbox(struct lt_catalog *cat, const char *inbox_dir, int min_age, int retry,
 		    const struct lt_ingest_report *report, struct lt_ingest_totals *totals,
 		    struct lt_err *err);

@@ -2,19 +2,23 @@
  * sample scans (samples/inbox, relative to the repo root the tests run from):
  * folder documents in natural page order, a multi-page TIFF, skipped
  * non-images, a garbage .png and an empty folder rejected with reasons,
- * stable content-derived ids, and lt_inbox_probe() on every format. */
+ * stable content-derived ids, and lt_inbox_probe() on every format. Then a
+ * hostile inbox: hidden files, OS litter and symbolic links in and out of
+ * it, each entry accounted for, nothing outside the inbox walked. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <leptonica/allheaders.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "luutru/doc.h"
 #include "luutru/fsutil.h"
@@ -264,17 +268,22 @@ static void test_multipage_tiff(void **state)
 static void test_skipped(void **state)
 {
 	struct fx *fx = *state;
-	char want[2][PATH_MAX + 32];
+	char want[3][PATH_MAX + 32];
+	static const enum lt_skip_kind kinds[] = { LT_SKIP_LITTER, LT_SKIP_NOT_PAGE, LT_SKIP_NOT_PAGE };
 
-	snprintf(want[0], sizeof(want[0]), "%s/notes.txt", fx->root);
-	snprintf(want[1], sizeof(want[1]), "%s/report/notes.txt", fx->root);
-	/* Hidden files (.DS_Store) are not even reported. */
-	assert_int_equal(fx->in.n_skipped, 2);
-	for (size_t i = 0; i < 2; i++) {
+	snprintf(want[0], sizeof(want[0]), "%s/.DS_Store", fx->root);
+	snprintf(want[1], sizeof(want[1]), "%s/notes.txt", fx->root);
+	snprintf(want[2], sizeof(want[2]), "%s/report/notes.txt", fx->root);
+	/* OS litter (.DS_Store) is listed too, quietly (no warning). */
+	assert_int_equal(fx->in.n_skipped, 3);
+	for (size_t i = 0; i < 3; i++) {
 		assert_string_equal(fx->in.skipped[i].path, want[i]);
 		assert_non_null(fx->in.skipped[i].reason);
 		assert_true(fx->in.skipped[i].reason[0] != '\0');
+		assert_int_equal(fx->in.skipped[i].kind, kinds[i]);
+		assert_int_equal(fx->in.skipped[i].warning, 0);
 	}
+	assert_string_equal(fx->in.root, fx->root);
 }
 
 static void test_ids_stable(void **state)
@@ -368,6 +377,207 @@ static void test_empty_folder_rejected(void **state)
 	lt_inbox_release(&in);
 }
 
+/* ---- hidden names and symbolic links ---- */
+
+static void test_name_kinds(void **state)
+{
+	static const struct {
+		const char *name;
+		enum lt_name_kind kind;
+	} cases[] = {
+		{ ".", LT_NAME_SELF }, { "..", LT_NAME_SELF },
+		{ ".DS_Store", LT_NAME_LITTER }, { ".ds_store", LT_NAME_LITTER },
+		{ "._page-1.png", LT_NAME_LITTER }, { "Thumbs.db", LT_NAME_LITTER },
+		{ "THUMBS.DB", LT_NAME_LITTER }, { "desktop.ini", LT_NAME_LITTER },
+		{ "Desktop.ini", LT_NAME_LITTER }, { "$RECYCLE.BIN", LT_NAME_LITTER },
+		{ "._", LT_NAME_HIDDEN }, { ".page-2.png", LT_NAME_HIDDEN },
+		{ ".loose.png", LT_NAME_HIDDEN }, { "..png", LT_NAME_HIDDEN },
+		{ "...", LT_NAME_HIDDEN }, { "..foo", LT_NAME_HIDDEN },
+		{ ".page.png.AbC123", LT_NAME_HIDDEN },   /* rsync's unfinished copy */
+		{ "page-1.png", LT_NAME_VISIBLE }, { "Thumbs.db.png", LT_NAME_VISIBLE },
+		{ "x.DS_Store", LT_NAME_VISIBLE },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		print_message("name: '%s'\n", cases[i].name);
+		assert_int_equal(lt_inbox_name_kind(cases[i].name), cases[i].kind);
+	}
+}
+
+static const struct lt_inbox_skip *skip_of(const struct lt_inbox *in, const char *root, const char *rel)
+{
+	char path[PATH_MAX + 64];
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	for (size_t i = 0; i < in->n_skipped; i++)
+		if (strcmp(in->skipped[i].path, path) == 0)
+			return &in->skipped[i];
+	return NULL;
+}
+
+/* Every name in folder `rel` of the inbox is a document (or a page of one)
+ * or a skip: nothing vanishes. */
+static void assert_all_accounted(const struct lt_inbox *in, const char *root, const char *rel)
+{
+	char dir[PATH_MAX];
+	DIR *d;
+	struct dirent *de;
+
+	snprintf(dir, sizeof(dir), "%s%s%s", root, rel[0] ? "/" : "", rel);
+	d = opendir(dir);
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL) {
+		char path[PATH_MAX + 256];
+		int found = 0;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		for (size_t i = 0; !found && i < in->n_skipped; i++)
+			found = strcmp(in->skipped[i].path, path) == 0;
+		for (size_t i = 0; !found && i < in->n_entries; i++) {
+			const struct lt_doc *doc = in->entries[i].doc;
+
+			found = strcmp(in->entries[i].path, path) == 0;
+			for (size_t s = 0; !found && doc && s < doc->n_sources; s++)
+				found = strcmp(doc->sources[s].path, path) == 0;
+		}
+		if (!found)
+			fail_msg("'%s' vanished: neither a document, a page nor skipped", path);
+	}
+	closedir(d);
+}
+
+static void test_hostile_inbox(void **state)
+{
+	struct fx *fx = *state;
+	struct lt_inbox in = { 0 };
+	struct lt_err err = { 0 };
+	struct lt_inbox_opts follow = { .follow_symlinks = 1 };
+	const char *base = fx->dir;
+	char root[PATH_MAX], p[PATH_MAX], outside[PATH_MAX], link_out[PATH_MAX];
+	static const char *const dirs[] = { "hostile", "hostile/doc", "hostile/..foo", "elsewhere" };
+	static const struct {
+		const char *from, *to;
+	} copies[] = {
+		{ S_PNG, "hostile/doc/page-1.png" },
+		{ S_PAGE1, "hostile/doc/.page-2.png" },
+		{ S_PNG, "hostile/.loose.png" },
+		{ S_PNG, "hostile/..png" },
+		{ S_PNG, "hostile/..foo/page-1.png" },
+		{ S_JPEG, "elsewhere/p.png" },
+	};
+	static const char *const texts[] = {
+		"hostile/...", "hostile/.DS_Store", "hostile/desktop.ini", "hostile/doc/._page-1.png",
+		"hostile/doc/Thumbs.db",
+	};
+	static const struct {
+		const char *target, *link;   /* target "@x": fx->dir/x */
+	} links[] = {
+		{ "@elsewhere/p.png", "hostile/outside.png" },
+		{ "@elsewhere/p.png", "hostile/doc/out.png" },
+		{ "/etc", "hostile/etc" },
+		{ "..", "hostile/up" },
+		{ ".", "hostile/self" },
+		{ "doc", "hostile/inlink" },
+		{ "doc/page-1.png", "hostile/in.png" },
+		{ "/nonexistent/p.png", "hostile/dangling.png" },
+		{ "loop", "hostile/loop" },
+	};
+	static const struct {
+		const char *rel;
+		enum lt_skip_kind kind;
+		int warning;
+		const char *reason_has;
+	} want[] = {
+		{ "doc/.page-2.png", LT_SKIP_HIDDEN, 1, "hidden image" },
+		{ "doc/._page-1.png", LT_SKIP_LITTER, 0, "litter" },
+		{ "doc/Thumbs.db", LT_SKIP_LITTER, 0, "litter" },
+		{ "doc/out.png", LT_SKIP_LINK, 1, "--follow-symlinks" },
+		{ ".loose.png", LT_SKIP_HIDDEN, 1, "hidden image" },
+		{ "..png", LT_SKIP_HIDDEN, 1, "hidden image" },
+		{ "...", LT_SKIP_HIDDEN, 1, "hidden file" },
+		{ "..foo", LT_SKIP_HIDDEN, 1, "hidden folder" },
+		{ ".DS_Store", LT_SKIP_LITTER, 0, "litter" },
+		{ "desktop.ini", LT_SKIP_LITTER, 0, "litter" },
+		{ "outside.png", LT_SKIP_LINK, 1, "elsewhere/p.png', outside the inbox" },
+		{ "etc", LT_SKIP_LINK, 1, "'/etc', outside the inbox: never walked" },
+		{ "up", LT_SKIP_LINK, 1, "never walked" },
+		{ "self", LT_SKIP_LINK, 1, "inbox itself" },
+		{ "dangling.png", LT_SKIP_LINK, 1, "leads nowhere" },
+		{ "loop", LT_SKIP_LINK, 1, "leads nowhere" },
+	};
+
+	for (size_t i = 0; i < N_ELEMS(dirs); i++)
+		assert_int_equal(path_in(p, sizeof(p), base, dirs[i]) || mkdir(p, 0755), 0);
+	for (size_t i = 0; i < N_ELEMS(copies); i++)
+		assert_int_equal(path_in(p, sizeof(p), base, copies[i].to) ||
+				 copy_file(copies[i].from, p), 0);
+	for (size_t i = 0; i < N_ELEMS(texts); i++)
+		assert_int_equal(path_in(p, sizeof(p), base, texts[i]) || write_text(p, "x\n"), 0);
+	for (size_t i = 0; i < N_ELEMS(links); i++) {
+		char target[PATH_MAX + 64];
+
+		if (links[i].target[0] == '@')
+			snprintf(target, sizeof(target), "%s/%s", base, links[i].target + 1);
+		else
+			snprintf(target, sizeof(target), "%s", links[i].target);
+		assert_int_equal(path_in(p, sizeof(p), base, links[i].link) || symlink(target, p), 0);
+	}
+	assert_int_equal(path_in(p, sizeof(p), base, "hostile"), 0);
+	assert_non_null(realpath(p, root));
+	assert_int_equal(path_in(link_out, sizeof(link_out), base, "elsewhere/p.png"), 0);
+	assert_non_null(realpath(link_out, outside));
+
+	assert_int_equal(lt_inbox_scan(p, 0, &in, &err), LT_OK);
+	for (size_t i = 0; i < in.n_skipped; i++)
+		print_message("skipped %s: %s\n", in.skipped[i].path, in.skipped[i].reason);
+	for (size_t i = 0; i < N_ELEMS(want); i++) {
+		const struct lt_inbox_skip *sk = skip_of(&in, root, want[i].rel);
+
+		if (!sk)
+			fail_msg("'%s' is not listed as skipped", want[i].rel);
+		assert_int_equal(sk->kind, want[i].kind);
+		assert_int_equal(sk->warning, want[i].warning);
+		if (!strstr(sk->reason, want[i].reason_has))
+			fail_msg("'%s': reason '%s' lacks '%s'", want[i].rel, sk->reason,
+				 want[i].reason_has);
+	}
+	/* Nothing under /etc or above the inbox was looked at. */
+	for (size_t i = 0; i < in.n_skipped; i++)
+		assert_memory_equal(in.skipped[i].path, root, strlen(root));
+	/* doc: one page (the hidden one and the link out are not); links that
+	 * stay inside are followed, read through their resolved path. */
+	assert_int_equal(in.n_entries, 3);
+	assert_string_equal(entry(&in, "doc")->doc->sources[0].path + strlen(root), "/doc/page-1.png");
+	assert_int_equal(entry(&in, "doc")->doc->n_pages, 1);
+	assert_non_null(entry(&in, "inlink")->doc);
+	assert_string_equal(entry(&in, "inlink")->doc->id, entry(&in, "doc")->doc->id);
+	assert_string_equal(entry(&in, "inlink")->path + strlen(root), "/inlink");
+	assert_non_null(entry(&in, "in.png")->doc);
+	assert_string_equal(entry(&in, "in.png")->doc->sources[0].path + strlen(root), "/doc/page-1.png");
+	assert_all_accounted(&in, root, "");
+	assert_all_accounted(&in, root, "doc");
+	lt_inbox_release(&in);
+
+	/* Asked to follow links: the files outside are taken, read through
+	 * their resolved path; linked folders outside are still never walked. */
+	assert_int_equal(lt_inbox_scan_with(p, &follow, &in, &err), LT_OK);
+	assert_int_equal(in.n_entries, 4);
+	assert_string_equal(entry(&in, "outside.png")->doc->sources[0].path, outside);
+	assert_int_equal(entry(&in, "doc")->doc->n_pages, 2);
+	assert_string_equal(entry(&in, "doc")->doc->sources[0].path, outside);   /* out.png */
+	assert_null(skip_of(&in, root, "outside.png"));
+	assert_int_equal(skip_of(&in, root, "etc")->kind, LT_SKIP_LINK);
+	assert_int_equal(skip_of(&in, root, "up")->kind, LT_SKIP_LINK);
+	assert_int_equal(skip_of(&in, root, "self")->kind, LT_SKIP_LINK);
+	for (size_t i = 0; i < in.n_skipped; i++)
+		assert_memory_equal(in.skipped[i].path, root, strlen(root));
+	assert_all_accounted(&in, root, "");
+	lt_inbox_release(&in);
+}
+
 /* ---- probe ---- */
 
 static void test_probe_formats(void **state)
@@ -448,6 +658,8 @@ int main(void)
 		cmocka_unit_test(test_ids_stable),
 		cmocka_unit_test(test_scan_missing),
 		cmocka_unit_test(test_empty_folder_rejected),
+		cmocka_unit_test(test_name_kinds),
+		cmocka_unit_test(test_hostile_inbox),
 		cmocka_unit_test(test_probe_formats),
 	};
 

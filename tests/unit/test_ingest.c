@@ -4,7 +4,9 @@
  * unfinished predecessor, and the old content coming back is requeued;
  * failed documents come back only on --retry; a predecessor in hand is not
  * superseded but noted. Then the inbox loop on a copy of samples/inbox,
- * with a skipped note and a rejected fake image. */
+ * with a skipped note and a rejected fake image; what an inbox's ingest left
+ * out (hidden image, OS litter, a link out, a rejected document) recorded in
+ * the catalog and replaced by its next ingest. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -271,6 +273,83 @@ static void test_inbox(void **state)
 	free(inbox);
 }
 
+struct left_out {
+	int n, warnings;
+	char rows[8][512];   /* "kind name" */
+};
+
+static void collect_left_out(void *ud, const struct lt_skipped *s)
+{
+	struct left_out *lo = ud;
+	const char *name = strrchr(s->path, '/');
+
+	assert_true(lo->n < 8);
+	assert_non_null(name);
+	assert_true(s->reason[0] != '\0');
+	assert_true(s->first_seen[0] != '\0' && s->last_seen[0] != '\0');
+	snprintf(lo->rows[lo->n++], sizeof(lo->rows[0]), "%s %s", s->kind, name + 1);
+	lo->warnings += s->warning;
+}
+
+static void test_left_out_recorded(void **state)
+{
+	struct fx *fx = *state;
+	struct lt_ingest_totals t;
+	struct lt_err err = { 0 };
+	struct left_out lo = { 0 };
+	int64_t total = 0, warnings = 0;
+	char *inbox = NULL, *cmd = NULL;
+	static const char *const first[] = {
+		"litter .DS_Store", "link out.png", "hidden .page-2.png", "rejected fake.png",
+	};
+
+	assert_int_equal(lt_path(&inbox, NULL, "%s/inbox", fx->dir), LT_OK);
+	assert_int_equal(lt_path(&cmd, NULL, "mkdir -p '%s/doc' && "
+				 "cp samples/inbox/letter-en.png '%s/doc/page-1.png' && cd '%s' && "
+				 "cp doc/page-1.png doc/.page-2.png && echo x > .DS_Store && "
+				 "echo 'not a png' > fake.png && cp doc/page-1.png ../elsewhere.png && "
+				 "ln -s '%s/elsewhere.png' doc/out.png", inbox, inbox, inbox, fx->dir),
+			 LT_OK);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+
+	assert_int_equal(lt_ingest_inbox(fx->cat, inbox, 0, 0, NULL, &t, &err), LT_OK);
+	assert_int_equal(t.queued, 1);
+	assert_int_equal(t.rejected, 1);
+	assert_int_equal(t.skipped, 3);
+	assert_int_equal(t.warnings, 2);
+	assert_int_equal(lt_catalog_count_skipped(fx->cat, &total, &warnings, &err), LT_OK);
+	assert_int_equal(total, 4);
+	assert_int_equal(warnings, 3);   /* the rejected document warns too */
+	assert_int_equal(lt_catalog_each_skipped(fx->cat, 0, collect_left_out, &lo, &err), LT_OK);
+	assert_int_equal(lo.n, 4);
+	for (size_t i = 0; i < 4; i++) {
+		int found = 0;
+
+		for (int j = 0; j < lo.n; j++)
+			found |= strcmp(lo.rows[j], first[i]) == 0;
+		if (!found)
+			fail_msg("'%s' is not recorded as left out", first[i]);
+	}
+
+	/* Fixed at once (same second): the hidden page renamed, the fake
+	 * removed. Only what is still left out stays recorded. */
+	assert_int_equal(lt_path(&cmd, NULL, "cd '%s' && mv doc/.page-2.png doc/page-2.png && rm fake.png",
+				 inbox), LT_OK);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(lt_ingest_inbox(fx->cat, inbox, 0, 0, NULL, &t, &err), LT_OK);
+	assert_int_equal(t.queued, 1);
+	assert_int_equal(t.rejected, 0);
+	memset(&lo, 0, sizeof(lo));
+	assert_int_equal(lt_catalog_each_skipped(fx->cat, 0, collect_left_out, &lo, &err), LT_OK);
+	assert_int_equal(lo.n, 2);
+	assert_string_equal(lo.rows[0], "litter .DS_Store");
+	assert_string_equal(lo.rows[1], "link out.png");
+	assert_int_equal(lo.warnings, 1);
+	free(cmd);
+	free(inbox);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -279,6 +358,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_failed_only_on_retry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_origin_seen_before, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inbox, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_left_out_recorded, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
