@@ -376,8 +376,11 @@ static int prepare_archive(const struct lt_run_opts *opts, int *lock_fd,
 		unlink(marker);
 	if (!rc)
 		rc = lt_catalog_status(cat, &st, err);
-	if (!rc)
+	if (!rc) {
 		*queued = st.documents[LT_QUEUED];
+		report->queued = (int)st.documents[LT_QUEUED];
+		report->pages_queued = (int)st.pages[LT_QUEUED];
+	}
 	lt_catalog_close(cat);
 	free(work);
 	free(marker);
