@@ -676,6 +676,12 @@ const struct lt_command lt_cmd_run = {
 	"Ctrl-C, run again and unfinished documents are redone.\n",
 	.options = run_opts,
 	.epilog =
+	"On a terminal, one line redrawn in place: documents and pages done out of\n"
+	"those queued, pages per minute, time left, failures so far. Off a terminal,\n"
+	"one line per document: archived ID LABEL (N pages, S s) -> BUNDLE | failed\n"
+	"ID LABEL: STAGE: REASON. Then a summary naming each failed document with\n"
+	"its reason (--json: the same as one JSON object).\n"
+	"\n"
 	"Exit 0 if every document was archived, 1 if some failed or the run was\n"
 	"interrupted, 3 on a run-wide error (catalog, disk, missing language data).\n"
 	"\n"
@@ -696,7 +702,10 @@ const struct lt_command lt_cmd_batch = {
 	"usage: luutru batch [--archive DIR] [--min-age S] [-j N] [--lang LANGS] [OCR OPTIONS] INBOX\n"
 	"\n"
 	"`luutru ingest [--min-age S] INBOX` then `luutru run`, for cron or a\n"
-	"systemd timer. The exit code is the worse of the two.\n",
+	"systemd timer. The exit code is the worse of the two. The summary also\n"
+	"names the documents the ingest rejected and the files it skipped, with\n"
+	"their reasons; --quiet keeps only errors and the summary, --json prints\n"
+	"only the summary as JSON (see the README's \"Overnight\" section).\n",
 	.options = batch_opts,
 	.epilog =
 	"Example:\n"
