@@ -55,29 +55,61 @@ int lt_cmd_check_inbox_arg(const struct lt_args *args, struct lt_err *err)
 	return lt_inbox_check(args->argv[0], err);
 }
 
-static int ingest_with(struct lt_catalog *cat, const char *inbox_dir,
-		       const struct lt_inbox_opts *opts, int retry)
+/* What lt_cmd_ingest_inbox_with prints, and whom it tells besides. */
+struct ingest_print {
+	int quiet;
+	const struct lt_ingest_report *also;
+};
+
+static void each_skipped(void *ud, const struct lt_inbox_skip *s)
 {
-	static const struct lt_ingest_report report = { print_skipped, print_document, NULL };
-	struct lt_ingest_totals t;
+	const struct ingest_print *pr = ud;
+
+	if (!pr->quiet)
+		print_skipped(NULL, s);
+	if (pr->also && pr->also->skipped)
+		pr->also->skipped(pr->also->ud, s);
+}
+
+static void each_document(void *ud, const struct lt_inbox_entry *e, const struct lt_ingest_outcome *o)
+{
+	const struct ingest_print *pr = ud;
+
+	if (!pr->quiet)
+		print_document(NULL, e, o);
+	else if (o->result == LT_INGEST_REJECTED) /* quiet keeps the errors */
+		fprintf(stderr, "error: %s: %s\n", e->label, e->reason);
+	if (pr->also && pr->also->document)
+		pr->also->document(pr->also->ud, e, o);
+}
+
+int lt_cmd_ingest_inbox_with(struct lt_catalog *cat, const char *inbox_dir,
+			     const struct lt_inbox_opts *opts, int retry, int quiet,
+			     const struct lt_ingest_report *also, struct lt_ingest_totals *totals)
+{
+	struct ingest_print pr = { quiet, also };
+	const struct lt_ingest_report report = { each_skipped, each_document, &pr };
+	struct lt_ingest_totals own, *t = totals ? totals : &own;
 	struct lt_err err = { 0 };
-	int rc = lt_ingest_inbox_with(cat, inbox_dir, opts, retry, &report, &t, &err);
+	int rc = lt_ingest_inbox_with(cat, inbox_dir, opts, retry, &report, t, &err);
 
 	if (rc)
 		return lt_cmd_fail(&err);
-	printf("ingest: %d queued, %d already known, %d rejected, %zu skipped", t.queued, t.known,
-	       t.rejected, t.skipped);
-	if (t.warnings)
-		printf(" (%zu with a warning)", t.warnings);
-	printf(t.superseded ? ", %d superseded\n" : "\n", t.superseded);
-	return t.rejected ? LT_EXIT_PROBLEM : LT_EXIT_OK;
+	if (!quiet) {
+		printf("ingest: %d queued, %d already known, %d rejected, %zu skipped", t->queued,
+		       t->known, t->rejected, t->skipped);
+		if (t->warnings)
+			printf(" (%zu with a warning)", t->warnings);
+		printf(t->superseded ? ", %d superseded\n" : "\n", t->superseded);
+	}
+	return t->rejected ? LT_EXIT_PROBLEM : LT_EXIT_OK;
 }
 
 int lt_cmd_ingest_inbox(struct lt_catalog *cat, const char *inbox_dir, int min_age, int retry)
 {
 	const struct lt_inbox_opts opts = { .min_age = min_age };
 
-	return ingest_with(cat, inbox_dir, &opts, retry);
+	return lt_cmd_ingest_inbox_with(cat, inbox_dir, &opts, retry, 0, NULL, NULL);
 }
 
 static int run_ingest(const struct lt_args *args, struct lt_catalog *cat)
@@ -88,7 +120,8 @@ static int run_ingest(const struct lt_args *args, struct lt_catalog *cat)
 		.follow_symlinks = lt_args_get(args, "follow-symlinks") != NULL,
 	};
 
-	return ingest_with(cat, args->argv[0], &opts, lt_args_get(args, "retry") != NULL);
+	return lt_cmd_ingest_inbox_with(cat, args->argv[0], &opts, lt_args_get(args, "retry") != NULL,
+					0, NULL, NULL);
 }
 
 static const struct lt_option options[] = {

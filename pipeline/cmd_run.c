@@ -1,23 +1,31 @@
 /* cmd_run.c - `luutru run` and `luutru batch`: process the queue and report.
  *
- * Progress goes to stdout and to ARCHIVE/log/run-<time>.log, failures also
- * to stderr; the closing summary is one paragraph. SIGINT/SIGTERM finish the
- * documents in hand and stop; anything unfinished stays queued.
+ * Progress goes to ARCHIVE/log/run-<time>.log and, on a terminal, to one
+ * updating line; off a terminal, one plain line per document on stdout.
+ * Failures also go to stderr. The closing summary (a paragraph, then the
+ * failed, rejected and skipped files with reasons; or JSON with --json) goes
+ * to stdout and the log. SIGINT/SIGTERM finish the documents in hand and
+ * stop; anything unfinished stays queued.
  */
 #include <fcntl.h>
+#include <jansson.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "luutru/catalog.h"
 #include "luutru/cmd.h"
 #include "luutru/fsutil.h"
+#include "luutru/ingest.h"
 #include "luutru/preprocess.h"
 #include "luutru/recognize.h"
 #include "luutru/runner.h"
+#include "luutru/text.h"
 
 #define DEFAULT_LANG "vie+eng"
 
@@ -42,12 +50,25 @@ static void on_signal(int sig)
 	signal(SIGTERM, SIG_DFL);
 }
 
-/* The run's log is opened on first use, so that cron runs that find the
- * queue empty leave no log behind. */
+/* How the run reports as it goes. The run's log is opened on first use, so
+ * that cron runs that find the queue empty leave no log behind. What the
+ * summary names (failures, and for batch the skipped files and rejected
+ * documents) is kept as JSON arrays, printed as lines or as JSON at the end. */
 struct progress {
 	const char *archive;
 	FILE *log;
 	int log_failed;
+	int quiet, json;                  /* --quiet, --json */
+	/* The terminal the one updating line is drawn on (stdout, else stderr),
+	 * or NULL: plain lines as documents finish. */
+	FILE *tty;
+	size_t line_len;                  /* of the line now on tty, to blank it */
+	char current[128];                /* label of the document started last */
+	const struct lt_run_report *rep;  /* the runner's, read during its calls */
+	double t0;                        /* lt_monotonic_seconds() at the start */
+	int batch;                        /* the ingest half ran: skipped and rejected are known */
+	struct lt_ingest_totals ingest;
+	json_t *failed, *skipped, *rejected; /* arrays of objects; NULL if out of memory */
 };
 
 static FILE *open_log(const char *archive);
@@ -61,11 +82,123 @@ static FILE *progress_log(struct progress *p)
 	return p->log;
 }
 
+/* s as a JSON string: a file name need not be UTF-8, JSON must be. */
+static json_t *json_text(const char *s)
+{
+	struct lt_buf b = LT_BUF_INIT;
+	json_t *j = NULL;
+
+	if (lt_text_repair_utf8(s ? s : "", &b, NULL) == LT_OK)
+		j = json_string(lt_buf_str(&b));
+	lt_buf_release(&b);
+	return j;
+}
+
+/* Appends {k1: v1, k2: v2, ...} (string values; NULL ends the list) to arr.
+ * Returns the object (borrowed from arr), or NULL if it could not be kept. */
+static json_t *keep(json_t *arr, ...)
+{
+	json_t *o = arr ? json_object() : NULL;
+	const char *k;
+	va_list ap;
+
+	if (!o)
+		return NULL;
+	va_start(ap, arr);
+	while ((k = va_arg(ap, const char *)))
+		json_object_set_new(o, k, json_text(va_arg(ap, const char *)));
+	va_end(ap);
+	return json_array_append_new(arr, o) == 0 ? o : NULL;
+}
+
+static const char *field(json_t *o, const char *k)
+{
+	const char *v = json_string_value(json_object_get(o, k));
+
+	return v ? v : "";
+}
+
+/* "45 s", "12 min", "3 h 05 min": an ETA needs no more precision. */
+static void format_duration(double s, char out[32])
+{
+	long t = (long)(s + 0.5);
+
+	if (t < 60)
+		snprintf(out, 32, "%ld s", t);
+	else if (t < 3600)
+		snprintf(out, 32, "%ld min", (t + 30) / 60);
+	else
+		snprintf(out, 32, "%ld h %02ld min", t / 3600, (t % 3600) / 60);
+}
+
+static int terminal_columns(FILE *f)
+{
+	struct winsize ws;
+
+	if (ioctl(fileno(f), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 10)
+		return ws.ws_col;
+	return 80;
+}
+
+/* Blanks the updating line, so that what is printed next starts clean. */
+static void clear_line(struct progress *p)
+{
+	if (!p->tty || !p->line_len)
+		return;
+	fprintf(p->tty, "\r%*s\r", (int)p->line_len, "");
+	fflush(p->tty);
+	p->line_len = 0;
+}
+
+/* The one updating line: done/total, speed, ETA, failures, the document in
+ * hand. Drawn with a carriage return and spaces only, so it works on any
+ * terminal (no escape sequences to need a TERM); cut to the width so it
+ * never wraps, and control characters in a label shown as '?'. */
+static void draw_line(struct progress *p, double elapsed)
+{
+	const struct lt_run_report *r = p->rep;
+	int docs = r->archived + r->failed, pages = r->pages_archived + r->pages_failed;
+	int total = r->queued > docs ? r->queued : docs;
+	int total_pages = r->pages_queued > pages ? r->pages_queued : pages;
+	double ppm = elapsed > 0 ? pages * 60.0 / elapsed : 0;
+	char eta[32] = "--", line[512];
+	size_t len, cols = (size_t)terminal_columns(p->tty) - 1, shown = 0;
+
+	if (pages > 0 && total_pages > pages)
+		format_duration((total_pages - pages) * elapsed / pages, eta);
+	else if (pages > 0)
+		snprintf(eta, sizeof(eta), "0 s");
+	snprintf(line, sizeof(line), "%d/%d documents, %d/%d pages, %.1f pages/min, ETA %s, %d failed%s%s",
+		 docs, total, pages, total_pages, ppm, eta, r->failed,
+		 p->current[0] ? " - " : "", p->current);
+	len = strlen(line);
+	/* Cut at a character, not inside one (columns counted per UTF-8 lead byte). */
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)line[i];
+
+		if (c < 0x20 || c == 0x7f)
+			line[i] = '?';
+		if ((c & 0xc0) != 0x80 && ++shown > cols) {
+			len = i;
+			shown = cols;
+			break;
+		}
+	}
+	line[len] = '\0';
+	fprintf(p->tty, "\r%s", line);
+	if (p->line_len > shown)
+		fprintf(p->tty, "%*s\r%s", (int)(p->line_len - shown), "", line);
+	fflush(p->tty);
+	p->line_len = shown;
+}
+
 static void print_progress(void *ud, enum lt_run_event what, const struct lt_doc *doc,
 			   const char *stage, const struct lt_err *failure, double seconds)
 {
 	struct progress *p = ud;
+	int lines = !p->quiet && !p->json && p->tty != stdout;
 	char now[32];
+	json_t *kept;
 
 	lt_now_iso8601(now);
 	progress_log(p);
@@ -74,29 +207,41 @@ static void print_progress(void *ud, enum lt_run_event what, const struct lt_doc
 		if (p->log)
 			fprintf(p->log, "%s started %s %s (%zu pages, attempt %d)\n", now, doc->id,
 				doc->label, doc->n_pages, doc->attempts);
+		snprintf(p->current, sizeof(p->current), "%s", doc->label);
 	} else if (what == LT_RUN_ORPHAN) {
-		printf("%s\n", stage);
+		/* A bundle nobody knew, adopted or moved aside: always worth a line. */
+		clear_line(p);
+		if (!p->json)
+			printf("%s\n", stage);
 		if (p->log)
 			fprintf(p->log, "%s %s\n", now, stage);
 	} else if (what == LT_RUN_FAILED) {
-		printf("failed %s %s: %s: %s\n", doc->id, doc->label, stage, failure->msg);
+		clear_line(p);
+		if (lines)
+			printf("failed %s %s: %s: %s\n", doc->id, doc->label, stage, failure->msg);
 		fprintf(stderr, "error: document %s (%s) failed at %s: %s\n", doc->id, doc->label,
 			stage, failure->msg);
 		if (p->log)
 			fprintf(p->log, "%s failed %s %s: %s: %s\n", now, doc->id, doc->label, stage,
 				failure->msg);
+		kept = keep(p->failed, "id", doc->id, "label", doc->label, "stage", stage, "reason",
+			    failure->msg, (const char *)NULL);
+		if (kept)
+			json_object_set_new(kept, "pages", json_integer((json_int_t)doc->n_pages));
 	} else {
-		printf("archived %s %s (%zu page%s, %.1f s) -> %s\n", doc->id, doc->label, doc->n_pages,
-		       doc->n_pages == 1 ? "" : "s", seconds, doc->bundle.path);
+		if (lines)
+			printf("archived %s %s (%zu page%s, %.1f s) -> %s\n", doc->id, doc->label,
+			       doc->n_pages, doc->n_pages == 1 ? "" : "s", seconds, doc->bundle.path);
 		if (p->log)
 			fprintf(p->log, "%s archived %s %s (%zu pages, %.1f s) %s sha256 %s\n", now, doc->id,
 				doc->label, doc->n_pages, seconds, doc->bundle.path, doc->bundle.sha256);
 	}
+	if (p->tty)
+		draw_line(p, lt_monotonic_seconds() - p->t0);
 	fflush(stdout);
 	if (p->log)
 		fflush(p->log);
 }
-
 /* NULL if the log cannot be made: the run goes on, reported on stdout. */
 static FILE *open_log(const char *archive)
 {
@@ -115,13 +260,155 @@ static FILE *open_log(const char *archive)
 	return log;
 }
 
-int lt_cmd_run_queue(struct lt_cli *cli, struct lt_run_opts *opts)
+/* Lines per list in the human summary; --json lists them all. */
+#define LIST_MAX 20
+
+static void list_more(FILE *f, size_t n, const char *where)
 {
-	struct lt_run_report rep;
-	struct progress prog = { 0 };
+	if (n > LIST_MAX)
+		fprintf(f, "  ... and %zu more%s\n", n - LIST_MAX, where);
+}
+
+/* The summary after the paragraph: what failed, was rejected or skipped,
+ * each with its reason, so that a morning's look at the log or the cron
+ * mail says what to do. */
+static void write_lists(FILE *f, const struct progress *p)
+{
+	size_t i, n;
+	json_t *o;
+
+	if ((n = json_array_size(p->failed)))
+		fprintf(f, "Failed (fix the cause, then `luutru ingest --retry INBOX`):\n");
+	json_array_foreach(p->failed, i, o) {
+		if (i == LIST_MAX)
+			break;
+		fprintf(f, "  %s %s: %s: %s\n", field(o, "id"), field(o, "label"), field(o, "stage"),
+			field(o, "reason"));
+	}
+	list_more(f, n, " (see `luutru status`)");
+	if ((n = json_array_size(p->rejected)))
+		fprintf(f, "Rejected at ingest (not queued):\n");
+	json_array_foreach(p->rejected, i, o) {
+		if (i == LIST_MAX)
+			break;
+		fprintf(f, "  %s: %s\n", field(o, "label"), field(o, "reason"));
+	}
+	list_more(f, n, "");
+	if ((n = json_array_size(p->skipped)))
+		fprintf(f, "Skipped at ingest (not pages):\n");
+	json_array_foreach(p->skipped, i, o) {
+		if (i == LIST_MAX)
+			break;
+		fprintf(f, "  %s: %s\n", field(o, "path"), field(o, "reason"));
+	}
+	list_more(f, n, "");
+}
+
+static const char *exit_meaning(int code)
+{
+	switch (code) {
+	case LT_EXIT_OK:
+		return "every document was archived, or there was nothing to do";
+	case LT_EXIT_PROBLEM:
+		return "some documents failed or were rejected, or the run was interrupted "
+		       "(unfinished documents stay queued)";
+	case LT_EXIT_USAGE:
+		return "bad command line";
+	default:
+		return "a run-wide error stopped the run (catalog, disk, memory, language data): "
+		       "see error; unfinished documents stay queued";
+	}
+}
+
+/* x to a tenth, as the human summary shows it (x >= 0). */
+static double tenths(double x)
+{
+	return (double)(long long)(x * 10 + 0.5) / 10;
+}
+
+/* The summary for scripts: one JSON object on stdout, alone there. */
+static void print_json(const struct progress *p, const struct lt_run_report *rep,
+		       const char *outcome, const char *error, int code)
+{
+	json_t *o, *empty = json_array();
+
+	o = json_pack("{s:s, s:s, s:i, s:s, s:f, s:i, s:f,"
+		      " s:{s:i, s:i, s:i, s:i, s:i}, s:{s:i, s:i, s:i}}",
+		      "command", p->batch ? "batch" : "run", "outcome", outcome,
+		      "exit_code", code, "exit_meaning", exit_meaning(code),
+		      "seconds", tenths(rep->seconds), "workers", rep->workers,
+		      "pages_per_minute",
+		      tenths(rep->seconds > 0 ? rep->pages_archived * 60.0 / rep->seconds : 0.0),
+		      "documents", "queued", rep->queued, "archived", rep->archived, "failed", rep->failed,
+		      "requeued", rep->requeued, "given_up", rep->given_up,
+		      "pages", "queued", rep->pages_queued, "archived", rep->pages_archived,
+		      "failed", rep->pages_failed);
+	if (!o || !empty) {
+		fprintf(stderr, "error: out of memory writing the JSON summary\n");
+		json_decref(o);
+		json_decref(empty);
+		return;
+	}
+	json_object_set(o, "failed_documents", p->failed ? p->failed : empty);
+	/* null where not known: `run` has no inbox to skip files of. */
+	json_object_set_new(o, "rejected_documents", p->batch ? json_copy(p->rejected ? p->rejected : empty)
+							    : json_null());
+	json_object_set_new(o, "skipped_files", p->batch ? json_copy(p->skipped ? p->skipped : empty)
+						     : json_null());
+	json_object_set_new(o, "ingest", !p->batch ? json_null() :
+			    json_pack("{s:i, s:i, s:i, s:i, s:i}", "queued", p->ingest.queued,
+				      "known", p->ingest.known, "rejected", p->ingest.rejected,
+				      "skipped", (int)p->ingest.skipped, "superseded", p->ingest.superseded));
+	json_object_set_new(o, "error", error ? json_text(error) : json_null());
+	json_dumpf(o, stdout, JSON_INDENT(2));
+	putchar('\n');
+	json_decref(o);
+	json_decref(empty);
+}
+
+static void note_skipped(void *ud, const struct lt_inbox_skip *s)
+{
+	struct progress *p = ud;
+
+	keep(p->skipped, "path", s->path, "reason", s->reason, (const char *)NULL);
+}
+
+static void note_document(void *ud, const struct lt_inbox_entry *e, const struct lt_ingest_outcome *o)
+{
+	struct progress *p = ud;
+
+	if (o->result == LT_INGEST_REJECTED)
+		keep(p->rejected, "label", e->label, "reason", e->reason, (const char *)NULL);
+}
+
+/* args may be NULL (lt_cmd_run_queue): plain output. The lists stay NULL
+ * if they cannot be made; the summary then names fewer files. */
+static void progress_init(struct progress *p, const struct lt_args *args)
+{
+	memset(p, 0, sizeof(*p));
+	p->quiet = args && lt_args_get(args, "quiet");
+	p->json = args && lt_args_get(args, "json");
+	p->failed = json_array();
+	p->skipped = json_array();
+	p->rejected = json_array();
+}
+
+static void progress_release(struct progress *p)
+{
+	json_decref(p->failed);
+	json_decref(p->skipped);
+	json_decref(p->rejected);
+}
+
+/* Runs the queue, reporting as p says, and prints the summary; for batch,
+ * ingest_code is the ingest's exit code. Returns the exit code. */
+static int run_queue(struct lt_cli *cli, struct lt_run_opts *opts, struct progress *p, int ingest_code)
+{
+	struct lt_run_report rep = { 0 };
 	struct lt_err err = { 0 };
 	struct sigaction sa = { 0 };
-	int rc;
+	const char *outcome;
+	int rc, code;
 	char summary[1024];
 
 	opts->archive = cli->archive;
@@ -131,13 +418,18 @@ int lt_cmd_run_queue(struct lt_cli *cli, struct lt_run_opts *opts)
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	prog.archive = cli->archive;
-	rc = lt_run(&lt_pipeline_archive, opts, print_progress, &prog, &rep, &err);
+	p->archive = cli->archive;
+	p->rep = &rep;
+	p->t0 = lt_monotonic_seconds();
+	if (!p->quiet && !p->json)
+		p->tty = isatty(STDOUT_FILENO) ? stdout : isatty(STDERR_FILENO) ? stderr : NULL;
+	rc = lt_run(&lt_pipeline_archive, opts, print_progress, p, &rep, &err);
+	clear_line(p);
 	/* No log for a wrong --archive: it would create the directory. */
 	if ((rc && err.code != LT_ENOTFOUND) || rep.given_up)
-		progress_log(&prog);
+		progress_log(p);
 
-	if (rep.requeued)
+	if (rep.requeued && !p->quiet && !p->json)
 		printf("%d document%s left unfinished by an earlier run went back in the queue.\n",
 		       rep.requeued, rep.requeued == 1 ? "" : "s");
 	if (rep.given_up)
@@ -160,19 +452,47 @@ int lt_cmd_run_queue(struct lt_cli *cli, struct lt_run_opts *opts)
 			 rep.seconds > 0 ? rep.pages_archived * 60.0 / rep.seconds : 0.0,
 			 rep.failed ? " Failed documents keep their reason: see `luutru status`." : "",
 			 stop_requested ? " Unfinished documents stay queued: run again to go on." : "");
-	if (summary[0])
-		printf("%s\n", summary);
-	if (prog.log) {
-		fprintf(prog.log, "%s\n", summary);
-		if (rc)
-			fprintf(prog.log, "error: %s\n", err.msg);
-		fclose(prog.log);
-	}
-	if (rc)
-		return lt_cmd_fail(&err);
+	outcome = rc ? "stopped" : stop_requested ? "interrupted"
+		: rep.archived + rep.failed == 0 ? "empty" : "finished";
 	/* Interrupted with work left queued is not "all good" for a cron job. */
-	return rep.failed || rep.given_up || stop_requested ? LT_EXIT_PROBLEM : LT_EXIT_OK;
+	code = rc ? lt_cmd_exit_code(err.code)
+		: rep.failed || rep.given_up || stop_requested ? LT_EXIT_PROBLEM : LT_EXIT_OK;
+	if (ingest_code > code)
+		code = ingest_code;
+	if (!p->json) {
+		if (summary[0])
+			printf("%s\n", summary);
+		if (p->batch)
+			printf("Ingest: %d queued, %d already known, %d rejected, %zu skipped.\n",
+			       p->ingest.queued, p->ingest.known, p->ingest.rejected, p->ingest.skipped);
+		write_lists(stdout, p);
+	}
+	if (p->log) {
+		fprintf(p->log, "%s\n", summary);
+		write_lists(p->log, p);
+		if (rc)
+			fprintf(p->log, "error: %s\n", err.msg);
+		fclose(p->log);
+		p->log = NULL;
+	}
+	if (p->json)
+		print_json(p, &rep, outcome, rc ? err.msg : NULL, code);
+	if (rc)
+		lt_cmd_fail(&err);
+	return code;
 }
+
+int lt_cmd_run_queue(struct lt_cli *cli, struct lt_run_opts *opts)
+{
+	struct progress prog;
+	int code;
+
+	progress_init(&prog, NULL);
+	code = run_queue(cli, opts, &prog, LT_EXIT_OK);
+	progress_release(&prog);
+	return code;
+}
+
 
 static int check_jobs(const char *cmd, const char *value, struct lt_err *err)
 {
@@ -264,10 +584,15 @@ static int run_run(const struct lt_args *args, struct lt_catalog *cat)
 {
 	struct lt_run_opts opts = { 0 };
 	struct lt_preprocess_opts pp;
+	struct progress prog;
+	int code;
 
 	(void)cat;
 	run_options(args, &opts, &pp);
-	return lt_cmd_run_queue(args->cli, &opts);
+	progress_init(&prog, args);
+	code = run_queue(args->cli, &opts, &prog, LT_EXIT_OK);
+	progress_release(&prog);
+	return code;
 }
 
 static int run_batch(const struct lt_args *args, struct lt_catalog *cat)
@@ -275,14 +600,29 @@ static int run_batch(const struct lt_args *args, struct lt_catalog *cat)
 	struct lt_run_opts opts = { 0 };
 	struct lt_preprocess_opts pp;
 	const char *min_age = lt_args_get(args, "min-age");
-	int rc, run_rc;
+	struct progress prog;
+	const struct lt_ingest_report also = { note_skipped, note_document, &prog };
+	int code;
 
 	run_options(args, &opts, &pp);
-	rc = lt_cmd_ingest_inbox(cat, args->argv[0], min_age ? atoi(min_age) : 0, 0);
-	if (rc > LT_EXIT_PROBLEM)
-		return rc;
-	run_rc = lt_cmd_run_queue(args->cli, &opts);
-	return run_rc > rc ? run_rc : rc;
+	progress_init(&prog, args);
+	prog.batch = 1;
+	const struct lt_inbox_opts inbox_opts = { .min_age = min_age ? atoi(min_age) : 0 };
+
+	code = lt_cmd_ingest_inbox_with(cat, args->argv[0], &inbox_opts, 0, prog.quiet || prog.json,
+					&also, &prog.ingest);
+	if (code > LT_EXIT_PROBLEM) {
+		/* The reason is on stderr already (lt_cmd_fail). */
+		if (prog.json) {
+			struct lt_run_report none = { 0 };
+
+			print_json(&prog, &none, "stopped", "the ingest of the inbox failed: "
+				   "the reason is on standard error", code);
+		}
+	} else
+		code = run_queue(args->cli, &opts, &prog, code);
+	progress_release(&prog);
+	return code;
 }
 
 #define RUN_OPTIONS \
@@ -303,8 +643,15 @@ static int run_batch(const struct lt_args *args, struct lt_catalog *cat)
 	{ "no-preprocess", 0, NULL, "all of the --no-... above: Tesseract reads the scan as it is", NULL }, \
 	{ "binarise", 0, NULL, "hand Tesseract a black-and-white page instead of grey", NULL }
 
+/* How the run reports: both for run and batch. */
+#define REPORT_OPTIONS \
+	{ "quiet", 'q', NULL, "print only errors and the closing summary", NULL }, \
+	{ "json", 0, NULL, "print only a JSON summary on stdout, for scripts (errors still\n" \
+	  "on stderr)", NULL }
+
 static const struct lt_option run_opts[] = {
 	RUN_OPTIONS,
+	REPORT_OPTIONS,
 	/* Accepted to say where it belongs, rather than "unrecognized option". */
 	{ "min-age", 0, "SECONDS", NULL, refuse_min_age },
 	{ 0 },
@@ -313,6 +660,7 @@ static const struct lt_option run_opts[] = {
 static const struct lt_option batch_opts[] = {
 	{ "min-age", 0, "S", "as for ingest: leave documents changed in the last S seconds", lt_cmd_check_min_age },
 	RUN_OPTIONS,
+	REPORT_OPTIONS,
 	{ 0 },
 };
 
@@ -337,6 +685,12 @@ const struct lt_command lt_cmd_run = {
 	"Ctrl-C, run again and unfinished documents are redone.\n",
 	.options = run_opts,
 	.epilog =
+	"On a terminal, one line redrawn in place: documents and pages done out of\n"
+	"those queued, pages per minute, time left, failures so far. Off a terminal,\n"
+	"one line per document: archived ID LABEL (N pages, S s) -> BUNDLE | failed\n"
+	"ID LABEL: STAGE: REASON. Then a summary naming each failed document with\n"
+	"its reason (--json: the same as one JSON object).\n"
+	"\n"
 	"Exit 0 if every document was archived, 1 if some failed or the run was\n"
 	"interrupted, 3 on a run-wide error (catalog, disk, missing language data).\n"
 	"\n"
@@ -357,7 +711,10 @@ const struct lt_command lt_cmd_batch = {
 	"usage: luutru batch [--archive DIR] [--min-age S] [-j N] [--lang LANGS] [OCR OPTIONS] INBOX\n"
 	"\n"
 	"`luutru ingest [--min-age S] INBOX` then `luutru run`, for cron or a\n"
-	"systemd timer. The exit code is the worse of the two.\n",
+	"systemd timer. The exit code is the worse of the two. The summary also\n"
+	"names the documents the ingest rejected and the files it skipped, with\n"
+	"their reasons; --quiet keeps only errors and the summary, --json prints\n"
+	"only the summary as JSON (see the README's \"Overnight\" section).\n",
 	.options = batch_opts,
 	.epilog =
 	"Example:\n"

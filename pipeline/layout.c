@@ -231,7 +231,7 @@ static int move_aside(struct sweep *sw, const char *rel, const char *abs, const 
 		*strrchr(dir, '/') = '\0';
 		rc = lt_mkdir_p(dir, 0755, err);
 	}
-	if (!rc && (e = move_noreplace(abs, dest)) != 0)
+	if (!rc && (e = lt_rename_noreplace(abs, dest)) != 0)
 		rc = lt_err_set(err, LT_EIO, "cannot move the orphan bundle '%s' aside to '%s': %s", abs,
 				dest, strerror(e));
 	if (!rc)

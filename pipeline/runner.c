@@ -542,8 +542,11 @@ static int prepare_archive(const struct lt_run_opts *opts, int *lock_fd, lt_run_
 					     &report->orphans_adopted, &report->orphans_moved, err);
 	if (!rc)
 		rc = lt_catalog_status(cat, &st, err);
-	if (!rc)
+	if (!rc) {
 		*queued = st.documents[LT_QUEUED];
+		report->queued = (int)st.documents[LT_QUEUED];
+		report->pages_queued = (int)st.pages[LT_QUEUED];
+	}
 	lt_catalog_close(cat);
 	free(crashed);
 	free(work);

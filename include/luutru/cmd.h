@@ -131,6 +131,15 @@ int lt_cmd_finish_stdout(int rc);
 
 /* The work of `ingest` and `run`, shared with `batch`. Return exit codes. */
 int lt_cmd_ingest_inbox(struct lt_catalog *cat, const char *inbox_dir, int min_age, int retry);
+/* The same for batch: quiet prints only errors (no line per document, no
+ * closing count); also, if not NULL, hears of every skipped file and every
+ * document after the printing; *totals (may be NULL) gets ingest's counts. */
+struct lt_ingest_report;
+struct lt_ingest_totals;
+struct lt_inbox_opts;
+int lt_cmd_ingest_inbox_with(struct lt_catalog *cat, const char *inbox_dir,
+			     const struct lt_inbox_opts *opts, int retry, int quiet,
+			     const struct lt_ingest_report *also, struct lt_ingest_totals *totals);
 struct lt_run_opts;
 int lt_cmd_run_queue(struct lt_cli *cli, struct lt_run_opts *opts);
 

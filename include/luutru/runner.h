@@ -15,8 +15,13 @@
 #include "luutru/err.h"
 #include "luutru/stage.h"
 
+/* Filled as the run goes: queued and pages_queued before the first document
+ * starts, the other counts before each progress call that they concern, so
+ * the progress function may read the report during its call. */
 struct lt_run_report {
 	int workers;
+	int queued, pages_queued; /* documents and their pages in the queue at the start
+				   * (after requeueing); an ingest during the run adds more */
 	int requeued;          /* documents a crashed run left in processing, queued again */
 	int given_up;          /* documents failed for having crashed LT_MAX_ATTEMPTS runs */
 	int orphans_adopted;   /* unknown bundles kept for the queued document they belong to */
