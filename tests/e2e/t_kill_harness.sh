@@ -19,9 +19,9 @@ import os, random, struct, sys, zlib
 root = sys.argv[1]
 def png(path, seed):
     rnd = random.Random(seed)
-    w, h = 640, 400
+    w, h = 1600, 2000
     rows = [bytearray([255] * w) for _ in range(h)]
-    for _ in range(60):
+    for _ in range(1500):
         x, y = rnd.randrange(8, w - 40), rnd.randrange(8, h - 12)
         for yy in range(y, y + rnd.randrange(3, 9)):
             for xx in range(x, x + rnd.randrange(10, 36)):
@@ -49,18 +49,22 @@ capture ingest lt ingest "$in"
 # The campaign: start a run, kill it at a random moment, resume. A kill
 # counts when the run was still alive to receive it.
 RANDOM=$seed
-kills=0 tries=0
+kills=0 tries=0 window=1500
 while [ "$kills" -lt "$want_kills" ] && [ "$tries" -lt $((want_kills * 4)) ]; do
 	tries=$((tries + 1))
 	left=$(sql "SELECT COUNT(*) FROM documents WHERE state IN ('queued', 'processing')")
 	[ "$left" -gt 0 ] || break
 	"$LUUTRU" --archive "$ARCHIVE" run -j 2 --lang eng >>"$T/campaign.out" 2>>"$T/campaign.err" &
 	pid=$!
-	# 0.1 to 1.3 s: from loading the models to mid-document.
-	ms=$((100 + RANDOM % 1200))
+	# From loading the models to mid-document. The pages are small, so a
+	# quiet machine may finish a run before the kill: then the window
+	# shrinks, so that a fast machine gets its kills too.
+	ms=$((30 + RANDOM % window))
 	sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
 	if kill -KILL "$pid" 2>/dev/null; then
 		kills=$((kills + 1))
+	else
+		window=$((window * 2 / 3 > 60 ? window * 2 / 3 : 60))
 	fi
 	wait "$pid" 2>/dev/null || true
 done
