@@ -1,9 +1,11 @@
 /* cmd_run.c - `luutru run` and `luutru batch`: process the queue and report.
  *
- * Progress goes to stdout and to ARCHIVE/log/run-<time>.log, failures also
+ * Progress goes to stdout and to ARCHIVE/log/run-<time>[-N].log (names
+ * from outside escaped in both, lt_cmd_printf), failures also
  * to stderr; the closing summary is one paragraph. SIGINT/SIGTERM finish the
  * documents in hand and stop; anything unfinished stays queued.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -72,40 +74,59 @@ static void print_progress(void *ud, enum lt_run_event what, const struct lt_doc
 	if (what == LT_RUN_STARTED) {
 		/* Log only, flushed at once: if the run dies, this says what it had in hand. */
 		if (p->log)
-			fprintf(p->log, "%s started %s %s (%zu pages, attempt %d)\n", now, doc->id,
-				doc->label, doc->n_pages, doc->attempts);
+			lt_cmd_printf(p->log, "%s started %s %s (%zu pages, attempt %d)\n", now,
+				      doc->id, doc->label, doc->n_pages, doc->attempts);
 	} else if (what == LT_RUN_FAILED) {
-		printf("failed %s %s: %s: %s\n", doc->id, doc->label, stage, failure->msg);
-		fprintf(stderr, "error: document %s (%s) failed at %s: %s\n", doc->id, doc->label,
-			stage, failure->msg);
+		lt_cmd_printf(stdout, "failed %s %s: %s: %s\n",
+			      doc->id, doc->label, stage, failure->msg);
+		lt_cmd_printf(stderr, "error: document %s (%s) failed at %s: %s\n", doc->id,
+			      doc->label, stage, failure->msg);
 		if (p->log)
-			fprintf(p->log, "%s failed %s %s: %s: %s\n", now, doc->id, doc->label, stage,
-				failure->msg);
+			lt_cmd_printf(p->log, "%s failed %s %s: %s: %s\n", now, doc->id, doc->label,
+				      stage, failure->msg);
 	} else {
-		printf("archived %s %s (%zu page%s, %.1f s) -> %s\n", doc->id, doc->label, doc->n_pages,
-		       doc->n_pages == 1 ? "" : "s", seconds, doc->bundle.path);
+		lt_cmd_printf(stdout, "archived %s %s (%zu page%s, %.1f s) -> %s\n",
+			      doc->id, doc->label, doc->n_pages,
+			      doc->n_pages == 1 ? "" : "s", seconds, doc->bundle.path);
 		if (p->log)
-			fprintf(p->log, "%s archived %s %s (%zu pages, %.1f s) %s sha256 %s\n", now, doc->id,
-				doc->label, doc->n_pages, seconds, doc->bundle.path, doc->bundle.sha256);
+			lt_cmd_printf(p->log, "%s archived %s %s (%zu pages, %.1f s) %s sha256 %s\n",
+				      now, doc->id, doc->label, doc->n_pages, seconds, doc->bundle.path,
+				      doc->bundle.sha256);
 	}
 	fflush(stdout);
 	if (p->log)
 		fflush(p->log);
 }
 
-/* NULL if the log cannot be made: the run goes on, reported on stdout. */
+/* NULL if the log cannot be made: the run goes on, reported on stdout.
+ * Each run gets a log of its own: run-<time>.log, or run-<time>-2.log and
+ * so on when another run started in the same second. Created with O_EXCL
+ * (which also never follows a link planted under that name). */
 static FILE *open_log(const char *archive)
 {
 	char *dir = NULL, *path = NULL, stamp[32];
 	time_t now = time(NULL);
 	struct tm tm;
 	FILE *log = NULL;
+	int fd = -1;
 
 	localtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-	if (lt_path(&dir, NULL, "%s/log", archive) == LT_OK && lt_mkdir_p(dir, 0755, NULL) == LT_OK &&
-	    lt_path(&path, NULL, "%s/run-%s.log", dir, stamp) == LT_OK)
-		log = fopen(path, "a");
+	if (lt_path(&dir, NULL, "%s/log", archive) == LT_OK && lt_mkdir_p(dir, 0755, NULL) == LT_OK) {
+		for (int n = 1; fd < 0 && n <= 1000; n++) {
+			free(path);
+			path = NULL;
+			if ((n == 1 ? lt_path(&path, NULL, "%s/run-%s.log", dir, stamp)
+				    : lt_path(&path, NULL, "%s/run-%s-%d.log", dir, stamp, n)) != LT_OK)
+				break;
+			fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+				  0644);
+			if (fd < 0 && errno != EEXIST)
+				break;
+		}
+	}
+	if (fd >= 0 && !(log = fdopen(fd, "a")))
+		close(fd);
 	free(path);
 	free(dir);
 	return log;
@@ -161,7 +182,7 @@ int lt_cmd_run_queue(struct lt_cli *cli, struct lt_run_opts *opts)
 	if (prog.log) {
 		fprintf(prog.log, "%s\n", summary);
 		if (rc)
-			fprintf(prog.log, "error: %s\n", err.msg);
+			lt_cmd_printf(prog.log, "error: %s\n", err.msg);
 		fclose(prog.log);
 	}
 	if (rc)
