@@ -169,6 +169,8 @@ static int put_escaped(FILE *out, const char *s, int left, long width, long max)
 	char piece[12];
 	int n = 0;
 
+	if (!s)
+		s = "(null)"; /* as glibc's printf */
 	for (p = (const unsigned char *)s; *p; p += used) {
 		k = escape_piece(p, &used, piece);
 		if (max >= 0 && len + k > (size_t)max)
@@ -193,7 +195,7 @@ static int put_escaped(FILE *out, const char *s, int left, long width, long max)
 
 int lt_cmd_fputs_safe(const char *s, FILE *out)
 {
-	return put_escaped(out, s ? s : "(null)", 0, 0, -1) >= 0 && !ferror(out) ? 0 : EOF;
+	return put_escaped(out, s, 0, 0, -1) >= 0 && !ferror(out) ? 0 : EOF;
 }
 
 int lt_cmd_escape(const char *s, struct lt_buf *out, struct lt_err *err)
