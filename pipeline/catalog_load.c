@@ -2,6 +2,7 @@
  * hands its worker). */
 #include "catalog_int.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,12 +12,18 @@ int lt_catalog_resolve(struct lt_catalog *cat, const char *id_or_prefix,
 {
 	sqlite3_stmt *st = NULL;
 	size_t len = strlen(id_or_prefix);
+	char lower[LT_DOC_ID_LEN + 1];
 	int rc, matches = 0;
 
-	if (len < 4 || len > LT_DOC_ID_LEN || strspn(id_or_prefix, "0123456789abcdef") != len)
+	if (len < 4 || len > LT_DOC_ID_LEN || strspn(id_or_prefix, "0123456789abcdefABCDEF") != len)
 		return lt_err_set(err, LT_EUSAGE,
 				  "'%s' is not a document id (16 hex digits, or a unique prefix of 4 or more)",
 				  id_or_prefix);
+	/* Ids are stored in lower case; E424 (copied from a listing that
+	 * upper-cased it) names the same document as e424. */
+	for (size_t i = 0; i <= len; i++)
+		lower[i] = (char)tolower((unsigned char)id_or_prefix[i]);
+	id_or_prefix = lower;
 	/* Hex only (checked above), so the prefix cannot contain LIKE wildcards. */
 	rc = lt_cat_prepare(cat, "SELECT id FROM documents WHERE id LIKE ? || '%' LIMIT 2", &st, err);
 	if (rc)

@@ -34,13 +34,15 @@ static int get_bag(const struct lt_args *args, const struct lt_doc *doc, const c
 {
 	struct lt_bag_report *rep = NULL;
 	char bytes[32];
-	int rc = lt_retrieve_bag(args->cli->archive, &doc->bundle, out ? out : doc->id, &rep, err);
+	unsigned flags = lt_args_get(args, "follow-symlinks") ? LT_RETRIEVE_FOLLOW_SYMLINK : 0;
+	int rc = lt_retrieve_bag(args->cli->archive, &doc->bundle, out ? out : doc->id, flags, &rep,
+				 err);
 
 	if (rc)
 		return rc;
 	lt_format_bytes(rep->payload_bytes, bytes);
-	printf("extracted %s (%zu files, payload %zu files %s, bag valid; bundle sha256 %s)\n",
-	       out ? out : doc->id, rep->n_files, rep->payload_files, bytes, doc->bundle.sha256);
+	lt_cmd_printf(stdout, "extracted %s (%zu files, payload %zu files %s, bag valid; bundle sha256 %s)\n",
+		      out ? out : doc->id, rep->n_files, rep->payload_files, bytes, doc->bundle.sha256);
 	lt_bag_report_free(rep);
 	return LT_OK;
 }
@@ -68,10 +70,13 @@ static int run_get(const struct lt_args *args, struct lt_catalog *cat)
 	else if (!rc)
 		rc = lt_strdup(out, &dst, &err);
 	if (!rc && !bag)
-		rc = lt_retrieve_bundle(args->cli->archive, &doc->bundle, dst, &err);
+		rc = lt_retrieve_bundle(args->cli->archive, &doc->bundle, dst,
+					lt_args_get(args, "follow-symlinks") ? LT_RETRIEVE_FOLLOW_SYMLINK : 0,
+					&err);
 	if (!rc && !bag && strcmp(dst, "-") != 0)
-		printf("wrote %s (%llu bytes, sha256 %s)\n", dst, (unsigned long long)doc->bundle.size,
-		       doc->bundle.sha256);
+		lt_cmd_printf(stdout, "wrote %s (%llu bytes, sha256 %s)\n",
+			      dst, (unsigned long long)doc->bundle.size,
+			      doc->bundle.sha256);
 	free(dst);
 	lt_doc_free(doc);
 	return rc ? lt_cmd_fail(&err) : LT_EXIT_OK;
@@ -81,6 +86,8 @@ static const struct lt_option options[] = {
 	{ "out", 'o', "PATH", "where to write (never inside the archive)", check_out },
 	{ "format", 'f', "FORMAT", "tar (default): the bundle as it is archived;\n"
 	  "bag: the bag extracted into the new folder PATH", check_format },
+	{ "follow-symlinks", 0, NULL, "if PATH is a symlink, write where it points (by default\n"
+	  "a symlink at PATH is refused: another user may have planted it)", NULL },
 	{ 0 },
 };
 
@@ -88,7 +95,7 @@ const struct lt_command lt_cmd_get = {
 	.name = "get",
 	.summary = "write a document's bundle out of the archive",
 	.usage =
-	"usage: luutru get [--archive DIR] DOC [--out PATH] [--format tar|bag]\n"
+	"usage: luutru get [--archive DIR] DOC [--out PATH] [--format tar|bag] [--follow-symlinks]\n"
 	"\n"
 	"Writes the newest bundle of document DOC (a BagIt bag in a tar) to PATH:\n"
 	"a file name, a folder to write DOC.tar into, or - for standard output\n"
@@ -103,7 +110,13 @@ const struct lt_command lt_cmd_get = {
 	"manifests. Every entry of the tar is checked before anything is written:\n"
 	"an absolute name, \"..\", a symlink, a hard link, a device or a FIFO is\n"
 	"refused and get exits 1. The bag is extracted beside PATH and moved into\n"
-	"place only once it validates; a non-empty PATH is refused (exit 2).\n",
+	"place only once it validates; a non-empty PATH is refused (exit 2).\n"
+	"\n"
+	"Safe as root: the copy is written to a new temporary file beside PATH\n"
+	"(created exclusively, never through a link) and renamed over PATH. A PATH\n"
+	"that is a symlink is refused unless --follow-symlinks is given, and so is\n"
+	"a PATH in a folder anyone may write to without the sticky bit (chmod +t,\n"
+	"as /tmp has): exit 2 for both.\n",
 	.options = options,
 	.epilog =
 	"Example:\n"

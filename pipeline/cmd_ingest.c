@@ -17,9 +17,9 @@
 static void print_skipped(void *ud, const struct lt_inbox_skip *s)
 {
 	(void)ud;
-	printf("skipped %s: %s\n", s->path, s->reason);
+	lt_cmd_printf(stdout, "skipped %s: %s\n", s->path, s->reason);
 	if (s->warning)
-		fprintf(stderr, "warning: %s: %s\n", s->path, s->reason);
+		lt_cmd_printf(stderr, "warning: %s: %s\n", s->path, s->reason);
 }
 
 static void print_document(void *ud, const struct lt_inbox_entry *e, const struct lt_ingest_outcome *o)
@@ -27,27 +27,30 @@ static void print_document(void *ud, const struct lt_inbox_entry *e, const struc
 	(void)ud;
 	switch (o->result) {
 	case LT_INGEST_REJECTED:
-		printf("rejected %s: %s\n", e->label, e->reason);
-		fprintf(stderr, "error: %s: %s\n", e->label, e->reason);
+		lt_cmd_printf(stdout, "rejected %s: %s\n", e->label, e->reason);
+		lt_cmd_printf(stderr, "error: %s: %s\n", e->label, e->reason);
 		return;
 	case LT_INGEST_KNOWN:
-		printf("known %s %s (%s%s)\n", e->doc->id, e->label, lt_doc_state_name(o->state),
-		       o->state == LT_FAILED ? "; --retry queues it again" : "");
+		lt_cmd_printf(stdout, "known %s %s (%s%s)\n",
+			      e->doc->id, e->label, lt_doc_state_name(o->state),
+			      o->state == LT_FAILED ? "; --retry queues it again" : "");
 		return;
 	case LT_INGEST_REQUEUED:
-		printf("requeued %s %s (%s before)\n", e->doc->id, e->label, lt_doc_state_name(o->state));
+		lt_cmd_printf(stdout, "requeued %s %s (%s before)\n",
+			      e->doc->id, e->label, lt_doc_state_name(o->state));
 		break;
 	case LT_INGEST_QUEUED:
 		if (o->origin_seen_before)
-			fprintf(stderr, "note: %s was ingested before as %s with other content; "
-				"its new content is a document of its own\n", e->doc->label, o->before);
-		printf("queued %s %s (%zu page%s)\n", e->doc->id, e->label, e->doc->n_pages,
-		       e->doc->n_pages == 1 ? "" : "s");
+			lt_cmd_printf(stderr, "note: %s was ingested before as %s with other content; "
+				      "its new content is a document of its own\n", e->doc->label, o->before);
+		lt_cmd_printf(stdout, "queued %s %s (%zu page%s)\n",
+			      e->doc->id, e->label, e->doc->n_pages,
+			      e->doc->n_pages == 1 ? "" : "s");
 		break;
 	}
 	if (o->superseded)
-		printf("superseded %d unfinished document%s from %s: its content changed\n",
-		       o->superseded, o->superseded == 1 ? "" : "s", e->label);
+		lt_cmd_printf(stdout, "superseded %d unfinished document%s from %s: its content changed\n",
+			      o->superseded, o->superseded == 1 ? "" : "s", e->label);
 }
 
 int lt_cmd_check_inbox_arg(const struct lt_args *args, struct lt_err *err)

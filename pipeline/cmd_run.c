@@ -1,12 +1,14 @@
 /* cmd_run.c - `luutru run` and `luutru batch`: process the queue and report.
  *
- * Progress goes to ARCHIVE/log/run-<time>.log and, on a terminal, to one
+ * Progress goes to ARCHIVE/log/run-<time>[-N].log (names from outside
+ * escaped, lt_cmd_printf) and, on a terminal, to one
  * updating line; off a terminal, one plain line per document on stdout.
  * Failures also go to stderr. The closing summary (a paragraph, then the
  * failed, rejected and skipped files with reasons; or JSON with --json) goes
  * to stdout and the log. SIGINT/SIGTERM finish the documents in hand and
  * stop; anything unfinished stays queued.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
 #include <signal.h>
@@ -205,36 +207,39 @@ static void print_progress(void *ud, enum lt_run_event what, const struct lt_doc
 	if (what == LT_RUN_STARTED) {
 		/* Log only, flushed at once: if the run dies, this says what it had in hand. */
 		if (p->log)
-			fprintf(p->log, "%s started %s %s (%zu pages, attempt %d)\n", now, doc->id,
-				doc->label, doc->n_pages, doc->attempts);
+			lt_cmd_printf(p->log, "%s started %s %s (%zu pages, attempt %d)\n", now,
+				      doc->id, doc->label, doc->n_pages, doc->attempts);
 		snprintf(p->current, sizeof(p->current), "%s", doc->label);
 	} else if (what == LT_RUN_ORPHAN) {
 		/* A bundle nobody knew, adopted or moved aside: always worth a line. */
 		clear_line(p);
 		if (!p->json)
-			printf("%s\n", stage);
+			lt_cmd_printf(stdout, "%s\n", stage);
 		if (p->log)
-			fprintf(p->log, "%s %s\n", now, stage);
+			lt_cmd_printf(p->log, "%s %s\n", now, stage);
 	} else if (what == LT_RUN_FAILED) {
 		clear_line(p);
 		if (lines)
-			printf("failed %s %s: %s: %s\n", doc->id, doc->label, stage, failure->msg);
-		fprintf(stderr, "error: document %s (%s) failed at %s: %s\n", doc->id, doc->label,
-			stage, failure->msg);
+			lt_cmd_printf(stdout, "failed %s %s: %s: %s\n", doc->id, doc->label, stage,
+				      failure->msg);
+		lt_cmd_printf(stderr, "error: document %s (%s) failed at %s: %s\n", doc->id,
+			      doc->label, stage, failure->msg);
 		if (p->log)
-			fprintf(p->log, "%s failed %s %s: %s: %s\n", now, doc->id, doc->label, stage,
-				failure->msg);
+			lt_cmd_printf(p->log, "%s failed %s %s: %s: %s\n", now, doc->id, doc->label,
+				      stage, failure->msg);
 		kept = keep(p->failed, "id", doc->id, "label", doc->label, "stage", stage, "reason",
 			    failure->msg, (const char *)NULL);
 		if (kept)
 			json_object_set_new(kept, "pages", json_integer((json_int_t)doc->n_pages));
 	} else {
 		if (lines)
-			printf("archived %s %s (%zu page%s, %.1f s) -> %s\n", doc->id, doc->label,
-			       doc->n_pages, doc->n_pages == 1 ? "" : "s", seconds, doc->bundle.path);
+			lt_cmd_printf(stdout, "archived %s %s (%zu page%s, %.1f s) -> %s\n", doc->id,
+				      doc->label, doc->n_pages, doc->n_pages == 1 ? "" : "s", seconds,
+				      doc->bundle.path);
 		if (p->log)
-			fprintf(p->log, "%s archived %s %s (%zu pages, %.1f s) %s sha256 %s\n", now, doc->id,
-				doc->label, doc->n_pages, seconds, doc->bundle.path, doc->bundle.sha256);
+			lt_cmd_printf(p->log, "%s archived %s %s (%zu pages, %.1f s) %s sha256 %s\n",
+				      now, doc->id, doc->label, doc->n_pages, seconds, doc->bundle.path,
+				      doc->bundle.sha256);
 	}
 	if (p->tty)
 		draw_line(p, lt_monotonic_seconds() - p->t0);
@@ -242,19 +247,36 @@ static void print_progress(void *ud, enum lt_run_event what, const struct lt_doc
 	if (p->log)
 		fflush(p->log);
 }
-/* NULL if the log cannot be made: the run goes on, reported on stdout. */
+
+/* NULL if the log cannot be made: the run goes on, reported on stdout.
+ * Each run gets a log of its own: run-<time>.log, or run-<time>-2.log and
+ * so on when another run started in the same second. Created with O_EXCL
+ * (which also never follows a link planted under that name). */
 static FILE *open_log(const char *archive)
 {
 	char *dir = NULL, *path = NULL, stamp[32];
 	time_t now = time(NULL);
 	struct tm tm;
 	FILE *log = NULL;
+	int fd = -1;
 
 	localtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-	if (lt_path(&dir, NULL, "%s/log", archive) == LT_OK && lt_mkdir_p(dir, 0755, NULL) == LT_OK &&
-	    lt_path(&path, NULL, "%s/run-%s.log", dir, stamp) == LT_OK)
-		log = fopen(path, "a");
+	if (lt_path(&dir, NULL, "%s/log", archive) == LT_OK && lt_mkdir_p(dir, 0755, NULL) == LT_OK) {
+		for (int n = 1; fd < 0 && n <= 1000; n++) {
+			free(path);
+			path = NULL;
+			if ((n == 1 ? lt_path(&path, NULL, "%s/run-%s.log", dir, stamp)
+				    : lt_path(&path, NULL, "%s/run-%s-%d.log", dir, stamp, n)) != LT_OK)
+				break;
+			fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+				  0644);
+			if (fd < 0 && errno != EEXIST)
+				break;
+		}
+	}
+	if (fd >= 0 && !(log = fdopen(fd, "a")))
+		close(fd);
 	free(path);
 	free(dir);
 	return log;
@@ -282,7 +304,7 @@ static void write_lists(FILE *f, const struct progress *p)
 	json_array_foreach(p->failed, i, o) {
 		if (i == LIST_MAX)
 			break;
-		fprintf(f, "  %s %s: %s: %s\n", field(o, "id"), field(o, "label"), field(o, "stage"),
+		lt_cmd_printf(f, "  %s %s: %s: %s\n", field(o, "id"), field(o, "label"), field(o, "stage"),
 			field(o, "reason"));
 	}
 	list_more(f, n, " (see `luutru status`)");
@@ -291,7 +313,7 @@ static void write_lists(FILE *f, const struct progress *p)
 	json_array_foreach(p->rejected, i, o) {
 		if (i == LIST_MAX)
 			break;
-		fprintf(f, "  %s: %s\n", field(o, "label"), field(o, "reason"));
+		lt_cmd_printf(f, "  %s: %s\n", field(o, "label"), field(o, "reason"));
 	}
 	list_more(f, n, "");
 	if ((n = json_array_size(p->skipped)))
@@ -299,7 +321,7 @@ static void write_lists(FILE *f, const struct progress *p)
 	json_array_foreach(p->skipped, i, o) {
 		if (i == LIST_MAX)
 			break;
-		fprintf(f, "  %s: %s\n", field(o, "path"), field(o, "reason"));
+		lt_cmd_printf(f, "  %s: %s\n", field(o, "path"), field(o, "reason"));
 	}
 	list_more(f, n, "");
 }
@@ -471,7 +493,7 @@ static int run_queue(struct lt_cli *cli, struct lt_run_opts *opts, struct progre
 		fprintf(p->log, "%s\n", summary);
 		write_lists(p->log, p);
 		if (rc)
-			fprintf(p->log, "error: %s\n", err.msg);
+			lt_cmd_printf(p->log, "error: %s\n", err.msg);
 		fclose(p->log);
 		p->log = NULL;
 	}

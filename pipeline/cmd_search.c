@@ -7,6 +7,7 @@
 #include "luutru/buf.h"
 #include "luutru/catalog.h"
 #include "luutru/cmd.h"
+#include "luutru/text.h"
 
 static int print_json(const struct lt_hit *hits, size_t n)
 {
@@ -29,16 +30,41 @@ static int print_json(const struct lt_hit *hits, size_t n)
 	json_decref(arr);
 	if (!text)
 		return -1;
+	/* Exact: jansson escapes what JSON must. */
 	printf("%s\n", text);
 	free(text);
 	return 0;
 }
 
-/* Snippets span lines; one hit per output line reads better. */
+/* Snippets span lines; one hit per output line reads better. Whatever
+ * else the OCR text holds is escaped. */
 static void print_flat(const char *s)
 {
-	for (; *s; s++)
-		putchar(*s == '\n' || *s == '\r' || *s == '\t' ? ' ' : *s);
+	size_t n;
+
+	while (*s) {
+		n = strcspn(s, "\n\r\t");
+		lt_cmd_printf(stdout, "%.*s", (int)n, s);
+		s += n;
+		if (*s) {
+			putchar(' ');
+			s++;
+		}
+	}
+}
+
+/* A query that is not UTF-8 (a terminal in a legacy encoding) can match
+ * nothing: a usage error, not "nothing matched". */
+static int check_utf8(const char *query, struct lt_err *err)
+{
+	struct lt_buf nfc = LT_BUF_INIT;
+	int rc = lt_text_nfc(query, strlen(query), &nfc, err);
+
+	lt_buf_release(&nfc);
+	if (rc == LT_EINPUT)
+		rc = lt_err_set(err, LT_EUSAGE, "search: the query '%s' is not valid UTF-8: set the "
+				"terminal (or LANG) to UTF-8", query);
+	return rc;
 }
 
 static int run_search(const struct lt_args *args, struct lt_catalog *cat)
@@ -53,6 +79,8 @@ static int run_search(const struct lt_args *args, struct lt_catalog *cat)
 	for (int i = 0; !rc && i < args->argc; i++)
 		rc = lt_buf_printf(&query, &err, "%s%s", i ? " " : "", args->argv[i]);
 	if (!rc)
+		rc = check_utf8(lt_buf_str(&query), &err);
+	if (!rc)
 		rc = lt_catalog_search(cat, lt_buf_str(&query), limit ? (int)strtol(limit, NULL, 10) : 20,
 				       &hits, &n, &err);
 	if (!rc && lt_args_get(args, "json")) {
@@ -60,12 +88,13 @@ static int run_search(const struct lt_args *args, struct lt_catalog *cat)
 			rc = lt_err_set(&err, LT_ENOMEM, "cannot build the JSON output");
 	} else if (!rc) {
 		for (size_t i = 0; i < n; i++) {
-			printf("%s p.%d %s: ", hits[i].document, hits[i].page, hits[i].label);
+			lt_cmd_printf(stdout, "%s p.%d %s: ",
+				      hits[i].document, hits[i].page, hits[i].label);
 			print_flat(hits[i].snippet);
 			putchar('\n');
 		}
 		if (n == 0)
-			fprintf(stderr, "no pages match '%s'\n", lt_buf_str(&query));
+			lt_cmd_printf(stderr, "no pages match '%s'\n", lt_buf_str(&query));
 	}
 	lt_hits_free(hits, n);
 	lt_buf_release(&query);
@@ -93,7 +122,7 @@ const struct lt_command lt_cmd_search = {
 	"05-CT/TW is searched as written. Matches are shown in [brackets].\n",
 	.options = options,
 	.epilog =
-	"Exit 0 with hits, 1 with none.\n"
+	"Exit 0 with hits, 1 with none, 2 for a query that is not valid UTF-8.\n"
 	"\n"
 	"Examples:\n"
 	"  luutru search 'văn phòng tỉnh ủy'\n"

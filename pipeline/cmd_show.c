@@ -12,66 +12,74 @@ static void print_doc(struct lt_catalog *cat, const char *archive, const struct 
 	size_t n_fixity = 0;
 	int ok = -1;
 
-	printf("document:  %s\n", doc->id);
-	printf("label:     %s\n", doc->label);
-	printf("origin:    %s\n", doc->origin);
-	printf("state:     %s%s%s\n", lt_doc_state_name(doc->state), doc->failure ? ": " : "",
-	       doc->failure ? doc->failure : "");
+	lt_cmd_printf(stdout, "document:  %s\n", doc->id);
+	lt_cmd_printf(stdout, "label:     %s\n", doc->label);
+	lt_cmd_printf(stdout, "origin:    %s\n", doc->origin);
+	lt_cmd_printf(stdout, "state:     %s%s%s\n",
+		      lt_doc_state_name(doc->state), doc->failure ? ": " : "",
+		      doc->failure ? doc->failure : "");
 	if (doc->lang)
-		printf("ocr:       %s\n", doc->lang);
-	printf("sources:\n");
+		lt_cmd_printf(stdout, "ocr:       %s\n", doc->lang);
+	lt_cmd_printf(stdout, "sources:\n");
 	for (size_t i = 0; i < doc->n_sources; i++) {
 		const struct lt_source *s = &doc->sources[i];
 
 		lt_format_bytes(s->size, size);
-		printf("  %04zu  %s  (%d page%s, %s, sha256 %s)\n", i + 1, s->path, s->page_count,
-		       s->page_count == 1 ? "" : "s", size, s->sha256);
+		lt_cmd_printf(stdout, "  %04zu  %s  (%d page%s, %s, sha256 %s)\n",
+			      i + 1, s->path, s->page_count,
+			      s->page_count == 1 ? "" : "s", size, s->sha256);
 	}
-	printf("pages:\n");
+	lt_cmd_printf(stdout, "pages:\n");
 	for (size_t i = 0; i < doc->n_pages; i++) {
 		const struct lt_page *p = &doc->pages[i];
 
-		printf("  p.%-3d source %04d image %d", p->number, p->source + 1, p->index_in_source + 1);
+		lt_cmd_printf(stdout, "  p.%-3d source %04d image %d",
+			      p->number, p->source + 1, p->index_in_source + 1);
 		if (p->text)
-			printf(", %dx%d px at %d dpi, %zu characters, confidence %.0f", p->width, p->height,
-			       p->dpi, strlen(p->text), p->confidence);
+			lt_cmd_printf(stdout, ", %dx%d px at %d dpi, %zu characters, confidence %.0f",
+				      p->width, p->height,
+				      p->dpi, strlen(p->text), p->confidence);
 		if (p->quality >= 0)
-			printf(", quality %.2f", p->quality);
-		printf("\n");
+			lt_cmd_printf(stdout, ", quality %.2f", p->quality);
+		lt_cmd_printf(stdout, "\n");
 		if (p->preprocessing)
-			printf("        read as: %s%s%s\n", p->preprocessing, p->lang ? "; " : "",
-			       p->lang ? p->lang : "");
+			lt_cmd_printf(stdout, "        read as: %s%s%s\n",
+				      p->preprocessing, p->lang ? "; " : "",
+				      p->lang ? p->lang : "");
 		if (p->review)
-			printf("        REVIEW: %s\n", p->review);
+			lt_cmd_printf(stdout, "        REVIEW: %s\n", p->review);
 	}
 	if (doc->bundle.path) {
 		lt_format_bytes(doc->bundle.size, size);
-		printf("bundle:    %s/%s\n", archive, doc->bundle.path);
-		printf("  size:    %llu bytes (%s)\n", (unsigned long long)doc->bundle.size, size);
-		printf("  sha256:  %s\n", doc->bundle.sha256);
-		printf("  created: %s\n", doc->bundle.created);
+		lt_cmd_printf(stdout, "bundle:    %s/%s\n", archive, doc->bundle.path);
+		lt_cmd_printf(stdout, "  size:    %llu bytes (%s)\n",
+			      (unsigned long long)doc->bundle.size, size);
+		lt_cmd_printf(stdout, "  sha256:  %s\n", doc->bundle.sha256);
+		lt_cmd_printf(stdout, "  created: %s\n", doc->bundle.created);
 		/* The last fixity check (`luutru verify`); its details are events. */
 		if (lt_catalog_bundle_fixity(cat, doc->bundle.path, checked, &ok, NULL) == LT_OK &&
 		    ok >= 0)
-			printf("  checked: %s, %s\n", checked, ok ? "sound" : "DAMAGED (see the fixity events)");
+			lt_cmd_printf(stdout, "  checked: %s, %s\n",
+				      checked, ok ? "sound" : "DAMAGED (see the fixity events)");
 		else
-			printf("  checked: never (luutru verify)\n");
-		printf("  files:   %zu\n", doc->bundle.n_files);
+			lt_cmd_printf(stdout, "  checked: never (luutru verify)\n");
+		lt_cmd_printf(stdout, "  files:   %zu\n", doc->bundle.n_files);
 		for (size_t i = 0; i < doc->bundle.n_files; i++)
-			printf("    %s  %10llu  %s\n", doc->bundle.files[i].sha256,
-			       (unsigned long long)doc->bundle.files[i].size, doc->bundle.files[i].path);
+			lt_cmd_printf(stdout, "    %s  %10llu  %s\n", doc->bundle.files[i].sha256,
+				      (unsigned long long)doc->bundle.files[i].size, doc->bundle.files[i].path);
 	} else {
-		printf("bundle:    none yet\n");
+		lt_cmd_printf(stdout, "bundle:    none yet\n");
 	}
 	for (size_t i = 0; i < doc->n_events; i++)
 		n_fixity += strcmp(doc->events[i].type, "fixity") == 0;
-	printf("events:    %zu", doc->n_events);
+	lt_cmd_printf(stdout, "events:    %zu", doc->n_events);
 	if (n_fixity)
-		printf(" (%zu fixity check%s)", n_fixity, n_fixity == 1 ? "" : "s");
-	printf("\n");
+		lt_cmd_printf(stdout, " (%zu fixity check%s)", n_fixity, n_fixity == 1 ? "" : "s");
+	lt_cmd_printf(stdout, "\n");
 	for (size_t i = 0; i < doc->n_events; i++)
-		printf("  %s  %-9s %-8s %s\n", doc->events[i].at, doc->events[i].type,
-		       doc->events[i].outcome, doc->events[i].detail);
+		lt_cmd_printf(stdout, "  %s  %-9s %-8s %s\n",
+			      doc->events[i].at, doc->events[i].type,
+			      doc->events[i].outcome, doc->events[i].detail);
 }
 
 static int run_show(const struct lt_args *args, struct lt_catalog *cat)

@@ -1,16 +1,23 @@
 /* cmd_status.c - `luutru status`: the queue and the archive at a glance;
  * `status --skipped`: what the last ingest of each inbox left out. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "luutru/catalog.h"
 #include "luutru/cmd.h"
+#include "luutru/fsutil.h"
 
 #define FAILED_SHOWN 20
 
 static void print_failed(void *ud, const char *id, const char *label, const char *failure, int pages)
 {
 	(void)ud;
-	printf("  %s %s (%d page%s): %s\n", id, label, pages, pages == 1 ? "" : "s", failure);
+	lt_cmd_printf(stdout, "  %s %s (%d page%s): %s\n", id, label, pages, pages == 1 ? "" : "s",
+		      failure);
 }
 
 /* Each replica's last sync and how many of the catalog's bundles it lacks
@@ -27,7 +34,7 @@ static int print_replicas(struct lt_catalog *cat, struct lt_err *err)
 	for (size_t i = 0; i < n; i++) {
 		const struct lt_replica *r = &reps[i];
 
-		printf("  %s: ", r->path);
+		lt_cmd_printf(stdout, "  %s: ", r->path);
 		if (r->last_sync[0])
 			printf("last sync %s (%lld copied", r->last_sync, (long long)r->copied);
 		else
@@ -67,6 +74,29 @@ static int run_skipped(struct lt_catalog *cat)
 	return rc ? lt_cmd_fail(&err) : LT_EXIT_OK;
 }
 
+/* Does a run hold ARCHIVE/run.lock (runner.c keeps it locked for its
+ * whole life)? 1 yes, 0 no, -1 cannot tell (an unreadable lock file). A
+ * shared lock is enough to ask and needs only read access. */
+static int run_alive(const char *archive)
+{
+	char *path = NULL;
+	int fd, alive = -1;
+
+	if (lt_path(&path, NULL, "%s/run.lock", archive) != LT_OK)
+		return -1;
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		alive = errno == ENOENT ? 0 : -1;
+	else if (flock(fd, LOCK_SH | LOCK_NB) == 0)
+		alive = 0;
+	else if (errno == EWOULDBLOCK)
+		alive = 1;
+	if (fd >= 0)
+		close(fd);
+	free(path);
+	return alive;
+}
+
 static int run_status(const struct lt_args *args, struct lt_catalog *cat)
 {
 	struct lt_status st;
@@ -80,17 +110,25 @@ static int run_status(const struct lt_args *args, struct lt_catalog *cat)
 	rc = lt_catalog_status(cat, &st, &err);
 	if (!rc) {
 		lt_format_bytes((unsigned long long)st.bundle_bytes, size);
-		printf("archive:    %s\n", args->cli->archive);
+		lt_cmd_printf(stdout, "archive:    %s\n", args->cli->archive);
 		for (int s = 0; s < LT_N_STATES; s++) {
 			char label[16];
+			int interrupted;
 
 			/* Superseded documents are history: shown only when there are some. */
 			if (s == LT_SUPERSEDED && !st.documents[s])
 				continue;
-			snprintf(label, sizeof(label), "%s:", lt_doc_state_name((enum lt_doc_state)s));
-			printf("%-11s %lld document%s, %lld page%s\n", label,
+			/* Processing with no run alive: the run that had them died
+			 * (the next run requeues them). */
+			interrupted = s == LT_PROCESSING && st.documents[s] &&
+				      run_alive(args->cli->archive) == 0;
+			snprintf(label, sizeof(label), "%s:", interrupted ? "interrupted"
+				 : lt_doc_state_name((enum lt_doc_state)s));
+			printf("%-11s %lld document%s, %lld page%s%s\n", label,
 			       (long long)st.documents[s], st.documents[s] == 1 ? "" : "s",
-			       (long long)st.pages[s], st.pages[s] == 1 ? "" : "s");
+			       (long long)st.pages[s], st.pages[s] == 1 ? "" : "s",
+			       interrupted ? " (no run is working on them: the run that had them "
+			       "stopped; `luutru run` takes them up again)" : "");
 		}
 		printf("bundles:    %lld, %s\n", (long long)st.bundles, size);
 		if (st.pages_to_review)
@@ -124,7 +162,8 @@ const struct lt_command lt_cmd_status = {
 	"usage: luutru status [--archive DIR] [--skipped]\n"
 	"\n"
 	"Counts queued, processing, archived, failed (and superseded) documents and\n"
-	"their pages,\n"
+	"their pages (processing ones are shown as interrupted when no run holds\n"
+	"ARCHIVE/run.lock: the run that had them died or was stopped),\n"
 	"the bundles' total size, each replica's last sync and how many bundles it\n"
 	"lacks (`luutru replicate`), and lists failed documents with their reasons.\n"
 	"With --skipped, lists instead every inbox entry the last ingest of its inbox\n"

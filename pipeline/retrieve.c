@@ -37,24 +37,34 @@ static int copy_chunk(void *ud, const void *data, size_t len, struct lt_err *err
 	return rc ? rc : lt_write_all(c->out, data, len, c->dst, err);
 }
 
+/* The folder dst is named in: "." for a bare name, "/" for "/x".
+ * Returns: *dir owned, free(). */
+static int parent_of(const char *dst, char **dir, struct lt_err *err)
+{
+	const char *slash = strrchr(dst, '/');
+
+	*dir = NULL;
+	if (!slash)
+		return lt_strdup(".", dir, err);
+	if (slash == dst)
+		return lt_strdup("/", dir, err);
+	if (!(*dir = strndup(dst, (size_t)(slash - dst))))
+		return lt_err_set(err, LT_ENOMEM, "out of memory");
+	return LT_OK;
+}
+
 /* Is dst inside the archive? Judged on real paths of the archive and of
  * dst's folder, so "..", symlinked folders and relative paths do not
  * matter. If either cannot be resolved dst's folder does not exist, and the
  * write will fail on its own. */
 static int inside_archive(const char *archive, const char *dst, int *inside, struct lt_err *err)
 {
-	const char *slash = strrchr(dst, '/');
 	char *dir = NULL, *real_archive = NULL, *real_dir = NULL;
-	int rc = LT_OK;
+	int rc;
 	size_t n;
 
 	*inside = 0;
-	if (!slash)
-		rc = lt_strdup(".", &dir, err);
-	else if (slash == dst)
-		rc = lt_strdup("/", &dir, err);
-	else if (!(dir = strndup(dst, (size_t)(slash - dst))))
-		rc = lt_err_set(err, LT_ENOMEM, "out of memory");
+	rc = parent_of(dst, &dir, err);
 	if (rc)
 		return rc;
 	real_archive = realpath(archive, NULL);
@@ -67,6 +77,47 @@ static int inside_archive(const char *archive, const char *dst, int *inside, str
 	free(real_dir);
 	free(real_archive);
 	free(dir);
+	return LT_OK;
+}
+
+/* In a folder anyone may write to, without the sticky bit (/tmp has it),
+ * another user can rename or replace our file between our checks and our
+ * rename, or swap dst for a link after we looked: refused, whoever we run
+ * as. A folder that cannot be looked at is left to the write to report. */
+static int safe_folder(const char *dst, struct lt_err *err)
+{
+	char *dir = NULL;
+	struct stat st;
+	int rc = parent_of(dst, &dir, err);
+
+	if (!rc && stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && (st.st_mode & S_IWOTH) &&
+	    !(st.st_mode & S_ISVTX))
+		rc = lt_err_set(err, LT_EUSAGE, "'%s' is in '%s', a folder anyone may write to and "
+				"without the sticky bit (chmod +t): another user could swap what is "
+				"written there; choose another --out", dst, dir);
+	free(dir);
+	return rc;
+}
+
+/* dst itself a symlink: refused unless the caller asked to follow it,
+ * since another user may have planted it to point at a file we can write
+ * and they cannot. Followed, *target is where it points (owned, free()),
+ * else NULL. */
+static int final_link(const char *dst, unsigned flags, char **target, struct lt_err *err)
+{
+	struct stat st;
+
+	*target = NULL;
+	if (lstat(dst, &st) != 0 || !S_ISLNK(st.st_mode))
+		return LT_OK;
+	if (!(flags & LT_RETRIEVE_FOLLOW_SYMLINK))
+		return lt_err_set(err, LT_EUSAGE, "'%s' is a symlink: get does not write through one "
+				  "unless asked (--follow-symlinks); remove it or choose another --out",
+				  dst);
+	*target = realpath(dst, NULL);
+	if (!*target)
+		return lt_err_set(err, LT_EUSAGE, "'%s' is a symlink to nothing: choose another --out",
+				  dst);
 	return LT_OK;
 }
 
@@ -97,7 +148,9 @@ static int copy_into(int in, const char *src, int out, const char *dst, const ch
 }
 
 /* Into a regular file: beside it, then renamed, so dst changes only to the
- * verified bundle. */
+ * verified bundle. mkstemp creates with O_EXCL, which never follows a link;
+ * rename() replaces the name dst, never what a link planted there after our
+ * checks points to. */
 static int copy_replacing(int in, const char *src, const char *dst, const char *expect_sha,
 			  uint64_t expect_size, struct lt_err *err)
 {
@@ -162,27 +215,49 @@ static int check_bag(const char *src, const struct lt_bundle *bundle, struct lt_
 	return rc;
 }
 
+/* Straight into a device or pipe that exists (/dev/null, a FIFO): opened
+ * without following a link and checked again once open, so a regular file
+ * swapped in meanwhile is never written over in place. */
+static int copy_to_special(int in, const char *src, const char *dst, const struct lt_bundle *bundle,
+			   struct lt_err *err)
+{
+	struct stat st;
+	int out = open(dst, O_WRONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC), rc;
+
+	if (out < 0)
+		return lt_err_set(err, LT_EIO, "cannot write '%s': %s", dst, strerror(errno));
+	if (fstat(out, &st) != 0 || S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) {
+		close(out);
+		return lt_err_set(err, LT_EIO, "cannot write '%s': it changed while it was opened", dst);
+	}
+	rc = copy_into(in, src, out, dst, bundle->sha256, bundle->size, err);
+	if (close(out) != 0 && !rc)
+		rc = lt_err_set(err, LT_EIO, "cannot write '%s': %s", dst, strerror(errno));
+	return rc;
+}
+
 int lt_retrieve_bundle(const char *archive_dir, const struct lt_bundle *bundle, const char *dst,
-		       struct lt_err *err)
+		       unsigned flags, struct lt_err *err)
 {
 	char *src = NULL, *target = NULL;
 	struct stat st;
-	int in = -1, out, rc, inside = 0, to_stdout = strcmp(dst, "-") == 0;
+	int in = -1, rc = LT_OK, inside = 0, special = 0, to_stdout = strcmp(dst, "-") == 0;
 
 	if (!bundle->path)
 		return lt_err_set(err, LT_ENOTFOUND, "no bundle to retrieve");
-	/* Through a symlink to where it points, not over the link; and the
-	 * archive check is on where the bytes would really go. */
-	if (!to_stdout && lstat(dst, &st) == 0 && S_ISLNK(st.st_mode)) {
-		target = realpath(dst, NULL);
-		if (!target)
-			return lt_err_set(err, LT_EUSAGE, "'%s' is a symlink to nothing: choose another --out",
-					  dst);
+	/* The archive check is on where the bytes would really go. */
+	if (!to_stdout)
+		rc = final_link(dst, flags, &target, err);
+	if (!rc && target)
 		dst = target;
-	}
-	rc = to_stdout ? LT_OK : inside_archive(archive_dir, dst, &inside, err);
+	if (!rc && !to_stdout)
+		rc = inside_archive(archive_dir, dst, &inside, err);
 	if (!rc && inside)
 		rc = lt_err_set(err, LT_EUSAGE, "'%s' is inside the archive: choose another --out", dst);
+	special = !rc && !to_stdout && lstat(dst, &st) == 0 && !S_ISREG(st.st_mode) &&
+		  !S_ISLNK(st.st_mode);
+	if (!rc && !to_stdout && !special)
+		rc = safe_folder(dst, err);
 	if (!rc)
 		rc = lt_path(&src, err, "%s/%s", archive_dir, bundle->path);
 	if (rc)
@@ -196,21 +271,13 @@ int lt_retrieve_bundle(const char *archive_dir, const struct lt_bundle *bundle, 
 	rc = check_bag(src, bundle, NULL, err);
 	if (rc)
 		goto out;
-	if (to_stdout) {
+	if (to_stdout)
 		rc = copy_into(in, src, STDOUT_FILENO, "standard output", bundle->sha256, bundle->size,
 			       err);
-	} else if (stat(dst, &st) == 0 && !S_ISREG(st.st_mode)) {
-		out = open(dst, O_WRONLY | O_CLOEXEC);
-		if (out < 0) {
-			rc = lt_err_set(err, LT_EIO, "cannot write '%s': %s", dst, strerror(errno));
-			goto out;
-		}
-		rc = copy_into(in, src, out, dst, bundle->sha256, bundle->size, err);
-		if (close(out) != 0 && !rc)
-			rc = lt_err_set(err, LT_EIO, "cannot write '%s': %s", dst, strerror(errno));
-	} else {
+	else if (special)
+		rc = copy_to_special(in, src, dst, bundle, err);
+	else
 		rc = copy_replacing(in, src, dst, bundle->sha256, bundle->size, err);
-	}
 out:
 	if (in >= 0)
 		close(in);
@@ -523,11 +590,13 @@ static int dir_is_empty(const char *path, int *empty, struct lt_err *err)
 	return LT_OK;
 }
 
-/* dst_dir as it will be used: no trailing '/', a symlink's target, and
- * refused unless it is new or an empty folder outside the archive. */
-static int bag_target(const char *archive_dir, const char *dst_dir, char **out, struct lt_err *err)
+/* dst_dir as it will be used: no trailing '/', a symlink's target (if
+ * asked), and refused unless it is new or an empty folder outside the
+ * archive, in a folder other users cannot swap things in. */
+static int bag_target(const char *archive_dir, const char *dst_dir, unsigned flags, char **out,
+		      struct lt_err *err)
 {
-	char *dst = NULL, *target;
+	char *dst = NULL, *target = NULL;
 	struct stat st;
 	size_t n;
 	int rc, empty = 0, inside = 0;
@@ -542,13 +611,10 @@ static int bag_target(const char *archive_dir, const char *dst_dir, char **out, 
 	n = strlen(dst);
 	while (n > 1 && dst[n - 1] == '/')
 		dst[--n] = '\0';
-	if (lstat(dst, &st) == 0 && S_ISLNK(st.st_mode)) {
-		target = realpath(dst, NULL);
-		if (!target) {
-			rc = lt_err_set(err, LT_EUSAGE, "'%s' is a symlink to nothing: choose another --out",
-					dst);
-			goto out;
-		}
+	rc = final_link(dst, flags, &target, err);
+	if (rc)
+		goto out;
+	if (target) {
 		free(dst);
 		dst = target;
 	}
@@ -569,6 +635,8 @@ static int bag_target(const char *archive_dir, const char *dst_dir, char **out, 
 		rc = inside_archive(archive_dir, dst, &inside, err);
 	if (!rc && inside)
 		rc = lt_err_set(err, LT_EUSAGE, "'%s' is inside the archive: choose another --out", dst);
+	if (!rc)
+		rc = safe_folder(dst, err);
 out:
 	if (rc)
 		free(dst);
@@ -578,7 +646,7 @@ out:
 }
 
 int lt_retrieve_bag(const char *archive_dir, const struct lt_bundle *bundle, const char *dst_dir,
-		    struct lt_bag_report **report, struct lt_err *err)
+		    unsigned flags, struct lt_bag_report **report, struct lt_err *err)
 {
 	struct lt_bag_report *checked = NULL, *rep = NULL;
 	char *dst = NULL, *src = NULL, *tmp = NULL, *name = NULL;
@@ -590,7 +658,7 @@ int lt_retrieve_bag(const char *archive_dir, const struct lt_bundle *bundle, con
 		*report = NULL;
 	if (!bundle->path)
 		return lt_err_set(err, LT_ENOTFOUND, "no bundle to retrieve");
-	rc = bag_target(archive_dir, dst_dir, &dst, err);
+	rc = bag_target(archive_dir, dst_dir, flags, &dst, err);
 	if (!rc)
 		rc = lt_path(&src, err, "%s/%s", archive_dir, bundle->path);
 	if (rc)

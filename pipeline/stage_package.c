@@ -227,6 +227,37 @@ static void one_line(char *s)
 			*s = ' ';
 }
 
+/* A file name as bag-info.txt (UTF-8) can hold it: as it is when it is
+ * UTF-8; else with U+FFFD for the bytes that are not, followed by
+ * " (bytes: ...)", the name's exact bytes percent-encoded (every byte but
+ * A-Z a-z 0-9 . _ ~ - as %HH), so the bundle alone still names the
+ * original scan. Into out (reset first); *repaired: whether the name was
+ * not UTF-8. */
+static int name_with_bytes(const char *raw, struct lt_buf *out, int *repaired, struct lt_err *err)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	int rc;
+
+	lt_buf_reset(out);
+	rc = lt_text_repair_utf8(raw, out, err);
+	*repaired = !rc && strcmp(lt_buf_str(out), raw) != 0;
+	if (!*repaired)
+		return rc;
+	rc = lt_buf_puts(out, " (bytes: ", err);
+	for (const unsigned char *p = (const unsigned char *)raw; !rc && *p; p++) {
+		char enc[3] = { '%', hex[*p >> 4], hex[*p & 15] };
+
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    strchr("._~-", *p))
+			rc = lt_buf_append(out, p, 1, err);
+		else
+			rc = lt_buf_append(out, enc, 3, err);
+	}
+	if (!rc)
+		rc = lt_buf_puts(out, ")", err);
+	return rc;
+}
+
 static int package_document(void *state, struct lt_job *job, struct lt_page *page, struct lt_err *err)
 {
 	struct package_state *s = state;
@@ -238,7 +269,7 @@ static int package_document(void *state, struct lt_job *job, struct lt_page *pag
 	struct lt_buf sources = LT_BUF_INIT, name = LT_BUF_INIT;
 	char pages[32], packaged_at[32];
 	char *metadata = NULL;
-	int version = 0, rc;
+	int version = 0, repaired = 0, rc;
 
 	(void)page;
 	/* Bundles are never rewritten: a new one is the next version. */
@@ -261,13 +292,19 @@ static int package_document(void *state, struct lt_job *job, struct lt_page *pag
 		goto out;
 	one_line(label);
 	snprintf(pages, sizeof(pages), "%zu", doc->n_pages);
+	/* The inbox name's own bytes, when the label had to be repaired. */
+	if (doc->origin) {
+		rc = name_with_bytes(lt_basename(doc->origin), &name, &repaired, err);
+		if (!rc && repaired)
+			rc = lt_buf_printf(&sources, err, "inbox name: %s; ", lt_buf_str(&name));
+	}
 	/* The scans' own names, so the bundle alone maps 0002.png to page-2.jpg. */
 	for (size_t i = 0; !rc && i < doc->n_sources; i++) {
 		char master[32];
 
 		lt_source_master_name(doc, i, master);
 		lt_buf_reset(&name);
-		rc = lt_text_repair_utf8(lt_basename(doc->sources[i].path), &name, err);
+		rc = name_with_bytes(lt_basename(doc->sources[i].path), &name, &repaired, err);
 		if (!rc)
 			rc = lt_buf_printf(&sources, err, "%s%s = %s", i ? "; " : "scans: ", master,
 					   lt_buf_str(&name));

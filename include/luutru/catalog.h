@@ -141,7 +141,8 @@ int lt_catalog_requeue_because(struct lt_catalog *cat, const char *id, const cha
 
 /* ---- retrieval ---- */
 
-/* Resolves a full id or a unique prefix (at least 4 characters) to an id.
+/* Resolves a full id or a unique prefix (at least 4 characters, in any
+ * case: ids are lower-case hex) to an id.
  * LT_ENOTFOUND if none matches, LT_EUSAGE if several do or it cannot be an id. */
 int lt_catalog_resolve(struct lt_catalog *cat, const char *id_or_prefix,
 		       char id[LT_DOC_ID_LEN + 1], struct lt_err *err);

@@ -12,6 +12,7 @@
 #ifndef LUUTRU_CMD_H
 #define LUUTRU_CMD_H
 
+#include <stdarg.h>
 #include <stdio.h>
 
 #include "luutru/err.h"
@@ -162,6 +163,35 @@ int lt_cmd_exit_code(enum lt_code code);
 /* Prints "error: <msg>\n\n<cmd's help>" on stderr; returns LT_EXIT_USAGE. */
 int lt_cmd_usage_error(const struct lt_command *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* Human-readable output of names that come from outside: file names,
+ * labels, OCR text, messages that quote them. As fprintf, except that each
+ * %s argument is written escaped, so that no name can move the cursor,
+ * recolour the terminal or start a new line in a log:
+ *   - \\ \n \r \t for a backslash, newline, carriage return and tab;
+ *   - \xHH for every other control character (ESC is \x1b, DEL \x7f) and
+ *     for each byte that is not part of valid UTF-8;
+ *   - \uHHHH for C1 controls (U+0080-U+009F), U+2028/U+2029 and the
+ *     bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069);
+ *   - everything else (Vietnamese included) as it is.
+ * A backslash is doubled so that the escaped text reads back unambiguously.
+ * Width and precision count the escaped bytes; precision never cuts an
+ * escape. The format itself is written as it is (its own "\n" end lines).
+ * Supported conversions: c d i u o x X e E f F g G a A p s %% with the
+ * usual flags, widths (also *) and length modifiers; %n is refused.
+ * The stream stays locked for the call (lines of worker callbacks do not
+ * interleave). JSON output does not use this: jansson escapes on its own.
+ * Returns the bytes written, or -1 on an error of the stream. */
+int lt_cmd_printf(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int lt_cmd_vprintf(FILE *out, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+
+/* s written escaped as lt_cmd_printf() writes a %s. Returns 0, EOF on an
+ * error of the stream. */
+int lt_cmd_fputs_safe(const char *s, FILE *out);
+
+/* s escaped as above, appended to out. Returns LT_OK or LT_ENOMEM. */
+struct lt_buf;
+int lt_cmd_escape(const char *s, struct lt_buf *out, struct lt_err *err);
 
 /* Human-readable byte count ("4.2 MB") into out. */
 void lt_format_bytes(unsigned long long bytes, char out[32]);

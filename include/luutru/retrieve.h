@@ -13,28 +13,46 @@
 
 struct lt_bag_report;
 
+/* Flags of lt_retrieve_bundle() and lt_retrieve_bag(). */
+enum lt_retrieve_flag {
+	/* Write to where a symlink at dst points, as the user asked for it
+	 * (get --follow-symlinks). Without it a symlink at dst is refused:
+	 * one planted by another user would have root write over a file of
+	 * its choosing. */
+	LT_RETRIEVE_FOLLOW_SYMLINK = 1u << 0,
+};
+
 /* Checks the bag inside the bundle first (every manifest digest, the
  * Payload-Oxum, its layout: lt_bag_read()) and the tar's digest and size
  * against the catalog's, then copies the bundle (bundle->path relative to archive_dir; bundle->sha256
  * and ->size as the catalog recorded them) to dst:
- *   - a regular file, new or existing: written beside dst and renamed into
- *     place only if it matches, so a damaged bundle never replaces what dst
- *     held (nothing is left behind);
- *   - a symlink: followed, the file it points to is written as above;
+ *   - a regular file, new or existing: written to a new temporary file
+ *     beside dst (created with O_EXCL, so never through a link) and renamed
+ *     over dst only if it matches, so a damaged bundle never replaces what
+ *     dst held (nothing is left behind); the rename replaces the name, so a
+ *     link swapped in meanwhile is replaced, not written through;
+ *   - a symlink: refused (LT_EUSAGE) unless flags hold
+ *     LT_RETRIEVE_FOLLOW_SYMLINK; then its target is written as above;
  *   - a device or pipe, or "-" for standard output: written straight
- *     through; the check comes at the end, and its failure is returned.
+ *     through (opened with O_NOFOLLOW, and refused if a regular file took
+ *     its place); the check comes at the end, and its failure is returned.
  * A dst inside the archive is refused (LT_EUSAGE): as root, read-only
- * permissions do not protect bundles or the catalog.
+ * permissions do not protect bundles or the catalog. So is a dst in a
+ * folder anyone may write to that lacks the sticky bit (LT_EUSAGE): there
+ * another user could swap the file between the checks and the rename.
+ * flags: LT_RETRIEVE_* or 0.
  * Returns LT_OK; LT_EVERIFY if the bundle is missing or does not match;
  * LT_EUSAGE for a refused dst; LT_EIO, LT_ENOMEM. */
 int lt_retrieve_bundle(const char *archive_dir, const struct lt_bundle *bundle, const char *dst,
-		       struct lt_err *err);
+		       unsigned flags, struct lt_err *err);
 
 /* Extracts the bag inside the bundle into dst_dir, a NEW folder that then
  * holds the bag itself (dst_dir/bagit.txt, dst_dir/data/...), not the tar's
- * top directory. dst_dir must not exist, or be an empty folder (or a
- * symlink to one: its target is used); a non-empty folder, anything that is
- * not a folder, "-" and a place inside the archive are refused (LT_EUSAGE).
+ * top directory. dst_dir must not exist, or be an empty folder (or, with
+ * LT_RETRIEVE_FOLLOW_SYMLINK in flags, a symlink to one: its target is
+ * used); a symlink without that flag, a non-empty folder, anything that is
+ * not a folder, "-", a place inside the archive and a place in a folder
+ * anyone may write to without the sticky bit are refused (LT_EUSAGE).
  *
  * Nothing is written before the whole bundle is checked as
  * lt_retrieve_bundle() does: the tar's digest and size against the
@@ -60,7 +78,7 @@ int lt_retrieve_bundle(const char *archive_dir, const struct lt_bundle *bundle, 
  * Returns LT_OK; LT_EVERIFY if the bundle is missing, damaged or tampered
  * with; LT_EUSAGE for a refused dst_dir; LT_EIO, LT_EARCHIVE, LT_ENOMEM. */
 int lt_retrieve_bag(const char *archive_dir, const struct lt_bundle *bundle, const char *dst_dir,
-		    struct lt_bag_report **report, struct lt_err *err);
+		    unsigned flags, struct lt_bag_report **report, struct lt_err *err);
 
 /* The one hashed copy of bundle bytes: reads in (named src; a read error
  * is read_code) to its end into out (named dst), hashing as it goes, and

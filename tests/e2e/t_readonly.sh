@@ -20,7 +20,8 @@ capture se as_nobody search --json "Trung tâm Hành chính"
 [ "$RC" = 0 ] && grep -q "$bao" "$T/se.out" || { show_file "$T/se.err" stderr >&2; fail "search as a read-only user exited $RC or missed $bao"; }
 capture sh as_nobody show "$bao"
 [ "$RC" = 0 ] || { show_file "$T/sh.err" stderr >&2; fail "show as a read-only user exited $RC"; }
-mkdir -m 777 "$T/out"
+# Sticky, as /tmp: get refuses a world-writable folder without it (issue 10).
+mkdir -m 1777 "$T/out"
 capture get as_nobody get "$bao" --out "$T/out/"
 [ "$RC" = 0 ] && cmp -s "$T/out/$bao.tar" "$(bundle_of "$bao")" || { show_file "$T/get.err" stderr >&2; fail "get as a read-only user exited $RC or wrote a different file"; }
 

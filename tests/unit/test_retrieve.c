@@ -1,7 +1,7 @@
 /* test_retrieve.c - unit tests for retrieve.h on a real bundle (a BagIt tar
  * made by bag.c) in a temp archive: a verified copy to a file, a folder's
- * symlink and over an existing file; a damaged bundle (one byte flipped)
- * leaves dst untouched and fails with LT_EVERIFY; a missing bundle; a dst
+ * symlink (only when asked) and over an existing file; a damaged bundle
+ * (one byte flipped) leaves dst untouched and fails with LT_EVERIFY; a missing bundle; a dst
  * inside the archive, directly or through a symlink, is refused.
  * lt_retrieve_bag: a bag extracted into a new folder validates; refused
  * targets stay as they were; tampered tars (the good bag plus one hostile
@@ -108,16 +108,18 @@ static void test_good_copy(void **state)
 	char *target = path_of("%s/%s", fx->out, "target.tar");
 	struct stat st;
 
-	assert_int_equal(lt_retrieve_bundle(fx->archive, &fx->bundle, dst, &err), LT_OK);
+	assert_int_equal(lt_retrieve_bundle(fx->archive, &fx->bundle, dst, 0, &err), LT_OK);
 	assert_same_file(fx->tar, dst);
 	/* Over an existing file. */
 	write_file(dst, "old", 3);
-	assert_int_equal(lt_retrieve_bundle(fx->archive, &fx->bundle, dst, &err), LT_OK);
+	assert_int_equal(lt_retrieve_bundle(fx->archive, &fx->bundle, dst, 0, &err), LT_OK);
 	assert_same_file(fx->tar, dst);
-	/* Through a symlink: the link stays a link, its target gets the bundle. */
+	/* Through a symlink only when asked: the link stays a link, its
+	 * target gets the bundle. */
 	assert_int_equal(symlink(target, link), 0);
 	write_file(target, "old", 3);
-	assert_int_equal(lt_retrieve_bundle(fx->archive, &fx->bundle, link, &err), LT_OK);
+	assert_int_equal(lt_retrieve_bundle(fx->archive, &fx->bundle, link,
+					    LT_RETRIEVE_FOLLOW_SYMLINK, &err), LT_OK);
 	assert_int_equal(lstat(link, &st), 0);
 	assert_true(S_ISLNK(st.st_mode));
 	assert_same_file(fx->tar, target);
@@ -142,12 +144,12 @@ static void test_damaged_source(void **state)
 	write_file(fx->tar, tar.data, tar.len);
 	write_file(dst, "what dst held", 13);
 
-	assert_int_equal(lt_retrieve_bundle(fx->archive, &fx->bundle, dst, &err), LT_EVERIFY);
+	assert_int_equal(lt_retrieve_bundle(fx->archive, &fx->bundle, dst, 0, &err), LT_EVERIFY);
 	assert_non_null(strstr(err.msg, "damaged"));
 	read_file(dst, &now);
 	assert_string_equal(lt_buf_str(&now), "what dst held");
 	/* A new dst is not created, and no temporary is left beside it. */
-	assert_int_equal(lt_retrieve_bundle(fx->archive, &fx->bundle, fresh, &err), LT_EVERIFY);
+	assert_int_equal(lt_retrieve_bundle(fx->archive, &fx->bundle, fresh, 0, &err), LT_EVERIFY);
 	assert_false(exists(fresh));
 	cmd = path_of("test -z \"$(ls '%s' | grep part)\"%s", fx->out, "");
 	assert_int_equal(system(cmd), 0);
@@ -155,7 +157,7 @@ static void test_damaged_source(void **state)
 
 	/* A bundle gone from the archive is a verification failure too. */
 	assert_int_equal(unlink(fx->tar), 0);
-	assert_int_equal(lt_retrieve_bundle(fx->archive, &fx->bundle, dst, &err), LT_EVERIFY);
+	assert_int_equal(lt_retrieve_bundle(fx->archive, &fx->bundle, dst, 0, &err), LT_EVERIFY);
 	assert_non_null(strstr(err.msg, "missing"));
 	lt_buf_release(&now);
 	lt_buf_release(&tar);
@@ -182,7 +184,7 @@ static void test_damage_inside_the_bag(void **state)
 	write_file(fx->tar, tar.data, tar.len);
 	assert_int_equal(lt_sha256_file(fx->tar, fx->bundle.sha256, &fx->bundle.size, NULL), LT_OK);
 
-	assert_int_equal(lt_retrieve_bundle(fx->archive, &fx->bundle, dst, &err), LT_EVERIFY);
+	assert_int_equal(lt_retrieve_bundle(fx->archive, &fx->bundle, dst, 0, &err), LT_EVERIFY);
 	assert_non_null(strstr(err.msg, "damaged"));
 	assert_non_null(strstr(err.msg, "data/0001.txt"));
 	assert_false(exists(dst));
@@ -200,18 +202,21 @@ static void test_inside_archive_refused(void **state)
 	char *dotdot = path_of("%s/%s", fx->out, "../archive/bundles/x.tar");
 	char *link = path_of("%s/%s", fx->out, "sneaky.tar");
 
-	assert_int_equal(lt_retrieve_bundle(fx->archive, &fx->bundle, in_archive, &err), LT_EUSAGE);
+	assert_int_equal(lt_retrieve_bundle(fx->archive, &fx->bundle, in_archive, 0, &err), LT_EUSAGE);
 	assert_non_null(strstr(err.msg, "inside the archive"));
 	assert_false(exists(in_archive));
 	read_file(fx->tar, &before);
-	assert_int_equal(lt_retrieve_bundle(fx->archive, &fx->bundle, over_bundle, &err), LT_EUSAGE);
+	assert_int_equal(lt_retrieve_bundle(fx->archive, &fx->bundle, over_bundle, 0, &err), LT_EUSAGE);
 	read_file(fx->tar, &after);
 	assert_int_equal(before.len, after.len);
-	assert_int_equal(lt_retrieve_bundle(fx->archive, &fx->bundle, dotdot, &err), LT_EUSAGE);
+	assert_int_equal(lt_retrieve_bundle(fx->archive, &fx->bundle, dotdot, 0, &err), LT_EUSAGE);
 	assert_int_equal(symlink(over_bundle, link), 0);
-	assert_int_equal(lt_retrieve_bundle(fx->archive, &fx->bundle, link, &err), LT_EUSAGE);
+	assert_int_equal(lt_retrieve_bundle(fx->archive, &fx->bundle, link, 0, &err), LT_EUSAGE);
+	assert_int_equal(lt_retrieve_bundle(fx->archive, &fx->bundle, link, LT_RETRIEVE_FOLLOW_SYMLINK,
+					    &err), LT_EUSAGE);
+	assert_non_null(strstr(err.msg, "inside the archive"));
 	/* err may be NULL. */
-	assert_int_equal(lt_retrieve_bundle(fx->archive, &fx->bundle, in_archive, NULL), LT_EUSAGE);
+	assert_int_equal(lt_retrieve_bundle(fx->archive, &fx->bundle, in_archive, 0, NULL), LT_EUSAGE);
 	lt_buf_release(&before);
 	lt_buf_release(&after);
 	free(link);
@@ -262,7 +267,7 @@ static void test_bag_good(void **state)
 	struct stat st;
 
 	assert_non_null(getcwd(cwd, sizeof(cwd)));
-	assert_int_equal(lt_retrieve_bag(fx->archive, &fx->bundle, dst, &rep, &err), LT_OK);
+	assert_int_equal(lt_retrieve_bag(fx->archive, &fx->bundle, dst, 0, &rep, &err), LT_OK);
 	assert_non_null(getcwd(cwd_after, sizeof(cwd_after)));
 	assert_string_equal(cwd, cwd_after);
 	assert_non_null(rep);
@@ -283,10 +288,13 @@ static void test_bag_good(void **state)
 	assert_int_equal(mkdir(empty, 0755), 0);
 	free(empty);
 	empty = path_of("%s/%s", fx->out, "empty/");
-	assert_int_equal(lt_retrieve_bag(fx->archive, &fx->bundle, empty, NULL, &err), LT_OK);
+	assert_int_equal(lt_retrieve_bag(fx->archive, &fx->bundle, empty, 0, NULL, &err), LT_OK);
 	assert_int_equal(mkdir(target, 0755), 0);
 	assert_int_equal(symlink(target, link), 0);
-	assert_int_equal(lt_retrieve_bag(fx->archive, &fx->bundle, link, NULL, NULL), LT_OK);
+	assert_int_equal(lt_retrieve_bag(fx->archive, &fx->bundle, link, 0, NULL, NULL), LT_EUSAGE);
+	assert_int_equal(n_entries(target), 0);
+	assert_int_equal(lt_retrieve_bag(fx->archive, &fx->bundle, link, LT_RETRIEVE_FOLLOW_SYMLINK,
+					 NULL, NULL), LT_OK);
 	assert_int_equal(lstat(link, &st), 0);
 	assert_true(S_ISLNK(st.st_mode));
 	assert_true(exists(target_txt));
@@ -318,31 +326,31 @@ static void test_bag_refused_targets(void **state)
 
 	assert_int_equal(mkdir(full, 0755), 0);
 	write_file(kept, "kept", 4);
-	assert_int_equal(lt_retrieve_bag(fx->archive, &fx->bundle, full, &rep, &err), LT_EUSAGE);
+	assert_int_equal(lt_retrieve_bag(fx->archive, &fx->bundle, full, 0, &rep, &err), LT_EUSAGE);
 	assert_non_null(strstr(err.msg, "not empty"));
 	assert_null(rep);
 	assert_int_equal(n_entries(full), 1);
 	read_file(kept, &now);
 	assert_string_equal(lt_buf_str(&now), "kept");
 	write_file(file, "file", 4);
-	assert_int_equal(lt_retrieve_bag(fx->archive, &fx->bundle, file, NULL, &err), LT_EUSAGE);
+	assert_int_equal(lt_retrieve_bag(fx->archive, &fx->bundle, file, 0, NULL, &err), LT_EUSAGE);
 	assert_non_null(strstr(err.msg, "not a folder"));
-	assert_int_equal(lt_retrieve_bag(fx->archive, &fx->bundle, "-", NULL, &err), LT_EUSAGE);
-	assert_int_equal(lt_retrieve_bag(fx->archive, &fx->bundle, "", NULL, NULL), LT_EUSAGE);
+	assert_int_equal(lt_retrieve_bag(fx->archive, &fx->bundle, "-", 0, NULL, &err), LT_EUSAGE);
+	assert_int_equal(lt_retrieve_bag(fx->archive, &fx->bundle, "", 0, NULL, NULL), LT_EUSAGE);
 	assert_int_equal(symlink("/nonexistent/lt-test", dangling), 0);
-	assert_int_equal(lt_retrieve_bag(fx->archive, &fx->bundle, dangling, NULL, &err), LT_EUSAGE);
-	assert_int_equal(lt_retrieve_bag(fx->archive, &fx->bundle, in_archive, NULL, &err), LT_EUSAGE);
+	assert_int_equal(lt_retrieve_bag(fx->archive, &fx->bundle, dangling, 0, NULL, &err), LT_EUSAGE);
+	assert_int_equal(lt_retrieve_bag(fx->archive, &fx->bundle, in_archive, 0, NULL, &err), LT_EUSAGE);
 	assert_non_null(strstr(err.msg, "inside the archive"));
 	assert_false(exists(in_archive));
-	assert_int_equal(lt_retrieve_bag(fx->archive, &fx->bundle, dotdot, NULL, &err), LT_EUSAGE);
+	assert_int_equal(lt_retrieve_bag(fx->archive, &fx->bundle, dotdot, 0, NULL, &err), LT_EUSAGE);
 	assert_false(exists(dotdot));
-	assert_int_equal(lt_retrieve_bag(fx->archive, &fx->bundle, fx->archive, NULL, NULL), LT_EUSAGE);
+	assert_int_equal(lt_retrieve_bag(fx->archive, &fx->bundle, fx->archive, 0, NULL, NULL), LT_EUSAGE);
 	/* A folder whose parent does not exist is not created. */
-	assert_int_equal(lt_retrieve_bag(fx->archive, &fx->bundle, nowhere, NULL, &err), LT_EIO);
+	assert_int_equal(lt_retrieve_bag(fx->archive, &fx->bundle, nowhere, 0, NULL, &err), LT_EIO);
 	assert_non_null(strstr(err.msg, "does not exist"));
 	/* A bundle gone from the archive. */
 	assert_int_equal(unlink(fx->tar), 0);
-	assert_int_equal(lt_retrieve_bag(fx->archive, &fx->bundle, nowhere, NULL, &err), LT_EVERIFY);
+	assert_int_equal(lt_retrieve_bag(fx->archive, &fx->bundle, nowhere, 0, NULL, &err), LT_EVERIFY);
 	assert_non_null(strstr(err.msg, "missing"));
 	assert_no_part(fx->out);
 	lt_buf_release(&now);
@@ -467,12 +475,12 @@ static void test_bag_tampered(void **state)
 		struct lt_bag_report *rep = NULL;
 
 		tamper(fx, (enum hostile)k, outside);
-		assert_int_equal(lt_retrieve_bag(fx->archive, &fx->bundle, dst, &rep, &err),
+		assert_int_equal(lt_retrieve_bag(fx->archive, &fx->bundle, dst, 0, &rep, &err),
 				 LT_EVERIFY);
 		assert_non_null(strstr(err.msg, "nothing extracted"));
 		assert_null(rep);
 		assert_false(exists(dst));
-		assert_int_equal(lt_retrieve_bag(fx->archive, &fx->bundle, empty, NULL, NULL),
+		assert_int_equal(lt_retrieve_bag(fx->archive, &fx->bundle, empty, 0, NULL, NULL),
 				 LT_EVERIFY);
 		assert_int_equal(n_entries(empty), 0);
 		assert_no_part(fx->out);
@@ -487,7 +495,7 @@ static void test_bag_tampered(void **state)
 	}
 	/* The good bundle is extracted again once restored. */
 	assert_int_equal(lt_sha256_file(fx->tar, fx->bundle.sha256, &fx->bundle.size, NULL), LT_OK);
-	assert_int_equal(lt_retrieve_bag(fx->archive, &fx->bundle, dst, NULL, NULL), LT_OK);
+	assert_int_equal(lt_retrieve_bag(fx->archive, &fx->bundle, dst, 0, NULL, NULL), LT_OK);
 	lt_buf_release(&now);
 	lt_buf_release(&tar);
 	free(pwned);
@@ -514,12 +522,74 @@ static void test_bag_damaged_payload(void **state)
 	chmod(fx->tar, 0644);
 	write_file(fx->tar, tar.data, tar.len);
 	assert_int_equal(lt_sha256_file(fx->tar, fx->bundle.sha256, &fx->bundle.size, NULL), LT_OK);
-	assert_int_equal(lt_retrieve_bag(fx->archive, &fx->bundle, dst, NULL, &err), LT_EVERIFY);
+	assert_int_equal(lt_retrieve_bag(fx->archive, &fx->bundle, dst, 0, NULL, &err), LT_EVERIFY);
 	assert_non_null(strstr(err.msg, "data/0001.txt"));
 	assert_false(exists(dst));
 	assert_no_part(fx->out);
 	lt_buf_release(&tar);
 	free(dst);
+}
+
+/* Issue 10, item 3: a link another user planted at dst (pointing at a file
+ * only we may write) is refused, and the file it points to keeps its bytes
+ * and its mode; nothing is written in a folder anyone may write to that
+ * lacks the sticky bit; with the sticky bit (as /tmp) it is fine. */
+static void test_planted_symlink_refused(void **state)
+{
+	struct fx *fx = *state;
+	struct lt_err err = { 0 };
+	struct lt_buf now = LT_BUF_INIT;
+	char *precious = path_of("%s/%s", fx->out, "precious");
+	char *link = path_of("%s/%s", fx->out, "out.tar");
+	char *open_dir = path_of("%s/%s", fx->out, "open");
+	char *in_open = path_of("%s/%s", fx->out, "open/out.tar");
+	char *bag_in_open = path_of("%s/%s", fx->out, "open/bag");
+	char *cmd;
+	struct stat st;
+
+	write_file(precious, "root only", 9);
+	assert_int_equal(chmod(precious, 0600), 0);
+	assert_int_equal(symlink(precious, link), 0);
+	assert_int_equal(lt_retrieve_bundle(fx->archive, &fx->bundle, link, 0, &err), LT_EUSAGE);
+	assert_non_null(strstr(err.msg, "symlink"));
+	assert_non_null(strstr(err.msg, "--follow-symlinks"));
+	read_file(precious, &now);
+	assert_string_equal(lt_buf_str(&now), "root only");
+	assert_int_equal(stat(precious, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(lstat(link, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	/* A dangling link too: it would create the file where it points. */
+	assert_int_equal(unlink(link), 0);
+	assert_int_equal(symlink(in_open, link), 0);
+	assert_int_equal(lt_retrieve_bundle(fx->archive, &fx->bundle, link, 0, NULL), LT_EUSAGE);
+	assert_false(exists(in_open));
+	cmd = path_of("test -z \"$(ls '%s' | grep part)\"%s", fx->out, "");
+	assert_int_equal(system(cmd), 0);
+
+	/* World-writable without the sticky bit: refused; with it: written. */
+	assert_int_equal(mkdir(open_dir, 0755), 0);
+	assert_int_equal(chmod(open_dir, 0777), 0);
+	assert_int_equal(lt_retrieve_bundle(fx->archive, &fx->bundle, in_open, 0, &err), LT_EUSAGE);
+	assert_non_null(strstr(err.msg, "sticky"));
+	assert_false(exists(in_open));
+	assert_int_equal(lt_retrieve_bag(fx->archive, &fx->bundle, bag_in_open, 0, NULL, &err),
+			 LT_EUSAGE);
+	assert_false(exists(bag_in_open));
+	assert_int_equal(n_entries(open_dir), 0);
+	assert_int_equal(chmod(open_dir, 01777), 0);
+	assert_int_equal(lt_retrieve_bundle(fx->archive, &fx->bundle, in_open, 0, &err), LT_OK);
+	assert_same_file(fx->tar, in_open);
+	assert_int_equal(lt_retrieve_bag(fx->archive, &fx->bundle, bag_in_open, 0, NULL, &err), LT_OK);
+	/* A device is still written straight through. */
+	assert_int_equal(lt_retrieve_bundle(fx->archive, &fx->bundle, "/dev/null", 0, &err), LT_OK);
+	lt_buf_release(&now);
+	free(cmd);
+	free(bag_in_open);
+	free(in_open);
+	free(open_dir);
+	free(link);
+	free(precious);
 }
 
 int main(void)
@@ -533,6 +603,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bag_refused_targets, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bag_tampered, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bag_damaged_payload, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_planted_symlink_refused, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
