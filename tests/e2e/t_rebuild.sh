@@ -52,7 +52,7 @@ grep -q 'packaged' "$T/before/show-letter-en.png.txt" || fail "show has no packa
 
 # Every bundle carries its record.
 for b in $(all_bundles); do
-	tar -tf "$b" | grep -q '/data/metadata/descriptive/metadata.json$' || fail "$b has no metadata.json"
+	tar -tf "$b" | grep '/data/metadata/descriptive/metadata.json$' >/dev/null || fail "$b has no metadata.json"
 done
 
 # 1. The catalog lost: rebuilt from the bundles alone.
