@@ -3,6 +3,7 @@
 #   make demo       install missing Debian packages, build, run the pipeline on samples/
 #   make test       install missing packages, build, run unit and end-to-end tests
 #   make check      the tests again under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make fuzz       install clang, run each libFuzzer target for FUZZ_SECONDS (default 60)
 #   make install PREFIX=/usr/local DESTDIR=
 # V=1 shows full command lines.
 
@@ -37,7 +38,7 @@ LIB_OBJS  = $(LIB_SRCS:pipeline/%.c=$(BUILD)/%.o) $(BUILD)/schemas.o
 UNIT_SRCS = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps demo test unit-bins check bench accuracy install uninstall clean
+.PHONY: all deps demo test unit-bins check bench accuracy install uninstall clean fuzz fuzz-replay fuzz-replay-bins
 
 all: $(BIN)
 
@@ -107,8 +108,9 @@ demo: deps
 	@./$(BIN) --archive $(DEMO_ARCHIVE) search "da nang"
 
 test: deps
-	$(Q)$(MAKE) --no-print-directory all unit-bins
+	$(Q)$(MAKE) --no-print-directory all unit-bins fuzz-replay-bins
 	$(Q)LUUTRU=$(CURDIR)/$(BIN) tests/run.sh $(BUILD)/tests
+	$(Q)$(MAKE) --no-print-directory fuzz-replay
 
 unit-bins: $(UNIT_BINS)
 
@@ -121,6 +123,58 @@ check: deps
 	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  LUUTRU=$(CURDIR)/build/san/luutru tests/run.sh build/san/tests
+
+# ---- fuzzing ----
+# fuzz/fuzz_<target>.c: libFuzzer entry points. `make fuzz` builds them with
+# Debian's clang (-fsanitize=fuzzer,address) and runs each FUZZ_SECONDS;
+# a crash is left in build/fuzz/crashes/<target>/ - copy it into
+# tests/fuzz-regress/<target>/ with the fix. `make test` replays those
+# inputs through fuzz/replay.c, built with the normal compiler (no clang).
+FUZZ_TARGETS   = query bag image inbox
+FUZZ_SECONDS  ?= 60
+FUZZ_PACKAGES  = clang libclang-rt-14-dev
+FUZZ_CC       ?= clang
+FUZZ_BUILD     = build/fuzz
+REPLAY_BINS    = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
+
+$(BUILD)/fuzz/replay_%: fuzz/fuzz_%.c fuzz/replay.c fuzz/fuzz.h $(LIB_OBJS) | $(BUILD)
+	@mkdir -p $(BUILD)/fuzz
+	@echo "  LINK  $@"
+	$(Q)$(CC) $(CFLAGS) $(LT_CFLAGS) -o $@ fuzz/fuzz_$*.c fuzz/replay.c $(LIB_OBJS) $(PKG_LIBS)
+
+fuzz-replay-bins: $(REPLAY_BINS)
+
+# Every saved input of every target must run without a crash or a sanitizer report.
+fuzz-replay: fuzz-replay-bins
+	$(Q)for t in $(FUZZ_TARGETS); do \
+	  if [ -d tests/fuzz-regress/$$t ]; then $(BUILD)/fuzz/replay_$$t tests/fuzz-regress/$$t 2>$(BUILD)/fuzz/replay_$$t.log \
+	    || { cat $(BUILD)/fuzz/replay_$$t.log; echo "FAIL fuzz-replay $$t"; exit 1; }; fi; \
+	done; echo "fuzz-replay: every regression input of $(FUZZ_TARGETS) ran clean"
+
+$(FUZZ_BUILD)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz.h
+	$(Q)$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD)/obj CC=$(FUZZ_CC) \
+	  CFLAGS="-O1 -g -fsanitize=address,fuzzer-no-link -fno-omit-frame-pointer" \
+	  $(LIB_OBJS:$(BUILD)/%=$(FUZZ_BUILD)/obj/%)
+	@echo "  FUZZ  $@"
+	$(Q)$(FUZZ_CC) -O1 -g -fsanitize=fuzzer,address $(LT_CFLAGS) -o $@ $< \
+	  $(LIB_OBJS:$(BUILD)/%=$(FUZZ_BUILD)/obj/%) $(PKG_LIBS)
+
+# The seeds: the regression inputs and the samples (images for image and
+# inbox, a real bundle's tar for bag when one is at hand).
+fuzz:
+	$(Q)$(MAKE) --no-print-directory deps DEB_PACKAGES="$(FUZZ_PACKAGES)"
+	$(Q)$(MAKE) --no-print-directory $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
+	$(Q)for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(FUZZ_BUILD)/corpus/$$t $(FUZZ_BUILD)/crashes/$$t; \
+	  seeds=""; [ -d tests/fuzz-regress/$$t ] && seeds=tests/fuzz-regress/$$t; \
+	  echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+	  ASAN_OPTIONS=detect_leaks=1 $(FUZZ_BUILD)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
+	    -max_len=$$( [ $$t = query ] && echo 16384 || echo 262144 ) \
+	    -artifact_prefix=$(FUZZ_BUILD)/crashes/$$t/ -print_final_stats=1 \
+	    $(FUZZ_BUILD)/corpus/$$t $$seeds 2>$(FUZZ_BUILD)/$$t.log \
+	    || { tail -n 40 $(FUZZ_BUILD)/$$t.log; echo "fuzz: $$t found a crash in $(FUZZ_BUILD)/crashes/$$t/"; exit 1; }; \
+	  grep -E '^stat::number_of_executed_units|^#[0-9]+.*DONE' $(FUZZ_BUILD)/$$t.log | tail -n 2; \
+	done
 
 bench: all
 	$(Q)$(MAKE) --no-print-directory deps DEB_PACKAGES="$(BENCH_PACKAGES)"
@@ -143,4 +197,4 @@ uninstall:
 clean:
 	rm -rf build $(BIN)
 
--include $(wildcard $(BUILD)/*.d $(BUILD)/tests/*.d)
+-include $(wildcard $(BUILD)/*.d $(BUILD)/tests/*.d $(BUILD)/fuzz/*.d)

@@ -47,15 +47,32 @@ static void render_marks(char *s)
 	*out = '\0';
 }
 
+static int has_word_n(const struct lt_buf *words, const char *w, size_t n)
+{
+	for (size_t i = 0; i < words->len; i += strlen(words->data + i) + 1)
+		if (strlen(words->data + i) == n && memcmp(words->data + i, w, n) == 0)
+			return 1;
+	return 0;
+}
+
+static int has_word(const struct lt_buf *words, const char *w)
+{
+	return has_word_n(words, w, strlen(w));
+}
+
 /* The words of s, case-folded with their diacritics, as "\0"-separated
- * entries in out (each followed by a NUL). */
-static int casefold_words(const char *s, struct lt_buf *out, struct lt_err *err)
+ * entries in out (each followed by a NUL). With unique, a word already in
+ * out is not added again: a query's words are checked against every
+ * candidate page, and a word typed 1,400 times needs checking once. */
+static int casefold_words(const char *s, int unique, struct lt_buf *out, struct lt_err *err)
 {
 	struct lt_buf folded = LT_BUF_INIT;
 	size_t pos = 0, start, end;
 	int rc = lt_text_casefold(s, strlen(s), &folded, err);
 
 	while (!rc && lt_text_next_word(folded.data, folded.len, &pos, &start, &end)) {
+		if (unique && has_word_n(out, folded.data + start, end - start))
+			continue;
 		rc = lt_buf_append(out, folded.data + start, end - start, err);
 		if (!rc)
 			rc = lt_buf_append(out, "", 1, err);
@@ -64,19 +81,11 @@ static int casefold_words(const char *s, struct lt_buf *out, struct lt_err *err)
 	return rc;
 }
 
-static int has_word(const struct lt_buf *words, const char *w)
-{
-	for (size_t i = 0; i < words->len; i += strlen(words->data + i) + 1)
-		if (strcmp(words->data + i, w) == 0)
-			return 1;
-	return 0;
-}
-
 /* Is every word of the query on the page with its diacritics as typed? */
 static int matches_as_typed(const struct lt_buf *query_words, const char *text, struct lt_err *err)
 {
 	struct lt_buf page_words = LT_BUF_INIT;
-	int exact = casefold_words(text, &page_words, err) == LT_OK;
+	int exact = casefold_words(text, 0, &page_words, err) == LT_OK;
 
 	for (size_t i = 0; exact && i < query_words->len; i += strlen(query_words->data + i) + 1)
 		exact = has_word(&page_words, query_words->data + i);
@@ -116,7 +125,7 @@ int lt_catalog_search(struct lt_catalog *cat, const char *query, int limit,
 		: limit * CANDIDATES_PER_HIT;
 	rc = lt_fts_query(query, &match, err);
 	if (!rc)
-		rc = casefold_words(query, &query_words, err);
+		rc = casefold_words(query, 1, &query_words, err);
 	if (!rc)
 		rc = lt_cat_prepare(cat,
 			     "SELECT p.document_id, p.number, d.label, "

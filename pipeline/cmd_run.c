@@ -569,6 +569,17 @@ static int check_timeout(const char *cmd, const char *value, struct lt_err *err)
 	return LT_OK;
 }
 
+static int check_megapixels(const char *cmd, const char *value, struct lt_err *err)
+{
+	char *end;
+	double v = strtod(value, &end);
+
+	if (*end || end == value || !(v >= 1 && v <= 10000))
+		return lt_err_set(err, LT_EUSAGE, "%s: --max-megapixels wants a number from 1 to 10000, "
+				  "not '%s'", cmd, value);
+	return LT_OK;
+}
+
 static int refuse_min_age(const char *cmd, const char *value, struct lt_err *err)
 {
 	(void)value;
@@ -583,6 +594,7 @@ static void run_options(const struct lt_args *args, struct lt_run_opts *opts,
 	const char *jobs = lt_args_get(args, "jobs"), *lang = lt_args_get(args, "lang");
 	const char *psm = lt_args_get(args, "psm"), *dpi = lt_args_get(args, "dpi");
 	const char *timeout = lt_args_get(args, "page-timeout");
+	const char *megapixels = lt_args_get(args, "max-megapixels");
 	int all = !lt_args_get(args, "no-preprocess");
 
 	opts->jobs = jobs ? (int)strtol(jobs, NULL, 10) : 0;
@@ -590,6 +602,7 @@ static void run_options(const struct lt_args *args, struct lt_run_opts *opts,
 	opts->tessdata = lt_args_get(args, "tessdata");
 	opts->psm = psm ? (int)strtol(psm, NULL, 10) : 0;
 	opts->page_timeout = timeout ? strtod(timeout, NULL) : LT_RECOGNIZE_TIMEOUT_DEFAULT;
+	opts->max_megapixels = megapixels ? strtod(megapixels, NULL) : LT_MAX_MEGAPIXELS_DEFAULT;
 	lt_preprocess_opts_default(pp);
 	pp->orient = all && !lt_args_get(args, "no-rotate");
 	pp->deskew = all && !lt_args_get(args, "no-deskew");
@@ -657,6 +670,8 @@ static int run_batch(const struct lt_args *args, struct lt_catalog *cat)
 	  "file's, or 300 when it has none or an absurd one)", check_dpi }, \
 	{ "page-timeout", 0, "S", "stop recognising a page after S seconds: it is archived with\n" \
 	  "empty text and flagged for review (default 60; 0: no limit)", check_timeout }, \
+	{ "max-megapixels", 0, "M", "fail pages larger than M megapixels without decoding them\n" \
+	  "(default 150: about 500 MB of memory per worker)", check_megapixels }, \
 	{ "no-rotate", 0, NULL, "do not turn sideways or upside-down pages upright", NULL }, \
 	{ "no-deskew", 0, NULL, "do not straighten crooked pages", NULL }, \
 	{ "no-border", 0, NULL, "do not paint dark scanner borders white", NULL }, \

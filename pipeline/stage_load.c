@@ -12,14 +12,15 @@
 #include "luutru/stage.h"
 
 #define DEFAULT_DPI 300
-/* A0 at 300 dpi is 140 megapixels; beyond this a "page" is a decompression
- * bomb or a mistake, and decoding it could exhaust memory for every worker. */
-#define MAX_MEGAPIXELS 300
 
 static int load_page(void *state, struct lt_job *job, struct lt_page *page, struct lt_err *err)
 {
 	const struct lt_source *src = &job->doc->sources[page->source];
 	l_int32 w = 0, h = 0, bps, spp, res, cmap, format;
+	/* Beyond the cap a "page" is a decompression bomb or a mistake, and
+	 * decoding it could exhaust memory for every worker. */
+	double cap = job->ctx && job->ctx->opts && job->ctx->opts->max_megapixels > 0
+		? job->ctx->opts->max_megapixels : LT_MAX_MEGAPIXELS_DEFAULT;
 	int head;
 	PIX *pix;
 
@@ -30,10 +31,10 @@ static int load_page(void *state, struct lt_job *job, struct lt_page *page, stru
 	head = strcmp(src->ext, "tif") == 0
 		? readHeaderTiff(src->path, page->index_in_source, &w, &h, &bps, &spp, &res, &cmap, &format)
 		: pixReadHeader(src->path, &format, &w, &h, &bps, &spp, &cmap);
-	if (head == 0 && (double)w * h > MAX_MEGAPIXELS * 1e6)
-		return lt_err_set(err, LT_EINPUT, "image %d of '%s' is %dx%d pixels, more than the %d "
-				  "megapixels luutru decodes", page->index_in_source + 1, src->path, w, h,
-				  MAX_MEGAPIXELS);
+	if (head == 0 && (double)w * h > cap * 1e6)
+		return lt_err_set(err, LT_EINPUT, "image %d of '%s' is %dx%d pixels, more than the %g "
+				  "megapixels luutru decodes (--max-megapixels)", page->index_in_source + 1,
+				  src->path, w, h, cap);
 	if (strcmp(src->ext, "tif") == 0)
 		pix = pixReadTiff(src->path, page->index_in_source);
 	else

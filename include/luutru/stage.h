@@ -19,6 +19,11 @@
 struct lt_catalog;
 struct lt_preprocess_opts;
 
+/* A decoded page costs about 3.3 bytes a pixel by the time it is loaded and
+ * recognised (a 289-megapixel PNG took 945 MB): 150 keeps one worker's page
+ * under ~500 MB and still takes A0 at 300 dpi (140 megapixels). */
+#define LT_MAX_MEGAPIXELS_DEFAULT 150
+
 /* What a run was asked to do. All strings borrowed for the run's lifetime. */
 struct lt_run_opts {
 	const char *archive;   /* archive directory */
@@ -28,6 +33,7 @@ struct lt_run_opts {
 	const struct lt_preprocess_opts *preprocess; /* NULL: every step on (preprocess.h) */
 	int psm;               /* Tesseract page segmentation mode; 0 means automatic (3) */
 	double page_timeout;   /* seconds of recognition per page; <= 0: no limit */
+	double max_megapixels; /* larger pages fail undecoded; <= 0: LT_MAX_MEGAPIXELS_DEFAULT */
 	const volatile sig_atomic_t *stop; /* set non-zero (SIGINT) to stop after the current documents */
 };
 

@@ -50,6 +50,12 @@ static const struct query_case query_cases[] = {
 	{ "   ", NULL },
 	{ "\"\"", NULL },
 	{ "\"- /\" ...", NULL },
+	/* A term that folds like an earlier one is searched once. */
+	{ "van van", "\"van\"" },
+	{ "van Văn VAN vÄn", "\"van\"" },
+	{ "Đà đa \"da\" da, da", "\"Đà\"" },
+	{ "\"van phong\" van \"Văn  Phòng\" phong", "\"van phong\" AND \"van\" AND \"phong\"" },
+	{ "\"phong van\" \"van phong\"", "\"phong van\" AND \"van phong\"" },
 };
 
 static void test_query_table(void **state)
@@ -83,6 +89,95 @@ static void test_query_appends(void **state)
 	assert_int_equal(lt_buf_puts(&out, "x ", &err), LT_OK);
 	assert_int_equal(lt_fts_query("a b", &out, &err), LT_OK);
 	assert_string_equal(lt_buf_str(&out), "x \"a\" AND \"b\"");
+	lt_buf_release(&out);
+}
+
+/* A query of n copies of word (space-separated), owned. */
+static char *repeat(const char *word, size_t n, const char *sep)
+{
+	size_t w = strlen(word), s = strlen(sep);
+	char *q = malloc(n * (w + s) + 1), *p = q;
+
+	assert_non_null(q);
+	for (size_t i = 0; i < n; i++) {
+		memcpy(p, word, w);
+		memcpy(p + w, sep, s);
+		p += w + s;
+	}
+	*p = '\0';
+	return q;
+}
+
+static void expect_refused(const char *typed, const char *why)
+{
+	struct lt_buf out = LT_BUF_INIT;
+	struct lt_err err = { 0 };
+
+	assert_int_equal(lt_fts_query(typed, &out, &err), LT_EUSAGE);
+	assert_int_equal(err.code, LT_EUSAGE);
+	print_message("refused: %s\n", err.msg);
+	assert_non_null(strstr(err.msg, why));
+	lt_buf_release(&out);
+}
+
+/* The same word 1,400 times is one term (it took 39 s on 25 pages as 1,400);
+ * a 10,000-byte query, 33 distinct words, or phrases holding 65 words are
+ * refused with a message that names the bound. */
+static void test_query_bounds(void **state)
+{
+	struct lt_buf out = LT_BUF_INIT;
+	struct lt_err err = { 0 };
+	char *q;
+
+	(void)state;
+	q = repeat("van", 1400, " ");
+	assert_int_equal(lt_fts_query(q, &out, &err), LT_OK);
+	assert_string_equal(lt_buf_str(&out), "\"van\"");
+	free(q);
+	lt_buf_reset(&out);
+
+	q = repeat("a", 5000, " ");
+	expect_refused(q, "at most 8192 bytes");
+	free(q);
+	q = repeat("x", LT_FTS_MAX_QUERY_BYTES / 2, " ");
+	assert_int_equal(lt_fts_query(q, &out, &err), LT_OK);   /* just at the bound */
+	free(q);
+	lt_buf_reset(&out);
+
+	{
+		struct lt_buf many = LT_BUF_INIT;
+		size_t ands = 0;
+
+		for (int i = 0; i < LT_FTS_MAX_TERMS; i++)
+			assert_int_equal(lt_buf_printf(&many, &err, "w%d ", i), LT_OK);
+		assert_int_equal(lt_fts_query(lt_buf_str(&many), &out, &err), LT_OK);
+		for (const char *p = lt_buf_str(&out); (p = strstr(p, " AND ")); p++)
+			ands++;
+		assert_int_equal(ands, LT_FTS_MAX_TERMS - 1);
+		/* Repeats of what is already there do not count. */
+		assert_int_equal(lt_buf_printf(&many, &err, "w0 W1 \"w2\""), LT_OK);
+		lt_buf_reset(&out);
+		assert_int_equal(lt_fts_query(lt_buf_str(&many), &out, &err), LT_OK);
+		assert_int_equal(lt_buf_printf(&many, &err, "w%d", LT_FTS_MAX_TERMS), LT_OK);
+		expect_refused(lt_buf_str(&many), "more than 32 different words");
+		lt_buf_release(&many);
+	}
+
+	q = repeat("w", 65, " ");
+	/* 65 words in one phrase: "w w w ... w" */
+	{
+		char *quoted = malloc(strlen(q) + 3);
+
+		assert_non_null(quoted);
+		sprintf(quoted, "\"%s\"", q);
+		expect_refused(quoted, "more than 64 words");
+		quoted[strlen(quoted) - 3] = '"';   /* 64 words */
+		quoted[strlen(quoted) - 2] = '\0';
+		lt_buf_reset(&out);
+		assert_int_equal(lt_fts_query(quoted, &out, &err), LT_OK);
+		free(quoted);
+	}
+	free(q);
 	lt_buf_release(&out);
 }
 
@@ -329,6 +424,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_query_table),
 		cmocka_unit_test(test_query_appends),
+		cmocka_unit_test(test_query_bounds),
 		cmocka_unit_test(test_match_table),
 		cmocka_unit_test(test_snippet_keeps_diacritics),
 		cmocka_unit_test(test_overlong_token_skipped),
