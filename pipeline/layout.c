@@ -129,7 +129,8 @@ static int cmp_str(const void *a, const void *b)
 
 static int known(const struct sweep *sw, const char *rel)
 {
-	return bsearch(&rel, sw->known, sw->n_known, sizeof(*sw->known), cmp_str) != NULL;
+	return sw->n_known > 0 &&
+	       bsearch(&rel, sw->known, sw->n_known, sizeof(*sw->known), cmp_str) != NULL;
 }
 
 /* The version a bundle file name gives document `id`, 0 if it is not one
@@ -312,7 +313,8 @@ int lt_layout_sweep_orphans(struct lt_catalog *cat, const char *archive, lt_orph
 	*adopted = *moved = 0;
 	rc = lt_catalog_bundle_paths(cat, &sw.known, &sw.n_known, err);
 	if (!rc) {
-		qsort(sw.known, sw.n_known, sizeof(*sw.known), cmp_str);
+		if (sw.n_known > 1) /* an empty catalog may hand back no array at all */
+			qsort(sw.known, sw.n_known, sizeof(*sw.known), cmp_str);
 		rc = sweep_dir(&sw, "bundles", 1, err);
 	}
 	*adopted = sw.adopted;
