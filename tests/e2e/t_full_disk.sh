@@ -18,23 +18,7 @@ fi
 trap 'umount "$mnt" 2>/dev/null || umount -l "$mnt" 2>/dev/null; cleanup' EXIT
 
 mkdir -p "$T/inbox"
-python3 - "$T/inbox/page.png" <<'PY'
-import random, struct, sys, zlib
-rnd = random.Random(7)
-w, h = 640, 400
-rows = [bytearray([255] * w) for _ in range(h)]
-for _ in range(60):
-    x, y = rnd.randrange(8, w - 40), rnd.randrange(8, h - 12)
-    for yy in range(y, y + rnd.randrange(3, 9)):
-        for xx in range(x, x + rnd.randrange(10, 36)):
-            rows[yy][xx] = 0
-raw = b"".join(b"\0" + bytes(r) for r in rows)
-def chunk(kind, data):
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff)
-with open(sys.argv[1], "wb") as f:
-    f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw, 6)) + chunk(b"IEND", b""))
-PY
+python3 "$E2E_DIR/bars_png.py" "$T/inbox/page.png" 7
 base=$T/base/archive
 "$LUUTRU" --archive "$base" ingest "$T/inbox" >"$T/ingest.out" || fail "ingest failed"
 

@@ -14,24 +14,13 @@ want_kills=${KILLS:-12}
 in=$T/inbox
 mkdir -p "$in"
 # Small PNGs, each unique (its own bars), so each page has its own digest.
-python3 - "$in" <<'PY'
-import os, random, struct, sys, zlib
+python3 - "$in" "$E2E_DIR" <<'PY'
+import os, sys
+sys.path.insert(0, sys.argv[2])
+import bars_png
 root = sys.argv[1]
 def png(path, seed):
-    rnd = random.Random(seed)
-    w, h = 1600, 2000
-    rows = [bytearray([255] * w) for _ in range(h)]
-    for _ in range(1500):
-        x, y = rnd.randrange(8, w - 40), rnd.randrange(8, h - 12)
-        for yy in range(y, y + rnd.randrange(3, 9)):
-            for xx in range(x, x + rnd.randrange(10, 36)):
-                rows[yy][xx] = 0
-    raw = b"".join(b"\0" + bytes(r) for r in rows)
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff)
-    with open(path, "wb") as f:
-        f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0))
-                + chunk(b"IDAT", zlib.compress(raw, 6)) + chunk(b"IEND", b""))
+    bars_png.write(path, seed, 1600, 2000, 1500)
 n = 0
 for d in range(20):
     if d % 2 == 0:
