@@ -104,6 +104,13 @@ int lt_cat_insert_bundle(struct lt_catalog *cat, const char *id, const struct lt
 int lt_cat_insert_queued(struct lt_catalog *cat, int64_t batch_id, const struct lt_doc *doc,
 			 const char *detail, int *added, struct lt_err *err);
 
+/* Inside the caller's transaction: the (new) -> archived move of a
+ * document rebuilt from its bundles (LT_BY_REBUILD): its row, in the state
+ * the table says. *move is the transition, whose event the caller records
+ * once the bundles are in (same transaction). LT_EDB if the id is there. */
+int lt_cat_insert_rebuilt(struct lt_catalog *cat, const struct lt_doc *doc, const char *created,
+			  const struct lt_transition **move, struct lt_err *err);
+
 /* Records one event for document id (doc->events of a run, and moves). */
 int lt_cat_add_event(struct lt_catalog *cat, const char *id, const struct lt_event *e,
 		     struct lt_err *err);

@@ -1,7 +1,8 @@
 /* catalog_rebuild.c - a document found in its bundles enters a new catalog
  * whole: row, sources, pages and texts, bundles, history, in one transaction.
- * The state goes through state.h's table like every other move ((new) ->
- * archived by rebuild); rebuild.c decides what goes in, this only writes it. */
+ * Its state comes through state.h's table like every other move ((new) ->
+ * archived by rebuild, written by catalog_state.c); rebuild.c decides what
+ * goes in, this only writes it. */
 #include "catalog_int.h"
 
 #include <stdio.h>
@@ -15,35 +16,6 @@ static void bind_real_or_null(sqlite3_stmt *st, int col, double v)
 		sqlite3_bind_double(st, col, v);
 	else
 		sqlite3_bind_null(st, col);
-}
-
-static int insert_row(struct lt_catalog *cat, const struct lt_doc *doc, const char *created,
-		      const struct lt_transition *t, struct lt_err *err)
-{
-	sqlite3_stmt *st = NULL;
-	char now[32];
-	int rc;
-
-	lt_now_iso8601(now);
-	rc = lt_cat_prepare(cat, "INSERT INTO documents(id, batch_id, label, origin, state, lang, "
-			    "created, updated) VALUES (?, NULL, ?, ?, ?, ?, ?, ?)", &st, err);
-	if (rc)
-		return rc;
-	sqlite3_bind_text(st, 1, doc->id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, doc->label, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, doc->origin, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, lt_doc_state_name(t->to), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, doc->lang, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, created, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, now, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		if ((sqlite3_extended_errcode(cat->db) & 0xff) == SQLITE_CONSTRAINT)
-			rc = lt_err_set(err, LT_EDB, "document %s is already in the catalog", doc->id);
-		else
-			rc = lt_cat_db_error(cat, err, "cannot add the document");
-	}
-	sqlite3_finalize(st);
-	return rc;
 }
 
 /* Pages and their full-text entries: the index's rowid is the page's. */
@@ -101,12 +73,9 @@ int lt_catalog_rebuild_add(struct lt_catalog *cat, const struct lt_doc *doc, con
 			return lt_err_set(err, LT_EINTERNAL, "document %s: bundles not in ascending "
 					  "versions (%d after %d)", doc->id, bundles[i].version,
 					  bundles[i - 1].version);
-	rc = lt_state_check(doc->id, LT_STATE_NEW, LT_ARCHIVED, LT_BY_REBUILD, &t, err);
-	if (rc)
-		return rc;
 	rc = lt_cat_begin(cat, err);
 	if (!rc)
-		rc = insert_row(cat, doc, created, t, err);
+		rc = lt_cat_insert_rebuilt(cat, doc, created, &t, err);
 	if (!rc)
 		rc = lt_cat_insert_sources(cat, doc, err);
 	if (!rc)

@@ -122,3 +122,36 @@ int lt_cat_insert_queued(struct lt_catalog *cat, int64_t batch_id, const struct 
 		rc = record(cat, doc->id, t, now, detail, err);
 	return rc;
 }
+
+int lt_cat_insert_rebuilt(struct lt_catalog *cat, const struct lt_doc *doc, const char *created,
+			  const struct lt_transition **move, struct lt_err *err)
+{
+	const struct lt_transition *t = NULL;
+	sqlite3_stmt *st = NULL;
+	char now[32];
+	int rc = lt_state_check(doc->id, LT_STATE_NEW, LT_ARCHIVED, LT_BY_REBUILD, &t, err);
+
+	*move = t;
+	if (rc)
+		return rc;
+	lt_now_iso8601(now);
+	rc = lt_cat_prepare(cat, "INSERT INTO documents(id, batch_id, label, origin, state, lang, "
+			    "created, updated) VALUES (?, NULL, ?, ?, ?, ?, ?, ?)", &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, doc->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, doc->label, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, doc->origin, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, lt_doc_state_name(t->to), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, doc->lang, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, created, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, now, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		if ((sqlite3_extended_errcode(cat->db) & 0xff) == SQLITE_CONSTRAINT)
+			rc = lt_err_set(err, LT_EDB, "document %s is already in the catalog", doc->id);
+		else
+			rc = lt_cat_db_error(cat, err, "cannot add the document");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
