@@ -403,25 +403,25 @@ static int ocr_page(void *state, struct lt_job *job, struct lt_page *page, struc
 	api = s->first ? s->first : s->api;
 	lang = s->first ? "vie" : s->lang;
 	recognised = recognise_with(api, input_name, work, pre.work_dpi, s->page_timeout, &rerr);
-	if (recognised && s->first) {
-		char *first_text = TessBaseAPIGetUTF8Text(s->first);
-		int vietnamese = !first_text || looks_vietnamese(first_text);
-
-		TessDeleteText(first_text);
-		if (!vietnamese) {
-			TessBaseAPIClear(s->first);
-			api = s->api;
-			lang = s->lang;
-			recognised = recognise_with(api, input_name, work, pre.work_dpi, s->page_timeout,
-						    &rerr);
-		}
+	if (recognised)
+		rc = lt_reading_order_text(api, &ordered, err);
+	/* The first reading both decides the language and, for a Vietnamese
+	 * page, is the text: read again only a page that does not look it. */
+	if (!rc && recognised && s->first && !looks_vietnamese(lt_buf_str(&ordered))) {
+		lt_buf_reset(&ordered);
+		TessBaseAPIClear(s->first);
+		api = s->api;
+		lang = s->lang;
+		recognised = recognise_with(api, input_name, work, pre.work_dpi, s->page_timeout,
+					    &rerr);
+		if (recognised)
+			rc = lt_reading_order_text(api, &ordered, err);
 	}
 
 	/* 3. Text, hOCR and ALTO. */
-	if (recognised) {
-		rc = lt_reading_order_text(api, &ordered, err);
-		raw_hocr = rc ? NULL : TessBaseAPIGetHOCRText(api, page->number - 1);
-		if (!rc && !raw_hocr)
+	if (!rc && recognised) {
+		raw_hocr = TessBaseAPIGetHOCRText(api, page->number - 1);
+		if (!raw_hocr)
 			rc = lt_err_set(err, LT_EOCR, "Tesseract returned no hOCR");
 	}
 	if (!rc)
