@@ -193,11 +193,6 @@ static int put_escaped(FILE *out, const char *s, int left, long width, long max)
 	return n;
 }
 
-int lt_cmd_fputs_safe(const char *s, FILE *out)
-{
-	return put_escaped(out, s, 0, 0, -1) >= 0 && !ferror(out) ? 0 : EOF;
-}
-
 int lt_cmd_escape(const char *s, struct lt_buf *out, struct lt_err *err)
 {
 	const unsigned char *p;

@@ -108,13 +108,6 @@ int lt_cmd_ingest_inbox_with(struct lt_catalog *cat, const char *inbox_dir,
 	return t->rejected ? LT_EXIT_PROBLEM : LT_EXIT_OK;
 }
 
-int lt_cmd_ingest_inbox(struct lt_catalog *cat, const char *inbox_dir, int min_age, int retry)
-{
-	const struct lt_inbox_opts opts = { .min_age = min_age };
-
-	return lt_cmd_ingest_inbox_with(cat, inbox_dir, &opts, retry, 0, NULL, NULL);
-}
-
 static int run_ingest(const struct lt_args *args, struct lt_catalog *cat)
 {
 	const char *min_age = lt_args_get(args, "min-age");

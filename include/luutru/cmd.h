@@ -130,11 +130,10 @@ int lt_cmd_catalog_mode(enum lt_cmd_access access);
  * stderr and returns LT_EXIT_FATAL, else rc. */
 int lt_cmd_finish_stdout(int rc);
 
-/* The work of `ingest` and `run`, shared with `batch`. Return exit codes. */
-int lt_cmd_ingest_inbox(struct lt_catalog *cat, const char *inbox_dir, int min_age, int retry);
-/* The same for batch: quiet prints only errors (no line per document, no
- * closing count); also, if not NULL, hears of every skipped file and every
- * document after the printing; *totals (may be NULL) gets ingest's counts. */
+/* The work of `ingest`, shared with `batch`; returns an exit code. quiet
+ * prints only errors (no line per document, no closing count); also, if not
+ * NULL, hears of every skipped file and every document after the printing;
+ * *totals (may be NULL) gets ingest's counts. */
 struct lt_ingest_report;
 struct lt_ingest_totals;
 struct lt_inbox_opts;
@@ -185,11 +184,8 @@ int lt_cmd_usage_error(const struct lt_command *cmd, const char *fmt, ...)
 int lt_cmd_printf(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int lt_cmd_vprintf(FILE *out, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
-/* s written escaped as lt_cmd_printf() writes a %s. Returns 0, EOF on an
- * error of the stream. */
-int lt_cmd_fputs_safe(const char *s, FILE *out);
-
-/* s escaped as above, appended to out. Returns LT_OK or LT_ENOMEM. */
+/* s escaped as lt_cmd_printf() writes a %s, appended to out. Returns LT_OK
+ * or LT_ENOMEM. */
 struct lt_buf;
 int lt_cmd_escape(const char *s, struct lt_buf *out, struct lt_err *err);
 
