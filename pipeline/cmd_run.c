@@ -152,10 +152,22 @@ static void clear_line(struct progress *p)
 	p->line_len = 0;
 }
 
+/* The label of the document in hand, escaped as every name we print is
+ * (lt_cmd_escape), for the updating line. */
+static void set_current(struct progress *p, const char *label)
+{
+	struct lt_buf safe = LT_BUF_INIT;
+
+	p->current[0] = '\0';
+	if (lt_cmd_escape(label, &safe, NULL) == LT_OK)
+		snprintf(p->current, sizeof(p->current), "%s", lt_buf_str(&safe));
+	lt_buf_release(&safe);
+}
+
 /* The one updating line: done/total, speed, ETA, failures, the document in
  * hand. Drawn with a carriage return and spaces only, so it works on any
  * terminal (no escape sequences to need a TERM); cut to the width so it
- * never wraps, and control characters in a label shown as '?'. */
+ * never wraps. The label is escaped already (set_current). */
 static void draw_line(struct progress *p, double elapsed)
 {
 	const struct lt_run_report *r = p->rep;
@@ -178,8 +190,6 @@ static void draw_line(struct progress *p, double elapsed)
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)line[i];
 
-		if (c < 0x20 || c == 0x7f)
-			line[i] = '?';
 		if ((c & 0xc0) != 0x80 && ++shown > cols) {
 			len = i;
 			shown = cols;
@@ -209,7 +219,7 @@ static void print_progress(void *ud, enum lt_run_event what, const struct lt_doc
 		if (p->log)
 			lt_cmd_printf(p->log, "%s started %s %s (%zu pages, attempt %d)\n", now,
 				      doc->id, doc->label, doc->n_pages, doc->attempts);
-		snprintf(p->current, sizeof(p->current), "%s", doc->label);
+		set_current(p, doc->label);
 	} else if (what == LT_RUN_ORPHAN) {
 		/* A bundle nobody knew, adopted or moved aside: always worth a line. */
 		clear_line(p);
@@ -642,7 +652,10 @@ static int run_batch(const struct lt_args *args, struct lt_catalog *cat)
 	run_options(args, &opts, &pp);
 	progress_init(&prog, args);
 	prog.batch = 1;
-	const struct lt_inbox_opts inbox_opts = { .min_age = min_age ? atoi(min_age) : 0 };
+	const struct lt_inbox_opts inbox_opts = {
+		.min_age = min_age ? atoi(min_age) : 0,
+		.follow_symlinks = lt_args_get(args, "follow-symlinks") != NULL,
+	};
 
 	code = lt_cmd_ingest_inbox_with(cat, args->argv[0], &inbox_opts, 0, prog.quiet || prog.json,
 					&also, &prog.ingest);
@@ -696,6 +709,7 @@ static const struct lt_option run_opts[] = {
 
 static const struct lt_option batch_opts[] = {
 	{ "min-age", 0, "S", "as for ingest: leave documents changed in the last S seconds", lt_cmd_check_min_age },
+	{ "follow-symlinks", 0, NULL, "as for ingest: follow links to files outside INBOX", NULL },
 	RUN_OPTIONS,
 	REPORT_OPTIONS,
 	{ 0 },
