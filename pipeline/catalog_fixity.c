@@ -34,9 +34,8 @@ static int load_files(struct lt_catalog *cat, struct lt_bundle_ref *ref, sqlite3
 	return rc;
 }
 
-int lt_catalog_bundles_to_verify(struct lt_catalog *cat, const char *doc_id,
-				 const char *checked_before, struct lt_bundle_ref **refs, size_t *n,
-				 struct lt_err *err)
+int lt_cat_list_bundles(struct lt_catalog *cat, const char *doc_id, const char *checked_before,
+			int to_verify, struct lt_bundle_ref **refs, size_t *n, struct lt_err *err)
 {
 	sqlite3_stmt *st = NULL, *fst = NULL;
 	struct lt_bundle_ref *list = NULL, *grown;
@@ -45,20 +44,26 @@ int lt_catalog_bundles_to_verify(struct lt_catalog *cat, const char *doc_id,
 
 	*refs = NULL;
 	*n = 0;
-	/* ORDER BY walks bundles_verified: NULL (never checked) first. */
-	rc = lt_cat_prepare(cat, "SELECT id, document_id, version, path, size, sha256, created, "
-			    "verified_at, verified_ok FROM bundles "
-			    "WHERE (?1 IS NULL OR document_id = ?1) "
-			    "AND (?2 IS NULL OR verified_at IS NULL OR verified_at < ?2 OR verified_ok = 0) "
-			    "ORDER BY verified_at, id", &st, err);
-	if (!rc)
+	/* To verify: ORDER BY walks bundles_verified, NULL (never checked)
+	 * first. Else by document and version. */
+	rc = lt_cat_prepare(cat, to_verify
+			    ? "SELECT id, document_id, version, path, size, sha256, created, "
+			      "verified_at, verified_ok FROM bundles "
+			      "WHERE (?1 IS NULL OR document_id = ?1) "
+			      "AND (?2 IS NULL OR verified_at IS NULL OR verified_at < ?2 OR verified_ok = 0) "
+			      "ORDER BY verified_at, id"
+			    : "SELECT id, document_id, version, path, size, sha256, created, "
+			      "verified_at, verified_ok FROM bundles "
+			      "WHERE (?1 IS NULL OR document_id = ?1) ORDER BY document_id, version",
+			    &st, err);
+	if (!rc && to_verify)
 		rc = lt_cat_prepare(cat, "SELECT path, size, sha256 FROM files WHERE bundle_id = ? "
 				    "ORDER BY path", &fst, err);
 	if (rc)
 		goto out;
 	if (doc_id)
 		sqlite3_bind_text(st, 1, doc_id, -1, SQLITE_STATIC);
-	if (checked_before)
+	if (checked_before && to_verify)
 		sqlite3_bind_text(st, 2, checked_before, -1, SQLITE_STATIC);
 	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
 		struct lt_bundle_ref *r;
@@ -87,7 +92,7 @@ int lt_catalog_bundles_to_verify(struct lt_catalog *cat, const char *doc_id,
 	}
 	if (!rc && s != SQLITE_DONE)
 		rc = lt_cat_db_error(cat, err, "cannot list bundles");
-	for (size_t i = 0; !rc && i < count; i++)
+	for (size_t i = 0; !rc && to_verify && i < count; i++)
 		rc = load_files(cat, &list[i], fst, err);
 out:
 	sqlite3_finalize(fst);
@@ -99,6 +104,13 @@ out:
 	*refs = list;
 	*n = count;
 	return LT_OK;
+}
+
+int lt_catalog_bundles_to_verify(struct lt_catalog *cat, const char *doc_id,
+				 const char *checked_before, struct lt_bundle_ref **refs, size_t *n,
+				 struct lt_err *err)
+{
+	return lt_cat_list_bundles(cat, doc_id, checked_before, 1, refs, n, err);
 }
 
 int lt_catalog_record_fixity(struct lt_catalog *cat, const struct lt_bundle_ref *ref, int ok,

@@ -111,6 +111,14 @@ int lt_cat_insert_queued(struct lt_catalog *cat, int64_t batch_id, const struct 
 int lt_cat_insert_rebuilt(struct lt_catalog *cat, const struct lt_doc *doc, const char *created,
 			  const struct lt_transition **move, struct lt_err *err);
 
+/* The bundles recorded, of document doc_id (NULL: all), as struct
+ * lt_bundle_ref (catalog_fixity.c). to_verify: only those checked before
+ * checked_before (NULL: all), longest-unchecked first, with their files;
+ * else by document and version, files not loaded.
+ * Returns: *refs owned, free with lt_bundle_refs_free(). */
+int lt_cat_list_bundles(struct lt_catalog *cat, const char *doc_id, const char *checked_before,
+			int to_verify, struct lt_bundle_ref **refs, size_t *n, struct lt_err *err);
+
 /* Records one event for document id (doc->events of a run, and moves). */
 int lt_cat_add_event(struct lt_catalog *cat, const char *id, const struct lt_event *e,
 		     struct lt_err *err);

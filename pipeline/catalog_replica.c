@@ -17,54 +17,7 @@
 int lt_catalog_bundles(struct lt_catalog *cat, const char *id, struct lt_bundle_ref **refs,
 		       size_t *n, struct lt_err *err)
 {
-	sqlite3_stmt *st = NULL;
-	struct lt_bundle_ref *v = NULL;
-	size_t len = 0, cap = 0;
-	int rc, s = SQLITE_DONE;
-
-	*refs = NULL;
-	*n = 0;
-	rc = lt_cat_prepare(cat, id ? "SELECT document_id, version, path, size, sha256, created "
-				      "FROM bundles WHERE document_id = ? ORDER BY version"
-				    : "SELECT document_id, version, path, size, sha256, created "
-				      "FROM bundles ORDER BY path",
-			    &st, err);
-	if (!rc && id)
-		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
-		struct lt_bundle_ref *r;
-
-		if (len == cap) {
-			size_t ncap = cap ? cap * 2 : 64;
-			struct lt_bundle_ref *nv = realloc(v, ncap * sizeof(*nv));
-
-			if (!nv) {
-				rc = lt_err_set(err, LT_ENOMEM, "out of memory listing bundles");
-				break;
-			}
-			v = nv;
-			cap = ncap;
-		}
-		r = &v[len];
-		memset(r, 0, sizeof(*r));
-		snprintf(r->document, sizeof(r->document), "%s", lt_cat_col_text(st, 0));
-		r->bundle.version = sqlite3_column_int(st, 1);
-		r->bundle.size = (uint64_t)sqlite3_column_int64(st, 3);
-		snprintf(r->bundle.sha256, sizeof(r->bundle.sha256), "%s", lt_cat_col_text(st, 4));
-		snprintf(r->bundle.created, sizeof(r->bundle.created), "%s", lt_cat_col_text(st, 5));
-		rc = lt_strdup(lt_cat_col_text(st, 2), &r->bundle.path, err);
-		len++;
-	}
-	if (!rc && s != SQLITE_DONE)
-		rc = lt_cat_db_error(cat, err, "cannot list bundles");
-	sqlite3_finalize(st);
-	if (rc) {
-		lt_bundle_refs_free(v, len);
-		return rc;
-	}
-	*refs = v;
-	*n = len;
-	return LT_OK;
+	return lt_cat_list_bundles(cat, id, NULL, 0, refs, n, err);
 }
 
 int lt_catalog_replica_add(struct lt_catalog *cat, const char *path, int64_t *id,

@@ -244,10 +244,10 @@ int lt_catalog_bundle_paths(struct lt_catalog *cat, char ***paths, size_t *n, st
 
 /* ---- replicas (catalog_replica.c; the copying is replica.h's) ---- */
 
-/* Every bundle recorded, every version of every document, by path; or only
- * those of document `id` (oldest version first) when id is not NULL. Files
- * are not loaded (n_files 0) and the last check is left empty (id 0,
- * verified_at "", verified_ok 0): for copying, not for verifying.
+/* Every bundle recorded, every version of every document, by document and
+ * version; or only those of document `id` when id is not NULL. Files are
+ * not loaded (n_files 0): for copying, not for verifying (that is
+ * lt_catalog_bundles_to_verify(), the same listing with files).
  * Returns: *refs owned, free with lt_bundle_refs_free(*refs, *n). */
 int lt_catalog_bundles(struct lt_catalog *cat, const char *id, struct lt_bundle_ref **refs,
 		       size_t *n, struct lt_err *err);
