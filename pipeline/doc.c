@@ -66,6 +66,7 @@ void lt_doc_free(struct lt_doc *doc)
 		free(doc->events[i].detail);
 	}
 	free(doc->events);
+	lt_meta_release(&doc->meta);
 	lt_bundle_release(&doc->bundle);
 	free(doc->label);
 	free(doc->origin);

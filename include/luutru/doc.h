@@ -15,6 +15,7 @@
 #include "luutru/buf.h"
 #include "luutru/err.h"
 #include "luutru/hash.h"
+#include "luutru/meta.h"
 
 /* Document ids: 16 lowercase hex characters, the start of a SHA-256 over the
  * document's page sources, so the same scans always get the same id. */
@@ -88,6 +89,7 @@ struct lt_doc {
 	struct lt_bundle bundle;    /* path NULL until packaged */
 	struct lt_event *events;
 	size_t n_events;
+	struct lt_meta meta;        /* descriptive metadata with provenance (meta.h) */
 };
 
 /* Returns: owned, free with lt_doc_free(). NULL on out-of-memory. */
