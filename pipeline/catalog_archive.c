@@ -58,7 +58,8 @@ static int store_pages(struct lt_catalog *cat, const struct lt_doc *doc, struct 
 		else
 			sqlite3_bind_null(upd, 8);
 		sqlite3_bind_text(upd, 9, p->review, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(upd, 10, rowid);
+		sqlite3_bind_text(upd, 10, p->technical, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(upd, 11, rowid);
 		rc = lt_cat_step_done(cat, upd, "cannot store a page's text", err);
 		if (rc)
 			break;

@@ -140,6 +140,8 @@ int lt_cat_load_sources_and_pages(struct lt_catalog *cat, struct lt_doc *doc, st
 			rc = lt_strdup((const char *)sqlite3_column_text(st, 7), &p->preprocessing, err);
 		if (!rc)
 			rc = lt_strdup((const char *)sqlite3_column_text(st, 9), &p->review, err);
+		if (!rc)
+			rc = lt_strdup((const char *)sqlite3_column_text(st, 10), &p->technical, err);
 	}
 	lt_cat_put(st);
 	return rc;

@@ -23,8 +23,8 @@ static int insert_pages(struct lt_catalog *cat, const struct lt_doc *doc, struct
 {
 	sqlite3_stmt *st = NULL, *idx = NULL;
 	int rc = lt_cat_prepare(cat, "INSERT INTO pages(document_id, number, source_seq, source_index, "
-				"width, height, dpi, confidence, text, lang, preprocessing, quality, review) "
-				"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &st, err);
+				"width, height, dpi, confidence, text, lang, preprocessing, quality, review, "
+				"technical) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &st, err);
 
 	if (!rc)
 		rc = lt_cat_stmt(cat, LT_ST_PAGE_INDEX, &idx, err);
@@ -45,6 +45,7 @@ static int insert_pages(struct lt_catalog *cat, const struct lt_doc *doc, struct
 		sqlite3_bind_text(st, 11, p->preprocessing, -1, SQLITE_STATIC);
 		bind_real_or_null(st, 12, p->quality);
 		sqlite3_bind_text(st, 13, p->review, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 14, p->technical, -1, SQLITE_STATIC);
 		rc = lt_cat_step_done(cat, st, "cannot add a page", err);
 		if (rc)
 			break;

@@ -1,10 +1,47 @@
 /* cmd_show.c - `luutru show DOC`: a document's pages, bundle and history. */
+#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "luutru/catalog.h"
 #include "luutru/cmd.h"
 #include "luutru/fsutil.h"
+
+/* One line of what the scan file says about itself (techmeta.h): "tiff
+ * ccitt-g4, bitonal 1-bit, 300 dpi, Fujitsu fi-7160, captured 2024-03-01T10:22:00". */
+static void print_scan(const char *technical)
+{
+	json_t *t = technical ? json_loads(technical, 0, NULL) : NULL;
+	const char *fmt, *comp, *colour, *make, *model, *when;
+	json_int_t bits, xres, yres;
+
+	if (!t)
+		return;
+	fmt = json_string_value(json_object_get(t, "format"));
+	comp = json_string_value(json_object_get(t, "compression"));
+	colour = json_string_value(json_object_get(t, "colour"));
+	make = json_string_value(json_object_get(t, "scanner_make"));
+	model = json_string_value(json_object_get(t, "scanner_model"));
+	when = json_string_value(json_object_get(t, "capture_time"));
+	bits = json_integer_value(json_object_get(t, "bits_per_sample"));
+	xres = json_integer_value(json_object_get(t, "xres"));
+	yres = json_integer_value(json_object_get(t, "yres"));
+	lt_cmd_printf(stdout, "        scan: %s%s%s, %s %lld-bit", fmt ? fmt : "?", comp ? " " : "",
+		      comp ? comp : "", colour ? colour : "?", (long long)bits);
+	if (xres > 0 && xres == yres)
+		lt_cmd_printf(stdout, ", %lld dpi", (long long)xres);
+	else if (xres > 0)
+		lt_cmd_printf(stdout, ", %lldx%lld dpi", (long long)xres, (long long)yres);
+	else
+		lt_cmd_printf(stdout, ", no resolution recorded");
+	if (make || model)
+		lt_cmd_printf(stdout, ", %s%s%s", make ? make : "", make && model ? " " : "",
+			      model ? model : "");
+	if (when)
+		lt_cmd_printf(stdout, ", captured %s", when);
+	lt_cmd_printf(stdout, "\n");
+	json_decref(t);
+}
 
 static void print_doc(struct lt_catalog *cat, const char *archive, const struct lt_doc *doc)
 {
@@ -46,6 +83,7 @@ static void print_doc(struct lt_catalog *cat, const char *archive, const struct 
 			lt_cmd_printf(stdout, "        read as: %s%s%s\n",
 				      p->preprocessing, p->lang ? "; " : "",
 				      p->lang ? p->lang : "");
+		print_scan(p->technical);
 		if (p->review)
 			lt_cmd_printf(stdout, "        REVIEW: %s\n", p->review);
 	}

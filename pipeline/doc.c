@@ -58,6 +58,7 @@ void lt_doc_free(struct lt_doc *doc)
 		free(doc->pages[i].lang);
 		free(doc->pages[i].preprocessing);
 		free(doc->pages[i].review);
+		free(doc->pages[i].technical);
 	}
 	free(doc->pages);
 	for (size_t i = 0; i < doc->n_events; i++) {

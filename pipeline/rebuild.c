@@ -156,6 +156,7 @@ static int parse_pages(json_t *list, struct lt_doc *doc, const char *what, struc
 	json_array_foreach(list, i, o) {
 		long long number, source, index, w, h, dpi;
 		int ok1, ok2, ok3;
+		json_t *tech;
 		struct lt_page *p;
 
 		if (!get_int(o, "number", 1, (long long)doc->n_pages, &number) ||
@@ -178,6 +179,16 @@ static int parse_pages(json_t *list, struct lt_doc *doc, const char *what, struc
 		p->lang = get_bytes(o, "lang", &ok1);
 		p->preprocessing = get_bytes(o, "preprocessing", &ok2);
 		p->review = get_bytes(o, "review", &ok3);
+		/* Bundles made before technical metadata have none. */
+		tech = json_object_get(o, "technical");
+		if (json_is_object(tech)) {
+			p->technical = json_dumps(tech, JSON_COMPACT | JSON_PRESERVE_ORDER);
+			if (!p->technical)
+				return lt_err_set(err, LT_ENOMEM, "out of memory");
+		} else if (tech && !json_is_null(tech)) {
+			return lt_err_set(err, LT_EINPUT, "%s: metadata record: page %lld: "
+					  "\"technical\" is not an object", what, number);
+		}
 		/* lang marks the page as seen: "" where the run recorded none. */
 		if (ok1 && !p->lang)
 			ok1 = (p->lang = strdup("")) != NULL;

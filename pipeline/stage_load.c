@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "luutru/stage.h"
+#include "luutru/techmeta.h"
 
 #define DEFAULT_DPI 300
 
@@ -42,6 +43,19 @@ static int load_page(void *state, struct lt_job *job, struct lt_page *page, stru
 	if (!pix)
 		return lt_err_set(err, LT_EINPUT, "cannot decode image %d of '%s': damaged or truncated",
 				  page->index_in_source + 1, src->path);
+	/* Described before the 300-dpi assumption, so the record says what the
+	 * file holds. Once per page: a document re-run after a crash reads it again. */
+	if (!page->technical) {
+		struct lt_page_tech tech;
+		int rc = lt_techmeta_read(src->path, src->ext, page->index_in_source, pix, &tech, err);
+
+		if (!rc)
+			rc = lt_techmeta_to_json(&tech, src->size, src->sha256, &page->technical, err);
+		if (rc) {
+			pixDestroy(&pix);
+			return rc;
+		}
+	}
 	if (pixGetXRes(pix) <= 0 || pixGetYRes(pix) <= 0)
 		pixSetResolution(pix, DEFAULT_DPI, DEFAULT_DPI);
 	page->width = pixGetWidth(pix);

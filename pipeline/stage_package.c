@@ -189,6 +189,11 @@ static int metadata_json(struct lt_job *job, int version, const char *packaged_a
 		bad |= put_bytes(o, "preprocessing", p->preprocessing);
 		bad |= json_object_set_new(o, "quality", real_or_null(p->quality));
 		bad |= put_bytes(o, "review", p->review);
+		if (p->technical) {
+			json_t *tech = json_loads(p->technical, 0, NULL);
+
+			bad |= !tech || json_object_set_new(o, "technical", tech);
+		}
 	}
 	if (!bad)
 		bad |= put_events(events, known->events, known->n_events);

@@ -44,6 +44,7 @@ struct lt_page {
 	char *preprocessing;        /* what was done to the working copy, one line, owned */
 	double quality;             /* 0-1 (quality.h); -1 unknown */
 	char *review;               /* why a person should check it; NULL if fine; owned */
+	char *technical;            /* the scan's technical metadata, a JSON object (techmeta.h); owned */
 };
 
 struct lt_bundle_file {
