@@ -362,7 +362,7 @@ static double tenths(double x)
 static void print_json(const struct progress *p, const struct lt_run_report *rep,
 		       const char *outcome, const char *error, int code)
 {
-	json_t *o, *empty = json_array();
+	json_t *o, *stages, *empty = json_array();
 
 	o = json_pack("{s:s, s:s, s:i, s:s, s:f, s:i, s:f,"
 		      " s:{s:i, s:i, s:i, s:i, s:i}, s:{s:i, s:i, s:i}}",
@@ -392,6 +392,12 @@ static void print_json(const struct progress *p, const struct lt_run_report *rep
 				      "known", p->ingest.known, "rejected", p->ingest.rejected,
 				      "skipped", (int)p->ingest.skipped, "superseded", p->ingest.superseded));
 	json_object_set_new(o, "error", error ? json_text(error) : json_null());
+	/* Where the CPU went, stage by stage (bench/ reads it). */
+	stages = json_object();
+	for (size_t s = 0; stages && s < rep->n_stages; s++)
+		json_object_set_new(stages, rep->stage_names[s],
+				    json_real((double)(long long)(rep->stage_cpu[s] * 1000 + 0.5) / 1000));
+	json_object_set_new(o, "stage_cpu_seconds", stages ? stages : json_null());
 	json_dumpf(o, stdout, JSON_INDENT(2));
 	putchar('\n');
 	json_decref(o);

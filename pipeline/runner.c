@@ -219,11 +219,34 @@ static int record_event(const struct lt_stage *st, void *state, struct lt_job *j
 	return rc;
 }
 
-/* Runs one document through the pipeline in the order stage.h specifies;
- * *failed_stage names the stage whose hook failed. */
-static int run_document(const struct lt_pipeline *pl, void **states, struct lt_job *job,
-			const char **failed_stage, struct lt_err *err)
+/* The calling thread's CPU time: a stage's own work, whatever the other
+ * workers do meanwhile (OMP_THREAD_LIMIT=1 keeps Tesseract on this thread). */
+static double thread_cpu_seconds(void)
 {
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+		return 0;
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Charges the CPU time since *mark to stage s, and moves the mark. */
+static void charge(double *cpu, size_t s, double *mark)
+{
+	double now = thread_cpu_seconds();
+
+	if (cpu && s < LT_RUN_MAX_STAGES)
+		cpu[s] += now - *mark;
+	*mark = now;
+}
+
+/* Runs one document through the pipeline in the order stage.h specifies;
+ * *failed_stage names the stage whose hook failed. cpu[s] accumulates the
+ * CPU time of stage s. */
+static int run_document(const struct lt_pipeline *pl, void **states, struct lt_job *job,
+			double *cpu, const char **failed_stage, struct lt_err *err)
+{
+	double mark = thread_cpu_seconds();
 	struct lt_doc *doc = job->doc;
 	size_t n = pl->n_stages, begun = 0;
 	int rc = LT_OK;
@@ -238,6 +261,7 @@ static int run_document(const struct lt_pipeline *pl, void **states, struct lt_j
 			continue;
 		job->stage = begun;
 		rc = st->begin(states[begun], job, err);
+		charge(cpu, begun, &mark);
 		if (rc) {
 			*failed_stage = st->name;
 			break;
@@ -251,6 +275,7 @@ static int run_document(const struct lt_pipeline *pl, void **states, struct lt_j
 				continue;
 			job->stage = s;
 			rc = st->process(states[s], job, &doc->pages[p], err);
+			charge(cpu, s, &mark);
 			if (rc)
 				*failed_stage = st->name;
 		}
@@ -266,6 +291,7 @@ static int run_document(const struct lt_pipeline *pl, void **states, struct lt_j
 			rc = st->end(states[s], job, err);
 		if (!rc)
 			rc = record_event(st, states[s], job, err);
+		charge(cpu, s, &mark);
 		if (rc)
 			*failed_stage = st->name;
 	}
@@ -323,6 +349,7 @@ static void *worker_main(void *arg)
 	struct lt_ctx ctx = { .opts = sh->opts, .worker = w->index };
 	void **states = calloc(pl->n_stages ? pl->n_stages : 1, sizeof(*states));
 	struct lt_buf *warnings = calloc(pl->n_stages ? pl->n_stages : 1, sizeof(*warnings));
+	double cpu[LT_RUN_MAX_STAGES] = { 0 };
 	size_t opened = 0;
 	struct lt_err err = { 0 };
 	void *alt_stack = alt_stack_start();
@@ -369,7 +396,7 @@ static void *worker_main(void *arg)
 			drc = lt_mkdir_p(work_dir, 0755, &derr);
 		if (!drc) {
 			job.work_dir = work_dir;
-			drc = run_document(pl, states, &job, &stage, &derr);
+			drc = run_document(pl, states, &job, cpu, &stage, &derr);
 		}
 		if (drc)
 			rc = document_failed(sh, &ctx, doc, stage, &derr, t0, &err);
@@ -390,6 +417,10 @@ static void *worker_main(void *arg)
 	}
 	if (rc)
 		set_fatal(sh, &err);
+	pthread_mutex_lock(&sh->lock);
+	for (size_t s = 0; s < pl->n_stages && s < LT_RUN_MAX_STAGES; s++)
+		sh->report->stage_cpu[s] += cpu[s];
+	pthread_mutex_unlock(&sh->lock);
 	while (opened > 0) {
 		opened--;
 		if (pl->stages[opened]->close)
@@ -584,6 +615,8 @@ int lt_run(const struct lt_pipeline *pipeline, const struct lt_run_opts *opts,
 	int64_t queued = 0;
 
 	memset(report, 0, sizeof(*report));
+	for (size_t s = 0; s < pipeline->n_stages && s < LT_RUN_MAX_STAGES; s++)
+		report->stage_names[report->n_stages++] = pipeline->stages[s]->name;
 	rc = prepare_archive(opts, &lock_fd, progress, ud, report, &queued, err);
 	if (rc)
 		goto out;

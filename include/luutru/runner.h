@@ -18,6 +18,8 @@
 /* Filled as the run goes: queued and pages_queued before the first document
  * starts, the other counts before each progress call that they concern, so
  * the progress function may read the report during its call. */
+#define LT_RUN_MAX_STAGES 16
+
 struct lt_run_report {
 	int workers;
 	int queued, pages_queued; /* documents and their pages in the queue at the start
@@ -29,6 +31,12 @@ struct lt_run_report {
 	int archived, failed;  /* documents */
 	int pages_archived, pages_failed;
 	double seconds;
+	/* CPU seconds each stage of the pipeline spent, summed over the workers,
+	 * in pipeline order (the first LT_RUN_MAX_STAGES): what a page's time
+	 * goes to, for bench/ and the run log. */
+	size_t n_stages;
+	const char *stage_names[LT_RUN_MAX_STAGES]; /* the stages' own static names */
+	double stage_cpu[LT_RUN_MAX_STAGES];
 };
 
 /* A process that stops a run on purpose (SIGINT, SIGTERM) creates this file

@@ -36,6 +36,10 @@ check(s["documents"] == {"queued": 2, "archived": 1, "failed": 1, "requeued": 0,
       "document counts %r" % s["documents"])
 check(s["pages"] == {"queued": 2, "archived": 1, "failed": 1}, "page counts %r" % s["pages"])
 check(s["seconds"] > 0 and s["pages_per_minute"] > 0 and s["workers"] == 1, "time and speed")
+c = s["stage_cpu_seconds"]
+check(list(c)[:2] == ["load", "ocr"] and "package" in c and "commit" in c
+      and c["ocr"] > 0 and all(v >= 0 for v in c.values()) and c["ocr"] > c["package"],
+      "stage_cpu_seconds %r" % c)
 f = s["failed_documents"]
 check(len(f) == 1 and f[0]["label"] == "truncated.png" and f[0]["stage"] == "load"
       and "truncated.png" in f[0]["reason"] and f[0]["pages"] == 1 and len(f[0]["id"]) > 0,
