@@ -180,6 +180,7 @@ fuzz:
 bench: all
 	$(Q)$(MAKE) --no-print-directory deps DEB_PACKAGES="$(BENCH_PACKAGES)"
 	bench/run.sh
+	bench/bundle
 
 # OCR accuracy against the tesseract command line on the same pages.
 accuracy: all
