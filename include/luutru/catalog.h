@@ -22,7 +22,7 @@
 
 /* The schema version this build writes (PRAGMA user_version): the number of
  * the last schemas/catalog/NNN-*.sql (the build checks it). */
-#define LT_CATALOG_VERSION 6
+#define LT_CATALOG_VERSION 7
 
 struct lt_catalog;
 
@@ -78,6 +78,14 @@ int lt_catalog_retry(struct lt_catalog *cat, const struct lt_doc *scanned, int *
 int lt_catalog_find_origin(struct lt_catalog *cat, const char *origin, int *found,
 			   char id[LT_DOC_ID_LEN + 1], struct lt_err *err);
 
+/* Replaces document doc_id's metadata rows with m's fields (each with its
+ * source, origin, rule, confidence, confirmation, and a folded copy of its
+ * value for search). Inside the caller's transaction when one is open (a
+ * correction's), else in one of its own. Ingest records the values given;
+ * lt_catalog_archive() records doc->meta whole (extracted values too). */
+int lt_catalog_save_meta(struct lt_catalog *cat, const char *doc_id, const struct lt_meta *m,
+			 struct lt_err *err);
+
 /* ---- run ---- */
 
 /* Puts documents left "processing" by a crashed run back in the queue, or
@@ -106,15 +114,16 @@ int lt_catalog_requeue_dead_run(struct lt_catalog *cat, enum lt_run_end how, con
  * loads its sources and pages: fewest attempts first, then oldest. A suspect
  * (in hand when two runs died) is only claimed when nothing else is in hand,
  * and nothing is claimed beside it, so a scan that crashes runs reaches
- * LT_MAX_ATTEMPTS alone and takes no innocent neighbour with it. *doc is NULL when nothing can be
+ * LT_MAX_ATTEMPTS alone and takes no innocent neighbour with it. The
+ * document's metadata (the values given at ingest) is in doc->meta. *doc is NULL when nothing can be
  * claimed now: *wait is then 1 if queued documents remain for later.
  * Returns: *doc owned, free with lt_doc_free(). */
 int lt_catalog_claim(struct lt_catalog *cat, struct lt_doc **doc, int *wait, struct lt_err *err);
 
 /* One transaction: the document (processing, or archived with an older
  * bundle) becomes archived with its page texts (and their full-text
- * entries), its bundle, the bundle's files, doc->events and an "archived"
- * event. Bundle rows are immutable: doc->bundle.version must be exactly
+ * entries), its metadata (doc->meta replaces what the catalog held), its
+ * bundle, the bundle's files, doc->events and an "archived" event. Bundle rows are immutable: doc->bundle.version must be exactly
  * lt_catalog_latest_bundle_version() + 1 (LT_EINTERNAL otherwise), and a
  * doc->bundle.path already recorded is refused (LT_EDB naming the path), never
  * replaced. On any error nothing changes. */
@@ -147,8 +156,8 @@ int lt_catalog_requeue_because(struct lt_catalog *cat, const char *id, const cha
 int lt_catalog_resolve(struct lt_catalog *cat, const char *id_or_prefix,
 		       char id[LT_DOC_ID_LEN + 1], struct lt_err *err);
 
-/* Loads a document with sources, pages (with text), newest bundle (with its
- * files) and events. Returns: *doc owned, free with lt_doc_free(). */
+/* Loads a document with sources, pages (with text), metadata (doc->meta),
+ * newest bundle (with its files) and events. Returns: *doc owned, free with lt_doc_free(). */
 int lt_catalog_load(struct lt_catalog *cat, const char *id, struct lt_doc **doc,
 		    struct lt_err *err);
 
@@ -339,7 +348,7 @@ int lt_catalog_each_skipped(struct lt_catalog *cat, int limit,
  * entries, doc->events in order, bundles[0..n_bundles) (ascending versions,
  * each with its files; gaps allowed where a version was left out), and last
  * the move's "archived" event naming the last bundle, as a run's commit
- * names it. created is the document's first ingest time (ISO 8601).
+ * names it; doc->meta as the metadata rows. created is the document's first ingest time (ISO 8601).
  * On any error nothing changes. */
 int lt_catalog_rebuild_add(struct lt_catalog *cat, const struct lt_doc *doc, const char *created,
 			   const struct lt_bundle *bundles, size_t n_bundles, struct lt_err *err);
