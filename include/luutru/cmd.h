@@ -54,6 +54,8 @@ struct lt_option {
 
 #define LT_CMD_MAX_OPTIONS 32
 #define LT_CMD_MAX_DEPTH 4
+/* Values kept in order for repeatable options (--set k=v --set k2=v2). */
+#define LT_CMD_MAX_VALUES 128
 
 struct lt_command;
 struct lt_catalog;
@@ -67,6 +69,10 @@ struct lt_args {
 						 * the option's name for a flag, NULL if absent */
 	int argc;                      /* positional arguments, in order */
 	char **argv;
+	/* Every option value given, in command-line order (lt_args_all). */
+	const char *all_values[LT_CMD_MAX_VALUES];
+	int all_options[LT_CMD_MAX_VALUES]; /* index into cmd->options of each */
+	int n_all;
 };
 
 struct lt_command {
@@ -109,6 +115,9 @@ int lt_cmd_parse(const struct lt_command *cmd, int argc, char **argv, struct lt_
 
 /* The value of option `name` of args->cmd (see lt_args.values), or NULL. */
 const char *lt_args_get(const struct lt_args *args, const char *name);
+/* Every value of a repeatable option, in order: fills out[0..max) and
+ * returns how many were given (more than max: only max filled). */
+int lt_args_all(const struct lt_args *args, const char *name, const char **out, int max);
 
 /* A command's full help: usage, options, sub-commands, epilog. */
 void lt_cmd_print_usage(const struct lt_command *cmd, FILE *out);
