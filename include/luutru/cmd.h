@@ -152,6 +152,39 @@ int lt_cmd_ingest_inbox_with(struct lt_catalog *cat, const char *inbox_dir,
 struct lt_run_opts;
 int lt_cmd_run_queue(struct lt_cli *cli, struct lt_run_opts *opts);
 
+/* The same with the metadata given at ingest (im may be NULL); check:
+ * validate only, queue nothing (cat may be NULL). */
+struct lt_ingest_meta;
+int lt_cmd_ingest_inbox_meta(struct lt_catalog *cat, const char *inbox_dir,
+			     const struct lt_inbox_opts *opts, const struct lt_ingest_meta *im,
+			     int retry, int check, int quiet, const struct lt_ingest_report *also,
+			     struct lt_ingest_totals *totals);
+
+/* Ingest's metadata options (--manifest, --set, --allow-secret), shared by
+ * ingest and batch: LT_CMD_INGEST_META_OPTIONS in the option table,
+ * lt_cmd_ingest_meta_open() reads them with the profile and luutru.conf
+ * (returns -1 to go on, else the exit code, the error printed), and
+ * lt_cmd_ingest_meta_close() releases them. */
+#include "luutru/ingest.h"
+#include "luutru/manifest.h"
+#include "luutru/meta.h"
+struct lt_cmd_ingest_meta {
+	struct lt_profile *profile;
+	struct lt_manifest manifest;
+	struct lt_meta defaults;
+	struct lt_ingest_meta im;
+};
+#define LT_CMD_INGEST_META_OPTIONS \
+	{ "manifest", 0, "FILE.csv", "metadata of the documents: one row per document, keyed by\n" \
+	  "its folder or file name (column 'thư mục'); UTF-8 CSV as\n" \
+	  "Excel or LibreOffice save it (',' or ';')", NULL }, \
+	{ "set", 0, "KEY=VALUE", "a metadata default for every document (repeatable), e.g.\n" \
+	  "--set organName=\"Tỉnh ủy Đà Nẵng\"", NULL }, \
+	{ "allow-secret", 0, "LEVEL", "take documents of a secrecy level refused at ingest\n" \
+	  "(tuyet-mat: Tuyệt mật)", NULL }
+int lt_cmd_ingest_meta_open(const struct lt_args *args, struct lt_cmd_ingest_meta *cm);
+void lt_cmd_ingest_meta_close(struct lt_cmd_ingest_meta *cm);
+
 /* --min-age's check and value (seconds, 0 to 30 days). */
 /* value as a whole number from lo to hi into *out: 1 if it is one, else 0. */
 int lt_cmd_int_in(const char *value, long lo, long hi, long *out);
