@@ -179,6 +179,16 @@ int lt_catalog_search(struct lt_catalog *cat, const char *query, int limit,
 		      struct lt_hit **hits, size_t *n, struct lt_err *err);
 void lt_hits_free(struct lt_hit *hits, size_t n);
 
+/* The metadata key whose presence makes a document secret (the profile's
+ * secrecy.key): search leaves such documents out unless asked. */
+#define LT_SECRECY_KEY "secrecyLevel"
+
+/* lt_catalog_search() leaves out documents with a secrecy level (any
+ * source: a stamp read off the page too); this one includes them when
+ * include_secret is set (`search --include-secret`). */
+int lt_catalog_search_with(struct lt_catalog *cat, const char *query, int limit, int include_secret,
+			   struct lt_hit **hits, size_t *n, struct lt_err *err);
+
 struct lt_status {
 	int64_t documents[LT_N_STATES]; /* indexed by enum lt_doc_state */
 	int64_t pages[LT_N_STATES];

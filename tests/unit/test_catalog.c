@@ -1211,6 +1211,26 @@ static void test_metadata(void **state)
 	db = raw_open(fx->db);
 	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM metadata"), 2);
 	sqlite3_close(db);
+
+	/* A secret document is left out of searches unless asked for. */
+	{
+		struct lt_hit *hits = NULL;
+		size_t n = 0;
+
+		assert_int_equal(lt_catalog_search(fx->cat, "STC", 10, &hits, &n, &err), LT_OK);
+		assert_int_equal(n, 1);
+		lt_hits_free(hits, n);
+		assert_int_equal(lt_meta_set(&got->meta, LT_SECRECY_KEY, "mat", LT_META_EXTRACTED, NULL,
+					     "stamp", 0.7, 0, &err), LT_OK);
+		assert_int_equal(lt_catalog_save_meta(fx->cat, id, &got->meta, &err), LT_OK);
+		assert_int_equal(lt_catalog_search(fx->cat, "STC", 10, &hits, &n, &err), LT_OK);
+		assert_int_equal(n, 0);
+		lt_hits_free(hits, n);
+		assert_int_equal(lt_catalog_search_with(fx->cat, "STC", 10, 1, &hits, &n, &err), LT_OK);
+		assert_int_equal(n, 1);
+		assert_string_equal(hits[0].document, id);
+		lt_hits_free(hits, n);
+	}
 	lt_doc_free(got);
 }
 
