@@ -83,13 +83,11 @@ static void each_skipped(void *ud, const struct lt_inbox_skip *s)
 		pr->also->skipped(pr->also->ud, s);
 }
 
+/* On stderr even when quiet: a row that describes nothing is a typo to fix. */
 static void each_warning(void *ud, const char *msg)
 {
-	const struct ingest_print *pr = ud;
-
+	(void)ud;
 	lt_cmd_printf(stderr, "warning: %s\n", msg);
-	if (pr->also && pr->also->warning)
-		pr->also->warning(pr->also->ud, msg);
 }
 
 static void each_document(void *ud, const struct lt_inbox_entry *e, const struct lt_ingest_outcome *o)
@@ -110,10 +108,19 @@ int lt_cmd_ingest_inbox_meta(struct lt_catalog *cat, const char *inbox_dir,
 			     struct lt_ingest_totals *totals)
 {
 	struct ingest_print pr = { quiet, also };
-	const struct lt_ingest_report report = { each_skipped, each_document, &pr, each_warning };
+	const struct lt_ingest_report report = { each_skipped, each_document, &pr };
 	struct lt_ingest_totals own, *t = totals ? totals : &own;
+	struct lt_ingest_meta with_warnings;
 	struct lt_err err = { 0 };
-	int rc = lt_ingest_inbox_meta(cat, inbox_dir, opts, im, retry, check, &report, t, &err);
+	int rc;
+
+	if (im) {
+		with_warnings = *im;
+		with_warnings.warning = each_warning;
+		with_warnings.warning_ud = NULL;
+		im = &with_warnings;
+	}
+	rc = lt_ingest_inbox_meta(cat, inbox_dir, opts, im, retry, check, &report, t, &err);
 
 	if (rc)
 		return lt_cmd_fail(&err);

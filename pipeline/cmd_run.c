@@ -646,7 +646,7 @@ static int run_batch(const struct lt_args *args, struct lt_catalog *cat)
 	struct lt_preprocess_opts pp;
 	const char *min_age = lt_args_get(args, "min-age");
 	struct progress prog;
-	const struct lt_ingest_report also = { note_skipped, note_document, &prog, NULL };
+	const struct lt_ingest_report also = { note_skipped, note_document, &prog };
 	struct lt_cmd_ingest_meta cm;
 	int code = lt_cmd_ingest_meta_open(args, &cm);
 

@@ -220,15 +220,47 @@ int lt_ingest_describe(const struct lt_ingest_meta *im, const char *path, const 
 	return rc;
 }
 
+/* A document folder's metadata.json is its description, not a page that
+ * failed to be one: say so where the skip is listed. */
+static int name_sidecars(struct lt_inbox *inbox, struct lt_err *err)
+{
+	static const char reason[] = "the document's metadata (sidecar), read at ingest";
+
+	for (size_t i = 0; i < inbox->n_skipped; i++) {
+		struct lt_inbox_skip *s = &inbox->skipped[i];
+		const char *base = strrchr(s->path, '/');
+		char *copy;
+
+		if (s->kind != LT_SKIP_NOT_PAGE || !base || strcmp(base + 1, "metadata.json") != 0)
+			continue;
+		for (size_t e = 0; e < inbox->n_entries; e++) {
+			const char *p = inbox->entries[e].path;
+
+			if (strlen(p) != (size_t)(base - s->path) || strncmp(p, s->path, strlen(p)) != 0)
+				continue;
+			if (!(copy = strdup(reason)))
+				return lt_err_set(err, LT_ENOMEM, "out of memory");
+			free(s->reason);
+			s->reason = copy;
+			s->warning = 0;
+			break;
+		}
+	}
+	return LT_OK;
+}
+
 /* Each accepted entry described; a refused description rejects it. */
 static int describe_inbox(struct lt_inbox *inbox, const struct lt_ingest_meta *im,
 			  struct lt_err *err)
 {
+	int rc = name_sidecars(inbox, err);
+
+	if (rc)
+		return rc;
 	for (size_t i = 0; i < inbox->n_entries; i++) {
 		struct lt_inbox_entry *e = &inbox->entries[i];
 		struct lt_err why = { 0 };
 		struct stat st;
-		int rc;
 
 		if (e->reason || !e->doc)
 			continue;
@@ -238,7 +270,8 @@ static int describe_inbox(struct lt_inbox *inbox, const struct lt_ingest_meta *i
 			if (!(e->reason = strdup(why.msg)))
 				return lt_err_set(err, LT_ENOMEM, "out of memory");
 		} else if (rc) {
-			*err = why;
+			if (err)
+				*err = why;
 			return rc;
 		}
 	}
@@ -248,7 +281,7 @@ static int describe_inbox(struct lt_inbox *inbox, const struct lt_ingest_meta *i
 /* The spreadsheet and the inbox must agree: a row for no document, or a
  * document with no row, is worth a warning (a typo in a folder name). */
 static void report_unmatched(const struct lt_inbox *inbox, const struct lt_ingest_meta *im,
-			     const struct lt_ingest_report *report, struct lt_ingest_totals *totals)
+			     struct lt_ingest_totals *totals)
 {
 	char msg[4400];
 
@@ -263,8 +296,8 @@ static void report_unmatched(const struct lt_inbox *inbox, const struct lt_inges
 		snprintf(msg, sizeof(msg), "%s row %d: '%s' is not a document of the inbox %s: "
 			 "its row describes nothing", im->manifest->path, row->number, row->name,
 			 inbox->root);
-		if (report && report->warning)
-			report->warning(report->ud, msg);
+		if (im->warning)
+			im->warning(im->warning_ud, msg);
 	}
 	for (size_t i = 0; i < inbox->n_entries; i++) {
 		const struct lt_inbox_entry *e = &inbox->entries[i];
@@ -273,8 +306,8 @@ static void report_unmatched(const struct lt_inbox *inbox, const struct lt_inges
 			continue;
 		totals->meta_warnings++;
 		snprintf(msg, sizeof(msg), "%s: no row of %s describes it", e->label, im->manifest->path);
-		if (report && report->warning)
-			report->warning(report->ud, msg);
+		if (im->warning)
+			im->warning(im->warning_ud, msg);
 	}
 }
 
@@ -337,7 +370,7 @@ int lt_ingest_inbox_meta(struct lt_catalog *cat, const char *inbox_dir,
 		return rc;
 	rc = describe_inbox(&inbox, im, err);
 	if (!rc)
-		report_unmatched(&inbox, im, report, totals);
+		report_unmatched(&inbox, im, totals);
 	if (!rc && !check)
 		rc = record_left_out(cat, &inbox, err);
 	if (rc) {

@@ -72,6 +72,11 @@ struct lt_ingest_meta {
 	const struct lt_meta *defaults;    /* --set and luutru.conf (defaults.h); may be NULL */
 	int allow_refused_secrecy;         /* --allow-secret=tuyet-mat: take even what the
 					    * profile's secrecy.refusedAtIngest lists */
+	/* Told of a problem that refuses nothing: a spreadsheet row for a
+	 * folder that is not in the inbox, a document with no row. May be
+	 * NULL. msg borrowed for the call. */
+	void (*warning)(void *ud, const char *msg);
+	void *warning_ud;
 };
 
 /* The metadata a person gave for one inbox entry (path: its absolute path;
@@ -111,9 +116,6 @@ struct lt_ingest_report {
 	void (*skipped)(void *ud, const struct lt_inbox_skip *skip);
 	void (*document)(void *ud, const struct lt_inbox_entry *e, const struct lt_ingest_outcome *o);
 	void *ud;
-	/* A problem that refuses nothing: a spreadsheet row for a folder that
-	 * is not in the inbox, a document with no row. May be NULL. */
-	void (*warning)(void *ud, const char *msg);
 };
 
 /* Scans inbox_dir (see lt_inbox_scan_with for opts, which may be NULL) and

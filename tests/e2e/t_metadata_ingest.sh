@@ -113,6 +113,7 @@ printf '# defaults of this archive\nset.keyword = "từ cấu hình"\nset.inforS
 capture prec "$LUUTRU" --archive "$T/prec" ingest --manifest "$T/prec.csv" --set inforSign=KH-02 --set urgency=khan "$P"
 ok_or_fail prec
 cv=$(id_of prec cong-van-12)
+has prec out "metadata.json: the document's metadata (sidecar), read at ingest"
 capture showp "$LUUTRU" --archive "$T/prec" show "$cv"
 has showp out "codeNumber: 99 (sidecar, $P/cong-van-12/metadata.json)"
 has showp out "organName: UBND thành phố Đà Nẵng (sidecar"
