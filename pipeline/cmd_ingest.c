@@ -228,9 +228,7 @@ static const struct lt_option options[] = {
 	{ "follow-symlinks", 0, NULL, "follow symbolic links to files outside INBOX (links to\n"
 	  "folders outside it are never walked)", NULL },
 	LT_CMD_INGEST_META_OPTIONS,
-	{ "check", 0, NULL, "validate the spreadsheet, the sidecars and the defaults\n"
-	  "against the metadata profile and print every problem; queue\n"
-	  "nothing (exit 1 if there is any problem)", NULL },
+	{ "check", 0, NULL, "check the metadata, print every problem, queue nothing", NULL },
 	{ 0 },
 };
 
@@ -272,14 +270,9 @@ const struct lt_command lt_cmd_ingest = {
 	"linked folder outside INBOX (etc -> /etc, up -> ..), or INBOX itself, is\n"
 	"never walked. Dangling and looping links are skipped with their reason.\n"
 	"\n"
-	"Metadata (README \"Metadata\"): a document's fields come, in this order of\n"
-	"precedence, from metadata.json in its folder, its row of the --manifest\n"
-	"spreadsheet (keyed by folder or file name in the column 'thư mục'), and the\n"
-	"defaults (--set, set.KEY = VALUE lines of ARCHIVE/luutru.conf). Every value\n"
-	"is checked against the metadata profile before any OCR: a bad value rejects\n"
-	"its document with the file, row, column, value and rule; an unknown column\n"
-	"refuses the whole spreadsheet. Tuyệt mật documents are refused unless\n"
-	"--allow-secret=tuyet-mat; any secret level makes the document mode 03.\n",
+	"Metadata (README): metadata.json in a folder, then its --manifest row, then\n"
+	"--set and luutru.conf; all checked before any OCR, a bad value rejecting\n"
+	"its document only.\n",
 	.options = options,
 	.epilog =
 	"Prints one line per document: queued ID LABEL (N pages) | requeued ID LABEL |\n"
@@ -288,8 +281,9 @@ const struct lt_command lt_cmd_ingest = {
 	"'warning: PATH: REASON'. Exit 1 if anything was rejected (warnings alone\n"
 	"exit 0), 3 if INBOX cannot be read.\n"
 	"\n"
-	"Example:\n"
-	"  luutru ingest /srv/scans/inbox\n",
+	"Examples:\n"
+	"  luutru ingest /srv/scans/inbox\n"
+	"  luutru ingest --manifest list.csv --set maintenance=01 --check inbox\n",
 	.min_args = 1,
 	.max_args = 1,
 	.args_error = "give exactly one INBOX folder",

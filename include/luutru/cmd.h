@@ -175,13 +175,9 @@ struct lt_cmd_ingest_meta {
 	struct lt_ingest_meta im;
 };
 #define LT_CMD_INGEST_META_OPTIONS \
-	{ "manifest", 0, "FILE.csv", "metadata of the documents: one row per document, keyed by\n" \
-	  "its folder or file name (column 'thư mục'); UTF-8 CSV as\n" \
-	  "Excel or LibreOffice save it (',' or ';')", NULL }, \
-	{ "set", 0, "KEY=VALUE", "a metadata default for every document (repeatable), e.g.\n" \
-	  "--set organName=\"Tỉnh ủy Đà Nẵng\"", NULL }, \
-	{ "allow-secret", 0, "LEVEL", "take documents of a secrecy level refused at ingest\n" \
-	  "(tuyet-mat: Tuyệt mật)", NULL }
+	{ "manifest", 0, "FILE.csv", "a spreadsheet of metadata, a row per folder ('thư mục')", NULL }, \
+	{ "set", 0, "KEY=VALUE", "a metadata default for every document (repeatable)", NULL }, \
+	{ "allow-secret", 0, "LEVEL", "take Tuyệt mật documents (LEVEL tuyet-mat)", NULL }
 int lt_cmd_ingest_meta_open(const struct lt_args *args, struct lt_cmd_ingest_meta *cm);
 void lt_cmd_ingest_meta_close(struct lt_cmd_ingest_meta *cm);
 
