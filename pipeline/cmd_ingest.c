@@ -40,9 +40,14 @@ static void print_document(void *ud, const struct lt_inbox_entry *e, const struc
 		lt_cmd_printf(stderr, "error: %s: %s\n", e->label, e->reason);
 		return;
 	case LT_INGEST_KNOWN:
-		lt_cmd_printf(stdout, "known %s %s (%s%s)\n",
+		lt_cmd_printf(stdout, "known %s %s (%s%s%s)\n",
 			      e->doc->id, e->label, lt_doc_state_name(o->state),
-			      o->state == LT_FAILED ? "; --retry queues it again" : "");
+			      o->state == LT_FAILED ? "; --retry queues it again" : "",
+			      o->meta_updated ? "; metadata replaced by this ingest's" : "");
+		if (o->meta_ignored)
+			lt_cmd_printf(stderr, "note: %s is %s already: the metadata given now is not "
+				      "applied (correct it with luutru meta %s --set KEY=VALUE)\n",
+				      e->label, lt_doc_state_name(o->state), e->doc->id);
 		return;
 	case LT_INGEST_REQUEUED:
 		lt_cmd_printf(stdout, "requeued %s %s (%s before)\n",

@@ -48,6 +48,14 @@ static int add_new(struct lt_ingest *ing, const struct lt_doc *doc, int *added,
 	return rc;
 }
 
+static int has_row(const struct lt_meta *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (m->fields[i].source == LT_META_MANIFEST)
+			return 1;
+	return 0;
+}
+
 int lt_ingest_document(struct lt_ingest *ing, const struct lt_doc *doc,
 		       struct lt_ingest_outcome *out, struct lt_err *err)
 {
@@ -74,7 +82,19 @@ int lt_ingest_document(struct lt_ingest *ing, const struct lt_doc *doc,
 	/* Known, or added meanwhile by a concurrent ingest: its state now. */
 	out->result = LT_INGEST_KNOWN;
 	out->superseded = 0;
-	return lt_catalog_find(ing->cat, doc->id, &found, &out->state, err);
+	rc = lt_catalog_find(ing->cat, doc->id, &found, &out->state, err);
+	if (rc || !has_row(&doc->meta))
+		return rc;
+	/* A corrected spreadsheet ingested again: a document not yet claimed
+	 * takes its new description; one in hand or archived keeps its own.
+	 * Only with a spreadsheet: a nightly re-ingest of the inbox with
+	 * defaults alone must not wipe what an earlier spreadsheet gave. */
+	if (out->state == LT_QUEUED) {
+		out->meta_updated = 1;
+		return lt_catalog_save_meta(ing->cat, doc->id, &doc->meta, err);
+	}
+	out->meta_ignored = 1;
+	return LT_OK;
 }
 
 /* ---- metadata given at ingest ---- */

@@ -41,6 +41,12 @@ struct lt_ingest_outcome {
 	 * content is a document of its own. Worth telling the person. */
 	int origin_seen_before;
 	char before[LT_DOC_ID_LEN + 1];
+	/* KNOWN with a spreadsheet row given this time: still queued, so the
+	 * catalog's metadata was replaced by this ingest's (meta_updated), or
+	 * past that, so it was not (meta_ignored: corrections are
+	 * `luutru meta DOC --set`'s, which makes a new version). */
+	int meta_updated;
+	int meta_ignored;
 };
 
 /* One ingest: the catalog and the batch its new documents are recorded in.

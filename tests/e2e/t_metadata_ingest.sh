@@ -50,6 +50,19 @@ got=$(/usr/bin/python3 -c 'import json,sys; f=json.load(open(sys.argv[1]))["fiel
 got=$(sqlite3 "$ARCHIVE/catalog.sqlite" "SELECT folded FROM metadata WHERE document_id = '$bao' AND key = 'organName'")
 [ "$got" = "tinh uy da nang" ] || fail "catalog folded organName: $got"
 
+# a corrected spreadsheet ingested again describes the documents still queued anew
+sed 's/^chi-thi-05-CT-TW.tif,Chỉ thị,05,/chi-thi-05-CT-TW.tif,Chỉ thị,06,/' "$MANIFEST" >"$T/fixed.csv"
+capture again lt ingest --manifest "$T/fixed.csv" "$SAMPLES/inbox"
+ok_or_fail again
+has again out "known $chi chi-thi-05-CT-TW.tif (queued; metadata replaced by this ingest's)"
+capture show2 lt show "$chi"
+has show2 out "codeNumber: 06 (manifest, $T/fixed.csv row 2)"
+# without a spreadsheet (a nightly re-ingest), nothing given before is lost
+capture again2 lt ingest --set keyword=x "$SAMPLES/inbox"
+ok_or_fail again2
+capture show3 lt show "$chi"
+has show3 out "codeNumber: 06 (manifest, $T/fixed.csv row 2)"
+
 # ---- --check: validates, prints, queues nothing, creates no archive ----
 capture check "$LUUTRU" --archive "$T/never" ingest --check --manifest "$MANIFEST" "$SAMPLES/inbox"
 ok_or_fail check
@@ -165,4 +178,8 @@ has shown out "mat-letter"
 capture showsec "$LUUTRU" --archive "$T/sec3" show "$(id_of sec3 mat-letter)"
 has showsec out "secrecyLevel: mat Mật (sidecar"
 has showsec out "state:     archived"
+printf 'thư mục,Số,maintenance\nmat-letter,7,01\n' >"$T/late.csv"
+capture late "$LUUTRU" --archive "$T/sec3" ingest --manifest "$T/late.csv" "$S"
+ok_or_fail late
+has late err "note: mat-letter is archived already: the metadata given now is not applied"
 echo "PASS $TEST_NAME"
