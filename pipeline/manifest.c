@@ -148,8 +148,8 @@ static int take_header(struct parse *ps)
 		}
 		if (lt_profile_resolve_key(ps->p, h, &ps->keys[c]) != LT_OK)
 			return lt_err_set(ps->err, LT_EINPUT, "column %zu '%s' is not a metadata field "
-					  "(a TT05 key, TT02 name or Vietnamese label of the profile); "
-					  "nothing was queued", c + 1, h);
+					  "(a TT05 key, TT02 name or Vietnamese label of the profile)",
+					  c + 1, h);
 		for (size_t d = 0; d < c; d++)
 			if (ps->keys[d] && strcmp(ps->keys[d], ps->keys[c]) == 0)
 				return lt_err_set(ps->err, LT_EINPUT, "columns %zu '%s' and %zu '%s' are "
