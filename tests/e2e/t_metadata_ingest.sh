@@ -109,6 +109,13 @@ has unknown err "nothing was queued"
 [ ! -e "$T/u/catalog.sqlite" ] || [ "$(sqlite3 "$T/u/catalog.sqlite" 'SELECT COUNT(*) FROM documents')" = 0 ] \
 	|| fail "an unknown column queued documents"
 
+# batch takes the same options, and refuses the same way before any OCR
+capture bunknown "$LUUTRU" --archive "$T/bu" batch --manifest "$T/unknown.csv" "$SAMPLES/inbox"
+[ "$RC" = 1 ] || fail "batch with an unknown column exited $RC, not 1"
+has bunknown err "column 3 'Đơn vị' is not a metadata field"
+[ ! -e "$T/bu/catalog.sqlite" ] || [ "$(sqlite3 "$T/bu/catalog.sqlite" 'SELECT COUNT(*) FROM documents')" = 0 ] \
+	|| fail "batch with an unknown column queued documents"
+
 # ---- LibreOffice in a Vietnamese locale: BOM, ';', CRLF, quoted line break ----
 printf '\xef\xbb\xbf%s\r\n' 'thư mục;Số;Trích yếu;maintenance' >"$T/lo.csv"
 printf '%s\r\n' 'cong-van-12;12;"V/v giao nộp hồ sơ; tài liệu' 'năm 2017";06' >>"$T/lo.csv"
