@@ -36,26 +36,6 @@ struct parse {
 	int name_column;
 };
 
-static int fold_compact(const char *s, char **out, struct lt_err *err)
-{
-	struct lt_buf b = LT_BUF_INIT;
-	size_t j = 0;
-	int rc = lt_text_fold(s, strlen(s), &b, err);
-
-	if (!rc && !b.data)
-		rc = lt_buf_puts(&b, "", err);
-	if (rc) {
-		lt_buf_release(&b);
-		return rc;
-	}
-	for (size_t i = 0; i < b.len; i++)
-		if ((unsigned char)b.data[i] >= 0x80 || isalnum((unsigned char)b.data[i]))
-			b.data[j++] = b.data[i];
-	b.data[j] = '\0';
-	*out = lt_buf_detach(&b);
-	return LT_OK;
-}
-
 /* A cell's text in NFC with surrounding white space (and a header's
  * byte-order mark) removed; NULL-free. */
 static int clean_cell(const char *s, size_t len, char **out, struct lt_err *err)
@@ -113,7 +93,7 @@ static int is_name_column(const char *header)
 	char *f = NULL;
 	int yes = 0;
 
-	if (fold_compact(header, &f, NULL))
+	if (lt_profile_fold_name(header, &f, NULL))
 		return 0;
 	for (size_t i = 0; i < sizeof(name_columns) / sizeof(name_columns[0]); i++)
 		yes |= strcmp(f, name_columns[i]) == 0;

@@ -52,16 +52,18 @@ struct lt_profile {
 
 /* Case, diacritics and đ folded, and everything but letters and digits
  * dropped: "Ngày, tháng, năm tài liệu" and "ngay thang nam tai lieu" meet. */
-static int fold_name(const char *s, char **out, struct lt_err *err)
+int lt_profile_fold_name(const char *s, char **out, struct lt_err *err)
 {
 	struct lt_buf b = LT_BUF_INIT;
 	size_t j = 0;
 	int rc = lt_text_fold(s, strlen(s), &b, err);
 
-	if (rc)
+	if (!rc && !b.data)
+		rc = lt_buf_puts(&b, "", err);
+	if (rc) {
+		lt_buf_release(&b);
 		return rc;
-	if (!b.data && (rc = lt_buf_puts(&b, "", err)))
-		return rc;
+	}
 	for (size_t i = 0; i < b.len; i++) {
 		unsigned char c = (unsigned char)b.data[i];
 
@@ -118,7 +120,7 @@ static int add_name(struct lt_profile *p, size_t cap, const char *name, const ch
 
 	if (p->n_names >= cap)
 		return lt_err_set(err, LT_EINTERNAL, "profile name index overflow");
-	rc = fold_name(name, &folded, err);
+	rc = lt_profile_fold_name(name, &folded, err);
 	if (rc)
 		return rc;
 	if (!*folded) {
@@ -369,7 +371,7 @@ int lt_profile_resolve_key(const struct lt_profile *p, const char *label, const 
 	int rc = LT_ENOTFOUND;
 
 	*key = NULL;
-	if (!label || fold_name(label, &folded, NULL))
+	if (!label || lt_profile_fold_name(label, &folded, NULL))
 		return LT_ENOTFOUND;
 	for (size_t i = 0; i < p->n_names; i++)
 		if (strcmp(p->names[i].folded, folded) == 0) {
@@ -532,7 +534,7 @@ static int days_in_month(int y, int m)
 	return days[m - 1];
 }
 
-/* DD/MM/YYYY, D/M/YYYY (also with - or .) or YYYY-MM-DD -> YYYY-MM-DD. */
+/* DD/MM/YYYY, D/M/YYYY (also with - or .) or YYYY-MM-DD (YYYY-M-D) -> YYYY-MM-DD. */
 static int normalise_date(const char *s, char out[32])
 {
 	const char *parts[3];
@@ -561,8 +563,8 @@ static int normalise_date(const char *s, char out[32])
 		p = q + 1;
 	}
 	if (lens[0] == 4 && sep == '-') {
-		if (lens[1] != 2 || lens[2] != 2 || !parse_uint(parts[0], 4, &y) ||
-		    !parse_uint(parts[1], 2, &m) || !parse_uint(parts[2], 2, &d))
+		if (lens[1] > 2 || lens[2] > 2 || !parse_uint(parts[0], 4, &y) ||
+		    !parse_uint(parts[1], lens[1], &m) || !parse_uint(parts[2], lens[2], &d))
 			return 0;
 	} else if (lens[2] == 4 && lens[0] <= 2 && lens[1] <= 2) {
 		if (!parse_uint(parts[0], lens[0], &d) || !parse_uint(parts[1], lens[1], &m) ||
@@ -608,7 +610,7 @@ static const char *find_code(const struct field *f, const char *v)
 
 	if (json_object_get(f->codes, v))
 		return json_object_iter_key(json_object_iter_at(f->codes, v));
-	if (fold_name(v, &folded, NULL))
+	if (lt_profile_fold_name(v, &folded, NULL))
 		return NULL;
 	json_object_foreach(f->codes, code, label) {
 		const char *digits = code;
@@ -617,12 +619,12 @@ static const char *find_code(const struct field *f, const char *v)
 			digits++;
 		if (strcmp(v, digits) == 0 && isdigit((unsigned char)*v))
 			found = code;
-		if (!found && !fold_name(code, &other, NULL)) {
+		if (!found && !lt_profile_fold_name(code, &other, NULL)) {
 			if (strcmp(other, folded) == 0)
 				found = code;
 			free(other);
 		}
-		if (!found && !fold_name(json_string_value(label), &other, NULL)) {
+		if (!found && !lt_profile_fold_name(json_string_value(label), &other, NULL)) {
 			if (strcmp(other, folded) == 0)
 				found = code;
 			free(other);
@@ -632,7 +634,7 @@ static const char *find_code(const struct field *f, const char *v)
 	}
 	if (!found && f->code_aliases) {
 		json_object_foreach(f->code_aliases, code, label) {
-			if (fold_name(code, &other, NULL))
+			if (lt_profile_fold_name(code, &other, NULL))
 				continue;
 			if (strcmp(other, folded) == 0)
 				found = json_object_iter_key(json_object_iter_at(f->codes, json_string_value(label)));

@@ -91,6 +91,11 @@ const char *lt_profile_secret_mode_key(const struct lt_profile *p);
 const char *lt_profile_secret_mode(const struct lt_profile *p);
 int lt_profile_secrecy_refused(const struct lt_profile *p, const char *level);
 
+/* A name as names are matched: folded, and everything but letters and
+ * digits dropped ("Ngày, tháng, năm" -> "ngaythangnam"). Returns: *out
+ * owned (free()). */
+int lt_profile_fold_name(const char *name, char **out, struct lt_err *err);
+
 /* The search-folded form of a value ("Tỉnh ủy Đà Nẵng" -> "tinh uy da nang"),
  * for the catalog's indexed copy. Returns: *out owned (free()). */
 int lt_profile_fold(const char *value, char **out, struct lt_err *err);
