@@ -167,38 +167,6 @@ static int read_sidecar(const struct lt_profile *p, const char *path, struct lt_
 	return rc;
 }
 
-/* A secret level makes the document mode 03; a level the profile refuses
- * at ingest refuses the document unless allowed. */
-static int apply_secrecy(const struct lt_ingest_meta *im, struct lt_meta *m, struct lt_err *err)
-{
-	const struct lt_profile *p = im->profile;
-	const char *level_key = lt_profile_secrecy_key(p), *mode_key = lt_profile_secret_mode_key(p);
-	const char *secret_mode = lt_profile_secret_mode(p);
-	const struct lt_meta_field *level = lt_meta_get(m, level_key), *mode = lt_meta_get(m, mode_key);
-	char rule[128];
-
-	if (!level)
-		return LT_OK;
-	if (lt_profile_secrecy_refused(p, level->value) && !im->allow_refused_secrecy)
-		return lt_err_set(err, LT_EINPUT, "%s %s (%s, from %s): refused: documents of this "
-				  "level are not digitised (HD 40-HD/VPTW); --allow-secret=%s takes it "
-				  "anyway", level_key, level->value,
-				  lt_profile_code_label(p, level_key, level->value),
-				  level->origin ? level->origin : lt_meta_source_name(level->source),
-				  level->value);
-	if (mode && strcmp(mode->value, secret_mode) != 0)
-		return lt_err_set(err, LT_EINPUT, "%s '%s' (%s, from %s) conflicts with %s %s (%s): "
-				  "a secret document is %s %s (%s)", mode_key, mode->value,
-				  lt_profile_code_label(p, mode_key, mode->value),
-				  mode->origin ? mode->origin : lt_meta_source_name(mode->source),
-				  level_key, level->value, lt_profile_code_label(p, level_key, level->value),
-				  mode_key, secret_mode, lt_profile_code_label(p, mode_key, secret_mode));
-	if (mode)
-		return LT_OK;
-	snprintf(rule, sizeof(rule), "%s %s -> %s %s", level_key, level->value, mode_key, secret_mode);
-	return lt_meta_set(m, mode_key, secret_mode, level->source, level->origin, rule, 1, 1, err);
-}
-
 int lt_ingest_describe(const struct lt_ingest_meta *im, const char *path, const char *label,
 		       int folder, struct lt_meta *out, struct lt_err *err)
 {
@@ -232,7 +200,7 @@ int lt_ingest_describe(const struct lt_ingest_meta *im, const char *path, const 
 				   NULL, err);
 	}
 	if (!rc)
-		rc = apply_secrecy(im, out, err);
+		rc = lt_profile_apply_secrecy(im->profile, out, im->allow_refused_secrecy, err);
 	if (!rc)
 		rc = lt_profile_check_required(im->profile, out, err);
 	if (rc)

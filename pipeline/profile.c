@@ -464,6 +464,38 @@ int lt_profile_secrecy_refused(const struct lt_profile *p, const char *level)
 	return 0;
 }
 
+/* ---- secrecy ---- */
+
+int lt_profile_apply_secrecy(const struct lt_profile *p, struct lt_meta *m, int allow_refused,
+			     struct lt_err *err)
+{
+	const char *level_key = lt_profile_secrecy_key(p), *mode_key = lt_profile_secret_mode_key(p);
+	const char *secret_mode = lt_profile_secret_mode(p);
+	const struct lt_meta_field *level = lt_meta_get(m, level_key), *mode = lt_meta_get(m, mode_key);
+	char rule[128];
+
+	if (!level)
+		return LT_OK;
+	if (lt_profile_secrecy_refused(p, level->value) && !allow_refused)
+		return lt_err_set(err, LT_EINPUT, "%s %s (%s, from %s): refused: documents of this "
+				  "level are not digitised (HD 40-HD/VPTW); --allow-secret=%s takes it "
+				  "anyway", level_key, level->value,
+				  lt_profile_code_label(p, level_key, level->value),
+				  level->origin ? level->origin : lt_meta_source_name(level->source),
+				  level->value);
+	if (mode && strcmp(mode->value, secret_mode) != 0)
+		return lt_err_set(err, LT_EINPUT, "%s '%s' (%s, from %s) conflicts with %s %s (%s): "
+				  "a secret document is %s %s (%s)", mode_key, mode->value,
+				  lt_profile_code_label(p, mode_key, mode->value),
+				  mode->origin ? mode->origin : lt_meta_source_name(mode->source),
+				  level_key, level->value, lt_profile_code_label(p, level_key, level->value),
+				  mode_key, secret_mode, lt_profile_code_label(p, mode_key, secret_mode));
+	if (mode)
+		return LT_OK;
+	snprintf(rule, sizeof(rule), "%s %s -> %s %s", level_key, level->value, mode_key, secret_mode);
+	return lt_meta_set(m, mode_key, secret_mode, level->source, level->origin, rule, 1, 1, err);
+}
+
 /* ---- validation ---- */
 
 static int is_space_at(const char *s, size_t *len)

@@ -96,6 +96,14 @@ int lt_profile_secrecy_refused(const struct lt_profile *p, const char *level);
  * owned (free()). */
 int lt_profile_fold_name(const char *name, char **out, struct lt_err *err);
 
+/* The secrecy rules on m: a secret level (the secrecy key holds any value)
+ * makes the document the secret mode (mode 03), set with the level's source
+ * and origin and the rule named; a different mode already in m is
+ * LT_EINPUT naming both; a level the profile refuses at ingest (tuyet-mat)
+ * is LT_EINPUT ("refused ... --allow-secret=LEVEL") unless allow_refused. */
+int lt_profile_apply_secrecy(const struct lt_profile *p, struct lt_meta *m, int allow_refused,
+			     struct lt_err *err);
+
 /* The search-folded form of a value ("Tỉnh ủy Đà Nẵng" -> "tinh uy da nang"),
  * for the catalog's indexed copy. Returns: *out owned (free()). */
 int lt_profile_fold(const char *value, char **out, struct lt_err *err);

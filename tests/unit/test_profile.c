@@ -194,6 +194,46 @@ static void test_labels_dc_secrecy(void **state)
 	lt_profile_close(p);
 }
 
+
+static void test_secrecy(void **state)
+{
+	struct lt_profile *p = open_builtin();
+	struct lt_meta m = LT_META_INIT;
+	struct lt_err err = { 0 };
+	const struct lt_meta_field *f;
+
+	(void)state;
+	/* no level: nothing changes */
+	assert_int_equal(lt_profile_apply_secrecy(p, &m, 0, &err), LT_OK);
+	assert_int_equal(m.n, 0);
+	/* toi-mat: mode 03 with the level's provenance and the rule named */
+	assert_int_equal(lt_meta_set(&m, "secrecyLevel", "toi-mat", LT_META_MANIFEST, "l.csv row 2",
+				     NULL, 1, 1, &err), LT_OK);
+	assert_int_equal(lt_profile_apply_secrecy(p, &m, 0, &err), LT_OK);
+	f = lt_meta_get(&m, "mode");
+	assert_non_null(f);
+	assert_string_equal(f->value, "03");
+	assert_int_equal(f->source, LT_META_MANIFEST);
+	assert_string_equal(f->origin, "l.csv row 2");
+	assert_string_equal(f->rule, "secrecyLevel toi-mat -> mode 03");
+	/* a conflicting mode */
+	assert_int_equal(lt_meta_set(&m, "mode", "02", LT_META_DEFAULT, "--set", NULL, 1, 1, &err), LT_OK);
+	assert_int_equal(lt_profile_apply_secrecy(p, &m, 0, &err), LT_EINPUT);
+	assert_non_null(strstr(err.msg, "mode '02'"));
+	assert_non_null(strstr(err.msg, "conflicts with secrecyLevel toi-mat"));
+	/* tuyet-mat: refused unless allowed */
+	lt_meta_unset(&m, "mode");
+	assert_int_equal(lt_meta_set(&m, "secrecyLevel", "tuyet-mat", LT_META_SIDECAR, "a/metadata.json",
+				     NULL, 1, 1, &err), LT_OK);
+	assert_int_equal(lt_profile_apply_secrecy(p, &m, 0, &err), LT_EINPUT);
+	assert_non_null(strstr(err.msg, "--allow-secret=tuyet-mat"));
+	assert_non_null(strstr(err.msg, "a/metadata.json"));
+	assert_int_equal(lt_profile_apply_secrecy(p, &m, 1, &err), LT_OK);
+	assert_string_equal(lt_meta_value(&m, "mode"), "03");
+	lt_meta_release(&m);
+	lt_profile_close(p);
+}
+
 static void test_required(void **state)
 {
 	struct lt_profile *p = open_builtin();
@@ -302,6 +342,7 @@ int main(void)
 		cmocka_unit_test(test_validate_bad),
 		cmocka_unit_test(test_length_in_characters),
 		cmocka_unit_test(test_labels_dc_secrecy),
+		cmocka_unit_test(test_secrecy),
 		cmocka_unit_test(test_required),
 		cmocka_unit_test(test_override),
 		cmocka_unit_test(test_fold),
