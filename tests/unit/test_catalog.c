@@ -1234,6 +1234,41 @@ static void test_metadata(void **state)
 	lt_doc_free(got);
 }
 
+
+/* The search filters of #11 find a key's values through an index, never a
+ * scan of the metadata table. */
+static void test_metadata_filters_use_index(void **state)
+{
+	static const struct { const char *sql, *index; } cases[] = {
+		{ "SELECT document_id FROM metadata WHERE key = 'issuedDate' "
+		  "AND value BETWEEN '2016-01-01' AND '2016-12-31'", "metadata_key_value" },
+		{ "SELECT document_id FROM metadata WHERE key = 'typeName' AND value = '03'",
+		  "metadata_key_value" },
+		{ "SELECT document_id FROM metadata WHERE key = 'organName' "
+		  "AND folded >= 'tinh uy' AND folded < 'tinh uz'", "metadata_key_folded" },
+		{ "SELECT 1 FROM metadata WHERE document_id = 'x' AND key = 'secrecyLevel'",
+		  "sqlite_autoindex_metadata_1" },
+	};
+	struct fx *fx = *state;
+	sqlite3 *db = raw_open(fx->db);
+
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		struct lt_buf sql = LT_BUF_INIT, plan = LT_BUF_INIT;
+		sqlite3_stmt *st = NULL;
+
+		assert_int_equal(lt_buf_printf(&sql, NULL, "EXPLAIN QUERY PLAN %s", cases[i].sql), LT_OK);
+		assert_int_equal(sqlite3_prepare_v2(db, sql.data, -1, &st, NULL), SQLITE_OK);
+		while (sqlite3_step(st) == SQLITE_ROW)
+			assert_int_equal(lt_buf_puts(&plan, (const char *)sqlite3_column_text(st, 3), NULL), LT_OK);
+		sqlite3_finalize(st);
+		if (!strstr(lt_buf_str(&plan), cases[i].index))
+			fail_msg("%s: plan '%s' does not use %s", cases[i].sql, lt_buf_str(&plan), cases[i].index);
+		lt_buf_release(&sql);
+		lt_buf_release(&plan);
+	}
+	sqlite3_close(db);
+}
+
 /* ---- schema versions ---- */
 
 /* Made by luutru at 265e336 (schema version 1): ingest + run of
@@ -1358,6 +1393,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lifecycle, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_metadata, setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_metadata_filters_use_index, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_load_unknown, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_fail_and_requeue, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_two_workers_claim_distinct, setup_open, teardown),
