@@ -212,7 +212,7 @@ int lt_catalog_retry(struct lt_catalog *cat, const struct lt_doc *scanned, int *
 	}
 	sqlite3_finalize(st);
 	/* What this ingest gave (spreadsheet, sidecar, defaults) is what holds now. */
-	if (!rc)
+	if (!rc && scanned->meta.n)
 		rc = lt_cat_save_meta(cat, scanned->id, &scanned->meta, err);
 	if (!rc)
 		rc = supersede_others(cat, scanned, LT_BY_RETRY, &n_superseded, err);

@@ -68,8 +68,15 @@ int lt_ingest_document(struct lt_ingest *ing, const struct lt_doc *doc,
 		return rc;
 	/* A superseded document whose content is back at its origin (a page put
 	 * back) is the current one again; a failed one only on request. */
-	if (found && ((state == LT_FAILED && ing->retry) || state == LT_SUPERSEDED))
-		rc = lt_catalog_retry(ing->cat, doc, &added, &out->superseded, err);
+	if (found && ((state == LT_FAILED && ing->retry) || state == LT_SUPERSEDED)) {
+		/* As for a known document: only a spreadsheet row replaces what
+		 * an earlier ingest gave (lt_catalog_retry saves a non-empty meta). */
+		struct lt_doc same = *doc;
+
+		if (!has_row(&doc->meta))
+			same.meta = (struct lt_meta)LT_META_INIT;
+		rc = lt_catalog_retry(ing->cat, &same, &added, &out->superseded, err);
+	}
 	else if (!found)
 		rc = add_new(ing, doc, &added, out, err);
 	if (rc)

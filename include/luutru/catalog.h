@@ -67,7 +67,8 @@ int lt_catalog_add_document(struct lt_catalog *cat, int64_t batch_id, const stru
 
 /* A failed or superseded document goes back to the queue (attempts reset,
  * failure cleared) with a "requeued" event, its origin and source paths taken
- * from `scanned` (the same scans, found again, perhaps elsewhere); its
+ * from `scanned` (the same scans, found again, perhaps elsewhere), and its
+ * metadata from scanned->meta when that holds any field; its
  * unfinished siblings from that origin are superseded as by
  * lt_catalog_add_document(). *requeued is 0 if it was in another state. */
 int lt_catalog_retry(struct lt_catalog *cat, const struct lt_doc *scanned, int *requeued,
