@@ -135,7 +135,7 @@ check: deps
 # a crash is left in build/fuzz/crashes/<target>/ - copy it into
 # tests/fuzz-regress/<target>/ with the fix. `make test` replays those
 # inputs through fuzz/replay.c, built with the normal compiler (no clang).
-FUZZ_TARGETS   = query bag image inbox
+FUZZ_TARGETS   = query bag image inbox manifest
 FUZZ_SECONDS  ?= 60
 FUZZ_PACKAGES  = clang libclang-rt-14-dev
 FUZZ_CC       ?= clang
