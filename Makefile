@@ -57,7 +57,8 @@ $(BUILD)/%.o: pipeline/%.c | $(BUILD)
 # last NNN is LT_CATALOG_VERSION (include/luutru/catalog.h).
 CATALOG_SQL = $(sort $(wildcard schemas/catalog/[0-9][0-9][0-9]-*.sql))
 
-$(BUILD)/schemas.c: $(CATALOG_SQL) include/luutru/catalog.h Makefile | $(BUILD)
+# schemas/metadata-profile.json becomes lt_metadata_profile_json (profile.c).
+$(BUILD)/schemas.c: $(CATALOG_SQL) schemas/metadata-profile.json include/luutru/catalog.h Makefile | $(BUILD)
 	@echo "  GEN   $@"
 	$(Q){ printf '#include "luutru/catalog.h"\n'; \
 	  printf 'struct lt_migration { int version; const char *sql; };\n'; \
@@ -73,6 +74,9 @@ $(BUILD)/schemas.c: $(CATALOG_SQL) include/luutru/catalog.h Makefile | $(BUILD)
 	    printf '\t{ %s, sql_%s },\n' $$n $$n; last=$$n; \
 	  done; \
 	  printf '};\nconst int lt_catalog_n_migrations = %d;\n' $(words $(CATALOG_SQL)); \
+	  printf 'const char lt_metadata_profile_json[] = {\n'; \
+	  od -An -v -tx1 schemas/metadata-profile.json | sed 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	  printf '0x00 };\n'; \
 	  printf '_Static_assert(%s == LT_CATALOG_VERSION, "the last schemas/catalog/NNN-*.sql must be LT_CATALOG_VERSION");\n' $$last; \
 	} > $@.tmp && mv $@.tmp $@
 
@@ -131,7 +135,7 @@ check: deps
 # a crash is left in build/fuzz/crashes/<target>/ - copy it into
 # tests/fuzz-regress/<target>/ with the fix. `make test` replays those
 # inputs through fuzz/replay.c, built with the normal compiler (no clang).
-FUZZ_TARGETS   = query bag image inbox
+FUZZ_TARGETS   = query bag image inbox manifest
 FUZZ_SECONDS  ?= 60
 FUZZ_PACKAGES  = clang libclang-rt-14-dev
 FUZZ_CC       ?= clang
@@ -191,6 +195,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/luutru/schemas/catalog
 	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/luutru
 	install -m 0644 schemas/catalog/*.sql $(DESTDIR)$(PREFIX)/share/luutru/schemas/catalog/
+	install -m 0644 schemas/metadata-profile.json $(DESTDIR)$(PREFIX)/share/luutru/schemas/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/luutru

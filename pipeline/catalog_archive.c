@@ -142,6 +142,8 @@ int lt_catalog_archive(struct lt_catalog *cat, const struct lt_doc *doc, struct 
 	if (!rc)
 		rc = store_pages(cat, doc, err);
 	if (!rc)
+		rc = lt_cat_save_meta(cat, doc->id, &doc->meta, err);
+	if (!rc)
 		rc = store_bundle(cat, doc, err);
 	for (size_t i = 0; !rc && i < doc->n_events; i++)
 		rc = lt_cat_add_event(cat, doc->id, &doc->events[i], err);

@@ -155,6 +155,8 @@ int lt_catalog_add_document(struct lt_catalog *cat, int64_t batch_id, const stru
 		rc = lt_cat_step_done(cat, st, "cannot add a page", err);
 	}
 	sqlite3_finalize(st);
+	if (!rc && doc->meta.n)
+		rc = lt_cat_save_meta(cat, doc->id, &doc->meta, err);
 	if (!rc)
 		rc = supersede_others(cat, doc, LT_BY_INGEST, &n_superseded, err);
 	rc = lt_cat_end(cat, rc, err);
@@ -209,6 +211,9 @@ int lt_catalog_retry(struct lt_catalog *cat, const struct lt_doc *scanned, int *
 		rc = lt_cat_step_done(cat, st, "cannot update the document's sources", err);
 	}
 	sqlite3_finalize(st);
+	/* What this ingest gave (spreadsheet, sidecar, defaults) is what holds now. */
+	if (!rc && scanned->meta.n)
+		rc = lt_cat_save_meta(cat, scanned->id, &scanned->meta, err);
 	if (!rc)
 		rc = supersede_others(cat, scanned, LT_BY_RETRY, &n_superseded, err);
 	rc = lt_cat_end(cat, rc, err);

@@ -123,6 +123,14 @@ int lt_cat_list_bundles(struct lt_catalog *cat, const char *doc_id, const char *
 int lt_cat_add_event(struct lt_catalog *cat, const char *id, const struct lt_event *e,
 		     struct lt_err *err);
 
+/* ---- catalog_meta.c ---- */
+
+/* Inside the caller's transaction: doc_id's metadata rows become m's. */
+int lt_cat_save_meta(struct lt_catalog *cat, const char *doc_id, const struct lt_meta *m,
+		     struct lt_err *err);
+/* doc->id's metadata rows into doc->meta (which should be empty). */
+int lt_cat_load_meta(struct lt_catalog *cat, struct lt_doc *doc, struct lt_err *err);
+
 /* ---- catalog_load.c, shared with claims ---- */
 
 int lt_cat_load_row(struct lt_catalog *cat, const char *id, struct lt_doc *doc, struct lt_err *err);

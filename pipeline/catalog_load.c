@@ -218,6 +218,8 @@ int lt_catalog_load(struct lt_catalog *cat, const char *id, struct lt_doc **out,
 	if (!rc)
 		rc = lt_cat_load_sources_and_pages(cat, doc, err);
 	if (!rc)
+		rc = lt_cat_load_meta(cat, doc, err);
+	if (!rc)
 		rc = load_bundle(cat, doc, err);
 	if (!rc)
 		rc = load_events(cat, doc, err);

@@ -190,6 +190,8 @@ int lt_catalog_claim(struct lt_catalog *cat, struct lt_doc **out, int *wait, str
 		: lt_err_set(err, LT_ENOMEM, "out of memory loading document %s", id);
 	if (!rc)
 		rc = lt_cat_load_sources_and_pages(cat, doc, err);
+	if (!rc)
+		rc = lt_cat_load_meta(cat, doc, err);
 	if (rc) {
 		/* Not the document's fault: put it back, uncounted. */
 		struct lt_err ignored = { 0 };

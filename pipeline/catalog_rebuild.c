@@ -81,6 +81,8 @@ int lt_catalog_rebuild_add(struct lt_catalog *cat, const struct lt_doc *doc, con
 		rc = lt_cat_insert_sources(cat, doc, err);
 	if (!rc)
 		rc = insert_pages(cat, doc, err);
+	if (!rc && doc->meta.n)
+		rc = lt_cat_save_meta(cat, doc->id, &doc->meta, err);
 	for (size_t i = 0; !rc && i < doc->n_events; i++)
 		rc = lt_cat_add_event(cat, doc->id, &doc->events[i], err);
 	for (size_t i = 0; !rc && i < n_bundles; i++)

@@ -111,6 +111,12 @@ static int by_exact_then_score(const void *a, const void *b)
 int lt_catalog_search(struct lt_catalog *cat, const char *query, int limit,
 		      struct lt_hit **out, size_t *n_out, struct lt_err *err)
 {
+	return lt_catalog_search_with(cat, query, limit, 0, out, n_out, err);
+}
+
+int lt_catalog_search_with(struct lt_catalog *cat, const char *query, int limit, int include_secret,
+			   struct lt_hit **out, size_t *n_out, struct lt_err *err)
+{
 	struct lt_buf match = LT_BUF_INIT, query_words = LT_BUF_INIT;
 	sqlite3_stmt *st = NULL;
 	struct lt_hit *hits = NULL;
@@ -133,12 +139,18 @@ int lt_catalog_search(struct lt_catalog *cat, const char *query, int limit,
 			     "       p.text "
 			     "FROM page_text JOIN pages p ON p.id = page_text.rowid "
 			     "JOIN documents d ON d.id = p.document_id "
-			     "WHERE page_text MATCH ? AND d.state = ? "
-			     "ORDER BY bm25(page_text), p.document_id, p.number LIMIT ?", &st, err);
+			     "WHERE page_text MATCH ?1 AND d.state = ?2 "
+			     /* One primary-key probe per candidate page: any secrecy
+			      * level, given or read off a stamp, keeps it out. */
+			     "  AND (?4 OR NOT EXISTS (SELECT 1 FROM metadata m "
+			     "       WHERE m.document_id = d.id AND m.key = ?5)) "
+			     "ORDER BY bm25(page_text), p.document_id, p.number LIMIT ?3", &st, err);
 	if (!rc) {
 		sqlite3_bind_text(st, 1, lt_buf_str(&match), -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, lt_doc_state_name(LT_ARCHIVED), -1, SQLITE_STATIC);
 		sqlite3_bind_int(st, 3, candidates);
+		sqlite3_bind_int(st, 4, include_secret ? 1 : 0);
+		sqlite3_bind_text(st, 5, LT_SECRECY_KEY, -1, SQLITE_STATIC);
 	}
 	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
 		struct lt_hit *h, *grown = realloc(hits, (n + 1) * sizeof(*hits));

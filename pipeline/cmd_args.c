@@ -116,6 +116,20 @@ const char *lt_args_get(const struct lt_args *args, const char *name)
 	return NULL;
 }
 
+int lt_args_all(const struct lt_args *args, const char *name, const char **out, int max)
+{
+	const struct lt_option *opts = args->cmd->options;
+	int n = 0;
+
+	for (int j = 0; j < args->n_all; j++)
+		if (strcmp(opts[args->all_options[j]].name, name) == 0) {
+			if (n < max)
+				out[n] = args->all_values[j];
+			n++;
+		}
+	return n;
+}
+
 static int is_help(const char *arg)
 {
 	return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
@@ -204,6 +218,11 @@ int lt_cmd_parse(const struct lt_command *cmd, int argc, char **argv, struct lt_
 		if (cmd->options[i].check && cmd->options[i].check(cmd->name, optarg, &err) != LT_OK)
 			return lt_cmd_usage_error(cmd, "%s", err.msg);
 		args->values[i] = cmd->options[i].arg ? optarg : cmd->options[i].name;
+		if (args->n_all >= LT_CMD_MAX_VALUES)
+			return lt_cmd_usage_error(cmd, "%s: more than %d options", cmd->name,
+						  LT_CMD_MAX_VALUES);
+		args->all_values[args->n_all] = args->values[i];
+		args->all_options[args->n_all++] = (int)i;
 	}
 	args->argc = argc - optind;
 	args->argv = argv + optind;

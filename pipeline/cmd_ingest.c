@@ -9,10 +9,14 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "luutru/catalog.h"
 #include "luutru/cmd.h"
+#include "luutru/defaults.h"
 #include "luutru/ingest.h"
+#include "luutru/manifest.h"
+#include "luutru/profile.h"
 
 static void print_skipped(void *ud, const struct lt_inbox_skip *s)
 {
@@ -26,14 +30,24 @@ static void print_document(void *ud, const struct lt_inbox_entry *e, const struc
 {
 	(void)ud;
 	switch (o->result) {
+	case LT_INGEST_CHECKED:
+		lt_cmd_printf(stdout, "ok %s (%zu page%s, %zu metadata field%s)\n", e->label,
+			      e->doc->n_pages, e->doc->n_pages == 1 ? "" : "s", e->doc->meta.n,
+			      e->doc->meta.n == 1 ? "" : "s");
+		return;
 	case LT_INGEST_REJECTED:
 		lt_cmd_printf(stdout, "rejected %s: %s\n", e->label, e->reason);
 		lt_cmd_printf(stderr, "error: %s: %s\n", e->label, e->reason);
 		return;
 	case LT_INGEST_KNOWN:
-		lt_cmd_printf(stdout, "known %s %s (%s%s)\n",
+		lt_cmd_printf(stdout, "known %s %s (%s%s%s)\n",
 			      e->doc->id, e->label, lt_doc_state_name(o->state),
-			      o->state == LT_FAILED ? "; --retry queues it again" : "");
+			      o->state == LT_FAILED ? "; --retry queues it again" : "",
+			      o->meta_updated ? "; metadata replaced by this ingest's" : "");
+		if (o->meta_ignored)
+			lt_cmd_printf(stderr, "note: %s is %s already: the metadata given now is not "
+				      "applied (correct it with luutru meta %s --set KEY=VALUE)\n",
+				      e->label, lt_doc_state_name(o->state), e->doc->id);
 		return;
 	case LT_INGEST_REQUEUED:
 		lt_cmd_printf(stdout, "requeued %s %s (%s before)\n",
@@ -74,6 +88,13 @@ static void each_skipped(void *ud, const struct lt_inbox_skip *s)
 		pr->also->skipped(pr->also->ud, s);
 }
 
+/* On stderr even when quiet: a row that describes nothing is a typo to fix. */
+static void each_warning(void *ud, const char *msg)
+{
+	(void)ud;
+	lt_cmd_printf(stderr, "warning: %s\n", msg);
+}
+
 static void each_document(void *ud, const struct lt_inbox_entry *e, const struct lt_ingest_outcome *o)
 {
 	const struct ingest_print *pr = ud;
@@ -86,18 +107,34 @@ static void each_document(void *ud, const struct lt_inbox_entry *e, const struct
 		pr->also->document(pr->also->ud, e, o);
 }
 
-int lt_cmd_ingest_inbox_with(struct lt_catalog *cat, const char *inbox_dir,
-			     const struct lt_inbox_opts *opts, int retry, int quiet,
-			     const struct lt_ingest_report *also, struct lt_ingest_totals *totals)
+int lt_cmd_ingest_inbox_meta(struct lt_catalog *cat, const char *inbox_dir,
+			     const struct lt_inbox_opts *opts, const struct lt_ingest_meta *im,
+			     int retry, int check, int quiet, const struct lt_ingest_report *also,
+			     struct lt_ingest_totals *totals)
 {
 	struct ingest_print pr = { quiet, also };
 	const struct lt_ingest_report report = { each_skipped, each_document, &pr };
 	struct lt_ingest_totals own, *t = totals ? totals : &own;
+	struct lt_ingest_meta with_warnings;
 	struct lt_err err = { 0 };
-	int rc = lt_ingest_inbox_with(cat, inbox_dir, opts, retry, &report, t, &err);
+	int rc;
+
+	if (im) {
+		with_warnings = *im;
+		with_warnings.warning = each_warning;
+		with_warnings.warning_ud = NULL;
+		im = &with_warnings;
+	}
+	rc = lt_ingest_inbox_meta(cat, inbox_dir, opts, im, retry, check, &report, t, &err);
 
 	if (rc)
 		return lt_cmd_fail(&err);
+	if (check) {
+		printf("check: %d document%s ready, %d refused, %zu warning%s; nothing was queued\n",
+		       t->checked, t->checked == 1 ? "" : "s", t->rejected, t->meta_warnings,
+		       t->meta_warnings == 1 ? "" : "s");
+		return t->rejected || t->meta_warnings ? LT_EXIT_PROBLEM : LT_EXIT_OK;
+	}
 	if (!quiet) {
 		printf("ingest: %d queued, %d already known, %d rejected, %zu skipped", t->queued,
 		       t->known, t->rejected, t->skipped);
@@ -108,6 +145,58 @@ int lt_cmd_ingest_inbox_with(struct lt_catalog *cat, const char *inbox_dir,
 	return t->rejected ? LT_EXIT_PROBLEM : LT_EXIT_OK;
 }
 
+int lt_cmd_ingest_inbox_with(struct lt_catalog *cat, const char *inbox_dir,
+			     const struct lt_inbox_opts *opts, int retry, int quiet,
+			     const struct lt_ingest_report *also, struct lt_ingest_totals *totals)
+{
+	return lt_cmd_ingest_inbox_meta(cat, inbox_dir, opts, NULL, retry, 0, quiet, also, totals);
+}
+
+/* ---- the metadata options, shared with batch ---- */
+
+int lt_cmd_ingest_meta_open(const struct lt_args *args, struct lt_cmd_ingest_meta *cm)
+{
+	const char *sets[LT_CMD_MAX_VALUES];
+	const char *manifest = lt_args_get(args, "manifest");
+	const char *allow = lt_args_get(args, "allow-secret");
+	struct lt_err err = { 0 };
+	int n_sets = lt_args_all(args, "set", sets, LT_CMD_MAX_VALUES), rc;
+
+	memset(cm, 0, sizeof(*cm));
+	rc = lt_profile_open(args->cli->archive, &cm->profile, &err);
+	if (!rc)
+		rc = lt_defaults_load(cm->profile, args->cli->archive, sets, (size_t)n_sets,
+				      &cm->defaults, &err);
+	if (!rc && manifest) {
+		rc = lt_manifest_read(manifest, cm->profile, &cm->manifest, &err);
+		if (rc)
+			lt_err_prefix(&err, "the whole spreadsheet is refused, nothing was queued: ");
+		else
+			cm->im.manifest = &cm->manifest;
+	}
+	if (!rc && allow && !lt_profile_secrecy_refused(cm->profile, allow))
+		rc = lt_err_set(&err, LT_EUSAGE, "--allow-secret=%s: not a level refused at ingest "
+				"(the profile refuses: tuyet-mat)", allow);
+	if (rc) {
+		lt_cmd_ingest_meta_close(cm);
+		return rc == LT_EUSAGE ? lt_cmd_usage_error(args->cmd, "%s", err.msg) : lt_cmd_fail(&err);
+	}
+	cm->im.profile = cm->profile;
+	cm->im.defaults = &cm->defaults;
+	cm->im.allow_refused_secrecy = allow != NULL;
+	return -1;
+}
+
+void lt_cmd_ingest_meta_close(struct lt_cmd_ingest_meta *cm)
+{
+	lt_manifest_release(&cm->manifest);
+	lt_meta_release(&cm->defaults);
+	lt_profile_close(cm->profile);
+	memset(cm, 0, sizeof(*cm));
+}
+
+/* The catalog is opened here, not by main.c: --check must not create an
+ * archive. */
 static int run_ingest(const struct lt_args *args, struct lt_catalog *cat)
 {
 	const char *min_age = lt_args_get(args, "min-age");
@@ -115,9 +204,24 @@ static int run_ingest(const struct lt_args *args, struct lt_catalog *cat)
 		.min_age = min_age ? atoi(min_age) : 0,
 		.follow_symlinks = lt_args_get(args, "follow-symlinks") != NULL,
 	};
+	int check = lt_args_get(args, "check") != NULL;
+	struct lt_cmd_ingest_meta cm;
+	struct lt_err err = { 0 };
+	int code = lt_cmd_ingest_meta_open(args, &cm);
 
-	return lt_cmd_ingest_inbox_with(cat, args->argv[0], &opts, lt_args_get(args, "retry") != NULL,
-					0, NULL, NULL);
+	(void)cat;
+	if (code >= 0)
+		return code;
+	if (!check && lt_catalog_open(args->cli->archive, LT_CATALOG_CREATE, &cat, &err) != LT_OK) {
+		lt_cmd_ingest_meta_close(&cm);
+		return lt_cmd_fail(&err);
+	}
+	code = lt_cmd_ingest_inbox_meta(check ? NULL : cat, args->argv[0], &opts, &cm.im,
+					lt_args_get(args, "retry") != NULL, check, 0, NULL, NULL);
+	if (!check)
+		lt_catalog_close(cat);
+	lt_cmd_ingest_meta_close(&cm);
+	return code;
 }
 
 static const struct lt_option options[] = {
@@ -128,6 +232,8 @@ static const struct lt_option options[] = {
 	  "archived half-done (default 0; 300 suits a cron job)", lt_cmd_check_min_age },
 	{ "follow-symlinks", 0, NULL, "follow symbolic links to files outside INBOX (links to\n"
 	  "folders outside it are never walked)", NULL },
+	LT_CMD_INGEST_META_OPTIONS,
+	{ "check", 0, NULL, "check the metadata, print every problem, queue nothing", NULL },
 	{ 0 },
 };
 
@@ -136,7 +242,8 @@ const struct lt_command lt_cmd_ingest = {
 	.summary = "queue the documents of an inbox folder (idempotent)",
 	.usage =
 	"usage: luutru ingest [--archive DIR] [--min-age SECONDS] [--retry]\n"
-	"                     [--follow-symlinks] INBOX\n"
+	"                     [--follow-symlinks] [--manifest FILE.csv] [--set KEY=VALUE]...\n"
+	"                     [--allow-secret=tuyet-mat] [--check] INBOX\n"
 	"\n"
 	"Queues the documents in the folder INBOX for `luutru run`:\n"
 	"  - each sub-folder is one document; its pages are its image files in\n"
@@ -166,7 +273,11 @@ const struct lt_command lt_cmd_ingest = {
 	"its resolved path). A link leading out of INBOX is skipped with a warning\n"
 	"unless --follow-symlinks is given, which follows links to files only: a\n"
 	"linked folder outside INBOX (etc -> /etc, up -> ..), or INBOX itself, is\n"
-	"never walked. Dangling and looping links are skipped with their reason.\n",
+	"never walked. Dangling and looping links are skipped with their reason.\n"
+	"\n"
+	"Metadata (README): metadata.json in a folder, then its --manifest row, then\n"
+	"--set and luutru.conf; all checked before any OCR, a bad value rejecting\n"
+	"its document only.\n",
 	.options = options,
 	.epilog =
 	"Prints one line per document: queued ID LABEL (N pages) | requeued ID LABEL |\n"
@@ -175,12 +286,13 @@ const struct lt_command lt_cmd_ingest = {
 	"'warning: PATH: REASON'. Exit 1 if anything was rejected (warnings alone\n"
 	"exit 0), 3 if INBOX cannot be read.\n"
 	"\n"
-	"Example:\n"
-	"  luutru ingest /srv/scans/inbox\n",
+	"Examples:\n"
+	"  luutru ingest /srv/scans/inbox\n"
+	"  luutru ingest --manifest list.csv --set maintenance=01 --check inbox\n",
 	.min_args = 1,
 	.max_args = 1,
 	.args_error = "give exactly one INBOX folder",
-	.access = LT_ACCESS_CREATE,
+	.access = LT_ACCESS_NONE,
 	.check = lt_cmd_check_inbox_arg,
 	.run = run_ingest,
 };

@@ -653,8 +653,11 @@ static int run_batch(const struct lt_args *args, struct lt_catalog *cat)
 	const char *min_age = lt_args_get(args, "min-age");
 	struct progress prog;
 	const struct lt_ingest_report also = { note_skipped, note_document, &prog };
-	int code;
+	struct lt_cmd_ingest_meta cm;
+	int code = lt_cmd_ingest_meta_open(args, &cm);
 
+	if (code >= 0)
+		return code;
 	run_options(args, &opts, &pp);
 	progress_init(&prog, args);
 	prog.batch = 1;
@@ -663,8 +666,9 @@ static int run_batch(const struct lt_args *args, struct lt_catalog *cat)
 		.follow_symlinks = lt_args_get(args, "follow-symlinks") != NULL,
 	};
 
-	code = lt_cmd_ingest_inbox_with(cat, args->argv[0], &inbox_opts, 0, prog.quiet || prog.json,
-					&also, &prog.ingest);
+	code = lt_cmd_ingest_inbox_meta(cat, args->argv[0], &inbox_opts, &cm.im, 0, 0,
+					prog.quiet || prog.json, &also, &prog.ingest);
+	lt_cmd_ingest_meta_close(&cm);
 	if (code > LT_EXIT_PROBLEM) {
 		/* The reason is on stderr already (lt_cmd_fail). */
 		if (prog.json) {
@@ -716,6 +720,7 @@ static const struct lt_option run_opts[] = {
 static const struct lt_option batch_opts[] = {
 	{ "min-age", 0, "S", "as for ingest: leave documents changed in the last S seconds", lt_cmd_check_min_age },
 	{ "follow-symlinks", 0, NULL, "as for ingest: follow links to files outside INBOX", NULL },
+	LT_CMD_INGEST_META_OPTIONS,
 	RUN_OPTIONS,
 	REPORT_OPTIONS,
 	{ 0 },

@@ -81,8 +81,9 @@ static int run_search(const struct lt_args *args, struct lt_catalog *cat)
 	if (!rc)
 		rc = check_utf8(lt_buf_str(&query), &err);
 	if (!rc)
-		rc = lt_catalog_search(cat, lt_buf_str(&query), limit ? (int)strtol(limit, NULL, 10) : 20,
-				       &hits, &n, &err);
+		rc = lt_catalog_search_with(cat, lt_buf_str(&query),
+					    limit ? (int)strtol(limit, NULL, 10) : 20,
+					    lt_args_get(args, "include-secret") != NULL, &hits, &n, &err);
 	if (!rc && lt_args_get(args, "json")) {
 		if (print_json(hits, n) != 0)
 			rc = lt_err_set(&err, LT_ENOMEM, "cannot build the JSON output");
@@ -106,6 +107,8 @@ static int run_search(const struct lt_args *args, struct lt_catalog *cat)
 static const struct lt_option options[] = {
 	{ "json", 0, NULL, "a JSON array of {document, page, label, snippet, score, exact}", NULL },
 	{ "limit", 'n', "N", "at most N hits (default 20)", lt_cmd_check_limit },
+	{ "include-secret", 0, NULL, "also search documents with a secrecy level (Mật, Tối mật,\n"
+	  "Tuyệt mật), which are left out otherwise", NULL },
 	{ 0 },
 };
 
@@ -113,13 +116,15 @@ const struct lt_command lt_cmd_search = {
 	.name = "search",
 	.summary = "full-text search, with or without diacritics",
 	.usage =
-	"usage: luutru search [--archive DIR] [--json] [--limit N] QUERY...\n"
+	"usage: luutru search [--archive DIR] [--json] [--limit N] [--include-secret] QUERY...\n"
 	"\n"
 	"Finds archived pages containing every word of QUERY. Case and diacritics\n"
 	"do not matter (\"van phong\" finds \"Văn phòng\", d finds đ), but pages with\n"
 	"the words spelt as typed come first (\"exact\"), then by relevance.\n"
 	"\"double quotes\" ask for words next to each other; a number such as\n"
-	"05-CT/TW is searched as written. Matches are shown in [brackets].\n",
+	"05-CT/TW is searched as written. Matches are shown in [brackets].\n"
+	"Documents with a secrecy level (given at ingest, or a stamp read off the\n"
+	"page) are left out unless --include-secret is given.\n",
 	.options = options,
 	.epilog =
 	"Exit 0 with hits, 1 with none, 2 for a query that is not valid UTF-8.\n"

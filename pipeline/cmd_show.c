@@ -1,11 +1,15 @@
-/* cmd_show.c - `luutru show DOC`: a document's pages, bundle and history. */
-#include <jansson.h>
+/* cmd_show.c - `luutru show DOC`: a document's metadata with its
+ * provenance, pages, bundle and history; --json for programs. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "luutru/catalog.h"
 #include "luutru/cmd.h"
 #include "luutru/fsutil.h"
+#include "luutru/profile.h"
 
 /* One line of what the scan file says about itself (techmeta.h): "tiff
  * ccitt-g4, bitonal 1-bit, 300 dpi, Fujitsu fi-7160, captured 2024-03-01T10:22:00". */
@@ -43,7 +47,38 @@ static void print_scan(const char *technical)
 	json_decref(t);
 }
 
-static void print_doc(struct lt_catalog *cat, const char *archive, const struct lt_doc *doc)
+/* "manifest, list.csv row 3" / "extracted, rule state-number, confidence
+ * 0.93, unconfirmed": where a value came from, in one parenthesis. */
+static void print_field(const struct lt_profile *p, const struct lt_meta_field *f)
+{
+	const char *code_label = p ? lt_profile_code_label(p, f->key, f->value) : NULL;
+
+	lt_cmd_printf(stdout, "  %s: %s%s%s (%s", f->key, f->value, code_label ? " " : "",
+		      code_label ? code_label : "", lt_meta_source_name(f->source));
+	if (f->origin)
+		lt_cmd_printf(stdout, ", %s", f->origin);
+	if (f->rule)
+		lt_cmd_printf(stdout, ", rule %s", f->rule);
+	if (f->source == LT_META_EXTRACTED)
+		lt_cmd_printf(stdout, ", confidence %.2f", f->confidence);
+	if (!f->confirmed)
+		lt_cmd_printf(stdout, ", unconfirmed");
+	lt_cmd_printf(stdout, ")\n");
+}
+
+static void print_meta(const struct lt_profile *p, const struct lt_meta *m)
+{
+	if (!m->n) {
+		lt_cmd_printf(stdout, "metadata:  none given\n");
+		return;
+	}
+	lt_cmd_printf(stdout, "metadata:\n");
+	for (size_t i = 0; i < m->n; i++)
+		print_field(p, &m->fields[i]);
+}
+
+static void print_doc(struct lt_catalog *cat, const char *archive, const struct lt_profile *profile,
+		      const struct lt_doc *doc)
 {
 	char size[32], checked[32];
 	size_t n_fixity = 0;
@@ -57,6 +92,7 @@ static void print_doc(struct lt_catalog *cat, const char *archive, const struct 
 		      doc->failure ? doc->failure : "");
 	if (doc->lang)
 		lt_cmd_printf(stdout, "ocr:       %s\n", doc->lang);
+	print_meta(profile, &doc->meta);
 	lt_cmd_printf(stdout, "sources:\n");
 	for (size_t i = 0; i < doc->n_sources; i++) {
 		const struct lt_source *s = &doc->sources[i];
@@ -120,30 +156,123 @@ static void print_doc(struct lt_catalog *cat, const char *archive, const struct 
 			      doc->events[i].outcome, doc->events[i].detail);
 }
 
+/* The metadata as the bundle's metadata.json "fields" member holds it,
+ * with the profile's labels beside. */
+static json_t *meta_json(const struct lt_profile *p, const struct lt_meta *m)
+{
+	json_t *fields = json_object();
+
+	for (size_t i = 0; fields && i < m->n; i++) {
+		const struct lt_meta_field *f = &m->fields[i];
+		const char *label = p ? lt_profile_label(p, f->key) : NULL;
+		const char *code_label = p ? lt_profile_code_label(p, f->key, f->value) : NULL;
+		json_t *o = json_pack("{s:s, s:s, s:s?, s:s?, s:f, s:b}", "value", f->value,
+				      "provenance", lt_meta_source_name(f->source), "origin", f->origin,
+				      "rule", f->rule, "confidence", f->confidence,
+				      "confirmed", f->confirmed);
+
+		if (o && label)
+			json_object_set_new(o, "label", json_string(label));
+		if (o && code_label)
+			json_object_set_new(o, "valueLabel", json_string(code_label));
+		if (!o || json_object_set_new(fields, f->key, o)) {
+			json_decref(fields);
+			return NULL;
+		}
+	}
+	return fields;
+}
+
+static int print_json(const struct lt_profile *p, const char *archive, const struct lt_doc *doc)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?, s:o?}", "document", doc->id,
+			      "label", doc->label, "origin", doc->origin,
+			      "state", lt_doc_state_name(doc->state), "failure", doc->failure,
+			      "ocr", doc->lang, "fields", meta_json(p, &doc->meta));
+	json_t *pages = json_array(), *events = json_array();
+	int rc = o && pages && events ? 0 : -1;
+
+	for (size_t i = 0; !rc && i < doc->n_pages; i++) {
+		const struct lt_page *pg = &doc->pages[i];
+
+		rc = json_array_append_new(pages, json_pack("{s:i, s:i, s:i, s:b}", "number", pg->number,
+							    "source", pg->source + 1, "image",
+							    pg->index_in_source + 1, "review",
+							    pg->review != NULL));
+	}
+	for (size_t i = 0; !rc && i < doc->n_events; i++)
+		rc = json_array_append_new(events, json_pack("{s:s, s:s, s:s?, s:s?}", "at",
+							     doc->events[i].at, "type", doc->events[i].type,
+							     "outcome", doc->events[i].outcome,
+							     "detail", doc->events[i].detail));
+	if (!rc)
+		rc = json_object_set_new(o, "pages", pages);
+	else
+		json_decref(pages);
+	pages = NULL;
+	if (!rc && doc->bundle.path) {
+		char *path = NULL;
+
+		if (lt_path(&path, NULL, "%s/%s", archive, doc->bundle.path) == LT_OK)
+			rc = json_object_set_new(o, "bundle", json_pack("{s:s, s:i, s:I, s:s, s:s}", "path",
+									 path, "version", doc->bundle.version,
+									 "size", (json_int_t)doc->bundle.size,
+									 "sha256", doc->bundle.sha256,
+									 "created", doc->bundle.created));
+		free(path);
+	}
+	if (!rc)
+		rc = json_object_set_new(o, "events", events);
+	else
+		json_decref(events);
+	if (!rc)
+		rc = json_dumpf(o, stdout, JSON_INDENT(2));
+	if (!rc)
+		putchar('\n');
+	json_decref(o);
+	return rc ? lt_err_set(NULL, LT_ENOMEM, "out of memory") : LT_OK;
+}
+
 static int run_show(const struct lt_args *args, struct lt_catalog *cat)
 {
+	struct lt_profile *p = NULL;
 	struct lt_doc *doc = NULL;
-	struct lt_err err = { 0 };
+	struct lt_err err = { 0 }, perr = { 0 };
 	char id[LT_DOC_ID_LEN + 1];
 	int rc;
 
 	rc = lt_catalog_resolve(cat, args->argv[0], id, &err);
 	if (!rc)
 		rc = lt_catalog_load(cat, id, &doc, &err);
-	if (!rc)
-		print_doc(cat, args->cli->archive, doc);
+	/* Labels only: a broken profile must not hide the document. */
+	if (!rc && lt_profile_open(args->cli->archive, &p, &perr) != LT_OK)
+		lt_cmd_printf(stderr, "warning: %s: fields shown without their labels\n", perr.msg);
+	if (!rc && lt_args_get(args, "json")) {
+		if (print_json(p, args->cli->archive, doc))
+			rc = lt_err_set(&err, LT_ENOMEM, "out of memory printing document %s", id);
+	} else if (!rc)
+		print_doc(cat, args->cli->archive, p, doc);
+	lt_profile_close(p);
 	lt_doc_free(doc);
 	return rc ? lt_cmd_fail(&err) : LT_EXIT_OK;
 }
+
+static const struct lt_option options[] = {
+	{ "json", 0, NULL, "print the document as JSON, its metadata under \"fields\"\n"
+	  "as in the bundle's metadata.json", NULL },
+	{ 0 },
+};
 
 const struct lt_command lt_cmd_show = {
 	.name = "show",
 	.summary = "a document's pages, bundle and history",
 	.usage =
-	"usage: luutru show [--archive DIR] DOC\n"
+	"usage: luutru show [--archive DIR] [--json] DOC\n"
 	"\n"
 	"Prints what the catalog knows of document DOC (its id, or a unique prefix\n"
-	"of 4 or more characters): state, source files, pages with OCR confidence,\n"
+	"of 4 or more characters): state, metadata fields with where each came\n"
+	"from (sidecar, manifest, default, extracted, technical, corrected: the\n"
+	"file and row, or the rule and its confidence), source files, pages with OCR confidence,\n"
 	"quality score, what was done to each page before recognition (rotation,\n"
 	"deskew angle, steps, resolution) and why a page is flagged for review,\n"
 	"the bundle (path, size, SHA-256, its last fixity check, files) and the\n"
@@ -154,6 +283,7 @@ const struct lt_command lt_cmd_show = {
 	.min_args = 1,
 	.max_args = 1,
 	.args_error = "give one document id",
+	.options = options,
 	.access = LT_ACCESS_READ,
 	.run = run_show,
 };

@@ -22,7 +22,7 @@
 
 /* The schema version this build writes (PRAGMA user_version): the number of
  * the last schemas/catalog/NNN-*.sql (the build checks it). */
-#define LT_CATALOG_VERSION 7
+#define LT_CATALOG_VERSION 8
 
 struct lt_catalog;
 
@@ -67,7 +67,8 @@ int lt_catalog_add_document(struct lt_catalog *cat, int64_t batch_id, const stru
 
 /* A failed or superseded document goes back to the queue (attempts reset,
  * failure cleared) with a "requeued" event, its origin and source paths taken
- * from `scanned` (the same scans, found again, perhaps elsewhere); its
+ * from `scanned` (the same scans, found again, perhaps elsewhere), and its
+ * metadata from scanned->meta when that holds any field; its
  * unfinished siblings from that origin are superseded as by
  * lt_catalog_add_document(). *requeued is 0 if it was in another state. */
 int lt_catalog_retry(struct lt_catalog *cat, const struct lt_doc *scanned, int *requeued,
@@ -77,6 +78,14 @@ int lt_catalog_retry(struct lt_catalog *cat, const struct lt_doc *scanned, int *
  * path), if any: *found set to 1 and id filled. */
 int lt_catalog_find_origin(struct lt_catalog *cat, const char *origin, int *found,
 			   char id[LT_DOC_ID_LEN + 1], struct lt_err *err);
+
+/* Replaces document doc_id's metadata rows with m's fields (each with its
+ * source, origin, rule, confidence, confirmation, and a folded copy of its
+ * value for search). Inside the caller's transaction when one is open (a
+ * correction's), else in one of its own. Ingest records the values given;
+ * lt_catalog_archive() records doc->meta whole (extracted values too). */
+int lt_catalog_save_meta(struct lt_catalog *cat, const char *doc_id, const struct lt_meta *m,
+			 struct lt_err *err);
 
 /* ---- run ---- */
 
@@ -106,15 +115,16 @@ int lt_catalog_requeue_dead_run(struct lt_catalog *cat, enum lt_run_end how, con
  * loads its sources and pages: fewest attempts first, then oldest. A suspect
  * (in hand when two runs died) is only claimed when nothing else is in hand,
  * and nothing is claimed beside it, so a scan that crashes runs reaches
- * LT_MAX_ATTEMPTS alone and takes no innocent neighbour with it. *doc is NULL when nothing can be
+ * LT_MAX_ATTEMPTS alone and takes no innocent neighbour with it. The
+ * document's metadata (the values given at ingest) is in doc->meta. *doc is NULL when nothing can be
  * claimed now: *wait is then 1 if queued documents remain for later.
  * Returns: *doc owned, free with lt_doc_free(). */
 int lt_catalog_claim(struct lt_catalog *cat, struct lt_doc **doc, int *wait, struct lt_err *err);
 
 /* One transaction: the document (processing, or archived with an older
  * bundle) becomes archived with its page texts (and their full-text
- * entries), its bundle, the bundle's files, doc->events and an "archived"
- * event. Bundle rows are immutable: doc->bundle.version must be exactly
+ * entries), its metadata (doc->meta replaces what the catalog held), its
+ * bundle, the bundle's files, doc->events and an "archived" event. Bundle rows are immutable: doc->bundle.version must be exactly
  * lt_catalog_latest_bundle_version() + 1 (LT_EINTERNAL otherwise), and a
  * doc->bundle.path already recorded is refused (LT_EDB naming the path), never
  * replaced. On any error nothing changes. */
@@ -147,8 +157,8 @@ int lt_catalog_requeue_because(struct lt_catalog *cat, const char *id, const cha
 int lt_catalog_resolve(struct lt_catalog *cat, const char *id_or_prefix,
 		       char id[LT_DOC_ID_LEN + 1], struct lt_err *err);
 
-/* Loads a document with sources, pages (with text), newest bundle (with its
- * files) and events. Returns: *doc owned, free with lt_doc_free(). */
+/* Loads a document with sources, pages (with text), metadata (doc->meta),
+ * newest bundle (with its files) and events. Returns: *doc owned, free with lt_doc_free(). */
 int lt_catalog_load(struct lt_catalog *cat, const char *id, struct lt_doc **doc,
 		    struct lt_err *err);
 
@@ -169,6 +179,16 @@ struct lt_hit {
 int lt_catalog_search(struct lt_catalog *cat, const char *query, int limit,
 		      struct lt_hit **hits, size_t *n, struct lt_err *err);
 void lt_hits_free(struct lt_hit *hits, size_t n);
+
+/* The metadata key whose presence makes a document secret (the profile's
+ * secrecy.key): search leaves such documents out unless asked. */
+#define LT_SECRECY_KEY "secrecyLevel"
+
+/* lt_catalog_search() leaves out documents with a secrecy level (any
+ * source: a stamp read off the page too); this one includes them when
+ * include_secret is set (`search --include-secret`). */
+int lt_catalog_search_with(struct lt_catalog *cat, const char *query, int limit, int include_secret,
+			   struct lt_hit **hits, size_t *n, struct lt_err *err);
 
 struct lt_status {
 	int64_t documents[LT_N_STATES]; /* indexed by enum lt_doc_state */
@@ -339,7 +359,7 @@ int lt_catalog_each_skipped(struct lt_catalog *cat, int limit,
  * entries, doc->events in order, bundles[0..n_bundles) (ascending versions,
  * each with its files; gaps allowed where a version was left out), and last
  * the move's "archived" event naming the last bundle, as a run's commit
- * names it. created is the document's first ingest time (ISO 8601).
+ * names it; doc->meta as the metadata rows. created is the document's first ingest time (ISO 8601).
  * On any error nothing changes. */
 int lt_catalog_rebuild_add(struct lt_catalog *cat, const struct lt_doc *doc, const char *created,
 			   const struct lt_bundle *bundles, size_t n_bundles, struct lt_err *err);

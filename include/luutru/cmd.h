@@ -54,6 +54,8 @@ struct lt_option {
 
 #define LT_CMD_MAX_OPTIONS 32
 #define LT_CMD_MAX_DEPTH 4
+/* Values kept in order for repeatable options (--set k=v --set k2=v2). */
+#define LT_CMD_MAX_VALUES 128
 
 struct lt_command;
 struct lt_catalog;
@@ -67,6 +69,10 @@ struct lt_args {
 						 * the option's name for a flag, NULL if absent */
 	int argc;                      /* positional arguments, in order */
 	char **argv;
+	/* Every option value given, in command-line order (lt_args_all). */
+	const char *all_values[LT_CMD_MAX_VALUES];
+	int all_options[LT_CMD_MAX_VALUES]; /* index into cmd->options of each */
+	int n_all;
 };
 
 struct lt_command {
@@ -109,6 +115,9 @@ int lt_cmd_parse(const struct lt_command *cmd, int argc, char **argv, struct lt_
 
 /* The value of option `name` of args->cmd (see lt_args.values), or NULL. */
 const char *lt_args_get(const struct lt_args *args, const char *name);
+/* Every value of a repeatable option, in order: fills out[0..max) and
+ * returns how many were given (more than max: only max filled). */
+int lt_args_all(const struct lt_args *args, const char *name, const char **out, int max);
 
 /* A command's full help: usage, options, sub-commands, epilog. */
 void lt_cmd_print_usage(const struct lt_command *cmd, FILE *out);
@@ -142,6 +151,35 @@ int lt_cmd_ingest_inbox_with(struct lt_catalog *cat, const char *inbox_dir,
 			     const struct lt_ingest_report *also, struct lt_ingest_totals *totals);
 struct lt_run_opts;
 int lt_cmd_run_queue(struct lt_cli *cli, struct lt_run_opts *opts);
+
+/* The same with the metadata given at ingest (im may be NULL); check:
+ * validate only, queue nothing (cat may be NULL). */
+struct lt_ingest_meta;
+int lt_cmd_ingest_inbox_meta(struct lt_catalog *cat, const char *inbox_dir,
+			     const struct lt_inbox_opts *opts, const struct lt_ingest_meta *im,
+			     int retry, int check, int quiet, const struct lt_ingest_report *also,
+			     struct lt_ingest_totals *totals);
+
+/* Ingest's metadata options (--manifest, --set, --allow-secret), shared by
+ * ingest and batch: LT_CMD_INGEST_META_OPTIONS in the option table,
+ * lt_cmd_ingest_meta_open() reads them with the profile and luutru.conf
+ * (returns -1 to go on, else the exit code, the error printed), and
+ * lt_cmd_ingest_meta_close() releases them. */
+#include "luutru/ingest.h"
+#include "luutru/manifest.h"
+#include "luutru/meta.h"
+struct lt_cmd_ingest_meta {
+	struct lt_profile *profile;
+	struct lt_manifest manifest;
+	struct lt_meta defaults;
+	struct lt_ingest_meta im;
+};
+#define LT_CMD_INGEST_META_OPTIONS \
+	{ "manifest", 0, "FILE.csv", "a spreadsheet of metadata, a row per folder ('thư mục')", NULL }, \
+	{ "set", 0, "KEY=VALUE", "a metadata default for every document (repeatable)", NULL }, \
+	{ "allow-secret", 0, "LEVEL", "take Tuyệt mật documents (LEVEL tuyet-mat)", NULL }
+int lt_cmd_ingest_meta_open(const struct lt_args *args, struct lt_cmd_ingest_meta *cm);
+void lt_cmd_ingest_meta_close(struct lt_cmd_ingest_meta *cm);
 
 /* --min-age's check and value (seconds, 0 to 30 days). */
 /* value as a whole number from lo to hi into *out: 1 if it is one, else 0. */

@@ -15,12 +15,16 @@
 #include "luutru/inbox.h"
 
 struct lt_catalog;
+struct lt_manifest;
+struct lt_profile;
 
 enum lt_ingest_result {
 	LT_INGEST_QUEUED,    /* new in the catalog, queued */
 	LT_INGEST_REQUEUED,  /* was failed (and retry asked) or superseded: queued again */
 	LT_INGEST_KNOWN,     /* already there; left as it is */
-	LT_INGEST_REJECTED,  /* (lt_ingest_inbox only) the inbox scan rejected it */
+	LT_INGEST_REJECTED,  /* (lt_ingest_inbox only) the inbox scan rejected it, or its
+			      * metadata did (e->reason says why) */
+	LT_INGEST_CHECKED,   /* (check only) it would be queued: its metadata is fine */
 };
 
 struct lt_ingest_outcome {
@@ -37,6 +41,12 @@ struct lt_ingest_outcome {
 	 * content is a document of its own. Worth telling the person. */
 	int origin_seen_before;
 	char before[LT_DOC_ID_LEN + 1];
+	/* KNOWN with a spreadsheet row given this time: still queued, so the
+	 * catalog's metadata was replaced by this ingest's (meta_updated), or
+	 * past that, so it was not (meta_ignored: corrections are
+	 * `luutru meta DOC --set`'s, which makes a new version). */
+	int meta_updated;
+	int meta_ignored;
 };
 
 /* One ingest: the catalog and the batch its new documents are recorded in.
@@ -58,6 +68,41 @@ void lt_ingest_init(struct lt_ingest *ing, struct lt_catalog *cat, const char *s
 int lt_ingest_document(struct lt_ingest *ing, const struct lt_doc *doc,
 		       struct lt_ingest_outcome *out, struct lt_err *err);
 
+/* ---- metadata given at ingest (the sources of meta.h above the page) ---- */
+
+/* What an ingest is told about its documents, besides their scans. All
+ * borrowed. */
+struct lt_ingest_meta {
+	const struct lt_profile *profile;  /* required when any of the rest is given */
+	struct lt_manifest *manifest;      /* --manifest: rows get `matched`; may be NULL */
+	const struct lt_meta *defaults;    /* --set and luutru.conf (defaults.h); may be NULL */
+	int allow_refused_secrecy;         /* --allow-secret=tuyet-mat: take even what the
+					    * profile's secrecy.refusedAtIngest lists */
+	/* Told of a problem that refuses nothing: a spreadsheet row for a
+	 * folder that is not in the inbox, a document with no row. May be
+	 * NULL. msg borrowed for the call. */
+	void (*warning)(void *ud, const char *msg);
+	void *warning_ud;
+};
+
+/* The metadata a person gave for one inbox entry (path: its absolute path;
+ * label: its folder or file name; folder: it is a folder), into *out
+ * (empty), in order of precedence:
+ *   1. PATH/metadata.json, for a folder: a JSON object of field name (TT05
+ *      key, TT02 name or Vietnamese label) -> string or number
+ *      (LT_META_SIDECAR, origin the file's path);
+ *   2. the manifest's row for label (LT_META_MANIFEST, origin
+ *      "FILE row N"), the row marked matched;
+ *   3. im->defaults (LT_META_DEFAULT).
+ * Each value validated and normalised by the profile. Then the secrecy
+ * rules: any secret level makes mode 03 (a different mode given is an
+ * error); a level the profile refuses at ingest (tuyet-mat) is an error
+ * unless allowed; and the fields required at ingest (profile.h).
+ * LT_EINPUT (the document is refused, the batch goes on) with a message
+ * naming the file, row, column, value and rule; *out is then empty. */
+int lt_ingest_describe(const struct lt_ingest_meta *im, const char *path, const char *label,
+		       int folder, struct lt_meta *out, struct lt_err *err);
+
 /* Counts of an inbox ingest. */
 struct lt_ingest_totals {
 	int queued;      /* QUEUED and REQUEUED */
@@ -66,6 +111,8 @@ struct lt_ingest_totals {
 	int superseded;  /* predecessors superseded, over all documents */
 	size_t skipped;  /* entries that are not pages (files, folders, links) */
 	size_t warnings; /* of those, the ones that may be pages someone expects archived */
+	int checked;     /* check only: documents that would be queued */
+	size_t meta_warnings; /* spreadsheet rows for no document, documents without a row */
 };
 
 /* Called as lt_ingest_inbox goes: each skipped file first, then each
@@ -90,6 +137,15 @@ int lt_ingest_inbox_with(struct lt_catalog *cat, const char *inbox_dir,
 			 const struct lt_inbox_opts *opts, int retry,
 			 const struct lt_ingest_report *report, struct lt_ingest_totals *totals,
 			 struct lt_err *err);
+/* The same, each document described first (lt_ingest_describe) when im is
+ * not NULL: a document whose metadata is refused is rejected with that
+ * reason, before anything is queued. With check set, nothing is written to
+ * the catalog (cat may be NULL): each document is reported CHECKED or
+ * REJECTED, so that every problem of a spreadsheet shows in one go. */
+int lt_ingest_inbox_meta(struct lt_catalog *cat, const char *inbox_dir,
+			 const struct lt_inbox_opts *opts, const struct lt_ingest_meta *im,
+			 int retry, int check, const struct lt_ingest_report *report,
+			 struct lt_ingest_totals *totals, struct lt_err *err);
 /* The same with only min_age (links out of the inbox never followed). */
 int lt_ingest_inbox(struct lt_catalog *cat, const char *inbox_dir, int min_age, int retry,
 		    const struct lt_ingest_report *report, struct lt_ingest_totals *totals,

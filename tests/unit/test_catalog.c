@@ -1140,6 +1140,135 @@ static void test_archive_without_bundle(void **state)
 	lt_doc_free(doc);
 }
 
+
+/* Metadata: given at ingest, back on the claimed document, the run's
+ * extracted values added at commit, all loaded with their provenance; a
+ * save inside an open transaction joins it. */
+static void test_metadata(void **state)
+{
+	struct fx *fx = *state;
+	static const int pages[] = { 1 };
+	static const char *const texts[] = { "Số: 174/QĐ-STC" };
+	struct lt_err err = { 0 };
+	struct lt_doc *doc = make_doc("quyet-dinh-1127", pages, 1), *got = NULL;
+	const struct lt_meta_field *f;
+	int64_t batch = 0;
+	int added = 0;
+	char id[LT_DOC_ID_LEN + 1], text[64];
+	sqlite3 *db;
+
+	memcpy(id, doc->id, sizeof(id));
+	assert_int_equal(lt_meta_set(&doc->meta, "organName", "Sở Tài chính", LT_META_MANIFEST,
+				     "list.csv row 3", NULL, 1, 1, &err), LT_OK);
+	assert_int_equal(lt_meta_set(&doc->meta, "maintenance", "01", LT_META_DEFAULT, "--set", NULL,
+				     1, 1, &err), LT_OK);
+	assert_int_equal(lt_catalog_add_batch(fx->cat, "/srv/inbox", &batch, &err), LT_OK);
+	assert_int_equal(lt_catalog_add_document(fx->cat, batch, doc, &added, NULL, &err), LT_OK);
+	lt_doc_free(doc);
+
+	assert_int_equal(lt_catalog_claim(fx->cat, &doc, &claim_wait, &err), LT_OK);
+	assert_non_null(doc);
+	assert_int_equal(doc->meta.n, 2);
+	f = lt_meta_get(&doc->meta, "organName");
+	assert_non_null(f);
+	assert_string_equal(f->value, "Sở Tài chính");
+	assert_int_equal(f->source, LT_META_MANIFEST);
+	assert_string_equal(f->origin, "list.csv row 3");
+	assert_int_equal(f->confirmed, 1);
+	assert_int_equal(lt_meta_offer(&doc->meta, "codeNumber", "174", LT_META_EXTRACTED, NULL,
+				       "state-number", 0.9, NULL, NULL, &err), LT_OK);
+	fill_run_results(doc, texts, "bundles/aa/meta.tar");
+	assert_int_equal(lt_catalog_archive(fx->cat, doc, &err), LT_OK);
+	lt_doc_free(doc);
+
+	assert_int_equal(lt_catalog_load(fx->cat, id, &got, &err), LT_OK);
+	assert_int_equal(got->meta.n, 3);
+	assert_string_equal(got->meta.fields[0].key, "organName"); /* in the order set */
+	f = lt_meta_get(&got->meta, "codeNumber");
+	assert_non_null(f);
+	assert_int_equal(f->source, LT_META_EXTRACTED);
+	assert_string_equal(f->rule, "state-number");
+	assert_true(f->confidence > 0.89 && f->confidence < 0.91);
+	assert_int_equal(f->confirmed, 0);
+	assert_null(f->origin);
+
+	/* The folded copy the search filters use. */
+	db = raw_open(fx->db);
+	raw_text(db, "SELECT folded FROM metadata WHERE key = 'organName'", text, sizeof(text));
+	assert_string_equal(text, "so tai chinh");
+	sqlite3_close(db);
+
+	/* Inside a transaction the caller rolls back: nothing stays. */
+	lt_meta_unset(&got->meta, "codeNumber");
+	assert_int_equal(lt_cat_begin(fx->cat, &err), LT_OK);
+	assert_int_equal(lt_catalog_save_meta(fx->cat, id, &got->meta, &err), LT_OK);
+	assert_int_equal(lt_cat_end(fx->cat, LT_EINTERNAL, &err), LT_EINTERNAL);
+	db = raw_open(fx->db);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM metadata"), 3);
+	sqlite3_close(db);
+	/* On its own it commits, and replaces the rows. */
+	assert_int_equal(lt_catalog_save_meta(fx->cat, id, &got->meta, &err), LT_OK);
+	db = raw_open(fx->db);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM metadata"), 2);
+	sqlite3_close(db);
+
+	/* A secret document is left out of searches unless asked for. */
+	{
+		struct lt_hit *hits = NULL;
+		size_t n = 0;
+
+		assert_int_equal(lt_catalog_search(fx->cat, "STC", 10, &hits, &n, &err), LT_OK);
+		assert_int_equal(n, 1);
+		lt_hits_free(hits, n);
+		assert_int_equal(lt_meta_set(&got->meta, LT_SECRECY_KEY, "mat", LT_META_EXTRACTED, NULL,
+					     "stamp", 0.7, 0, &err), LT_OK);
+		assert_int_equal(lt_catalog_save_meta(fx->cat, id, &got->meta, &err), LT_OK);
+		assert_int_equal(lt_catalog_search(fx->cat, "STC", 10, &hits, &n, &err), LT_OK);
+		assert_int_equal(n, 0);
+		lt_hits_free(hits, n);
+		assert_int_equal(lt_catalog_search_with(fx->cat, "STC", 10, 1, &hits, &n, &err), LT_OK);
+		assert_int_equal(n, 1);
+		assert_string_equal(hits[0].document, id);
+		lt_hits_free(hits, n);
+	}
+	lt_doc_free(got);
+}
+
+
+/* The search filters of #11 find a key's values through an index, never a
+ * scan of the metadata table. */
+static void test_metadata_filters_use_index(void **state)
+{
+	static const struct { const char *sql, *index; } cases[] = {
+		{ "SELECT document_id FROM metadata WHERE key = 'issuedDate' "
+		  "AND value BETWEEN '2016-01-01' AND '2016-12-31'", "metadata_key_value" },
+		{ "SELECT document_id FROM metadata WHERE key = 'typeName' AND value = '03'",
+		  "metadata_key_value" },
+		{ "SELECT document_id FROM metadata WHERE key = 'organName' "
+		  "AND folded >= 'tinh uy' AND folded < 'tinh uz'", "metadata_key_folded" },
+		{ "SELECT 1 FROM metadata WHERE document_id = 'x' AND key = 'secrecyLevel'",
+		  "sqlite_autoindex_metadata_1" },
+	};
+	struct fx *fx = *state;
+	sqlite3 *db = raw_open(fx->db);
+
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		struct lt_buf sql = LT_BUF_INIT, plan = LT_BUF_INIT;
+		sqlite3_stmt *st = NULL;
+
+		assert_int_equal(lt_buf_printf(&sql, NULL, "EXPLAIN QUERY PLAN %s", cases[i].sql), LT_OK);
+		assert_int_equal(sqlite3_prepare_v2(db, sql.data, -1, &st, NULL), SQLITE_OK);
+		while (sqlite3_step(st) == SQLITE_ROW)
+			assert_int_equal(lt_buf_puts(&plan, (const char *)sqlite3_column_text(st, 3), NULL), LT_OK);
+		sqlite3_finalize(st);
+		if (!strstr(lt_buf_str(&plan), cases[i].index))
+			fail_msg("%s: plan '%s' does not use %s", cases[i].sql, lt_buf_str(&plan), cases[i].index);
+		lt_buf_release(&sql);
+		lt_buf_release(&plan);
+	}
+	sqlite3_close(db);
+}
+
 /* ---- schema versions ---- */
 
 /* Made by luutru at 265e336 (schema version 1): ingest + run of
@@ -1199,6 +1328,7 @@ static void test_upgrade_v1(void **state)
 	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM bundles WHERE version = 1"), 2);
 	assert_true(raw_int(db, "SELECT COUNT(*) FROM files") > 10);
 	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'documents_claim'"), 1);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM metadata"), 0);
 	sqlite3_close(db);
 
 	/* The upgraded catalog serves as before: search, load. */
@@ -1215,6 +1345,13 @@ static void test_upgrade_v1(void **state)
 	assert_int_equal(doc->n_pages, 2);
 	assert_int_equal(doc->bundle.version, 1);
 	assert_string_equal(doc->bundle.path, "bundles/4a/4a9541e44cf01cfc.tar");
+	assert_int_equal(doc->meta.n, 0); /* archived before metadata: none */
+	assert_int_equal(lt_meta_set(&doc->meta, "typeName", "03", LT_META_CORRECTED, NULL, NULL, 1, 1,
+				     &err), LT_OK);
+	assert_int_equal(lt_catalog_save_meta(fx->cat, doc->id, &doc->meta, &err), LT_OK);
+	lt_doc_free(doc);
+	assert_int_equal(lt_catalog_load(fx->cat, "4a9541e44cf01cfc", &doc, &err), LT_OK);
+	assert_string_equal(lt_meta_value(&doc->meta, "typeName"), "03");
 	lt_doc_free(doc);
 	fts_integrity_ok(fx->db);
 
@@ -1255,6 +1392,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_open_create, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lifecycle, setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_metadata, setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_metadata_filters_use_index, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_load_unknown, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_fail_and_requeue, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_two_workers_claim_distinct, setup_open, teardown),

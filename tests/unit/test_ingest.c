@@ -16,11 +16,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "luutru/catalog.h"
 #include "luutru/fsutil.h"
 #include "luutru/hash.h"
+#include "luutru/defaults.h"
 #include "luutru/ingest.h"
+#include "luutru/manifest.h"
+#include "luutru/profile.h"
 #include "helpers.h"
 
 struct fx {
@@ -350,6 +354,74 @@ static void test_left_out_recorded(void **state)
 	free(inbox);
 }
 
+
+/* lt_ingest_describe: sidecar over spreadsheet row over defaults, each
+ * value normalised with its origin; secrecy and required fields. */
+static void test_describe(void **state)
+{
+	struct fx *fx = *state;
+	struct lt_profile *p = NULL;
+	struct lt_manifest man;
+	struct lt_meta defaults = LT_META_INIT, m = LT_META_INIT;
+	struct lt_ingest_meta im = { 0 };
+	struct lt_err err = { 0 };
+	const char *sets[] = { "Số=1", "urgency=Hỏa tốc", "maintenance=Vĩnh viễn" };
+	const char *csv = "thư mục,Số,Ngày ban hành,Độ mật\na,12,5/1/2020,\nb,,,Tuyệt mật\n";
+	char folder[128], sidecar[160];
+	const struct lt_meta_field *f;
+
+	assert_int_equal(lt_profile_open(NULL, &p, &err), LT_OK);
+	assert_int_equal(lt_manifest_parse("list.csv", csv, strlen(csv), p, &man, &err), LT_OK);
+	assert_int_equal(lt_defaults_load(p, NULL, sets, 3, &defaults, &err), LT_OK);
+	im = (struct lt_ingest_meta){ .profile = p, .manifest = &man, .defaults = &defaults };
+	snprintf(folder, sizeof(folder), "%s/a", fx->dir);
+	snprintf(sidecar, sizeof(sidecar), "%s/metadata.json", folder);
+	assert_int_equal(mkdir(folder, 0755), 0);
+	write_file(sidecar, "{\"Ngày ban hành\": \"2020-01-06\"}", 33);
+
+	assert_int_equal(lt_ingest_describe(&im, folder, "a", 1, &m, &err), LT_OK);
+	f = lt_meta_get(&m, "issuedDate");
+	assert_string_equal(f->value, "2020-01-06");            /* sidecar */
+	assert_int_equal(f->source, LT_META_SIDECAR);
+	assert_string_equal(f->origin, sidecar);
+	f = lt_meta_get(&m, "codeNumber");
+	assert_string_equal(f->value, "12");                    /* row over --set */
+	assert_string_equal(f->origin, "list.csv row 2");
+	f = lt_meta_get(&m, "urgency");
+	assert_string_equal(f->value, "hoa-toc");               /* default */
+	assert_int_equal(f->source, LT_META_DEFAULT);
+	assert_true(man.rows[0].matched);
+	assert_false(man.rows[1].matched);
+	lt_meta_release(&m);
+
+	/* b is Tuyệt mật: refused, then taken when allowed, as mode 03 */
+	assert_int_equal(lt_ingest_describe(&im, "/nowhere/b", "b", 0, &m, &err), LT_EINPUT);
+	assert_non_null(strstr(err.msg, "list.csv row 3"));
+	assert_non_null(strstr(err.msg, "refused"));
+	assert_int_equal(m.n, 0);
+	im.allow_refused_secrecy = 1;
+	assert_int_equal(lt_ingest_describe(&im, "/nowhere/b", "b", 0, &m, &err), LT_OK);
+	assert_string_equal(lt_meta_value(&m, "mode"), "03");
+	lt_meta_release(&m);
+
+	/* a bad sidecar value names the file and the field */
+	write_file(sidecar, "{\"Ngày ban hành\": \"2020-02-30\"}", 33);
+	assert_int_equal(lt_ingest_describe(&im, folder, "a", 1, &m, &err), LT_EINPUT);
+	assert_non_null(strstr(err.msg, sidecar));
+	assert_non_null(strstr(err.msg, "bad date"));
+	/* without maintenance from anywhere, a described document is refused */
+	lt_meta_release(&defaults);
+	unlink(sidecar);
+	assert_int_equal(lt_ingest_describe(&im, folder, "a", 1, &m, &err), LT_EINPUT);
+	assert_non_null(strstr(err.msg, "maintenance"));
+	/* nobody described c: nothing is asked of it */
+	assert_int_equal(lt_ingest_describe(&im, "/nowhere/c", "c", 0, &m, &err), LT_OK);
+	assert_int_equal(m.n, 0);
+	rmdir(folder);
+	lt_manifest_release(&man);
+	lt_profile_close(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -359,6 +431,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_origin_seen_before, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inbox, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_left_out_recorded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_describe, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -316,6 +316,47 @@ static void test_metadata_parse(void **state)
 	assert_int_equal(lt_metadata_parse(json, strlen(json), "case", &doc, created, &err), LT_EINPUT);
 }
 
+/* The "fields" member comes back as doc->meta with its provenance; an old
+ * record without it has none; a malformed field refuses the record. */
+static void test_metadata_fields(void **state)
+{
+	static const char fields[] =
+		", \"fields\": {\"organName\": {\"value\": \"Sở Tài chính\", \"provenance\": \"manifest\","
+		" \"origin\": \"list.csv row 3\", \"rule\": null, \"confidence\": 1, \"confirmed\": true},"
+		" \"codeNumber\": {\"value\": \"174\", \"provenance\": \"extracted\", \"origin\": null,"
+		" \"rule\": \"state-number\", \"confidence\": 0.93, \"confirmed\": false}}}\n";
+	char json[4096], created[32], *end;
+	struct lt_doc *doc = NULL;
+	struct lt_err err = { 0 };
+	const struct lt_meta_field *f;
+
+	(void)state;
+	record_of(json, sizeof(json), ID_A, "x", 1);
+	assert_int_equal(lt_metadata_parse(json, strlen(json), "case", &doc, created, &err), LT_OK);
+	assert_int_equal(doc->meta.n, 0);
+	lt_doc_free(doc);
+	end = strrchr(json, '}');
+	snprintf(end, sizeof(json) - (size_t)(end - json), "%s", fields);
+	assert_int_equal(lt_metadata_parse(json, strlen(json), "case", &doc, created, &err), LT_OK);
+	assert_int_equal(doc->meta.n, 2);
+	f = lt_meta_get(&doc->meta, "organName");
+	assert_string_equal(f->value, "Sở Tài chính");
+	assert_int_equal(f->source, LT_META_MANIFEST);
+	assert_string_equal(f->origin, "list.csv row 3");
+	assert_int_equal(f->confirmed, 1);
+	f = lt_meta_get(&doc->meta, "codeNumber");
+	assert_int_equal(f->source, LT_META_EXTRACTED);
+	assert_string_equal(f->rule, "state-number");
+	assert_true(f->confidence > 0.92 && f->confidence < 0.94);
+	assert_int_equal(f->confirmed, 0);
+	lt_doc_free(doc);
+	doc = NULL;
+	memcpy(strstr(json, "\"extracted\""), "\"guessed!!\"", 11);
+	assert_int_equal(lt_metadata_parse(json, strlen(json), "case", &doc, created, &err), LT_EINPUT);
+	assert_null(doc);
+	assert_non_null(strstr(err.msg, "codeNumber"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -324,6 +365,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_record_of_another_document_left_out, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_bundle_changes_nothing, setup, teardown),
 		cmocka_unit_test(test_metadata_parse),
+		cmocka_unit_test(test_metadata_fields),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

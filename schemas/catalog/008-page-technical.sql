@@ -1,4 +1,4 @@
--- luutru catalog, schema version 7: each page's technical metadata (format,
+-- luutru catalog, schema version 8: each page's technical metadata (format,
 -- size, resolution, depth, colour, compression, scanner and capture time as
 -- the scan file recorded them), a JSON object made by techmeta.c. Kept as one
 -- JSON column: nothing searches it, and the set of tags grows with scanners.
