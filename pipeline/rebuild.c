@@ -223,6 +223,41 @@ static int parse_events(json_t *list, struct lt_doc *doc, const char *what, stru
 	return LT_OK;
 }
 
+/* "fields": { key: { "value", "provenance", "origin", "rule",
+ * "confidence", "confirmed" } } into doc->meta. */
+static int parse_fields(json_t *fields, struct lt_doc *doc, const char *what, struct lt_err *err)
+{
+	const char *key;
+	json_t *o;
+	int rc = LT_OK;
+
+	if (!fields)
+		return LT_OK;
+	if (!json_is_object(fields))
+		return lt_err_set(err, LT_EINPUT, "%s: metadata record: \"fields\" is not an object", what);
+	json_object_foreach(fields, key, o) {
+		int ok1 = 1, ok2 = 1, ok3 = 1, ok4 = 1;
+		char *value = get_bytes(o, "value", &ok1), *prov = get_bytes(o, "provenance", &ok2),
+		     *origin = get_bytes(o, "origin", &ok3), *rule = get_bytes(o, "rule", &ok4);
+		json_t *conf = json_object_get(o, "confidence"), *confirmed = json_object_get(o, "confirmed");
+		enum lt_meta_source source;
+
+		if (!ok1 || !ok2 || !ok3 || !ok4 || !value || !prov || !json_is_number(conf) ||
+		    !json_is_boolean(confirmed) || lt_meta_source_parse(prov, &source) != LT_OK)
+			rc = lt_err_set(err, LT_EINPUT, "%s: metadata record: field '%s' malformed", what, key);
+		else
+			rc = lt_meta_set(&doc->meta, key, value, source, origin, rule, json_number_value(conf),
+					 json_is_true(confirmed), err);
+		free(value);
+		free(prov);
+		free(origin);
+		free(rule);
+		if (rc)
+			return rc;
+	}
+	return rc;
+}
+
 int lt_metadata_parse(const char *text, size_t len, const char *what, struct lt_doc **out,
 		      char created[32], struct lt_err *err)
 {
@@ -281,6 +316,9 @@ int lt_metadata_parse(const char *text, size_t len, const char *what, struct lt_
 		rc = parse_pages(json_object_get(root, "pages"), doc, what, err);
 	if (!rc)
 		rc = parse_events(json_object_get(root, "events"), doc, what, err);
+	/* Version 1 records have no "fields": the document had no metadata. */
+	if (!rc && version >= 2)
+		rc = parse_fields(json_object_get(root, "fields"), doc, what, err);
 	v = json_object_get(root, "bundle");
 	if (!rc && (!get_int(v, "version", 1, INT32_MAX, &version) ||
 		    !(s = get_bytes(v, "created", &ok)) || strlen(s) >= sizeof(doc->bundle.created)))
