@@ -22,6 +22,7 @@
 
 #include "luutru/catalog.h"
 #include "luutru/cmd.h"
+#include "luutru/config.h"
 #include "luutru/fsutil.h"
 #include "luutru/ingest.h"
 #include "luutru/preprocess.h"
@@ -439,6 +440,7 @@ static int run_queue(struct lt_cli *cli, struct lt_run_opts *opts, struct progre
 	struct lt_run_report rep = { 0 };
 	struct lt_err err = { 0 };
 	struct sigaction sa = { 0 };
+	struct lt_config config = LT_CONFIG_INIT;
 	const char *outcome;
 	int rc, code;
 	char summary[1024];
@@ -447,6 +449,11 @@ static int run_queue(struct lt_cli *cli, struct lt_run_opts *opts, struct progre
 	opts->stop = &stop_requested;
 	if (!stop_marker && lt_path(&stop_marker, &err, "%s/%s", cli->archive, LT_RUN_STOP_MARKER))
 		return lt_cmd_fail(&err);
+	/* --organization wins over the archive's luutru.conf. */
+	if (lt_config_load(cli->archive, &config, &err) != LT_OK)
+		return lt_cmd_fail(&err);
+	if (!opts->organization)
+		opts->organization = lt_config_get(&config, "organization");
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -511,6 +518,8 @@ static int run_queue(struct lt_cli *cli, struct lt_run_opts *opts, struct progre
 		print_json(p, &rep, outcome, rc ? err.msg : NULL, code);
 	if (rc)
 		lt_cmd_fail(&err);
+	opts->organization = NULL;
+	lt_config_release(&config);
 	return code;
 }
 
@@ -596,6 +605,13 @@ static int refuse_min_age(const char *cmd, const char *value, struct lt_err *err
 	return lt_err_set(err, LT_EUSAGE, "%s: --min-age is for ingest and batch", cmd);
 }
 
+static int check_organization(const char *cmd, const char *value, struct lt_err *err)
+{
+	if (!*value || strchr(value, '\n') || strchr(value, '\r'))
+		return lt_err_set(err, LT_EUSAGE, "%s: --organization must be a name on one line", cmd);
+	return LT_OK;
+}
+
 /* The options run and batch share into opts (pp: where opts->preprocess
  * points, living as long as opts). */
 static void run_options(const struct lt_args *args, struct lt_run_opts *opts,
@@ -610,6 +626,7 @@ static void run_options(const struct lt_args *args, struct lt_run_opts *opts,
 	opts->jobs = jobs ? (int)strtol(jobs, NULL, 10) : 0;
 	opts->lang = lang ? lang : DEFAULT_LANG;
 	opts->tessdata = lt_args_get(args, "tessdata");
+	opts->organization = lt_args_get(args, "organization");
 	opts->psm = psm ? (int)strtol(psm, NULL, 10) : 0;
 	opts->page_timeout = timeout ? strtod(timeout, NULL) : LT_RECOGNIZE_TIMEOUT_DEFAULT;
 	opts->max_megapixels = megapixels ? strtod(megapixels, NULL) : LT_MAX_MEGAPIXELS_DEFAULT;
@@ -691,7 +708,10 @@ static int run_batch(const struct lt_args *args, struct lt_catalog *cat)
 	{ "no-normalise", 0, NULL, "do not even out uneven lighting", NULL }, \
 	{ "no-upscale", 0, NULL, "do not enlarge pages below 100 dpi for recognition", NULL }, \
 	{ "no-preprocess", 0, NULL, "all of the --no-... above: Tesseract reads the scan as it is", NULL }, \
-	{ "binarise", 0, NULL, "hand Tesseract a black-and-white page instead of grey", NULL }
+	{ "binarise", 0, NULL, "hand Tesseract a black-and-white page instead of grey", NULL }, \
+	{ "organization", 0, "NAME", "the archive that operates luutru, named in every bundle\n" \
+	  "(bag-info Source-Organization, METS, PREMIS, EAD; default: the\n" \
+	  "'organization = ...' line of ARCHIVE/luutru.conf)", check_organization }
 
 /* How the run reports: both for run and batch. */
 #define REPORT_OPTIONS \

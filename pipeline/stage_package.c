@@ -372,6 +372,9 @@ static int package_document(void *state, struct lt_job *job, struct lt_page *pag
 	char pages[32], packaged_at[32];
 	struct lt_doc *known = NULL;
 	struct lt_buf detail = LT_BUF_INIT;
+	const char *info[20], *title;
+	char *description = NULL, group[32];
+	int64_t batch = 0;
 	int version = 0, repaired = 0, rc;
 
 	(void)page;
@@ -416,13 +419,45 @@ static int package_document(void *state, struct lt_job *job, struct lt_page *pag
 		goto out;
 	if (sources.data)
 		one_line(sources.data);
-	const char *info[] = {
-		"External-Identifier", doc->id,
-		"Internal-Sender-Identifier", label,
-		"Internal-Sender-Description", lt_buf_str(&sources),
-		"Number-Of-Pages", pages,
-		NULL, NULL,
-	};
+	/* The title as EAD gives it: the subject (trích yếu), else a free
+	 * title, else the inbox label. */
+	title = lt_meta_value(&doc->meta, "subject");
+	if (!title || !*title)
+		title = lt_meta_value(&doc->meta, "title");
+	if (title && *title) {
+		rc = lt_strdup(title, &description, err);
+		if (rc)
+			goto out;
+		one_line(description);
+	}
+	rc = lt_catalog_document_batch(job->ctx->catalog, doc->id, &batch, err);
+	if (rc)
+		goto out;
+	snprintf(group, sizeof(group), "batch-%lld", (long long)batch);
+	{
+		size_t n = 0;
+
+		info[n++] = "External-Identifier";
+		info[n++] = doc->id;
+		info[n++] = "External-Description";
+		info[n++] = description ? description : label;
+		if (job->ctx->opts->organization) {
+			info[n++] = "Source-Organization";
+			info[n++] = job->ctx->opts->organization;
+		}
+		if (batch > 0) {
+			info[n++] = "Bag-Group-Identifier";
+			info[n++] = group;
+		}
+		info[n++] = "Internal-Sender-Identifier";
+		info[n++] = label;
+		info[n++] = "Internal-Sender-Description";
+		info[n++] = lt_buf_str(&sources);
+		info[n++] = "Number-Of-Pages";
+		info[n++] = pages;
+		info[n++] = NULL;
+		info[n++] = NULL;
+	}
 	/* A stale part file can only be from an earlier attempt in this folder. */
 	unlink(tmp);
 	/* The bundle's creation time is the one its own record gives, so a
@@ -467,6 +502,7 @@ out:
 	lt_bag_free(bag);
 	lt_doc_free(known);
 	lt_buf_release(&detail);
+	free(description);
 	if (rc && tmp)
 		unlink(tmp);
 	lt_bundle_release(&bundle);
