@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "luutru/bag.h"
+#include "luutru/bag_profile.h"
 #include "luutru/catalog.h"
 #include "luutru/ead.h"
 #include "luutru/embedded.h"
@@ -37,15 +38,53 @@
  * in hand, so abort can take it back if the commit then fails. */
 struct package_state {
 	char *installed;
+	struct lt_bag_profile *profile; /* luutru's BagIt profile, parsed once */
 };
+
+static void package_close(void *state);
 
 static int package_open(struct lt_ctx *ctx, void **state, struct lt_err *err)
 {
+	struct package_state *s = calloc(1, sizeof(*s));
+	int rc;
+
 	(void)ctx;
-	*state = calloc(1, sizeof(struct package_state));
-	if (!*state)
+	*state = NULL;
+	if (!s)
 		return lt_err_set(err, LT_ENOMEM, "out of memory");
+	rc = lt_bag_profile_luutru(&s->profile, err);
+	if (rc) {
+		package_close(s);
+		return rc;
+	}
+	*state = s;
 	return LT_OK;
+}
+
+/* The finished tar read back as any reader would: a sound bag that
+ * conforms to luutru's BagIt profile, or the document fails naming why -
+ * before it is moved into the archive. */
+static int check_bundle(struct package_state *s, const char *tar, const char *id, struct lt_err *err)
+{
+	struct lt_bag_report *rep = NULL;
+	struct lt_buf why = LT_BUF_INIT;
+	size_t n = 0;
+	int rc = lt_bag_read(tar, NULL, &rep, err);
+
+	if (!rc && rep->n_problems)
+		rc = lt_err_set(err, LT_EINTERNAL, "bundle of %s is not a sound bag: %s: %s", id,
+				rep->problems[0].path ? rep->problems[0].path : "",
+				rep->problems[0].reason ? rep->problems[0].reason : "");
+	if (!rc)
+		rc = lt_bag_profile_check(s->profile, rep, &why, &n, err);
+	if (!rc && n) {
+		why.data[strcspn(why.data, "\n")] = 0;
+		rc = lt_err_set(err, LT_EINTERNAL, "bundle of %s does not conform to %s (%zu problem%s): %s",
+				id, lt_bag_profile_id(s->profile), n, n == 1 ? "" : "s", why.data);
+	}
+	lt_bag_report_free(rep);
+	lt_buf_release(&why);
+	return rc;
 }
 
 static int add_payload(struct lt_bag *bag, const struct lt_job *job, struct lt_err *err)
@@ -477,6 +516,9 @@ static int package_document(void *state, struct lt_job *job, struct lt_page *pag
 	if (rc)
 		goto out;
 	snprintf(bundle.created, sizeof(bundle.created), "%s", packaged_at);
+	rc = check_bundle(s, tmp, doc->id, err);
+	if (rc)
+		goto out;
 	if (chmod(tmp, 0444) != 0) {
 		rc = lt_err_set(err, LT_EIO, "cannot make '%s' read-only: %s", tmp, strerror(errno));
 		goto out;
@@ -557,8 +599,10 @@ static void package_close(void *state)
 {
 	struct package_state *s = state;
 
-	if (s)
+	if (s) {
 		free(s->installed);
+		lt_bag_profile_free(s->profile);
+	}
 	free(s);
 }
 
