@@ -255,12 +255,14 @@ int lt_bag_profile_check(const struct lt_bag_profile *p, const struct lt_bag_rep
 		if (!has_file(rep, json_string_value(e)))
 			problem(&c, "payload file %s is required and missing", json_string_value(e));
 	/* Tag files: every file outside data/. bagit.txt and the manifests are
-	 * always allowed (the specification says so). */
+	 * always allowed (the specification says so); fetch.txt has its own
+	 * rule above. */
 	if ((allowed = json_object_get(r, "Tag-Files-Allowed")))
 		for (i = 0; i < rep->n_files; i++) {
 			const char *path = rep->files[i].path;
 
 			if (strncmp(path, "data/", 5) == 0 || strcmp(path, "bagit.txt") == 0 ||
+			    strcmp(path, "fetch.txt") == 0 ||
 			    strncmp(path, "manifest-", 9) == 0 || strncmp(path, "tagmanifest-", 12) == 0)
 				continue;
 			if (!matches_any(allowed, path))
