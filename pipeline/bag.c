@@ -318,8 +318,8 @@ int lt_bag_finish(struct lt_bag *bag, const char *const *info, struct lt_bundle 
 	lt_now_iso8601(iso);
 	human_size(bag->payload_bytes, size);
 	rc = lt_buf_printf(&bag_info, err,
-			   "Bagging-Date: %s\nPayload-Oxum: %llu.%zu\nBag-Size: %s\n"
-			   "Bag-Software-Agent: luutru " LT_VERSION "\n",
+			   "Bagging-Date: %s\nPayload-Oxum: %llu.%zu\n"
+			   "Bag-Software-Agent: luutru " LT_VERSION "\nBag-Size: %s\n",
 			   date, (unsigned long long)bag->payload_bytes, bag->payload_files, size);
 	for (size_t i = 0; !rc && info && info[i] && info[i + 1]; i += 2) {
 		if (!one_line(info[i]) || !one_line(info[i + 1]))
