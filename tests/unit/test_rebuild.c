@@ -316,6 +316,52 @@ static void test_metadata_parse(void **state)
 	assert_int_equal(lt_metadata_parse(json, strlen(json), "case", &doc, created, &err), LT_EINPUT);
 }
 
+/* Version 2 records carry the TT05 fields with their provenance; a version
+ * 1 record (no "fields") still reads, with none; a version 1 record's
+ * "fields", if any, are not read (they were not luutru's). */
+static void test_metadata_fields(void **state)
+{
+	static const char fields[] =
+		", \"fields\": {\"codeNumber\": {\"value\": \"05\", \"provenance\": \"extracted\","
+		" \"origin\": null, \"rule\": \"so-ky-hieu\", \"confidence\": 0.93, \"confirmed\": false},"
+		" \"subject\": {\"value\": \"Về công tác\", \"provenance\": \"sidecar\","
+		" \"origin\": \"inbox/a/metadata.json\", \"rule\": null, \"confidence\": 1,"
+		" \"confirmed\": true}}}\n";
+	char json[4096], created[32], *end;
+	struct lt_doc *doc = NULL;
+	struct lt_err err = { 0 };
+	const struct lt_meta_field *f;
+
+	(void)state;
+	record_of(json, sizeof(json), ID_A, "x", 1);
+	assert_int_equal(lt_metadata_parse(json, strlen(json), "v1", &doc, created, &err), LT_OK);
+	assert_int_equal(doc->meta.n, 0);
+	lt_doc_free(doc);
+	/* The same record as version 2, with fields. */
+	memcpy(strstr(json, "\"format_version\": 1") + 18, "2", 1);
+	end = strrchr(json, '}');
+	snprintf(end, sizeof(json) - (size_t)(end - json), "%s", fields);
+	assert_int_equal(lt_metadata_parse(json, strlen(json), "v2", &doc, created, &err), LT_OK);
+	assert_int_equal(doc->meta.n, 2);
+	f = lt_meta_get(&doc->meta, "codeNumber");
+	assert_non_null(f);
+	assert_string_equal(f->value, "05");
+	assert_int_equal(f->source, LT_META_EXTRACTED);
+	assert_null(f->origin);
+	assert_string_equal(f->rule, "so-ky-hieu");
+	assert_true(f->confidence > 0.92 && f->confidence < 0.94);
+	assert_false(f->confirmed);
+	f = lt_meta_get(&doc->meta, "subject");
+	assert_string_equal(f->value, "Về công tác");
+	assert_string_equal(f->origin, "inbox/a/metadata.json");
+	assert_true(f->confirmed);
+	lt_doc_free(doc);
+	/* A field with an unknown provenance is refused, naming it. */
+	memcpy(strstr(json, "\"sidecar\""), "\"xidecar\"", 9);
+	assert_int_equal(lt_metadata_parse(json, strlen(json), "v2", &doc, created, &err), LT_EINPUT);
+	assert_non_null(strstr(err.msg, "field 'subject'"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -324,6 +370,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_record_of_another_document_left_out, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_bundle_changes_nothing, setup, teardown),
 		cmocka_unit_test(test_metadata_parse),
+		cmocka_unit_test(test_metadata_fields),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
