@@ -70,8 +70,11 @@ int lt_bag_profile_parse(const char *json, size_t len, const char *what, struct 
 	}
 	json_object_foreach(v, key, info)
 		if (!json_is_object(info)) {
+			/* key belongs to root: the message first. */
+			int rc = lt_err_set(err, LT_EINPUT, "%s: Bag-Info member '%s' is not an object", what, key);
+
 			json_decref(root);
-			return lt_err_set(err, LT_EINPUT, "%s: Bag-Info member '%s' is not an object", what, key);
+			return rc;
 		}
 	*out = calloc(1, sizeof(**out));
 	if (!*out) {
