@@ -450,8 +450,11 @@ static int run_queue(struct lt_cli *cli, struct lt_run_opts *opts, struct progre
 	if (!stop_marker && lt_path(&stop_marker, &err, "%s/%s", cli->archive, LT_RUN_STOP_MARKER))
 		return lt_cmd_fail(&err);
 	/* --organization wins over the archive's luutru.conf. */
-	if (lt_config_load(cli->archive, &config, &err) != LT_OK)
-		return lt_cmd_fail(&err);
+	if (lt_config_load(cli->archive, &config, &err) != LT_OK) {
+		/* The archive's set-up is wrong, whatever the code: nothing runs. */
+		lt_cmd_fail(&err);
+		return LT_EXIT_FATAL;
+	}
 	if (!opts->organization)
 		opts->organization = lt_config_get(&config, "organization");
 	sa.sa_handler = on_signal;
