@@ -178,9 +178,10 @@ static void tesseract_id(const struct lt_pkg *pkg, char out[96])
 }
 
 /* One event. n: its place in the whole history, which with the type and
- * time names it. */
-static void event(struct lt_xw *x, const struct lt_pkg *pkg, size_t n, const char *type, const char *at,
-		  const char *outcome, const char *detail)
+ * time names it. this_run: the event is of the run making the package, so
+ * the pages' results in pkg->doc are its own. */
+static void event(struct lt_xw *x, const struct lt_pkg *pkg, size_t n, int this_run, const char *type,
+		  const char *at, const char *outcome, const char *detail)
 {
 	const struct lt_doc *doc = pkg->doc;
 	char name[160], uuid[37], tess[96];
@@ -204,7 +205,7 @@ static void event(struct lt_xw *x, const struct lt_pkg *pkg, size_t n, const cha
 	}
 	lt_xw_end(x);
 	/* What an OCR pass did to each page's working copy, and how it read it. */
-	if (strcmp(type, "ocr") == 0)
+	if (this_run && strcmp(type, "ocr") == 0)
 		for (size_t i = 0; i < doc->n_pages; i++) {
 			const struct lt_page *p = &doc->pages[i];
 			char line[512];
@@ -274,12 +275,12 @@ int lt_premis_write(const struct lt_pkg *pkg, const char *packaged_detail, char 
 		return err->code;
 	}
 	for (size_t i = 0; i < pkg->n_history; i++, n++)
-		event(&x, pkg, n, pkg->history[i].type, pkg->history[i].at, pkg->history[i].outcome,
+		event(&x, pkg, n, 0, pkg->history[i].type, pkg->history[i].at, pkg->history[i].outcome,
 		      pkg->history[i].detail);
 	for (size_t i = 0; i < doc->n_events; i++, n++)
-		event(&x, pkg, n, doc->events[i].type, doc->events[i].at, doc->events[i].outcome,
+		event(&x, pkg, n, 1, doc->events[i].type, doc->events[i].at, doc->events[i].outcome,
 		      doc->events[i].detail);
-	event(&x, pkg, n, LT_PREMIS_PACKAGED, pkg->created, "success", packaged_detail);
+	event(&x, pkg, n, 1, LT_PREMIS_PACKAGED, pkg->created, "success", packaged_detail);
 
 	agent(&x, AGENT_SOFTWARE_ID, LUUTRU_AGENT, "luutru", "software", LT_VERSION,
 	      "the archival pipeline that made this package");

@@ -86,15 +86,24 @@ static void test_events_and_agents(void **state)
 	struct lt_event history[] = {
 		{ .type = "ingested", .at = "2023-11-14T22:00:00+00:00", .outcome = "success",
 		  .detail = "from /inbox" },
+		{ .type = "ocr", .at = "2023-11-14T22:05:00+00:00", .outcome = "warning",
+		  .detail = "an earlier run's reading" },
 	};
 	xmlDocPtr x;
 
 	(void)state;
 	sample_files(doc, &files, 0);
-	x = premis_of(doc, &files, history, 1, "Lưu trữ tỉnh");
-	assert_xpath(x, PREMIS_NS, "string(count(//x:event))", "3");
+	x = premis_of(doc, &files, history, 2, "Lưu trữ tỉnh");
+	assert_xpath(x, PREMIS_NS, "string(count(//x:event))", "4");
 	assert_xpath(x, PREMIS_NS, "string(//x:event[1]/x:eventType)", "ingestion");
 	assert_xpath(x, PREMIS_NS, "string(//x:event[1]/x:eventDateTime)", "2023-11-14T22:00:00+00:00");
+	/* An earlier run's OCR: its own detail, not this run's pages. */
+	assert_xpath(x, PREMIS_NS, "string(count(//x:event[2]/x:eventDetailInformation))", "1");
+	assert_xpath(x, PREMIS_NS, "string(//x:event[2]/x:eventOutcomeInformation/x:eventOutcome)", "warning");
+	xmlFreeDoc(x);
+	x = premis_of(doc, &files, history, 1, "Lưu trữ tỉnh");
+	assert_xpath(x, PREMIS_NS, "string(count(//x:event))", "3");
+	assert_xpath(x, PREMIS_NS, "string(count(//x:event[2]/x:eventDetailInformation))", "4");
 	assert_xpath(x, PREMIS_NS, "string(//x:event[2]/x:eventType)", "creation");
 	assert_xpath(x, PREMIS_NS, "string(//x:event[2]/x:eventDetailInformation[1]/x:eventDetail)",
 		     "luutru ocr: tesseract 5.3.0, vie+eng, 3 pages");
