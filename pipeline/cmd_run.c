@@ -608,11 +608,17 @@ static int refuse_min_age(const char *cmd, const char *value, struct lt_err *err
 	return lt_err_set(err, LT_EUSAGE, "%s: --min-age is for ingest and batch", cmd);
 }
 
+/* It goes into bag-info.txt, which is UTF-8 and one line a tag. */
 static int check_organization(const char *cmd, const char *value, struct lt_err *err)
 {
-	if (!*value || strchr(value, '\n') || strchr(value, '\r'))
-		return lt_err_set(err, LT_EUSAGE, "%s: --organization must be a name on one line", cmd);
-	return LT_OK;
+	struct lt_buf utf8 = LT_BUF_INIT;
+	int rc = lt_text_repair_utf8(value, &utf8, err);
+
+	if (!rc && (!*value || strchr(value, '\n') || strchr(value, '\r') ||
+		    strcmp(lt_buf_str(&utf8), value) != 0))
+		rc = lt_err_set(err, LT_EUSAGE, "%s: --organization must be a name on one line, in UTF-8", cmd);
+	lt_buf_release(&utf8);
+	return rc;
 }
 
 /* The options run and batch share into opts (pp: where opts->preprocess

@@ -42,6 +42,8 @@ info=$(tar -xOf "$(find "$A2/bundles" -name '*.tar')" --wildcards '*/bag-info.tx
 [[ $info == *"Source-Organization: Chi cục Văn thư - Lưu trữ"* ]] || fail "--organization did not win: $info"
 capture nl "$LUUTRU" --archive "$A2" run --organization "$(printf 'two\nlines')"
 [ "$RC" = 2 ] || fail "--organization on two lines: exit $RC, not 2"
+capture latin1 "$LUUTRU" --archive "$A2" run --organization "$(printf 'L\xfcu tr\xfb')"
+[ "$RC" = 2 ] || fail "--organization not in UTF-8: exit $RC, not 2"
 
 # A luutru bag without METS.xml, its manifests made again so it is a sound
 # bag: BagIt-valid, but not a luutru bundle.
