@@ -34,8 +34,8 @@ Q = $(if $(V),,@)
 
 SRCS      = $(sort $(wildcard pipeline/*.c))
 LIB_SRCS  = $(filter-out pipeline/main.c,$(SRCS))
-OBJS      = $(SRCS:pipeline/%.c=$(BUILD)/%.o) $(BUILD)/schemas.o
-LIB_OBJS  = $(LIB_SRCS:pipeline/%.c=$(BUILD)/%.o) $(BUILD)/schemas.o
+OBJS      = $(SRCS:pipeline/%.c=$(BUILD)/%.o) $(BUILD)/schemas.o $(BUILD)/embedded.o
+LIB_OBJS  = $(LIB_SRCS:pipeline/%.c=$(BUILD)/%.o) $(BUILD)/schemas.o $(BUILD)/embedded.o
 UNIT_SRCS = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
@@ -81,6 +81,30 @@ $(BUILD)/schemas.c: $(CATALOG_SQL) schemas/metadata-profile.json include/luutru/
 	} > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/schemas.o: $(BUILD)/schemas.c
+	$(Q)$(CC) $(CFLAGS) -std=c11 -Iinclude -c -o $@ $<
+
+# The XSDs every bundle carries (data/schemas/) and the BagIt profile, compiled
+# in the same way: lt_bundle_schemas[] and lt_bagit_profile (embedded.h).
+BUNDLE_SCHEMAS = $(sort $(wildcard schemas/xsd/*.xsd) schemas/xsd/catalog.xml)
+BAGIT_PROFILE  = schemas/bagit-profile.json
+
+$(BUILD)/embedded.c: $(BUNDLE_SCHEMAS) $(BAGIT_PROFILE) include/luutru/embedded.h Makefile | $(BUILD)
+	@echo "  GEN   $@"
+	$(Q){ printf '#include "luutru/embedded.h"\n'; \
+	  i=0; for f in $(BUNDLE_SCHEMAS) $(BAGIT_PROFILE); do \
+	    printf 'static const unsigned char file_%d[] = {\n' $$i; \
+	    od -An -v -tx1 $$f | sed 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	    printf '0x00 };\n'; i=$$((i + 1)); \
+	  done; \
+	  printf 'const struct lt_embedded_file lt_bundle_schemas[] = {\n'; \
+	  i=0; for f in $(BUNDLE_SCHEMAS); do \
+	    printf '\t{ "%s", file_%d, sizeof(file_%d) - 1 },\n' $$(basename $$f) $$i $$i; i=$$((i + 1)); \
+	  done; \
+	  printf '};\nconst size_t lt_n_bundle_schemas = %d;\n' $(words $(BUNDLE_SCHEMAS)); \
+	  printf 'const struct lt_embedded_file lt_bagit_profile = { "bagit-profile.json", file_%d, sizeof(file_%d) - 1 };\n' $(words $(BUNDLE_SCHEMAS)) $(words $(BUNDLE_SCHEMAS)); \
+	} > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/embedded.o: $(BUILD)/embedded.c
 	$(Q)$(CC) $(CFLAGS) -std=c11 -Iinclude -c -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(BUILD)

@@ -31,6 +31,7 @@ struct lt_bag {
 	char *tar_path;
 	char *name;
 	time_t mtime;
+	int fixed_time;            /* mtime is SOURCE_DATE_EPOCH: dates in UTC */
 	struct lt_sha256 tar_hash;
 	uint64_t tar_size;
 	locale_t utf8;             /* BagIt names are UTF-8, whatever the process locale */
@@ -72,7 +73,7 @@ int lt_bag_create(const char *tar_path, const char *bag_name, struct lt_bag **ou
 	if (!bag)
 		return lt_err_set(err, LT_ENOMEM, "out of memory creating a bag");
 	bag->fd = -1;
-	bag->mtime = time(NULL);
+	bag->mtime = lt_now(&bag->fixed_time);
 	/* Without C.UTF-8 (not on every system) non-ASCII names fail with a
 	 * clear libarchive error; luutru's own names are ASCII. */
 	bag->utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
@@ -274,9 +275,30 @@ out:
 	return rc;
 }
 
+const struct lt_bundle *lt_bag_files(const struct lt_bag *bag)
+{
+	return &bag->files;
+}
+
 static int one_line(const char *s)
 {
 	return strchr(s, '\n') == NULL && strchr(s, '\r') == NULL;
+}
+
+/* Bag-Size (RFC 8493 2.2.2): the payload's approximate size, "3.4 MB". */
+static void human_size(uint64_t bytes, char out[32])
+{
+	static const char *const units[] = { "kB", "MB", "GB", "TB" };
+	double v = (double)bytes;
+	size_t u = 0;
+
+	if (bytes < 1000) {
+		snprintf(out, 32, "%llu B", (unsigned long long)bytes);
+		return;
+	}
+	for (v /= 1000; v >= 1000 && u + 1 < sizeof(units) / sizeof(units[0]); u++)
+		v /= 1000;
+	snprintf(out, 32, "%.1f %s", v, units[u]);
 }
 
 int lt_bag_finish(struct lt_bag *bag, const char *const *info, struct lt_bundle *out,
@@ -284,16 +306,21 @@ int lt_bag_finish(struct lt_bag *bag, const char *const *info, struct lt_bundle 
 {
 	struct lt_buf bag_info = LT_BUF_INIT, tagmanifest = LT_BUF_INIT;
 	static const char bagit_txt[] = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n";
-	char date[16], iso[32];
+	char date[16], iso[32], size[32];
 	struct tm tm;
 	int rc;
 
-	localtime_r(&bag->mtime, &tm);
+	if (bag->fixed_time)
+		gmtime_r(&bag->mtime, &tm);
+	else
+		localtime_r(&bag->mtime, &tm);
 	strftime(date, sizeof(date), "%Y-%m-%d", &tm);
 	lt_now_iso8601(iso);
+	human_size(bag->payload_bytes, size);
 	rc = lt_buf_printf(&bag_info, err,
-			   "Bagging-Date: %s\nPayload-Oxum: %llu.%zu\nBag-Software-Agent: luutru " LT_VERSION "\n",
-			   date, (unsigned long long)bag->payload_bytes, bag->payload_files);
+			   "Bagging-Date: %s\nPayload-Oxum: %llu.%zu\n"
+			   "Bag-Software-Agent: luutru " LT_VERSION "\nBag-Size: %s\n",
+			   date, (unsigned long long)bag->payload_bytes, bag->payload_files, size);
 	for (size_t i = 0; !rc && info && info[i] && info[i + 1]; i += 2) {
 		if (!one_line(info[i]) || !one_line(info[i + 1]))
 			rc = lt_err_set(err, LT_EINTERNAL, "bag-info value for '%s' spans lines", info[i]);

@@ -5,9 +5,47 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "luutru/bag.h"
+#include "luutru/bag_profile.h"
 #include "luutru/cmd.h"
+
+/* A bag luutru made says so in Bag-Software-Agent. */
+static int made_by_luutru(const struct lt_bag_report *rep)
+{
+	for (size_t i = 0; i < rep->n_info; i++)
+		if (strcasecmp(rep->info[i].label, "Bag-Software-Agent") == 0 &&
+		    strncmp(rep->info[i].value, "luutru ", 7) == 0)
+			return 1;
+	return 0;
+}
+
+/* A luutru bag's departures from luutru's BagIt profile, one line each as
+ * 'PATH: profile: REASON'. Returns how many, or -1 after reporting an error. */
+static long profile_problems(const char *path, const struct lt_bag_report *rep)
+{
+	struct lt_bag_profile *profile = NULL;
+	struct lt_buf lines = LT_BUF_INIT;
+	struct lt_err err = { 0 };
+	size_t n = 0;
+	int rc = lt_bag_profile_luutru(&profile, &err);
+
+	if (!rc)
+		rc = lt_bag_profile_check(profile, rep, &lines, &n, &err);
+	for (char *line = lines.data, *nl; !rc && line && *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		*nl = 0;
+		printf("%s: profile: %s\n", path, line);
+	}
+	lt_buf_release(&lines);
+	lt_bag_profile_free(profile);
+	if (rc) {
+		lt_cmd_fail(&err);
+		return -1;
+	}
+	return (long)n;
+}
 
 /* One bag: its problems on stdout, its warnings on stderr. Returns the
  * exit code for this bag. */
@@ -30,6 +68,14 @@ static int validate_one(const char *path)
 		printf("%s: %s: %s\n", path, lt_bag_problem_name(rep->problems[i].kind),
 		       rep->problems[i].reason);
 	rc = rep->n_problems ? LT_EXIT_PROBLEM : LT_EXIT_OK;
+	if (made_by_luutru(rep)) {
+		long n = profile_problems(path, rep);
+
+		if (n < 0)
+			rc = LT_EXIT_FATAL;
+		else if (n > 0 && rc == LT_EXIT_OK)
+			rc = LT_EXIT_PROBLEM;
+	}
 	lt_bag_report_free(rep);
 	return rc;
 }
@@ -61,9 +107,13 @@ static const struct lt_command cmd_bag_validate = {
 	"file's digest, nothing missing, nothing unlisted, Payload-Oxum, fetch.txt\n"
 	"(a file still to be fetched makes the bag incomplete), and every path\n"
 	"inside the bag. A tar is read as a stream, never unpacked. No archive\n"
-	"is needed.\n",
+	"is needed. A bag made by luutru (Bag-Software-Agent: luutru ...) is also\n"
+	"checked against luutru's BagIt profile (schemas/bagit-profile.json, BagIt\n"
+	"Profiles 1.3.0): its required bag-info tags, manifest algorithms, payload\n"
+	"files (METS.xml, EAD.xml, PREMIS.xml, ...), serialisation as a tar.\n",
 	.epilog =
-	"Prints one line per problem on standard output, 'PATH: KIND: REASON',\n"
+	"Prints one line per problem on standard output, 'PATH: KIND: REASON'\n"
+	"('PATH: profile: REASON' for a departure from luutru's profile),\n"
 	"and nothing for a valid bag. Warnings (a valid bag that may not travel\n"
 	"well: names differing only in case or Unicode normalisation, OS junk\n"
 	"files such as .DS_Store, md5sum-style or './' manifest lines) go to\n"

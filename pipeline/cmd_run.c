@@ -22,6 +22,7 @@
 
 #include "luutru/catalog.h"
 #include "luutru/cmd.h"
+#include "luutru/config.h"
 #include "luutru/fsutil.h"
 #include "luutru/ingest.h"
 #include "luutru/preprocess.h"
@@ -445,6 +446,7 @@ static int run_queue(struct lt_cli *cli, struct lt_run_opts *opts, struct progre
 	struct lt_run_report rep = { 0 };
 	struct lt_err err = { 0 };
 	struct sigaction sa = { 0 };
+	struct lt_config config = LT_CONFIG_INIT;
 	const char *outcome;
 	int rc, code;
 	char summary[1024];
@@ -453,6 +455,14 @@ static int run_queue(struct lt_cli *cli, struct lt_run_opts *opts, struct progre
 	opts->stop = &stop_requested;
 	if (!stop_marker && lt_path(&stop_marker, &err, "%s/%s", cli->archive, LT_RUN_STOP_MARKER))
 		return lt_cmd_fail(&err);
+	/* --organization wins over the archive's luutru.conf. */
+	if (lt_config_load(cli->archive, &config, &err) != LT_OK) {
+		/* The archive's set-up is wrong, whatever the code: nothing runs. */
+		lt_cmd_fail(&err);
+		return LT_EXIT_FATAL;
+	}
+	if (!opts->organization)
+		opts->organization = lt_config_get(&config, "organization");
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -517,6 +527,8 @@ static int run_queue(struct lt_cli *cli, struct lt_run_opts *opts, struct progre
 		print_json(p, &rep, outcome, rc ? err.msg : NULL, code);
 	if (rc)
 		lt_cmd_fail(&err);
+	opts->organization = NULL;
+	lt_config_release(&config);
 	return code;
 }
 
@@ -602,6 +614,19 @@ static int refuse_min_age(const char *cmd, const char *value, struct lt_err *err
 	return lt_err_set(err, LT_EUSAGE, "%s: --min-age is for ingest and batch", cmd);
 }
 
+/* It goes into bag-info.txt, which is UTF-8 and one line a tag. */
+static int check_organization(const char *cmd, const char *value, struct lt_err *err)
+{
+	struct lt_buf utf8 = LT_BUF_INIT;
+	int rc = lt_text_repair_utf8(value, &utf8, err);
+
+	if (!rc && (!*value || strchr(value, '\n') || strchr(value, '\r') ||
+		    strcmp(lt_buf_str(&utf8), value) != 0))
+		rc = lt_err_set(err, LT_EUSAGE, "%s: --organization must be a name on one line, in UTF-8", cmd);
+	lt_buf_release(&utf8);
+	return rc;
+}
+
 /* The options run and batch share into opts (pp: where opts->preprocess
  * points, living as long as opts). */
 static void run_options(const struct lt_args *args, struct lt_run_opts *opts,
@@ -616,6 +641,7 @@ static void run_options(const struct lt_args *args, struct lt_run_opts *opts,
 	opts->jobs = jobs ? (int)strtol(jobs, NULL, 10) : 0;
 	opts->lang = lang ? lang : DEFAULT_LANG;
 	opts->tessdata = lt_args_get(args, "tessdata");
+	opts->organization = lt_args_get(args, "organization");
 	opts->psm = psm ? (int)strtol(psm, NULL, 10) : 0;
 	opts->page_timeout = timeout ? strtod(timeout, NULL) : LT_RECOGNIZE_TIMEOUT_DEFAULT;
 	opts->max_megapixels = megapixels ? strtod(megapixels, NULL) : LT_MAX_MEGAPIXELS_DEFAULT;
@@ -701,7 +727,10 @@ static int run_batch(const struct lt_args *args, struct lt_catalog *cat)
 	{ "no-normalise", 0, NULL, "do not even out uneven lighting", NULL }, \
 	{ "no-upscale", 0, NULL, "do not enlarge pages below 100 dpi for recognition", NULL }, \
 	{ "no-preprocess", 0, NULL, "all of the --no-... above: Tesseract reads the scan as it is", NULL }, \
-	{ "binarise", 0, NULL, "hand Tesseract a black-and-white page instead of grey", NULL }
+	{ "binarise", 0, NULL, "hand Tesseract a black-and-white page instead of grey", NULL }, \
+	{ "organization", 0, "NAME", "the archive that operates luutru, named in every bundle\n" \
+	  "(bag-info Source-Organization, METS, PREMIS, EAD; default: the\n" \
+	  "'organization = ...' line of ARCHIVE/luutru.conf)", check_organization }
 
 /* How the run reports: both for run and batch. */
 #define REPORT_OPTIONS \

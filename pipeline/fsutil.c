@@ -220,14 +220,53 @@ void lt_extension_lower(const char *path, char *out, size_t outsize)
 	out[i] = '\0';
 }
 
+/* SOURCE_DATE_EPOCH (reproducible-builds.org): a decimal count of seconds
+ * since 1970 that stands in for "now", so two runs on the same inputs give
+ * byte-identical bundles. Anything else in it is ignored, as if unset. */
+static int source_date_epoch(time_t *t)
+{
+	const char *s = getenv("SOURCE_DATE_EPOCH");
+	char *end;
+	unsigned long long v;
+
+	if (!s || !*s || strspn(s, "0123456789") != strlen(s))
+		return 0;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v > (unsigned long long)INT64_MAX)
+		return 0;
+	*t = (time_t)v;
+	return 1;
+}
+
+time_t lt_now(int *fixed)
+{
+	time_t t;
+	int from_env = source_date_epoch(&t);
+
+	if (fixed)
+		*fixed = from_env;
+	return from_env ? t : time(NULL);
+}
+
 void lt_now_iso8601(char out[32])
 {
-	time_t now = time(NULL);
+	int fixed;
+	time_t now = lt_now(&fixed);
 	struct tm tm;
 	char zone[8];
 
-	localtime_r(&now, &tm);
+	/* A fixed epoch is written in UTC: the local zone of the machine that
+	 * runs the build must not show in a reproducible bundle. */
+	if (fixed)
+		gmtime_r(&now, &tm);
+	else
+		localtime_r(&now, &tm);
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (fixed) {
+		snprintf(out + strlen(out), 32 - strlen(out), "+00:00");
+		return;
+	}
 	/* strftime's %z gives +0700; ISO 8601 and TT05 want +07:00. */
 	strftime(zone, sizeof(zone), "%z", &tm);
 	snprintf(out + strlen(out), 32 - strlen(out), "%.3s:%.2s", zone, zone + 3);

@@ -82,6 +82,11 @@ int lt_layout_work_page(const char *work_dir, int page, enum lt_layout_page_file
 	return page_file(work_dir, page, kind, out, err);
 }
 
+int lt_layout_work_access_pdf(const char *work_dir, char **out, struct lt_err *err)
+{
+	return lt_path(out, err, "%s/%s", work_dir, LT_LAYOUT_WORK_ACCESS_PDF);
+}
+
 int lt_layout_install_bundle(struct lt_catalog *cat, const char *id, int version, const char *tmp,
 			     const char *final, struct lt_err *err)
 {

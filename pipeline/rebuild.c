@@ -234,34 +234,31 @@ static int parse_events(json_t *list, struct lt_doc *doc, const char *what, stru
 	return LT_OK;
 }
 
-/* The descriptive metadata, "fields": { key: {value, provenance, origin,
- * rule, confidence, confirmed} }, into doc->meta. Bundles made before
- * metadata have none: no member, no fields. */
+/* "fields": { key: { "value", "provenance", "origin", "rule",
+ * "confidence", "confirmed" } } into doc->meta. */
 static int parse_fields(json_t *fields, struct lt_doc *doc, const char *what, struct lt_err *err)
 {
 	const char *key;
 	json_t *o;
+	int rc = LT_OK;
 
-	if (!fields || json_is_null(fields))
+	if (!fields)
 		return LT_OK;
 	if (!json_is_object(fields))
-		return lt_err_set(err, LT_EINPUT, "%s: metadata record: fields is not an object", what);
+		return lt_err_set(err, LT_EINPUT, "%s: metadata record: \"fields\" is not an object", what);
 	json_object_foreach(fields, key, o) {
-		enum lt_meta_source source;
-		int ok1, ok2, ok3, ok4, rc = LT_OK;
+		int ok1 = 1, ok2 = 1, ok3 = 1, ok4 = 1;
 		char *value = get_bytes(o, "value", &ok1), *prov = get_bytes(o, "provenance", &ok2),
 		     *origin = get_bytes(o, "origin", &ok3), *rule = get_bytes(o, "rule", &ok4);
-		json_t *confirmed = json_object_get(o, "confirmed");
-		double confidence = 1;
+		json_t *conf = json_object_get(o, "confidence"), *confirmed = json_object_get(o, "confirmed");
+		enum lt_meta_source source;
 
-		if (!ok1 || !ok2 || !ok3 || !ok4 || !value || !prov || !*key ||
-		    lt_meta_source_parse(prov, &source) != LT_OK || !get_real(o, "confidence", &confidence) ||
-		    (confirmed && !json_is_boolean(confirmed)))
-			rc = lt_err_set(err, LT_EINPUT, "%s: metadata record: field '%s' is malformed",
-					what, key);
-		if (!rc)
-			rc = lt_meta_set(&doc->meta, key, value, source, origin, rule,
-					 confidence < 0 ? 1 : confidence, json_is_true(confirmed), err);
+		if (!ok1 || !ok2 || !ok3 || !ok4 || !value || !prov || !json_is_number(conf) ||
+		    !json_is_boolean(confirmed) || lt_meta_source_parse(prov, &source) != LT_OK)
+			rc = lt_err_set(err, LT_EINPUT, "%s: metadata record: field '%s' malformed", what, key);
+		else
+			rc = lt_meta_set(&doc->meta, key, value, source, origin, rule, json_number_value(conf),
+					 json_is_true(confirmed), err);
 		free(value);
 		free(prov);
 		free(origin);
@@ -269,7 +266,7 @@ static int parse_fields(json_t *fields, struct lt_doc *doc, const char *what, st
 		if (rc)
 			return rc;
 	}
-	return LT_OK;
+	return rc;
 }
 
 int lt_metadata_parse(const char *text, size_t len, const char *what, struct lt_doc **out,
@@ -330,7 +327,8 @@ int lt_metadata_parse(const char *text, size_t len, const char *what, struct lt_
 		rc = parse_pages(json_object_get(root, "pages"), doc, what, err);
 	if (!rc)
 		rc = parse_events(json_object_get(root, "events"), doc, what, err);
-	if (!rc)
+	/* Version 1 records have no "fields": the document had no metadata. */
+	if (!rc && version >= 2)
 		rc = parse_fields(json_object_get(root, "fields"), doc, what, err);
 	v = json_object_get(root, "bundle");
 	if (!rc && (!get_int(v, "version", 1, INT32_MAX, &version) ||

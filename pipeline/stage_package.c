@@ -1,5 +1,10 @@
 /* stage_package.c - one document becomes one BagIt bag in a tar.
  *
+ * The payload goes in first (masters, OCR files, the access PDF, the
+ * schemas), so its digests are known; then EAD.xml and metadata.json, then
+ * PREMIS.xml (which lists all of those), then METS.xml (which lists every
+ * payload file but itself), then the tag files.
+ *
  * The tar is written in the document's work folder, fsync'ed, made read-only
  * and moved into ARCHIVE/bundles/ under the name of the next version
  * (layout.h), and the directory is fsync'ed - all before the catalog commit
@@ -9,6 +14,7 @@
  */
 #include <errno.h>
 #include <jansson.h>
+#include <tesseract/capi.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,9 +22,14 @@
 #include <unistd.h>
 
 #include "luutru/bag.h"
+#include "luutru/bag_profile.h"
 #include "luutru/catalog.h"
+#include "luutru/ead.h"
+#include "luutru/embedded.h"
 #include "luutru/fsutil.h"
 #include "luutru/layout.h"
+#include "luutru/mets.h"
+#include "luutru/premis.h"
 #include "luutru/rebuild.h"
 #include "luutru/stage.h"
 #include "luutru/text.h"
@@ -27,15 +38,53 @@
  * in hand, so abort can take it back if the commit then fails. */
 struct package_state {
 	char *installed;
+	struct lt_bag_profile *profile; /* luutru's BagIt profile, parsed once */
 };
+
+static void package_close(void *state);
 
 static int package_open(struct lt_ctx *ctx, void **state, struct lt_err *err)
 {
+	struct package_state *s = calloc(1, sizeof(*s));
+	int rc;
+
 	(void)ctx;
-	*state = calloc(1, sizeof(struct package_state));
-	if (!*state)
+	*state = NULL;
+	if (!s)
 		return lt_err_set(err, LT_ENOMEM, "out of memory");
+	rc = lt_bag_profile_luutru(&s->profile, err);
+	if (rc) {
+		package_close(s);
+		return rc;
+	}
+	*state = s;
 	return LT_OK;
+}
+
+/* The finished tar read back as any reader would: a sound bag that
+ * conforms to luutru's BagIt profile, or the document fails naming why -
+ * before it is moved into the archive. */
+static int check_bundle(struct package_state *s, const char *tar, const char *id, struct lt_err *err)
+{
+	struct lt_bag_report *rep = NULL;
+	struct lt_buf why = LT_BUF_INIT;
+	size_t n = 0;
+	int rc = lt_bag_read(tar, NULL, &rep, err);
+
+	if (!rc && rep->n_problems)
+		rc = lt_err_set(err, LT_EINTERNAL, "bundle of %s is not a sound bag: %s: %s", id,
+				rep->problems[0].path ? rep->problems[0].path : "",
+				rep->problems[0].reason ? rep->problems[0].reason : "");
+	if (!rc)
+		rc = lt_bag_profile_check(s->profile, rep, &why, &n, err);
+	if (!rc && n) {
+		why.data[strcspn(why.data, "\n")] = 0;
+		rc = lt_err_set(err, LT_EINTERNAL, "bundle of %s does not conform to %s (%zu problem%s): %s",
+				id, lt_bag_profile_id(s->profile), n, n == 1 ? "" : "s", why.data);
+	}
+	lt_bag_report_free(rep);
+	lt_buf_release(&why);
+	return rc;
 }
 
 static int add_payload(struct lt_bag *bag, const struct lt_job *job, struct lt_err *err)
@@ -132,19 +181,17 @@ static int put_events(json_t *list, const struct lt_event *ev, size_t n)
  * knows of the document up to its packaging, so that a catalog rebuilt from
  * the bundles alone shows the same. The history is the catalog's events so
  * far, then this run's (the stages before this one). */
-static int metadata_json(struct lt_job *job, int version, const char *packaged_at, char **out,
-			 struct lt_err *err)
+static int metadata_json(struct lt_job *job, const struct lt_doc *known, int version,
+			 const char *packaged_at, char **out, struct lt_err *err)
 {
 	const struct lt_doc *doc = job->doc;
-	struct lt_doc *known = NULL;
 	json_t *root = json_object(), *d = json_object(), *sources = json_array(),
-	       *pages = json_array(), *events = json_array(), *bundle = json_object();
-	int bad = !root || !d || !sources || !pages || !events || !bundle;
-	int rc = lt_catalog_load(job->ctx->catalog, doc->id, &known, err);
+	       *pages = json_array(), *events = json_array(), *bundle = json_object(),
+	       *fields = json_object();
+	int bad = !root || !d || !sources || !pages || !events || !bundle || !fields;
+	int rc = LT_OK;
 
 	*out = NULL;
-	if (rc)
-		goto out;
 	bad |= json_object_set_new(root, "format", json_string(LT_METADATA_FORMAT));
 	bad |= json_object_set_new(root, "format_version", json_integer(LT_METADATA_VERSION));
 	bad |= put_bytes(d, "id", doc->id);
@@ -199,10 +246,25 @@ static int metadata_json(struct lt_job *job, int version, const char *packaged_a
 		bad |= put_events(events, known->events, known->n_events);
 	if (!bad)
 		bad |= put_events(events, doc->events, doc->n_events);
+	for (size_t i = 0; !bad && i < doc->meta.n; i++) {
+		const struct lt_meta_field *f = &doc->meta.fields[i];
+		json_t *o = json_object();
+
+		bad |= !o || json_object_set_new(fields, f->key, o);
+		if (!o)
+			break;
+		bad |= put_bytes(o, "value", f->value);
+		bad |= put_bytes(o, "provenance", lt_meta_source_name(f->source));
+		bad |= put_bytes(o, "origin", f->origin);
+		bad |= put_bytes(o, "rule", f->rule);
+		bad |= json_object_set_new(o, "confidence", json_real(f->confidence));
+		bad |= json_object_set_new(o, "confirmed", json_boolean(f->confirmed));
+	}
 	bad |= json_object_set_new(bundle, "version", json_integer(version));
 	bad |= put_bytes(bundle, "created", packaged_at);
 	if (!bad) {
 		bad |= json_object_set(root, "document", d);
+		bad |= json_object_set(root, "fields", fields);
 		bad |= json_object_set(root, "sources", sources);
 		bad |= json_object_set(root, "pages", pages);
 		bad |= json_object_set(root, "events", events);
@@ -213,14 +275,13 @@ static int metadata_json(struct lt_job *job, int version, const char *packaged_a
 	if (!*out)
 		rc = lt_err_set(err, LT_ENOMEM, "out of memory writing the metadata record of document %s",
 				doc->id);
-out:
 	json_decref(root);
 	json_decref(d);
 	json_decref(sources);
 	json_decref(pages);
 	json_decref(events);
 	json_decref(bundle);
-	lt_doc_free(known);
+	json_decref(fields);
 	return rc;
 }
 
@@ -263,6 +324,86 @@ static int name_with_bytes(const char *raw, struct lt_buf *out, int *repaired, s
 	return rc;
 }
 
+static void package_describe(void *state, const struct lt_job *job, struct lt_buf *note);
+
+/* The access copy, when the PDF stage made one, and the schemas. */
+static int add_access_and_schemas(struct lt_bag *bag, const struct lt_job *job, struct lt_err *err)
+{
+	char *work = NULL, *path = NULL;
+	int rc = lt_layout_work_access_pdf(job->work_dir, &work, err);
+
+	if (!rc && access(work, F_OK) == 0) {
+		rc = lt_layout_access_pdf(job->doc->id, &path, err);
+		if (!rc)
+			rc = lt_bag_add_file(bag, path, work, NULL, err);
+	} else if (!rc && errno != ENOENT) {
+		rc = lt_err_set(err, LT_EIO, "cannot look at the access copy '%s': %s", work, strerror(errno));
+	}
+	free(work);
+	free(path);
+	path = NULL;
+	for (size_t i = 0; !rc && i < lt_n_bundle_schemas; i++) {
+		rc = lt_layout_schema(lt_bundle_schemas[i].name, &path, err);
+		if (!rc)
+			rc = lt_bag_add_data(bag, path, lt_bundle_schemas[i].data, lt_bundle_schemas[i].len, err);
+		free(path);
+		path = NULL;
+	}
+	return rc;
+}
+
+typedef int (*xml_writer_fn)(const struct lt_pkg *pkg, char **out, size_t *len, struct lt_err *err);
+
+static int add_xml(struct lt_bag *bag, const struct lt_pkg *pkg, const char *path, xml_writer_fn fn,
+		   struct lt_err *err)
+{
+	char *xml = NULL;
+	size_t len = 0;
+	int rc = fn(pkg, &xml, &len, err);
+
+	if (!rc)
+		rc = lt_bag_add_data(bag, path, xml, len, err);
+	free(xml);
+	return rc;
+}
+
+/* The descriptive and preservation metadata, then METS over everything:
+ * each is written from the bag's files as they are by then. */
+static int add_metadata(struct lt_bag *bag, struct lt_job *job, const struct lt_doc *known,
+			int version, const char *packaged_at, const char *packaged_detail,
+			struct lt_err *err)
+{
+	struct lt_pkg pkg = {
+		.doc = job->doc,
+		.history = known->events,
+		.n_history = known->n_events,
+		.created = packaged_at,
+		.organization = job->ctx->opts->organization,
+		.tesseract_version = TessVersion(),
+	};
+	char *json = NULL, *premis = NULL;
+	size_t premis_len = 0;
+	int rc;
+
+	pkg.files = lt_bag_files(bag);
+	rc = add_xml(bag, &pkg, LT_LAYOUT_EAD, lt_ead_write, err);
+	if (!rc)
+		rc = metadata_json(job, known, version, packaged_at, &json, err);
+	if (!rc)
+		rc = lt_bag_add_data(bag, LT_LAYOUT_METADATA_JSON, json, strlen(json), err);
+	pkg.files = lt_bag_files(bag);
+	if (!rc)
+		rc = lt_premis_write(&pkg, packaged_detail, &premis, &premis_len, err);
+	if (!rc)
+		rc = lt_bag_add_data(bag, LT_LAYOUT_PREMIS, premis, premis_len, err);
+	pkg.files = lt_bag_files(bag);
+	if (!rc)
+		rc = add_xml(bag, &pkg, LT_LAYOUT_METS, lt_mets_write, err);
+	free(json);
+	free(premis);
+	return rc;
+}
+
 static int package_document(void *state, struct lt_job *job, struct lt_page *page, struct lt_err *err)
 {
 	struct package_state *s = state;
@@ -273,7 +414,11 @@ static int package_document(void *state, struct lt_job *job, struct lt_page *pag
 	char *tmp = NULL, *shard = NULL, *final = NULL, *rel = NULL, *rel_dir = NULL, *label = NULL;
 	struct lt_buf sources = LT_BUF_INIT, name = LT_BUF_INIT;
 	char pages[32], packaged_at[32];
-	char *metadata = NULL;
+	struct lt_doc *known = NULL;
+	struct lt_buf detail = LT_BUF_INIT;
+	const char *info[20], *title;
+	char *description = NULL, group[32];
+	int64_t batch = 0;
 	int version = 0, repaired = 0, rc;
 
 	(void)page;
@@ -318,30 +463,67 @@ static int package_document(void *state, struct lt_job *job, struct lt_page *pag
 		goto out;
 	if (sources.data)
 		one_line(sources.data);
-	const char *info[] = {
-		"External-Identifier", doc->id,
-		"Internal-Sender-Identifier", label,
-		"Internal-Sender-Description", lt_buf_str(&sources),
-		"Number-Of-Pages", pages,
-		NULL, NULL,
-	};
+	/* The title as EAD gives it: the subject (trích yếu), else a free
+	 * title, else the inbox label. */
+	title = lt_meta_value(&doc->meta, "subject");
+	if (!title || !*title)
+		title = lt_meta_value(&doc->meta, "title");
+	if (title && *title) {
+		rc = lt_strdup(title, &description, err);
+		if (rc)
+			goto out;
+		one_line(description);
+	}
+	rc = lt_catalog_document_batch(job->ctx->catalog, doc->id, &batch, err);
+	if (rc)
+		goto out;
+	snprintf(group, sizeof(group), "batch-%lld", (long long)batch);
+	{
+		size_t n = 0;
+
+		info[n++] = "External-Identifier";
+		info[n++] = doc->id;
+		info[n++] = "External-Description";
+		info[n++] = description ? description : label;
+		if (job->ctx->opts->organization) {
+			info[n++] = "Source-Organization";
+			info[n++] = job->ctx->opts->organization;
+		}
+		if (batch > 0) {
+			info[n++] = "Bag-Group-Identifier";
+			info[n++] = group;
+		}
+		info[n++] = "Internal-Sender-Identifier";
+		info[n++] = label;
+		info[n++] = "Internal-Sender-Description";
+		info[n++] = lt_buf_str(&sources);
+		info[n++] = "Number-Of-Pages";
+		info[n++] = pages;
+		info[n++] = NULL;
+		info[n++] = NULL;
+	}
 	/* A stale part file can only be from an earlier attempt in this folder. */
 	unlink(tmp);
 	/* The bundle's creation time is the one its own record gives, so a
 	 * catalog rebuilt from it shows the same. */
 	lt_now_iso8601(packaged_at);
-	rc = metadata_json(job, version, packaged_at, &metadata, err);
+	rc = lt_catalog_load(job->ctx->catalog, doc->id, &known, err);
 	if (!rc)
 		rc = lt_bag_create(tmp, doc->id, &bag, err);
 	if (!rc)
 		rc = add_payload(bag, job, err);
 	if (!rc)
-		rc = lt_bag_add_data(bag, LT_LAYOUT_METADATA_JSON, metadata, strlen(metadata), err);
+		rc = add_access_and_schemas(bag, job, err);
+	if (!rc)
+		rc = add_metadata(bag, job, known, version, packaged_at, rel, err);
 	if (!rc)
 		rc = lt_bag_finish(bag, info, &bundle, err);
 	if (rc)
 		goto out;
 	snprintf(bundle.created, sizeof(bundle.created), "%s", packaged_at);
+	rc = check_bundle(s, tmp, doc->id, err);
+	if (rc)
+		goto out;
 	if (chmod(tmp, 0444) != 0) {
 		rc = lt_err_set(err, LT_EIO, "cannot make '%s' read-only: %s", tmp, strerror(errno));
 		goto out;
@@ -359,9 +541,15 @@ static int package_document(void *state, struct lt_job *job, struct lt_page *pag
 	doc->bundle.path = rel;
 	memset(&bundle, 0, sizeof(bundle));
 	rel = NULL;
+	/* The packaging event at the time PREMIS.xml gives it, its detail
+	 * starting as PREMIS's does: the catalog and the bundle tell the same. */
+	package_describe(s, job, &detail);
+	rc = lt_doc_add_event(doc, LT_PREMIS_PACKAGED, packaged_at, "success", lt_buf_str(&detail), err);
 out:
 	lt_bag_free(bag);
-	free(metadata);
+	lt_doc_free(known);
+	lt_buf_release(&detail);
+	free(description);
 	if (rc && tmp)
 		unlink(tmp);
 	lt_bundle_release(&bundle);
@@ -416,15 +604,19 @@ static void package_close(void *state)
 {
 	struct package_state *s = state;
 
-	if (s)
+	if (s) {
 		free(s->installed);
+		lt_bag_profile_free(s->profile);
+	}
 	free(s);
 }
 
 const struct lt_stage lt_stage_package = {
 	.name = "package",
 	.scope = LT_PER_DOCUMENT,
-	.event = "packaged",
+	/* None from the runner: process records "packaged" itself, at the
+	 * time written into the bundle's PREMIS.xml. */
+	.event = NULL,
 	.open = package_open,
 	.begin = package_begin,
 	.process = package_document,

@@ -39,12 +39,21 @@ int lt_bag_add_file(struct lt_bag *bag, const char *payload_path, const char *sr
 int lt_bag_add_data(struct lt_bag *bag, const char *payload_path, const void *data, size_t len,
 		    struct lt_err *err);
 
+/* The files added so far, in order, with their sizes and digests (paths
+ * relative to the bag's top folder), so METS and PREMIS can list the
+ * payload before it is finished. Borrowed: valid until the next call on
+ * bag. */
+const struct lt_bundle *lt_bag_files(const struct lt_bag *bag);
+
 /* Writes manifest-sha256.txt, bag-info.txt (Bagging-Date, Payload-Oxum,
  * Bag-Software-Agent and the given extra "Label: value" pairs, a
  * NULL-terminated list of label/value pointers), bagit.txt and
  * tagmanifest-sha256.txt; closes the tar and fsyncs it. Fills out->size,
  * out->sha256, out->created and appends every file of the bag to out->files.
- * out->path is left to the caller. */
+ * out->path is left to the caller. Every entry of the tar has owner 0:0,
+ * mode 0644 and the mtime of lt_now() (fsutil.h) at lt_bag_create(), and
+ * Bag-Size is the payload's size in human units, so with SOURCE_DATE_EPOCH
+ * set the same files make the same bytes. */
 int lt_bag_finish(struct lt_bag *bag, const char *const *info, struct lt_bundle *out,
 		  struct lt_err *err);
 

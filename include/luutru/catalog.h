@@ -130,6 +130,11 @@ int lt_catalog_claim(struct lt_catalog *cat, struct lt_doc **doc, int *wait, str
  * replaced. On any error nothing changes. */
 int lt_catalog_archive(struct lt_catalog *cat, const struct lt_doc *doc, struct lt_err *err);
 
+/* The ingest batch document id came in with (batches.id); 0 when it has
+ * none (a rebuilt document) or is not in the catalog. */
+int lt_catalog_document_batch(struct lt_catalog *cat, const char *id, int64_t *batch,
+			      struct lt_err *err);
+
 /* The newest bundle version recorded for document id, 0 if it has none:
  * a new bundle gets *version + 1, and a bundle file of that version already
  * on disk was left by a run that crashed before its commit. */

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "luutru/buf.h"
 #include "luutru/err.h"
@@ -57,7 +58,13 @@ const char *lt_basename(const char *path);
  * none, or it is not all ASCII letters and digits, or it does not fit. */
 void lt_extension_lower(const char *path, char *out, size_t outsize);
 
-/* Current time as ISO 8601 with the local offset, e.g. 2026-11-27T10:15:02+07:00. */
+/* "Now": SOURCE_DATE_EPOCH when it is set to a decimal number of seconds
+ * (reproducible bundles), else the clock. *fixed (may be NULL): 1 when the
+ * time came from SOURCE_DATE_EPOCH. */
+time_t lt_now(int *fixed);
+
+/* lt_now() as ISO 8601 with the local offset, e.g. 2026-11-27T10:15:02+07:00;
+ * in UTC (+00:00) when SOURCE_DATE_EPOCH fixes it. */
 void lt_now_iso8601(char out[32]);
 
 /* Monotonic seconds, for durations. */

@@ -64,6 +64,12 @@ int lt_layout_bundle_path(const char *id, int version, char **out, struct lt_err
 int lt_layout_work_page(const char *work_dir, int page, enum lt_layout_page_file kind, char **out,
 			struct lt_err *err);
 
+/* The access copy as the PDF stage writes it into the document's work
+ * folder: "<work_dir>/access.pdf". Packaging puts it in the bundle at
+ * lt_layout_access_pdf() when it exists. */
+#define LT_LAYOUT_WORK_ACCESS_PDF "access.pdf"
+int lt_layout_work_access_pdf(const char *work_dir, char **out, struct lt_err *err);
+
 /* Moves the finished tar `tmp` to `final` (absolute paths), never replacing
  * a file there by a plain rename: renameat2(RENAME_NOREPLACE), or link() and
  * unlink() where the file system does not support it. If final exists it is

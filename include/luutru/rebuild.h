@@ -5,8 +5,12 @@
  * written by the package stage, LT_LAYOUT_METADATA_JSON
  * ("data/metadata/descriptive/metadata.json"), UTF-8 JSON:
  *
- *   { "format": "luutru-metadata", "format_version": 1,
+ *   { "format": "luutru-metadata", "format_version": 2,
  *     "document": { "id", "label", "origin", "lang", "created" },
+ *     "fields":   { TT05 key: { "value", "provenance" (sidecar, manifest,
+ *                     default, extracted, technical, corrected), "origin"
+ *                     (or null), "rule" (or null), "confidence" (0-1),
+ *                     "confirmed" (true/false) } }   (version 2; doc->meta),
  *     "sources":  [ { "seq" (1-based), "path", "size", "sha256",
  *                     "format" (tif, png, jpg, pnm), "page_count" } ],
  *     "pages":    [ { "number", "source" (its seq), "index" (0-based in the
@@ -22,8 +26,9 @@
  * "packaged" event (its detail is the tar's own digest) nor the commit's
  * "archived" one, nor any event after it (fixity checks, later versions):
  * rebuild re-creates "packaged" and "archived" from the bundle itself.
- * Readers ignore members they do not know (issue 7 adds METS, PREMIS, EAD
- * beside this); a change that breaks a reader bumps format_version.
+ * Readers ignore members they do not know; a change that breaks a reader
+ * bumps format_version, and this reader takes every version up to
+ * LT_METADATA_VERSION (version 1: no "fields").
  */
 #ifndef LUUTRU_REBUILD_H
 #define LUUTRU_REBUILD_H
@@ -35,7 +40,7 @@
 #include "luutru/err.h"
 
 #define LT_METADATA_FORMAT  "luutru-metadata"
-#define LT_METADATA_VERSION 1
+#define LT_METADATA_VERSION 2
 
 /* Reads a metadata record (the JSON above, len bytes) into *out: id, label,
  * origin, lang, sources with their pages, page results and events, and

@@ -35,6 +35,8 @@ struct lt_run_opts {
 	double page_timeout;   /* seconds of recognition per page; <= 0: no limit */
 	double max_megapixels; /* larger pages fail undecoded; <= 0: LT_MAX_MEGAPIXELS_DEFAULT */
 	const volatile sig_atomic_t *stop; /* set non-zero (SIGINT) to stop after the current documents */
+	const char *organization; /* the operating archive (bag-info Source-Organization,
+				   * PREMIS/METS agent); NULL when not configured */
 };
 
 /* One worker's context, borrowed by its stages while the worker lives. */

@@ -222,7 +222,8 @@ static void test_good_bag_reads_clean(void **state)
 	assert_string_equal(rep->version, "1.0");
 	assert_string_equal(rep->encoding, "UTF-8");
 	/* bag-info.txt in file order. */
-	assert_int_equal(rep->n_info, 5);
+	assert_int_equal(rep->n_info, 6);
+	assert_string_equal(rep->info[3].label, "Bag-Size");
 	assert_string_equal(rep->info[0].label, "Bagging-Date");
 	assert_string_equal(rep->info[1].label, "Payload-Oxum");
 	assert_string_equal(rep->info[2].label, "Bag-Software-Agent");
@@ -232,6 +233,13 @@ static void test_good_bag_reads_clean(void **state)
 	snprintf(oxum, sizeof(oxum), "%llu.%zu", (unsigned long long)rep->payload_bytes,
 		 rep->payload_files);
 	assert_string_equal(info_value(rep, "Payload-Oxum"), oxum);
+	/* Bag-Size: the payload in decimal units, "N B" below a kilobyte. */
+	if (rep->payload_bytes < 1000) {
+		snprintf(oxum, sizeof(oxum), "%llu B", (unsigned long long)rep->payload_bytes);
+		assert_string_equal(info_value(rep, "Bag-Size"), oxum);
+	} else {
+		assert_non_null(strstr(info_value(rep, "Bag-Size"), " kB"));
+	}
 	assert_int_equal(rep->payload_files, 4);
 	assert_int_equal(rep->payload_bytes, sizeof(ocr_text) - 1 + 300000 + 0 + 1);
 	/* The whole tar, as lt_bag_finish() recorded it. */

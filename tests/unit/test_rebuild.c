@@ -316,15 +316,17 @@ static void test_metadata_parse(void **state)
 	assert_int_equal(lt_metadata_parse(json, strlen(json), "case", &doc, created, &err), LT_EINPUT);
 }
 
-/* The "fields" member comes back as doc->meta with its provenance; an old
- * record without it has none; a malformed field refuses the record. */
+/* Version 2 records carry the TT05 fields with their provenance; a version
+ * 1 record (no "fields") still reads, with none; a version 1 record's
+ * "fields", if any, are not read (they were not luutru's). */
 static void test_metadata_fields(void **state)
 {
 	static const char fields[] =
-		", \"fields\": {\"organName\": {\"value\": \"Sở Tài chính\", \"provenance\": \"manifest\","
-		" \"origin\": \"list.csv row 3\", \"rule\": null, \"confidence\": 1, \"confirmed\": true},"
-		" \"codeNumber\": {\"value\": \"174\", \"provenance\": \"extracted\", \"origin\": null,"
-		" \"rule\": \"state-number\", \"confidence\": 0.93, \"confirmed\": false}}}\n";
+		", \"fields\": {\"codeNumber\": {\"value\": \"05\", \"provenance\": \"extracted\","
+		" \"origin\": null, \"rule\": \"so-ky-hieu\", \"confidence\": 0.93, \"confirmed\": false},"
+		" \"subject\": {\"value\": \"Về công tác\", \"provenance\": \"sidecar\","
+		" \"origin\": \"inbox/a/metadata.json\", \"rule\": null, \"confidence\": 1,"
+		" \"confirmed\": true}}}\n";
 	char json[4096], created[32], *end;
 	struct lt_doc *doc = NULL;
 	struct lt_err err = { 0 };
@@ -332,29 +334,32 @@ static void test_metadata_fields(void **state)
 
 	(void)state;
 	record_of(json, sizeof(json), ID_A, "x", 1);
-	assert_int_equal(lt_metadata_parse(json, strlen(json), "case", &doc, created, &err), LT_OK);
+	assert_int_equal(lt_metadata_parse(json, strlen(json), "v1", &doc, created, &err), LT_OK);
 	assert_int_equal(doc->meta.n, 0);
 	lt_doc_free(doc);
+	/* The same record as version 2, with fields. */
+	memcpy(strstr(json, "\"format_version\": 1") + 18, "2", 1);
 	end = strrchr(json, '}');
 	snprintf(end, sizeof(json) - (size_t)(end - json), "%s", fields);
-	assert_int_equal(lt_metadata_parse(json, strlen(json), "case", &doc, created, &err), LT_OK);
+	assert_int_equal(lt_metadata_parse(json, strlen(json), "v2", &doc, created, &err), LT_OK);
 	assert_int_equal(doc->meta.n, 2);
-	f = lt_meta_get(&doc->meta, "organName");
-	assert_string_equal(f->value, "Sở Tài chính");
-	assert_int_equal(f->source, LT_META_MANIFEST);
-	assert_string_equal(f->origin, "list.csv row 3");
-	assert_int_equal(f->confirmed, 1);
 	f = lt_meta_get(&doc->meta, "codeNumber");
+	assert_non_null(f);
+	assert_string_equal(f->value, "05");
 	assert_int_equal(f->source, LT_META_EXTRACTED);
-	assert_string_equal(f->rule, "state-number");
+	assert_null(f->origin);
+	assert_string_equal(f->rule, "so-ky-hieu");
 	assert_true(f->confidence > 0.92 && f->confidence < 0.94);
-	assert_int_equal(f->confirmed, 0);
+	assert_false(f->confirmed);
+	f = lt_meta_get(&doc->meta, "subject");
+	assert_string_equal(f->value, "Về công tác");
+	assert_string_equal(f->origin, "inbox/a/metadata.json");
+	assert_true(f->confirmed);
 	lt_doc_free(doc);
-	doc = NULL;
-	memcpy(strstr(json, "\"extracted\""), "\"guessed!!\"", 11);
-	assert_int_equal(lt_metadata_parse(json, strlen(json), "case", &doc, created, &err), LT_EINPUT);
-	assert_null(doc);
-	assert_non_null(strstr(err.msg, "codeNumber"));
+	/* A field with an unknown provenance is refused, naming it. */
+	memcpy(strstr(json, "\"sidecar\""), "\"xidecar\"", 9);
+	assert_int_equal(lt_metadata_parse(json, strlen(json), "v2", &doc, created, &err), LT_EINPUT);
+	assert_non_null(strstr(err.msg, "field 'subject'"));
 }
 
 int main(void)

@@ -14,6 +14,7 @@
 #include "helpers.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <glob.h>
 #include <signal.h>
 #include <stdio.h>
@@ -623,6 +624,79 @@ static int x_doc(void *state, struct lt_job *job, struct lt_page *page, struct l
 	return LT_OK;
 }
 
+/* Document stage P, before package: writes the access copy where the PDF
+ * stage will, for documents a and c only. */
+static const char access_pdf[] = "%PDF-1.7\n% a stand-in access copy\n%%EOF\n";
+
+static int p_doc(void *state, struct lt_job *job, struct lt_page *page, struct lt_err *err)
+{
+	char *path = NULL;
+	int rc;
+
+	(void)state;
+	(void)page;
+	if (strcmp(job->doc->label, "b") == 0)
+		return LT_OK;
+	rc = lt_layout_work_access_pdf(job->work_dir, &path, err);
+	if (!rc)
+		write_file(path, access_pdf, sizeof(access_pdf) - 1);
+	free(path);
+	return rc;
+}
+
+/* The bundle holds the access copy when the work folder has one, and
+ * METS lists it; without one, neither. */
+static void test_package_access_copy(void **state)
+{
+	static const struct lt_stage o = { .name = "O", .scope = LT_PER_PAGE, .process = o_page };
+	static const struct lt_stage p = { .name = "P", .scope = LT_PER_DOCUMENT, .process = p_doc };
+	static const struct lt_stage *const stages[] = { &o, &p, &lt_stage_package, &lt_stage_commit };
+	static const struct lt_pipeline pl = { "package", stages, 4 };
+	struct fx *fx = *state;
+	struct lt_run_opts opts = { .archive = fx->archive, .jobs = 1, .lang = "vie" };
+	struct lt_run_report rep;
+	struct lt_err err = { 0 };
+	const char *labels[] = { "a", "b", "c" };
+
+	snprintf(inbox, sizeof(inbox), "%s", fx->dir);
+	for (size_t i = 0; i < 3; i++) {
+		char path[200];
+
+		snprintf(path, sizeof(path), "%s/%s.tif", fx->dir, labels[i]);
+		write_file(path, labels[i], 1);
+	}
+	queue_abc(fx);
+	assert_int_equal(lt_run(&pl, &opts, NULL, NULL, &rep, &err), LT_OK);
+	assert_int_equal(rep.archived, 3);
+	for (size_t i = 0; i < 2; i++) {
+		struct lt_doc *doc = load(fx, i ? "b" : "a");
+		struct lt_buf mets = LT_BUF_INIT;
+		char *pdf = NULL, *tar = NULL, metsfile[300], href[120];
+		int found = 0, fd;
+
+		assert_int_equal(lt_layout_access_pdf(doc->id, &pdf, &err), LT_OK);
+		for (size_t k = 0; k < doc->bundle.n_files; k++)
+			found |= strcmp(doc->bundle.files[k].path, pdf) == 0 &&
+				 doc->bundle.files[k].size == sizeof(access_pdf) - 1;
+		assert_int_equal(found, i == 0);
+		/* METS, taken out of the bundle with its digest checked. */
+		assert_int_equal(lt_path(&tar, &err, "%s/%s", fx->archive, doc->bundle.path), LT_OK);
+		snprintf(metsfile, sizeof(metsfile), "%s/mets-%zu.xml", fx->dir, i);
+		fd = open(metsfile, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		assert_true(fd >= 0);
+		assert_int_equal(lt_bag_extract(tar, LT_LAYOUT_METS, fd, &err), LT_OK);
+		close(fd);
+		read_file(metsfile, &mets);
+		snprintf(href, sizeof(href), "xlink:href=\"%s\"", pdf + strlen("data/"));
+		assert_int_equal(strstr(lt_buf_str(&mets), href) != NULL, i == 0);
+		assert_int_equal(strstr(lt_buf_str(&mets), "USE=\"access\"") != NULL, i == 0);
+		lt_buf_release(&mets);
+		free(pdf);
+		free(tar);
+		lt_doc_free(doc);
+	}
+}
+
 static void test_package_abort_and_versions(void **state)
 {
 	static const struct lt_stage o = { .name = "O", .scope = LT_PER_PAGE, .process = o_page };
@@ -952,6 +1026,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_warning, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stage_without_open_close, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_package_abort_and_versions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_package_access_copy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nothing_to_do, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outside_kills_blame_nobody, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_real_crash_fails_the_culprit, setup, teardown),
