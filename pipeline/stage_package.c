@@ -19,6 +19,7 @@
 #include "luutru/catalog.h"
 #include "luutru/fsutil.h"
 #include "luutru/layout.h"
+#include "luutru/pdf.h"
 #include "luutru/rebuild.h"
 #include "luutru/stage.h"
 #include "luutru/text.h"
@@ -78,6 +79,17 @@ static int add_payload(struct lt_bag *bag, const struct lt_job *job, struct lt_e
 			path = spool = NULL;
 		}
 	}
+	/* The access copy (stage_access.c), until the bundle layout's rewrite
+	 * takes it over. */
+	if (!rc)
+		rc = lt_path(&spool, err, "%s/%s", job->work_dir, LT_WORK_ACCESS_PDF);
+	if (!rc && access(spool, R_OK) == 0) {
+		rc = lt_path(&path, err, "%s/%s.pdf", LT_LAYOUT_ACCESS_DATA, doc->id);
+		if (!rc)
+			rc = lt_bag_add_file(bag, path, spool, NULL, err);
+	}
+	free(path);
+	free(spool);
 	return rc;
 }
 
