@@ -23,6 +23,8 @@
 /* PDF's implementation limit on a page side (ISO 32000-1 annex C), points. */
 #define PDF_MAX_PAGE_PT 14400.0
 #define DEFAULT_DPI 300
+/* The least gap between two words of a line, as a fraction of its height. */
+#define WORD_GAP_MIN 0.2
 /* Object numbers fixed at open. */
 #define PAGES_OBJ 1
 /* An image or font stream larger than this is not a page of a document. */
@@ -181,7 +183,8 @@ static int put(struct lt_pdf *pdf, const void *data, size_t len, struct lt_err *
 	if (len && fwrite(data, 1, len, pdf->f) != len)
 		return lt_err_set(err, LT_EIO, "cannot write '%s': %s", pdf->path, strerror(errno));
 	pdf->off += len;
-	return lt_sha256_update(&pdf->sha, data, len, err);
+	/* The trailer, written after the digest it carries, is not hashed. */
+	return pdf->sha.ctx ? lt_sha256_update(&pdf->sha, data, len, err) : LT_OK;
 }
 
 static int putf(struct lt_pdf *pdf, struct lt_err *err, const char *fmt, ...)
@@ -770,8 +773,8 @@ static int put_cids(struct lt_buf *out, const char *s, size_t *n, struct lt_err 
 /* The invisible text layer, laid out in the upright page (points, y up) and
  * turned onto the master by the caller's matrix. Per line: one text object,
  * at a size of the line's height, on its bottom edge; each word at its own
- * left edge, stretched (Tz) to reach the next word's, so its trailing space
- * fills the gap and extraction sees separate words. */
+ * left edge, stretched (Tz) to its box's width, followed by a space (but
+ * for the line's last) so that extraction sees separate words. */
 static int text_layer(struct lt_buf *c, const struct lt_pdf_page *pg, double s, int mw, int mh,
 		      int uh, int glyph_width, struct lt_err *err)
 {
@@ -787,36 +790,51 @@ static int text_layer(struct lt_buf *c, const struct lt_pdf_page *pg, double s, 
 		for (size_t k = i; k < j; k++) {
 			double l, t, r, b;
 
+			if (pg->words[k].box.h <= 0)
+				continue;
 			upright_box(&pg->words[k].box, pg->orientation, mw, mh, &l, &t, &r, &b);
 			top = t < top ? t : top;
 			bottom = b > bottom ? b : bottom;
 		}
+		if (top > bottom)
+			top = bottom = 0;
 		size = (bottom - top) * s;
 		if (size < 1)
 			size = 1;
 		rc = lt_buf_printf(c, err, "BT\n3 Tr\n/F1 %.2f Tf\n", size);
 		for (size_t k = i; k < j && !rc; k++) {
 			const struct lt_word *wd = &pg->words[k];
-			double l, t, r, b, advance, nl, nt, nr, nb, scale;
+			double l, t, r, b, scale;
 			size_t n = 0;
 
-			if (wd->box.w <= 0 || wd->box.h <= 0 || !wd->text[0])
+			if (!wd->text[0])
 				continue;
+			/* A box mapped wholly off the master (a skewed corner) is empty:
+			 * the word keeps a sliver, so the text stays whole. */
 			upright_box(&wd->box, pg->orientation, mw, mh, &l, &t, &r, &b);
-			advance = r - l;
+			if (r - l < 1)
+				r = l + 1;
+			/* Text extraction (poppler's pdftotext) joins two words closer
+			 * than 0.15 of the font size, whatever space lies between: a
+			 * word that nearly touches the next is drawn a little short. */
 			if (k + 1 < j) {
+				double nl, nt, nr, nb, room;
+
 				upright_box(&pg->words[k + 1].box, pg->orientation, mw, mh, &nl, &nt, &nr,
 					    &nb);
-				if (nl > r)
-					advance = nl - l;
+				room = nl - WORD_GAP_MIN * (bottom - top);
+				if (room < r && room > l + (r - l) / 2)
+					r = room;
+				else if (room < r)
+					r = l + (r - l) / 2;
 			}
 			lt_buf_reset(&hex);
 			rc = put_cids(&hex, wd->text, &n, err);
-			if (!rc && k + 1 < j) {
+			/* The word's own glyphs fill its box; its trailing space,
+			 * stretched alike, about fills the gap to the next. */
+			scale = 100.0 * (r - l) * s / (n * glyph_width / 1000.0 * size);
+			if (!rc && k + 1 < j)
 				rc = lt_buf_puts(&hex, "0020", err);
-				n++;
-			}
-			scale = 100.0 * advance * s / (n * glyph_width / 1000.0 * size);
 			if (!rc)
 				rc = lt_buf_printf(c, err, "1 0 0 1 %.2f %.2f Tm %.2f Tz <%s> Tj\n", l * s,
 						   (uh - bottom) * s, scale, lt_buf_str(&hex));
