@@ -49,6 +49,7 @@ const char *lt_pdf_encoding_name(enum lt_pdf_encoding e)
 	case LT_PDF_JPEG: return "jpeg passthrough";
 	case LT_PDF_G4: return "ccitt g4";
 	case LT_PDF_FLATE: return "flate";
+	case LT_PDF_PNG: return "png data as is";
 	default: return "?";
 	}
 }
@@ -672,10 +673,17 @@ static int write_image(struct lt_pdf *pdf, const struct lt_pdf_page *pg, int num
 	struct lt_buf d = LT_BUF_INIT;
 	int w = pixGetWidth(pix), h = pixGetHeight(pix), rc = LT_OK;
 
-	/* A JPEG goes in as scanned, if a PDF reader can show it as it is. */
+	/* A JPEG goes in as scanned, if a PDF reader can show it as it is; so
+	 * does a PNG's compressed data (PDF's Flate with PNG predictors is
+	 * PNG's own), which spares deflating the page again. */
 	if (pg->jpeg_path && l_generateCIData(pg->jpeg_path, L_JPEG_ENCODE, 0, 0, &cid) == 0 && cid &&
 	    cid->w == w && cid->h == h && (cid->spp == 1 || cid->spp == 3) && cid->bps == 8) {
 		*enc = LT_PDF_JPEG;
+	} else if (l_CIDataDestroy(&cid), pg->png_path && pixGetDepth(pix) > 1 &&
+		   (cid = l_generateFlateDataPdf(pg->png_path, NULL)) != NULL && cid->predictor &&
+		   cid->w == w && cid->h == h && cid->bps == 8 &&
+		   (cid->ncolors > 0 ? cid->spp == 1 : cid->spp == 1 || cid->spp == 3)) {
+		*enc = LT_PDF_PNG;
 	} else {
 		l_CIDataDestroy(&cid);
 		if (pixGetColormap(pix))
@@ -717,6 +725,10 @@ static int write_image(struct lt_pdf *pdf, const struct lt_pdf_page *pg, int num
 		rc = lt_buf_printf(&d, err, " /Filter /CCITTFaxDecode /DecodeParms << /K -1 "
 				   "/Columns %d /Rows %d >>%s", cid->w, cid->h,
 				   cid->minisblack ? " /Decode [1 0]" : "");
+	else if (!rc && *enc == LT_PDF_PNG)
+		rc = lt_buf_printf(&d, err, " /Filter /FlateDecode /DecodeParms << /Predictor 15 "
+				   "/Colors %d /BitsPerComponent %d /Columns %d >>", cid->spp, cid->bps,
+				   cid->w);
 	else if (!rc)
 		rc = lt_buf_puts(&d, " /Filter /FlateDecode", err);
 	if (!rc)

@@ -110,8 +110,10 @@ static int access_page(void *state, struct lt_job *job, struct lt_page *page, st
 	enum lt_pdf_encoding enc;
 	int jpeg = src->page_count == 1 && (strcasecmp(src->ext, "jpg") == 0 ||
 					    strcasecmp(src->ext, "jpeg") == 0);
+	int png = src->page_count == 1 && strcasecmp(src->ext, "png") == 0;
 	struct lt_pdf_page pg = {
 		.jpeg_path = jpeg ? src->path : NULL,
+		.png_path = png ? src->path : NULL,
 		.pix = page->pix,
 		.dpi = page->dpi,
 		.orientation = page->orientation,

@@ -74,8 +74,15 @@ struct lt_pdf_info {
 };
 
 /* How a page's image went in. */
-enum lt_pdf_encoding { LT_PDF_JPEG, LT_PDF_G4, LT_PDF_FLATE, LT_PDF_N_ENCODINGS };
-const char *lt_pdf_encoding_name(enum lt_pdf_encoding e); /* "jpeg passthrough", "ccitt g4", "flate" */
+enum lt_pdf_encoding {
+	LT_PDF_JPEG,   /* the JPEG file's bytes (DCTDecode) */
+	LT_PDF_G4,     /* bitonal: CCITT Group 4 */
+	LT_PDF_FLATE,  /* lossless Flate of the decoded image */
+	LT_PDF_PNG,    /* the PNG file's compressed data (Flate with PNG predictors) */
+	LT_PDF_N_ENCODINGS
+};
+/* "jpeg passthrough", "ccitt g4", "flate", "png data as is" */
+const char *lt_pdf_encoding_name(enum lt_pdf_encoding e);
 
 /* A page to add. */
 struct lt_pdf_page {
@@ -84,6 +91,10 @@ struct lt_pdf_page {
 	 * a baseline-decodable 1- or 3-component JPEG of pix's size is encoded
 	 * from pix instead. */
 	const char *jpeg_path;
+	/* Likewise a single-image PNG file whose compressed rows can go in as
+	 * they are (8-bit grey, RGB or palette, not interlaced, no alpha); NULL
+	 * if the page is not one. A bitonal page goes in as G4 all the same. */
+	const char *png_path;
 	struct Pix *pix;         /* the decoded master, borrowed */
 	int dpi;                 /* <= 0: 300 */
 	int orientation;         /* 0, 90, 180, 270: degrees clockwise that make the master upright */

@@ -35,6 +35,8 @@ check_pdf() {
 	pdfinfo -isodates -meta "$pdf" >"$T/$id.meta" 2>&1 || fail "$id: pdfinfo -meta failed"
 	pdfinfo -isodates -f 1 -l 9999 "$pdf" >"$T/$id.info" 2>&1 || fail "$id: pdfinfo failed"
 	pdfimages -list "$pdf" >"$T/$id.images" || fail "$id: pdfimages -list failed"
+	mkdir -p "$T/img/$id"
+	pdfimages -png "$pdf" "$T/img/$id/p" || fail "$id: pdfimages -png failed"
 	"$PY" - "$bag" "$id" "$T" <<'EOF' || fail "$id: see above"
 import glob, os, re, sys
 import xml.etree.ElementTree as etree
@@ -146,6 +148,23 @@ if len(masters) == 1 and len(pages) >= 1:
             die(f"bitonal page {img[0]} went in as {img[8]}, not ccitt")
         if masters[0].lower().endswith((".jpg", ".jpeg")) and img[8] != "jpeg":
             die(f"the JPEG master went in as {img[8]}, not passed through")
+
+# Lossless: every page image but a JPEG's (checked byte for byte) has the
+# master's very pixels.
+frames = []
+for m in masters:
+    im = Image.open(m)
+    for i in range(getattr(im, "n_frames", 1)):
+        frames.append((m, i))
+for n, (m, i) in enumerate(frames):
+    if m.lower().endswith((".jpg", ".jpeg")):
+        continue
+    want = Image.open(m)
+    want.seek(i)
+    got = Image.open(f"{tmp}/img/{doc}/p-{n:03d}.png")
+    mode = "RGB" if got.mode == "RGB" or want.mode not in ("1", "L") else "L"
+    if want.size != got.size or want.convert(mode).tobytes() != got.convert(mode).tobytes():
+        die(f"page {n + 1}: the image in the PDF is not the master's pixels ({m}, frame {i})")
 
 # XMP: PDF/A-2b, and the Info dictionary's values.
 meta = read(f"{tmp}/{doc}.meta")

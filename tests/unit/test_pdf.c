@@ -165,8 +165,8 @@ static void test_images(void **state)
 		*deep = pixCreate(64, 48, 16), *jpeg_pix;
 	char path[128], jpeg[128];
 	struct lt_buf b = LT_BUF_INIT, jb = LT_BUF_INIT;
-	enum lt_pdf_encoding enc[6];
-	char id[33];
+	enum lt_pdf_encoding enc[8];
+	char id[33], png[128], png1[128];
 
 	fill_rect(bitonal, 10, 10, 50, 30, 1);
 	fill_rect(grey, 0, 0, 200, 120, 200);
@@ -179,6 +179,10 @@ static void test_images(void **state)
 	assert_int_equal(pixWrite(jpeg, colour, IFF_JFIF_JPEG), 0);
 	jpeg_pix = pixRead(jpeg);
 	assert_non_null(jpeg_pix);
+	snprintf(png, sizeof(png), "%s/scan.png", f->dir);
+	assert_int_equal(pixWrite(png, grey, IFF_PNG), 0);
+	snprintf(png1, sizeof(png1), "%s/scan1.png", f->dir);
+	assert_int_equal(pixWrite(png1, bitonal, IFF_PNG), 0);
 
 	struct lt_pdf_page pages[] = {
 		{ .pix = bitonal, .dpi = 300, .words = words, .n_words = 3 },
@@ -187,21 +191,28 @@ static void test_images(void **state)
 		{ .pix = mapped, .dpi = 72 },
 		{ .pix = deep, .dpi = 300 },
 		{ .jpeg_path = jpeg, .pix = jpeg_pix, .dpi = 300 },
+		{ .png_path = png, .pix = grey, .dpi = 300 },
+		{ .png_path = png1, .pix = bitonal, .dpi = 300 },
 	};
 
 	snprintf(path, sizeof(path), "%s/images.pdf", f->dir);
-	write_pdf(f, path, "Quyết định 1127", pages, 6, enc);
+	write_pdf(f, path, "Quyết định 1127", pages, 8, enc);
 	assert_int_equal(enc[0], LT_PDF_G4);
 	assert_int_equal(enc[1], LT_PDF_FLATE);
 	assert_int_equal(enc[2], LT_PDF_FLATE);
 	assert_int_equal(enc[3], LT_PDF_FLATE);
 	assert_int_equal(enc[4], LT_PDF_FLATE);
 	assert_int_equal(enc[5], LT_PDF_JPEG);
+	/* A grey PNG's rows go in as they are; a bitonal one still as G4. */
+	assert_int_equal(enc[6], LT_PDF_PNG);
+	assert_int_equal(enc[7], LT_PDF_G4);
 	read_file(path, &b);
 	check_structure(&b, id);
-	assert_int_equal(count(&b, "/Type /Page "), 6);
-	assert_non_null(find(&b, "/Count 6"));
-	assert_int_equal(count(&b, "/CCITTFaxDecode"), 1);
+	assert_int_equal(count(&b, "/Type /Page "), 8);
+	assert_non_null(find(&b, "/Count 8"));
+	assert_int_equal(count(&b, "/CCITTFaxDecode"), 2);
+	assert_non_null(find(&b, "/DecodeParms << /Predictor 15 /Colors 1 /BitsPerComponent 8 "
+			     "/Columns 200 >>"));
 	assert_non_null(find(&b, "/K -1 /Columns 200 /Rows 120"));
 	assert_int_equal(count(&b, "/DCTDecode"), 1);
 	assert_null(find(&b, "/Interpolate"));
