@@ -156,6 +156,22 @@ static void write_pdf(struct fixture *f, const char *path, const char *title,
 	assert_int_equal(lt_pdf_close(pdf, &err), LT_OK);
 }
 
+/* The inflated data of the image stream whose dictionary begins with dict. */
+static void image_data(const struct lt_buf *b, const char *dict, struct lt_buf *out)
+{
+	const char *obj = find(b, dict), *data;
+	size_t len, n = 0;
+	unsigned char *raw;
+
+	assert_non_null(obj);
+	assert_int_equal(sscanf(strstr(obj, "/Length "), "/Length %zu", &len), 1);
+	data = strstr(obj, "stream\n") + 7;
+	raw = zlibUncompress((const l_uint8 *)data, len, &n);
+	assert_non_null(raw);
+	assert_int_equal(lt_buf_append(out, raw, n, NULL), LT_OK);
+	free(raw);
+}
+
 /* Every kind of page image, in one document. */
 static void test_images(void **state)
 {
@@ -222,6 +238,35 @@ static void test_images(void **state)
 	/* Colour as RGB, the grey ones as Gray: no image lost its colour. */
 	assert_true(count(&b, "/ColorSpace /DeviceRGB") >= 2);
 	assert_true(count(&b, "/ColorSpace /DeviceGray") >= 3);
+	/* Flate is lossless: the grey and colour pixels come back as they were. */
+	{
+		struct lt_buf g = LT_BUF_INIT, rgb = LT_BUF_INIT;
+
+		image_data(&b, "/Width 200 /Height 120 /BitsPerComponent 8 /ColorSpace /DeviceGray "
+			   "/Filter /FlateDecode /Length", &g);
+		assert_int_equal(g.len, 200 * 120);
+		for (int y = 0; y < 120; y++)
+			for (int x = 0; x < 200; x++) {
+				l_uint32 v;
+
+				pixGetPixel(grey, x, y, &v);
+				assert_int_equal((unsigned char)g.data[y * 200 + x], v);
+			}
+		image_data(&b, "/Width 200 /Height 120 /BitsPerComponent 8 /ColorSpace /DeviceRGB "
+			   "/Filter /FlateDecode /Length", &rgb);
+		assert_int_equal(rgb.len, 3 * 200 * 120);
+		for (int y = 0; y < 120; y++)
+			for (int x = 0; x < 200; x++) {
+				l_int32 r, gr, bl;
+
+				pixGetRGBPixel(colour, x, y, &r, &gr, &bl);
+				assert_int_equal((unsigned char)rgb.data[3 * (y * 200 + x)], r);
+				assert_int_equal((unsigned char)rgb.data[3 * (y * 200 + x) + 1], gr);
+				assert_int_equal((unsigned char)rgb.data[3 * (y * 200 + x) + 2], bl);
+			}
+		lt_buf_release(&g);
+		lt_buf_release(&rgb);
+	}
 	/* The JPEG's bytes are in the file as they are. */
 	read_file(jpeg, &jb);
 	assert_non_null(memmem(b.data, b.len, jb.data, jb.len));
