@@ -20,6 +20,7 @@
 
 #include "luutru/hash.h"
 #include "luutru/pdf.h"
+#include "luutru/text.h"
 
 /* PDF's implementation limit on a page side (ISO 32000-1 annex C), points. */
 #define PDF_MAX_PAGE_PT 14400.0
@@ -539,10 +540,37 @@ static void pdf_free(struct lt_pdf *pdf)
 	free(pdf);
 }
 
-int lt_pdf_open(const char *path, const struct lt_pdf_info *info, struct lt_pdf **out,
+/* A metadata string as XMP (XML 1.0) and PDF text strings can carry it: a
+ * label from a legacy-encoded file name gets U+FFFD for its bad bytes, and
+ * control characters, which XML cannot hold, become spaces. NULL stays NULL. */
+static int clean_text(const char *s, char **out, struct lt_err *err)
+{
+	struct lt_buf b = LT_BUF_INIT;
+	int rc;
+
+	*out = NULL;
+	if (!s)
+		return LT_OK;
+	rc = lt_text_repair_utf8(s, &b, err);
+	if (!rc && !b.data)
+		rc = lt_buf_puts(&b, "", err);
+	if (rc) {
+		lt_buf_release(&b);
+		return rc;
+	}
+	for (size_t i = 0; i < b.len; i++)
+		if ((unsigned char)b.data[i] < 0x20 || b.data[i] == 0x7F)
+			b.data[i] = ' ';
+	*out = lt_buf_detach(&b);
+	return LT_OK;
+}
+
+int lt_pdf_open(const char *path, const struct lt_pdf_info *given, struct lt_pdf **out,
 		struct lt_err *err)
 {
 	struct lt_pdf *pdf = calloc(1, sizeof(*pdf));
+	struct lt_pdf_info clean = *given, *info = &clean;
+	char *title = NULL, *author = NULL, *subject = NULL, *keywords = NULL, *producer = NULL;
 	int num, rc;
 
 	*out = NULL;
@@ -555,17 +583,32 @@ int lt_pdf_open(const char *path, const struct lt_pdf_info *info, struct lt_pdf 
 	}
 	rc = lt_strdup(path, &pdf->path, err);
 	if (!rc)
+		rc = clean_text(given->title, &title, err);
+	if (!rc)
+		rc = clean_text(given->author, &author, err);
+	if (!rc)
+		rc = clean_text(given->subject, &subject, err);
+	if (!rc)
+		rc = clean_text(given->keywords, &keywords, err);
+	if (!rc)
+		rc = clean_text(given->producer, &producer, err);
+	clean.title = title;
+	clean.author = author;
+	clean.subject = subject;
+	clean.keywords = keywords;
+	clean.producer = producer;
+	if (!rc)
 		rc = lt_sha256_init(&pdf->sha, err);
 	if (rc) {
 		pdf_free(pdf);
-		return rc;
+		goto out;
 	}
 	pdf->glyph_width = info->res->glyph_width;
 	pdf->f = fopen(path, "wb");
 	if (!pdf->f) {
 		rc = lt_err_set(err, LT_EIO, "cannot create '%s': %s", path, strerror(errno));
 		pdf_free(pdf);
-		return rc;
+		goto out;
 	}
 	/* The comment's bytes above 127 mark the file as binary (PDF/A 6.1.2). */
 	rc = putf(pdf, err, "%%PDF-1.7\n%%\xE2\xE3\xCF\xD3\n");
@@ -579,12 +622,17 @@ int lt_pdf_open(const char *path, const struct lt_pdf_info *info, struct lt_pdf 
 		rc = new_obj(pdf, &pdf->icc_obj, err);
 	if (!rc)
 		rc = flate_obj(pdf, pdf->icc_obj, " /N 3", info->res->icc, info->res->icc_len, err);
-	if (rc) {
+	if (rc)
 		lt_pdf_discard(pdf);
-		return rc;
-	}
-	*out = pdf;
-	return LT_OK;
+	else
+		*out = pdf;
+out:
+	free(title);
+	free(author);
+	free(subject);
+	free(keywords);
+	free(producer);
+	return rc;
 }
 
 size_t lt_pdf_pages(const struct lt_pdf *pdf)

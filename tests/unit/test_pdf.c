@@ -414,6 +414,27 @@ static void test_metadata(void **state)
 	pixDestroy(&pix);
 }
 
+/* A label from a legacy-encoded file name with a control character still
+ * makes well-formed XMP and the same title in Info. */
+static void test_dirty_title(void **state)
+{
+	struct fixture *f = *state;
+	PIX *pix = pixCreate(20, 20, 1);
+	char path[128], id[33];
+	struct lt_buf b = LT_BUF_INIT;
+	enum lt_pdf_encoding enc[1];
+	struct lt_pdf_page pages[] = { { .pix = pix } };
+
+	snprintf(path, sizeof(path), "%s/dirty.pdf", f->dir);
+	write_pdf(f, path, "bad\xff\x01name <&>", pages, 1, enc);
+	read_file(path, &b);
+	check_structure(&b, id);
+	assert_non_null(find(&b, "x-default\">bad\xEF\xBF\xBD name &lt;&amp;&gt;</rdf:li>"));
+	assert_non_null(find(&b, "/Title <FEFF006200610064FFFD0020006E0061006D00650020003C0026003E>"));
+	lt_buf_release(&b);
+	pixDestroy(&pix);
+}
+
 /* The same input gives the same bytes; another title another /ID. */
 static void test_deterministic(void **state)
 {
@@ -501,6 +522,7 @@ int main(void)
 		cmocka_unit_test(test_text_layer),
 		cmocka_unit_test(test_rotation),
 		cmocka_unit_test(test_metadata),
+		cmocka_unit_test(test_dirty_title),
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_errors),
 	};
