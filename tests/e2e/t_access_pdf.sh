@@ -211,6 +211,12 @@ pdfimages -j "$T/x/$id/$id/data/representations/access/data/$id.pdf" "$T/jpg"
 cmp "$T/jpg-000.jpg" "$SAMPLES/inbox/quyet-dinh-1127.jpg" ||
 	fail "the JPEG in the access PDF is not the scan byte for byte"
 
+# The catalog's event says what the PDF holds.
+capture show lt show "$id"
+[ "$RC" = 0 ] || fail "show $id exited $RC"
+grep -Eq 'access-copy +success +PDF/A-2b, 1 pages, [0-9]+ bytes, images: jpeg passthrough x1' "$T/show.out" ||
+	{ show_file "$T/show.out" >&2; fail "show $id has no access-copy event naming the JPEG passed through"; }
+
 # Turned scans: shown upright, words on them, under a fixed date; the same
 # input gives the same PDF.
 mkdir -p "$T/turned"
