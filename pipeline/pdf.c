@@ -5,7 +5,9 @@
  * re-encoded), while the access copy must show the master scan without
  * lossy recompression, and the words' boxes on the master are already known
  * (transform.h). Objects are numbered as they are written; only the page
- * tree's number is reserved ahead, since every page points at it.
+ * tree's number is reserved ahead, since every page points at it. The
+ * document's description (Info, XMP) is written last, so that it can use
+ * metadata found while the pages were read.
  */
 #include <errno.h>
 #include <leptonica/allheaders.h>
@@ -565,25 +567,58 @@ static int clean_text(const char *s, char **out, struct lt_err *err)
 	return LT_OK;
 }
 
-int lt_pdf_open(const char *path, const struct lt_pdf_info *given, struct lt_pdf **out,
+int lt_pdf_open(const char *path, const struct lt_pdf_resources *res, struct lt_pdf **out,
 		struct lt_err *err)
 {
 	struct lt_pdf *pdf = calloc(1, sizeof(*pdf));
-	struct lt_pdf_info clean = *given, *info = &clean;
-	char *title = NULL, *author = NULL, *subject = NULL, *keywords = NULL, *producer = NULL;
 	int num, rc;
 
 	*out = NULL;
 	if (!pdf)
 		return lt_err_set(err, LT_ENOMEM, "out of memory creating '%s'", path);
-	if (!info->res || !set(info->title) || !set(info->producer)) {
-		free(pdf);
-		return lt_err_set(err, LT_EINTERNAL, "'%s': a PDF needs its resources, a title and a "
-				  "producer", path);
-	}
 	rc = lt_strdup(path, &pdf->path, err);
 	if (!rc)
-		rc = clean_text(given->title, &title, err);
+		rc = lt_sha256_init(&pdf->sha, err);
+	if (rc) {
+		pdf_free(pdf);
+		return rc;
+	}
+	pdf->glyph_width = res->glyph_width;
+	pdf->f = fopen(path, "wb");
+	if (!pdf->f) {
+		rc = lt_err_set(err, LT_EIO, "cannot create '%s': %s", path, strerror(errno));
+		pdf_free(pdf);
+		return rc;
+	}
+	/* The comment's bytes above 127 mark the file as binary (PDF/A 6.1.2). */
+	rc = putf(pdf, err, "%%PDF-1.7\n%%\xE2\xE3\xCF\xD3\n");
+	if (!rc)
+		rc = new_obj(pdf, &num, err); /* PAGES_OBJ, written at close */
+	if (!rc)
+		rc = write_font(pdf, res, err);
+	if (!rc)
+		rc = new_obj(pdf, &pdf->icc_obj, err);
+	if (!rc)
+		rc = flate_obj(pdf, pdf->icc_obj, " /N 3", res->icc, res->icc_len, err);
+	if (rc) {
+		lt_pdf_discard(pdf);
+		return rc;
+	}
+	*out = pdf;
+	return LT_OK;
+}
+
+/* Info and XMP from the caller's strings, cleaned. */
+static int write_info(struct lt_pdf *pdf, const struct lt_pdf_info *given, struct lt_err *err)
+{
+	struct lt_pdf_info info = *given;
+	char *title = NULL, *author = NULL, *subject = NULL, *keywords = NULL, *producer = NULL;
+	int rc;
+
+	if (!set(given->title) || !set(given->producer))
+		return lt_err_set(err, LT_EINTERNAL, "'%s': a PDF needs a title and a producer",
+				  pdf->path);
+	rc = clean_text(given->title, &title, err);
 	if (!rc)
 		rc = clean_text(given->author, &author, err);
 	if (!rc)
@@ -592,41 +627,13 @@ int lt_pdf_open(const char *path, const struct lt_pdf_info *given, struct lt_pdf
 		rc = clean_text(given->keywords, &keywords, err);
 	if (!rc)
 		rc = clean_text(given->producer, &producer, err);
-	clean.title = title;
-	clean.author = author;
-	clean.subject = subject;
-	clean.keywords = keywords;
-	clean.producer = producer;
+	info.title = title;
+	info.author = author;
+	info.subject = subject;
+	info.keywords = keywords;
+	info.producer = producer;
 	if (!rc)
-		rc = lt_sha256_init(&pdf->sha, err);
-	if (rc) {
-		pdf_free(pdf);
-		goto out;
-	}
-	pdf->glyph_width = info->res->glyph_width;
-	pdf->f = fopen(path, "wb");
-	if (!pdf->f) {
-		rc = lt_err_set(err, LT_EIO, "cannot create '%s': %s", path, strerror(errno));
-		pdf_free(pdf);
-		goto out;
-	}
-	/* The comment's bytes above 127 mark the file as binary (PDF/A 6.1.2). */
-	rc = putf(pdf, err, "%%PDF-1.7\n%%\xE2\xE3\xCF\xD3\n");
-	if (!rc)
-		rc = new_obj(pdf, &num, err); /* PAGES_OBJ, written at close */
-	if (!rc)
-		rc = write_metadata(pdf, info, err);
-	if (!rc)
-		rc = write_font(pdf, info->res, err);
-	if (!rc)
-		rc = new_obj(pdf, &pdf->icc_obj, err);
-	if (!rc)
-		rc = flate_obj(pdf, pdf->icc_obj, " /N 3", info->res->icc, info->res->icc_len, err);
-	if (rc)
-		lt_pdf_discard(pdf);
-	else
-		*out = pdf;
-out:
+		rc = write_metadata(pdf, &info, err);
 	free(title);
 	free(author);
 	free(subject);
@@ -657,7 +664,7 @@ void lt_pdf_discard(struct lt_pdf *pdf)
 	pdf_free(pdf);
 }
 
-int lt_pdf_close(struct lt_pdf *pdf, struct lt_err *err)
+int lt_pdf_close(struct lt_pdf *pdf, const struct lt_pdf_info *info, struct lt_err *err)
 {
 	char hex[LT_SHA256_HEX];
 	uint64_t xref;
@@ -665,6 +672,8 @@ int lt_pdf_close(struct lt_pdf *pdf, struct lt_err *err)
 
 	if (pdf->n_kids == 0)
 		rc = lt_err_set(err, LT_EINTERNAL, "'%s' would have no pages", pdf->path);
+	if (!rc)
+		rc = write_info(pdf, info, err);
 	if (!rc)
 		rc = begin_obj(pdf, PAGES_OBJ, err);
 	if (!rc)

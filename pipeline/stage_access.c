@@ -77,28 +77,15 @@ static const char *first_set(const char *a, const char *b)
 static int access_begin(void *state, struct lt_job *job, struct lt_err *err)
 {
 	struct access_state *s = state;
-	const struct lt_meta *m = &job->doc->meta;
 	char *path = NULL;
 	int rc;
-	struct lt_pdf_info info = {
-		.title = first_set(lt_meta_value(m, "title"),
-				   first_set(lt_meta_value(m, "subject"), job->doc->label)),
-		.author = lt_meta_value(m, "organName"),
-		.subject = lt_meta_value(m, "subject"),
-		.keywords = lt_meta_value(m, "keyword"),
-		.producer = "luutru " LT_VERSION,
-		.created = creation_time(),
-		.res = &s->res,
-	};
 
 	memset(s->encodings, 0, sizeof(s->encodings));
 	s->pages = 0;
 	s->bytes = 0;
-	if (!info.title || !*info.title)
-		info.title = job->doc->id;
 	rc = lt_path(&path, err, "%s/%s", job->work_dir, LT_WORK_ACCESS_PDF);
 	if (!rc)
-		rc = lt_pdf_open(path, &info, &s->pdf, err);
+		rc = lt_pdf_open(path, &s->res, &s->pdf, err);
 	free(path);
 	return rc;
 }
@@ -136,16 +123,28 @@ static int access_page(void *state, struct lt_job *job, struct lt_page *page, st
 	return LT_OK;
 }
 
+/* The description is taken at the end, so that metadata a stage found in
+ * the text of the pages can give the title. */
 static int access_end(void *state, struct lt_job *job, struct lt_err *err)
 {
 	struct access_state *s = state;
 	struct lt_pdf *pdf = s->pdf;
+	const struct lt_meta *m = &job->doc->meta;
+	struct lt_pdf_info info = {
+		.title = first_set(lt_meta_value(m, "title"),
+				   first_set(lt_meta_value(m, "subject"),
+					     first_set(job->doc->label, job->doc->id))),
+		.author = lt_meta_value(m, "organName"),
+		.subject = lt_meta_value(m, "subject"),
+		.keywords = lt_meta_value(m, "keyword"),
+		.producer = "luutru " LT_VERSION,
+		.created = creation_time(),
+	};
 
-	(void)job;
 	s->pdf = NULL;
 	s->pages = lt_pdf_pages(pdf);
 	s->bytes = lt_pdf_bytes(pdf);
-	return lt_pdf_close(pdf, err);
+	return lt_pdf_close(pdf, &info, err);
 }
 
 static void access_abort(void *state, struct lt_job *job)

@@ -21,8 +21,7 @@ int main(int argc, char **argv)
 	struct lt_pdf_resources res;
 	struct lt_pdf *pdf = NULL;
 	struct lt_err err = { 0 };
-	struct lt_pdf_info info = { .title = "bench", .producer = "luutru bench", .created = 0,
-				    .res = &res };
+	struct lt_pdf_info info = { .title = "bench", .producer = "luutru bench", .created = 0 };
 	TessBaseAPI *api = TessBaseAPICreate();
 	double ocr_total = 0, pdf_total = 0, t;
 	const char *langs = getenv("LANGS") ? getenv("LANGS") : "vie+eng";
@@ -33,7 +32,7 @@ int main(int argc, char **argv)
 	}
 	if (TessBaseAPIInit3(api, NULL, langs) != 0 ||
 	    lt_pdf_resources_load(NULL, NULL, &res, &err) != LT_OK ||
-	    lt_pdf_open(argv[1], &info, &pdf, &err) != LT_OK) {
+	    lt_pdf_open(argv[1], &res, &pdf, &err) != LT_OK) {
 		fprintf(stderr, "bench: %s\n", err.msg[0] ? err.msg : "cannot start Tesseract");
 		return 1;
 	}
@@ -87,7 +86,7 @@ int main(int argc, char **argv)
 		pixDestroy(&pix);
 	}
 	t = lt_monotonic_seconds();
-	if (lt_pdf_close(pdf, &err) != LT_OK) {
+	if (lt_pdf_close(pdf, &info, &err) != LT_OK) {
 		fprintf(stderr, "bench: %s\n", err.msg);
 		return 1;
 	}

@@ -61,8 +61,9 @@ int lt_pdf_resources_load(const char *font_path, const char *icc_path,
 void lt_pdf_resources_release(struct lt_pdf_resources *res);
 
 /* The document's description, in the Info dictionary and the XMP packet
- * alike. Strings UTF-8, borrowed for the call; NULL or "" leaves an entry
- * out, but for title (required: the label when nothing better). */
+ * alike. Strings UTF-8 (bad bytes are shown as U+FFFD, control characters
+ * as spaces), borrowed for the call; NULL or "" leaves an entry out, but
+ * for title and producer (required: the label when nothing better). */
 struct lt_pdf_info {
 	const char *title;
 	const char *author;      /* the issuing body, when known */
@@ -70,7 +71,6 @@ struct lt_pdf_info {
 	const char *keywords;
 	const char *producer;    /* "luutru 0.1.0" */
 	time_t created;          /* creation = modification = metadata date */
-	const struct lt_pdf_resources *res; /* borrowed until lt_pdf_close */
 };
 
 /* How a page's image went in. */
@@ -104,10 +104,11 @@ struct lt_pdf_page {
 
 struct lt_pdf;
 
-/* Creates path (replacing a file there) and writes the header, the XMP
- * packet, the Info dictionary, the font and the OutputIntent's profile.
- * *out owned: finish with lt_pdf_close, or lt_pdf_discard on failure. */
-int lt_pdf_open(const char *path, const struct lt_pdf_info *info, struct lt_pdf **out,
+/* Creates path (replacing a file there) and writes the header, the font and
+ * the OutputIntent's profile from res (borrowed until lt_pdf_close or
+ * lt_pdf_discard). *out owned: finish with lt_pdf_close, or lt_pdf_discard
+ * on failure. */
+int lt_pdf_open(const char *path, const struct lt_pdf_resources *res, struct lt_pdf **out,
 		struct lt_err *err);
 
 /* Writes a page: its image, its text layer, its page object. *encoding (may
@@ -120,10 +121,13 @@ int lt_pdf_add_page(struct lt_pdf *pdf, const struct lt_pdf_page *page,
 size_t lt_pdf_pages(const struct lt_pdf *pdf);
 uint64_t lt_pdf_bytes(const struct lt_pdf *pdf);
 
-/* Writes the page tree, the catalog, the cross-reference table and the
- * trailer with its /ID, fsyncs and closes the file; frees pdf whatever
- * happens. A PDF without pages is an error (LT_EINTERNAL). */
-int lt_pdf_close(struct lt_pdf *pdf, struct lt_err *err);
+/* Writes the document's description (info: the Info dictionary and the XMP
+ * packet, borrowed for the call; known only now that every page is read),
+ * the page tree, the catalog, the cross-reference table and the trailer
+ * with its /ID, fsyncs and closes the file; frees pdf whatever happens, and
+ * removes the file on failure. A PDF without pages, or info without a title
+ * or producer, is an error (LT_EINTERNAL). */
+int lt_pdf_close(struct lt_pdf *pdf, const struct lt_pdf_info *info, struct lt_err *err);
 
 /* Closes and removes the unfinished file, frees pdf. NULL-safe. */
 void lt_pdf_discard(struct lt_pdf *pdf);

@@ -142,18 +142,17 @@ static void write_pdf(struct fixture *f, const char *path, const char *title,
 		.subject = "Về việc lưu trữ",
 		.producer = "luutru test",
 		.created = 1700000000,
-		.res = &f->res,
 	};
 	struct lt_pdf *pdf = NULL;
 	struct lt_err err = { 0 };
 
-	assert_int_equal(lt_pdf_open(path, &info, &pdf, &err), LT_OK);
+	assert_int_equal(lt_pdf_open(path, &f->res, &pdf, &err), LT_OK);
 	for (size_t i = 0; i < n; i++) {
 		if (lt_pdf_add_page(pdf, &pages[i], &enc[i], &err) != LT_OK)
 			fail_msg("page %zu: %s", i + 1, err.msg);
 	}
 	assert_int_equal(lt_pdf_pages(pdf), n);
-	assert_int_equal(lt_pdf_close(pdf, &err), LT_OK);
+	assert_int_equal(lt_pdf_close(pdf, &info, &err), LT_OK);
 }
 
 /* The inflated data of the image stream whose dictionary begins with dict. */
@@ -472,7 +471,7 @@ static void test_errors(void **state)
 {
 	struct fixture *f = *state;
 	struct lt_pdf_resources res;
-	struct lt_pdf_info info = { .title = "t", .producer = "p", .res = &f->res };
+	struct lt_pdf_info info = { .title = "t", .producer = "p" }, untitled = { .producer = "p" };
 	struct lt_pdf *pdf = NULL;
 	struct lt_err err = { 0 };
 	PIX *pix = pixCreate(20, 20, 8);
@@ -495,20 +494,28 @@ static void test_errors(void **state)
 			 LT_EINTERNAL);
 	assert_non_null(strstr(err.msg, "icc-profiles-free"));
 
-	assert_int_equal(lt_pdf_open("/nonexistent/dir/a.pdf", &info, &pdf, &err), LT_EIO);
+	assert_int_equal(lt_pdf_open("/nonexistent/dir/a.pdf", &f->res, &pdf, &err), LT_EIO);
 	assert_null(pdf);
 	assert_non_null(strstr(err.msg, "/nonexistent/dir/a.pdf"));
 
 	snprintf(path, sizeof(path), "%s/bad.pdf", f->dir);
-	assert_int_equal(lt_pdf_open(path, &info, &pdf, &err), LT_OK);
+	assert_int_equal(lt_pdf_open(path, &f->res, &pdf, &err), LT_OK);
 	assert_int_equal(lt_pdf_add_page(pdf, &bad, NULL, &err), LT_EINTERNAL);
 	assert_non_null(strstr(err.msg, path));
 	/* No pages: not a PDF to keep. */
-	assert_int_equal(lt_pdf_close(pdf, &err), LT_EINTERNAL);
+	assert_int_equal(lt_pdf_close(pdf, &info, &err), LT_EINTERNAL);
 	assert_non_null(strstr(err.msg, "no pages"));
 	assert_false(exists(path));
 
-	assert_int_equal(lt_pdf_open(path, &info, &pdf, &err), LT_OK);
+	/* No title: refused, nothing left. */
+	bad.orientation = 0;
+	assert_int_equal(lt_pdf_open(path, &f->res, &pdf, &err), LT_OK);
+	assert_int_equal(lt_pdf_add_page(pdf, &bad, NULL, &err), LT_OK);
+	assert_int_equal(lt_pdf_close(pdf, &untitled, &err), LT_EINTERNAL);
+	assert_non_null(strstr(err.msg, "title"));
+	assert_false(exists(path));
+
+	assert_int_equal(lt_pdf_open(path, &f->res, &pdf, &err), LT_OK);
 	lt_pdf_discard(pdf);
 	assert_false(exists(path));
 	pixDestroy(&pix);
