@@ -4,7 +4,9 @@
  * Each page shows its master scan at the scan's resolution, never
  * recompressed lossily: a single-image JPEG passes through byte for byte
  * (DCTDecode), a bitonal page goes in as CCITT G4, greyscale and colour as
- * lossless Flate (colourmapped images as Indexed, 16-bit reduced to 8). Over
+ * lossless Flate: a PNG's compressed rows as they are (a palette PNG as
+ * Indexed), anything else deflated from the decoded pixels (palettes
+ * expanded, 16-bit reduced to 8). Over
  * it lies an invisible text layer (render mode 3), one text object per line
  * of the reading order, each word placed on its box in a glyphless embedded
  * TrueType font (Tesseract's pdf.ttf) with a ToUnicode map, so a viewer's
