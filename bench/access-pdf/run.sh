@@ -13,7 +13,7 @@ export OMP_THREAD_LIMIT=1
 cd "$ROOT"
 [ -x luutru ] || { echo "bench: run make first" >&2; exit 3; }
 W=$(mktemp -d "${TMPDIR:-/tmp}/luutru-bench-pdf.XXXXXX")
-trap 'rm -rf "$W"' EXIT
+trap '[ -n "${KEEP:-}" ] || rm -rf "$W"' EXIT
 PKGS="tesseract lept libarchive sqlite3 libcrypto libxml-2.0 jansson libutf8proc libexif libtiff-4 zlib"
 objs=$(ls build/*.o | grep -v '/main\.o$')
 # shellcheck disable=SC2046

@@ -180,8 +180,8 @@ static void test_images(void **state)
 		*deep = pixCreate(64, 48, 16), *jpeg_pix;
 	char path[128], jpeg[128];
 	struct lt_buf b = LT_BUF_INIT, jb = LT_BUF_INIT;
-	enum lt_pdf_encoding enc[8];
-	char id[33], png[128], png1[128];
+	enum lt_pdf_encoding enc[9];
+	char id[33], png[128], png1[128], pngp[128];
 
 	fill_rect(bitonal, 10, 10, 50, 30, 1);
 	fill_rect(grey, 0, 0, 200, 120, 200);
@@ -198,6 +198,8 @@ static void test_images(void **state)
 	assert_int_equal(pixWrite(png, grey, IFF_PNG), 0);
 	snprintf(png1, sizeof(png1), "%s/scan1.png", f->dir);
 	assert_int_equal(pixWrite(png1, bitonal, IFF_PNG), 0);
+	snprintf(pngp, sizeof(pngp), "%s/scanp.png", f->dir);
+	assert_int_equal(pixWrite(pngp, mapped, IFF_PNG), 0);
 
 	struct lt_pdf_page pages[] = {
 		{ .pix = bitonal, .dpi = 300, .words = words, .n_words = 3 },
@@ -208,10 +210,11 @@ static void test_images(void **state)
 		{ .jpeg_path = jpeg, .pix = jpeg_pix, .dpi = 300 },
 		{ .png_path = png, .pix = grey, .dpi = 300 },
 		{ .png_path = png1, .pix = bitonal, .dpi = 300 },
+		{ .png_path = pngp, .pix = mapped, .dpi = 300 },
 	};
 
 	snprintf(path, sizeof(path), "%s/images.pdf", f->dir);
-	write_pdf(f, path, "Quyết định 1127", pages, 8, enc);
+	write_pdf(f, path, "Quyết định 1127", pages, 9, enc);
 	assert_int_equal(enc[0], LT_PDF_G4);
 	assert_int_equal(enc[1], LT_PDF_FLATE);
 	assert_int_equal(enc[2], LT_PDF_FLATE);
@@ -221,10 +224,14 @@ static void test_images(void **state)
 	/* A grey PNG's rows go in as they are; a bitonal one still as G4. */
 	assert_int_equal(enc[6], LT_PDF_PNG);
 	assert_int_equal(enc[7], LT_PDF_G4);
+	/* A palette PNG keeps its palette. */
+	assert_int_equal(enc[8], LT_PDF_PNG);
 	read_file(path, &b);
 	check_structure(&b, id);
-	assert_int_equal(count(&b, "/Type /Page "), 8);
-	assert_non_null(find(&b, "/Count 8"));
+	assert_int_equal(count(&b, "/Type /Page "), 9);
+	assert_non_null(find(&b, "/Count 9"));
+	assert_non_null(find(&b, "/Width 64 /Height 48 /BitsPerComponent 8 /ColorSpace [/Indexed "
+			     "/DeviceRGB 3 "));
 	assert_int_equal(count(&b, "/CCITTFaxDecode"), 2);
 	assert_non_null(find(&b, "/DecodeParms << /Predictor 15 /Colors 1 /BitsPerComponent 8 "
 			     "/Columns 200 >>"));
