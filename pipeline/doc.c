@@ -34,6 +34,17 @@ void lt_page_drop_image(struct lt_page *page)
 	}
 }
 
+void lt_page_drop_words(struct lt_page *page)
+{
+	if (!page)
+		return;
+	for (size_t i = 0; i < page->n_words; i++)
+		free(page->words[i].text);
+	free(page->words);
+	page->words = NULL;
+	page->n_words = 0;
+}
+
 void lt_bundle_release(struct lt_bundle *b)
 {
 	if (!b)
@@ -54,6 +65,7 @@ void lt_doc_free(struct lt_doc *doc)
 	free(doc->sources);
 	for (size_t i = 0; i < doc->n_pages; i++) {
 		lt_page_drop_image(&doc->pages[i]);
+		lt_page_drop_words(&doc->pages[i]);
 		free(doc->pages[i].text);
 		free(doc->pages[i].lang);
 		free(doc->pages[i].preprocessing);

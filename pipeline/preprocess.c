@@ -15,7 +15,9 @@
 #include <time.h>
 #include <utf8proc.h>
 
+#include "luutru/doc.h"
 #include "luutru/preprocess.h"
+#include "luutru/text.h"
 #include "luutru/transform.h"
 
 #define ASSUMED_DPI 300
@@ -464,6 +466,7 @@ char *lt_preprocess_describe(const struct lt_preprocess_result *res, char *out, 
 struct lw_word {
 	char *text;
 	int l, t, r, b;
+	float conf;
 };
 
 struct lw_line {
@@ -530,21 +533,63 @@ static void find_split(struct lw_line *ln, const struct lw_word *w)
 	}
 }
 
-static int put_words(struct lt_buf *out, const struct lw_word *w, size_t from, size_t to,
+/* Where the ordered page goes: its text, and optionally its words with
+ * their boxes mapped onto the master, one line per output line. */
+struct order_out {
+	struct lt_buf *text;
+	const struct lt_page_transform *tf; /* NULL: no words wanted */
+	struct lt_word *words;
+	size_t n, cap;
+	int line;
+};
+
+static int add_word(struct order_out *o, const struct lw_word *w, struct lt_err *err)
+{
+	struct lt_buf nfc = LT_BUF_INIT;
+	int rc;
+
+	if (o->n == o->cap) {
+		size_t n = o->cap ? o->cap * 2 : 256;
+		struct lt_word *bigger = realloc(o->words, n * sizeof(*bigger));
+
+		if (!bigger)
+			return lt_err_set(err, LT_ENOMEM, "out of memory keeping the words of a page");
+		o->words = bigger;
+		o->cap = n;
+	}
+	rc = lt_text_nfc(w->text, strlen(w->text), &nfc, err);
+	if (rc) {
+		lt_buf_release(&nfc);
+		return rc;
+	}
+	o->words[o->n].text = lt_buf_detach(&nfc);
+	if (!o->words[o->n].text)
+		return lt_err_set(err, LT_ENOMEM, "out of memory keeping the words of a page");
+	lt_transform_box(o->tf, w->l, w->t, w->r, w->b, &o->words[o->n].box);
+	o->words[o->n].confidence = w->conf;
+	o->words[o->n].line = o->line;
+	o->n++;
+	return LT_OK;
+}
+
+static int put_words(struct order_out *out, const struct lw_word *w, size_t from, size_t to,
 		     struct lt_err *err)
 {
 	int rc = LT_OK;
 
 	for (size_t i = from; i < to && !rc; i++) {
-		rc = lt_buf_puts(out, w[i].text, err);
+		rc = lt_buf_puts(out->text, w[i].text, err);
 		if (!rc)
-			rc = lt_buf_puts(out, i + 1 < to ? " " : "\n", err);
+			rc = lt_buf_puts(out->text, i + 1 < to ? " " : "\n", err);
+		if (!rc && out->tf)
+			rc = add_word(out, &w[i], err);
 	}
+	out->line++;
 	return rc;
 }
 
 /* Lines [a, b) form a run over the gap: every left part, then every right. */
-static int put_run(struct lt_buf *out, const struct lw_word *w, const struct lw_line *ln, size_t a,
+static int put_run(struct order_out *out, const struct lw_word *w, const struct lw_line *ln, size_t a,
 		   size_t b, int gl, int gr, struct lt_err *err)
 {
 	int rc = LT_OK;
@@ -564,12 +609,23 @@ static int put_run(struct lt_buf *out, const struct lw_word *w, const struct lw_
 
 int lt_reading_order_text(TessBaseAPI *api, struct lt_buf *out, struct lt_err *err)
 {
+	return lt_reading_order(api, NULL, out, NULL, NULL, err);
+}
+
+int lt_reading_order(TessBaseAPI *api, const struct lt_page_transform *tf, struct lt_buf *text,
+		     struct lt_word **words, size_t *n_words, struct lt_err *err)
+{
 	TessResultIterator *it = TessBaseAPIGetIterator(api);
+	struct order_out out = { .text = text, .tf = words ? tf : NULL };
 	struct lw_word *w = NULL;
 	struct lw_line *ln = NULL;
 	size_t nw = 0, cw = 0, nl = 0, cl = 0;
 	int rc = LT_OK;
 
+	if (words) {
+		*words = NULL;
+		*n_words = 0;
+	}
 	if (!it)
 		return LT_OK; /* nothing recognised: no text */
 	do {
@@ -586,6 +642,7 @@ int lt_reading_order_text(TessBaseAPI *api, struct lt_buf *out, struct lt_err *e
 		}
 		TessPageIteratorBoundingBox(pit, RIL_WORD, &word.l, &word.t, &word.r, &word.b);
 		word.text = t;
+		word.conf = TessResultIteratorConfidence(it, RIL_WORD);
 		if (nw == cw) {
 			size_t n = cw ? cw * 2 : 256;
 			struct lw_word *bigger = realloc(w, n * sizeof(*w));
@@ -625,11 +682,11 @@ int lt_reading_order_text(TessBaseAPI *api, struct lt_buf *out, struct lt_err *e
 		int gl, gr;
 
 		if (i > 0 && ln[i].para)
-			rc = lt_buf_puts(out, "\n", err);
+			rc = lt_buf_puts(text, "\n", err);
 		if (rc)
 			break;
 		if (!ln[i].split) {
-			rc = put_words(out, w, ln[i].first, ln[i].first + ln[i].n, err);
+			rc = put_words(&out, w, ln[i].first, ln[i].first + ln[i].n, err);
 			i++;
 			continue;
 		}
@@ -648,7 +705,7 @@ int lt_reading_order_text(TessBaseAPI *api, struct lt_buf *out, struct lt_err *e
 				break;
 			}
 		}
-		rc = put_run(out, w, ln, i, j, gl, gr, err);
+		rc = put_run(&out, w, ln, i, j, gl, gr, err);
 		i = j;
 	}
 	goto out;
@@ -660,5 +717,13 @@ out:
 	free(w);
 	free(ln);
 	TessResultIteratorDelete(it);
+	if (rc || !words) {
+		for (size_t i = 0; i < out.n; i++)
+			free(out.words[i].text);
+		free(out.words);
+	} else {
+		*words = out.words;
+		*n_words = out.n;
+	}
 	return rc;
 }

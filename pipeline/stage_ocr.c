@@ -351,6 +351,15 @@ static int add_reason(char **review, const char *why, struct lt_err *err)
 	return LT_OK;
 }
 
+static void drop_words(struct lt_word **words, size_t *n)
+{
+	for (size_t i = 0; i < *n; i++)
+		free((*words)[i].text);
+	free(*words);
+	*words = NULL;
+	*n = 0;
+}
+
 static int ocr_page(void *state, struct lt_job *job, struct lt_page *page, struct lt_err *err)
 {
 	struct ocr_state *s = state;
@@ -367,6 +376,8 @@ static int ocr_page(void *state, struct lt_job *job, struct lt_page *page, struc
 	TessBaseAPI *api;
 	const char *lang;
 	PIX *work = NULL;
+	struct lt_word *words = NULL;
+	size_t n_words = 0;
 	int rc = LT_OK, recognised = 0;
 	double skew;
 
@@ -404,18 +415,19 @@ static int ocr_page(void *state, struct lt_job *job, struct lt_page *page, struc
 	lang = s->first ? "vie" : s->lang;
 	recognised = recognise_with(api, input_name, work, pre.work_dpi, s->page_timeout, &rerr);
 	if (recognised)
-		rc = lt_reading_order_text(api, &ordered, err);
+		rc = lt_reading_order(api, &tf, &ordered, &words, &n_words, err);
 	/* The first reading both decides the language and, for a Vietnamese
 	 * page, is the text: read again only a page that does not look it. */
 	if (!rc && recognised && s->first && !looks_vietnamese(lt_buf_str(&ordered))) {
 		lt_buf_reset(&ordered);
+		drop_words(&words, &n_words);
 		TessBaseAPIClear(s->first);
 		api = s->api;
 		lang = s->lang;
 		recognised = recognise_with(api, input_name, work, pre.work_dpi, s->page_timeout,
 					    &rerr);
 		if (recognised)
-			rc = lt_reading_order_text(api, &ordered, err);
+			rc = lt_reading_order(api, &tf, &ordered, &words, &n_words, err);
 	}
 
 	/* 3. Text, hOCR and ALTO. */
@@ -489,8 +501,16 @@ static int ocr_page(void *state, struct lt_job *job, struct lt_page *page, struc
 	page->review = review;
 	preprocessing = review = NULL;
 	page->quality = q.score;
+	/* For the access PDF, which frees them once the page is written. */
+	lt_page_drop_words(page);
+	page->words = words;
+	page->n_words = n_words;
+	page->orientation = tf.orientation;
+	words = NULL;
+	n_words = 0;
 	page->confidence = recognised ? TessBaseAPIMeanTextConf(api) : 0;
 out:
+	drop_words(&words, &n_words);
 	TessDeleteText(raw_hocr);
 	TessBaseAPIClear(s->api);
 	if (s->first)

@@ -127,6 +127,8 @@ static int add_payload(struct lt_bag *bag, const struct lt_job *job, struct lt_e
 			path = spool = NULL;
 		}
 	}
+	free(path);
+	free(spool);
 	return rc;
 }
 

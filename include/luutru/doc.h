@@ -16,6 +16,7 @@
 #include "luutru/err.h"
 #include "luutru/hash.h"
 #include "luutru/meta.h"
+#include "luutru/transform.h"
 
 /* Document ids: 16 lowercase hex characters, the start of a SHA-256 over the
  * document's page sources, so the same scans always get the same id. */
@@ -29,6 +30,15 @@ struct lt_source {
 	uint64_t size;
 	int page_count;             /* images in the file (multi-page TIFF: > 1) */
 	char ext[8];                /* extension of its format (png, tif, ...), for the master file name */
+};
+
+/* A recognised word, for the access PDF's text layer: its box in master
+ * pixels, the line (output line of the reading order) it belongs to. */
+struct lt_word {
+	char *text;                 /* UTF-8 NFC, owned */
+	struct lt_box box;          /* master pixels */
+	float confidence;           /* Tesseract's, 0-100 */
+	int line;                   /* 0-based index of its line in reading order */
 };
 
 struct lt_page {
@@ -45,6 +55,11 @@ struct lt_page {
 	double quality;             /* 0-1 (quality.h); -1 unknown */
 	char *review;               /* why a person should check it; NULL if fine; owned */
 	char *technical;            /* the scan's technical metadata, a JSON object (techmeta.h); owned */
+	/* The OCR stage's words in reading order (the same order as text), for
+	 * the access PDF; freed with lt_page_drop_words once it is written. */
+	struct lt_word *words;      /* owned, with their texts */
+	size_t n_words;
+	int orientation;            /* degrees clockwise that make the master upright (transform.h) */
 };
 
 struct lt_bundle_file {
@@ -116,6 +131,8 @@ void lt_bundle_release(struct lt_bundle *b);
 
 /* Frees a page's image (pixDestroy), keeping its results. NULL-safe. */
 void lt_page_drop_image(struct lt_page *page);
+/* Frees a page's words (page->words, their texts). NULL-safe. */
+void lt_page_drop_words(struct lt_page *page);
 
 /* Computes doc->id from the sources' digests and page counts. */
 int lt_doc_compute_id(struct lt_doc *doc, struct lt_err *err);

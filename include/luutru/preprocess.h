@@ -20,6 +20,8 @@
 #include "luutru/err.h"
 #include "luutru/transform.h"
 
+struct lt_word; /* doc.h */
+
 /* Switches and thresholds. Fill with lt_preprocess_opts_default(), then
  * turn steps off or override. */
 struct lt_preprocess_opts {
@@ -140,5 +142,13 @@ char *lt_preprocess_describe(const struct lt_preprocess_result *res, char *out, 
  * stand wholly on one side of it, are read column by column. The text is
  * Tesseract's (UTF-8, not yet NFC). Errors: LT_ENOMEM, LT_EOCR. */
 int lt_reading_order_text(TessBaseAPI *api, struct lt_buf *out, struct lt_err *err);
+
+/* The same, walking Tesseract's results once for both: the text into text,
+ * and, when words is not NULL, the words in that very order (*words owned by
+ * the caller, free each text then the array; lt_page_drop_words does), each
+ * in NFC with its box mapped onto the master by tf and the index of its
+ * output line. *words is NULL and *n_words 0 for a page without words. */
+int lt_reading_order(TessBaseAPI *api, const struct lt_page_transform *tf, struct lt_buf *text,
+		     struct lt_word **words, size_t *n_words, struct lt_err *err);
 
 #endif
