@@ -6,6 +6,7 @@
 static const struct lt_stage *const archive_stages[] = {
 	&lt_stage_load,     /* Leptonica decodes the page */
 	&lt_stage_ocr,      /* Tesseract: text (in memory), hOCR (spooled to the work folder) */
+	&lt_stage_extract,  /* metadata read off page 1's header, offered below what the archivist gave */
 	&lt_stage_package,  /* BagIt tar written, fsync'ed, moved into bundles/ without replacing */
 	&lt_stage_commit,   /* one catalog transaction: archived */
 };
