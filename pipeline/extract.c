@@ -1380,6 +1380,17 @@ static int format_date(struct lt_extract *x, const struct date_match *dm, struct
 			 dm->strict ? CONF_STRICT : CONF_FOLDED, err);
 }
 
+/* The type line: in capitals, alone on its line ("QUYẾT ĐỊNH:" before
+ * Điều 1 is the body's). */
+static const struct doc_type *line_type_at(const struct header *h, size_t l)
+{
+	const struct line *ln = &h->lines[l];
+
+	if (ln->start == ln->end || !span_mostly_upper(h, ln->start, ln->end, 4) || h->cp[ln->end - 1] == ':')
+		return NULL;
+	return type_by_letters(h, ln->start, ln->end);
+}
+
 /* Decides the type from the type line and the notation's abbreviation,
  * repairing an abbreviation whose stroke OCR lost ("QD" for "QĐ") when the
  * type line names it. */
@@ -1476,7 +1487,7 @@ int lt_extract_header(const char *text, struct lt_extract *out, struct lt_err *e
 	struct number_match nm = { 0 };
 	struct date_match dm;
 	const struct doc_type *line_type = NULL;
-	size_t type_line = 0, zone, date_zone;
+	size_t type_line = 0, zone, date_zone, number_zone;
 	int rc, vv = 0;
 	enum family fam;
 
@@ -1490,8 +1501,16 @@ int lt_extract_header(const char *text, struct lt_extract *out, struct lt_err *e
 			zone = l;
 			break;
 		}
+	number_zone = zone;
 	find_family(&h, zone, &fm);
-	for (size_t l = 0; l < zone && !nm.found && !rc; l++)
+	/* The number stands above the type line: a "Số 77-BC/TW" quoted in the
+	 * body below it is not the document's. */
+	for (size_t l = 0; l < zone; l++)
+		if (line_type_at(&h, l)) {
+			number_zone = l;
+			break;
+		}
+	for (size_t l = 0; l < number_zone && !nm.found && !rc; l++)
 		rc = scan_number_line(&h, l, &nm, err);
 	if (rc)
 		goto out;
@@ -1500,14 +1519,9 @@ int lt_extract_header(const char *text, struct lt_extract *out, struct lt_err *e
 	if (fm.family == FAMILY_UNKNOWN && !nm.found)
 		goto out;
 	fam = fm.family != FAMILY_UNKNOWN ? fm.family : nm.family;
-	/* The type line: in capitals, alone on its line, below the number. */
+	/* The type line, below the number. */
 	for (size_t l = nm.found ? nm.line + 1 : 0; l < zone; l++) {
-		const struct line *ln = &h.lines[l];
-
-		if (ln->start == ln->end || !span_mostly_upper(&h, ln->start, ln->end, 4) ||
-		    h.cp[ln->end - 1] == ':')
-			continue;
-		if ((line_type = type_by_letters(&h, ln->start, ln->end))) {
+		if ((line_type = line_type_at(&h, l))) {
 			type_line = l;
 			break;
 		}
