@@ -9,9 +9,13 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "luutru/doc.h"
 #include "luutru/extract.h"
+#include "luutru/meta.h"
+#include "luutru/stage.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 #define MAX_KV 14
@@ -427,6 +431,109 @@ static void test_type_code(void **state)
 	assert_null(lt_extract_type_code(NULL));
 }
 
+/* ---- the stage: what it offers to doc->meta ---- */
+
+/* A two-page Party directive whose manifest gave the number and a date
+ * that page 1 contradicts. */
+static struct lt_doc *directive_doc(void)
+{
+	struct lt_doc *doc = lt_doc_new();
+
+	assert_non_null(doc);
+	doc->pages = calloc(2, sizeof(*doc->pages));
+	assert_non_null(doc->pages);
+	doc->n_pages = 2;
+	doc->pages[0].text = strdup(cases[5].text);
+	doc->pages[0].lang = strdup("vie");
+	doc->pages[1].text = strdup("Các tỉnh ủy, thành ủy");
+	doc->pages[1].lang = strdup("vie");
+	doc->lang = strdup("vie+eng");
+	assert_int_equal(lt_meta_set(&doc->meta, "codeNumber", "05", LT_META_MANIFEST, "list.csv row 2",
+				     NULL, 1, 1, NULL), LT_OK);
+	assert_int_equal(lt_meta_set(&doc->meta, "issuedDate", "2016-07-15", LT_META_MANIFEST,
+				     "list.csv row 2", NULL, 1, 1, NULL), LT_OK);
+	return doc;
+}
+
+static void test_stage_offers_below_given_values(void **state)
+{
+	struct lt_doc *doc = directive_doc();
+	struct lt_buf warnings = LT_BUF_INIT, note = LT_BUF_INIT;
+	struct lt_job job = { .doc = doc, .warnings = &warnings, .n_stages = 1, .stage = 0 };
+	struct lt_err err = { 0 };
+	const struct lt_meta_field *f;
+	void *st = NULL;
+
+	(void)state;
+	assert_int_equal(lt_stage_extract.open(NULL, &st, &err), LT_OK);
+	assert_int_equal(lt_stage_extract.process(st, &job, NULL, &err), LT_OK);
+	/* The manifest's date stays, and the disagreement is a warning. */
+	assert_string_equal(lt_meta_value(&doc->meta, "issuedDate"), "2016-07-15");
+	assert_int_equal(lt_meta_get(&doc->meta, "issuedDate")->source, LT_META_MANIFEST);
+	assert_non_null(strstr(lt_buf_str(&warnings),
+			       "page 1 reads issuedDate 2016-07-14 but the manifest says 2016-07-15"));
+	/* The same number as the manifest's: no warning, still the manifest's. */
+	assert_null(strstr(lt_buf_str(&warnings), "codeNumber"));
+	assert_int_equal(lt_meta_get(&doc->meta, "codeNumber")->source, LT_META_MANIFEST);
+	/* What the archivist left empty is filled, unconfirmed, with its rule. */
+	f = lt_meta_get(&doc->meta, "codeNotation");
+	assert_non_null(f);
+	assert_string_equal(f->value, "CT/TW");
+	assert_int_equal(f->source, LT_META_EXTRACTED);
+	assert_int_equal(f->confirmed, 0);
+	assert_string_equal(f->origin, "page 1");
+	assert_string_equal(f->rule, "number-folded");
+	assert_true(f->confidence > 0 && f->confidence < 1);
+	assert_string_equal(lt_meta_value(&doc->meta, "organName"), "BAN CHẤP HÀNH TRUNG ƯƠNG");
+	/* Technical: page count and language. */
+	f = lt_meta_get(&doc->meta, "numberOfPage");
+	assert_non_null(f);
+	assert_string_equal(f->value, "2");
+	assert_int_equal(f->source, LT_META_TECHNICAL);
+	assert_string_equal(lt_meta_value(&doc->meta, "language"), "01");
+	/* The event's detail lists what was read. */
+	lt_stage_extract.describe(st, &job, &note);
+	assert_non_null(strstr(lt_buf_str(&note), "codeNotation=\"CT/TW\" [number-folded 0."));
+	assert_non_null(strstr(lt_buf_str(&note), "issuedDate=\"2016-07-14\""));
+	lt_stage_extract.close(st);
+	lt_buf_release(&note);
+	lt_buf_release(&warnings);
+	lt_doc_free(doc);
+}
+
+/* An English page (read again with eng) gives language 02; a page with no
+ * text gives no field but the page count. */
+static void test_stage_english_and_blank(void **state)
+{
+	struct lt_doc *doc = lt_doc_new();
+	struct lt_buf warnings = LT_BUF_INIT;
+	struct lt_job job = { .doc = doc, .warnings = &warnings, .n_stages = 1, .stage = 0 };
+	void *st = NULL;
+
+	(void)state;
+	assert_non_null(doc);
+	doc->pages = calloc(1, sizeof(*doc->pages));
+	assert_non_null(doc->pages);
+	doc->n_pages = 1;
+	doc->pages[0].text = strdup("Records Transfer Procedure\nNo: 15/QD-BNV\n");
+	doc->pages[0].lang = strdup("vie+eng");
+	doc->lang = strdup("vie+eng");
+	assert_int_equal(lt_stage_extract.open(NULL, &st, NULL), LT_OK);
+	assert_int_equal(lt_stage_extract.process(st, &job, NULL, NULL), LT_OK);
+	assert_string_equal(lt_meta_value(&doc->meta, "language"), "02");
+	assert_null(lt_meta_get(&doc->meta, "codeNumber"));
+	assert_int_equal(warnings.len, 0);
+	free(doc->pages[0].text);
+	doc->pages[0].text = NULL;
+	lt_meta_release(&doc->meta);
+	assert_int_equal(lt_stage_extract.process(st, &job, NULL, NULL), LT_OK);
+	assert_int_equal(doc->meta.n, 1);
+	assert_string_equal(lt_meta_value(&doc->meta, "numberOfPage"), "1");
+	lt_stage_extract.close(st);
+	lt_buf_release(&warnings);
+	lt_doc_free(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -437,6 +544,8 @@ int main(void)
 		cmocka_unit_test(test_header_wins_over_body),
 		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_type_code),
+		cmocka_unit_test(test_stage_offers_below_given_values),
+		cmocka_unit_test(test_stage_english_and_blank),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
