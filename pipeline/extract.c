@@ -634,10 +634,18 @@ static void repair_segment_digits(struct lt_buf *b, int *repaired)
 		for (size_t k = seg; letters && digits && k < i; k++) {
 			const char *d = b->data[k] ? strchr(from, b->data[k]) : NULL;
 
-			if (d) {
-				b->data[k] = to[d - from];
-				*repaired = 1;
+			if (!d)
+				continue;
+			*repaired = 1;
+			if (k > seg && b->data[k - 1] == to[d - from]) {
+				/* "S5TC": one glyph read twice, as the letter and its look-alike. */
+				memmove(b->data + k, b->data + k + 1, b->len - k);
+				b->len--;
+				i--;
+				k--;
+				continue;
 			}
+			b->data[k] = to[d - from];
 		}
 		seg = i + 1;
 	}
@@ -1317,13 +1325,20 @@ static size_t vv_prefix(const struct header *h, size_t l, int *strict)
 	const struct line *ln = &h->lines[l];
 	size_t p = ln->start;
 
-	if (ln->end - p < 4 || h->cp[p] != 'V' || h->base[p + 2] != 'v' || h->cp[p + 3] != ' ')
+	size_t q = p + 3;
+
+	if (ln->end - p < 4 || h->cp[p] != 'V' || h->base[p + 2] != 'v')
 		return 0;
 	if (!(h->cp[p + 1] == '/' || h->cp[p + 1] == 'l' || h->cp[p + 1] == 'I' || h->cp[p + 1] == '|' ||
 	      h->cp[p + 1] == '1'))
 		return 0;
-	*strict = h->cp[p + 1] == '/' && h->cp[p + 2] == 'v';
-	return p + 4;
+	*strict = h->cp[p + 1] == '/' && h->cp[p + 2] == 'v' && h->cp[q] == ' ';
+	/* "V/v: …", "V/v. …" */
+	if (h->cp[q] == ':' || h->cp[q] == '.')
+		q++;
+	if (q >= ln->end || h->cp[q] != ' ')
+		return 0;
+	return q + 1;
 }
 
 /* A công văn's summary, `V/v …`, under the number, carried on by the next
