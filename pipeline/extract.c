@@ -936,6 +936,33 @@ static void find_date(const struct header *h, size_t lim, struct date_match *dm)
 	}
 }
 
+/* The place of a header whose date OCR damaged past reading ("ngày 237
+ * tháng 10"): still "<place>, ngày" on a line of the header. */
+static void find_place_alone(const struct header *h, size_t lim, struct date_match *dm)
+{
+	for (size_t l = 0; l < lim; l++) {
+		const struct line *ln = &h->lines[l];
+
+		for (size_t p = ln->start; p < ln->end; p++) {
+			size_t before = p;
+			int exact = 1;
+
+			if (h->base[p] != 'n' || (p > ln->start && is_alnum(h->cp[p - 1])) ||
+			    !read_word(h, p, ln->end, "ngay", "ngày", &exact))
+				continue;
+			while (before > ln->start && h->cp[before - 1] == ' ')
+				before--;
+			if (before <= ln->start + 1 || h->cp[before - 1] != ',')
+				continue;
+			dm->line = l;
+			dm->strict = 0;
+			dm->place_start = ln->start;
+			dm->place_end = before - 1;
+			return;
+		}
+	}
+}
+
 /* The place as printed before ", ngày": what follows a number or the motto
  * when OCR ran the two columns together; a name of a few words that starts
  * with a capital, else no place. */
@@ -1003,6 +1030,7 @@ static const struct stamp *line_stamp(const struct header *h, size_t l)
 
 struct span {
 	size_t s, e;
+	size_t raw_e; /* the end of the line before trimming */
 };
 
 /* A name that cannot stand alone: the place comes on the next line. */
@@ -1010,23 +1038,31 @@ static int organ_incomplete(const struct header *h, const struct span *a)
 {
 	static const char *const heads[] = { "uybannhandan", "hoidongnhandan", "ubnd", "hdnd",
 					     "uybanmattrantoquocvietnam" };
+	size_t ms, me;
 
 	for (size_t i = 0; i < sizeof(heads) / sizeof(heads[0]); i++)
 		if (span_letters_are(h, a->s, a->e, heads[i]))
 			return 1;
-	return h->cp[a->e - 1] == ',' || is_dash(h->cp[a->e - 1]);
+	/* "BỘ VĂN HÓA, THỂ THAO VÀ" / "DU LỊCH", "…," / "…": the name wraps. */
+	for (size_t i = a->e; i < a->raw_e; i++)
+		if (h->cp[i] == ',' || is_dash(h->cp[i]))
+			return 1;
+	return a->e - a->s >= 2 && (a->e - a->s == 2 || h->cp[a->e - 3] == ' ') &&
+	       find_letters(h, a->e - 2, a->e, "va", &ms, &me);
 }
 
-/* The next line carries on the same name: "VÀ DU LỊCH", or a place. */
+/* The next line carries on the same name: it starts with "VÀ", or is a
+ * single word (no body's name is one word: "BỘ NỘI VỤ", "SỞ TÀI CHÍNH"). */
 static int organ_continues(const struct header *h, const struct span *b)
 {
-	static const char *const starts[] = { "va" };
 	size_t ms, me;
 
-	for (size_t i = 0; i < sizeof(starts) / sizeof(starts[0]); i++)
-		if (find_letters(h, b->s, b->e, starts[i], &ms, &me) && ms == b->s)
-			return 1;
-	return 0;
+	if (find_letters(h, b->s, b->e, "va", &ms, &me) && ms == b->s)
+		return 1;
+	for (size_t i = b->s; i < b->e; i++)
+		if (h->cp[i] == ' ')
+			return 0;
+	return 1;
 }
 
 /* NĐ 30 and HD 36 name a body by a fixed head (`ỦY BAN NHÂN DÂN`, `SỞ`,
@@ -1185,7 +1221,7 @@ static int extract_organ(const struct header *h, const struct number_match *nm, 
 
 	/* The closest three candidate lines above the number, top to bottom. */
 	for (size_t l = nm->line; l-- > 0 && n_cand < 3;) {
-		struct span sp = { h->lines[l].start, h->lines[l].end };
+		struct span sp = { h->lines[l].start, h->lines[l].end, h->lines[l].end };
 		size_t ms, me;
 
 		if (line_blank(h, l) || line_is_rule(h, l) || line_stamp(h, l))
@@ -1193,7 +1229,7 @@ static int extract_organ(const struct header *h, const struct number_match *nm, 
 		if (line_motto(h, l, &ms, &me)) {
 			/* Two columns run together: keep what is left of the motto. */
 			if (ms > sp.s && span_mostly_upper(h, sp.s, ms, 3))
-				sp.e = ms;
+				sp.e = sp.raw_e = ms;
 			else
 				continue;
 		}
@@ -1543,7 +1579,9 @@ int lt_extract_header(const char *text, struct lt_extract *out, struct lt_err *e
 	}
 	date_zone = line_type ? type_line : zone;
 	find_date(&h, date_zone, &dm);
-	if (dm.found && dm.place_end > dm.place_start)
+	if (!dm.found)
+		find_place_alone(&h, date_zone, &dm);
+	if (dm.place_end > dm.place_start)
 		trim_place(&h, &nm, &dm);
 
 	if (fm.family != FAMILY_UNKNOWN)
@@ -1580,9 +1618,10 @@ int lt_extract_header(const char *text, struct lt_extract *out, struct lt_err *e
 		}
 		if (!rc && dm.found)
 			rc = format_date(out, &dm, err);
-		if (!rc && dm.found && dm.place_end > dm.place_start)
+		if (!rc && dm.place_end > dm.place_start)
 			rc = add_span_field(out, &h, "issuedPlace", dm.place_start, dm.place_end,
-					    dm.strict ? "place-strict" : "place-folded", dm.strict ? 0.9 : 0.75, err);
+					    !dm.found ? "place-before-date" : dm.strict ? "place-strict" : "place-folded",
+					    !dm.found ? CONF_INFERRED : dm.strict ? 0.9 : 0.75, err);
 		if (!rc && nm.found)
 			rc = extract_organ(&h, &nm, out, err);
 		for (size_t i = 0; !rc && i < subj.n; i++)

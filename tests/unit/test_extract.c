@@ -203,16 +203,33 @@ static const struct header_case cases[] = {
 		{ { "secrecyLevel", "stamp-strict" } },
 	},
 	{
-		"a date that is not a date (31/02) gives no date and no place",
+		"a date that is not a date (31/02) gives no date, only the place before it",
 		"BỘ NỘI VỤ\n"
 		"Số: 15/QĐ-BNV\n"
 		"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
 		"Hà Nội, ngày 31 tháng 02 năm 2020\n"
 		"QUYẾT ĐỊNH\n"
-		"Về việc ban hành Quy chế\n",
-		{ { "codeNumber", "15" }, { "typeName", "02" } },
-		{ "issuedDate", "issuedPlace" },
-		{ { NULL, NULL } },
+		"Về việc ban hành Quy chế\n"
+		"Căn cứ Luật ngày 14 tháng 7 năm 2016;\n",
+		{ { "codeNumber", "15" }, { "typeName", "02" }, { "issuedPlace", "Hà Nội" } },
+		{ "issuedDate" },
+		{ { "issuedPlace", "place-before-date" } },
+	},
+	{
+		"an unreadable day keeps the place; a name wrapped over three lines",
+		"BỘ VĂN HÓA, THỂ THAO VÀ DU\n"
+		"LỊCH\n"
+		"CỤC VĂN THƯ VÀ LƯU TRỮ\n"
+		"Số: 81/KH-VTLT\n"
+		"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+		"* Vinh, ngày 237 tháng 10 năm 2010\n"
+		"KẾ HOẠCH\n"
+		"Chỉnh lý tài liệu tồn đọng giai đoạn 2016 - 2018\n",
+		{ { "issuedPlace", "Vinh" }, { "organName", "CỤC VĂN THƯ VÀ LƯU TRỮ" },
+		  { "parentOrganName", "BỘ VĂN HÓA, THỂ THAO VÀ DU LỊCH" }, { "typeName", "10" },
+		  { "subject", "Chỉnh lý tài liệu tồn đọng giai đoạn 2016 - 2018" } },
+		{ "issuedDate" },
+		{ { "issuedPlace", "place-before-date" } },
 	},
 	{
 		"a year no archive holds (1900) gives no date",
