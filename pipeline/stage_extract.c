@@ -136,8 +136,11 @@ static int extract_process(void *state, struct lt_job *job, struct lt_page *page
 		if (rc == LT_EINPUT) {
 			/* Text luutru stored is valid UTF-8; if not, the document
 			 * goes on without extracted metadata. */
-			rc = lt_job_warn(job, err, "page 1: no metadata extracted: %s", err->msg);
+			char why[sizeof(err->msg)];
+
+			snprintf(why, sizeof(why), "%s", err->msg);
 			lt_err_clear(err);
+			rc = lt_job_warn(job, err, "page 1: no metadata extracted: %s", why);
 		}
 	}
 	for (size_t i = 0; !rc && i < x.n; i++)
