@@ -39,7 +39,7 @@ LIB_OBJS  = $(LIB_SRCS:pipeline/%.c=$(BUILD)/%.o) $(BUILD)/schemas.o $(BUILD)/em
 UNIT_SRCS = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps demo test unit-bins check bench accuracy install uninstall clean fuzz fuzz-replay fuzz-replay-bins
+.PHONY: all deps demo test unit-bins check bench accuracy bench-metadata install uninstall clean fuzz fuzz-replay fuzz-replay-bins
 
 all: $(BIN)
 
@@ -214,6 +214,11 @@ bench: all
 accuracy: all
 	$(Q)$(MAKE) --no-print-directory deps DEB_PACKAGES="$(BENCH_PACKAGES)"
 	bench/accuracy
+
+# Metadata read off page 1's header against the template pages' true metadata.
+bench-metadata: all
+	$(Q)$(MAKE) --no-print-directory deps DEB_PACKAGES="$(BENCH_PACKAGES)"
+	bench/metadata
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/luutru/schemas/catalog

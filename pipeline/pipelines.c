@@ -6,7 +6,9 @@
 static const struct lt_stage *const archive_stages[] = {
 	&lt_stage_load,     /* Leptonica decodes the page */
 	&lt_stage_ocr,      /* Tesseract: text (in memory), hOCR (spooled to the work folder) */
-	&lt_stage_access,   /* the two-layer PDF/A-2b access copy, page by page (pdf.h) */
+	&lt_stage_extract,  /* metadata read off page 1's header, offered below what the archivist gave */
+	&lt_stage_access,   /* the two-layer PDF/A-2b access copy, page by page (pdf.h); closed after
+	                     * extract so its title can be the subject read off the page */
 	&lt_stage_package,  /* BagIt tar written, fsync'ed, moved into bundles/ without replacing */
 	&lt_stage_commit,   /* one catalog transaction: archived */
 };

@@ -109,6 +109,7 @@ struct lt_stage {
 extern const struct lt_stage lt_stage_load;    /* stage_load.c: Leptonica reads the page */
 extern const struct lt_stage lt_stage_ocr;     /* stage_ocr.c: Tesseract text + hOCR */
 extern const struct lt_stage lt_stage_access;  /* stage_access.c: the PDF/A-2b access copy (pdf.h) */
+extern const struct lt_stage lt_stage_extract; /* stage_extract.c: metadata read off page 1's header */
 extern const struct lt_stage lt_stage_package; /* stage_package.c: BagIt tar, fsync, rename */
 extern const struct lt_stage lt_stage_commit;  /* stage_commit.c: one catalog transaction */
 

@@ -1,0 +1,187 @@
+/* stage_extract.c - offers what page 1's header says (extract.h) to the
+ * document's metadata, below everything the archivist gave: an extracted
+ * value fills an empty field and stays unconfirmed; one that disagrees with
+ * a given value is reported as a warning, never written over it. Also the
+ * technical fields numberOfPage and language.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "luutru/buf.h"
+#include "luutru/extract.h"
+#include "luutru/meta.h"
+#include "luutru/stage.h"
+
+#define ORIGIN_PAGE_1 "page 1"
+
+/* Per worker: the description of the document in hand, for its event. */
+struct extract_state {
+	struct lt_buf found;
+};
+
+static int extract_open(struct lt_ctx *ctx, void **state, struct lt_err *err)
+{
+	struct extract_state *s = calloc(1, sizeof(*s));
+
+	(void)ctx;
+	if (!s)
+		return lt_err_set(err, LT_ENOMEM, "out of memory opening the extraction stage");
+	*state = s;
+	return LT_OK;
+}
+
+static const char *source_phrase(enum lt_meta_source src)
+{
+	switch (src) {
+	case LT_META_SIDECAR:
+		return "the document's metadata.json";
+	case LT_META_MANIFEST:
+		return "the manifest";
+	case LT_META_DEFAULT:
+		return "the default";
+	case LT_META_CORRECTED:
+		return "a correction";
+	default:
+		return lt_meta_source_name(src);
+	}
+}
+
+/* key="value" [rule confidence]; a '"' or '\' inside the value is escaped
+ * with '\', so the list can be read back (bench/metadata does). */
+static int describe_field(struct lt_buf *note, const char *key, const char *value, const char *rule,
+			  double confidence, struct lt_err *err)
+{
+	int rc = lt_buf_printf(note, err, "%s%s=\"", note->len ? ", " : "", key);
+
+	for (const char *p = value; !rc && *p; p++) {
+		if (*p == '"' || *p == '\\')
+			rc = lt_buf_puts(note, "\\", err);
+		if (!rc)
+			rc = lt_buf_append(note, p, 1, err);
+	}
+	if (!rc)
+		rc = lt_buf_printf(note, err, "\" [%s %.2f]", rule, confidence);
+	return rc;
+}
+
+/* Offers one value; a disagreement with a given value becomes a warning. */
+static int offer(struct lt_job *job, struct extract_state *s, const char *key, const char *value,
+		 enum lt_meta_source source, const char *rule, double confidence, struct lt_err *err)
+{
+	struct lt_meta *meta = &job->doc->meta;
+	int taken = 0, conflict = 0, rc;
+
+	rc = lt_meta_offer(meta, key, value, source, ORIGIN_PAGE_1, rule, confidence, &taken, &conflict, err);
+	if (!rc)
+		rc = describe_field(&s->found, key, value, rule, confidence, err);
+	if (!rc && conflict) {
+		const struct lt_meta_field *given = lt_meta_get(meta, key);
+
+		rc = lt_job_warn(job, err, "page 1 reads %s %s but %s says %s", key, value,
+				 source_phrase(given->source), given->value);
+	}
+	return rc;
+}
+
+/* TT05 language code from the languages each page was read with. A page
+ * read with "vie" alone is Vietnamese; with the run's list starting with vie
+ * and read again with more, it is not (stage_ocr.c re-reads pages with few
+ * Vietnamese letters); a list that does not start with vie tells nothing
+ * page by page, so its own languages count. NULL when nothing is known. */
+static const char *language_code(const struct lt_doc *doc)
+{
+	int vie = 0, eng = 0, other = 0;
+	const char *run = doc->lang ? doc->lang : "";
+	int vie_first = strncmp(run, "vie", 3) == 0;
+
+	for (size_t i = 0; i < doc->n_pages; i++) {
+		const char *l = doc->pages[i].lang;
+
+		if (!l || !*l || !doc->pages[i].text || !*doc->pages[i].text)
+			continue;
+		if (strcmp(l, "vie") == 0) {
+			vie = 1;
+		} else if (vie_first) {
+			if (strstr(l, "eng"))
+				eng = 1;
+			else
+				other = 1;
+		} else {
+			vie |= strstr(l, "vie") != NULL;
+			eng |= strstr(l, "eng") != NULL;
+			other |= !strstr(l, "vie") && !strstr(l, "eng");
+		}
+	}
+	if (other)
+		return vie || eng ? NULL : "11";
+	if (vie && eng)
+		return "06";
+	return vie ? "01" : eng ? "02" : NULL;
+}
+
+static int extract_process(void *state, struct lt_job *job, struct lt_page *page, struct lt_err *err)
+{
+	struct extract_state *s = state;
+	struct lt_doc *doc = job->doc;
+	struct lt_extract x = LT_EXTRACT_INIT;
+	char pages[24];
+	const char *lang;
+	int rc = LT_OK;
+
+	(void)page;
+	lt_buf_reset(&s->found);
+	if (doc->n_pages && doc->pages[0].text && doc->pages[0].text[0]) {
+		rc = lt_extract_header(doc->pages[0].text, &x, err);
+		if (rc == LT_EINPUT) {
+			/* Text luutru stored is valid UTF-8; if not, the document
+			 * goes on without extracted metadata. */
+			char why[sizeof(err->msg)];
+
+			snprintf(why, sizeof(why), "%s", err->msg);
+			lt_err_clear(err);
+			rc = lt_job_warn(job, err, "page 1: no metadata extracted: %s", why);
+		}
+	}
+	for (size_t i = 0; !rc && i < x.n; i++)
+		rc = offer(job, s, x.fields[i].key, x.fields[i].value, LT_META_EXTRACTED, x.fields[i].rule,
+			   x.fields[i].confidence, err);
+	if (!rc && x.notes)
+		rc = lt_job_warn(job, err, "page 1: %s", x.notes);
+	snprintf(pages, sizeof(pages), "%zu", doc->n_pages);
+	if (!rc)
+		rc = offer(job, s, "numberOfPage", pages, LT_META_TECHNICAL, "page-count", 1.0, err);
+	lang = language_code(doc);
+	if (!rc && lang)
+		rc = offer(job, s, "language", lang, LT_META_TECHNICAL, "ocr-languages", 0.7, err);
+	lt_extract_release(&x);
+	return rc;
+}
+
+static void extract_describe(void *state, const struct lt_job *job, struct lt_buf *note)
+{
+	struct extract_state *s = state;
+
+	(void)job;
+	lt_buf_puts(note, s->found.len ? lt_buf_str(&s->found) : "nothing read off page 1", NULL);
+}
+
+static void extract_close(void *state)
+{
+	struct extract_state *s = state;
+
+	if (!s)
+		return;
+	lt_buf_release(&s->found);
+	free(s);
+}
+
+const struct lt_stage lt_stage_extract = {
+	.name = "extract",
+	.scope = LT_PER_DOCUMENT,
+	.event = "metadata-extracted",
+	.open = extract_open,
+	.process = extract_process,
+	.describe = extract_describe,
+	.close = extract_close,
+};
