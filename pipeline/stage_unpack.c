@@ -146,11 +146,10 @@ static int unpack_master(const char *tar, const char *work_dir, struct lt_doc *d
 	 * the scan must be the same, or the bundle is not this document's. */
 	if (!rc)
 		rc = lt_sha256_file(dst, sha, &size, err);
-	if (!rc && (strcmp(sha, src->sha256) != 0 || size != src->size))
+	if (!rc && strcmp(sha, src->sha256) != 0)
 		rc = lt_err_set(err, LT_EVERIFY, "the master '%s' in '%s' is not the scan the catalog "
-				"recorded for document %s (sha256 %s, %llu bytes; expected %s, %llu bytes)",
-				rel, tar, doc->id, sha, (unsigned long long)size, src->sha256,
-				(unsigned long long)src->size);
+				"recorded for document %s (sha256 %s, expected %s)", rel, tar, doc->id, sha,
+				src->sha256);
 	if (!rc) {
 		free(src->path);
 		src->path = dst;
