@@ -58,11 +58,24 @@ err=$(cat "$T/noconfirm.err")
 [[ "$err" == *retentionBasis* ]] || { show_file "$T/noconfirm.err" stderr >&2; fail "the refused confirmation does not name the key"; }
 nothing_written "refused corrections"
 
+# A crash between moving a version into place and its commit leaves a file
+# at the next version's name that the catalog does not know: the next
+# version's run moves it aside, and the document's real version 2 is made.
+cp "$v1" "$v2"
+echo "not a bundle" >"$T/orphan-marker"
+cat "$T/orphan-marker" >>"$v2"
+cp "$v2" "$T/orphan.tar"
+
 # The correction.
 capture set lt meta "$id" --set issuedDate=2021-03-04 --set "organName=  Ủy ban nhân dân tỉnh Quảng Ngãi " \
 	--reason "date misread" --by lan
 [ "$RC" = 0 ] || { show_file "$T/set.err" stderr >&2; fail "meta --set exited $RC"; }
 [ -f "$v2" ] || fail "no new version $v2"
+! cmp -s "$v2" "$T/orphan.tar" || fail "the orphan at $v2 was taken for version 2"
+orphan=$(find "$ARCHIVE/orphans" -name "$id.v2.tar" -type f)
+[ -n "$orphan" ] && cmp -s "$orphan" "$T/orphan.tar" || fail "the orphan at $v2 was not moved aside to orphans/"
+out=$(cat "$T/set.out")
+[[ "$out" == *"$id.v2.tar"*orphans/* ]] || { show_file "$T/set.out" >&2; fail "meta does not say the orphan was moved aside"; }
 cmp -s "$v1" "$T/v1-before.tar" || fail "the correction changed version 1"
 [ "$(sql "SELECT version FROM bundles WHERE document_id = '$id' ORDER BY version DESC LIMIT 1")" = 2 ] ||
 	fail "the catalog's newest bundle is not version 2"
