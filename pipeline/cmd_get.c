@@ -28,6 +28,45 @@ static int check_format(const char *cmd, const char *value, struct lt_err *err)
 	return LT_OK;
 }
 
+static int check_version(const char *cmd, const char *value, struct lt_err *err)
+{
+	long v;
+
+	if (!lt_cmd_int_in(value, 1, 1000000, &v))
+		return lt_err_set(err, LT_EUSAGE, "%s: --version wants a bundle version (1, 2, ...), "
+				  "not '%s'", cmd, value);
+	return LT_OK;
+}
+
+/* Bundle version `version` of document id, as the catalog recorded it
+ * (path, size, sha256: what retrieval checks), into *out (path owned). */
+static int find_version(struct lt_catalog *cat, const char *id, int version, struct lt_bundle *out,
+			struct lt_err *err)
+{
+	struct lt_bundle_ref *refs = NULL;
+	size_t n = 0;
+	int rc = lt_catalog_bundles(cat, id, &refs, &n, err), newest = 0;
+
+	for (size_t i = 0; !rc && i < n; i++) {
+		if (refs[i].bundle.version > newest)
+			newest = refs[i].bundle.version;
+		if (refs[i].bundle.version != version)
+			continue;
+		*out = refs[i].bundle;
+		out->files = NULL;
+		out->n_files = 0;
+		refs[i].bundle.path = NULL; /* now out's */
+		lt_bundle_refs_free(refs, n);
+		return LT_OK;
+	}
+	if (!rc)
+		rc = newest ? lt_err_set(err, LT_ENOTFOUND, "document %s has no bundle version %d (versions "
+					 "1 to %d)", id, version, newest)
+			    : lt_err_set(err, LT_ENOTFOUND, "document %s has no bundle yet", id);
+	lt_bundle_refs_free(refs, n);
+	return rc;
+}
+
 /* --format bag: out is the new folder itself (default ./DOC). */
 static int get_bag(const struct lt_args *args, const struct lt_doc *doc, const char *out,
 		   struct lt_err *err)
@@ -41,8 +80,9 @@ static int get_bag(const struct lt_args *args, const struct lt_doc *doc, const c
 	if (rc)
 		return rc;
 	lt_format_bytes(rep->payload_bytes, bytes);
-	lt_cmd_printf(stdout, "extracted %s (%zu files, payload %zu files %s, bag valid; bundle sha256 %s)\n",
-		      out ? out : doc->id, rep->n_files, rep->payload_files, bytes, doc->bundle.sha256);
+	lt_cmd_printf(stdout, "extracted %s (version %d: %zu files, payload %zu files %s, bag valid; "
+		      "bundle sha256 %s)\n", out ? out : doc->id, doc->bundle.version, rep->n_files,
+		      rep->payload_files, bytes, doc->bundle.sha256);
 	lt_bag_report_free(rep);
 	return LT_OK;
 }
@@ -53,6 +93,7 @@ static int run_get(const struct lt_args *args, struct lt_catalog *cat)
 	struct lt_err err = { 0 };
 	char id[LT_DOC_ID_LEN + 1], *dst = NULL;
 	const char *out = lt_args_get(args, "out"), *format = lt_args_get(args, "format");
+	const char *version = lt_args_get(args, "version");
 	int rc, is_dir = 0, bag = format && strcmp(format, "bag") == 0;
 
 	rc = lt_catalog_resolve(cat, args->argv[0], id, &err);
@@ -61,12 +102,22 @@ static int run_get(const struct lt_args *args, struct lt_catalog *cat)
 	if (!rc && !doc->bundle.path)
 		rc = lt_err_set(&err, LT_ENOTFOUND, "document %s has no bundle yet (state: %s)", id,
 				lt_doc_state_name(doc->state));
+	if (!rc && version && atoi(version) != doc->bundle.version) {
+		struct lt_bundle older = { 0 };
+
+		rc = find_version(cat, id, atoi(version), &older, &err);
+		if (!rc) {
+			lt_bundle_release(&doc->bundle);
+			doc->bundle = older;
+		}
+	}
 	if (!out && !bag)
 		out = ".";
 	if (!rc && bag)
 		rc = get_bag(args, doc, out, &err);
 	else if (!rc && lt_is_dir(out, &is_dir, NULL) == LT_OK && is_dir)
-		rc = lt_path(&dst, &err, "%s%s%s.tar", out, out[strlen(out) - 1] == '/' ? "" : "/", id);
+		rc = lt_path(&dst, &err, "%s%s%s", out, out[strlen(out) - 1] == '/' ? "" : "/",
+			     lt_basename(doc->bundle.path));
 	else if (!rc)
 		rc = lt_strdup(out, &dst, &err);
 	if (!rc && !bag)
@@ -74,8 +125,8 @@ static int run_get(const struct lt_args *args, struct lt_catalog *cat)
 					lt_args_get(args, "follow-symlinks") ? LT_RETRIEVE_FOLLOW_SYMLINK : 0,
 					&err);
 	if (!rc && !bag && strcmp(dst, "-") != 0)
-		lt_cmd_printf(stdout, "wrote %s (%llu bytes, sha256 %s)\n",
-			      dst, (unsigned long long)doc->bundle.size,
+		lt_cmd_printf(stdout, "wrote %s (version %d, %llu bytes, sha256 %s)\n",
+			      dst, doc->bundle.version, (unsigned long long)doc->bundle.size,
 			      doc->bundle.sha256);
 	free(dst);
 	lt_doc_free(doc);
@@ -86,6 +137,8 @@ static const struct lt_option options[] = {
 	{ "out", 'o', "PATH", "where to write (never inside the archive)", check_out },
 	{ "format", 'f', "FORMAT", "tar (default): the bundle as it is archived;\n"
 	  "bag: the bag extracted into the new folder PATH", check_format },
+	{ "version", 0, "N", "bundle version N (default: the newest; `luutru show DOC` lists them)",
+	  check_version },
 	{ "follow-symlinks", 0, NULL, "if PATH is a symlink, write where it points (by default\n"
 	  "a symlink at PATH is refused: another user may have planted it)", NULL },
 	{ 0 },
@@ -95,11 +148,13 @@ const struct lt_command lt_cmd_get = {
 	.name = "get",
 	.summary = "write a document's bundle out of the archive",
 	.usage =
-	"usage: luutru get [--archive DIR] DOC [--out PATH] [--format tar|bag] [--follow-symlinks]\n"
+	"usage: luutru get [--archive DIR] DOC [--out PATH] [--format tar|bag] [--version N]\n"
+	"                  [--follow-symlinks]\n"
 	"\n"
-	"Writes the newest bundle of document DOC (a BagIt bag in a tar) to PATH:\n"
-	"a file name, a folder to write DOC.tar into, or - for standard output\n"
-	"(default: ./DOC.tar). The\n"
+	"Writes the newest bundle of document DOC (a BagIt bag in a tar), or with\n"
+	"--version N that version, to PATH: a file name, a folder to write the\n"
+	"bundle's own file name into (DOC.tar for version 1, DOC.vN.tar after), or\n"
+	"- for standard output (default: the current folder). The\n"
 	"copy is checked against the SHA-256 the catalog recorded before it replaces\n"
 	"PATH; on a mismatch nothing is written and get exits 1. Open the bundle\n"
 	"with any tar; check it with\n"
@@ -121,7 +176,8 @@ const struct lt_command lt_cmd_get = {
 	.epilog =
 	"Example:\n"
 	"  luutru get 3f0c9a1b --out /tmp/\n"
-	"  luutru get 3f0c9a1b --format bag --out /tmp/3f0c9a1b-bag\n",
+	"  luutru get 3f0c9a1b --format bag --out /tmp/3f0c9a1b-bag\n"
+	"  luutru get 3f0c9a1b --version 1 --out /tmp/\n",
 	.min_args = 1,
 	.max_args = 1,
 	.args_error = "give one document id",

@@ -554,7 +554,7 @@ static int check_jobs(const char *cmd, const char *value, struct lt_err *err)
 	return LT_OK;
 }
 
-static int check_lang(const char *cmd, const char *value, struct lt_err *err)
+int lt_cmd_check_lang(const char *cmd, const char *value, struct lt_err *err)
 {
 	size_t n = strlen(value);
 
@@ -565,7 +565,7 @@ static int check_lang(const char *cmd, const char *value, struct lt_err *err)
 	return LT_OK;
 }
 
-static int check_psm(const char *cmd, const char *value, struct lt_err *err)
+int lt_cmd_check_psm(const char *cmd, const char *value, struct lt_err *err)
 {
 	long v;
 
@@ -711,10 +711,10 @@ static int run_batch(const struct lt_args *args, struct lt_catalog *cat)
 
 #define RUN_OPTIONS \
 	{ "jobs", 'j', "N", "workers, each with its own Tesseract (default: one per core)", check_jobs }, \
-	{ "lang", 'l', "LANGS", "Tesseract languages (default: " DEFAULT_LANG ")", check_lang }, \
+	{ "lang", 'l', "LANGS", "Tesseract languages (default: " DEFAULT_LANG ")", lt_cmd_check_lang }, \
 	{ "tessdata", 0, "DIR", "Tesseract's language data (default: Tesseract's own)", NULL }, \
 	{ "psm", 0, "N", "Tesseract page segmentation mode (default 3: automatic layout,\n" \
-	  "columns read one after the other)", check_psm }, \
+	  "columns read one after the other)", lt_cmd_check_psm }, \
 	{ "dpi", 0, "N", "the scans' resolution, whatever their files say (default: the\n" \
 	  "file's, or 300 when it has none or an absurd one)", check_dpi }, \
 	{ "page-timeout", 0, "S", "stop recognising a page after S seconds: it is archived with\n" \

@@ -77,6 +77,60 @@ static void print_meta(const struct lt_profile *p, const struct lt_meta *m)
 		print_field(p, &m->fields[i]);
 }
 
+/* Why version v was made: the event a redo recorded with it (a correction,
+ * a re-OCR), which comes after the previous version's "archived" event and
+ * before its own. NULL for the first version or when none says. */
+static const char *why_version(const struct lt_doc *doc, int v)
+{
+	char mark[64];
+	const char *why = NULL;
+
+	if (v <= 1)
+		return NULL;
+	snprintf(mark, sizeof(mark), "bundle version %d:", v);
+	for (size_t i = 0; i < doc->n_events; i++) {
+		const struct lt_event *e = &doc->events[i];
+
+		if (strcmp(e->type, "archived") == 0 && e->detail &&
+		    strncmp(e->detail, mark, strlen(mark)) == 0)
+			return why;
+		if (strcmp(e->type, "archived") == 0)
+			why = NULL;
+		else if ((strcmp(e->type, "metadata-corrected") == 0 || strcmp(e->type, "reocr") == 0) &&
+			 !why)
+			why = e->type;
+	}
+	return NULL;
+}
+
+/* Every bundle version, oldest first; the last is the current one. */
+static void print_versions(struct lt_catalog *cat, const struct lt_doc *doc)
+{
+	struct lt_bundle_ref *refs = NULL;
+	struct lt_err err = { 0 };
+	size_t n = 0;
+	char size[32];
+
+	if (lt_catalog_bundles(cat, doc->id, &refs, &n, &err) != LT_OK) {
+		lt_cmd_printf(stdout, "versions:  cannot be listed: %s\n", err.msg);
+		return;
+	}
+	if (n == 0)
+		return;
+	lt_cmd_printf(stdout, "versions:  %zu\n", n);
+	for (size_t i = 0; i < n; i++) {
+		const struct lt_bundle *b = &refs[i].bundle;
+		const char *why = why_version(doc, b->version);
+
+		lt_format_bytes(b->size, size);
+		lt_cmd_printf(stdout, "  v%-3d %s  %10llu bytes (%s)  %s%s%s%s\n", b->version, b->created,
+			      (unsigned long long)b->size, size, b->path,
+			      b->version == 1 ? "  first archived" : why ? "  " : "", why ? why : "",
+			      i + 1 == n ? "  (current)" : "");
+	}
+	lt_bundle_refs_free(refs, n);
+}
+
 static void print_doc(struct lt_catalog *cat, const char *archive, const struct lt_profile *profile,
 		      const struct lt_doc *doc)
 {
@@ -141,6 +195,7 @@ static void print_doc(struct lt_catalog *cat, const char *archive, const struct 
 		for (size_t i = 0; i < doc->bundle.n_files; i++)
 			lt_cmd_printf(stdout, "    %s  %10llu  %s\n", doc->bundle.files[i].sha256,
 				      (unsigned long long)doc->bundle.files[i].size, doc->bundle.files[i].path);
+		print_versions(cat, doc);
 	} else {
 		lt_cmd_printf(stdout, "bundle:    none yet\n");
 	}
@@ -275,8 +330,11 @@ const struct lt_command lt_cmd_show = {
 	"file and row, or the rule and its confidence), source files, pages with OCR confidence,\n"
 	"quality score, what was done to each page before recognition (rotation,\n"
 	"deskew angle, steps, resolution) and why a page is flagged for review,\n"
-	"the bundle (path, size, SHA-256, its last fixity check, files) and the\n"
-	"event history, fixity checks by `luutru verify` included.\n",
+	"the newest bundle (path, size, SHA-256, its last fixity check, files),\n"
+	"every bundle version (number, date, size, path, why it was made: first\n"
+	"archived, metadata-corrected, reocr; `luutru get DOC --version N` gets\n"
+	"an older one) and the event history, fixity checks by `luutru verify`\n"
+	"included.\n",
 	.epilog =
 	"Example:\n"
 	"  luutru show 3f0c9a1b\n",

@@ -18,3 +18,31 @@ const struct lt_pipeline lt_pipeline_archive = {
 	.stages = archive_stages,
 	.n_stages = sizeof(archive_stages) / sizeof(archive_stages[0]),
 };
+
+static const struct lt_stage *const repackage_stages[] = {
+	&lt_stage_unpack,   /* the newest bundle, checked, into the work folder */
+	&lt_stage_package,  /* version N+1 beside it */
+	&lt_stage_commit,   /* the catalog points to the newest */
+};
+
+const struct lt_pipeline lt_pipeline_repackage = {
+	.name = "repackage",
+	.stages = repackage_stages,
+	.n_stages = sizeof(repackage_stages) / sizeof(repackage_stages[0]),
+};
+
+static const struct lt_stage *const reocr_stages[] = {
+	&lt_stage_unpack_masters, /* the archived masters, checked */
+	&lt_stage_load,
+	&lt_stage_ocr,
+	&lt_stage_extract,  /* new text, new reading of the header: offered below what a person gave */
+	&lt_stage_access,   /* the access copy made anew: its text layer is the new text */
+	&lt_stage_package,
+	&lt_stage_commit,
+};
+
+const struct lt_pipeline lt_pipeline_reocr = {
+	.name = "reocr",
+	.stages = reocr_stages,
+	.n_stages = sizeof(reocr_stages) / sizeof(reocr_stages[0]),
+};

@@ -118,7 +118,10 @@ struct shared {
 	const char *run_dir;       /* ARCHIVE/work/<run> */
 	lt_run_progress_fn progress;
 	void *ud;
+	const struct lt_redo *redo; /* lt_run_redo: the documents to redo; NULL: the queue */
+	size_t n_redo;
 	pthread_mutex_t lock;      /* guards everything below */
+	size_t next_redo;          /* the next of redo[] to take */
 	struct lt_run_report *report;
 	int fatal;
 	struct lt_err fatal_err;
@@ -341,6 +344,73 @@ static int document_failed(struct shared *sh, struct lt_ctx *ctx, struct lt_doc 
 	return rc;
 }
 
+/* The next document of a redo run: loaded from the catalog as archived, its
+ * past events dropped (the commit records doc->events, and the catalog has
+ * those already), redo's metadata and event put in. A document that cannot
+ * be redone comes back in *doc anyway (id only) with *derr filled, so that
+ * it is reported like any failed document; *doc NULL when none is left. */
+static int take_redo(struct shared *sh, struct lt_catalog *cat, struct lt_doc **doc,
+		     const struct lt_redo **redo, struct lt_err *derr, struct lt_err *err)
+{
+	const struct lt_redo *r = NULL;
+	struct lt_doc *d = NULL;
+	char now[32];
+	int rc;
+
+	*doc = NULL;
+	*redo = NULL;
+	pthread_mutex_lock(&sh->lock);
+	if (sh->next_redo < sh->n_redo)
+		r = &sh->redo[sh->next_redo++];
+	pthread_mutex_unlock(&sh->lock);
+	if (!r)
+		return LT_OK;
+	*redo = r;
+	rc = lt_catalog_load(cat, r->id, &d, derr);
+	if (rc == LT_ENOTFOUND || (!rc && d->state != LT_ARCHIVED)) {
+		if (!rc)
+			rc = lt_err_set(derr, LT_EINPUT, "document %s is %s: only an archived document "
+					"gets a new version", r->id, lt_doc_state_name(d->state));
+		lt_doc_free(d);
+		d = lt_doc_new();
+		if (!d)
+			return lt_err_set(err, LT_ENOMEM, "out of memory");
+		snprintf(d->id, sizeof(d->id), "%s", r->id);
+		*doc = d;
+		return LT_OK;
+	}
+	if (rc) {
+		*err = *derr;
+		return rc;
+	}
+	for (size_t i = 0; i < d->n_events; i++) {
+		free(d->events[i].type);
+		free(d->events[i].outcome);
+		free(d->events[i].detail);
+	}
+	free(d->events);
+	d->events = NULL;
+	d->n_events = 0;
+	if (r->meta) {
+		lt_meta_release(&d->meta);
+		rc = lt_meta_copy(&d->meta, r->meta, err);
+	}
+	lt_now_iso8601(now);
+	if (!rc && r->event_type)
+		rc = lt_doc_add_event(d, r->event_type, now, "success", r->event_detail, err);
+	if (!rc && sh->opts->lang) {
+		free(d->lang);
+		d->lang = NULL;
+		rc = lt_strdup(sh->opts->lang, &d->lang, err);
+	}
+	if (rc) {
+		lt_doc_free(d);
+		return rc;
+	}
+	*doc = d;
+	return LT_OK;
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
@@ -378,7 +448,12 @@ static void *worker_main(void *arg)
 		double t0 = lt_monotonic_seconds();
 		int wait = 0, drc;
 
-		rc = lt_catalog_claim(ctx.catalog, &doc, &wait, &err);
+		const struct lt_redo *redo = NULL;
+
+		if (sh->redo)
+			rc = take_redo(sh, ctx.catalog, &doc, &redo, &derr, &err);
+		else
+			rc = lt_catalog_claim(ctx.catalog, &doc, &wait, &err);
 		if (!rc && !doc && wait) {
 			/* A suspect document is to run alone: let the others finish. */
 			usleep(200 * 1000);
@@ -389,7 +464,13 @@ static void *worker_main(void *arg)
 		started(sh, doc);
 		snprintf(crash_doc, sizeof(crash_doc), "%s\n", doc->id);
 		job.doc = doc;
-		drc = lt_strdup(sh->opts->lang, &doc->lang, &derr);
+		job.redo = redo;
+		if (derr.code)
+			drc = derr.code;
+		else if (redo)
+			drc = LT_OK; /* take_redo() set its languages */
+		else
+			drc = lt_strdup(sh->opts->lang, &doc->lang, &derr);
 		if (!drc)
 			drc = lt_path(&work_dir, &derr, "%s/%s", sh->run_dir, doc->id);
 		if (!drc)
@@ -398,7 +479,15 @@ static void *worker_main(void *arg)
 			job.work_dir = work_dir;
 			drc = run_document(pl, states, &job, cpu, &stage, &derr);
 		}
-		if (drc)
+		if (drc && redo && lt_code_is_fatal(derr.code)) {
+			/* Nothing to put back: the document is still archived as it was. */
+			lt_err_prefix(&derr, "document %s, stage %s: ", doc->id, stage);
+			err = derr;
+			rc = derr.code;
+		} else if (drc && redo) {
+			/* An archived document never fails: it keeps its version. */
+			finished(sh, doc, stage, &derr, lt_monotonic_seconds() - t0);
+		} else if (drc)
 			rc = document_failed(sh, &ctx, doc, stage, &derr, t0, &err);
 		else
 			finished(sh, doc, NULL, NULL, lt_monotonic_seconds() - t0);
@@ -602,11 +691,12 @@ static int make_run_dir(const char *archive, char **out, struct lt_err *err)
 	return rc;
 }
 
-int lt_run(const struct lt_pipeline *pipeline, const struct lt_run_opts *opts,
-	   lt_run_progress_fn progress, void *ud, struct lt_run_report *report, struct lt_err *err)
+static int run(const struct lt_pipeline *pipeline, const struct lt_run_opts *opts,
+	       const struct lt_redo *redo, size_t n_redo, lt_run_progress_fn progress, void *ud,
+	       struct lt_run_report *report, struct lt_err *err)
 {
 	struct shared sh = { .pipeline = pipeline, .opts = opts, .progress = progress, .ud = ud,
-			     .report = report };
+			     .report = report, .redo = redo, .n_redo = n_redo };
 	struct worker *workers = NULL;
 	char *run_dir = NULL;
 	double t0 = lt_monotonic_seconds();
@@ -620,6 +710,11 @@ int lt_run(const struct lt_pipeline *pipeline, const struct lt_run_opts *opts,
 	rc = prepare_archive(opts, &lock_fd, progress, ud, report, &queued, err);
 	if (rc)
 		goto out;
+	if (redo) {
+		queued = (int64_t)n_redo;
+		report->queued = (int)n_redo;
+		report->pages_queued = 0;
+	}
 	/* Each worker loads the OCR models: no more workers than documents. */
 	if (queued < jobs)
 		jobs = queued > 0 ? (int)queued : 0;
@@ -676,4 +771,21 @@ out:
 		close(lock_fd);
 	report->seconds = lt_monotonic_seconds() - t0;
 	return rc;
+}
+
+int lt_run(const struct lt_pipeline *pipeline, const struct lt_run_opts *opts,
+	   lt_run_progress_fn progress, void *ud, struct lt_run_report *report, struct lt_err *err)
+{
+	return run(pipeline, opts, NULL, 0, progress, ud, report, err);
+}
+
+int lt_run_redo(const struct lt_pipeline *pipeline, const struct lt_run_opts *opts,
+		const struct lt_redo *redo, size_t n_redo, lt_run_progress_fn progress, void *ud,
+		struct lt_run_report *report, struct lt_err *err)
+{
+	if (!redo || n_redo == 0) {
+		memset(report, 0, sizeof(*report));
+		return LT_OK;
+	}
+	return run(pipeline, opts, redo, n_redo, progress, ud, report, err);
 }

@@ -214,7 +214,10 @@ static int metadata_json(struct lt_job *job, const struct lt_doc *known, int ver
 		if (!o)
 			break;
 		bad |= json_object_set_new(o, "seq", json_integer((json_int_t)i + 1));
-		bad |= put_bytes(o, "path", src->path);
+		/* Where the scan was ingested from, as the catalog knows it: a new
+		 * version of an archived document reads its masters out of the old
+		 * bundle, from a work folder that is gone tomorrow. */
+		bad |= put_bytes(o, "path", i < known->n_sources ? known->sources[i].path : src->path);
 		bad |= json_object_set_new(o, "size", json_integer((json_int_t)src->size));
 		bad |= put_bytes(o, "sha256", src->sha256);
 		bad |= put_bytes(o, "format", src->ext);

@@ -100,7 +100,7 @@ struct lt_command {
 /* The descriptors, one per cmd_<name>.c. */
 extern const struct lt_command lt_cmd_ingest, lt_cmd_run, lt_cmd_batch, lt_cmd_status,
 	lt_cmd_search, lt_cmd_show, lt_cmd_get, lt_cmd_review, lt_cmd_verify, lt_cmd_replicate,
-	lt_cmd_rebuild, lt_cmd_bag;
+	lt_cmd_rebuild, lt_cmd_bag, lt_cmd_meta, lt_cmd_reocr;
 
 /* Parses argv (argv[0] is the command's name) for cmd: walks down to a
  * sub-command named by the first arguments, reads options with getopt_long
@@ -180,6 +180,42 @@ struct lt_cmd_ingest_meta {
 	{ "allow-secret", 0, "LEVEL", "take Tuyệt mật documents (LEVEL tuyet-mat)", NULL }
 int lt_cmd_ingest_meta_open(const struct lt_args *args, struct lt_cmd_ingest_meta *cm);
 void lt_cmd_ingest_meta_close(struct lt_cmd_ingest_meta *cm);
+
+/* The checks of --lang (Tesseract codes like vie+eng) and --psm (1, 3-13):
+ * run, batch and reocr. */
+int lt_cmd_check_lang(const char *cmd, const char *value, struct lt_err *err);
+int lt_cmd_check_psm(const char *cmd, const char *value, struct lt_err *err);
+
+/* A new bundle version of one archived document (cmd_reocr.c, for meta and
+ * reocr): runs `pipeline` on it with lt_run_redo() (opts->archive is set
+ * here), prints "DOC: version N (PATH)" or the failure on stderr. Returns
+ * the exit code: OK, PROBLEM when the document kept its version, else as
+ * the error says. */
+struct lt_pipeline;
+struct lt_redo;
+int lt_cmd_redo(struct lt_cli *cli, const struct lt_pipeline *pipeline, struct lt_run_opts *opts,
+		const struct lt_redo *redo);
+
+/* One correction of `luutru meta DOC`: key (a TT05 key) set to value (checked
+ * and normalised by the profile already), or, value NULL, the value it has
+ * confirmed by a person. */
+struct lt_meta_change {
+	const char *key;
+	const char *value;
+};
+
+/* Applies changes to m in order: a value becomes LT_META_CORRECTED (origin
+ * "luutru meta by <by>", confidence 1, confirmed); a confirmation keeps the
+ * value, its source, origin and rule, and marks it confirmed, so the record
+ * still says where the value came from. Appends "key: 'old' -> 'new'" or
+ * "key 'value' confirmed" to detail for each change that changes something
+ * ("; " between them); *changed counts those. A confirmation of a key m
+ * does not hold is LT_EINPUT naming it (m may then be half changed: apply
+ * to a copy). */
+struct lt_meta;
+struct lt_buf;
+int lt_cmd_meta_apply(struct lt_meta *m, const struct lt_meta_change *changes, size_t n,
+		      const char *by, struct lt_buf *detail, int *changed, struct lt_err *err);
 
 /* --min-age's check and value (seconds, 0 to 30 days). */
 /* value as a whole number from lo to hi into *out: 1 if it is one, else 0. */

@@ -53,8 +53,25 @@ struct lt_pipeline {
 	size_t n_stages;
 };
 
-/* pipelines.c: load -> ocr -> package -> commit. */
+/* pipelines.c: load -> ocr -> extract -> access -> package -> commit. */
 extern const struct lt_pipeline lt_pipeline_archive;
+/* unpack -> package -> commit: the newest bundle again as version N+1, with
+ * the redo's metadata (a correction). */
+extern const struct lt_pipeline lt_pipeline_repackage;
+/* unpack (the masters) -> load -> ocr -> extract -> access -> package ->
+ * commit: every page read again, the access copy made anew. */
+extern const struct lt_pipeline lt_pipeline_reocr;
+
+/* An archived document that a run makes a new bundle version of (lt_run_redo).
+ * Everything borrowed for the run. */
+struct lt_redo {
+	const char *id;              /* full document id */
+	const struct lt_meta *meta;  /* NULL: the metadata stays; else it becomes a copy of this */
+	/* An event recorded with the new version, in the same transaction (so a
+	 * run that dies before its commit leaves no trace of it): type NULL for none. */
+	const char *event_type;      /* "metadata-corrected", "reocr" */
+	const char *event_detail;    /* who, why, what changed */
+};
 
 enum lt_run_event {
 	LT_RUN_STARTED,   /* a document was claimed (so a log shows what a crashed run had in hand) */
@@ -91,5 +108,20 @@ typedef void (*lt_run_progress_fn)(void *ud, enum lt_run_event what, const struc
  * run-wide failures. */
 int lt_run(const struct lt_pipeline *pipeline, const struct lt_run_opts *opts, lt_run_progress_fn progress, void *ud,
 	   struct lt_run_report *report, struct lt_err *err);
+
+/* As lt_run(), with the same lock, recovery and orphan sweep first, but on
+ * the documents named rather than the queue: each must be archived; it is
+ * loaded from the catalog (lt_catalog_load: sources, pages with text and
+ * their measures, newest bundle, doc->meta), its past events left out (the
+ * catalog has them), redo's event added, and run through `pipeline`, whose
+ * first stage is lt_stage_unpack. An archived document never fails: one the
+ * pipeline cannot redo keeps its current version and is reported as
+ * LT_RUN_FAILED (report->failed) without any catalog change; a run that
+ * dies leaves it archived as it was, with at most an orphan bundle (moved
+ * aside by the next run). opts->lang NULL keeps the languages the document
+ * was read with. */
+int lt_run_redo(const struct lt_pipeline *pipeline, const struct lt_run_opts *opts,
+		const struct lt_redo *redo, size_t n_redo, lt_run_progress_fn progress, void *ud,
+		struct lt_run_report *report, struct lt_err *err);
 
 #endif

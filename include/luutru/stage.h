@@ -18,6 +18,7 @@
 
 struct lt_catalog;
 struct lt_preprocess_opts;
+struct lt_redo;
 
 /* A decoded page costs about 3.3 bytes a pixel by the time it is loaded and
  * recognised (a 289-megapixel PNG took 945 MB): 150 keeps one worker's page
@@ -59,6 +60,9 @@ struct lt_job {
 	 * kept in memory until packaging. */
 	const char *work_dir;
 	struct lt_ctx *ctx;
+	/* A new version of an archived document (runner.h, lt_run_redo); NULL
+	 * for a queued document. */
+	const struct lt_redo *redo;
 	/* The runner's: the stage being called, and each stage's warnings. */
 	size_t stage;
 	struct lt_buf *warnings;   /* one per stage of the pipeline */
@@ -112,5 +116,9 @@ extern const struct lt_stage lt_stage_access;  /* stage_access.c: the PDF/A-2b a
 extern const struct lt_stage lt_stage_extract; /* stage_extract.c: metadata read off page 1's header */
 extern const struct lt_stage lt_stage_package; /* stage_package.c: BagIt tar, fsync, rename */
 extern const struct lt_stage lt_stage_commit;  /* stage_commit.c: one catalog transaction */
+/* stage_unpack.c: an archived document's newest bundle into the work folder:
+ * everything (unpack), or only the masters, for a re-OCR */
+extern const struct lt_stage lt_stage_unpack;
+extern const struct lt_stage lt_stage_unpack_masters;
 
 #endif

@@ -1016,6 +1016,152 @@ static void test_orphans_adopted_or_moved_aside(void **state)
 	assert_int_equal(rep.orphans_moved + rep.orphans_adopted, 0);
 }
 
+/* ---- redo: a new version of archived documents (lt_run_redo) ---- */
+
+static int redo_events(const struct lt_doc *doc, const char *type)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < doc->n_events; i++)
+		n += strcmp(doc->events[i].type, type) == 0;
+	return n;
+}
+
+/* a and b archived as version 1 through the real package stage, d queued;
+ * then redone: a becomes version 2 with the redo's metadata and event; b,
+ * failed by X after packaging, stays version 1 and archived, its version 2
+ * taken back; d, not archived, is reported and left queued. */
+static void test_redo_versions(void **state)
+{
+	static const struct lt_stage o = { .name = "O", .scope = LT_PER_PAGE, .process = o_page };
+	static const struct lt_stage x = { .name = "X", .scope = LT_PER_DOCUMENT, .process = x_doc };
+	static const struct lt_stage *const first[] = { &o, &lt_stage_package, &lt_stage_commit };
+	static const struct lt_pipeline archive_pl = { "package", first, 3 };
+	static const struct lt_stage *const again[] = { &lt_stage_unpack, &lt_stage_package, &x,
+							 &lt_stage_commit };
+	static const struct lt_pipeline redo_pl = { "repackage", again, 4 };
+	struct fx *fx = *state;
+	struct lt_run_opts opts = { .archive = fx->archive, .jobs = 1, .lang = "vie" };
+	struct lt_run_report rep;
+	struct lt_catalog *cat = NULL;
+	struct lt_meta meta = LT_META_INIT;
+	struct lt_err err = { 0 };
+	struct lt_doc *a, *b, *c;
+	char *v1 = NULL, *v2 = NULL;
+	int64_t batch = 0;
+	const char *labels[] = { "a", "b", "c" };
+
+	snprintf(inbox, sizeof(inbox), "%s", fx->dir);
+	for (size_t i = 0; i < 3; i++) {
+		char path[200];
+
+		snprintf(path, sizeof(path), "%s/%s.tif", fx->dir, labels[i]);
+		write_file(path, labels[i], 1);
+	}
+	queue_abc(fx);
+	assert_int_equal(lt_run(&archive_pl, &opts, NULL, NULL, &rep, &err), LT_OK);
+	assert_int_equal(rep.archived, 3);
+	assert_int_equal(lt_catalog_open(fx->archive, LT_CATALOG_WRITE, &cat, &err), LT_OK);
+	assert_int_equal(lt_catalog_add_batch(cat, fx->dir, &batch, &err), LT_OK);
+	add_doc(cat, batch, "d", 1);
+	lt_catalog_close(cat);
+	/* The scans may be gone: the redo works from the bundles. */
+	for (size_t i = 0; i < 3; i++) {
+		char path[200];
+
+		snprintf(path, sizeof(path), "%s/%s.tif", fx->dir, labels[i]);
+		unlink(path);
+	}
+	a = load(fx, "a");
+	b = load(fx, "b");
+	c = load(fx, "c");
+	assert_int_equal(lt_meta_set(&meta, "issuedDate", "2021-03-04", LT_META_CORRECTED, "test", NULL,
+				     1, 1, &err), LT_OK);
+	char d_id[LT_DOC_ID_LEN + 1];
+	{
+		struct lt_doc *probe = lt_doc_new();
+		char path[200], sha[LT_SHA256_HEX];
+
+		snprintf(path, sizeof(path), "%s/d.tif", inbox);
+		assert_int_equal(lt_sha256_mem("d", 1, sha, &err), LT_OK);
+		assert_int_equal(lt_doc_add_source(probe, path, sha, 100, 1, "tif", &err), LT_OK);
+		assert_int_equal(lt_doc_add_pages_of_last_source(probe, &err), LT_OK);
+		assert_int_equal(lt_doc_compute_id(probe, &err), LT_OK);
+		snprintf(d_id, sizeof(d_id), "%s", probe->id);
+		lt_doc_free(probe);
+	}
+	const struct lt_redo redo[] = {
+		{ .id = a->id, .meta = &meta, .event_type = "metadata-corrected", .event_detail = "by t" },
+		{ .id = b->id, .event_type = "metadata-corrected", .event_detail = "by t" },
+		{ .id = d_id, .event_type = "metadata-corrected", .event_detail = "by t" },
+	};
+	progress_failed = 0;
+	assert_int_equal(lt_run_redo(&redo_pl, &opts, redo, 3, progress, NULL, &rep, &err), LT_OK);
+	assert_int_equal(rep.archived, 1);
+	assert_int_equal(rep.failed, 2);
+	assert_int_equal(progress_failed, 2);
+	lt_doc_free(a);
+	lt_doc_free(b);
+
+	a = load(fx, "a");
+	assert_int_equal(a->state, LT_ARCHIVED);
+	assert_int_equal(a->bundle.version, 2);
+	assert_int_equal(lt_layout_bundle_path(a->id, 1, &v1, &err), LT_OK);
+	assert_int_equal(lt_layout_bundle_path(a->id, 2, &v2, &err), LT_OK);
+	assert_string_equal(a->bundle.path, v2);
+	/* Its history once, with the redo's event and no repeat of the old ones. */
+	assert_int_equal(redo_events(a, "ingested"), 1);
+	assert_int_equal(redo_events(a, "metadata-corrected"), 1);
+	assert_int_equal(redo_events(a, "unpacked"), 1);
+	assert_int_equal(redo_events(a, "archived"), 2);
+	/* Version 2 holds the same master and hOCR as version 1. */
+	char tar1[300], tar2[300];
+	snprintf(tar1, sizeof(tar1), "%s/%s", fx->archive, v1);
+	snprintf(tar2, sizeof(tar2), "%s/%s", fx->archive, v2);
+	assert_true(exists(tar1));
+	assert_true(exists(tar2));
+	for (size_t i = 0; i < a->bundle.n_files; i++)
+		if (strncmp(a->bundle.files[i].path, "data/representations/", 21) == 0) {
+			int found = 0;
+
+			for (size_t j = 0; j < c->bundle.n_files; j++)
+				found |= strcmp(c->bundle.files[j].path, a->bundle.files[i].path) == 0;
+			assert_true(found); /* same layout as an untouched first version */
+		}
+	free(v1);
+	free(v2);
+	v1 = v2 = NULL;
+
+	/* b: X failed it after its version 2 was moved into place; the package
+	 * stage's abort took that back, and b is archived as it was. */
+	b = load(fx, "b");
+	assert_int_equal(b->state, LT_ARCHIVED);
+	assert_int_equal(b->bundle.version, 1);
+	assert_null(b->failure);
+	assert_int_equal(redo_events(b, "metadata-corrected"), 0);
+	assert_int_equal(redo_events(b, "failed"), 0);
+	assert_int_equal(lt_layout_bundle_path(b->id, 2, &v2, &err), LT_OK);
+	snprintf(tar2, sizeof(tar2), "%s/%s", fx->archive, v2);
+	assert_false(exists(tar2));
+	free(v2);
+
+	/* d: queued, not archived: left as it was. */
+	assert_int_equal(lt_catalog_open(fx->archive, LT_CATALOG_READ, &cat, &err), LT_OK);
+	enum lt_doc_state st;
+	int found = 0;
+	assert_int_equal(lt_catalog_find(cat, d_id, &found, &st, &err), LT_OK);
+	assert_true(found);
+	assert_int_equal(st, LT_QUEUED);
+	lt_catalog_close(cat);
+
+	lt_doc_free(a);
+	lt_doc_free(b);
+	lt_doc_free(c);
+	lt_meta_release(&meta);
+	n_seen_work = 0;
+	expect_work_empty(fx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1032,6 +1178,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_real_crash_fails_the_culprit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_crash_record_names_one, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_orphans_adopted_or_moved_aside, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_redo_versions, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
