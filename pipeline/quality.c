@@ -59,7 +59,8 @@ static int parse_syllable(const char *l, size_t n, int stop_tone)
 		if (v == il || !in_set(l + il, v - il, nuclei, N_ELEMS(nuclei)) ||
 		    !in_set(l + v, n - v, finals, N_ELEMS(finals)))
 			continue;
-		if ((l[v] == 'c' || l[v] == 'p' || l[v] == 't') && !stop_tone)
+		/* l is not terminated: an open syllable (v == n) has no final. */
+		if (v < n && (l[v] == 'c' || l[v] == 'p' || l[v] == 't') && !stop_tone)
 			continue;
 		return 1;
 	}
