@@ -60,6 +60,13 @@ struct lt_page {
 	struct lt_word *words;      /* owned, with their texts */
 	size_t n_words;
 	int orientation;            /* degrees clockwise that make the master upright (transform.h) */
+	/* CPU seconds of the worker thread the OCR stage spent on this page, every
+	 * attempt counted: what bounds a run (recognition) and what must stay
+	 * cheap beside it (orientation and skew detection). Summed into the
+	 * run's report (runner.h) for `run --json` and bench/throughput. */
+	double recognise_seconds;   /* TessBaseAPIRecognize */
+	double orientation_seconds; /* orientation detection */
+	double skew_seconds;        /* skew detection */
 };
 
 struct lt_bundle_file {

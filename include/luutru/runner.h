@@ -37,6 +37,9 @@ struct lt_run_report {
 	size_t n_stages;
 	const char *stage_names[LT_RUN_MAX_STAGES]; /* the stages' own static names */
 	double stage_cpu[LT_RUN_MAX_STAGES];
+	/* The pages' own OCR timings (doc.h: struct lt_page), summed over the
+	 * pages archived or failed in this run. */
+	double recognise_seconds, orientation_seconds, skew_seconds;
 };
 
 /* A process that stops a run on purpose (SIGINT, SIGTERM) creates this file
