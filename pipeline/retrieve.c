@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -236,28 +237,60 @@ static int copy_to_special(int in, const char *src, const char *dst, const struc
 	return rc;
 }
 
+/* Where the bytes of a hand-out really go, after get's refusals: a symlink
+ * at dst (unless followed), a place inside the archive, a folder anyone may
+ * write to without the sticky bit. *target: where a followed link points
+ * (owned, free()) or NULL; *special: a device or pipe that exists. */
+static int check_dst(const char *archive_dir, const char *dst, unsigned flags, char **target,
+		     int *special, struct lt_err *err)
+{
+	struct stat st;
+	int rc = LT_OK, inside = 0;
+
+	*target = NULL;
+	*special = 0;
+	if (strcmp(dst, "-") == 0)
+		return LT_OK;
+	/* The archive check is on where the bytes would really go. */
+	rc = final_link(dst, flags, target, err);
+	if (!rc && *target)
+		dst = *target;
+	if (!rc)
+		rc = inside_archive(archive_dir, dst, &inside, err);
+	if (!rc && inside)
+		rc = lt_err_set(err, LT_EUSAGE, "'%s' is inside the archive: choose another --out", dst);
+	*special = !rc && lstat(dst, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode);
+	if (!rc && !*special)
+		rc = safe_folder(dst, err);
+	return rc;
+}
+
+/* Copies in (named src) to dst, checked by check_dst(), hashing on the way
+ * against expect_sha/expect_size. */
+static int send_to(int in, const char *src, const char *dst, int special, const char *expect_sha,
+		   uint64_t expect_size, struct lt_err *err)
+{
+	if (strcmp(dst, "-") == 0)
+		return copy_into(in, src, STDOUT_FILENO, "standard output", expect_sha, expect_size,
+				 err);
+	if (special) {
+		struct lt_bundle b = { .size = expect_size };
+
+		memcpy(b.sha256, expect_sha, LT_SHA256_HEX);
+		return copy_to_special(in, src, dst, &b, err);
+	}
+	return copy_replacing(in, src, dst, expect_sha, expect_size, err);
+}
+
 int lt_retrieve_bundle(const char *archive_dir, const struct lt_bundle *bundle, const char *dst,
 		       unsigned flags, struct lt_err *err)
 {
 	char *src = NULL, *target = NULL;
-	struct stat st;
-	int in = -1, rc = LT_OK, inside = 0, special = 0, to_stdout = strcmp(dst, "-") == 0;
+	int in = -1, rc, special = 0;
 
 	if (!bundle->path)
 		return lt_err_set(err, LT_ENOTFOUND, "no bundle to retrieve");
-	/* The archive check is on where the bytes would really go. */
-	if (!to_stdout)
-		rc = final_link(dst, flags, &target, err);
-	if (!rc && target)
-		dst = target;
-	if (!rc && !to_stdout)
-		rc = inside_archive(archive_dir, dst, &inside, err);
-	if (!rc && inside)
-		rc = lt_err_set(err, LT_EUSAGE, "'%s' is inside the archive: choose another --out", dst);
-	special = !rc && !to_stdout && lstat(dst, &st) == 0 && !S_ISREG(st.st_mode) &&
-		  !S_ISLNK(st.st_mode);
-	if (!rc && !to_stdout && !special)
-		rc = safe_folder(dst, err);
+	rc = check_dst(archive_dir, dst, flags, &target, &special, err);
 	if (!rc)
 		rc = lt_path(&src, err, "%s/%s", archive_dir, bundle->path);
 	if (rc)
@@ -269,19 +302,181 @@ int lt_retrieve_bundle(const char *archive_dir, const struct lt_bundle *bundle, 
 		goto out;
 	}
 	rc = check_bag(src, bundle, NULL, err);
-	if (rc)
-		goto out;
-	if (to_stdout)
-		rc = copy_into(in, src, STDOUT_FILENO, "standard output", bundle->sha256, bundle->size,
-			       err);
-	else if (special)
-		rc = copy_to_special(in, src, dst, bundle, err);
-	else
-		rc = copy_replacing(in, src, dst, bundle->sha256, bundle->size, err);
+	if (!rc)
+		rc = send_to(in, src, target ? target : dst, special, bundle->sha256, bundle->size,
+			     err);
 out:
 	if (in >= 0)
 		close(in);
 	free(src);
+	free(target);
+	return rc;
+}
+
+/* ---- files of a bundle ---- */
+
+struct members {
+	const char *const *paths;
+	const int *fds;
+	size_t n;
+	int *found;      /* times each path was met */
+	int current;     /* the index select() accepted last; -1 none */
+};
+
+static int member_select(void *ud, const struct lt_bag_entry *e)
+{
+	struct members *m = ud;
+
+	m->current = -1;
+	if (e->type != S_IFREG)
+		return 0;
+	for (size_t i = 0; i < m->n; i++)
+		if (strcmp(e->path, m->paths[i]) == 0) {
+			m->found[i]++;
+			m->current = (int)i;
+			return 1;
+		}
+	return 0;
+}
+
+static int member_data(void *ud, const void *buf, size_t len, struct lt_err *err)
+{
+	struct members *m = ud;
+
+	/* A member met twice is refused after the read; its second copy must
+	 * not be appended to the first meanwhile. */
+	if (m->current < 0 || m->found[m->current] > 1)
+		return LT_OK;
+	return lt_write_all(m->fds[m->current], buf, len, m->paths[m->current], err);
+}
+
+/* The catalog's record of a member, when bundle->files was loaded. */
+static const struct lt_bundle_file *catalog_record(const struct lt_bundle *bundle, const char *path)
+{
+	for (size_t i = 0; i < bundle->n_files; i++)
+		if (strcmp(bundle->files[i].path, path) == 0)
+			return &bundle->files[i];
+	return NULL;
+}
+
+/* One member's verdict: found once, no problem of its own or of a tag file
+ * (a manifest that does not match its tag manifest vouches for nothing),
+ * and the digest the catalog recorded. */
+static int member_sound(const char *src, const struct lt_bag_report *rep,
+			const struct lt_bundle *bundle, const char *path, int found,
+			struct lt_err *err)
+{
+	const struct lt_bundle_file *rec = catalog_record(bundle, path);
+
+	if (found > 1)
+		return lt_err_set(err, LT_EVERIFY, "bundle '%s' is damaged: it holds '%s' twice", src,
+				  path);
+	if (!found)
+		return lt_err_set(err, LT_ENOTFOUND, "bundle '%s' has no file '%s'", src, path);
+	for (size_t i = 0; i < rep->n_problems; i++) {
+		const struct lt_bag_problem *p = &rep->problems[i];
+
+		if (strcmp(p->path, path) == 0 || !strchr(p->path, '/'))
+			return lt_err_set(err, LT_EVERIFY, "bundle '%s' is damaged: '%s': %s", src,
+					  p->path, p->reason);
+	}
+	for (size_t i = 0; rec && i < rep->n_files; i++) {
+		const struct lt_bag_file *f = &rep->files[i];
+
+		if (strcmp(f->path, path) == 0 &&
+		    (strcmp(f->sha256, rec->sha256) != 0 || f->size != rec->size))
+			return lt_err_set(err, LT_EVERIFY, "bundle '%s' is damaged: '%s' has SHA-256 "
+					  "%s, %llu bytes; the catalog recorded %s, %llu bytes", src,
+					  path, f->sha256, (unsigned long long)f->size, rec->sha256,
+					  (unsigned long long)rec->size);
+	}
+	return LT_OK;
+}
+
+int lt_retrieve_members(const char *archive_dir, const struct lt_bundle *bundle,
+			const char *const *members, const int *fds, size_t n, struct lt_err *err)
+{
+	struct members m = { members, fds, n, NULL, -1 };
+	struct lt_bag_read_opts opts = { member_select, member_data, &m, 1 };
+	struct lt_bag_report *rep = NULL;
+	char *src = NULL;
+	int rc;
+
+	if (!bundle->path)
+		return lt_err_set(err, LT_ENOTFOUND, "no bundle to retrieve");
+	if (!(m.found = calloc(n ? n : 1, sizeof(*m.found))))
+		return lt_err_set(err, LT_ENOMEM, "out of memory");
+	rc = lt_path(&src, err, "%s/%s", archive_dir, bundle->path);
+	if (!rc && access(src, F_OK) != 0)
+		rc = lt_err_set(err, LT_EVERIFY, "bundle '%s' is missing from the archive: %s", src,
+				strerror(errno));
+	if (!rc)
+		rc = lt_bag_read(src, &opts, &rep, err);
+	if (rc == LT_EARCHIVE) {
+		lt_err_prefix(err, "bundle '%s' is damaged: it cannot be read as a bag: ", src);
+		rc = err ? (err->code = LT_EVERIFY) : LT_EVERIFY;
+	}
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = member_sound(src, rep, bundle, members[i], m.found[i], err);
+	lt_bag_report_free(rep);
+	free(m.found);
+	free(src);
+	return rc;
+}
+
+int lt_retrieve_scratch(const char *what, int *fd, struct lt_err *err)
+{
+	*fd = memfd_create(what, MFD_CLOEXEC);
+	if (*fd < 0)
+		return lt_err_set(err, LT_EIO, "cannot make a memory file for %s: %s", what,
+				  strerror(errno));
+	return LT_OK;
+}
+
+static int rewind_fd(int fd, const char *what, struct lt_err *err)
+{
+	if (lseek(fd, 0, SEEK_SET) != 0)
+		return lt_err_set(err, LT_EIO, "cannot read %s again: %s", what, strerror(errno));
+	return LT_OK;
+}
+
+struct digest {
+	struct lt_sha256 h;
+	uint64_t total;
+};
+
+static int digest_chunk(void *ud, const void *data, size_t len, struct lt_err *err)
+{
+	struct digest *d = ud;
+
+	d->total += len;
+	return lt_sha256_update(&d->h, data, len, err);
+}
+
+int lt_retrieve_deliver(const char *archive_dir, int in, const char *what, const char *dst,
+			unsigned flags, char *sha_out, struct lt_err *err)
+{
+	struct digest d = { .total = 0 };
+	char sha[LT_SHA256_HEX], *target = NULL;
+	int rc, special = 0;
+
+	rc = check_dst(archive_dir, dst, flags, &target, &special, err);
+	if (!rc)
+		rc = lt_sha256_init(&d.h, err);
+	if (!rc) {
+		rc = rewind_fd(in, what, err);
+		if (!rc)
+			rc = lt_read_chunks(in, what, LT_EIO, digest_chunk, &d, err);
+		if (!rc)
+			rc = lt_sha256_final(&d.h, sha, err);
+		lt_sha256_release(&d.h);
+	}
+	if (!rc)
+		rc = rewind_fd(in, what, err);
+	if (!rc)
+		rc = send_to(in, what, target ? target : dst, special, sha, d.total, err);
+	if (!rc && sha_out)
+		memcpy(sha_out, sha, LT_SHA256_HEX);
 	free(target);
 	return rc;
 }

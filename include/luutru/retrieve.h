@@ -80,6 +80,39 @@ int lt_retrieve_bundle(const char *archive_dir, const struct lt_bundle *bundle, 
 int lt_retrieve_bag(const char *archive_dir, const struct lt_bundle *bundle, const char *dst_dir,
 		    unsigned flags, struct lt_bag_report **report, struct lt_err *err);
 
+/* Several files of a bundle, each into its own descriptor, in one read of
+ * the tar: members[i] (a path inside the bag, e.g.
+ * "data/representations/ocr/data/0003.alto.xml") is written to fds[i]
+ * (a file open for writing, positioned where it should go, usually an
+ * empty memory file from lt_retrieve_scratch()). Each member is checked
+ * against every manifest that lists it and the manifests against the tag
+ * manifest (lt_bag_read), and, where bundle->files holds it, against the
+ * digest the catalog recorded; the tar is read only as far as the members
+ * and the tag files need. The bytes reach fds[i] before the check is
+ * complete: use them only on LT_OK.
+ * Returns LT_OK; LT_EVERIFY if the bundle is missing or a member or a
+ * manifest does not match (naming the bundle and the member); LT_ENOTFOUND
+ * if the bag has no such member; LT_EIO, LT_EARCHIVE, LT_ENOMEM. */
+int lt_retrieve_members(const char *archive_dir, const struct lt_bundle *bundle,
+			const char *const *members, const int *fds, size_t n, struct lt_err *err);
+
+/* An anonymous file in memory (memfd) for lt_retrieve_members() and what is
+ * made from its output, named `what` in /proc. Returns LT_OK and *fd (the
+ * caller closes it) or LT_EIO. */
+int lt_retrieve_scratch(const char *what, int *fd, struct lt_err *err);
+
+/* Hands out the whole content of `in` (from offset 0; a scratch file made
+ * from verified members) to dst, by the same rules and with the same
+ * refusals as lt_retrieve_bundle(): "-" for standard output, a device or
+ * pipe written through, a regular file replaced only by a complete copy
+ * (temporary file beside it, fsync, rename). The copy is hashed on the way
+ * and must match the digest of `in` taken before it started, so what
+ * reaches dst is what was verified. what names the content in errors
+ * ("page 3 of 3f0c9a1b (ALTO)"). *sha_out (may be NULL; LT_SHA256_HEX
+ * bytes) gets the digest of what was written. */
+int lt_retrieve_deliver(const char *archive_dir, int in, const char *what, const char *dst,
+			unsigned flags, char *sha_out, struct lt_err *err);
+
 /* The one hashed copy of bundle bytes: reads in (named src; a read error
  * is read_code) to its end into out (named dst), hashing as it goes, and
  * checks the digest and size against expect_sha/expect_size: LT_EVERIFY
