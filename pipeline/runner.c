@@ -157,6 +157,11 @@ static void finished(struct shared *sh, const struct lt_doc *doc, const char *st
 		     const struct lt_err *failure, double seconds)
 {
 	pthread_mutex_lock(&sh->lock);
+	for (size_t p = 0; p < doc->n_pages; p++) {
+		sh->report->recognise_seconds += doc->pages[p].recognise_seconds;
+		sh->report->orientation_seconds += doc->pages[p].orientation_seconds;
+		sh->report->skew_seconds += doc->pages[p].skew_seconds;
+	}
 	if (failure) {
 		sh->report->failed++;
 		sh->report->pages_failed += (int)doc->n_pages;
