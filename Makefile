@@ -28,7 +28,8 @@ DEB_PACKAGES = gcc libc6-dev make pkg-config libtesseract-dev libleptonica-dev l
                sqlite3 python3 tar coreutils libxml2-utils \
                libcsv-dev libexif-dev libtiff-dev icc-profiles-free qpdf libqpdf-dev poppler-utils zlib1g-dev
 # What bench/ and samples/make-*.sh need besides: ../shared/tools/mkpages renders pages.
-BENCH_PACKAGES = python3-pil python3-numpy fonts-liberation2
+# bench/throughput compares with OCRmyPDF; GNU time gives the peak RSS.
+BENCH_PACKAGES = python3-pil python3-numpy fonts-liberation2 ocrmypdf time
 
 Q = $(if $(V),,@)
 
@@ -39,7 +40,7 @@ LIB_OBJS  = $(LIB_SRCS:pipeline/%.c=$(BUILD)/%.o) $(BUILD)/schemas.o $(BUILD)/em
 UNIT_SRCS = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps demo test unit-bins check bench accuracy bench-metadata install uninstall clean fuzz fuzz-replay fuzz-replay-bins
+.PHONY: all deps demo test unit-bins check bench accuracy bench-metadata bench-claim bench-throughput install uninstall clean fuzz fuzz-replay fuzz-replay-bins
 
 all: $(BIN)
 
@@ -210,6 +211,21 @@ bench: all
 	bench/run.sh
 	bench/bundle
 
+# Claim latency at 1k, 100k and 1M queued documents (generated, cached in
+# build/bench/claim-cache: the first run takes minutes).
+$(BUILD)/bench/claim: bench/claim/claim.c $(LIB_OBJS) | $(BUILD)
+	@mkdir -p $(BUILD)/bench
+	@echo "  LINK  $@"
+	$(Q)$(CC) $(CFLAGS) $(LT_CFLAGS) -o $@ $< $(LIB_OBJS) $(PKG_LIBS)
+bench-claim: all $(BUILD)/bench/claim
+	$(BUILD)/bench/claim $(BUILD)/bench/claim-cache
+
+# luutru -j1/-j2 against the tesseract command line and OCRmyPDF, side by
+# side on >= 40 pages with a 20-page document (QUICK=1: one repetition).
+bench-throughput: all
+	$(Q)$(MAKE) --no-print-directory deps DEB_PACKAGES="$(BENCH_PACKAGES)"
+	bench/throughput
+
 # OCR accuracy against the tesseract command line on the same pages.
 accuracy: all
 	$(Q)$(MAKE) --no-print-directory deps DEB_PACKAGES="$(BENCH_PACKAGES)"
@@ -233,4 +249,4 @@ uninstall:
 clean:
 	rm -rf build $(BIN)
 
--include $(wildcard $(BUILD)/*.d $(BUILD)/tests/*.d $(BUILD)/fuzz/*.d)
+-include $(wildcard $(BUILD)/*.d $(BUILD)/tests/*.d $(BUILD)/fuzz/*.d $(BUILD)/bench/*.d)

@@ -100,6 +100,7 @@ static int supersede_others(struct lt_catalog *cat, const struct lt_doc *doc, en
 int lt_cat_insert_sources(struct lt_catalog *cat, const struct lt_doc *doc, struct lt_err *err)
 {
 	sqlite3_stmt *st = NULL;
+	int pages = 0;
 	int rc = lt_cat_prepare(cat, "INSERT INTO sources(document_id, seq, path, size, sha256, format, "
 				"page_count) VALUES (?, ?, ?, ?, ?, ?, ?)", &st, err);
 
@@ -115,6 +116,17 @@ int lt_cat_insert_sources(struct lt_catalog *cat, const struct lt_doc *doc, stru
 		sqlite3_bind_text(st, 6, s->ext, -1, SQLITE_STATIC);
 		sqlite3_bind_int(st, 7, s->page_count);
 		rc = lt_cat_step_done(cat, st, "cannot add a source file", err);
+		pages += s->page_count;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	/* Kept on the document for the claim order: the longest work first. */
+	if (!rc)
+		rc = lt_cat_prepare(cat, "UPDATE documents SET page_count = ? WHERE id = ?", &st, err);
+	if (!rc) {
+		sqlite3_bind_int(st, 1, pages > 0 ? pages : 1);
+		sqlite3_bind_text(st, 2, doc->id, -1, SQLITE_STATIC);
+		rc = lt_cat_step_done(cat, st, "cannot record the document's page count", err);
 	}
 	sqlite3_finalize(st);
 	return rc;

@@ -20,11 +20,15 @@ static const char *const stmt_sql[LT_N_STMTS] = {
 		       "WHERE id = ?5 AND state = ?6",
 	[LT_ST_EVENT] = "INSERT INTO events(document_id, type, at, agent, outcome, detail) "
 			"VALUES (?, ?, ?, ?, ?, ?)",
+	/* Both claim statements are seeks in documents_claim
+	 * (schemas/catalog/009-claim-order.sql): the in-hand count reads the
+	 * processing range of the index only, the next document is the first
+	 * entry of the queued range (fewest attempts, then most pages, then
+	 * oldest), never a sort of the queue. */
 	[LT_ST_CLAIM_IN_HAND] = "SELECT COUNT(*), COALESCE(MAX(attempts), 0) FROM documents "
 				"WHERE state = ?",
-	/* Walks the documents_claim index (schemas/catalog/002-claim-index.sql). */
 	[LT_ST_CLAIM_NEXT] = "SELECT id, attempts FROM documents WHERE state = ? "
-			     "ORDER BY attempts, created, rowid LIMIT 1",
+			     "ORDER BY attempts, page_count DESC, created, rowid LIMIT 1",
 	[LT_ST_CLAIM_COUNT] = "UPDATE documents SET attempts = attempts + 1 WHERE id = ?",
 	[LT_ST_LOAD_ROW] = "SELECT id, label, origin, state, failure, lang, attempts FROM documents "
 			   "WHERE id = ?",

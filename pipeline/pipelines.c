@@ -17,6 +17,7 @@ const struct lt_pipeline lt_pipeline_archive = {
 	.name = "archive",
 	.stages = archive_stages,
 	.n_stages = sizeof(archive_stages) / sizeof(archive_stages[0]),
+	.io_from = 4,       /* package and commit: in the I/O thread */
 };
 
 static const struct lt_stage *const repackage_stages[] = {
@@ -45,4 +46,5 @@ const struct lt_pipeline lt_pipeline_reocr = {
 	.name = "reocr",
 	.stages = reocr_stages,
 	.n_stages = sizeof(reocr_stages) / sizeof(reocr_stages[0]),
+	.io_from = 5,       /* package and commit: in the I/O thread */
 };

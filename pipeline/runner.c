@@ -112,6 +112,26 @@ static void alt_stack_stop(void *stack)
 	free(stack);
 }
 
+/* A document whose worker stages are done, on its way to the I/O thread;
+ * doc and work_dir owned by whoever holds the item. */
+struct handoff {
+	struct lt_doc *doc;
+	char *work_dir;
+	const struct lt_redo *redo;
+	double t0;                 /* when it was claimed */
+};
+
+/* The bounded queue from the workers to the I/O thread: a worker that finds
+ * it full waits, so at most `cap` recognised documents wait for their
+ * bundle, and their memory (text, hOCR kept in the work folder) stays small. */
+struct io_queue {
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	struct handoff *items;     /* ring of cap */
+	size_t cap, head, len;
+	int closed;                /* no worker will push any more */
+};
+
 struct shared {
 	const struct lt_pipeline *pipeline;
 	const struct lt_run_opts *opts;
@@ -125,6 +145,7 @@ struct shared {
 	struct lt_run_report *report;
 	int fatal;
 	struct lt_err fatal_err;
+	struct io_queue *io;       /* NULL: every stage runs in the workers */
 };
 
 struct worker {
@@ -157,6 +178,11 @@ static void finished(struct shared *sh, const struct lt_doc *doc, const char *st
 		     const struct lt_err *failure, double seconds)
 {
 	pthread_mutex_lock(&sh->lock);
+	for (size_t p = 0; p < doc->n_pages; p++) {
+		sh->report->recognise_seconds += doc->pages[p].recognise_seconds;
+		sh->report->orientation_seconds += doc->pages[p].orientation_seconds;
+		sh->report->skew_seconds += doc->pages[p].skew_seconds;
+	}
 	if (failure) {
 		sh->report->failed++;
 		sh->report->pages_failed += (int)doc->n_pages;
@@ -243,18 +269,20 @@ static void charge(double *cpu, size_t s, double *mark)
 	*mark = now;
 }
 
-/* Runs one document through the pipeline in the order stage.h specifies;
- * *failed_stage names the stage whose hook failed. cpu[s] accumulates the
- * CPU time of stage s. */
+/* Runs one document through stages first..n-1 of the pipeline in the order
+ * stage.h specifies (the worker runs them all, or those before the I/O
+ * stages; the I/O thread the rest); *failed_stage names the stage whose hook
+ * failed. cpu[s] accumulates the CPU time of stage s. */
 static int run_document(const struct lt_pipeline *pl, void **states, struct lt_job *job,
-			double *cpu, const char **failed_stage, struct lt_err *err)
+			size_t first, size_t n, double *cpu, const char **failed_stage,
+			struct lt_err *err)
 {
 	double mark = thread_cpu_seconds();
 	struct lt_doc *doc = job->doc;
-	size_t n = pl->n_stages, begun = 0;
+	size_t begun = first;
 	int rc = LT_OK;
 
-	for (size_t s = 0; s < n; s++)
+	for (size_t s = first; s < n; s++)
 		lt_buf_reset(&job->warnings[s]);
 	/* begun counts the stages whose begin succeeded: those get abort. */
 	for (; begun < n; begun++) {
@@ -271,7 +299,7 @@ static int run_document(const struct lt_pipeline *pl, void **states, struct lt_j
 		}
 	}
 	for (size_t p = 0; !rc && p < doc->n_pages; p++) {
-		for (size_t s = 0; !rc && s < n; s++) {
+		for (size_t s = first; !rc && s < n; s++) {
 			const struct lt_stage *st = pl->stages[s];
 
 			if (st->scope != LT_PER_PAGE || !st->process)
@@ -284,7 +312,7 @@ static int run_document(const struct lt_pipeline *pl, void **states, struct lt_j
 		}
 		lt_page_drop_image(&doc->pages[p]);
 	}
-	for (size_t s = 0; !rc && s < n; s++) {
+	for (size_t s = first; !rc && s < n; s++) {
 		const struct lt_stage *st = pl->stages[s];
 
 		job->stage = s;
@@ -299,7 +327,7 @@ static int run_document(const struct lt_pipeline *pl, void **states, struct lt_j
 			*failed_stage = st->name;
 	}
 	if (rc) {
-		for (size_t s = begun; s-- > 0;) {
+		for (size_t s = begun; s-- > first;) {
 			if (!pl->stages[s]->abort)
 				continue;
 			job->stage = s;
@@ -309,7 +337,7 @@ static int run_document(const struct lt_pipeline *pl, void **states, struct lt_j
 		for (size_t p = 0; p < doc->n_pages; p++)
 			lt_page_drop_image(&doc->pages[p]);
 	}
-	job->stage = n;
+	job->stage = pl->n_stages;
 	return rc;
 }
 
@@ -411,6 +439,190 @@ static int take_redo(struct shared *sh, struct lt_catalog *cat, struct lt_doc **
 	return LT_OK;
 }
 
+/* What becomes of a document once its stages ran (drc, and stage and derr
+ * if they failed): archived, failed, kept at its version (a redo), or put
+ * back in the queue; its work folder removed. Frees doc and work_dir.
+ * Returns non-zero, filling err, for a run-wide failure. */
+static int conclude(struct shared *sh, struct lt_ctx *ctx, struct lt_doc *doc,
+		    const struct lt_redo *redo, int drc, const char *stage, struct lt_err *derr,
+		    double t0, char *work_dir, struct lt_err *err)
+{
+	int rc = LT_OK;
+
+	if (drc && redo && lt_code_is_fatal(derr->code)) {
+		/* Nothing to put back: the document is still archived as it was. */
+		lt_err_prefix(derr, "document %s, stage %s: ", doc->id, stage);
+		*err = *derr;
+		rc = derr->code;
+	} else if (drc && redo) {
+		/* An archived document never fails: it keeps its version. */
+		finished(sh, doc, stage, derr, lt_monotonic_seconds() - t0);
+	} else if (drc)
+		rc = document_failed(sh, ctx, doc, stage, derr, t0, err);
+	else
+		finished(sh, doc, NULL, NULL, lt_monotonic_seconds() - t0);
+	/* Committed or failed, its spooled files are of no more use. */
+	if (work_dir) {
+		struct lt_err rerr = { 0 };
+
+		if (lt_remove_tree(work_dir, &rerr) != LT_OK && !rc) {
+			*err = rerr;
+			rc = rerr.code;
+		}
+	}
+	free(work_dir);
+	lt_doc_free(doc);
+	return rc;
+}
+
+/* ---- the I/O thread ---- */
+
+static int io_queue_init(struct io_queue *q, size_t cap, struct lt_err *err)
+{
+	memset(q, 0, sizeof(*q));
+	q->items = calloc(cap, sizeof(*q->items));
+	if (!q->items)
+		return lt_err_set(err, LT_ENOMEM, "out of memory starting the I/O thread");
+	q->cap = cap;
+	pthread_mutex_init(&q->lock, NULL);
+	pthread_cond_init(&q->changed, NULL);
+	return LT_OK;
+}
+
+static void io_queue_release(struct io_queue *q)
+{
+	pthread_mutex_destroy(&q->lock);
+	pthread_cond_destroy(&q->changed);
+	free(q->items);
+}
+
+/* Waits while the queue is full; the item's doc and work_dir become the queue's. */
+static void io_push(struct io_queue *q, const struct handoff *item)
+{
+	pthread_mutex_lock(&q->lock);
+	while (q->len == q->cap)
+		pthread_cond_wait(&q->changed, &q->lock);
+	q->items[(q->head + q->len) % q->cap] = *item;
+	q->len++;
+	pthread_cond_broadcast(&q->changed);
+	pthread_mutex_unlock(&q->lock);
+}
+
+/* The next item, waiting for one; 0 once the queue is closed and empty. */
+static int io_pop(struct io_queue *q, struct handoff *item)
+{
+	int got = 0;
+
+	pthread_mutex_lock(&q->lock);
+	while (q->len == 0 && !q->closed)
+		pthread_cond_wait(&q->changed, &q->lock);
+	if (q->len > 0) {
+		*item = q->items[q->head];
+		q->head = (q->head + 1) % q->cap;
+		q->len--;
+		got = 1;
+		pthread_cond_broadcast(&q->changed);
+	}
+	pthread_mutex_unlock(&q->lock);
+	return got;
+}
+
+static void io_close(struct io_queue *q)
+{
+	pthread_mutex_lock(&q->lock);
+	q->closed = 1;
+	pthread_cond_broadcast(&q->changed);
+	pthread_mutex_unlock(&q->lock);
+}
+
+/* The I/O thread's own catalog connection and states of the I/O stages,
+ * opened before the workers start (a failure stops the run before any
+ * claim) and closed after the thread ends. */
+struct io_thread {
+	struct shared *sh;
+	struct lt_ctx ctx;
+	void **states;             /* indexed like the pipeline's stages */
+	struct lt_buf *warnings;
+	size_t opened;             /* stages io_from..opened-1 opened */
+	pthread_t thread;
+};
+
+static int io_thread_open(struct io_thread *io, struct shared *sh, int index, struct lt_err *err)
+{
+	const struct lt_pipeline *pl = sh->pipeline;
+	int rc = LT_OK;
+
+	io->sh = sh;
+	io->ctx.opts = sh->opts;
+	io->ctx.worker = index;
+	io->opened = pl->io_from;
+	io->states = calloc(pl->n_stages, sizeof(*io->states));
+	io->warnings = calloc(pl->n_stages, sizeof(*io->warnings));
+	if (!io->states || !io->warnings)
+		return lt_err_set(err, LT_ENOMEM, "out of memory starting the I/O thread");
+	rc = lt_catalog_open(sh->opts->archive, LT_CATALOG_WRITE, &io->ctx.catalog, err);
+	while (!rc && io->opened < pl->n_stages) {
+		const struct lt_stage *st = pl->stages[io->opened];
+
+		rc = st->open ? st->open(&io->ctx, &io->states[io->opened], err) : LT_OK;
+		if (rc)
+			lt_err_prefix(err, "starting stage %s: ", st->name);
+		else
+			io->opened++;
+	}
+	return rc;
+}
+
+static void io_thread_close(struct io_thread *io)
+{
+	const struct lt_pipeline *pl = io->sh->pipeline;
+
+	while (io->opened > pl->io_from) {
+		io->opened--;
+		if (pl->stages[io->opened]->close)
+			pl->stages[io->opened]->close(io->states[io->opened]);
+	}
+	lt_catalog_close(io->ctx.catalog);
+	for (size_t s = 0; io->warnings && s < pl->n_stages; s++)
+		lt_buf_release(&io->warnings[s]);
+	free(io->warnings);
+	free(io->states);
+}
+
+/* Takes every document handed over until the queue closes, even after a
+ * run-wide error or a stop: each ends archived, failed or back in the queue,
+ * as a worker finishes the document in hand. */
+static void *io_main(void *arg)
+{
+	struct io_thread *io = arg;
+	struct shared *sh = io->sh;
+	const struct lt_pipeline *pl = sh->pipeline;
+	double cpu[LT_RUN_MAX_STAGES] = { 0 };
+	void *alt_stack = alt_stack_start();
+	struct handoff item;
+
+	while (io_pop(sh->io, &item)) {
+		struct lt_job job = { .ctx = &io->ctx, .warnings = io->warnings, .n_stages = pl->n_stages,
+				      .doc = item.doc, .work_dir = item.work_dir, .redo = item.redo };
+		const char *stage = "run";
+		struct lt_err derr = { 0 }, err = { 0 };
+		int drc;
+
+		snprintf(crash_doc, sizeof(crash_doc), "%s\n", item.doc->id);
+		drc = run_document(pl, io->states, &job, pl->io_from, pl->n_stages, cpu, &stage, &derr);
+		if (conclude(sh, &io->ctx, item.doc, item.redo, drc, stage, &derr, item.t0,
+			     item.work_dir, &err) != LT_OK)
+			set_fatal(sh, &err);
+		crash_doc[0] = '\0';
+	}
+	pthread_mutex_lock(&sh->lock);
+	for (size_t s = pl->io_from; s < pl->n_stages && s < LT_RUN_MAX_STAGES; s++)
+		sh->report->stage_cpu[s] += cpu[s];
+	pthread_mutex_unlock(&sh->lock);
+	alt_stack_stop(alt_stack);
+	return NULL;
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
@@ -477,32 +689,18 @@ static void *worker_main(void *arg)
 			drc = lt_mkdir_p(work_dir, 0755, &derr);
 		if (!drc) {
 			job.work_dir = work_dir;
-			drc = run_document(pl, states, &job, cpu, &stage, &derr);
+			drc = run_document(pl, states, &job, 0, sh->io ? pl->io_from : pl->n_stages, cpu,
+					   &stage, &derr);
 		}
-		if (drc && redo && lt_code_is_fatal(derr.code)) {
-			/* Nothing to put back: the document is still archived as it was. */
-			lt_err_prefix(&derr, "document %s, stage %s: ", doc->id, stage);
-			err = derr;
-			rc = derr.code;
-		} else if (drc && redo) {
-			/* An archived document never fails: it keeps its version. */
-			finished(sh, doc, stage, &derr, lt_monotonic_seconds() - t0);
-		} else if (drc)
-			rc = document_failed(sh, &ctx, doc, stage, &derr, t0, &err);
-		else
-			finished(sh, doc, NULL, NULL, lt_monotonic_seconds() - t0);
-		/* Committed or failed, its spooled files are of no more use. */
-		if (work_dir) {
-			struct lt_err rerr = { 0 };
-
-			if (lt_remove_tree(work_dir, &rerr) != LT_OK && !rc) {
-				err = rerr;
-				rc = rerr.code;
-			}
+		if (!drc && sh->io) {
+			/* Recognised: the I/O thread writes and commits it while this
+			 * worker claims the next. */
+			io_push(sh->io, &(struct handoff){ doc, work_dir, redo, t0 });
+			crash_doc[0] = '\0';
+			continue;
 		}
+		rc = conclude(sh, &ctx, doc, redo, drc, stage, &derr, t0, work_dir, &err);
 		crash_doc[0] = '\0';
-		free(work_dir);
-		lt_doc_free(doc);
 	}
 	if (rc)
 		set_fatal(sh, &err);
@@ -698,6 +896,9 @@ static int run(const struct lt_pipeline *pipeline, const struct lt_run_opts *opt
 	struct shared sh = { .pipeline = pipeline, .opts = opts, .progress = progress, .ud = ud,
 			     .report = report, .redo = redo, .n_redo = n_redo };
 	struct worker *workers = NULL;
+	struct io_queue io_queue;
+	struct io_thread io = { 0 };
+	int io_state = 0; /* 1: queue made, 2: stages opened, 3: thread started */
 	char *run_dir = NULL;
 	double t0 = lt_monotonic_seconds();
 	int jobs = opts->jobs > 0 ? opts->jobs : default_jobs();
@@ -730,11 +931,35 @@ static int run(const struct lt_pipeline *pipeline, const struct lt_run_opts *opt
 		rc = lt_err_set(err, LT_ENOMEM, "out of memory starting %d workers", jobs);
 		goto out;
 	}
+	if (pipeline->io_from > 0 && pipeline->io_from < pipeline->n_stages) {
+		rc = io_queue_init(&io_queue, (size_t)jobs, err);
+		if (rc)
+			goto out;
+		io_state = 1;
+		rc = io_thread_open(&io, &sh, jobs, err);
+		if (rc)
+			goto out;
+		io_state = 2;
+	}
 	rc = lt_path(&crash_path, err, "%s/work/%s", opts->archive, CRASH_FILE);
 	if (rc)
 		goto out;
 	crash_watch_start();
 	pthread_mutex_init(&sh.lock, NULL);
+	if (io_state == 2) {
+		int e;
+
+		/* Before the thread starts: it reads its queue from sh. */
+		sh.io = &io_queue;
+		e = pthread_create(&io.thread, NULL, io_main, &io);
+		if (e != 0) {
+			rc = lt_err_set(err, LT_EINTERNAL, "cannot start the I/O thread: %s", strerror(e));
+			crash_watch_stop();
+			pthread_mutex_destroy(&sh.lock);
+			goto out;
+		}
+		io_state = 3;
+	}
 	for (; started < jobs; started++) {
 		workers[started].sh = &sh;
 		workers[started].index = started;
@@ -750,6 +975,11 @@ static int run(const struct lt_pipeline *pipeline, const struct lt_run_opts *opt
 	}
 	for (int i = 0; i < started; i++)
 		pthread_join(workers[i].thread, NULL);
+	if (io_state == 3) {
+		/* The workers are gone: the I/O thread finishes what they handed over. */
+		io_close(&io_queue);
+		pthread_join(io.thread, NULL);
+	}
 	crash_watch_stop();
 	pthread_mutex_destroy(&sh.lock);
 	if (sh.fatal)
@@ -757,6 +987,12 @@ static int run(const struct lt_pipeline *pipeline, const struct lt_run_opts *opt
 	else
 		remove_stop_marker(opts->archive);
 out:
+	if (io_state >= 1) {
+		/* The catalog connection and states, opened (in part) or not. */
+		if (io.sh)
+			io_thread_close(&io);
+		io_queue_release(&io_queue);
+	}
 	/* The documents' folders are gone already; a run-wide error keeps its
 	 * own message rather than one about this clean-up. */
 	if (run_dir) {

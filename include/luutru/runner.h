@@ -54,6 +54,14 @@ struct lt_pipeline {
 	const char *name;                    /* "archive" */
 	const struct lt_stage *const *stages;
 	size_t n_stages;
+	/* Stages from this index on (document-scoped: writing and committing
+	 * the bundle) run in the run's I/O thread, so that a worker claims and
+	 * recognises its next document meanwhile; 0: every stage runs in the
+	 * worker. The stages before it have finished (end and event) when a
+	 * document is handed over; if a later stage fails, only the I/O stages
+	 * get abort (the earlier ones' abort after their end must be a no-op,
+	 * as lt_stage_access's is). */
+	size_t io_from;
 };
 
 /* pipelines.c: load -> ocr -> extract -> access -> package -> commit. */
@@ -105,6 +113,12 @@ typedef void (*lt_run_progress_fn)(void *ud, enum lt_run_event what, const struc
  * stop (LT_RUN_STOP_MARKER) or by an outside kill that leaves no record
  * (SIGKILL, the OOM killer, a power cut) is not counted against anyone. A
  * document whose attempts reach LT_MAX_ATTEMPTS is failed.
+ * With pipeline->io_from set, one I/O thread (its own catalog connection
+ * and stage states) takes the documents the workers have recognised, through
+ * a queue of at most one per worker, and runs the I/O stages on them; a
+ * document is still archived only by its commit, after its bundle is
+ * fsync'ed and installed, and a stop or a run-wide error lets the I/O
+ * thread finish every document handed to it.
  * Each document gets its work folder ARCHIVE/work/<run>/<id>/ (run: the
  * start time and pid), removed when it is done; work/<run> goes at the end.
  * Returns LT_OK even when documents failed (see report); an error only for

@@ -40,6 +40,13 @@ c = s["stage_cpu_seconds"]
 check(list(c)[:2] == ["load", "ocr"] and "package" in c and "commit" in c
       and c["ocr"] > 0 and all(v >= 0 for v in c.values()) and c["ocr"] > c["package"],
       "stage_cpu_seconds %r" % c)
+# Tesseract's own time on the pages (helper-filled per page): a part of the
+# OCR stage's CPU, never more.
+o = s["ocr_seconds"]
+check(sorted(o) == ["orientation", "recognise", "skew"]
+      and all(isinstance(v, (int, float)) and v >= 0 for v in o.values())
+      and o["recognise"] + o["orientation"] + o["skew"] <= c["ocr"] + 0.01,
+      "ocr_seconds %r (stage ocr %r)" % (o, c["ocr"]))
 f = s["failed_documents"]
 check(len(f) == 1 and f[0]["label"] == "truncated.png" and f[0]["stage"] == "load"
       and "truncated.png" in f[0]["reason"] and f[0]["pages"] == 1 and len(f[0]["id"]) > 0,

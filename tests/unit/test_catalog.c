@@ -1026,13 +1026,13 @@ static void test_suspects_run_alone(void **state)
 	add_doc(fx->cat, batch, "fresh-1.png", one, 1, fresh1);
 	add_doc(fx->cat, batch, "fresh-2.png", two, 1, fresh2);
 
-	/* Fresh documents first, though the suspect is older. */
+	/* Fresh documents first, though the suspect is older; the longer first. */
 	assert_int_equal(lt_catalog_claim(fx->cat, &a, &wait, &err), LT_OK);
 	assert_non_null(a);
-	assert_string_equal(a->id, fresh1);
+	assert_string_equal(a->id, fresh2);
 	assert_int_equal(lt_catalog_claim(fx->cat, &b, &wait, &err), LT_OK);
 	assert_non_null(b);
-	assert_string_equal(b->id, fresh2);
+	assert_string_equal(b->id, fresh1);
 	/* The suspect waits while anything is in hand. */
 	assert_int_equal(lt_catalog_claim(fx->cat, &none, &wait, &err), LT_OK);
 	assert_null(none);
@@ -1360,28 +1360,83 @@ static void test_upgrade_v1(void **state)
 	lt_catalog_close(cat);
 }
 
-/* The claim's query walks documents_claim instead of sorting the queue. */
-static void test_claim_uses_index(void **state)
+/* Among documents with as many attempts, the one with the most pages comes
+ * first (a long document started last would keep one worker busy alone at
+ * the end of a run), then the oldest; fewer attempts still come before. */
+static void test_claim_longest_first(void **state)
 {
 	struct fx *fx = *state;
-	sqlite3 *db = raw_open(fx->db);
+	struct lt_err err = { 0 };
+	struct lt_doc *doc = NULL;
+	char one_page[LT_DOC_ID_LEN + 1], three_pages[LT_DOC_ID_LEN + 1];
+	char two_pages[LT_DOC_ID_LEN + 1], tried_three_pages[LT_DOC_ID_LEN + 1];
+	char other_one_page[LT_DOC_ID_LEN + 1];
+	int64_t batch = 0;
+	int wait = 0, requeued = 0, given_up = 0;
+
+	assert_int_equal(lt_catalog_add_batch(fx->cat, "/srv/inbox", &batch, &err), LT_OK);
+	add_doc(fx->cat, batch, "tried.tif", (const int[]){ 3 }, 1, tried_three_pages);
+	/* Tried once by a run that crashed: it waits behind the untried. */
+	assert_int_equal(lt_catalog_claim(fx->cat, &doc, &wait, &err), LT_OK);
+	assert_non_null(doc);
+	lt_doc_free(doc);
+	assert_int_equal(lt_catalog_requeue_interrupted(fx->cat, 0, &requeued, &given_up, &err), LT_OK);
+	assert_int_equal(requeued, 1);
+	add_doc(fx->cat, batch, "one.png", (const int[]){ 1 }, 1, one_page);
+	add_doc(fx->cat, batch, "three", (const int[]){ 1, 2 }, 2, three_pages);
+	add_doc(fx->cat, batch, "two", (const int[]){ 1, 1 }, 2, two_pages);
+	add_doc(fx->cat, batch, "other-one.png", (const int[]){ 1 }, 1, other_one_page);
+
+	const char *const expected[] = { three_pages, two_pages, one_page, other_one_page,
+					tried_three_pages };
+
+	for (size_t i = 0; i < sizeof(expected) / sizeof(expected[0]); i++) {
+		assert_int_equal(lt_catalog_claim(fx->cat, &doc, &wait, &err), LT_OK);
+		assert_non_null(doc);
+		assert_string_equal(doc->id, expected[i]);
+		archive_claimed(fx->cat, doc);
+	}
+	assert_int_equal(lt_catalog_claim(fx->cat, &doc, &wait, &err), LT_OK);
+	assert_null(doc);
+}
+
+/* EXPLAIN QUERY PLAN of sql with state bound to ?1: must be a seek in
+ * documents_claim, with no scan and no sort of the table. */
+static void assert_claim_seek(sqlite3 *db, const char *sql, enum lt_doc_state state)
+{
 	sqlite3_stmt *st = NULL;
 	struct lt_buf plan = LT_BUF_INIT;
+	struct lt_buf explain = LT_BUF_INIT;
 
-	assert_int_equal(sqlite3_prepare_v2(db, "EXPLAIN QUERY PLAN SELECT id, attempts FROM documents "
-					    "WHERE state = ? ORDER BY attempts, created, rowid LIMIT 1",
-					    -1, &st, NULL), SQLITE_OK);
-	sqlite3_bind_text(st, 1, lt_doc_state_name(LT_QUEUED), -1, SQLITE_STATIC);
+	assert_int_equal(lt_buf_printf(&explain, NULL, "EXPLAIN QUERY PLAN %s", sql), LT_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, lt_buf_str(&explain), -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, lt_doc_state_name(state), -1, SQLITE_STATIC);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		assert_int_equal(lt_buf_puts(&plan, (const char *)sqlite3_column_text(st, 3), NULL), LT_OK);
 		assert_int_equal(lt_buf_puts(&plan, "\n", NULL), LT_OK);
 	}
 	sqlite3_finalize(st);
-	sqlite3_close(db);
 	print_message("%s", lt_buf_str(&plan));
-	assert_non_null(strstr(lt_buf_str(&plan), "documents_claim"));
+	assert_non_null(strstr(lt_buf_str(&plan), "SEARCH documents USING"));
+	assert_non_null(strstr(lt_buf_str(&plan), "documents_claim (state=?)"));
+	assert_null(strstr(lt_buf_str(&plan), "SCAN"));
 	assert_null(strstr(lt_buf_str(&plan), "TEMP B-TREE"));
 	lt_buf_release(&plan);
+	lt_buf_release(&explain);
+}
+
+/* The claim's queries walk documents_claim instead of sorting the queue:
+ * the same SQL as catalog_open.c's LT_ST_CLAIM_NEXT and LT_ST_CLAIM_IN_HAND. */
+static void test_claim_uses_index(void **state)
+{
+	struct fx *fx = *state;
+	sqlite3 *db = raw_open(fx->db);
+
+	assert_claim_seek(db, "SELECT id, attempts FROM documents WHERE state = ? "
+			  "ORDER BY attempts, page_count DESC, created, rowid LIMIT 1", LT_QUEUED);
+	assert_claim_seek(db, "SELECT COUNT(*), COALESCE(MAX(attempts), 0) FROM documents "
+			  "WHERE state = ?", LT_PROCESSING);
+	sqlite3_close(db);
 }
 
 int main(void)
@@ -1409,6 +1464,7 @@ cmocka_unit_test_setup_teardown(test_read_mode_is_read_only, setup_open, teardow
 		cmocka_unit_test(test_migrations_in_order),
 		cmocka_unit_test_setup_teardown(test_upgrade_v1, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_claim_uses_index, setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_claim_longest_first, setup_open, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -251,7 +251,7 @@ static const struct lt_stage stage_d = {
 };
 
 static const struct lt_stage *const test_stages[] = { &stage_p, &stage_d, &lt_stage_commit };
-static const struct lt_pipeline test_pipeline = { "test", test_stages, 3 };
+static const struct lt_pipeline test_pipeline = { "test", test_stages, 3, 0 };
 
 /* ---- fixture ---- */
 
@@ -425,12 +425,13 @@ static void test_all_good(void **state)
 	assert_int_equal(rep.archived, 3);
 	assert_int_equal(rep.failed, 0);
 	assert_int_equal(rep.pages_archived, 4);
-	/* open once; each document: every begin, pages through P, then P's end
-	 * before D's document work and D's end; close once. */
+	/* open once; each document (b first: the longest is claimed first):
+	 * every begin, pages through P, then P's end before D's document work
+	 * and D's end; close once. */
 	assert_string_equal(lt_buf_str(&calls),
 			    "open:P "
-			    "begin:P:a begin:D:a page:P:a:1 end:P:a doc:D:a end:D:a "
 			    "begin:P:b begin:D:b page:P:b:1 page:P:b:2 end:P:b doc:D:b end:D:b "
+			    "begin:P:a begin:D:a page:P:a:1 end:P:a doc:D:a end:D:a "
 			    "begin:P:c begin:D:c page:P:c:1 end:P:c doc:D:c end:D:c "
 			    "close:P");
 	assert_int_equal(n_seen_work, 3);
@@ -452,7 +453,8 @@ static void test_all_good(void **state)
 	lt_doc_free(doc);
 }
 
-/* Fails b at (stage, hook, page); the run goes on with c. */
+/* Fails b at (stage, hook, page); the run goes on with a (b, the longest,
+ * was claimed first) and c. */
 static void run_failing(const struct fx *fx, const char *stage, const char *hook, int page,
 			const char *reason, const char *want_calls)
 {
@@ -490,20 +492,20 @@ static void test_fail_in_begin(void **state)
 	/* D's begin failed: only P had begun, and only P is aborted; nothing
 	 * of b is processed. */
 	run_failing(*state, "D", "begin", 0, "D refused b",
-		    "begin:P:b begin:D:b abort:P:b begin:P:c");
+		    "begin:P:b begin:D:b abort:P:b begin:P:a");
 }
 
 static void test_fail_on_page_2(void **state)
 {
 	run_failing(*state, "P", "page", 2, "P could not read page 2 of b",
-		    "page:P:b:1 page:P:b:2 abort:D:b abort:P:b begin:P:c");
+		    "page:P:b:1 page:P:b:2 abort:D:b abort:P:b begin:P:a");
 }
 
 static void test_fail_in_end(void **state)
 {
 	/* P had ended already: it is aborted too, after D, in reverse order. */
 	run_failing(*state, "D", "end", 0, "D found b changed",
-		    "end:P:b doc:D:b end:D:b abort:D:b abort:P:b begin:P:c");
+		    "end:P:b doc:D:b end:D:b abort:D:b abort:P:b begin:P:a");
 }
 
 static void test_warning(void **state)
@@ -565,7 +567,7 @@ static void test_stage_without_open_close(void **state)
 {
 	static const struct lt_stage bare = { .name = "bare", .scope = LT_PER_PAGE, .process = bare_page };
 	static const struct lt_stage *const stages[] = { &bare, &lt_stage_commit };
-	static const struct lt_pipeline pl = { "bare", stages, 2 };
+	static const struct lt_pipeline pl = { "bare", stages, 2, 0 };
 	struct fx *fx = *state;
 	struct lt_run_opts opts = { .archive = fx->archive, .jobs = 2, .lang = "eng" };
 	struct lt_run_report rep;
@@ -651,7 +653,8 @@ static void test_package_access_copy(void **state)
 	static const struct lt_stage o = { .name = "O", .scope = LT_PER_PAGE, .process = o_page };
 	static const struct lt_stage p = { .name = "P", .scope = LT_PER_DOCUMENT, .process = p_doc };
 	static const struct lt_stage *const stages[] = { &o, &p, &lt_stage_package, &lt_stage_commit };
-	static const struct lt_pipeline pl = { "package", stages, 4 };
+	/* Package and commit in the I/O thread, as the archive pipeline has them. */
+	static const struct lt_pipeline pl = { "package", stages, 4, 2 };
 	struct fx *fx = *state;
 	struct lt_run_opts opts = { .archive = fx->archive, .jobs = 1, .lang = "vie" };
 	struct lt_run_report rep;
@@ -702,7 +705,9 @@ static void test_package_abort_and_versions(void **state)
 	static const struct lt_stage o = { .name = "O", .scope = LT_PER_PAGE, .process = o_page };
 	static const struct lt_stage x = { .name = "X", .scope = LT_PER_DOCUMENT, .process = x_doc };
 	static const struct lt_stage *const stages[] = { &o, &lt_stage_package, &x, &lt_stage_commit };
-	static const struct lt_pipeline pl = { "package", stages, 4 };
+	/* Package, X and commit in the I/O thread: X's failure aborts the
+	 * package stage there. */
+	static const struct lt_pipeline pl = { "package", stages, 4, 1 };
 	struct fx *fx = *state;
 	struct lt_run_opts opts = { .archive = fx->archive, .jobs = 1, .lang = "vie" };
 	struct lt_run_report rep;
@@ -819,10 +824,11 @@ static void test_outside_kills_blame_nobody(void **state)
 		assert_int_equal(WTERMSIG(st), SIGKILL);
 		expect_state(fx, "b", LT_PROCESSING);
 	}
+	/* b, the longest, was claimed first by every killed run: a and c wait. */
 	run(fx, &rep);
 	assert_int_equal(rep.given_up, 0);
 	assert_int_equal(rep.requeued, 1);
-	assert_int_equal(rep.archived, 2);
+	assert_int_equal(rep.archived, 3);
 	doc = load(fx, "b");
 	assert_int_equal(doc->state, LT_ARCHIVED);
 	assert_int_equal(doc->attempts, 1);
@@ -933,7 +939,7 @@ static void test_orphans_adopted_or_moved_aside(void **state)
 {
 	static const struct lt_stage o = { .name = "O", .scope = LT_PER_PAGE, .process = o_page };
 	static const struct lt_stage *const stages[] = { &o, &lt_stage_package, &lt_stage_commit };
-	static const struct lt_pipeline pl = { "package", stages, 3 };
+	static const struct lt_pipeline pl = { "package", stages, 3, 0 };
 	struct fx *fx = *state;
 	struct lt_run_opts opts = { .archive = fx->archive, .jobs = 1, .lang = "vie" };
 	struct lt_run_report rep;
@@ -1036,10 +1042,11 @@ static void test_redo_versions(void **state)
 	static const struct lt_stage o = { .name = "O", .scope = LT_PER_PAGE, .process = o_page };
 	static const struct lt_stage x = { .name = "X", .scope = LT_PER_DOCUMENT, .process = x_doc };
 	static const struct lt_stage *const first[] = { &o, &lt_stage_package, &lt_stage_commit };
-	static const struct lt_pipeline archive_pl = { "package", first, 3 };
+	static const struct lt_pipeline archive_pl = { "package", first, 3, 0 };
 	static const struct lt_stage *const again[] = { &lt_stage_unpack, &lt_stage_package, &x,
 							 &lt_stage_commit };
-	static const struct lt_pipeline redo_pl = { "repackage", again, 4 };
+	/* Packaged in the I/O thread: a redo's failure there keeps the version. */
+	static const struct lt_pipeline redo_pl = { "repackage", again, 4, 1 };
 	struct fx *fx = *state;
 	struct lt_run_opts opts = { .archive = fx->archive, .jobs = 1, .lang = "vie" };
 	struct lt_run_report rep;
