@@ -20,7 +20,8 @@
 #include "luutru/err.h"
 #include "luutru/transform.h"
 
-struct lt_word; /* doc.h */
+struct lt_word;     /* doc.h */
+struct lt_ocr_page; /* doc.h */
 
 /* Switches and thresholds. Fill with lt_preprocess_opts_default(), then
  * turn steps off or override. */
@@ -94,6 +95,11 @@ struct lt_preprocess_result {
 	int upright_w, upright_h;
 	unsigned steps;          /* LT_PP_* bits */
 	double seconds;          /* wall time spent in lt_preprocess_page (+ OSD) */
+	/* CPU seconds of the calling thread (CLOCK_THREAD_CPUTIME_ID) in
+	 * orientation detection (Leptonica's, and OSD's when asked, the skew
+	 * rotation of its analysis copy included) and in skew detection, summed
+	 * over every measurement: struct lt_page's timings (doc.h). */
+	double orientation_seconds, skew_seconds;
 };
 
 /* Every step on, 300 dpi assumed when unknown, Leptonica's usual thresholds. */
@@ -143,11 +149,28 @@ char *lt_preprocess_describe(const struct lt_preprocess_result *res, char *out, 
  * Tesseract's (UTF-8, not yet NFC). Errors: LT_ENOMEM, LT_EOCR. */
 int lt_reading_order_text(TessBaseAPI *api, struct lt_buf *out, struct lt_err *err);
 
-/* The same, walking Tesseract's results once for both: the text into text,
- * and, when words is not NULL, the words in that very order (*words owned by
- * the caller, free each text then the array; lt_page_drop_words does), each
- * in NFC with its box mapped onto the master by tf and the index of its
- * output line. *words is NULL and *n_words 0 for a page without words. */
+/* The one walk over Tesseract's result a page needs: the text into text as
+ * above and, when page is not NULL, the page result (doc.h) in that very
+ * order - blocks, paragraphs, output lines (a line split over two columns
+ * gives two), words in NFC with their boxes in working-image pixels and
+ * mapped onto the master by tf (NULL: the image Tesseract read is the master)
+ * - from which the hOCR (hocr.h), ALTO (alto.h), quality score (quality.h)
+ * and the PDF's words are made, so all of them read in the same order. A new
+ * block starts with Tesseract's next block, with each column of a two-column
+ * run and after one; a new paragraph where the text has a blank line.
+ * page is overwritten (not released first): release it with
+ * lt_ocr_page_release, also after a failure (it is left empty then).
+ * Errors: LT_ENOMEM, LT_EOCR (more words than a page can hold), LT_EINPUT
+ * (Tesseract's text is not valid UTF-8). */
+int lt_reading_order_page(TessBaseAPI *api, const struct lt_page_transform *tf,
+			  struct lt_buf *text, struct lt_ocr_page *page, struct lt_err *err);
+
+/* Frees everything page holds and empties it. NULL-safe. */
+void lt_ocr_page_release(struct lt_ocr_page *page);
+
+/* lt_reading_order_page keeping only the words: *words owned by the caller
+ * (free each text then the array; lt_page_drop_words does); *words is NULL
+ * and *n_words 0 for a page without words. */
 int lt_reading_order(TessBaseAPI *api, const struct lt_page_transform *tf, struct lt_buf *text,
 		     struct lt_word **words, size_t *n_words, struct lt_err *err);
 
