@@ -32,6 +32,9 @@ void lt_preprocess_opts_default(struct lt_preprocess_opts *o)
 	o->orient_min_conf = 5.0f;
 	o->orient_turn_conf = 8.0f;
 	o->orient_min_ratio = 2.5f;
+	o->orient_lines_conf = 8.0f;
+	o->orient_lines_up = 2.0f;
+	o->orient_lines_ratio = 1.5f;
 	o->skew_min_deg = 0.1f;
 	o->skew_max_deg = 10.0f;
 	o->skew_min_conf = 2.5f;
@@ -220,6 +223,13 @@ static l_int32 decide_orientation(const struct lt_preprocess_opts *o, PIX *bin,
 		return L_TEXT_ORIENT_DOWN;
 	if (aleft >= o->orient_turn_conf && aleft >= o->orient_min_ratio * aup)
 		return left > 0 ? L_TEXT_ORIENT_LEFT : L_TEXT_ORIENT_RIGHT;
+	/* Horizontal text lines (the skew finder's confidence, measured
+	 * first) rule out a quarter turn, so the left/right signal - often
+	 * as strong as a weak up signal on short or bitonal pages - is noise:
+	 * a clearly positive up is upright, without OSD's ~0.35 s. */
+	if (o->orient_lines_conf > 0 && res->skew_conf >= o->orient_lines_conf &&
+	    up >= o->orient_lines_up && aup >= o->orient_lines_ratio * aleft)
+		return L_TEXT_ORIENT_UP;
 	return L_TEXT_ORIENT_UNKNOWN;
 }
 
