@@ -26,7 +26,8 @@ DEB_PACKAGES = gcc libc6-dev make pkg-config libtesseract-dev libleptonica-dev l
                libsqlite3-dev libssl-dev libxml2-dev libjansson-dev libutf8proc-dev \
                libcmocka-dev tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd \
                sqlite3 python3 tar coreutils libxml2-utils \
-               libcsv-dev libexif-dev libtiff-dev icc-profiles-free qpdf libqpdf-dev poppler-utils zlib1g-dev
+               libcsv-dev libexif-dev libtiff-dev icc-profiles-free qpdf libqpdf-dev poppler-utils zlib1g-dev \
+               w3c-sgml-lib
 # What bench/ and samples/make-*.sh need besides: ../shared/tools/mkpages renders pages.
 # bench/throughput compares with OCRmyPDF; GNU time gives the peak RSS.
 BENCH_PACKAGES = python3-pil python3-numpy fonts-liberation2 ocrmypdf time

@@ -1,9 +1,9 @@
 /* alto.c - ALTO 4.4 for one page from Tesseract's result iterator, with
  * libxml2's xmlTextWriter (which escapes and keeps the nesting right).
  *
- * Two passes over the iterator: the first finds what the Page element needs
- * before any word is written (mean confidence, the printed area); the second
- * writes blocks, lines and words. Write errors are sticky in struct writer,
+ * It is written from the page result of the one walk over Tesseract's result
+ * (doc.h), so its words are the text's, in the text's order, with their
+ * boxes already on the master. Write errors are sticky in struct writer,
  * so the element code reads as the document's shape and is checked once.
  */
 #include <libxml/xmlwriter.h>
@@ -11,9 +11,10 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <tesseract/capi.h>
 
 #include "luutru/alto.h"
-#include "luutru/text.h"
+#include "luutru/hocr.h"
 #include "luutru/version.h"
 
 struct writer {
@@ -66,28 +67,15 @@ static void box_attrs(struct writer *x, const struct lt_box *b)
 	attrf(x, "HEIGHT", "%d", b->h);
 }
 
-/* The master box of the iterator's current element at level. */
-static void element_box(const TessPageIterator *pi, TessPageIteratorLevel level,
-			const struct lt_page_transform *tf, struct lt_box *out)
-{
-	int l = 0, t = 0, r = 0, b = 0;
-
-	TessPageIteratorBoundingBox(pi, level, &l, &t, &r, &b);
-	lt_transform_box(tf, l, t, r, b, out);
-}
-
 /* A word worth writing: Tesseract yields empty "words" for image regions. */
 static int has_text(const char *s)
 {
-	for (; s && *s; s++)
-		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
-			return 1;
-	return 0;
+	return lt_hocr_has_text(s);
 }
 
-static double word_confidence(TessResultIterator *ri)
+static double word_confidence(const struct lt_word *w)
 {
-	double c = TessResultIteratorConfidence(ri, RIL_WORD) / 100.0;
+	double c = w->confidence / 100.0;
 
 	return c < 0 ? 0 : c > 1 ? 1 : c;
 }
@@ -98,117 +86,100 @@ struct page_summary {
 	struct lt_box area; /* union of the words' master boxes */
 };
 
-static void summarise(TessResultIterator *ri, const struct lt_page_transform *tf,
-		      struct page_summary *s)
+/* What the Page element needs before any word is written. */
+static void summarise(const struct lt_ocr_page *pg, struct page_summary *s)
 {
-	TessPageIterator *pi = TessResultIteratorGetPageIterator(ri);
 	int x1 = 0, y1 = 0;
 
 	*s = (struct page_summary){ 0 };
-	TessPageIteratorBegin(pi);
-	do {
-		char *text = TessResultIteratorGetUTF8Text(ri, RIL_WORD);
-		struct lt_box b;
+	for (size_t i = 0; i < pg->n_words; i++) {
+		const struct lt_box *b = &pg->words[i].box;
 
-		if (has_text(text)) {
-			element_box(pi, RIL_WORD, tf, &b);
-			if (s->words == 0) {
-				s->area = b;
-				x1 = b.x + b.w;
-				y1 = b.y + b.h;
-			} else {
-				s->area.x = b.x < s->area.x ? b.x : s->area.x;
-				s->area.y = b.y < s->area.y ? b.y : s->area.y;
-				x1 = b.x + b.w > x1 ? b.x + b.w : x1;
-				y1 = b.y + b.h > y1 ? b.y + b.h : y1;
-			}
-			s->words++;
-			s->conf_sum += word_confidence(ri);
+		if (!has_text(pg->words[i].text))
+			continue;
+		if (s->words == 0) {
+			s->area = *b;
+			x1 = b->x + b->w;
+			y1 = b->y + b->h;
+		} else {
+			s->area.x = b->x < s->area.x ? b->x : s->area.x;
+			s->area.y = b->y < s->area.y ? b->y : s->area.y;
+			x1 = b->x + b->w > x1 ? b->x + b->w : x1;
+			y1 = b->y + b->h > y1 ? b->y + b->h : y1;
 		}
-		TessDeleteText(text);
-	} while (TessPageIteratorNext(pi, RIL_WORD));
+		s->words++;
+		s->conf_sum += word_confidence(&pg->words[i]);
+	}
 	s->area.w = x1 - s->area.x;
 	s->area.h = y1 - s->area.y;
-	TessPageIteratorBegin(pi);
 }
 
 struct alto_ids {
 	int page, block, line, word;
 };
 
-static int write_words(struct writer *x, TessResultIterator *ri, const struct alto_ids *ids_in,
-		       const struct lt_page_transform *tf, struct lt_err *err)
+static int line_has_text(const struct lt_ocr_page *pg, const struct lt_ocr_line *ln)
 {
-	TessPageIterator *pi = TessResultIteratorGetPageIterator(ri);
-	struct alto_ids ids = *ids_in;
-	struct lt_buf content = LT_BUF_INIT;
-	int in_block = 0, in_line = 0, rc = LT_OK;
+	for (size_t i = ln->first_word; i < ln->first_word + ln->n_words; i++)
+		if (has_text(pg->words[i].text))
+			return 1;
+	return 0;
+}
 
-	do {
-		char *text = TessResultIteratorGetUTF8Text(ri, RIL_WORD);
-		struct lt_box b;
+static void write_line(struct writer *x, const struct lt_ocr_page *pg, const struct lt_ocr_line *ln,
+		       struct alto_ids *ids)
+{
+	int first = 1;
 
-		if (!has_text(text)) {
-			TessDeleteText(text);
+	start(x, "TextLine");
+	attrf(x, "ID", "p%d_l%d", ids->page, ++ids->line);
+	box_attrs(x, &ln->box);
+	for (size_t i = ln->first_word; i < ln->first_word + ln->n_words; i++) {
+		const struct lt_word *w = &pg->words[i];
+
+		if (!has_text(w->text))
 			continue;
-		}
-		lt_buf_reset(&content);
-		rc = lt_text_nfc(text, strlen(text), &content, err);
-		TessDeleteText(text);
-		if (rc)
-			break;
-		/* A block or line is opened at its first word that has text, so
-		 * an empty leading "word" cannot leave one unopened. */
-		if (!in_block || TessPageIteratorIsAtBeginningOf(pi, RIL_BLOCK)) {
-			if (in_line)
-				end(x);
-			if (in_block)
-				end(x);
-			in_line = 0;
-			start(x, "TextBlock");
-			attrf(x, "ID", "p%d_b%d", ids.page, ++ids.block);
-			element_box(pi, RIL_BLOCK, tf, &b);
-			box_attrs(x, &b);
-			in_block = 1;
-		}
-		if (!in_line || TessPageIteratorIsAtBeginningOf(pi, RIL_TEXTLINE)) {
-			if (in_line)
-				end(x);
-			start(x, "TextLine");
-			attrf(x, "ID", "p%d_l%d", ids.page, ++ids.line);
-			element_box(pi, RIL_TEXTLINE, tf, &b);
-			box_attrs(x, &b);
-			in_line = 1;
-		} else {
+		if (!first) {
 			start(x, "SP");
 			end(x);
 		}
+		first = 0;
 		start(x, "String");
-		attrf(x, "ID", "p%d_w%d", ids.page, ++ids.word);
-		element_box(pi, RIL_WORD, tf, &b);
-		box_attrs(x, &b);
-		attr(x, "CONTENT", lt_buf_str(&content));
-		attrf(x, "WC", "%.2f", word_confidence(ri));
+		attrf(x, "ID", "p%d_w%d", ids->page, ++ids->word);
+		box_attrs(x, &w->box);
+		attr(x, "CONTENT", w->text);
+		attrf(x, "WC", "%.2f", word_confidence(w));
 		end(x);
-		if (TessPageIteratorIsAtFinalElement(pi, RIL_TEXTLINE, RIL_WORD)) {
-			end(x);
-			in_line = 0;
+	}
+	end(x);
+}
+
+/* Blocks, then their lines (ALTO has no paragraphs), in reading order; an
+ * element without a word that has text is not written. */
+static void write_blocks(struct writer *x, const struct lt_ocr_page *pg, struct alto_ids *ids)
+{
+	for (size_t b = 0; b < pg->n_blocks; b++) {
+		const struct lt_ocr_block *blk = &pg->blocks[b];
+		int open = 0;
+
+		for (size_t p = blk->first_par; p < blk->first_par + blk->n_pars; p++) {
+			const struct lt_ocr_par *par = &pg->pars[p];
+
+			for (size_t l = par->first_line; l < par->first_line + par->n_lines; l++) {
+				if (!line_has_text(pg, &pg->lines[l]))
+					continue;
+				if (!open) {
+					start(x, "TextBlock");
+					attrf(x, "ID", "p%d_b%d", ids->page, ++ids->block);
+					box_attrs(x, &blk->box);
+					open = 1;
+				}
+				write_line(x, pg, &pg->lines[l], ids);
+			}
 		}
-		if (TessPageIteratorIsAtFinalElement(pi, RIL_BLOCK, RIL_WORD)) {
-			if (in_line)
-				end(x);
-			end(x);
-			in_line = in_block = 0;
-		}
-	} while (TessPageIteratorNext(pi, RIL_WORD));
-	if (!rc) {
-		if (in_line)
-			end(x);
-		if (in_block)
+		if (open)
 			end(x);
 	}
-	lt_buf_release(&content);
-	return rc;
 }
 
 static void write_description(struct writer *x, const struct lt_alto_page *page)
@@ -254,12 +225,11 @@ static void write_description(struct writer *x, const struct lt_alto_page *page)
 	end(x);
 }
 
-int lt_alto_write(TessBaseAPI *api, const struct lt_alto_page *page,
+int lt_alto_write(const struct lt_ocr_page *result, const struct lt_alto_page *page,
 		  const struct lt_page_transform *tf, struct lt_buf *out, struct lt_err *err)
 {
 	xmlBufferPtr xbuf = NULL;
 	struct writer x = { 0 };
-	TessResultIterator *ri = NULL;
 	struct page_summary sum = { 0 };
 	struct alto_ids ids = { 0 };
 	int rc;
@@ -281,9 +251,7 @@ int lt_alto_write(TessBaseAPI *api, const struct lt_alto_page *page,
 	xmlTextWriterSetIndent(x.w, 1);
 	xmlTextWriterSetIndentString(x.w, BAD_CAST " ");
 	/* No results (a blank page) is an empty PrintSpace, not an error. */
-	ri = TessBaseAPIGetIterator(api);
-	if (ri)
-		summarise(ri, tf, &sum);
+	summarise(result, &sum);
 
 	if (xmlTextWriterStartDocument(x.w, "1.0", "UTF-8", NULL) < 0)
 		x.failed = 1;
@@ -309,13 +277,8 @@ int lt_alto_write(TessBaseAPI *api, const struct lt_alto_page *page,
 		box_attrs(&x, &sum.area);
 	else
 		box_attrs(&x, &(struct lt_box){ 0, 0, tf->master_w, tf->master_h });
-	if (sum.words > 0) {
-		rc = write_words(&x, ri, &ids, tf, err);
-		if (rc) {
-			lt_err_prefix(err, "ALTO for page %d: ", page->number);
-			goto out;
-		}
-	}
+	if (sum.words > 0)
+		write_blocks(&x, result, &ids);
 	end(&x); /* PrintSpace */
 	end(&x); /* Page */
 	end(&x); /* Layout */
@@ -331,7 +294,6 @@ int lt_alto_write(TessBaseAPI *api, const struct lt_alto_page *page,
 	}
 	rc = lt_buf_append(out, xmlBufferContent(xbuf), (size_t)xmlBufferLength(xbuf), err);
 out:
-	TessResultIteratorDelete(ri);
 	if (x.w)
 		xmlFreeTextWriter(x.w);
 	xmlBufferFree(xbuf);

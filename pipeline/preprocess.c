@@ -32,6 +32,9 @@ void lt_preprocess_opts_default(struct lt_preprocess_opts *o)
 	o->orient_min_conf = 5.0f;
 	o->orient_turn_conf = 8.0f;
 	o->orient_min_ratio = 2.5f;
+	o->orient_lines_conf = 8.0f;
+	o->orient_lines_up = 2.0f;
+	o->orient_lines_ratio = 1.5f;
 	o->skew_min_deg = 0.1f;
 	o->skew_max_deg = 10.0f;
 	o->skew_min_conf = 2.5f;
@@ -42,6 +45,15 @@ static double now(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static double thread_cpu(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+		return 0;
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
@@ -176,12 +188,18 @@ out:
 
 /* Leptonica's finder returns the clockwise rotation that straightens the
  * page (pixDeskew applies it as found). Returns 0 or -1 if it failed. */
-static int find_skew(PIX *bin, const struct lt_preprocess_opts *o, float *deg, float *conf)
+static int find_skew(PIX *bin, const struct lt_preprocess_opts *o, float *deg, float *conf,
+		     double *seconds)
 {
+	double t0 = thread_cpu();
+	int rc;
+
 	*deg = 0;
 	*conf = 0;
-	return pixFindSkewSweepAndSearch(bin, deg, conf, 2, 1, o->skew_max_deg, 1.0f, 0.01f) == 0
+	rc = pixFindSkewSweepAndSearch(bin, deg, conf, 2, 1, o->skew_max_deg, 1.0f, 0.01f) == 0
 		? 0 : -1;
+	*seconds += thread_cpu() - t0;
+	return rc;
 }
 
 /* Leptonica's makeOrientDecision, except that it does not give up when one
@@ -205,6 +223,13 @@ static l_int32 decide_orientation(const struct lt_preprocess_opts *o, PIX *bin,
 		return L_TEXT_ORIENT_DOWN;
 	if (aleft >= o->orient_turn_conf && aleft >= o->orient_min_ratio * aup)
 		return left > 0 ? L_TEXT_ORIENT_LEFT : L_TEXT_ORIENT_RIGHT;
+	/* Horizontal text lines (the skew finder's confidence, measured
+	 * first) rule out a quarter turn, so the left/right signal - often
+	 * as strong as a weak up signal on short or bitonal pages - is noise:
+	 * a clearly positive up is upright, without OSD's ~0.35 s. */
+	if (o->orient_lines_conf > 0 && res->skew_conf >= o->orient_lines_conf &&
+	    up >= o->orient_lines_up && aup >= o->orient_lines_ratio * aleft)
+		return L_TEXT_ORIENT_UP;
 	return L_TEXT_ORIENT_UNKNOWN;
 }
 
@@ -284,17 +309,25 @@ int lt_preprocess_page(PIX *master, const struct lt_preprocess_opts *opts, PIX *
 	 * vertical lines, which the finder cannot measure (low confidence):
 	 * it is measured again once upright. Rotations about the centre
 	 * commute, so an angle found before the quarter turn still holds after. */
-	if (o->deskew && find_skew(bin, o, &res->skew_found_deg, &res->skew_conf) == 0 &&
+	if (o->deskew && find_skew(bin, o, &res->skew_found_deg, &res->skew_conf, &res->skew_seconds) == 0 &&
 	    skew_worth_applying(o, res->skew_found_deg, res->skew_conf)) {
+		double cpu0 = thread_cpu();
+		int failed;
+
 		res->skew_deg = res->skew_found_deg;
-		if (o->orient && replace(&bin, pixRotateBySampling(bin, pixGetWidth(bin) / 2,
-								   pixGetHeight(bin) / 2,
-								   res->skew_deg * (float)(M_PI / 180.0),
-								   L_BRING_IN_WHITE)))
+		failed = o->orient && replace(&bin, pixRotateBySampling(bin, pixGetWidth(bin) / 2,
+									pixGetHeight(bin) / 2,
+									res->skew_deg * (float)(M_PI / 180.0),
+									L_BRING_IN_WHITE));
+		res->orientation_seconds += thread_cpu() - cpu0;
+		if (failed)
 			goto nomem;
 	}
 	if (o->orient) {
+		double cpu0 = thread_cpu();
 		l_int32 orient = decide_orientation(o, bin, res);
+
+		res->orientation_seconds += thread_cpu() - cpu0;
 
 		/* LEFT: text up to the left, straightened by a quarter turn clockwise. */
 		quads = orient == L_TEXT_ORIENT_LEFT ? 1 : orient == L_TEXT_ORIENT_DOWN ? 2
@@ -309,7 +342,7 @@ int lt_preprocess_page(PIX *master, const struct lt_preprocess_opts *opts, PIX *
 			res->steps |= LT_PP_ROTATE;
 		}
 		if (o->deskew && (quads % 2) && res->skew_deg == 0 &&
-		    find_skew(bin, o, &res->skew_found_deg, &res->skew_conf) == 0 &&
+		    find_skew(bin, o, &res->skew_found_deg, &res->skew_conf, &res->skew_seconds) == 0 &&
 		    skew_worth_applying(o, res->skew_found_deg, res->skew_conf))
 			res->skew_deg = res->skew_found_deg;
 	}
@@ -365,10 +398,15 @@ int lt_preprocess_osd(TessBaseAPI *api, const struct lt_preprocess_opts *opts, P
 		lt_preprocess_opts_default(&defaults);
 		o = &defaults;
 	}
+	double cpu0 = thread_cpu();
+	int detected;
+
 	TessBaseAPISetImage2(api, *work);
 	TessBaseAPISetSourceResolution(api, res->work_dpi > 0 ? res->work_dpi : ASSUMED_DPI);
+	detected = TessBaseAPIDetectOrientationScript(api, &deg, &conf, &script, &script_conf);
+	res->orientation_seconds += thread_cpu() - cpu0;
 	/* Fails on a page without enough text: then nothing is known. */
-	if (!TessBaseAPIDetectOrientationScript(api, &deg, &conf, &script, &script_conf))
+	if (!detected)
 		goto out;
 	/* deg is how far the page is turned; the CLI's "Rotate:" line, the
 	 * clockwise turn that makes it upright, is (360 - deg) % 360. Below a
@@ -395,7 +433,7 @@ int lt_preprocess_osd(TessBaseAPI *api, const struct lt_preprocess_opts *opts, P
 		/* The first skew measurement ran across the lines; measure again. */
 		if (o->deskew && res->skew_deg == 0 && pixGetDepth(*work) == 8 &&
 		    (bin = analysis_copy(*work, NULL, res->work_dpi, &factor)) &&
-		    find_skew(bin, o, &res->skew_found_deg, &res->skew_conf) == 0 &&
+		    find_skew(bin, o, &res->skew_found_deg, &res->skew_conf, &res->skew_seconds) == 0 &&
 		    skew_worth_applying(o, res->skew_found_deg, res->skew_conf)) {
 			if (replace(work, rotate_skew(*work, res->skew_found_deg))) {
 				rc = lt_err_set(err, LT_ENOMEM, "out of memory deskewing a page");
@@ -464,16 +502,20 @@ char *lt_preprocess_describe(const struct lt_preprocess_result *res, char *out, 
  * under one line height). */
 
 struct lw_word {
-	char *text;
+	char *text;             /* Tesseract's, TessDeleteText */
 	int l, t, r, b;
 	float conf;
+	char lang[8];
 };
 
 struct lw_line {
 	size_t first, n, split; /* words [first, first+n); left part: [first, first+split) */
 	int para;               /* starts a paragraph */
+	int block;              /* Tesseract's block, counted from 0 */
 	int l, r;               /* extent */
 	int gl, gr;             /* the gap, if split (split > 0) */
+	int box_l, box_t, box_r, box_b; /* Tesseract's line box */
+	int has_baseline, bx1, by1, bx2, by2;
 };
 
 #define LAYOUT_MAX_WORDS 200000
@@ -533,55 +575,157 @@ static void find_split(struct lw_line *ln, const struct lw_word *w)
 	}
 }
 
-/* Where the ordered page goes: its text, and optionally its words with
- * their boxes mapped onto the master, one line per output line. */
+/* Where the ordered page goes: its text, and optionally the page result,
+ * grown output line by output line. */
 struct order_out {
 	struct lt_buf *text;
-	const struct lt_page_transform *tf; /* NULL: no words wanted */
-	struct lt_word *words;
-	size_t n, cap;
-	int line;
+	const struct lt_page_transform *tf;
+	struct lt_ocr_page *page; /* NULL: text only */
+	size_t cap_words, cap_lines, cap_pars, cap_blocks;
+	int line;                 /* output lines so far */
+	int last_block;           /* Tesseract block of the last output line; -1: none */
+	int last_side;            /* side of the run it was on; -1: not in a run */
 };
+
+/* Grows *arr (of *cap elements of size) to hold n + 1. */
+static int grow(void **arr, size_t *cap, size_t n, size_t size)
+{
+	void *bigger;
+	size_t c;
+
+	if (n < *cap)
+		return 0;
+	c = *cap ? *cap * 2 : 64;
+	bigger = realloc(*arr, c * size);
+	if (!bigger)
+		return -1;
+	*arr = bigger;
+	*cap = c;
+	return 0;
+}
+
+static void widen(int *l, int *t, int *r, int *b, int fresh, int ol, int ot, int or_, int ob)
+{
+	if (fresh) {
+		*l = ol, *t = ot, *r = or_, *b = ob;
+		return;
+	}
+	*l = ol < *l ? ol : *l;
+	*t = ot < *t ? ot : *t;
+	*r = or_ > *r ? or_ : *r;
+	*b = ob > *b ? ob : *b;
+}
+
+/* Opens the output line for the words [from, to) of Tesseract's line ln
+ * (whole when from..to is all of it), in a new block and/or paragraph. */
+static int open_line(struct order_out *o, const struct lw_word *w, const struct lw_line *ln,
+		     size_t from, size_t to, int new_block, int new_par, struct lt_err *err)
+{
+	struct lt_ocr_page *pg = o->page;
+	struct lt_ocr_line *line;
+	struct lt_ocr_par *par;
+	struct lt_ocr_block *blk;
+
+	if (new_block || pg->n_blocks == 0) {
+		if (grow((void **)&pg->blocks, &o->cap_blocks, pg->n_blocks, sizeof(*pg->blocks)))
+			goto nomem;
+		memset(&pg->blocks[pg->n_blocks], 0, sizeof(*pg->blocks));
+		pg->blocks[pg->n_blocks].first_par = pg->n_pars;
+		pg->n_blocks++;
+		new_par = 1;
+	}
+	if (new_par || pg->n_pars == 0) {
+		if (grow((void **)&pg->pars, &o->cap_pars, pg->n_pars, sizeof(*pg->pars)))
+			goto nomem;
+		memset(&pg->pars[pg->n_pars], 0, sizeof(*pg->pars));
+		pg->pars[pg->n_pars].first_line = pg->n_lines;
+		pg->pars[pg->n_pars].block = (int)pg->n_blocks - 1;
+		pg->n_pars++;
+		pg->blocks[pg->n_blocks - 1].n_pars++;
+	}
+	if (grow((void **)&pg->lines, &o->cap_lines, pg->n_lines, sizeof(*pg->lines)))
+		goto nomem;
+	line = &pg->lines[pg->n_lines];
+	memset(line, 0, sizeof(*line));
+	line->first_word = pg->n_words;
+	line->par = (int)pg->n_pars - 1;
+	if (from == ln->first && to == ln->first + ln->n) {
+		line->work_l = ln->box_l, line->work_t = ln->box_t;
+		line->work_r = ln->box_r, line->work_b = ln->box_b;
+	} else {
+		for (size_t i = from; i < to; i++)
+			widen(&line->work_l, &line->work_t, &line->work_r, &line->work_b, i == from,
+			      w[i].l, w[i].t, w[i].r, w[i].b);
+	}
+	line->has_baseline = ln->has_baseline;
+	line->base_x1 = ln->bx1, line->base_y1 = ln->by1;
+	line->base_x2 = ln->bx2, line->base_y2 = ln->by2;
+	lt_transform_box(o->tf, line->work_l, line->work_t, line->work_r, line->work_b, &line->box);
+	pg->n_lines++;
+	par = &pg->pars[pg->n_pars - 1];
+	widen(&par->work_l, &par->work_t, &par->work_r, &par->work_b, par->n_lines == 0,
+	      line->work_l, line->work_t, line->work_r, line->work_b);
+	par->n_lines++;
+	blk = &pg->blocks[pg->n_blocks - 1];
+	widen(&blk->work_l, &blk->work_t, &blk->work_r, &blk->work_b,
+	      blk->n_pars == 1 && par->n_lines == 1, line->work_l, line->work_t, line->work_r,
+	      line->work_b);
+	return LT_OK;
+nomem:
+	return lt_err_set(err, LT_ENOMEM, "out of memory keeping the lines of a page");
+}
 
 static int add_word(struct order_out *o, const struct lw_word *w, struct lt_err *err)
 {
+	struct lt_ocr_page *pg = o->page;
 	struct lt_buf nfc = LT_BUF_INIT;
+	struct lt_word *word;
 	int rc;
 
-	if (o->n == o->cap) {
-		size_t n = o->cap ? o->cap * 2 : 256;
-		struct lt_word *bigger = realloc(o->words, n * sizeof(*bigger));
-
-		if (!bigger)
-			return lt_err_set(err, LT_ENOMEM, "out of memory keeping the words of a page");
-		o->words = bigger;
-		o->cap = n;
-	}
+	if (grow((void **)&pg->words, &o->cap_words, pg->n_words, sizeof(*pg->words)))
+		return lt_err_set(err, LT_ENOMEM, "out of memory keeping the words of a page");
 	rc = lt_text_nfc(w->text, strlen(w->text), &nfc, err);
 	if (rc) {
 		lt_buf_release(&nfc);
 		return rc;
 	}
-	o->words[o->n].text = lt_buf_detach(&nfc);
-	if (!o->words[o->n].text)
+	word = &pg->words[pg->n_words];
+	memset(word, 0, sizeof(*word));
+	word->text = lt_buf_detach(&nfc);
+	if (!word->text)
 		return lt_err_set(err, LT_ENOMEM, "out of memory keeping the words of a page");
-	lt_transform_box(o->tf, w->l, w->t, w->r, w->b, &o->words[o->n].box);
-	o->words[o->n].confidence = w->conf;
-	o->words[o->n].line = o->line;
-	o->n++;
+	lt_transform_box(o->tf, w->l, w->t, w->r, w->b, &word->box);
+	word->work_l = w->l, word->work_t = w->t, word->work_r = w->r, word->work_b = w->b;
+	word->confidence = w->conf;
+	memcpy(word->lang, w->lang, sizeof(word->lang));
+	word->line = o->line;
+	pg->n_words++;
+	pg->lines[pg->n_lines - 1].n_words++;
 	return LT_OK;
 }
 
-static int put_words(struct order_out *out, const struct lw_word *w, size_t from, size_t to,
-		     struct lt_err *err)
+/* One output line: the words [from, to) of Tesseract's line ln. side: the
+ * column of a two-column run (0 left, 1 right), -1 outside runs. A new block
+ * starts with a run's column, or outside runs with Tesseract's next block or
+ * right after a run; a new paragraph where the text has a blank line. */
+static int put_words(struct order_out *out, const struct lw_word *w, const struct lw_line *ln,
+		     size_t from, size_t to, int side, int blank_before, struct lt_err *err)
 {
 	int rc = LT_OK;
 
+	if (out->page) {
+		int new_block = side >= 0 ? side != out->last_side
+			: out->last_side >= 0 || ln->block != out->last_block;
+
+		rc = open_line(out, w, ln, from, to, new_block, blank_before, err);
+		out->last_block = ln->block;
+		out->last_side = side;
+	}
 	for (size_t i = from; i < to && !rc; i++) {
 		rc = lt_buf_puts(out->text, w[i].text, err);
 		if (!rc)
 			rc = lt_buf_puts(out->text, i + 1 < to ? " " : "\n", err);
-		if (!rc && out->tf)
+		if (!rc && out->page)
 			rc = add_word(out, &w[i], err);
 	}
 	out->line++;
@@ -590,10 +734,13 @@ static int put_words(struct order_out *out, const struct lw_word *w, size_t from
 
 /* Lines [a, b) form a run over the gap: every left part, then every right. */
 static int put_run(struct order_out *out, const struct lw_word *w, const struct lw_line *ln, size_t a,
-		   size_t b, int gl, int gr, struct lt_err *err)
+		   size_t b, int gl, int gr, int blank_before, struct lt_err *err)
 {
 	int rc = LT_OK;
 
+	/* A run never continues one before it: its left column is a block of
+	 * its own even right after another run. */
+	out->last_side = -1;
 	for (int side = 0; side < 2 && !rc; side++)
 		for (size_t i = a; i < b && !rc; i++) {
 			/* A line on one side only: its centre says which. */
@@ -601,31 +748,77 @@ static int put_run(struct order_out *out, const struct lw_word *w, const struct 
 			size_t from = side ? ln[i].first + cut : ln[i].first;
 			size_t to = side ? ln[i].first + ln[i].n : ln[i].first + cut;
 
-			if (from < to)
-				rc = put_words(out, w, from, to, err);
+			if (from < to) {
+				rc = put_words(out, w, &ln[i], from, to, side, blank_before, err);
+				blank_before = 0;
+			}
 		}
 	return rc;
 }
 
+void lt_ocr_page_release(struct lt_ocr_page *page)
+{
+	if (!page)
+		return;
+	for (size_t i = 0; i < page->n_words; i++)
+		free(page->words[i].text);
+	free(page->words);
+	free(page->lines);
+	free(page->pars);
+	free(page->blocks);
+	memset(page, 0, sizeof(*page));
+}
+
 int lt_reading_order_text(TessBaseAPI *api, struct lt_buf *out, struct lt_err *err)
 {
-	return lt_reading_order(api, NULL, out, NULL, NULL, err);
+	return lt_reading_order_page(api, NULL, out, NULL, err);
 }
 
 int lt_reading_order(TessBaseAPI *api, const struct lt_page_transform *tf, struct lt_buf *text,
 		     struct lt_word **words, size_t *n_words, struct lt_err *err)
 {
-	TessResultIterator *it = TessBaseAPIGetIterator(api);
-	struct order_out out = { .text = text, .tf = words ? tf : NULL };
+	struct lt_ocr_page page;
+	int rc;
+
+	*words = NULL;
+	*n_words = 0;
+	rc = lt_reading_order_page(api, tf, text, &page, err);
+	if (rc)
+		return rc;
+	*words = page.words;
+	*n_words = page.n_words;
+	page.words = NULL;
+	page.n_words = 0;
+	lt_ocr_page_release(&page);
+	return LT_OK;
+}
+
+int lt_reading_order_page(TessBaseAPI *api, const struct lt_page_transform *tf,
+			  struct lt_buf *text, struct lt_ocr_page *page, struct lt_err *err)
+{
+	TessResultIterator *it = NULL;
+	struct lt_page_transform identity;
+	struct order_out out = { .text = text, .tf = tf, .page = page, .last_block = -1,
+				 .last_side = -1 };
 	struct lw_word *w = NULL;
 	struct lw_line *ln = NULL;
 	size_t nw = 0, cw = 0, nl = 0, cl = 0;
-	int rc = LT_OK;
+	long conf_sum = 0;
+	int rc = LT_OK, block = -1;
 
-	if (words) {
-		*words = NULL;
-		*n_words = 0;
+	if (page) {
+		memset(page, 0, sizeof(*page));
+		if (!tf) {
+			PIX *img = TessBaseAPIGetInputImage(api);
+
+			lt_transform_identity(&identity, img ? pixGetWidth(img) : 0,
+					      img ? pixGetHeight(img) : 0);
+			out.tf = tf = &identity;
+		}
+		page->master_w = tf->master_w;
+		page->master_h = tf->master_h;
 	}
+	it = TessBaseAPIGetIterator(api);
 	if (!it)
 		return LT_OK; /* nothing recognised: no text */
 	do {
@@ -643,50 +836,59 @@ int lt_reading_order(TessBaseAPI *api, const struct lt_page_transform *tf, struc
 		TessPageIteratorBoundingBox(pit, RIL_WORD, &word.l, &word.t, &word.r, &word.b);
 		word.text = t;
 		word.conf = TessResultIteratorConfidence(it, RIL_WORD);
-		if (nw == cw) {
-			size_t n = cw ? cw * 2 : 256;
-			struct lw_word *bigger = realloc(w, n * sizeof(*w));
+		word.lang[0] = '\0';
+		if (page) {
+			const char *lang = TessResultIteratorWordRecognitionLanguage(it);
 
-			if (!bigger) {
+			snprintf(word.lang, sizeof(word.lang), "%s", lang ? lang : "");
+		}
+		if (grow((void **)&w, &cw, nw, sizeof(*w))) {
+			TessDeleteText(t);
+			goto nomem;
+		}
+		if (TessPageIteratorIsAtBeginningOf(pit, RIL_BLOCK))
+			block++;
+		if (nl == 0 || TessPageIteratorIsAtBeginningOf(pit, RIL_TEXTLINE)) {
+			struct lw_line *line;
+
+			if (grow((void **)&ln, &cl, nl, sizeof(*ln))) {
 				TessDeleteText(t);
 				goto nomem;
 			}
-			w = bigger;
-			cw = n;
-		}
-		if (nl == 0 || TessPageIteratorIsAtBeginningOf(pit, RIL_TEXTLINE)) {
-			if (nl == cl) {
-				size_t n = cl ? cl * 2 : 64;
-				struct lw_line *bigger = realloc(ln, n * sizeof(*ln));
-
-				if (!bigger) {
-					TessDeleteText(t);
-					goto nomem;
-				}
-				ln = bigger;
-				cl = n;
+			line = &ln[nl++];
+			memset(line, 0, sizeof(*line));
+			line->first = nw;
+			line->para = TessPageIteratorIsAtBeginningOf(pit, RIL_PARA);
+			line->block = block < 0 ? 0 : block;
+			if (page) {
+				TessPageIteratorBoundingBox(pit, RIL_TEXTLINE, &line->box_l, &line->box_t,
+							    &line->box_r, &line->box_b);
+				line->has_baseline = TessPageIteratorBaseline(pit, RIL_TEXTLINE,
+									      &line->bx1, &line->by1,
+									      &line->bx2, &line->by2) != 0;
 			}
-			memset(&ln[nl], 0, sizeof(*ln));
-			ln[nl].first = nw;
-			ln[nl].para = TessPageIteratorIsAtBeginningOf(pit, RIL_PARA);
-			nl++;
 		}
+		/* As TessBaseAPIMeanTextConf counts: whole numbers, every word. */
+		conf_sum += (long)word.conf;
 		w[nw++] = word;
 		ln[nl - 1].n++;
 	} while (TessResultIteratorNext(it, RIL_WORD));
+	if (page && nw > 0)
+		page->mean_confidence = (double)(conf_sum / (long)nw);
 
 	for (size_t i = 0; i < nl; i++)
 		find_split(&ln[i], w);
 	for (size_t i = 0; i < nl && !rc;) {
 		size_t j = i + 1;
-		int gl, gr;
+		int gl, gr, blank = i > 0 && ln[i].para;
 
-		if (i > 0 && ln[i].para)
+		if (blank)
 			rc = lt_buf_puts(text, "\n", err);
 		if (rc)
 			break;
 		if (!ln[i].split) {
-			rc = put_words(&out, w, ln[i].first, ln[i].first + ln[i].n, err);
+			rc = put_words(&out, w, &ln[i], ln[i].first, ln[i].first + ln[i].n, -1, blank,
+				       err);
 			i++;
 			continue;
 		}
@@ -705,8 +907,22 @@ int lt_reading_order(TessBaseAPI *api, const struct lt_page_transform *tf, struc
 				break;
 			}
 		}
-		rc = put_run(&out, w, ln, i, j, gl, gr, err);
+		/* Whatever follows a run starts a block of its own: put_words
+		 * leaves last_side >= 0. */
+		rc = put_run(&out, w, ln, i, j, gl, gr, blank, err);
 		i = j;
+	}
+	if (!rc && page) {
+		for (size_t i = 0; i < page->n_pars; i++) {
+			struct lt_ocr_par *p = &page->pars[i];
+
+			lt_transform_box(tf, p->work_l, p->work_t, p->work_r, p->work_b, &p->box);
+		}
+		for (size_t i = 0; i < page->n_blocks; i++) {
+			struct lt_ocr_block *b = &page->blocks[i];
+
+			lt_transform_box(tf, b->work_l, b->work_t, b->work_r, b->work_b, &b->box);
+		}
 	}
 	goto out;
 nomem:
@@ -717,13 +933,7 @@ out:
 	free(w);
 	free(ln);
 	TessResultIteratorDelete(it);
-	if (rc || !words) {
-		for (size_t i = 0; i < out.n; i++)
-			free(out.words[i].text);
-		free(out.words);
-	} else {
-		*words = out.words;
-		*n_words = out.n;
-	}
+	if (rc && page)
+		lt_ocr_page_release(page);
 	return rc;
 }

@@ -1,6 +1,7 @@
 /* quality.c - a page's OCR quality score and review flags.
  *
- * Signals come from Tesseract's word iterator (confidences, tokens) and from
+ * Signals come from the page result's words (doc.h: Tesseract's confidences,
+ * the words' text) and from
  * the image itself (ink), so that a blank page is recognised as blank even
  * when Tesseract hallucinates a word or two in the specks. The Vietnamese
  * syllable check works on the NFD, case-folded form: tone marks and vowel
@@ -13,6 +14,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "luutru/hocr.h"
 #include "luutru/quality.h"
 #include "luutru/text.h"
 
@@ -224,18 +226,9 @@ static void add_reason(struct lt_quality *q, const char *fmt, ...)
 	va_end(ap);
 }
 
-static int has_text(const char *s)
+int lt_quality_assess(const struct lt_ocr_page *page, PIX *working, int dpi,
+		      struct lt_quality *q, struct lt_err *err)
 {
-	for (; s && *s; s++)
-		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
-			return 1;
-	return 0;
-}
-
-int lt_quality_assess(TessBaseAPI *api, PIX *working, int dpi, struct lt_quality *q,
-		      struct lt_err *err)
-{
-	TessResultIterator *ri = NULL;
 	int low = 0, plausible = 0;
 	double conf_sum = 0, sq_in;
 
@@ -247,27 +240,20 @@ int lt_quality_assess(TessBaseAPI *api, PIX *working, int dpi, struct lt_quality
 	q->ink = lt_quality_ink(working);
 	if (q->ink < 0)
 		return lt_err_set(err, LT_ENOMEM, "out of memory measuring the ink on a page");
-	ri = api ? TessBaseAPIGetIterator(api) : NULL;
-	if (ri) {
-		TessPageIterator *pi = TessResultIteratorGetPageIterator(ri);
+	for (size_t w = 0; page && w < page->n_words; w++) {
+		const char *text = page->words[w].text;
+		float c = page->words[w].confidence;
+		size_t len;
 
-		do {
-			char *text = TessResultIteratorGetUTF8Text(ri, RIL_WORD);
-
-			if (has_text(text)) {
-				float c = TessResultIteratorConfidence(ri, RIL_WORD);
-				size_t len = strlen(text);
-
-				q->words++;
-				for (size_t i = 0; i < len; i++)
-					q->chars += ((unsigned char)text[i] & 0xc0) != 0x80;
-				conf_sum += c < 0 ? 0 : c > 100 ? 100 : c;
-				low += c < LT_QUALITY_LOW_WORD_CONF;
-				plausible += lt_quality_token_plausible(text, len);
-			}
-			TessDeleteText(text);
-		} while (TessPageIteratorNext(pi, RIL_WORD));
-		TessResultIteratorDelete(ri);
+		if (!lt_hocr_has_text(text))
+			continue;
+		len = strlen(text);
+		q->words++;
+		for (size_t i = 0; i < len; i++)
+			q->chars += ((unsigned char)text[i] & 0xc0) != 0x80;
+		conf_sum += c < 0 ? 0 : c > 100 ? 100 : c;
+		low += c < LT_QUALITY_LOW_WORD_CONF;
+		plausible += lt_quality_token_plausible(text, len);
 	}
 	sq_in = (double)pixGetWidth(working) * pixGetHeight(working) / ((double)dpi * dpi);
 	q->density = q->chars / sq_in / LT_QUALITY_EXPECTED_CHARS_PER_SQIN;

@@ -9,11 +9,12 @@
  *      uneven light gone, small scans enlarged); the master is untouched;
  *   2. recognition in automatic layout under a deadline (recognize.h),
  *      Vietnamese first (VIETNAMESE_WORD_SHARE);
- *   3. the text in reading order (two-column headers left column first),
- *      NFC; hOCR wrapped into a standalone XHTML document; ALTO 4.4 with
- *      boxes mapped back onto the master (alto.h) - both spooled to the
- *      document's work folder and streamed into the bag from there;
- *   4. a quality score, and a review flag with its reason (quality.h), also
+ *   3. one walk over Tesseract's result builds the page result (doc.h), in
+ *      reading order (two-column headers left column first), boxes mapped
+ *      back onto the master; the text (NFC), hOCR (hocr.h), ALTO 4.4
+ *      (alto.h) and the PDF's words are all made from it - hOCR and ALTO
+ *      spooled to the document's work folder and streamed into the bag;
+ *   4. a quality score from it, and a review flag with its reason (quality.h), also
  *      when Tesseract's own skew after recognition disagrees with ours.
  * Nothing here fails a document for a bad page: a page that cannot be
  * preprocessed is read as scanned, one whose recognition fails or times out
@@ -28,10 +29,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <tesseract/capi.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "luutru/alto.h"
 #include "luutru/fsutil.h"
+#include "luutru/hocr.h"
 #include "luutru/layout.h"
 #include "luutru/preprocess.h"
 #include "luutru/quality.h"
@@ -167,27 +170,6 @@ static int ocr_open(struct lt_ctx *ctx, void **state, struct lt_err *err)
 	return LT_OK;
 }
 
-static const char hocr_head[] =
-	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	"<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Transitional//EN\"\n"
-	"    \"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd\">\n"
-	"<html xmlns=\"http://www.w3.org/1999/xhtml\" xml:lang=\"%s\" lang=\"%s\">\n"
-	" <head>\n"
-	"  <title></title>\n"
-	"  <meta http-equiv=\"Content-Type\" content=\"text/html;charset=utf-8\"/>\n"
-	"  <meta name=\"ocr-system\" content=\"tesseract %s\"/>\n"
-	"  <meta name=\"ocr-langs\" content=\"%s\"/>\n"
-	"  <meta name=\"ocr-capabilities\" content=\"ocr_page ocr_carea ocr_par ocr_line ocrx_word ocrp_wconf\"/>\n"
-	" </head>\n"
-	" <body>\n";
-static const char hocr_tail[] = " </body>\n</html>\n";
-
-/* hOCR's xml:lang: the first of the page's languages. */
-static const char *html_lang(const char *lang)
-{
-	return strncmp(lang, "vie", 3) == 0 ? "vi" : "en";
-}
-
 /* Writes one of the page's files into the work folder (replacing a file of
  * an earlier attempt at the same page, which cannot be complete). */
 static int spool(const struct lt_job *job, const struct lt_page *page,
@@ -264,18 +246,35 @@ static int looks_vietnamese(const char *text)
 	return words < LANGUAGE_MIN_WORDS || marked >= VIETNAMESE_WORD_SHARE * words;
 }
 
-/* Sets up api for the page and recognises it under the deadline; on
- * failure the partial results are cleared. Returns 1 if recognised. */
-static int recognise_with(TessBaseAPI *api, const char *input_name, PIX *work, int dpi,
-			  double timeout, struct lt_err *err)
+/* CPU seconds of the calling thread: what a page costs its worker,
+ * whatever the other workers do meanwhile. */
+static double thread_cpu(void)
 {
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+		return 0;
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Sets up api for the page and recognises it under the deadline, adding
+ * the recognition's CPU time to *seconds; on failure the partial results
+ * are cleared. Returns 1 if recognised. */
+static int recognise_with(TessBaseAPI *api, const char *input_name, PIX *work, int dpi,
+			  double timeout, double *seconds, struct lt_err *err)
+{
+	double t0;
+	int ok;
+
 	TessBaseAPISetInputName(api, input_name);
 	TessBaseAPISetImage2(api, work);
 	TessBaseAPISetSourceResolution(api, dpi > 0 ? dpi : 300);
-	if (lt_recognize(api, timeout, err) == LT_OK)
-		return 1;
-	TessBaseAPIClear(api);
-	return 0;
+	t0 = thread_cpu();
+	ok = lt_recognize(api, timeout, err) == LT_OK;
+	*seconds += thread_cpu() - t0;
+	if (!ok)
+		TessBaseAPIClear(api);
+	return ok;
 }
 
 /* Orientation by Tesseract's OSD where the cheap detector was unsure. A
@@ -351,35 +350,25 @@ static int add_reason(char **review, const char *why, struct lt_err *err)
 	return LT_OK;
 }
 
-static void drop_words(struct lt_word **words, size_t *n)
-{
-	for (size_t i = 0; i < *n; i++)
-		free((*words)[i].text);
-	free(*words);
-	*words = NULL;
-	*n = 0;
-}
-
 static int ocr_page(void *state, struct lt_job *job, struct lt_page *page, struct lt_err *err)
 {
 	struct ocr_state *s = state;
 	const struct lt_doc *doc = job->doc;
 	const struct lt_source *src = &doc->sources[page->source];
 	struct lt_buf ordered = LT_BUF_INIT, text = LT_BUF_INIT, hocr = LT_BUF_INIT,
-		alto = LT_BUF_INIT, nfc_hocr = LT_BUF_INIT;
+		alto = LT_BUF_INIT;
 	struct lt_preprocess_result pre;
 	struct lt_page_transform tf;
+	struct lt_ocr_page result = { 0 };
 	struct lt_quality q;
 	struct lt_err perr = { 0 }, rerr = { 0 };
-	char *raw_hocr = NULL, *preprocessing = NULL, *review = NULL, input_name[32];
+	char *preprocessing = NULL, *review = NULL, input_name[32], engine[64];
 	char pp_failed[sizeof(perr.msg) + 64];
 	TessBaseAPI *api;
 	const char *lang;
 	PIX *work = NULL;
-	struct lt_word *words = NULL;
-	size_t n_words = 0;
 	int rc = LT_OK, recognised = 0;
-	double skew;
+	double skew, recognise_seconds = 0;
 
 	if (!page->pix)
 		return lt_err_set(err, LT_EINTERNAL, "page %d reached OCR without an image", page->number);
@@ -405,50 +394,56 @@ static int ocr_page(void *state, struct lt_job *job, struct lt_page *page, struc
 	} else {
 		second_opinion(s, &work, &pre);
 	}
+	page->orientation_seconds += pre.orientation_seconds;
+	page->skew_seconds += pre.skew_seconds;
 	lt_preprocess_transform(&pre, &tf);
 
 	/* 2. Recognition, under the page deadline: Vietnamese first (see
-	 * VIETNAMESE_WORD_SHARE). hOCR's `image` property names the master file
-	 * inside the bundle. */
+	 * VIETNAMESE_WORD_SHARE); then the one walk over the result that
+	 * everything below is made from. */
 	lt_source_master_name(doc, (size_t)page->source, input_name);
 	api = s->first ? s->first : s->api;
 	lang = s->first ? "vie" : s->lang;
-	recognised = recognise_with(api, input_name, work, pre.work_dpi, s->page_timeout, &rerr);
+	recognised = recognise_with(api, input_name, work, pre.work_dpi, s->page_timeout,
+				    &recognise_seconds, &rerr);
 	if (recognised)
-		rc = lt_reading_order(api, &tf, &ordered, &words, &n_words, err);
+		rc = lt_reading_order_page(api, &tf, &ordered, &result, err);
 	/* The first reading both decides the language and, for a Vietnamese
 	 * page, is the text: read again only a page that does not look it. */
 	if (!rc && recognised && s->first && !looks_vietnamese(lt_buf_str(&ordered))) {
 		lt_buf_reset(&ordered);
-		drop_words(&words, &n_words);
+		lt_ocr_page_release(&result);
 		TessBaseAPIClear(s->first);
 		api = s->api;
 		lang = s->lang;
 		recognised = recognise_with(api, input_name, work, pre.work_dpi, s->page_timeout,
-					    &rerr);
+					    &recognise_seconds, &rerr);
 		if (recognised)
-			rc = lt_reading_order(api, &tf, &ordered, &words, &n_words, err);
+			rc = lt_reading_order_page(api, &tf, &ordered, &result, err);
+	}
+	page->recognise_seconds += recognise_seconds;
+	if (!recognised) {
+		/* Nothing to read: an empty page result on the master. */
+		lt_ocr_page_release(&result);
+		result.master_w = tf.master_w;
+		result.master_h = tf.master_h;
 	}
 
-	/* 3. Text, hOCR and ALTO. */
-	if (!rc && recognised) {
-		raw_hocr = TessBaseAPIGetHOCRText(api, page->number - 1);
-		if (!raw_hocr)
-			rc = lt_err_set(err, LT_EOCR, "Tesseract returned no hOCR");
-	}
+	/* 3. Text, hOCR and ALTO, all from the page result. */
 	if (!rc)
 		rc = lt_text_nfc(lt_buf_str(&ordered), ordered.len, &text, err);
-	if (!rc)
-		rc = lt_buf_printf(&hocr, err, hocr_head, html_lang(lang), html_lang(lang),
-				   TessVersion(), lang);
-	/* Tesseract's boxes are in the working image's pixels; hOCR, like
-	 * ALTO, points at the master's. */
-	if (!rc && raw_hocr)
-		rc = lt_text_nfc(raw_hocr, strlen(raw_hocr), &nfc_hocr, err);
-	if (!rc && raw_hocr)
-		rc = lt_transform_hocr(&tf, lt_buf_str(&nfc_hocr), &hocr, err);
-	if (!rc)
-		rc = lt_buf_puts(&hocr, hocr_tail, err);
+	snprintf(engine, sizeof(engine), "tesseract %s", TessVersion());
+	if (!rc) {
+		struct lt_hocr_page hp = {
+			.image = input_name,
+			.number = page->number,
+			.languages = lang,
+			.engine = engine,
+			.dpi = pre.work_dpi,
+		};
+
+		rc = lt_hocr_write(&result, &hp, &hocr, err);
+	}
 	if (!rc)
 		rc = describe_preprocessing(&pre, pp_failed[0] ? pp_failed : NULL, &preprocessing, err);
 	if (!rc) {
@@ -460,7 +455,7 @@ static int ocr_page(void *state, struct lt_job *job, struct lt_page *page, struc
 			.preprocessing = preprocessing,
 		};
 
-		rc = lt_alto_write(api, &ap, &tf, &alto, err);
+		rc = lt_alto_write(&result, &ap, &tf, &alto, err);
 	}
 	if (!rc)
 		rc = spool(job, page, LT_PAGE_HOCR, &hocr, err);
@@ -469,7 +464,7 @@ static int ocr_page(void *state, struct lt_job *job, struct lt_page *page, struc
 
 	/* 4. Quality and review. */
 	if (!rc)
-		rc = lt_quality_assess(recognised ? api : NULL, work, pre.work_dpi, &q, err);
+		rc = lt_quality_assess(recognised ? &result : NULL, work, pre.work_dpi, &q, err);
 	if (!rc && !recognised)
 		rc = add_reason(&review, rerr.msg, err);
 	if (!rc && q.flags)
@@ -503,15 +498,14 @@ static int ocr_page(void *state, struct lt_job *job, struct lt_page *page, struc
 	page->quality = q.score;
 	/* For the access PDF, which frees them once the page is written. */
 	lt_page_drop_words(page);
-	page->words = words;
-	page->n_words = n_words;
+	page->words = result.words;
+	page->n_words = result.n_words;
 	page->orientation = tf.orientation;
-	words = NULL;
-	n_words = 0;
-	page->confidence = recognised ? TessBaseAPIMeanTextConf(api) : 0;
+	result.words = NULL;
+	result.n_words = 0;
+	page->confidence = recognised ? result.mean_confidence : 0;
 out:
-	drop_words(&words, &n_words);
-	TessDeleteText(raw_hocr);
+	lt_ocr_page_release(&result);
 	TessBaseAPIClear(s->api);
 	if (s->first)
 		TessBaseAPIClear(s->first);
@@ -522,7 +516,6 @@ out:
 	lt_buf_release(&text);
 	lt_buf_release(&hocr);
 	lt_buf_release(&alto);
-	lt_buf_release(&nfc_hocr);
 	return rc;
 }
 

@@ -28,6 +28,14 @@ int lt_xw_begin(struct lt_xw *x, const char *what, struct lt_err *err)
 	return LT_OK;
 }
 
+void lt_xw_doctype(struct lt_xw *x, const char *name, const char *public_id,
+		   const char *system_id)
+{
+	if (!x->failed && xmlTextWriterWriteDTD(x->writer, BAD_CAST name, BAD_CAST public_id,
+						BAD_CAST system_id, NULL) < 0)
+		x->failed = 1;
+}
+
 /* s as UTF-8 that XML 1.0 accepts, in x->scratch. */
 static const char *safe(struct lt_xw *x, const char *s)
 {

@@ -1,5 +1,5 @@
-/* alto.h - one page of OCR as ALTO 4.4, written by luutru from Tesseract's
- * result iterator (Tesseract's own renderer writes ALTO 3 with a word
+/* alto.h - one page of OCR as ALTO 4.4, written by luutru from the page
+ * result of the one walk over Tesseract's result (doc.h, preprocess.h) (Tesseract's own renderer writes ALTO 3 with a word
  * confidence out of range), with coordinates in the master's pixel space.
  *
  * The file validates against alto-4-4.xsd: root `alto` in the namespace
@@ -10,9 +10,8 @@
 #ifndef LUUTRU_ALTO_H
 #define LUUTRU_ALTO_H
 
-#include <tesseract/capi.h>
-
 #include "luutru/buf.h"
+#include "luutru/doc.h"
 #include "luutru/err.h"
 #include "luutru/transform.h"
 
@@ -34,18 +33,20 @@ struct lt_alto_page {
 
 /* Appends the page's ALTO document (UTF-8, XML declaration included) to out.
  *
- * api (borrowed) must hold the results of a successful recognition of the
- * working image that tf (borrowed) describes; tf maps every box back to the
- * master, and the Page's WIDTH and HEIGHT are the master's. String CONTENT
- * is NFC with the look-alike repairs of lt_text_nfc, so it matches the page's
+ * result (borrowed) is the page result of lt_reading_order_page for the
+ * working image that tf (borrowed) describes, its boxes already mapped onto
+ * the master by tf; the Page's WIDTH and HEIGHT are the master's. Blocks and
+ * lines are the page result's, in reading order (a line over two columns is
+ * two TextLines, in two TextBlocks). String CONTENT is the word's text (NFC
+ * with the look-alike repairs of lt_text_nfc), so it matches the page's
  * stored text word for word. WC is the word confidence over 100; the Page's
  * PC the mean of those (absent when the page has no words). A page without
  * words gets an empty PrintSpace, never an error.
  *
  * Returns LT_OK; LT_EINTERNAL for a bad page description or transform;
- * LT_ENOMEM; LT_EINPUT when Tesseract's text is not valid UTF-8. On failure out
+ * LT_ENOMEM. On failure out
  * keeps its previous contents. */
-int lt_alto_write(TessBaseAPI *api, const struct lt_alto_page *page,
+int lt_alto_write(const struct lt_ocr_page *result, const struct lt_alto_page *page,
 		  const struct lt_page_transform *tf, struct lt_buf *out, struct lt_err *err);
 
 #endif

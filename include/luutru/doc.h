@@ -32,13 +32,62 @@ struct lt_source {
 	char ext[8];                /* extension of its format (png, tif, ...), for the master file name */
 };
 
-/* A recognised word, for the access PDF's text layer: its box in master
- * pixels, the line (output line of the reading order) it belongs to. */
+/* A page's recognition, from one walk over Tesseract's result
+ * (preprocess.h, lt_reading_order_page): everything the page's text, hOCR,
+ * ALTO, quality score and PDF text layer are made of, in reading order. Boxes
+ * are kept twice: in the working image's pixels (what Tesseract saw) and in
+ * the master's (what the archive keeps; ALTO, hOCR, PDF). */
+
+/* A recognised word. */
 struct lt_word {
-	char *text;                 /* UTF-8 NFC, owned */
+	char *text;                 /* UTF-8 NFC, owned; may be blank (Tesseract's image "words") */
 	struct lt_box box;          /* master pixels */
 	float confidence;           /* Tesseract's, 0-100 */
-	int line;                   /* 0-based index of its line in reading order */
+	int line;                   /* 0-based index of its line in reading order (lt_ocr_page.lines) */
+	int work_l, work_t, work_r, work_b; /* working-image pixels, [l, r) x [t, b) */
+	char lang[8];               /* the model Tesseract read it with ("vie"); "" unknown */
+};
+
+/* An output line: a line of Tesseract's, or one side of a line that spans
+ * two columns (read left column first; see lt_reading_order). */
+struct lt_ocr_line {
+	size_t first_word, n_words; /* words[first_word .. first_word + n_words) */
+	int par;                    /* index into pars */
+	struct lt_box box;          /* master pixels */
+	int work_l, work_t, work_r, work_b;
+	int has_baseline;           /* Tesseract gave one: */
+	int base_x1, base_y1, base_x2, base_y2; /* two points of it, working pixels */
+};
+
+/* A paragraph: output lines between two blank lines of the text, within one
+ * block. */
+struct lt_ocr_par {
+	size_t first_line, n_lines;
+	int block;                  /* index into blocks */
+	struct lt_box box;          /* master pixels, the union of its lines */
+	int work_l, work_t, work_r, work_b;
+};
+
+/* A block: consecutive output lines of one of Tesseract's blocks, or one
+ * column of a two-column run. */
+struct lt_ocr_block {
+	size_t first_par, n_pars;
+	struct lt_box box;          /* master pixels, the union of its lines */
+	int work_l, work_t, work_r, work_b;
+};
+
+/* Everything owned; release with lt_ocr_page_release (preprocess.h). */
+struct lt_ocr_page {
+	struct lt_word *words;
+	size_t n_words;
+	struct lt_ocr_line *lines;
+	size_t n_lines;
+	struct lt_ocr_par *pars;
+	size_t n_pars;
+	struct lt_ocr_block *blocks;
+	size_t n_blocks;
+	int master_w, master_h;     /* the master's size (tf) */
+	double mean_confidence;     /* Tesseract's mean text confidence, 0-100 */
 };
 
 struct lt_page {

@@ -32,6 +32,7 @@
 #include <stddef.h>
 #include <tesseract/capi.h>
 
+#include "luutru/doc.h"
 #include "luutru/err.h"
 
 /* A word below this confidence (Tesseract's 0-100) counts as doubtful. */
@@ -81,13 +82,14 @@ struct lt_quality {
 	double ink;             /* share of dark pixels in the inner area */
 };
 
-/* Scores the page recognised by api (borrowed; after a successful
- * recognition of working) on the working image (borrowed) at dpi (<= 0:
- * 300). A page without results (nothing recognised) is scored from the
- * image alone: blank or garbage. Returns LT_OK, LT_EINPUT for a NULL or
- * empty image, LT_ENOMEM. */
-int lt_quality_assess(TessBaseAPI *api, PIX *working, int dpi, struct lt_quality *q,
-		      struct lt_err *err);
+/* Scores the page whose recognition is page (borrowed; the page result of
+ * lt_reading_order_page, preprocess.h; NULL when nothing was recognised) on
+ * the working image (borrowed) Tesseract read, at dpi (<= 0: 300). Words
+ * are those with text, as ALTO and hOCR write them. A page without words is
+ * scored from the image alone: blank or garbage. Returns LT_OK, LT_EINPUT
+ * for a NULL or empty image, LT_ENOMEM. */
+int lt_quality_assess(const struct lt_ocr_page *page, PIX *working, int dpi,
+		      struct lt_quality *q, struct lt_err *err);
 
 /* Share of dark pixels in the inner area of pix (borrowed), specks of one
  * pixel dropped. Returns -1 when pix cannot be measured. */

@@ -26,6 +26,10 @@ struct lt_xw {
 
 /* Starts an indented UTF-8 document. what is borrowed (a literal). */
 int lt_xw_begin(struct lt_xw *x, const char *what, struct lt_err *err);
+/* <!DOCTYPE name PUBLIC "public_id" "system_id">, before the root element;
+ * the strings are borrowed. */
+void lt_xw_doctype(struct lt_xw *x, const char *name, const char *public_id,
+		   const char *system_id);
 void lt_xw_start(struct lt_xw *x, const char *name);
 void lt_xw_end(struct lt_xw *x);
 /* value NULL: nothing written. */

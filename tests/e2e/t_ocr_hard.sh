@@ -44,7 +44,7 @@ lang_of() { sql "SELECT p.lang FROM pages p WHERE p.document_id = '$(id_of "$1")
 
 # hOCR boxes are the master's pixels, like ALTO's: the sideways scan is a
 # landscape image, whatever shape the page Tesseract read had.
-grep -q "class='ocr_page'[^>]*bbox 0 0 3508 2480" "$T/x/$(id_of sideways-vi.tif)"/*/data/representations/ocr/data/0001.hocr ||
+grep -q 'class="ocr_page"[^>]*bbox 0 0 3508 2480' "$T/x/$(id_of sideways-vi.tif)"/*/data/representations/ocr/data/0001.hocr ||
 	fail "the sideways page's hOCR is not in the master's coordinates"
 lt show "$(id_of sideways-vi.tif)" >"$T/show-sideways.out"
 grep -q "read as: .*rotate 90" "$T/show-sideways.out" ||

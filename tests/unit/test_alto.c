@@ -1,6 +1,6 @@
 /* test_alto.c - unit tests for alto.h with real Tesseract (vie+eng) on a
  * real sample page: the ALTO validates offline against alto-4-4.xsd, its
- * Strings are the words of Tesseract's text, and on a master scanned
+ * Strings are the words of the page's text in its reading order, and on a master scanned
  * sideways the word boxes land on that master's coordinates of the words. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +20,7 @@
 
 #include "luutru/alto.h"
 #include "tess_helpers.h"
+#include "luutru/preprocess.h"
 #include "luutru/recognize.h"
 #include "luutru/text.h"
 #include "luutru/version.h"
@@ -87,6 +88,29 @@ static void recognize(TessBaseAPI *api, PIX *working)
 	TessBaseAPISetImage2(api, working);
 	TessBaseAPISetSourceResolution(api, 300);
 	assert_int_equal(lt_recognize(api, 300.0, NULL), LT_OK);
+}
+
+/* The one walk: the page result (and its text, when text is not NULL). */
+static void walk(TessBaseAPI *api, const struct lt_page_transform *tf, struct lt_ocr_page *result,
+		 struct lt_buf *text)
+{
+	struct lt_buf scratch = LT_BUF_INIT;
+
+	assert_int_equal(lt_reading_order_page(api, tf, text ? text : &scratch, result, NULL), LT_OK);
+	lt_buf_release(&scratch);
+}
+
+/* ALTO of the page api recognised, seen through tf. */
+static int write_alto(TessBaseAPI *api, const struct lt_alto_page *desc,
+		      const struct lt_page_transform *tf, struct lt_buf *alto, struct lt_err *err)
+{
+	struct lt_ocr_page result;
+	int rc;
+
+	walk(api, tf, &result, NULL);
+	rc = lt_alto_write(&result, desc, tf, alto, err);
+	lt_ocr_page_release(&result);
+	return rc;
 }
 
 static double num_attr(xmlNodePtr n, const char *name)
@@ -168,15 +192,18 @@ static void test_valid_and_words_match_text(void **state)
 {
 	struct fixture *f = *state;
 	struct lt_page_transform tf;
-	struct lt_buf alto = LT_BUF_INIT, text = LT_BUF_INIT;
+	struct lt_buf alto = LT_BUF_INIT, text = LT_BUF_INIT, ordered = LT_BUF_INIT;
+	struct lt_ocr_page result;
 	struct alto_doc d;
 	struct lt_err err = { 0 };
-	char *raw, *save = NULL;
+	char *save = NULL;
 	size_t i = 0;
 
 	recognize(f->api, f->pix);
 	lt_transform_identity(&tf, pixGetWidth(f->pix), pixGetHeight(f->pix));
-	assert_int_equal(lt_alto_write(f->api, &page_desc, &tf, &alto, &err), LT_OK);
+	walk(f->api, &tf, &result, &ordered);
+	assert_int_equal(lt_alto_write(&result, &page_desc, &tf, &alto, &err), LT_OK);
+	lt_ocr_page_release(&result);
 	assert_non_null(strstr(alto.data, "<fileName>0001.jpg</fileName>"));
 	assert_non_null(strstr(alto.data, "<softwareVersion>" LT_VERSION "<"));
 	assert_non_null(strstr(alto.data, TessVersion()));
@@ -185,10 +212,9 @@ static void test_valid_and_words_match_text(void **state)
 	assert_true(d.has_pc);
 	assert_true(d.n > 20);
 
-	raw = TessBaseAPIGetUTF8Text(f->api);
-	assert_non_null(raw);
-	assert_int_equal(lt_text_nfc(raw, strlen(raw), &text, NULL), LT_OK);
-	TessDeleteText(raw);
+	/* The very words of the page's text, in its reading order (the
+	 * header's left column first). */
+	assert_int_equal(lt_text_nfc(ordered.data, ordered.len, &text, NULL), LT_OK);
 	for (char *tok = strtok_r(text.data, " \n\t", &save); tok; tok = strtok_r(NULL, " \n\t", &save), i++) {
 		assert_true(i < d.n);
 		assert_string_equal(d.words[i].content, tok);
@@ -202,6 +228,7 @@ static void test_valid_and_words_match_text(void **state)
 	}
 	alto_doc_free(&d);
 	lt_buf_release(&text);
+	lt_buf_release(&ordered);
 	lt_buf_release(&alto);
 }
 
@@ -222,7 +249,7 @@ static void test_sideways_master_coordinates(void **state)
 	assert_non_null(master);
 	recognize(f->api, f->pix);
 	lt_transform_identity(&up, W, H);
-	assert_int_equal(lt_alto_write(f->api, &page_desc, &up, &a, NULL), LT_OK);
+	assert_int_equal(write_alto(f->api, &page_desc, &up, &a, NULL), LT_OK);
 
 	upright = pixRotateOrth(master, 3);
 	working = pixScale(upright, 2.0, 2.0);
@@ -231,7 +258,7 @@ static void test_sideways_master_coordinates(void **state)
 	lt_transform_identity(&side, pixGetWidth(master), pixGetHeight(master));
 	side.orientation = 270;
 	side.scale = 2.0;
-	assert_int_equal(lt_alto_write(f->api, &page_desc, &side, &b, NULL), LT_OK);
+	assert_int_equal(write_alto(f->api, &page_desc, &side, &b, NULL), LT_OK);
 	parse_valid(f, &a, &da);
 	parse_valid(f, &b, &db);
 	assert_true(db.n > 20);
@@ -276,7 +303,7 @@ static void test_blank_page_is_valid(void **state)
 	pixSetAll(white);
 	recognize(f->api, white);
 	lt_transform_identity(&tf, 1240, 1754);
-	assert_int_equal(lt_alto_write(f->api, &page_desc, &tf, &alto, NULL), LT_OK);
+	assert_int_equal(write_alto(f->api, &page_desc, &tf, &alto, NULL), LT_OK);
 	parse_valid(f, &alto, &d);
 	assert_int_equal(d.n, 0);
 	assert_false(d.has_pc);
@@ -287,19 +314,20 @@ static void test_blank_page_is_valid(void **state)
 
 static void test_bad_description(void **state)
 {
-	struct fixture *f = *state;
 	struct lt_page_transform tf;
 	struct lt_alto_page p = page_desc;
 	struct lt_buf alto = LT_BUF_INIT;
 	struct lt_err err = { 0 };
+	struct lt_ocr_page empty = { .master_w = 100, .master_h = 100 };
 
+	(void)state;
 	lt_transform_identity(&tf, 100, 100);
 	p.number = 0;
-	assert_int_equal(lt_alto_write(f->api, &p, &tf, &alto, &err), LT_EINTERNAL);
+	assert_int_equal(lt_alto_write(&empty, &p, &tf, &alto, &err), LT_EINTERNAL);
 	assert_int_equal(alto.len, 0);
 	p = page_desc;
 	tf.orientation = 45;
-	assert_int_equal(lt_alto_write(f->api, &p, &tf, &alto, &err), LT_EINTERNAL);
+	assert_int_equal(lt_alto_write(&empty, &p, &tf, &alto, &err), LT_EINTERNAL);
 	assert_non_null(strstr(err.msg, "page 1"));
 	assert_int_equal(alto.len, 0);
 }

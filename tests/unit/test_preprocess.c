@@ -164,6 +164,46 @@ static void test_orientations_found(void **state)
 
 /* Where Leptonica is unsure (forced here), Tesseract's OSD decides, from a
  * handle of its own: the page comes out upright and mapped as before. */
+/* Real scans Leptonica's detector alone left unsure (a weak up signal, a
+ * left/right one half as strong): their horizontal text lines rule out a
+ * quarter turn, so they are upright without OSD. A page read sideways keeps
+ * asking for it, and switching the check off brings the old answer back. */
+static void test_cheap_upright_check(void **state)
+{
+	static const char *const upright[] = {
+		"../shared/corpus/dev/bitonal-text-0001.tif",
+		"../shared/corpus/dev/multipage-tpl-0001.tif",
+		"samples/inbox/cong-van-12/page-02.png",
+	};
+	struct lt_preprocess_opts opts;
+	struct lt_preprocess_result res;
+	PIX *pix, *work = NULL;
+
+	(void)state;
+	lt_preprocess_opts_default(&opts);
+	for (size_t i = 0; i < sizeof(upright) / sizeof(upright[0]); i++) {
+		pix = pixRead(upright[i]);
+		assert_non_null(pix);
+		assert_int_equal(lt_preprocess_page(pix, &opts, &work, &res, NULL), LT_OK);
+		assert_false(res.orientation_unsure);
+		assert_int_equal(res.orientation, 0);
+		assert_true(res.orientation_seconds > 0 && res.skew_seconds > 0);
+		pixDestroy(&work);
+		opts.orient_lines_conf = 0;
+		assert_int_equal(lt_preprocess_page(pix, &opts, &work, &res, NULL), LT_OK);
+		assert_true(res.orientation_unsure);
+		opts.orient_lines_conf = 8.0f;
+		pixDestroy(&work);
+		pixDestroy(&pix);
+	}
+	pix = pixRead("samples/hard/inbox/sideways-vi.tif");
+	assert_non_null(pix);
+	assert_int_equal(lt_preprocess_page(pix, &opts, &work, &res, NULL), LT_OK);
+	assert_true(res.orientation_unsure);
+	pixDestroy(&work);
+	pixDestroy(&pix);
+}
+
 static void test_osd_second_opinion(void **state)
 {
 	PIX *page = make_page(1500, 2600), *master = pixRotateOrth(page, 1), *work = NULL;
@@ -428,6 +468,7 @@ int main(void)
 		cmocka_unit_test(test_skew_found),
 		cmocka_unit_test(test_orientations_found),
 		cmocka_unit_test(test_osd_second_opinion),
+		cmocka_unit_test(test_cheap_upright_check),
 		cmocka_unit_test(test_border_removed_text_kept),
 		cmocka_unit_test(test_low_dpi_upscaled_master_untouched),
 		cmocka_unit_test(test_empty_image_refused),

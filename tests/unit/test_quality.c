@@ -13,6 +13,7 @@
 #include <string.h>
 #include <tesseract/capi.h>
 
+#include "luutru/preprocess.h"
 #include "luutru/quality.h"
 #include "luutru/recognize.h"
 #include "tess_helpers.h"
@@ -98,11 +99,17 @@ static int teardown(void **state)
 
 static void assess(struct fixture *f, PIX *pix, struct lt_quality *q)
 {
+	struct lt_buf text = LT_BUF_INIT;
+	struct lt_ocr_page result;
+
 	TessBaseAPIClear(f->api);
 	TessBaseAPISetImage2(f->api, pix);
 	TessBaseAPISetSourceResolution(f->api, 300);
 	assert_int_equal(lt_recognize(f->api, 300.0, NULL), LT_OK);
-	assert_int_equal(lt_quality_assess(f->api, pix, 300, q, NULL), LT_OK);
+	assert_int_equal(lt_reading_order_page(f->api, NULL, &text, &result, NULL), LT_OK);
+	assert_int_equal(lt_quality_assess(&result, pix, 300, q, NULL), LT_OK);
+	lt_ocr_page_release(&result);
+	lt_buf_release(&text);
 	print_message("score %.3f flags %#x words %d conf %.2f low %.2f plausible %.2f density %.2f "
 		      "ink %.4f: %s\n", q->score, q->flags, q->words, q->mean_conf, q->low_conf_share,
 		      q->plausible_share, q->density, q->ink, q->reason);
