@@ -309,34 +309,41 @@ static int filters(const struct lt_search *q, struct sql *s, struct lt_err *err)
 
 /* ---- the statements ---- */
 
-/* The ranked matches as a subquery "m" (id, doc, page, score, exact) with
- * the filters applied: exact is 1 on pages where the exact MATCH holds too.
- * "ex" is a CTE the caller puts first (see with_exact()). */
+/* The ranked matches (id, doc, page, score, exact) with the filters
+ * applied: exact is 1 on pages where the exact MATCH holds too. The CTEs
+ * f and ex come first (with_exact()). */
 static int matches(const struct lt_search *q, const struct lt_fts_match *fm, struct sql *s,
 		   struct lt_err *err)
 {
-	int rc = sql_puts(s, "SELECT p.id AS id, p.document_id AS doc, p.number AS page, "
-			  "bm25(page_text) AS score, ", err);
+	int rc = sql_puts(s, "SELECT f.id AS id, p.document_id AS doc, p.number AS page, "
+			  "f.score AS score, ", err);
 
 	if (!rc)
-		rc = sql_puts(s, fm->has_exact ? "(p.id IN ex) AS exact " : "1 AS exact ", err);
+		rc = sql_puts(s, fm->has_exact ? "(f.id IN ex) AS exact " : "1 AS exact ", err);
 	if (!rc)
-		rc = sql_puts(s, "FROM page_text JOIN pages p ON p.id = page_text.rowid "
-			      "JOIN documents d ON d.id = p.document_id WHERE page_text MATCH ", err);
-	if (!rc)
-		rc = sql_param(s, lt_buf_str(&fm->any), NULL, err);
+		rc = sql_puts(s, "FROM f JOIN pages p ON p.id = f.id "
+			      "JOIN documents d ON d.id = p.document_id WHERE 1", err);
 	if (!rc)
 		rc = filters(q, s, err);
 	return rc;
 }
 
+/* The CTEs the listing needs first: f, every match with its bm25 score
+ * (materialized: bm25() only works on the FTS5 query itself, never inside
+ * the aggregate a flattened subquery would put it in), and ex, the pages
+ * that match as typed. */
 static int with_exact(const struct lt_fts_match *fm, struct sql *s, struct lt_err *err)
 {
-	int rc = LT_OK;
+	int rc = sql_puts(s, "WITH f AS MATERIALIZED (SELECT rowid AS id, bm25(page_text) AS score "
+			  "FROM page_text WHERE page_text MATCH ", err);
 
-	if (!fm->has_exact)
-		return LT_OK;
-	rc = sql_puts(s, "WITH ex(id) AS (SELECT rowid FROM page_text WHERE page_text MATCH ", err);
+	if (!rc)
+		rc = sql_param(s, lt_buf_str(&fm->any), NULL, err);
+	if (!rc)
+		rc = sql_puts(s, ")", err);
+	if (rc || !fm->has_exact)
+		return rc ? rc : sql_puts(s, " ", err);
+	rc = sql_puts(s, ", ex(id) AS (SELECT rowid FROM page_text WHERE page_text MATCH ", err);
 	if (!rc)
 		rc = sql_param(s, lt_buf_str(&fm->exact), NULL, err);
 	if (!rc)
@@ -361,11 +368,12 @@ static int listing(const struct lt_search *q, const struct lt_fts_match *fm, str
 				rc = sql_puts(s, ") ORDER BY exact DESC, score, doc, page", err);
 		} else if (!rc) {
 			/* One row per document: its best page (SQLite takes the bare
-			 * columns from the row of min()), bm25 scores being negative
-			 * and far above -1e9. */
+			 * columns from the row of min()). bm25 scores are negative and
+			 * far above -1e4 (32 terms of idf < 20); a larger offset would
+			 * round the small scores of common words away. */
 			rc = sql_puts(s, "SELECT id, doc, page, score, exact, n FROM (SELECT id, doc, "
 				      "page, score, exact, count(*) AS n, "
-				      "min(score - exact * 1e9) AS k FROM (", err);
+				      "min(score - exact * 1e4) AS k FROM (", err);
 			if (!rc)
 				rc = matches(q, fm, s, err);
 			if (!rc)
