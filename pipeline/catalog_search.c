@@ -309,45 +309,69 @@ static int filters(const struct lt_search *q, struct sql *s, struct lt_err *err)
 
 /* ---- the statements ---- */
 
-/* The ranked matches (id, doc, page, score, exact) with the filters
- * applied: exact is 1 on pages where the exact MATCH holds too. The CTEs
- * f and ex come first (with_exact()). */
-static int matches(const struct lt_search *q, const struct lt_fts_match *fm, struct sql *s,
-		   struct lt_err *err)
+/* How many of the newest matching pages are ranked (per MATCH: the pages
+ * as typed, and all). bm25() costs per page it scores: ranking every match
+ * of a word on half of a million pages takes seconds, ranking this many
+ * a few milliseconds. A query with fewer matches is ranked whole; one with
+ * more is ranked among its newest pages (rowid order, which FTS5 walks
+ * without sorting). Exact-first holds in every window: if the exact pages
+ * are more than the window, every hit a window can show is one of them. */
+#define RANK_WINDOW 2000
+/* Document hits: pages scored per document hit asked for. */
+#define PAGES_PER_DOCUMENT 20
+
+/* "name AS MATERIALIZED (...)": the newest `window` pages that match
+ * `match` and pass the filters, with their bm25 score. Materialized:
+ * bm25() only works on the FTS5 query itself, never inside the aggregate a
+ * flattened subquery would put it in. */
+static int window_cte(const struct lt_search *q, const char *name, const char *match,
+		      int window, struct sql *s, struct lt_err *err)
 {
-	int rc = sql_puts(s, "SELECT f.id AS id, p.document_id AS doc, p.number AS page, "
-			  "f.score AS score, ", err);
+	int rc = lt_buf_printf(&s->text, err, "%s AS MATERIALIZED (SELECT page_text.rowid AS id, "
+			       "p.document_id AS doc, p.number AS page, bm25(page_text) AS score "
+			       "FROM page_text JOIN pages p ON p.id = page_text.rowid "
+			       "JOIN documents d ON d.id = p.document_id WHERE page_text MATCH ", name);
 
 	if (!rc)
-		rc = sql_puts(s, fm->has_exact ? "(f.id IN ex) AS exact " : "1 AS exact ", err);
-	if (!rc)
-		rc = sql_puts(s, "FROM f JOIN pages p ON p.id = f.id "
-			      "JOIN documents d ON d.id = p.document_id WHERE 1", err);
+		rc = sql_param(s, match, NULL, err);
 	if (!rc)
 		rc = filters(q, s, err);
+	if (!rc)
+		rc = sql_puts(s, " ORDER BY page_text.rowid DESC LIMIT ", err);
+	if (!rc)
+		rc = sql_int(s, window, err);
+	if (!rc)
+		rc = sql_puts(s, ")", err);
 	return rc;
 }
 
-/* The CTEs the listing needs first: f, every match with its bm25 score
- * (materialized: bm25() only works on the FTS5 query itself, never inside
- * the aggregate a flattened subquery would put it in), and ex, the pages
- * that match as typed. */
-static int with_exact(const struct lt_fts_match *fm, struct sql *s, struct lt_err *err)
+/* The CTEs of a text listing: f (id, doc, page, score, exact), the ranked
+ * candidates: the pages as typed (exact 1), then the others (exact 0). */
+static int candidates(const struct lt_search *q, const struct lt_fts_match *fm, struct sql *s,
+		      struct lt_err *err)
 {
-	int rc = sql_puts(s, "WITH f AS MATERIALIZED (SELECT rowid AS id, bm25(page_text) AS score "
-			  "FROM page_text WHERE page_text MATCH ", err);
+	int64_t wanted = (int64_t)(q->offset > 0 ? q->offset : 0) + (q->limit > 0 ? q->limit : 1);
+	int window;
+	int rc;
 
+	if (!q->pages)
+		wanted *= PAGES_PER_DOCUMENT;
+	window = wanted > RANK_WINDOW ? (wanted > 1000000000 ? 1000000000 : (int)wanted)
+		: RANK_WINDOW;
+	rc = sql_puts(s, "WITH ", err);
 	if (!rc)
-		rc = sql_param(s, lt_buf_str(&fm->any), NULL, err);
-	if (!rc)
-		rc = sql_puts(s, ")", err);
-	if (rc || !fm->has_exact)
-		return rc ? rc : sql_puts(s, " ", err);
-	rc = sql_puts(s, ", ex(id) AS (SELECT rowid FROM page_text WHERE page_text MATCH ", err);
-	if (!rc)
-		rc = sql_param(s, lt_buf_str(&fm->exact), NULL, err);
-	if (!rc)
-		rc = sql_puts(s, ") ", err);
+		rc = window_cte(q, "an", lt_buf_str(&fm->any), window, s, err);
+	if (!rc && fm->has_exact) {
+		rc = sql_puts(s, ", ", err);
+		if (!rc)
+			rc = window_cte(q, "ex", lt_buf_str(&fm->exact), window, s, err);
+		if (!rc)
+			rc = sql_puts(s, ", f AS (SELECT id, doc, page, score, 1 AS exact FROM ex "
+				      "UNION ALL SELECT id, doc, page, score, 0 FROM an "
+				      "WHERE id NOT IN (SELECT id FROM ex)) ", err);
+	} else if (!rc) {
+		rc = sql_puts(s, ", f AS (SELECT id, doc, page, score, 1 AS exact FROM an) ", err);
+	}
 	return rc;
 }
 
@@ -359,13 +383,10 @@ static int listing(const struct lt_search *q, const struct lt_fts_match *fm, str
 	int rc = LT_OK;
 
 	if (fm) {
-		rc = with_exact(fm, s, err);
+		rc = candidates(q, fm, s, err);
 		if (!rc && q->pages) {
-			rc = sql_puts(s, "SELECT id, doc, page, score, exact, 1 FROM (", err);
-			if (!rc)
-				rc = matches(q, fm, s, err);
-			if (!rc)
-				rc = sql_puts(s, ") ORDER BY exact DESC, score, doc, page", err);
+			rc = sql_puts(s, "SELECT id, doc, page, score, exact, 1 FROM f "
+				      "ORDER BY exact DESC, score, doc, page", err);
 		} else if (!rc) {
 			/* One row per document: its best page (SQLite takes the bare
 			 * columns from the row of min()). bm25 scores are negative and
@@ -373,11 +394,8 @@ static int listing(const struct lt_search *q, const struct lt_fts_match *fm, str
 			 * round the small scores of common words away. */
 			rc = sql_puts(s, "SELECT id, doc, page, score, exact, n FROM (SELECT id, doc, "
 				      "page, score, exact, count(*) AS n, "
-				      "min(score - exact * 1e4) AS k FROM (", err);
-			if (!rc)
-				rc = matches(q, fm, s, err);
-			if (!rc)
-				rc = sql_puts(s, ") GROUP BY doc) ORDER BY k, doc", err);
+				      "min(score - exact * 1e4) AS k FROM f GROUP BY doc) "
+				      "ORDER BY k, doc", err);
 		}
 	} else if (q->pages) {
 		rc = sql_puts(s, "SELECT p.id, d.id, p.number, 0, 0, 1 FROM documents d "
