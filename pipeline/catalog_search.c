@@ -678,10 +678,16 @@ int lt_catalog_search_with(struct lt_catalog *cat, const char *query, int limit,
 			   struct lt_hit **out, size_t *n_out, struct lt_err *err)
 {
 	struct lt_search q = { 0 };
+	int rc;
 
 	q.text = query;
 	q.pages = 1;
 	q.limit = limit;
 	q.include_secret = include_secret;
-	return lt_catalog_find_hits(cat, &q, out, n_out, err);
+	rc = lt_catalog_find_hits(cat, &q, out, n_out, err);
+	for (size_t i = 0; !rc && i < *n_out; i++)
+		for (char *c = (*out)[i].snippet; c && *c; c++)
+			if (*c == LT_HIT_MARK_OPEN || *c == LT_HIT_MARK_CLOSE)
+				*c = *c == LT_HIT_MARK_OPEN ? '[' : ']';
+	return rc;
 }

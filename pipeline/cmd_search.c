@@ -244,6 +244,21 @@ static int resolve_code(const struct lt_profile *profile, const char *key, const
 			  ignored.msg[0] ? ignored.msg : "unknown");
 }
 
+/* Nothing to look for is a usage error before any catalog is opened. */
+static int check_search(const struct lt_args *args, struct lt_err *err)
+{
+	static const char *const filters[] = { "type", "from", "to", "organ", "number", "batch",
+					       "language", "state", NULL };
+
+	if (args->argc > 0)
+		return LT_OK;
+	for (int i = 0; filters[i]; i++)
+		if (lt_args_get(args, filters[i]))
+			return LT_OK;
+	return lt_err_set(err, LT_EUSAGE, "search: what should I look for? Give words, or a "
+			  "filter (--type, --from, --number, ...)");
+}
+
 static int run_search(const struct lt_args *args, struct lt_catalog *cat)
 {
 	struct lt_hit *hits = NULL;
@@ -276,10 +291,6 @@ static int run_search(const struct lt_args *args, struct lt_catalog *cat)
 	q.limit = limit ? (int)strtol(limit, NULL, 10) : 20;
 	q.offset = offset ? (int)strtol(offset, NULL, 10) : 0;
 	q.include_secret = lt_args_get(args, "include-secret") != NULL;
-	if (!rc && !q.text && !lt_args_get(args, "type") && !q.from && !q.to && !q.organ &&
-	    !q.number && !q.batch && !lt_args_get(args, "language") && !q.state)
-		rc = lt_err_set(&err, LT_EUSAGE, "search: what should I look for? Give words, or "
-				"a filter (--type, --from, --number, ...)");
 	/* The profile names the codes; an archive without one uses luutru's. */
 	if (!rc && lt_profile_open(args->cli->archive, &profile, &err) != LT_OK) {
 		profile = NULL;
@@ -367,7 +378,7 @@ const struct lt_command lt_cmd_search = {
 	"  \"double quotes\"  words next to each other, in order\n"
 	"  nghị*            words that start so\n"
 	"  a OR b           either word\n"
-	"  -word            pages without it\n"
+	"  -word            pages without it (quote the query, or put it after --)\n"
 	"  05-CT/TW         a number is found however typed: 5-CT/TW, 05/CT-TW\n"
 	"Words such as và, của alone are refused: they are on every page.\n"
 	"Without QUERY, the filters alone list documents (by id).\n"
@@ -382,12 +393,13 @@ const struct lt_command lt_cmd_search = {
 	"Examples:\n"
 	"  luutru search 'văn phòng tỉnh ủy'\n"
 	"  luutru search van phong tinh uy\n"
-	"  luutru search '\"Đà Nẵng\"' nghị* -\"dự thảo\"\n"
+	"  luutru search '\"Đà Nẵng\" nghị* -\"dự thảo\"'\n"
 	"  luutru search --number 05-CT/TW\n"
 	"  luutru search --type \"Chỉ thị\" --from 2016 --to 2016-06\n"
 	"  luutru search lũ lụt --organ \"tỉnh ủy\" --count\n",
 	.min_args = 0,
 	.max_args = -1,
 	.access = LT_ACCESS_READ,
+	.check = check_search,
 	.run = run_search,
 };

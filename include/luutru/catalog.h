@@ -226,7 +226,8 @@ int lt_catalog_count_hits(struct lt_catalog *cat, const struct lt_search *q, int
 			  struct lt_err *err);
 
 /* Full-text search over archived pages, at most `limit` page hits, secret
- * documents left out: lt_catalog_find_hits() with text and pages set. */
+ * documents left out: lt_catalog_find_hits() with text and pages set, the
+ * matches in the snippets wrapped in [ ]. */
 int lt_catalog_search(struct lt_catalog *cat, const char *query, int limit,
 		      struct lt_hit **hits, size_t *n, struct lt_err *err);
 void lt_hits_free(struct lt_hit *hits, size_t n);
