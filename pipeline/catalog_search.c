@@ -1,5 +1,12 @@
-/* catalog_search.c - full-text search over archived pages, ignoring case and
- * diacritics, with pages that match as typed first. */
+/* catalog_search.c - search over the catalog: full text (ignoring case and
+ * diacritics, pages that match as typed first) and the metadata filters.
+ *
+ * The whole order - exact spellings first, then bm25 - is decided inside
+ * SQLite: "exact" is an FTS5 query of its own over the exact forms the
+ * tokenizer indexes (fts.h), so --limit/--offset cut a window of the real
+ * order and no candidate page is read or folded in C. Snippets and metadata
+ * are fetched for the hits returned only.
+ */
 #include "catalog_int.h"
 
 #include <stdio.h>
@@ -15,31 +22,415 @@ void lt_hits_free(struct lt_hit *hits, size_t n)
 	for (size_t i = 0; hits && i < n; i++) {
 		free(hits[i].label);
 		free(hits[i].snippet);
+		free(hits[i].state);
+		free(hits[i].type);
+		free(hits[i].type_label);
+		free(hits[i].number);
+		free(hits[i].notation);
+		free(hits[i].issued);
+		free(hits[i].organ);
+		free(hits[i].subject);
 	}
 	free(hits);
 }
 
-/* snippet() marks each token with bytes that cannot occur in page text
- * (control characters are not word text and OCR never emits them): adjacent
- * marks are joined ("[Đà] [Nẵng]" reads "[Đà Nẵng]") and then turned into
- * brackets, leaving brackets that are in the text alone. */
-#define MARK_OPEN '\x01'
-#define MARK_CLOSE '\x02'
+/* ---- the filters, as SQL over documents d with numbered parameters ---- */
+
+#define MAX_BINDS 24
+
+struct sql {
+	struct lt_buf text;
+	const char *binds[MAX_BINDS];  /* borrowed or in owned[] */
+	char *owned[MAX_BINDS];
+	int64_t ints[MAX_BINDS];
+	int is_int[MAX_BINDS];
+	int n;
+};
+
+static void sql_release(struct sql *s)
+{
+	for (int i = 0; i < s->n; i++)
+		free(s->owned[i]);
+	lt_buf_release(&s->text);
+}
+
+/* Appends "?N" for a new parameter bound to value (owned: freed with s). */
+static int sql_param(struct sql *s, const char *value, char *owned, struct lt_err *err)
+{
+	if (s->n == MAX_BINDS) {
+		free(owned);
+		return lt_err_set(err, LT_EINTERNAL, "search: too many query parameters");
+	}
+	s->binds[s->n] = owned ? owned : value;
+	s->owned[s->n] = owned;
+	s->n++;
+	return lt_buf_printf(&s->text, err, "?%d", s->n);
+}
+
+static int sql_int(struct sql *s, int64_t v, struct lt_err *err)
+{
+	int rc = sql_param(s, NULL, NULL, err);
+
+	if (!rc) {
+		s->is_int[s->n - 1] = 1;
+		s->ints[s->n - 1] = v;
+	}
+	return rc;
+}
+
+static void sql_bind(const struct sql *s, sqlite3_stmt *st)
+{
+	for (int i = 0; i < s->n; i++) {
+		if (s->is_int[i])
+			sqlite3_bind_int64(st, i + 1, s->ints[i]);
+		else
+			sqlite3_bind_text(st, i + 1, s->binds[i], -1, SQLITE_STATIC);
+	}
+}
+
+static int sql_puts(struct sql *s, const char *text, struct lt_err *err)
+{
+	return lt_buf_puts(&s->text, text, err);
+}
+
+/* A date bound's upper end: every full date that starts with it sorts at or
+ * before bound + "~" ("2016-07-31" < "2016-07~"). */
+static int date_to(const char *bound, char **out, struct lt_err *err)
+{
+	size_t n = strlen(bound);
+
+	*out = malloc(n + 2);
+	if (!*out)
+		return lt_err_set(err, LT_ENOMEM, "out of memory");
+	memcpy(*out, bound, n);
+	memcpy(*out + n, "~", 2);
+	return LT_OK;
+}
+
+static int folded_copy(const char *s, char **out, struct lt_err *err)
+{
+	struct lt_buf b = LT_BUF_INIT;
+	int rc = lt_text_fold(s, strlen(s), &b, err);
+
+	if (!rc && !b.data)
+		rc = lt_buf_puts(&b, "", err);
+	*out = rc ? NULL : lt_buf_detach(&b);
+	lt_buf_release(&b);
+	return rc;
+}
+
+/* A document number however typed -> its number without leading zeros
+ * (*digits, "" if none) and its notation's letters and digits, folded
+ * (*notation, "" if none): "Số 05-CT/TW" -> "5", "cttw"; "1127 QĐ UBND" ->
+ * "1127", "qdubnd". Both owned. */
+static int split_number(const char *typed, char **digits, char **notation, struct lt_err *err)
+{
+	struct lt_buf num = LT_BUF_INIT, note = LT_BUF_INIT, folded = LT_BUF_INIT;
+	size_t pos = 0, start, end, len = strlen(typed);
+	int rc = LT_OK, first = 1;
+
+	while (!rc && lt_text_next_word(typed, len, &pos, &start, &end)) {
+		rc = lt_fts_word_forms(typed + start, end - start, &folded, NULL, err);
+		if (rc || folded.len == 0)
+			continue;
+		if (first && strcmp(folded.data, "so") == 0) {   /* "Số 05" */
+			first = 0;
+			continue;
+		}
+		first = 0;
+		if (num.len == 0 && note.len == 0 && strspn(folded.data, "0123456789") == folded.len)
+			rc = lt_buf_puts(&num, folded.data, err);
+		else
+			rc = lt_buf_puts(&note, folded.data, err);
+	}
+	if (!rc && !num.data)
+		rc = lt_buf_puts(&num, "", err);
+	if (!rc && !note.data)
+		rc = lt_buf_puts(&note, "", err);
+	lt_buf_release(&folded);
+	if (rc) {
+		lt_buf_release(&num);
+		lt_buf_release(&note);
+		return rc;
+	}
+	*digits = lt_buf_detach(&num);
+	*notation = lt_buf_detach(&note);
+	return LT_OK;
+}
+
+/* A codeNotation's folded value with its punctuation and spaces gone, as
+ * split_number() leaves a typed notation. */
+#define NOTATION_KEY(col) "replace(replace(replace(replace(replace(" col \
+	", '/', ''), '-', ''), ' ', ''), '.', ''), '_', '')"
+
+static int number_filter(struct sql *s, const char *typed, struct lt_err *err)
+{
+	char *digits = NULL, *notation = NULL;
+	int rc = split_number(typed, &digits, &notation, err);
+
+	if (rc)
+		return rc;
+	if (!*digits && !*notation) {
+		free(digits);
+		free(notation);
+		return lt_err_set(err, LT_EUSAGE, "search: --number '%s' holds no number or "
+				  "notation", typed);
+	}
+	if (*digits) {
+		/* codeNumber is kept as given ("05"): the index finds each padding. */
+		rc = sql_puts(s, " AND d.id IN (SELECT n.document_id FROM metadata n "
+			      "WHERE n.key = 'codeNumber' AND n.folded IN (", err);
+		for (int zeros = 0; !rc && zeros < 4; zeros++) {
+			char *padded = malloc(strlen(digits) + 5);
+
+			if (!padded) {
+				rc = lt_err_set(err, LT_ENOMEM, "out of memory");
+				break;
+			}
+			sprintf(padded, "%.*s%s", zeros, "0000", digits);
+			rc = sql_puts(s, zeros ? ", " : "", err);
+			if (!rc)
+				rc = sql_param(s, NULL, padded, err);
+			else
+				free(padded);
+		}
+		if (!rc)
+			rc = sql_puts(s, ")", err);
+		if (!rc && *notation) {
+			rc = sql_puts(s, " AND EXISTS (SELECT 1 FROM metadata c WHERE "
+				      "c.document_id = n.document_id AND c.key = 'codeNotation' AND "
+				      NOTATION_KEY("c.folded") " = ", err);
+			if (!rc)
+				rc = sql_param(s, NULL, notation, err);
+			notation = NULL;
+			if (!rc)
+				rc = sql_puts(s, ")", err);
+		}
+		if (!rc)
+			rc = sql_puts(s, ")", err);
+	} else {
+		rc = sql_puts(s, " AND d.id IN (SELECT c.document_id FROM metadata c WHERE "
+			      "c.key = 'codeNotation' AND " NOTATION_KEY("c.folded") " = ", err);
+		if (!rc)
+			rc = sql_param(s, NULL, notation, err);
+		notation = NULL;
+		if (!rc)
+			rc = sql_puts(s, ")", err);
+	}
+	free(digits);
+	free(notation);
+	return rc;
+}
+
+/* " AND ..." conditions on documents d for every filter of q. */
+static int filters(const struct lt_search *q, struct sql *s, struct lt_err *err)
+{
+	const char *state = q->state ? q->state : lt_doc_state_name(LT_ARCHIVED);
+	int rc;
+
+	if (strcmp(state, "review") == 0) {
+		rc = sql_puts(s, " AND d.state = 'archived' AND EXISTS (SELECT 1 FROM pages r "
+			      "WHERE r.document_id = d.id AND r.review IS NOT NULL)", err);
+	} else {
+		rc = sql_puts(s, " AND d.state = ", err);
+		if (!rc)
+			rc = sql_param(s, state, NULL, err);
+	}
+	if (!rc && !q->include_secret)
+		/* Any secrecy level, given or read off a stamp, keeps it out. */
+		rc = sql_puts(s, " AND NOT EXISTS (SELECT 1 FROM metadata x WHERE "
+			      "x.document_id = d.id AND x.key = '" LT_SECRECY_KEY "')", err);
+	if (!rc && q->type) {
+		rc = sql_puts(s, " AND d.id IN (SELECT document_id FROM metadata WHERE "
+			      "key = 'typeName' AND value = ", err);
+		if (!rc)
+			rc = sql_param(s, q->type, NULL, err);
+		if (!rc)
+			rc = sql_puts(s, ")", err);
+	}
+	if (!rc && (q->from || q->to)) {
+		rc = sql_puts(s, " AND d.id IN (SELECT document_id FROM metadata WHERE "
+			      "key = 'issuedDate'", err);
+		if (!rc && q->from) {
+			rc = sql_puts(s, " AND value >= ", err);
+			if (!rc)
+				rc = sql_param(s, q->from, NULL, err);
+		}
+		if (!rc && q->to) {
+			char *upper = NULL;
+
+			rc = sql_puts(s, " AND value <= ", err);
+			if (!rc)
+				rc = date_to(q->to, &upper, err);
+			if (!rc)
+				rc = sql_param(s, NULL, upper, err);
+		}
+		if (!rc)
+			rc = sql_puts(s, ")", err);
+	}
+	if (!rc && q->organ) {
+		char *folded = NULL;
+
+		rc = sql_puts(s, " AND d.id IN (SELECT document_id FROM metadata WHERE "
+			      "key = 'organName' AND instr(folded, ", err);
+		if (!rc)
+			rc = folded_copy(q->organ, &folded, err);
+		if (!rc)
+			rc = sql_param(s, NULL, folded, err);
+		if (!rc)
+			rc = sql_puts(s, ") > 0)", err);
+	}
+	if (!rc && q->number)
+		rc = number_filter(s, q->number, err);
+	if (!rc && q->batch) {
+		rc = sql_puts(s, " AND d.batch_id = ", err);
+		if (!rc)
+			rc = sql_int(s, q->batch, err);
+	}
+	if (!rc && q->language) {
+		if (q->language[0] >= '0' && q->language[0] <= '9') {
+			rc = sql_puts(s, " AND d.id IN (SELECT document_id FROM metadata WHERE "
+				      "key = 'language' AND instr(',' || replace(value, ' ', '') "
+				      "|| ',', ',' || ", err);
+			if (!rc)
+				rc = sql_param(s, q->language, NULL, err);
+			if (!rc)
+				rc = sql_puts(s, " || ',') > 0)", err);
+		} else {
+			rc = sql_puts(s, " AND instr('+' || d.lang || '+', '+' || ", err);
+			if (!rc)
+				rc = sql_param(s, q->language, NULL, err);
+			if (!rc)
+				rc = sql_puts(s, " || '+') > 0", err);
+		}
+	}
+	return rc;
+}
+
+/* ---- the statements ---- */
+
+/* How many of the newest matching pages are ranked (per MATCH: the pages
+ * as typed, and all). bm25() costs per page it scores: ranking every match
+ * of a word on half of a million pages takes seconds, ranking this many
+ * a few milliseconds. A query with fewer matches is ranked whole; one with
+ * more is ranked among its newest pages (rowid order, which FTS5 walks
+ * without sorting). Exact-first holds in every window: if the exact pages
+ * are more than the window, every hit a window can show is one of them. */
+#define RANK_WINDOW 2000
+/* Document hits: pages scored per document hit asked for. */
+#define PAGES_PER_DOCUMENT 20
+
+/* "name AS MATERIALIZED (...)": the newest `window` pages that match
+ * `match` and pass the filters, with their bm25 score. Materialized:
+ * bm25() only works on the FTS5 query itself, never inside the aggregate a
+ * flattened subquery would put it in. */
+static int window_cte(const struct lt_search *q, const char *name, const char *match,
+		      int window, struct sql *s, struct lt_err *err)
+{
+	int rc = lt_buf_printf(&s->text, err, "%s AS MATERIALIZED (SELECT page_text.rowid AS id, "
+			       "p.document_id AS doc, p.number AS page, bm25(page_text) AS score "
+			       "FROM page_text JOIN pages p ON p.id = page_text.rowid "
+			       "JOIN documents d ON d.id = p.document_id WHERE page_text MATCH ", name);
+
+	if (!rc)
+		rc = sql_param(s, match, NULL, err);
+	if (!rc)
+		rc = filters(q, s, err);
+	if (!rc)
+		rc = sql_puts(s, " ORDER BY page_text.rowid DESC LIMIT ", err);
+	if (!rc)
+		rc = sql_int(s, window, err);
+	if (!rc)
+		rc = sql_puts(s, ")", err);
+	return rc;
+}
+
+/* The CTEs of a text listing: f (id, doc, page, score, exact), the ranked
+ * candidates: the pages as typed (exact 1), then the others (exact 0). */
+static int candidates(const struct lt_search *q, const struct lt_fts_match *fm, struct sql *s,
+		      struct lt_err *err)
+{
+	int64_t wanted = (int64_t)(q->offset > 0 ? q->offset : 0) + (q->limit > 0 ? q->limit : 1);
+	int window;
+	int rc;
+
+	if (!q->pages)
+		wanted *= PAGES_PER_DOCUMENT;
+	window = wanted > RANK_WINDOW ? (wanted > 1000000000 ? 1000000000 : (int)wanted)
+		: RANK_WINDOW;
+	rc = sql_puts(s, "WITH ", err);
+	if (!rc)
+		rc = window_cte(q, "an", lt_buf_str(&fm->any), window, s, err);
+	if (!rc && fm->has_exact) {
+		rc = sql_puts(s, ", ", err);
+		if (!rc)
+			rc = window_cte(q, "ex", lt_buf_str(&fm->exact), window, s, err);
+		if (!rc)
+			rc = sql_puts(s, ", f AS (SELECT id, doc, page, score, 1 AS exact FROM ex "
+				      "UNION ALL SELECT id, doc, page, score, 0 FROM an "
+				      "WHERE id NOT IN (SELECT id FROM ex)) ", err);
+	} else if (!rc) {
+		rc = sql_puts(s, ", f AS (SELECT id, doc, page, score, 1 AS exact FROM an) ", err);
+	}
+	return rc;
+}
+
+/* Columns of every listing: page id (0 without text), document, page,
+ * score, exact, matching pages. */
+static int listing(const struct lt_search *q, const struct lt_fts_match *fm, struct sql *s,
+		   struct lt_err *err)
+{
+	int rc = LT_OK;
+
+	if (fm) {
+		rc = candidates(q, fm, s, err);
+		if (!rc && q->pages) {
+			rc = sql_puts(s, "SELECT id, doc, page, score, exact, 1 FROM f "
+				      "ORDER BY exact DESC, score, doc, page", err);
+		} else if (!rc) {
+			/* One row per document: its best page (SQLite takes the bare
+			 * columns from the row of min()). bm25 scores are negative and
+			 * far above -1e4 (32 terms of idf < 20); a larger offset would
+			 * round the small scores of common words away. */
+			rc = sql_puts(s, "SELECT id, doc, page, score, exact, n FROM (SELECT id, doc, "
+				      "page, score, exact, count(*) AS n, "
+				      "min(score - exact * 1e4) AS k FROM f GROUP BY doc) "
+				      "ORDER BY k, doc", err);
+		}
+	} else if (q->pages) {
+		rc = sql_puts(s, "SELECT p.id, d.id, p.number, 0, 0, 1 FROM documents d "
+			      "JOIN pages p ON p.document_id = d.id WHERE 1", err);
+		if (!rc)
+			rc = filters(q, s, err);
+		if (!rc)
+			rc = sql_puts(s, " ORDER BY d.id, p.number", err);
+	} else {
+		rc = sql_puts(s, "SELECT 0, d.id, 0, 0, 0, (SELECT count(*) FROM pages c "
+			      "WHERE c.document_id = d.id) FROM documents d WHERE 1", err);
+		if (!rc)
+			rc = filters(q, s, err);
+		if (!rc)
+			rc = sql_puts(s, " ORDER BY d.id", err);
+	}
+	return rc;
+}
+
+static int has_text(const struct lt_search *q)
+{
+	return q->text && *q->text;
+}
+
+/* ---- per hit shown ---- */
 
 static void render_marks(char *s)
 {
 	char *out = s;
 
+	/* Adjacent marked words read as one match: "[Đà Nẵng]". */
 	for (const char *in = s; *in; ) {
-		if (in[0] == MARK_CLOSE && in[1] == ' ' && in[2] == MARK_OPEN) {
+		if (in[0] == LT_HIT_MARK_CLOSE && in[1] == ' ' && in[2] == LT_HIT_MARK_OPEN) {
 			*out++ = ' ';
 			in += 3;
-		} else if (*in == MARK_OPEN) {
-			*out++ = '[';
-			in++;
-		} else if (*in == MARK_CLOSE) {
-			*out++ = ']';
-			in++;
 		} else {
 			*out++ = *in++;
 		}
@@ -47,66 +438,235 @@ static void render_marks(char *s)
 	*out = '\0';
 }
 
-static int has_word_n(const struct lt_buf *words, const char *w, size_t n)
+static int dup_col(sqlite3_stmt *st, int col, char **out, struct lt_err *err)
 {
-	for (size_t i = 0; i < words->len; i += strlen(words->data + i) + 1)
-		if (strlen(words->data + i) == n && memcmp(words->data + i, w, n) == 0)
-			return 1;
-	return 0;
-}
-
-static int has_word(const struct lt_buf *words, const char *w)
-{
-	return has_word_n(words, w, strlen(w));
-}
-
-/* The words of s, case-folded with their diacritics, as "\0"-separated
- * entries in out (each followed by a NUL). With unique, a word already in
- * out is not added again: a query's words are checked against every
- * candidate page, and a word typed 1,400 times needs checking once. */
-static int casefold_words(const char *s, int unique, struct lt_buf *out, struct lt_err *err)
-{
-	struct lt_buf folded = LT_BUF_INIT;
-	size_t pos = 0, start, end;
-	int rc = lt_text_casefold(s, strlen(s), &folded, err);
-
-	while (!rc && lt_text_next_word(folded.data, folded.len, &pos, &start, &end)) {
-		if (unique && has_word_n(out, folded.data + start, end - start))
-			continue;
-		rc = lt_buf_append(out, folded.data + start, end - start, err);
-		if (!rc)
-			rc = lt_buf_append(out, "", 1, err);
+	if (sqlite3_column_type(st, col) == SQLITE_NULL) {
+		*out = NULL;
+		return LT_OK;
 	}
-	lt_buf_release(&folded);
+	return lt_strdup(lt_cat_col_text(st, col), out, err);
+}
+
+static int fill_snippet(struct lt_catalog *cat, const struct lt_fts_match *fm, int64_t page_id,
+			struct lt_hit *h, struct lt_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = lt_cat_prepare(cat, "SELECT snippet(page_text, 0, char(1), char(2), '…', 16) "
+				"FROM page_text WHERE page_text MATCH ?1 AND rowid = ?2", &st, err);
+
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, lt_buf_str(&fm->any), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, page_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		rc = dup_col(st, 0, &h->snippet, err);
+	else
+		rc = lt_strdup("", &h->snippet, err);
+	sqlite3_finalize(st);
+	if (!rc && h->snippet)
+		render_marks(h->snippet);
 	return rc;
 }
 
-/* Is every word of the query on the page with its diacritics as typed? */
-static int matches_as_typed(const struct lt_buf *query_words, const char *text, struct lt_err *err)
+/* A document hit's best pages: each of its pages probed in the index by
+ * rowid (a seek, not a scan of the matches). */
+static int fill_best_pages(struct lt_catalog *cat, const struct lt_fts_match *fm,
+			   struct lt_hit *h, struct lt_err *err)
 {
-	struct lt_buf page_words = LT_BUF_INIT;
-	int exact = casefold_words(text, 0, &page_words, err) == LT_OK;
+	sqlite3_stmt *st = NULL;
+	struct sql s = { LT_BUF_INIT, { 0 }, { 0 }, { 0 }, { 0 }, 0 };
+	int step;
+	int rc = sql_puts(&s, "SELECT number FROM (SELECT p.number, (SELECT bm25(page_text) "
+			  "FROM page_text WHERE page_text MATCH ?1 AND rowid = p.id) AS score", err);
 
-	for (size_t i = 0; exact && i < query_words->len; i += strlen(query_words->data + i) + 1)
-		exact = has_word(&page_words, query_words->data + i);
-	lt_buf_release(&page_words);
-	return exact;
+	if (!rc)
+		rc = sql_puts(&s, fm->has_exact ? ", EXISTS (SELECT 1 FROM page_text WHERE "
+			      "page_text MATCH ?3 AND rowid = p.id) AS exact" : ", 1 AS exact", err);
+	if (!rc)
+		rc = sql_puts(&s, " FROM pages p WHERE p.document_id = ?2) WHERE score IS NOT NULL "
+			      "ORDER BY exact DESC, score, number LIMIT ?4", err);
+	if (!rc)
+		rc = lt_cat_prepare(cat, lt_buf_str(&s.text), &st, err);
+	sql_release(&s);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, lt_buf_str(&fm->any), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, h->document, -1, SQLITE_STATIC);
+	if (fm->has_exact)
+		sqlite3_bind_text(st, 3, lt_buf_str(&fm->exact), -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, LT_HIT_MAX_PAGES);
+	h->n_pages = 0;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW && h->n_pages < LT_HIT_MAX_PAGES)
+		h->pages[h->n_pages++] = sqlite3_column_int(st, 0);
+	if (step != SQLITE_DONE && step != SQLITE_ROW)
+		rc = lt_cat_db_error(cat, err, "search: best pages");
+	sqlite3_finalize(st);
+	return rc;
 }
 
-static int by_exact_then_score(const void *a, const void *b)
+static int fill_document(struct lt_catalog *cat, struct lt_hit *h, struct lt_err *err)
 {
-	const struct lt_hit *x = a, *y = b;
+	sqlite3_stmt *st = NULL;
+	int rc = lt_cat_prepare(cat, "SELECT label, state FROM documents WHERE id = ?1", &st, err);
 
-	if (x->exact != y->exact)
-		return y->exact - x->exact;
-	if (x->score != y->score)
-		return x->score < y->score ? 1 : -1;
-	return strcmp(x->document, y->document) ? strcmp(x->document, y->document) : x->page - y->page;
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, h->document, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		rc = dup_col(st, 0, &h->label, err);
+		if (!rc)
+			rc = dup_col(st, 1, &h->state, err);
+	}
+	sqlite3_finalize(st);
+	if (rc)
+		return rc;
+	rc = lt_cat_prepare(cat, "SELECT key, value FROM metadata WHERE document_id = ?1 AND key IN "
+			    "('typeName', 'typeLabel', 'codeNumber', 'codeNotation', 'issuedDate', "
+			    "'organName', 'subject')", &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, h->document, -1, SQLITE_STATIC);
+	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+		const char *key = lt_cat_col_text(st, 0);
+		char **field = !strcmp(key, "typeName") ? &h->type
+			: !strcmp(key, "typeLabel") ? &h->type_label
+			: !strcmp(key, "codeNumber") ? &h->number
+			: !strcmp(key, "codeNotation") ? &h->notation
+			: !strcmp(key, "issuedDate") ? &h->issued
+			: !strcmp(key, "organName") ? &h->organ : &h->subject;
+
+		free(*field);
+		rc = dup_col(st, 1, field, err);
+	}
+	sqlite3_finalize(st);
+	return rc;
 }
 
-/* How many bm25-ranked candidates are re-ranked for exact matches. */
-#define CANDIDATES_PER_HIT 5
-#define MAX_CANDIDATES 1000
+/* ---- the API ---- */
+
+int lt_catalog_find_hits(struct lt_catalog *cat, const struct lt_search *q, struct lt_hit **out,
+			 size_t *n_out, struct lt_err *err)
+{
+	struct lt_fts_match fm = { LT_BUF_INIT, LT_BUF_INIT, 0 };
+	struct sql s = { LT_BUF_INIT, { 0 }, { 0 }, { 0 }, { 0 }, 0 };
+	sqlite3_stmt *st = NULL;
+	struct lt_hit *hits = NULL;
+	int64_t *ids = NULL;
+	size_t n = 0, cap = 0;
+	int rc = LT_OK, step;
+	int limit = q->limit < 1 ? 1 : q->limit, offset = q->offset < 0 ? 0 : q->offset;
+
+	*out = NULL;
+	*n_out = 0;
+	if (has_text(q))
+		rc = lt_fts_parse(q->text, &fm, err);
+	if (!rc)
+		rc = listing(q, has_text(q) ? &fm : NULL, &s, err);
+	if (!rc)
+		rc = sql_puts(&s, " LIMIT ", err);
+	if (!rc)
+		rc = sql_int(&s, limit, err);
+	if (!rc)
+		rc = sql_puts(&s, " OFFSET ", err);
+	if (!rc)
+		rc = sql_int(&s, offset, err);
+	if (!rc)
+		rc = lt_cat_prepare(cat, lt_buf_str(&s.text), &st, err);
+	if (!rc)
+		sql_bind(&s, st);
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct lt_hit *h;
+
+		if (n == cap) {
+			size_t want = cap ? cap * 2 : 16;
+			struct lt_hit *grown = realloc(hits, want * sizeof(*hits));
+			int64_t *grown_ids = grown ? realloc(ids, want * sizeof(*ids)) : NULL;
+
+			if (grown)
+				hits = grown;
+			if (grown_ids)
+				ids = grown_ids;
+			if (!grown || !grown_ids) {
+				rc = lt_err_set(err, LT_ENOMEM, "out of memory collecting search hits");
+				break;
+			}
+			cap = want;
+		}
+		h = &hits[n];
+		memset(h, 0, sizeof(*h));
+		ids[n++] = sqlite3_column_int64(st, 0);
+		snprintf(h->document, sizeof(h->document), "%s", lt_cat_col_text(st, 1));
+		h->page = sqlite3_column_int(st, 2);
+		h->score = -sqlite3_column_double(st, 3);
+		h->exact = sqlite3_column_int(st, 4);
+		h->matching_pages = sqlite3_column_int(st, 5);
+		if (q->pages && h->page) {
+			h->pages[0] = h->page;
+			h->n_pages = 1;
+		}
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = lt_cat_db_error(cat, err, "search failed");
+	sqlite3_finalize(st);
+	sql_release(&s);
+	for (size_t i = 0; !rc && i < n; i++) {
+		rc = fill_document(cat, &hits[i], err);
+		if (!rc && has_text(q))
+			rc = fill_snippet(cat, &fm, ids[i], &hits[i], err);
+		if (!rc && has_text(q) && !q->pages)
+			rc = fill_best_pages(cat, &fm, &hits[i], err);
+		if (!rc && !hits[i].label)
+			rc = lt_strdup("", &hits[i].label, err);
+	}
+	free(ids);
+	lt_fts_match_release(&fm);
+	if (rc) {
+		lt_hits_free(hits, n);
+		return rc;
+	}
+	*out = hits;
+	*n_out = n;
+	return LT_OK;
+}
+
+int lt_catalog_count_hits(struct lt_catalog *cat, const struct lt_search *q, int64_t *count,
+			  struct lt_err *err)
+{
+	struct lt_fts_match fm = { LT_BUF_INIT, LT_BUF_INIT, 0 };
+	struct sql s = { LT_BUF_INIT, { 0 }, { 0 }, { 0 }, { 0 }, 0 };
+	sqlite3_stmt *st = NULL;
+	int rc = LT_OK;
+
+	*count = 0;
+	if (has_text(q)) {
+		rc = lt_fts_parse(q->text, &fm, err);
+		if (!rc)
+			rc = sql_puts(&s, q->pages ? "SELECT count(*)" : "SELECT count(DISTINCT p.document_id)", err);
+		if (!rc)
+			rc = sql_puts(&s, " FROM page_text JOIN pages p ON p.id = page_text.rowid "
+				      "JOIN documents d ON d.id = p.document_id WHERE page_text MATCH ", err);
+		if (!rc)
+			rc = sql_param(&s, lt_buf_str(&fm.any), NULL, err);
+	} else {
+		rc = sql_puts(&s, q->pages ? "SELECT count(*) FROM documents d JOIN pages p ON "
+			      "p.document_id = d.id WHERE 1" : "SELECT count(*) FROM documents d WHERE 1", err);
+	}
+	if (!rc)
+		rc = filters(q, &s, err);
+	if (!rc)
+		rc = lt_cat_prepare(cat, lt_buf_str(&s.text), &st, err);
+	if (!rc) {
+		sql_bind(&s, st);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			*count = sqlite3_column_int64(st, 0);
+		else
+			rc = lt_cat_db_error(cat, err, "search: counting failed");
+	}
+	sqlite3_finalize(st);
+	sql_release(&s);
+	lt_fts_match_release(&fm);
+	return rc;
+}
 
 int lt_catalog_search(struct lt_catalog *cat, const char *query, int limit,
 		      struct lt_hit **out, size_t *n_out, struct lt_err *err)
@@ -117,77 +677,17 @@ int lt_catalog_search(struct lt_catalog *cat, const char *query, int limit,
 int lt_catalog_search_with(struct lt_catalog *cat, const char *query, int limit, int include_secret,
 			   struct lt_hit **out, size_t *n_out, struct lt_err *err)
 {
-	struct lt_buf match = LT_BUF_INIT, query_words = LT_BUF_INIT;
-	sqlite3_stmt *st = NULL;
-	struct lt_hit *hits = NULL;
-	size_t n = 0;
-	int rc, s, candidates;
+	struct lt_search q = { 0 };
+	int rc;
 
-	*out = NULL;
-	*n_out = 0;
-	if (limit < 1)
-		limit = 1;
-	candidates = limit > MAX_CANDIDATES / CANDIDATES_PER_HIT ? MAX_CANDIDATES
-		: limit * CANDIDATES_PER_HIT;
-	rc = lt_fts_query(query, &match, err);
-	if (!rc)
-		rc = casefold_words(query, 1, &query_words, err);
-	if (!rc)
-		rc = lt_cat_prepare(cat,
-			     "SELECT p.document_id, p.number, d.label, "
-			     "       snippet(page_text, 0, char(1), char(2), '…', 16), bm25(page_text), "
-			     "       p.text "
-			     "FROM page_text JOIN pages p ON p.id = page_text.rowid "
-			     "JOIN documents d ON d.id = p.document_id "
-			     "WHERE page_text MATCH ?1 AND d.state = ?2 "
-			     /* One primary-key probe per candidate page: any secrecy
-			      * level, given or read off a stamp, keeps it out. */
-			     "  AND (?4 OR NOT EXISTS (SELECT 1 FROM metadata m "
-			     "       WHERE m.document_id = d.id AND m.key = ?5)) "
-			     "ORDER BY bm25(page_text), p.document_id, p.number LIMIT ?3", &st, err);
-	if (!rc) {
-		sqlite3_bind_text(st, 1, lt_buf_str(&match), -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, lt_doc_state_name(LT_ARCHIVED), -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 3, candidates);
-		sqlite3_bind_int(st, 4, include_secret ? 1 : 0);
-		sqlite3_bind_text(st, 5, LT_SECRECY_KEY, -1, SQLITE_STATIC);
-	}
-	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
-		struct lt_hit *h, *grown = realloc(hits, (n + 1) * sizeof(*hits));
-
-		if (!grown) {
-			rc = lt_err_set(err, LT_ENOMEM, "out of memory collecting search hits");
-			break;
-		}
-		hits = grown;
-		h = &hits[n++];
-		memset(h, 0, sizeof(*h));
-		snprintf(h->document, sizeof(h->document), "%s", lt_cat_col_text(st, 0));
-		h->page = sqlite3_column_int(st, 1);
-		h->score = -sqlite3_column_double(st, 4);
-		rc = lt_strdup(lt_cat_col_text(st, 2), &h->label, err);
-		if (!rc)
-			rc = lt_strdup(lt_cat_col_text(st, 3), &h->snippet, err);
-		if (!rc)
-			render_marks(h->snippet);
-		h->exact = matches_as_typed(&query_words, lt_cat_col_text(st, 5), err);
-	}
-	if (!rc && s != SQLITE_DONE)
-		rc = lt_cat_db_error(cat, err, "search failed");
-	sqlite3_finalize(st);
-	lt_buf_release(&match);
-	lt_buf_release(&query_words);
-	if (rc) {
-		lt_hits_free(hits, n);
-		return rc;
-	}
-	if (n > 1)
-		qsort(hits, n, sizeof(*hits), by_exact_then_score);
-	for (size_t i = (size_t)limit; i < n; i++) {
-		free(hits[i].label);
-		free(hits[i].snippet);
-	}
-	*out = hits;
-	*n_out = n < (size_t)limit ? n : (size_t)limit;
-	return LT_OK;
+	q.text = query;
+	q.pages = 1;
+	q.limit = limit;
+	q.include_secret = include_secret;
+	rc = lt_catalog_find_hits(cat, &q, out, n_out, err);
+	for (size_t i = 0; !rc && i < *n_out; i++)
+		for (char *c = (*out)[i].snippet; c && *c; c++)
+			if (*c == LT_HIT_MARK_OPEN || *c == LT_HIT_MARK_CLOSE)
+				*c = *c == LT_HIT_MARK_OPEN ? '[' : ']';
+	return rc;
 }

@@ -1,10 +1,21 @@
-/* fts.c - a custom FTS5 tokenizer for Vietnamese and English full text.
+/* fts.c - a custom FTS5 tokenizer for Vietnamese and English full text, and
+ * the query language that turns what a person types into an FTS5 MATCH.
  *
  * FTS5's unicode61 tokenizer can drop diacritics but keeps đ (it has no
  * decomposition), and Vietnamese searchers type "d" for it. So we tokenize
  * with our own word splitter and fold each token with lt_text_fold(); the
  * offsets reported are those of the original text, so snippet() shows the
  * accented words.
+ *
+ * Two more things happen at index time, both so that ranking and number
+ * look-ups stay inside the index at a million pages:
+ *   - an all-digit token loses its leading zeros ("05" and "5" are one
+ *     token), so a document number is found however it was padded;
+ *   - a word whose diacritics (or đ) matter also gets, at the same position
+ *     (FTS5_TOKEN_COLOCATED), its case-folded form with the diacritics kept
+ *     behind LT_FTS_EXACT_MARK ("=đà" beside "da"). "Pages with the words
+ *     spelt as typed" is then an FTS5 query of its own, not a fold of every
+ *     candidate page in C.
  */
 #include "luutru/fts.h"
 
@@ -36,28 +47,91 @@ static void tok_delete(Fts5Tokenizer *t)
 	free(t);
 }
 
+static int all_digits(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return n > 0;
+}
+
+int lt_fts_word_forms(const char *word, size_t n, struct lt_buf *folded, struct lt_buf *exact,
+		      struct lt_err *err)
+{
+	int rc;
+	size_t zeros = 0;
+
+	lt_buf_reset(folded);
+	if (exact)
+		lt_buf_reset(exact);
+	rc = lt_text_fold(word, n, folded, err);
+	if (rc || folded->len == 0)
+		return rc;
+	if (all_digits(folded->data, folded->len)) {
+		while (zeros + 1 < folded->len && folded->data[zeros] == '0')
+			zeros++;
+		if (zeros) {
+			memmove(folded->data, folded->data + zeros, folded->len - zeros + 1);
+			folded->len -= zeros;
+		}
+		return LT_OK;
+	}
+	if (!exact)
+		return LT_OK;
+	/* Plain ASCII folds to lower case only: nothing to tell apart. */
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)word[i] >= 0x80)
+			goto non_ascii;
+	return LT_OK;
+non_ascii:
+	rc = lt_buf_puts(exact, LT_FTS_EXACT_MARK, err);
+	if (!rc)
+		rc = lt_text_casefold(word, n, exact, err);
+	if (!rc && exact->len - strlen(LT_FTS_EXACT_MARK) == folded->len &&
+	    memcmp(exact->data + strlen(LT_FTS_EXACT_MARK), folded->data, folded->len) == 0)
+		lt_buf_reset(exact);   /* "ǅ", a fullwidth letter: no diacritic to keep */
+	return rc;
+}
+
+/* In a query, a string that starts with LT_FTS_EXACT_QUERY asks for the
+ * exact forms of its words that have one (lt_fts_parse's "exact" MATCH). */
 static int tok_tokenize(Fts5Tokenizer *t, void *ctx, int flags, const char *text, int ntext,
 			int (*emit)(void *, int, const char *, int, int, int))
 {
-	struct lt_buf folded = LT_BUF_INIT;
+	struct lt_buf folded = LT_BUF_INIT, exact = LT_BUF_INIT;
 	size_t pos = 0, start = 0, end = 0, len = ntext > 0 ? (size_t)ntext : 0;
-	int rc = SQLITE_OK;
+	int rc = SQLITE_OK, query = (flags & FTS5_TOKENIZE_QUERY) != 0, exact_query = 0;
+	/* Snippets count positions by the tokens that are not colocated, so
+	 * they need no exact forms. */
+	int want_exact = (flags & FTS5_TOKENIZE_DOCUMENT) != 0;
 
 	(void)t;
-	(void)flags;
+	if (query && len > 0 && text[0] == LT_FTS_EXACT_QUERY[0]) {
+		exact_query = 1;
+		want_exact = 1;
+		pos = 1;
+	}
 	while (rc == SQLITE_OK && lt_text_next_word(text, len, &pos, &start, &end)) {
 		if (end - start > MAX_TOKEN_BYTES)
 			continue;
-		lt_buf_reset(&folded);
-		if (lt_text_fold(text + start, end - start, &folded, NULL)) {
+		if (lt_fts_word_forms(text + start, end - start, &folded,
+				      want_exact ? &exact : NULL, NULL)) {
 			rc = SQLITE_NOMEM;
 			break;
 		}
 		if (folded.len == 0)
 			continue;
+		if (exact_query && exact.len) {
+			rc = emit(ctx, 0, exact.data, (int)exact.len, (int)start, (int)end);
+			continue;
+		}
 		rc = emit(ctx, 0, folded.data, (int)folded.len, (int)start, (int)end);
+		if (rc == SQLITE_OK && !query && want_exact && exact.len)
+			rc = emit(ctx, FTS5_TOKEN_COLOCATED, exact.data, (int)exact.len,
+				  (int)start, (int)end);
 	}
 	lt_buf_release(&folded);
+	lt_buf_release(&exact);
 	return rc;
 }
 
@@ -87,34 +161,76 @@ int lt_fts_register(sqlite3 *db, struct lt_err *err)
 	return LT_OK;
 }
 
-/* The words the tokenizer would emit for s[0..n), folded and separated by
- * single spaces, into key (reset first); *words gets their number. A term
- * with none (punctuation, a lone combining mark, an over-long word) would be
- * an empty phrase that matches nothing and sinks the whole AND; two terms
- * with the same key match the same pages ("van", "Văn", "VAN"). */
-static int fold_term(const char *s, size_t n, struct lt_buf *key, size_t *words,
-		     struct lt_err *err)
+/* ---- the query language ---- */
+
+/* Words that on their own find nearly every page: a query of nothing else
+ * is refused, and beside other words they are not searched (each would be
+ * one more AND over half the index). Compared case-folded with their
+ * diacritics: "la" may be "lá", "de" "đề", "co" "cơ". */
+static const char *const stop_words[] = {
+	"và", "của", "các", "là", "có", "được", "cho", "với", "trong", "những", "này", "để",
+	"theo", "về", "một", "thì", "mà", "đã", "sẽ", "không", "từ", "tại", "khi", "đến", "như",
+	"the", "a", "an", "of", "and", "or", "to", "in", "on", "for", "is", "by", "at",
+	NULL,
+};
+
+static int is_stop_word(const char *casefolded)
 {
-	struct lt_buf folded = LT_BUF_INIT;
+	for (size_t i = 0; stop_words[i]; i++)
+		if (strcmp(stop_words[i], casefolded) == 0)
+			return 1;
+	return 0;
+}
+
+enum term_kind { TERM_AND, TERM_OR, TERM_NOT };
+
+struct term {
+	const char *text;      /* as typed, within the query */
+	size_t len;
+	int prefix;            /* a trailing * */
+	int phrase;            /* typed in double quotes */
+	enum term_kind kind;   /* TERM_OR: alternative of the term before */
+	int has_exact;         /* a word whose diacritics matter */
+	int stop;              /* every word a stop word (bare words only) */
+};
+
+/* The words the tokenizer would emit for s[0..n), folded and separated by
+ * single spaces, into key (reset first); *words gets their number, *exact
+ * whether one has diacritics that matter, *stop whether all are stop words.
+ * A term with no word (punctuation, a lone combining mark, an over-long
+ * word) would be an empty phrase that matches nothing and sinks the AND. */
+static int fold_term(const char *s, size_t n, struct lt_buf *key, size_t *words, int *exact,
+		     int *stop, struct lt_err *err)
+{
+	struct lt_buf folded = LT_BUF_INIT, ex = LT_BUF_INIT, cf = LT_BUF_INIT;
 	size_t pos = 0, start, end;
 	int rc = LT_OK;
 
 	lt_buf_reset(key);
 	*words = 0;
+	*exact = 0;
+	*stop = 1;
 	while (!rc && lt_text_next_word(s, n, &pos, &start, &end)) {
 		if (end - start > MAX_TOKEN_BYTES)
 			continue;
-		lt_buf_reset(&folded);
-		rc = lt_text_fold(s + start, end - start, &folded, err);
+		rc = lt_fts_word_forms(s + start, end - start, &folded, &ex, err);
 		if (rc || folded.len == 0)
 			continue;
-		if (*words)
+		if (ex.len)
+			*exact = 1;
+		lt_buf_reset(&cf);
+		rc = lt_text_casefold(s + start, end - start, &cf, err);
+		if (!rc && !is_stop_word(lt_buf_str(&cf)))
+			*stop = 0;
+		if (!rc && *words)
 			rc = lt_buf_append(key, " ", 1, err);
 		if (!rc)
 			rc = lt_buf_append(key, folded.data, folded.len, err);
 		(*words)++;
 	}
 	lt_buf_release(&folded);
+	lt_buf_release(&ex);
+	lt_buf_release(&cf);
 	return rc;
 }
 
@@ -128,61 +244,146 @@ static int seen_before(const struct lt_buf *seen, const struct lt_buf *key)
 	return 0;
 }
 
-static int append_term(struct lt_buf *out, const char *s, size_t n, int *terms, struct lt_err *err)
+/* One term as an FTS5 string: quoted, its quotes doubled, the exact marker
+ * first when asked, the prefix star after. */
+static int put_term(struct lt_buf *out, const struct term *t, int exact, struct lt_err *err)
 {
-	int rc = LT_OK;
+	int rc = lt_buf_puts(out, "\"", err);
 
-	if (n == 0)
-		return LT_OK;
-	if (*terms)
-		rc = lt_buf_puts(out, " AND ", err);
+	if (!rc && exact && t->has_exact)
+		rc = lt_buf_puts(out, LT_FTS_EXACT_QUERY, err);
+	for (size_t i = 0; !rc && i < t->len; i++)
+		rc = t->text[i] == '"' ? lt_buf_puts(out, "\"\"", err)
+			: lt_buf_append(out, t->text + i, 1, err);
 	if (!rc)
-		rc = lt_buf_puts(out, "\"", err);
-	for (size_t i = 0; !rc && i < n; i++)
-		rc = s[i] == '"' ? lt_buf_puts(out, "\"\"", err) : lt_buf_append(out, s + i, 1, err);
-	if (!rc)
-		rc = lt_buf_puts(out, "\"", err);
-	(*terms)++;
+		rc = lt_buf_puts(out, t->prefix ? "\"*" : "\"", err);
 	return rc;
+}
+
+/* terms[0..n) (stop words already left out) as a MATCH: AND of the groups
+ * of OR'ed terms, each group in parentheses, then NOT each excluded term.
+ * The excluded terms are always the folded ones: "-Đà" leaves out "Da" too. */
+static int build_match(const struct term *terms, size_t n, int exact, struct lt_buf *out,
+		       struct lt_err *err)
+{
+	int rc = LT_OK, positives = 0, negatives = 0;
+
+	for (size_t i = 0; i < n; i++)
+		negatives += terms[i].kind == TERM_NOT;
+	if (negatives)
+		rc = lt_buf_puts(out, "(", err);
+	for (size_t i = 0; !rc && i < n; i++) {
+		size_t j = i + 1;
+
+		if (terms[i].kind == TERM_NOT)
+			continue;
+		while (j < n && terms[j].kind == TERM_OR)
+			j++;
+		if (positives++)
+			rc = lt_buf_puts(out, " AND ", err);
+		if (!rc && j > i + 1)
+			rc = lt_buf_puts(out, "(", err);
+		for (size_t k = i; !rc && k < j; k++) {
+			if (k > i)
+				rc = lt_buf_puts(out, " OR ", err);
+			if (!rc)
+				rc = put_term(out, &terms[k], exact, err);
+		}
+		if (!rc && j > i + 1)
+			rc = lt_buf_puts(out, ")", err);
+		i = j - 1;
+	}
+	if (!rc && negatives)
+		rc = lt_buf_puts(out, ")", err);
+	for (size_t i = 0; !rc && i < n; i++) {
+		if (terms[i].kind != TERM_NOT)
+			continue;
+		rc = lt_buf_puts(out, " NOT ", err);
+		if (!rc)
+			rc = put_term(out, &terms[i], 0, err);
+	}
+	return rc;
+}
+
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+void lt_fts_match_release(struct lt_fts_match *m)
+{
+	lt_buf_release(&m->any);
+	lt_buf_release(&m->exact);
+	m->has_exact = 0;
 }
 
 /* Every term of the MATCH is a phrase FTS5 walks in every candidate page,
  * and snippet() and bm25() once more per phrase: the cost grows with the
  * number of terms times the pages. The same word typed 800 times took 17 s
  * on 25 pages; repeats are dropped, and what is left is bounded. */
-int lt_fts_query(const char *typed, struct lt_buf *out, struct lt_err *err)
+int lt_fts_parse(const char *typed, struct lt_fts_match *m, struct lt_err *err)
 {
 	struct lt_buf key = LT_BUF_INIT, seen = LT_BUF_INIT;
+	struct term terms[LT_FTS_MAX_TERMS + 1];
 	const char *p = typed;
-	size_t typed_len = strlen(typed), words, total_words = 0;
-	int terms = 0, rc = LT_OK;
+	size_t typed_len = strlen(typed), words, total_words = 0, n = 0, stops = 0;
+	int rc = LT_OK, pending_or = 0, any_exact = 0;
 
 	if (typed_len > LT_FTS_MAX_QUERY_BYTES)
 		return lt_err_set(err, LT_EUSAGE, "the query is %zu bytes long; luutru searches "
 				  "queries of at most %d bytes", typed_len, LT_FTS_MAX_QUERY_BYTES);
 	while (!rc && *p) {
-		const char *start, *end;
+		struct term t = { 0 };
+		int exact, stop;
 
-		if (*p == ' ' || *p == '\t' || *p == '\n') {
+		if (is_space(*p)) {
 			p++;
 			continue;
 		}
-		if (*p == '"') {
-			start = ++p;
-			end = strchr(start, '"');
-			if (!end)
-				end = start + strlen(start);
-			p = *end ? end + 1 : end;
-		} else {
-			start = p;
-			while (*p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '"')
-				p++;
-			end = p;
+		if (*p == '-' && p[1] && !is_space(p[1])) {
+			t.kind = TERM_NOT;
+			p++;
 		}
-		rc = fold_term(start, (size_t)(end - start), &key, &words, err);
-		if (rc || words == 0 || seen_before(&seen, &key))
+		if (*p == '"') {
+			t.text = ++p;
+			t.phrase = 1;
+			while (*p && *p != '"')
+				p++;
+			t.len = (size_t)(p - t.text);
+			if (*p)
+				p++;
+			if (*p == '*') {
+				t.prefix = 1;
+				p++;
+			}
+		} else {
+			t.text = p;
+			while (*p && !is_space(*p) && *p != '"')
+				p++;
+			t.len = (size_t)(p - t.text);
+			if (t.kind != TERM_NOT && t.len == 2 && memcmp(t.text, "OR", 2) == 0) {
+				pending_or = n > 0;
+				continue;
+			}
+			if (t.len > 1 && t.text[t.len - 1] == '*') {
+				t.prefix = 1;
+				t.len--;
+			}
+		}
+		rc = fold_term(t.text, t.len, &key, &words, &exact, &stop, err);
+		if (rc || words == 0)
 			continue;
-		if (terms == LT_FTS_MAX_TERMS) {
+		t.has_exact = exact;
+		t.stop = stop && !t.phrase && t.kind != TERM_NOT && !t.prefix;
+		if (t.kind != TERM_NOT && pending_or)
+			t.kind = TERM_OR;
+		pending_or = 0;
+		/* The key says how the term is used: "-van" and "van" differ. */
+		rc = lt_buf_printf(&key, err, "%c%c", t.kind == TERM_NOT ? '-' : '+',
+				   t.prefix ? '*' : '.');
+		if (rc || (t.kind == TERM_AND && seen_before(&seen, &key)))
+			continue;
+		if (n == LT_FTS_MAX_TERMS) {
 			rc = lt_err_set(err, LT_EUSAGE, "the query has more than %d different words "
 					"or phrases; search for at most %d at once",
 					LT_FTS_MAX_TERMS, LT_FTS_MAX_TERMS);
@@ -198,12 +399,56 @@ int lt_fts_query(const char *typed, struct lt_buf *out, struct lt_err *err)
 		rc = lt_buf_append(&seen, key.data ? key.data : "", key.len, err);
 		if (!rc)
 			rc = lt_buf_append(&seen, "", 1, err);
-		if (!rc)
-			rc = append_term(out, start, (size_t)(end - start), &terms, err);
+		terms[n++] = t;
+		stops += t.stop;
 	}
 	lt_buf_release(&key);
 	lt_buf_release(&seen);
-	if (!rc && terms == 0)
+	if (rc)
+		return rc;
+	{
+		size_t positives = 0, kept = 0;
+
+		for (size_t i = 0; i < n; i++)
+			positives += terms[i].kind != TERM_NOT;
+		if (positives == 0 && n > 0)
+			return lt_err_set(err, LT_EUSAGE, "the query '%s' only says what to leave "
+					  "out (-word); give a word to search for too", typed);
+		if (positives > 0 && stops == positives)
+			return lt_err_set(err, LT_EUSAGE, "the query '%s' has only words found on "
+					  "nearly every page (và, của, the...); add a word that "
+					  "says what to look for", typed);
+		/* A stop word that is not part of an OR group is dropped. */
+		for (size_t i = 0; i < n; i++) {
+			int in_or = terms[i].kind == TERM_OR ||
+				    (i + 1 < n && terms[i + 1].kind == TERM_OR);
+
+			if (terms[i].stop && !in_or)
+				continue;
+			terms[kept++] = terms[i];
+		}
+		if (kept > 0 && terms[0].kind == TERM_OR)
+			terms[0].kind = TERM_AND;
+		n = kept;
+	}
+	if (n == 0)
 		return lt_err_set(err, LT_EUSAGE, "the query '%s' has no words to search for", typed);
+	for (size_t i = 0; i < n; i++)
+		any_exact |= terms[i].kind != TERM_NOT && terms[i].has_exact;
+	rc = build_match(terms, n, 0, &m->any, err);
+	if (!rc && any_exact)
+		rc = build_match(terms, n, 1, &m->exact, err);
+	m->has_exact = any_exact;
+	return rc;
+}
+
+int lt_fts_query(const char *typed, struct lt_buf *out, struct lt_err *err)
+{
+	struct lt_fts_match m = { LT_BUF_INIT, LT_BUF_INIT, 0 };
+	int rc = lt_fts_parse(typed, &m, err);
+
+	if (!rc)
+		rc = lt_buf_append(out, m.any.data ? m.any.data : "", m.any.len, err);
+	lt_fts_match_release(&m);
 	return rc;
 }

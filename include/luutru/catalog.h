@@ -167,20 +167,67 @@ int lt_catalog_resolve(struct lt_catalog *cat, const char *id_or_prefix,
 int lt_catalog_load(struct lt_catalog *cat, const char *id, struct lt_doc **doc,
 		    struct lt_err *err);
 
-struct lt_hit {
-	char document[LT_DOC_ID_LEN + 1];
-	int page;
-	char *label;     /* owned */
-	char *snippet;   /* owned; matches wrapped in [ ] */
-	double score;    /* higher is better (negated bm25) */
-	int exact;       /* every word is on the page with the diacritics as typed */
+/* What to look for (`luutru search`). Every string is borrowed and may be
+ * NULL (no such filter); the filters are ANDed. */
+struct lt_search {
+	const char *text;        /* what a person typed (fts.h's query language); NULL
+				  * or "": a query of the filters alone */
+	const char *type;        /* typeName code, "03" (the caller resolves names) */
+	const char *from, *to;   /* issuedDate bounds, inclusive: YYYY, YYYY-MM or
+				  * YYYY-MM-DD (a partial bound takes its whole year or month) */
+	const char *organ;       /* words of organName, folded as lt_text_fold() folds */
+	const char *number;      /* a document number however typed: "05-CT/TW", "5",
+				  * "CT/TW", "1127 QĐ UBND": codeNumber and codeNotation */
+	int64_t batch;           /* ingest batch id; 0: any */
+	const char *language;    /* a language code of the metadata ("01"), or an OCR
+				  * language of the pages ("vie") */
+	const char *state;       /* "archived" (NULL: the default), "queued", "failed",
+				  * "processing", or "review" (archived, a page flagged) */
+	int pages;               /* page hits; else one hit per document */
+	int limit, offset;       /* the window of hits shown (limit < 1: 1) */
+	int include_secret;      /* also documents with a secrecy level */
 };
 
-/* Full-text search over archived pages, at most `limit` hits. Matching
- * ignores case and diacritics; pages that hold the words with the diacritics
- * as typed come first (hit->exact), then the rest, each by bm25 score.
- * `query` is what a person typed (see lt_fts_query()).
+/* At most this many of a document's best pages in a document hit. */
+#define LT_HIT_MAX_PAGES 5
+
+struct lt_hit {
+	char document[LT_DOC_ID_LEN + 1];
+	int page;        /* best page; 0 for a query of filters alone */
+	int pages[LT_HIT_MAX_PAGES]; /* document hits: the best pages, best first */
+	int n_pages;
+	int matching_pages; /* document hits: how many of its pages match */
+	char *label;     /* owned */
+	char *snippet;   /* owned; matches wrapped in \x01 \x02 (LT_HIT_MARK_*); NULL
+			  * for a query of filters alone */
+	double score;    /* higher is better (negated bm25); 0 without text */
+	int exact;       /* the words typed with diacritics are on the page so spelt */
+	char *state;     /* owned */
+	/* The document's metadata, owned, NULL when it has none: */
+	char *type, *type_label, *number, *notation, *issued, *organ, *subject;
+};
+
+/* Where a match starts and ends in hit->snippet: bytes that never occur in
+ * page text (OCR emits no control characters). */
+#define LT_HIT_MARK_OPEN '\x01'
+#define LT_HIT_MARK_CLOSE '\x02'
+
+/* The hits of q, best first: pages with the words spelt as typed first
+ * (exact), then by bm25 score, then by document id and page; without text,
+ * by document id. limit/offset apply after that order, so "exact first"
+ * holds for every window. Matching ignores case, diacritics, đ/d and
+ * leading zeros of numbers. Only the hits returned get a snippet.
  * Returns: *hits owned, free with lt_hits_free(*hits, *n). */
+int lt_catalog_find_hits(struct lt_catalog *cat, const struct lt_search *q, struct lt_hit **hits,
+			 size_t *n, struct lt_err *err);
+
+/* How many documents (pages with q->pages) match q; limit/offset ignored. */
+int lt_catalog_count_hits(struct lt_catalog *cat, const struct lt_search *q, int64_t *count,
+			  struct lt_err *err);
+
+/* Full-text search over archived pages, at most `limit` page hits, secret
+ * documents left out: lt_catalog_find_hits() with text and pages set, the
+ * matches in the snippets wrapped in [ ]. */
 int lt_catalog_search(struct lt_catalog *cat, const char *query, int limit,
 		      struct lt_hit **hits, size_t *n, struct lt_err *err);
 void lt_hits_free(struct lt_hit *hits, size_t n);
@@ -189,9 +236,7 @@ void lt_hits_free(struct lt_hit *hits, size_t n);
  * secrecy.key): search leaves such documents out unless asked. */
 #define LT_SECRECY_KEY "secrecyLevel"
 
-/* lt_catalog_search() leaves out documents with a secrecy level (any
- * source: a stamp read off the page too); this one includes them when
- * include_secret is set (`search --include-secret`). */
+/* lt_catalog_search() with secret documents when include_secret is set. */
 int lt_catalog_search_with(struct lt_catalog *cat, const char *query, int limit, int include_secret,
 			   struct lt_hit **hits, size_t *n, struct lt_err *err);
 

@@ -1,6 +1,12 @@
-/* fts.h - the 'luutru' FTS5 tokenizer: words as text.h splits them, folded
- * (case, diacritics, đ->d) so queries match with or without diacritics while
- * offsets point into the original NFC text for snippets. */
+/* fts.h - the 'luutru' FTS5 tokenizer and query language.
+ *
+ * Tokens are words as text.h splits them, folded (case, diacritics, đ->d) so
+ * queries match with or without diacritics, with offsets into the original
+ * NFC text for snippets. All-digit tokens lose their leading zeros ("05" is
+ * "5"). A word whose diacritics matter is also indexed, at the same position,
+ * as LT_FTS_EXACT_MARK + its case-folded form with diacritics ("=đà"), so
+ * that "spelt as typed" is a query of the index, not a scan.
+ */
 #ifndef LUUTRU_FTS_H
 #define LUUTRU_FTS_H
 
@@ -13,22 +19,54 @@
  * page_text table is touched. */
 int lt_fts_register(sqlite3 *db, struct lt_err *err);
 
-/* Bounds on one query (see lt_fts_query). A person's query is a few words;
+/* Bounds on one query (see lt_fts_parse). A person's query is a few words;
  * these leave room for a pasted sentence and refuse a pasted page. */
 #define LT_FTS_MAX_QUERY_BYTES 8192
 #define LT_FTS_MAX_TERMS 32
 #define LT_FTS_MAX_WORDS 64
 
-/* Turns what a person typed into a safe FTS5 MATCH expression: each bare
- * word becomes a quoted term, "double-quoted runs" stay phrases, all ANDed.
- * So punctuation such as 05-CT/TW is searched as the phrase 05 ct tw and can
- * never be an FTS5 syntax error. A term that folds to the same words as an
- * earlier one ("van", "Văn", "VAN") is dropped: it would match the same
- * pages again. Appends to out; LT_EUSAGE, with a message that says which
- * bound, if nothing is left, if typed is longer than LT_FTS_MAX_QUERY_BYTES,
- * or if the distinct terms are more than LT_FTS_MAX_TERMS or hold more than
- * LT_FTS_MAX_WORDS words: so no query, however long, costs more than a
- * bounded search. */
+/* Before an exact form in the index. Word text never holds it. */
+#define LT_FTS_EXACT_MARK "="
+/* First byte of a query string whose words are to match as spelt. */
+#define LT_FTS_EXACT_QUERY "\x01"
+
+/* The index forms of one word: *folded (reset first; "" for none) and, if
+ * exact is not NULL, the exact form *exact (reset first; "" when the word
+ * has no diacritic that matters: ASCII, digits). */
+int lt_fts_word_forms(const char *word, size_t n, struct lt_buf *folded, struct lt_buf *exact,
+		      struct lt_err *err);
+
+/* A query as two MATCH expressions: `any` matches the pages with the words
+ * in any spelling; `exact`, when has_exact, the pages where the words that
+ * were typed with diacritics appear with those diacritics (a subset of any;
+ * when has_exact is 0 every page of any is as typed). Owned by the caller:
+ * lt_fts_match_release(). */
+struct lt_fts_match {
+	struct lt_buf any;
+	struct lt_buf exact;
+	int has_exact;
+};
+void lt_fts_match_release(struct lt_fts_match *m);
+
+/* What a person types -> *m (its buffers appended to):
+ *   word            a word, any case, with or without diacritics
+ *   "two words"     a phrase (words next to each other, in order)
+ *   nghị*  "a b"*   a prefix: words that start so (the last of a phrase)
+ *   a OR b          either (OR in capitals, between two terms)
+ *   -word  -"a b"   pages without it
+ *   05-CT/TW        a word with punctuation inside is the phrase of its
+ *                   words ("5 ct tw"): document numbers however typed
+ * Everything else is a word: no FTS5 syntax typed by a person reaches FTS5.
+ * All terms are ANDed. A term that folds like an earlier one is dropped;
+ * stop words (và, của, the...) are dropped beside other words. LT_EUSAGE,
+ * with a message that says why, when no word is left, when only stop words
+ * or only -words were given, when typed is longer than
+ * LT_FTS_MAX_QUERY_BYTES, or when the distinct terms are more than
+ * LT_FTS_MAX_TERMS or hold more than LT_FTS_MAX_WORDS words: so no query,
+ * however long, costs more than a bounded search. */
+int lt_fts_parse(const char *typed, struct lt_fts_match *m, struct lt_err *err);
+
+/* lt_fts_parse()'s `any` expression, appended to out. */
 int lt_fts_query(const char *typed, struct lt_buf *out, struct lt_err *err);
 
 #endif

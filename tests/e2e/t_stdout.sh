@@ -26,11 +26,11 @@ full cmdhelp "$LUUTRU" search --help
 full version "$LUUTRU" --version
 full status lt status
 full show lt show "$id"
-full search lt search the
-full json lt search --json the
+full search lt search Đà
+full json lt search --json Đà
 
 # The same commands into a file still succeed, with nothing on stderr.
-capture ok lt search the
+capture ok lt search Đà
 [ "$RC" = 0 ] && [ -s "$T/ok.out" ] && [ ! -s "$T/ok.err" ] || fail "search into a file exited $RC"
 capture okstatus lt status
 [ "$RC" = 0 ] && [ ! -s "$T/okstatus.err" ] || fail "status into a file exited $RC"

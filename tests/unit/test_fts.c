@@ -38,11 +38,21 @@ static const struct query_case query_cases[] = {
 	/* Quotes inside what was typed never reach FTS5 unbalanced: they end
 	 * the bare word and start a phrase. */
 	{ "O\"Brien", "\"O\" AND \"Brien\"" },
-	{ "a\"b\"c", "\"a\" AND \"b\" AND \"c\"" },
+	{ "x\"y\"z", "\"x\" AND \"y\" AND \"z\"" },
 	{ "say \"\"hi\"\"", "\"say\" AND \"hi\"" },
-	/* FTS5 operators and syntax typed by a person are just words. */
-	{ "NOT AND OR NEAR", "\"NOT\" AND \"AND\" AND \"OR\" AND \"NEAR\"" },
-	{ "pho* ^dau (x) col:y", "\"pho*\" AND \"^dau\" AND \"(x)\" AND \"col:y\"" },
+	/* FTS5 syntax typed by a person is just words; OR between terms, a
+	 * leading - and a trailing * are luutru's own. */
+	{ "NOT AND OR NEAR", "\"NOT\" AND (\"AND\" OR \"NEAR\")" },
+	{ "pho* ^dau (x) col:y", "\"pho\"* AND \"^dau\" AND \"(x)\" AND \"col:y\"" },
+	{ "nghị* \"van pho\"*", "\"nghị\"* AND \"van pho\"*" },
+	{ "van OR phong tinh", "(\"van\" OR \"phong\") AND \"tinh\"" },
+	{ "OR van", "\"van\"" },
+	{ "van -phong -\"tinh uy\"", "(\"van\") NOT \"phong\" NOT \"tinh uy\"" },
+	{ "van - phong -", "\"van\" AND \"phong\"" },
+	/* Stop words are dropped beside other words, kept in phrases. */
+	{ "báo cáo của tỉnh và thành", "\"báo\" AND \"cáo\" AND \"tỉnh\" AND \"thành\"" },
+	{ "\"của tỉnh\" the", "\"của tỉnh\"" },
+	{ "la co de", "\"la\" AND \"co\" AND \"de\"" },   /* lá, cơ, đề: not stop words */
 	/* Terms with no word characters are dropped. */
 	{ "van - phong", "\"van\" AND \"phong\"" },
 	{ "- / ,", NULL },
@@ -87,8 +97,8 @@ static void test_query_appends(void **state)
 
 	(void)state;
 	assert_int_equal(lt_buf_puts(&out, "x ", &err), LT_OK);
-	assert_int_equal(lt_fts_query("a b", &out, &err), LT_OK);
-	assert_string_equal(lt_buf_str(&out), "x \"a\" AND \"b\"");
+	assert_int_equal(lt_fts_query("p q", &out, &err), LT_OK);
+	assert_string_equal(lt_buf_str(&out), "x \"p\" AND \"q\"");
 	lt_buf_release(&out);
 }
 
@@ -130,6 +140,9 @@ static void test_query_bounds(void **state)
 	char *q;
 
 	(void)state;
+	expect_refused("và của the", "only words found on nearly every page");
+	expect_refused("-van -\"phong\"", "only says what to leave out");
+	expect_refused("! , . -- ...", "no words");
 	q = repeat("van", 1400, " ");
 	assert_int_equal(lt_fts_query(q, &out, &err), LT_OK);
 	assert_string_equal(lt_buf_str(&out), "\"van\"");
@@ -193,6 +206,7 @@ static const char *const rows[] = {
 	/* 3 */ "Records transfer procedure, version 2",
 	/* 4 */ "Vie\xcc\xa3\xcc\x82t Nam (NFD)",
 	/* 5 */ "Ðà Lạt",   /* Icelandic eth, as Tesseract sometimes emits */
+	/* 6 */ "Da Nang, quyết định 1127/QĐ-UBND",
 };
 
 static int setup_db(void **state)
@@ -272,10 +286,10 @@ static const struct {
 	{ "Văn phòng", R(1) },
 	{ "VĂN PHÒNG", R(1) },
 	{ "tinh uy", R(1) },
-	{ "da nang", R(1) },
-	{ "Đà Nẵng", R(1) },
-	{ "đà nẵng", R(1) },
-	{ "\"da nang\"", R(1) },
+	{ "da nang", R(1) | R(6) },
+	{ "Đà Nẵng", R(1) | R(6) },
+	{ "đà nẵng", R(1) | R(6) },
+	{ "\"da nang\"", R(1) | R(6) },
 	{ "\"nang da\"", 0 },           /* a phrase keeps its order */
 	{ "dang", R(2) },               /* Đảng */
 	{ "đảng", R(2) },
@@ -291,7 +305,25 @@ static const struct {
 	{ "viet nam", R(4) },           /* stored as NFD */
 	{ "Việt", R(4) },
 	{ "da lat", R(5) },             /* stored with the eth look-alike */
-	{ "Đà", R(1) | R(5) },
+	{ "Đà", R(1) | R(5) | R(6) },
+	/* NFD input as macOS keyboards type it */
+	{ "Đa\xcc\x80 Na\xcc\x86\xcc\x83ng", R(1) | R(6) },
+	/* Numbers: zero padding and punctuation do not matter */
+	{ "5-CT/TW", R(2) },
+	{ "005/ct-tw", R(2) },
+	{ "Số 05", R(2) },
+	{ "so 5", R(2) },
+	{ "1127/QĐ-UBND", R(6) },
+	{ "1127/QD-UBND", R(6) },
+	{ "1127 QĐ UBND", R(6) },
+	{ "01127-qd", R(6) },
+	{ "\"ubnd 1127\"", 0 },
+	/* The query language */
+	{ "nang*", R(1) | R(6) },
+	{ "\"tinh u\"*", R(1) },
+	{ "lat OR transfer", R(3) | R(5) },
+	{ "da -lat", R(1) | R(6) },
+	{ "da -nang -\"van phong\"", R(5) },
 	{ "van phong transfer", 0 },
 	{ "nothing", 0 },
 	/* Syntax typed by a person never becomes an FTS5 error. */
@@ -308,6 +340,49 @@ static void test_match_table(void **state)
 		print_message("match: [%s]\n", match_cases[i].typed);
 		assert_int_equal(match_rows(fx->db, match_cases[i].typed), match_cases[i].rows);
 	}
+}
+
+/* The rows the exact MATCH of typed finds; -2 when typed has none. */
+static long exact_rows(sqlite3 *db, const char *typed)
+{
+	struct lt_fts_match m = { LT_BUF_INIT, LT_BUF_INIT, 0 };
+	struct lt_err err = { 0 };
+	sqlite3_stmt *st = NULL;
+	long set = 0;
+
+	assert_int_equal(lt_fts_parse(typed, &m, &err), LT_OK);
+	if (!m.has_exact) {
+		lt_fts_match_release(&m);
+		return -2;
+	}
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT rowid FROM t WHERE t MATCH ?", -1, &st,
+					    NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, lt_buf_str(&m.exact), -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		set |= 1L << sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	lt_fts_match_release(&m);
+	return set;
+}
+
+/* Pages spelt as typed are an index query of their own: case does not
+ * matter, diacritics and đ do; words typed without diacritics ask nothing
+ * of the spelling. */
+static void test_exact_match(void **state)
+{
+	struct db_fixture *fx = *state;
+
+	assert_int_equal(exact_rows(fx->db, "Đà Nẵng"), R(1));
+	assert_int_equal(exact_rows(fx->db, "ĐÀ NẴNG"), R(1));
+	assert_int_equal(exact_rows(fx->db, "Đa\xcc\x80 Na\xcc\x86\xcc\x83ng"), R(1));   /* NFD */
+	assert_int_equal(exact_rows(fx->db, "\"Đà Nẵng\""), R(1));
+	assert_int_equal(exact_rows(fx->db, "Đà"), R(1) | R(5));   /* Ð repaired to Đ */
+	assert_int_equal(exact_rows(fx->db, "Dà"), 0);             /* D is not Đ */
+	assert_int_equal(exact_rows(fx->db, "Nẵ*"), R(1));
+	assert_int_equal(exact_rows(fx->db, "Đà -lạt"), R(1));
+	assert_int_equal(exact_rows(fx->db, "1127/QĐ-UBND"), R(6));
+	assert_int_equal(exact_rows(fx->db, "da nang"), -2);
+	assert_int_equal(exact_rows(fx->db, "05-CT/TW"), -2);
 }
 
 static char *one_text(sqlite3 *db, const char *sql, const char *match)
@@ -345,7 +420,7 @@ static void test_snippet_keeps_diacritics(void **state)
 	s = one_text(fx->db, high, "05-CT/TW");
 	assert_string_equal(s, "Chỉ thị Số [05-CT/TW] của Ban Chấp hành Trung ương Đảng");
 	free(s);
-	s = one_text(fx->db, snip, "da nang");
+	s = one_text(fx->db, snip, "uy da nang");
 	assert_non_null(strstr(s, "[Đà] [Nẵng]"));
 	free(s);
 	/* Offsets point into the stored text, whatever its normal form. */
@@ -426,6 +501,7 @@ int main(void)
 		cmocka_unit_test(test_query_appends),
 		cmocka_unit_test(test_query_bounds),
 		cmocka_unit_test(test_match_table),
+		cmocka_unit_test(test_exact_match),
 		cmocka_unit_test(test_snippet_keeps_diacritics),
 		cmocka_unit_test(test_overlong_token_skipped),
 		cmocka_unit_test(test_term_without_tokens),
