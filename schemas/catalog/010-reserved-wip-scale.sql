@@ -1,0 +1,2 @@
+-- Placeholder on branch wip-scale only: number 010 belongs to another
+-- branch's migration (the lead renumbers at merge). Drop this file then.
