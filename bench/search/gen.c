@@ -764,6 +764,17 @@ static long long file_size(const char *path)
 
 #define DOCS_PER_TRANSACTION 100
 
+/* A nightly batch onto an existing catalog (bench/search/night.sh):
+ * GEN_FIRST_DOC numbers its documents after the catalog's, GEN_ONE_BY_ONE=1
+ * commits each document alone as a run does, GEN_NO_UPKEEP=1 leaves the
+ * index as the batch left it. */
+static long env_long(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v ? atol(v) : 0;
+}
+
 static int cmd_build(const char *archive, long want, const char *corpus, const char *queries_path)
 {
 	struct lt_catalog *cat = NULL;
@@ -787,19 +798,21 @@ static int cmd_build(const char *archive, long want, const char *corpus, const c
 	if (lt_cat_exec(cat, "PRAGMA synchronous = OFF; PRAGMA cache_size = -262144;", &err))
 		die("pragma", &err);
 	t0 = t_last = lt_monotonic_seconds();
-	for (long doc_no = 0; tot.pages < want; doc_no++) {
+	long per_tx = env_long("GEN_ONE_BY_ONE") ? 0 : DOCS_PER_TRANSACTION;
+
+	for (long doc_no = env_long("GEN_FIRST_DOC"); tot.pages < want; doc_no++) {
 		int pages = pages_in_document();
 
 		if (pages > want - tot.pages)
 			pages = (int)(want - tot.pages);
 		/* Many documents a transaction: each function's own transaction
 		 * becomes a savepoint inside it (lt_cat_begin). */
-		if (doc_no % DOCS_PER_TRANSACTION == 0 && lt_cat_exec(cat, "BEGIN IMMEDIATE", &err))
+		if (per_tx && doc_no % per_tx == 0 && lt_cat_exec(cat, "BEGIN IMMEDIATE", &err))
 			die("begin", &err);
-		if (doc_no % 2000 == 0 && lt_catalog_add_batch(cat, "/srv/luutru/inbox", &batch, &err))
+		if ((doc_no % 2000 == 0 || !batch) && lt_catalog_add_batch(cat, "/srv/luutru/inbox", &batch, &err))
 			die("lt_catalog_add_batch", &err);
 		one_document(cat, batch, doc_no, pages, &tot, queries);
-		if ((doc_no + 1) % DOCS_PER_TRANSACTION == 0 && lt_cat_exec(cat, "COMMIT", &err))
+		if (per_tx && (doc_no + 1) % per_tx == 0 && lt_cat_exec(cat, "COMMIT", &err))
 			die("commit", &err);
 		if (lt_monotonic_seconds() - t_last >= 30) {
 			t_last = lt_monotonic_seconds();
@@ -813,7 +826,7 @@ static int cmd_build(const char *archive, long want, const char *corpus, const c
 	for (int i = 0; i < n_rare_seen; i++)
 		fprintf(queries, "rare\t%s\n", rare_seen[i]);
 	fclose(queries);
-	if (lt_catalog_maintain(cat, 0, 0, &up, &err))
+	if (!env_long("GEN_NO_UPKEEP") && lt_catalog_maintain(cat, 0, 0, &up, &err))
 		die("lt_catalog_maintain", &err);
 	t_report = up.seconds;
 	if (lt_cat_exec(cat, "PRAGMA wal_checkpoint(TRUNCATE)", &err))
@@ -827,8 +840,8 @@ static int cmd_build(const char *archive, long want, const char *corpus, const c
 		die(stats_path, NULL);
 	fprintf(stats, "pages:          %ld in %ld documents\n", tot.pages, tot.documents);
 	fprintf(stats, "insert rate:    %.0f pages/s (%.0f s, through lt_catalog_add_document, "
-		"_claim, _archive; %d documents a transaction)\n", tot.pages / tot.seconds, tot.seconds,
-		DOCS_PER_TRANSACTION);
+		"_claim, _archive; %ld document%s a transaction)\n", tot.pages / tot.seconds, tot.seconds,
+		per_tx ? per_tx : 1, per_tx == 1 || !per_tx ? "" : "s");
 	fprintf(stats, "index build:    %.1f s of final merge (%d steps) after the inserts, which "
 		"index as they go\n", t_report, up.merge_steps);
 	fprintf(stats, "raw text:       %.0f bytes/page, %.1f MB\n", (double)tot.text_bytes / tot.pages,
