@@ -41,7 +41,7 @@ LIB_OBJS  = $(LIB_SRCS:pipeline/%.c=$(BUILD)/%.o) $(BUILD)/schemas.o $(BUILD)/em
 UNIT_SRCS = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps demo test unit-bins check bench accuracy bench-metadata bench-claim bench-throughput install uninstall clean fuzz fuzz-replay fuzz-replay-bins
+.PHONY: all deps demo test unit-bins check bench accuracy bench-metadata bench-claim bench-throughput bench-search install uninstall clean fuzz fuzz-replay fuzz-replay-bins
 
 all: $(BIN)
 
@@ -236,6 +236,12 @@ accuracy: all
 bench-metadata: all
 	$(Q)$(MAKE) --no-print-directory deps DEB_PACKAGES="$(BENCH_PACKAGES)"
 	bench/metadata
+
+# Search latency at scale (bench/search/run.sh): a catalog of
+# BENCH_SEARCH_PAGES pages built once and cached in BENCH_SEARCH_DIR.
+BENCH_SEARCH_PAGES ?= 1000000
+bench-search: all
+	bench/search/run.sh $(BENCH_SEARCH_PAGES)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/luutru/schemas/catalog

@@ -59,6 +59,9 @@ struct lt_catalog {
 	sqlite3 *db;
 	char *path;
 	sqlite3_stmt *stmts[LT_N_STMTS]; /* prepared on first use, finalized by lt_catalog_close */
+	/* lt_cat_begin() calls made inside a transaction someone else opened (a
+	 * bulk load's, bench/search): each is a savepoint, ended by lt_cat_end(). */
+	int nested;
 };
 
 /* err gets "catalog 'PATH': what: SQLite's message", cause the SQLite code. */
@@ -72,7 +75,7 @@ int lt_cat_stmt(struct lt_catalog *cat, enum lt_cat_stmt which, sqlite3_stmt **s
 void lt_cat_put(sqlite3_stmt *st);
 /* Steps a statement that returns no row or one row we ignore. */
 int lt_cat_step_done(struct lt_catalog *cat, sqlite3_stmt *st, const char *what, struct lt_err *err);
-/* BEGIN IMMEDIATE. */
+/* BEGIN IMMEDIATE; a savepoint when a transaction is open already. */
 int lt_cat_begin(struct lt_catalog *cat, struct lt_err *err);
 /* Commits if rc is LT_OK, else rolls back; returns the first failure. Every
  * lt_cat_begin() ends here. */

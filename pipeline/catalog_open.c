@@ -123,7 +123,13 @@ static void rollback(struct lt_catalog *cat)
 
 int lt_cat_begin(struct lt_catalog *cat, struct lt_err *err)
 {
-	return lt_cat_exec(cat, "BEGIN IMMEDIATE", err);
+	int rc;
+
+	if (sqlite3_get_autocommit(cat->db))
+		return lt_cat_exec(cat, "BEGIN IMMEDIATE", err);
+	rc = lt_cat_exec(cat, "SAVEPOINT lt_nested", err);
+	cat->nested += !rc;
+	return rc;
 }
 
 int lt_cat_end(struct lt_catalog *cat, int rc, struct lt_err *err)
@@ -133,6 +139,13 @@ int lt_cat_end(struct lt_catalog *cat, int rc, struct lt_err *err)
 	for (int i = 0; i < LT_N_STMTS; i++)
 		if (cat->stmts[i])
 			sqlite3_reset(cat->stmts[i]);
+	if (cat->nested > 0) {
+		cat->nested--;
+		if (rc)
+			sqlite3_exec(cat->db, "ROLLBACK TO lt_nested", NULL, NULL, NULL);
+		return sqlite3_exec(cat->db, "RELEASE lt_nested", NULL, NULL, NULL) == SQLITE_OK || rc
+			? rc : lt_cat_db_error(cat, err, "cannot release a savepoint");
+	}
 	if (!rc)
 		rc = lt_cat_exec(cat, "COMMIT", err);
 	if (rc)

@@ -484,6 +484,7 @@ static int run_queue(struct lt_cli *cli, struct lt_run_opts *opts, struct progre
 	if (!p->quiet && !p->json)
 		p->tty = isatty(STDOUT_FILENO) ? stdout : isatty(STDERR_FILENO) ? stderr : NULL;
 	rc = lt_run(&lt_pipeline_archive, opts, print_progress, p, &rep, &err);
+	lt_catalog_maintain_after_run(cli->archive, rep.pages_archived); /* catalog_health.c */
 	clear_line(p);
 	/* No log for a wrong --archive: it would create the directory. */
 	if ((rc && err.code != LT_ENOTFOUND) || rep.given_up)

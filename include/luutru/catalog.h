@@ -22,7 +22,7 @@
 
 /* The schema version this build writes (PRAGMA user_version): the number of
  * the last schemas/catalog/NNN-*.sql (the build checks it). */
-#define LT_CATALOG_VERSION 10
+#define LT_CATALOG_VERSION 11
 
 struct lt_catalog;
 
@@ -273,6 +273,32 @@ struct lt_review_item {
 int lt_catalog_each_review(struct lt_catalog *cat, int limit,
 			   void (*fn)(void *ud, const struct lt_review_item *item), void *ud,
 			   struct lt_err *err);
+
+/* ---- health (catalog_health.c): keeping searches fast as the archive grows ---- */
+
+/* What lt_catalog_maintain() did. */
+struct lt_upkeep {
+	int merge_steps;      /* FTS5 'merge' commands that found work */
+	int finished;         /* 1: no merge work left; 0: stopped at the time budget */
+	double seconds;
+};
+
+/* After a run or a bulk load that added pages: merges the full-text
+ * index's small segments (FTS5 'merge', one short transaction per step,
+ * so a concurrent run or search waits milliseconds, never the whole
+ * upkeep) until each level holds one segment or budget_seconds have passed
+ * (<= 0: no limit), then refreshes the query planner's statistics
+ * (bounded ANALYZE, PRAGMA optimize). full: merge the whole index into one
+ * segment instead (FTS5 'optimize': rewrites it all, for a bulk load).
+ * Safe to call at any time; *report may be NULL. */
+int lt_catalog_maintain(struct lt_catalog *cat, int full, double budget_seconds,
+			struct lt_upkeep *report, struct lt_err *err);
+
+/* The end of a run that archived `pages` pages: opens the archive's catalog
+ * and maintains it within a budget that grows with the batch. The run's
+ * results are committed already, so a failure here is only a warning on
+ * stderr (naming the catalog and the reason): the next run tries again. */
+void lt_catalog_maintain_after_run(const char *archive_dir, int64_t pages);
 
 /* ---- fixity (catalog_fixity.c, `luutru verify`) ---- */
 
