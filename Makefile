@@ -308,12 +308,12 @@ offline-bundle: deb
 	$(Q)dist/minimal-status /var/lib/dpkg/status > $(OFFLINE).apt/status
 	$(Q)cp $(DEB) $(OFFLINE)/luutru-offline/
 	$(Q)apt-get -q -o Dir::State::status=$(CURDIR)/$(OFFLINE).apt/status \
-	  -o Dir::Cache=$(CURDIR)/$(OFFLINE).apt/cache -o Debug::NoLocking=1 \
+	  -o Dir::Cache=$(CURDIR)/$(OFFLINE).apt/cache -o Debug::NoLocking=1 -o APT::Sandbox::User=root \
 	  install --simulate --no-install-recommends $(CURDIR)/$(DEB) > $(OFFLINE).apt/simulate.txt
 	$(Q)sed -n 's/^Inst \([^ ]*\) (\([^ ]*\) .*/\1=\2/p' $(OFFLINE).apt/simulate.txt \
 	  | grep -v '^luutru=' > $(OFFLINE).apt/packages.txt
 	@echo "  GET   $$(wc -l < $(OFFLINE).apt/packages.txt) packages"
-	$(Q)cd $(OFFLINE)/luutru-offline && xargs apt-get -q download < $(CURDIR)/$(OFFLINE).apt/packages.txt > /dev/null
+	$(Q)cd $(OFFLINE)/luutru-offline && xargs apt-get -q -o APT::Sandbox::User=root download < $(CURDIR)/$(OFFLINE).apt/packages.txt > /dev/null
 	$(Q)cd $(OFFLINE)/luutru-offline && dpkg-scanpackages --multiversion . > Packages 2>/dev/null && gzip -9nk Packages
 	$(Q)cp dist/offline-README.txt $(OFFLINE)/luutru-offline/README.txt
 	$(Q)cd $(OFFLINE) && tar --sort=name --owner=0 --group=0 --numeric-owner \
