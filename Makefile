@@ -229,6 +229,10 @@ bench-metadata: all
 # Written by the binary itself from its command descriptors (cmd_doc.h), so
 # they say what --help says. SOURCE_DATE_EPOCH dates the pages.
 DOC_DIR = $(BUILD)/doc
+# The pages' date, and the package's: SOURCE_DATE_EPOCH if given, else the
+# last commit's. Set for those commands only: exported, it would date the
+# bundles of `make test` and `make demo` too.
+DOC_EPOCH = $(or $(SOURCE_DATE_EPOCH),$(shell git log -1 --format=%ct 2>/dev/null),1764547200)
 SYSTEMD_UNITS = $(sort $(wildcard dist/systemd/*.service.in dist/systemd/*.timer))
 
 man: $(DOC_DIR)/.stamp
@@ -236,9 +240,9 @@ man: $(DOC_DIR)/.stamp
 $(DOC_DIR)/.stamp: $(BIN) | $(BUILD)
 	@echo "  GEN   $(DOC_DIR)"
 	$(Q)rm -rf $(DOC_DIR).tmp && mkdir -p $(DOC_DIR).tmp/man1
-	$(Q)./$(BIN) help --man > $(DOC_DIR).tmp/man1/luutru.1
+	$(Q)SOURCE_DATE_EPOCH=$(DOC_EPOCH) ./$(BIN) help --man > $(DOC_DIR).tmp/man1/luutru.1
 	$(Q)for c in $$(./$(BIN) help --commands); do \
-	  ./$(BIN) help --man $$c > $(DOC_DIR).tmp/man1/luutru-$$c.1 || exit 1; \
+	  SOURCE_DATE_EPOCH=$(DOC_EPOCH) ./$(BIN) help --man $$c > $(DOC_DIR).tmp/man1/luutru-$$c.1 || exit 1; \
 	done
 	$(Q)./$(BIN) help --completion > $(DOC_DIR).tmp/luutru.bash
 	$(Q)rm -rf $(DOC_DIR) && mv $(DOC_DIR).tmp $(DOC_DIR) && touch $@
@@ -278,9 +282,6 @@ DEB_ARCH       = $(shell dpkg --print-architecture)
 DEB            = $(BUILD)/deb/luutru_$(VERSION)_$(DEB_ARCH).deb
 DEB_SRC        = $(BUILD)/deb/luutru-$(VERSION)
 DEB_BUILD_DEPS = $(filter-out gcc libc6-dev make coreutils tar,$(DEB_PACKAGES))
-# The same bytes from two builds: the date of the last commit, unless given.
-SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 1764547200)
-export SOURCE_DATE_EPOCH
 
 deb:
 	$(Q)$(MAKE) --no-print-directory deps
@@ -292,8 +293,8 @@ deb:
 	  sed "s|@BUILD_DEPENDS@|$$deps|" debian/control.in > $(DEB_SRC)/debian/control
 	$(Q)grep -q '^luutru ($(VERSION))' debian/changelog || \
 	  { echo "deb: debian/changelog's newest entry is not version $(VERSION) (version.h)" >&2; exit 1; }
-	@echo "  DEB   $(DEB) (SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH))"
-	$(Q)cd $(DEB_SRC) && DEB_BUILD_OPTIONS="parallel=2 $${DEB_BUILD_OPTIONS:-}" dpkg-buildpackage -b -us -uc > ../build.log 2>&1 \
+	@echo "  DEB   $(DEB) (SOURCE_DATE_EPOCH=$(DOC_EPOCH))"
+	$(Q)cd $(DEB_SRC) && SOURCE_DATE_EPOCH=$(DOC_EPOCH) DEB_BUILD_OPTIONS="parallel=2 $${DEB_BUILD_OPTIONS:-}" dpkg-buildpackage -b -us -uc > ../build.log 2>&1 \
 	  || { tail -n 40 ../build.log; exit 1; }
 	$(Q)lintian --fail-on error $(DEB) | tee $(BUILD)/deb/lintian.txt
 	@ls -l $(DEB)
@@ -317,7 +318,7 @@ offline-bundle: deb
 	$(Q)cd $(OFFLINE)/luutru-offline && dpkg-scanpackages --multiversion . > Packages 2>/dev/null && gzip -9nk Packages
 	$(Q)cp dist/offline-README.txt $(OFFLINE)/luutru-offline/README.txt
 	$(Q)cd $(OFFLINE) && tar --sort=name --owner=0 --group=0 --numeric-owner \
-	  --mtime=@$(SOURCE_DATE_EPOCH) -cf luutru-offline_$(VERSION)_$(DEB_ARCH).tar luutru-offline
+	  --mtime=@$(DOC_EPOCH) -cf luutru-offline_$(VERSION)_$(DEB_ARCH).tar luutru-offline
 	@du -sh $(OFFLINE)/luutru-offline; ls -l $(OFFLINE)/*.tar
 
 clean:
