@@ -29,7 +29,8 @@ DEB_PACKAGES = gcc libc6-dev make pkg-config libtesseract-dev libleptonica-dev l
                libsqlite3-dev libssl-dev libxml2-dev libjansson-dev libutf8proc-dev \
                libcmocka-dev tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd \
                sqlite3 python3 tar coreutils libxml2-utils \
-               libcsv-dev libexif-dev libtiff-dev icc-profiles-free qpdf poppler-utils zlib1g-dev
+               libcsv-dev libexif-dev libtiff-dev icc-profiles-free qpdf poppler-utils zlib1g-dev \
+               groff-base
 # What bench/ and samples/make-*.sh need besides: ../shared/tools/mkpages renders pages.
 BENCH_PACKAGES = python3-pil python3-numpy fonts-liberation2
 # What `make deb` and `make offline-bundle` need besides (not `make deps`).

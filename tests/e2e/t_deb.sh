@@ -67,7 +67,9 @@ capture again make -C "$ROOT" --no-print-directory deb
 cmp -s "$T/first.deb" "$DEB" || fail "two builds under SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH differ: $(sha256sum "$T/first.deb" "$DEB")"
 
 # ---- install ----
-capture install env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$DEB"
+# A container's dpkg may leave man pages out (path-exclude): take ours in.
+capture install env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+	-o 'DPkg::Options::=--path-include=/usr/share/man/man1/luutru*' "$DEB"
 [ "$RC" = 0 ] || { show_file "$T/install.err" stderr; fail "apt-get install $DEB exited $RC"; } >&2
 [ "$(/usr/bin/luutru --version)" = "luutru $VERSION" ] || fail "/usr/bin/luutru --version says '$(/usr/bin/luutru --version)'"
 [ "$(man -w luutru)" = /usr/share/man/man1/luutru.1.gz ] || fail "man -w luutru: $(man -w luutru 2>&1)"
