@@ -4,7 +4,10 @@
 #   make test       install missing packages, build, run unit and end-to-end tests
 #   make check      the tests again under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make fuzz       install clang, run each libFuzzer target for FUZZ_SECONDS (default 60)
-#   make install PREFIX=/usr/local DESTDIR=
+#   make install PREFIX=/usr/local DESTDIR=   (binary, man pages, bash completion, systemd units)
+#   make man        the man pages and the bash completion script, from the command descriptors
+#   make deb        the Debian package build/deb/luutru_<version>_<arch>.deb (installs debhelper, lintian)
+#   make offline-bundle   build/offline/: the .deb and every package it needs, as a file: repository
 # V=1 shows full command lines.
 
 PREFIX  ?= /usr/local
@@ -27,10 +30,12 @@ DEB_PACKAGES = gcc libc6-dev make pkg-config libtesseract-dev libleptonica-dev l
                libcmocka-dev tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd \
                sqlite3 python3 tar coreutils libxml2-utils \
                libcsv-dev libexif-dev libtiff-dev icc-profiles-free qpdf libqpdf-dev poppler-utils zlib1g-dev \
-               w3c-sgml-lib
+               w3c-sgml-lib groff-base
 # What bench/ and samples/make-*.sh need besides: ../shared/tools/mkpages renders pages.
 # bench/throughput compares with OCRmyPDF; GNU time gives the peak RSS.
 BENCH_PACKAGES = python3-pil python3-numpy fonts-liberation2 ocrmypdf time
+# What `make deb` and `make offline-bundle` need besides (not `make deps`).
+DEB_PACKAGING = debhelper lintian dpkg-dev man-db groff-base
 
 Q = $(if $(V),,@)
 
@@ -41,7 +46,7 @@ LIB_OBJS  = $(LIB_SRCS:pipeline/%.c=$(BUILD)/%.o) $(BUILD)/schemas.o $(BUILD)/em
 UNIT_SRCS = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps demo test unit-bins check bench accuracy bench-metadata bench-claim bench-throughput bench-search install uninstall clean fuzz fuzz-replay fuzz-replay-bins
+.PHONY: all deps demo test unit-bins check bench accuracy bench-metadata bench-claim bench-throughput bench-search install uninstall clean fuzz fuzz-replay fuzz-replay-bins man deb offline-bundle
 
 all: $(BIN)
 
@@ -243,15 +248,101 @@ BENCH_SEARCH_PAGES ?= 1000000
 bench-search: all
 	bench/search/run.sh $(BENCH_SEARCH_PAGES)
 
-install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/luutru/schemas/catalog
-	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/luutru
+# ---- man pages, completion, install ----
+# Written by the binary itself from its command descriptors (cmd_doc.h), so
+# they say what --help says. SOURCE_DATE_EPOCH dates the pages.
+DOC_DIR = $(BUILD)/doc
+# The pages' date, and the package's: SOURCE_DATE_EPOCH if given, else the
+# last commit's. Set for those commands only: exported, it would date the
+# bundles of `make test` and `make demo` too.
+DOC_EPOCH = $(or $(SOURCE_DATE_EPOCH),$(shell git log -1 --format=%ct 2>/dev/null),1764547200)
+SYSTEMD_UNITS = $(sort $(wildcard dist/systemd/*.service.in dist/systemd/*.timer))
+
+man: $(DOC_DIR)/.stamp
+
+$(DOC_DIR)/.stamp: $(BIN) | $(BUILD)
+	@echo "  GEN   $(DOC_DIR)"
+	$(Q)rm -rf $(DOC_DIR).tmp && mkdir -p $(DOC_DIR).tmp/man1
+	$(Q)SOURCE_DATE_EPOCH=$(DOC_EPOCH) ./$(BIN) help --man > $(DOC_DIR).tmp/man1/luutru.1
+	$(Q)for c in $$(./$(BIN) help --commands); do \
+	  SOURCE_DATE_EPOCH=$(DOC_EPOCH) ./$(BIN) help --man $$c > $(DOC_DIR).tmp/man1/luutru-$$c.1 || exit 1; \
+	done
+	$(Q)./$(BIN) help --completion > $(DOC_DIR).tmp/luutru.bash
+	$(Q)rm -rf $(DOC_DIR) && mv $(DOC_DIR).tmp $(DOC_DIR) && touch $@
+
+# Debian ships units in /lib/systemd/system (debian/rules says so).
+BINDIR         ?= $(PREFIX)/bin
+MANDIR         ?= $(PREFIX)/share/man
+BASHCOMPDIR    ?= $(PREFIX)/share/bash-completion/completions
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+
+install: all man
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PREFIX)/share/luutru/schemas/catalog \
+	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(SYSTEMDUNITDIR)
+	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/luutru
 	install -m 0644 schemas/catalog/*.sql $(DESTDIR)$(PREFIX)/share/luutru/schemas/catalog/
 	install -m 0644 schemas/metadata-profile.json $(DESTDIR)$(PREFIX)/share/luutru/schemas/
+	install -m 0644 $(DOC_DIR)/man1/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 $(DOC_DIR)/luutru.bash $(DESTDIR)$(BASHCOMPDIR)/luutru
+	for u in $(SYSTEMD_UNITS); do \
+	  sed 's|@bindir@|$(BINDIR)|g' $$u > $(DESTDIR)$(SYSTEMDUNITDIR)/$$(basename $$u .in) && \
+	  chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$(basename $$u .in) || exit 1; \
+	done
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/luutru
+	rm -f $(DESTDIR)$(BINDIR)/luutru $(DESTDIR)$(MANDIR)/man1/luutru.1 \
+	  $(DESTDIR)$(MANDIR)/man1/luutru-*.1 $(DESTDIR)$(BASHCOMPDIR)/luutru
+	rm -f $(addprefix $(DESTDIR)$(SYSTEMDUNITDIR)/,$(notdir $(SYSTEMD_UNITS:.in=)))
 	rm -rf $(DESTDIR)$(PREFIX)/share/luutru
+
+# ---- Debian package and offline bundle ----
+# dpkg-buildpackage with debian/ (debhelper), on a copy of the sources in
+# build/deb/ so it never cleans the working tree. debian/control's
+# Build-Depends are DEB_PACKAGES (less what build-essential and the
+# essential set give), so they follow this Makefile.
+VERSION        = $(shell sed -n 's/^\#define LT_VERSION "\(.*\)"/\1/p' include/luutru/version.h)
+DEB_ARCH       = $(shell dpkg --print-architecture)
+DEB            = $(BUILD)/deb/luutru_$(VERSION)_$(DEB_ARCH).deb
+DEB_SRC        = $(BUILD)/deb/luutru-$(VERSION)
+DEB_BUILD_DEPS = $(filter-out gcc libc6-dev make coreutils tar,$(DEB_PACKAGES))
+
+deb:
+	$(Q)$(MAKE) --no-print-directory deps
+	$(Q)$(MAKE) --no-print-directory deps DEB_PACKAGES="$(DEB_PACKAGING)"
+	$(Q)rm -rf $(BUILD)/deb && mkdir -p $(DEB_SRC)
+	$(Q)cp -R Makefile README.md include pipeline schemas dist debian $(DEB_SRC)/
+	$(Q)rm -f $(DEB_SRC)/debian/control.in
+	$(Q)deps=$$(echo $(DEB_BUILD_DEPS) | sed 's/ /, /g'); \
+	  sed "s|@BUILD_DEPENDS@|$$deps|" debian/control.in > $(DEB_SRC)/debian/control
+	$(Q)grep -q '^luutru ($(VERSION))' debian/changelog || \
+	  { echo "deb: debian/changelog's newest entry is not version $(VERSION) (version.h)" >&2; exit 1; }
+	@echo "  DEB   $(DEB) (SOURCE_DATE_EPOCH=$(DOC_EPOCH))"
+	$(Q)cd $(DEB_SRC) && SOURCE_DATE_EPOCH=$(DOC_EPOCH) DEB_BUILD_OPTIONS="parallel=2 $${DEB_BUILD_OPTIONS:-}" dpkg-buildpackage -b -us -uc > ../build.log 2>&1 \
+	  || { tail -n 40 ../build.log; exit 1; }
+	$(Q)lintian --fail-on error $(DEB) | tee $(BUILD)/deb/lintian.txt
+	@ls -l $(DEB)
+
+# The .deb and every Debian package it needs that a minimal Debian 12
+# (debootstrap minbase: Priority required, and apt) lacks, resolved by apt
+# against this machine's package lists with only that minimal system
+# installed, fetched with apt-get download, indexed with dpkg-scanpackages.
+OFFLINE = $(BUILD)/offline
+offline-bundle: deb
+	$(Q)rm -rf $(OFFLINE) $(OFFLINE).apt && mkdir -p $(OFFLINE)/luutru-offline $(OFFLINE).apt/cache
+	$(Q)dist/minimal-status /var/lib/dpkg/status > $(OFFLINE).apt/status
+	$(Q)cp $(DEB) $(OFFLINE)/luutru-offline/
+	$(Q)apt-get -q -o Dir::State::status=$(CURDIR)/$(OFFLINE).apt/status \
+	  -o Dir::Cache=$(CURDIR)/$(OFFLINE).apt/cache -o Debug::NoLocking=1 -o APT::Sandbox::User=root \
+	  install --simulate --no-install-recommends $(CURDIR)/$(DEB) > $(OFFLINE).apt/simulate.txt
+	$(Q)sed -n 's/^Inst \([^ ]*\) (\([^ ]*\) .*/\1=\2/p' $(OFFLINE).apt/simulate.txt \
+	  | grep -v '^luutru=' > $(OFFLINE).apt/packages.txt
+	@echo "  GET   $$(wc -l < $(OFFLINE).apt/packages.txt) packages"
+	$(Q)cd $(OFFLINE)/luutru-offline && xargs apt-get -q -o APT::Sandbox::User=root download < $(CURDIR)/$(OFFLINE).apt/packages.txt > /dev/null
+	$(Q)cd $(OFFLINE)/luutru-offline && dpkg-scanpackages --multiversion . > Packages 2>/dev/null && gzip -9nk Packages
+	$(Q)cp dist/offline-README.txt $(OFFLINE)/luutru-offline/README.txt
+	$(Q)cd $(OFFLINE) && tar --sort=name --owner=0 --group=0 --numeric-owner \
+	  --mtime=@$(DOC_EPOCH) -cf luutru-offline_$(VERSION)_$(DEB_ARCH).tar luutru-offline
+	@du -sh $(OFFLINE)/luutru-offline; ls -l $(OFFLINE)/*.tar
 
 clean:
 	rm -rf build $(BIN)

@@ -17,6 +17,7 @@
 
 #include "luutru/catalog.h"
 #include "luutru/cmd.h"
+#include "luutru/cmd_doc.h"
 #include "luutru/version.h"
 
 /* The commands, in the order `luutru --help` lists them. */
@@ -27,35 +28,55 @@ static const struct lt_command *const commands[] = {
 	NULL,
 };
 
+/* What `luutru --help` and luutru(1) say about the program as a whole. */
+static const struct lt_option global_options[] = {
+	{ "archive", 0, "DIR", "the archive (default: $LUUTRU_ARCHIVE, else ./archive)", NULL },
+	{ "help", 0, NULL, "this text; `luutru COMMAND --help` or `luutru help COMMAND` for one command",
+	  NULL },
+	{ "version", 0, NULL, "the version", NULL },
+	{ 0 },
+};
+
+static const struct lt_program_doc program = {
+	.summary = "turn scanned paper records into verifiable archival bundles",
+	.synopsis = "usage: luutru [--archive DIR] COMMAND [ARGS]\n",
+	.description =
+	"luutru turns scanned paper records into verifiable archival bundles (BagIt in\n"
+	"tar), with Tesseract OCR (Vietnamese and English), catalogued in SQLite and\n"
+	"searchable by their full text.\n",
+	.options = global_options,
+	.exit_status =
+	"Exit codes: 0 all good; 1 some documents failed, a file was rejected, a run\n"
+	"was interrupted, nothing matched, or there is no such document or catalog;\n"
+	"2 usage error; 3 environment or internal error (catalog, disk, inbox, OCR\n"
+	"language data, another run on the archive, standard output that cannot be\n"
+	"written).\n",
+};
+
 static void print_help(FILE *out)
 {
-	fprintf(out,
-		"usage: luutru [--archive DIR] COMMAND [ARGS]\n"
-		"\n"
-		"luutru turns scanned paper records into verifiable archival bundles (BagIt in\n"
-		"tar), with Tesseract OCR (Vietnamese and English), catalogued in SQLite and\n"
-		"searchable by their full text.\n"
-		"\n"
-		"Commands:\n");
-	int width = 0;
+	int width = 0, opt_width = 0;
 
+	fprintf(out, "%s\n%s\nCommands:\n", program.synopsis, program.description);
 	for (size_t i = 0; commands[i]; i++)
 		if ((int)strlen(commands[i]->name) > width)
 			width = (int)strlen(commands[i]->name);
 	for (size_t i = 0; commands[i]; i++)
 		fprintf(out, "  %-*s %s\n", width, commands[i]->name, commands[i]->summary);
-	fprintf(out,
-		"\n"
-		"Options:\n"
-		"  --archive DIR  the archive (default: $LUUTRU_ARCHIVE, else ./archive)\n"
-		"  --help         this text; `luutru COMMAND --help` or `luutru help COMMAND` for one command\n"
-		"  --version      the version\n"
-		"\n"
-		"Exit codes: 0 all good; 1 some documents failed, a file was rejected, a run\n"
-		"was interrupted, nothing matched, or there is no such document or catalog;\n"
-		"2 usage error; 3 environment or internal error (catalog, disk, inbox, OCR\n"
-		"language data, another run on the archive, standard output that cannot be\n"
-		"written).\n");
+	for (size_t i = 0; global_options[i].name; i++) {
+		const struct lt_option *o = &global_options[i];
+		int w = 2 + (int)strlen(o->name) + (o->arg ? 1 + (int)strlen(o->arg) : 0);
+
+		opt_width = w > opt_width ? w : opt_width;
+	}
+	fprintf(out, "\nOptions:\n");
+	for (size_t i = 0; global_options[i].name; i++) {
+		const struct lt_option *o = &global_options[i];
+		int w = fprintf(out, "  --%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+
+		fprintf(out, "%*s%s\n", opt_width + 4 - w, "", o->help);
+	}
+	fprintf(out, "\n%s", program.exit_status);
 }
 
 static void limit_openmp(char **argv)
@@ -118,6 +139,11 @@ static int dispatch(int argc, char **argv, struct lt_cli *cli)
 		return LT_EXIT_USAGE;
 	}
 	if (strcmp(argv[i], "help") == 0) {
+		/* Hidden: man pages, completion and its ids (cmd_doc.h). */
+		int rc = lt_cmd_doc(&program, commands, cli, argc - i - 1, argv + i + 1);
+
+		if (rc >= 0)
+			return rc;
 		if (i + 1 >= argc) {
 			print_help(stdout);
 			return LT_EXIT_OK;
