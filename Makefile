@@ -14,7 +14,7 @@ CFLAGS  ?= -O2 -g
 BUILD   ?= build
 BIN     ?= luutru
 
-PKGS      = tesseract lept libarchive sqlite3 libcrypto libxml-2.0 jansson libutf8proc libexif libtiff-4 zlib libqpdf
+PKGS      = tesseract lept libarchive sqlite3 libcrypto libxml-2.0 jansson libutf8proc libexif libtiff-4 zlib libqpdf libmicrohttpd
 # Recursive (=) on purpose: evaluated when a recipe runs, after `make deps`.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lcsv -lpthread -lm
@@ -26,7 +26,8 @@ DEB_PACKAGES = gcc libc6-dev make pkg-config libtesseract-dev libleptonica-dev l
                libsqlite3-dev libssl-dev libxml2-dev libjansson-dev libutf8proc-dev \
                libcmocka-dev tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd \
                sqlite3 python3 tar coreutils libxml2-utils \
-               libcsv-dev libexif-dev libtiff-dev icc-profiles-free qpdf libqpdf-dev poppler-utils zlib1g-dev
+               libcsv-dev libexif-dev libtiff-dev icc-profiles-free qpdf libqpdf-dev poppler-utils zlib1g-dev \
+               libmicrohttpd-dev
 # What bench/ and samples/make-*.sh need besides: ../shared/tools/mkpages renders pages.
 BENCH_PACKAGES = python3-pil python3-numpy fonts-liberation2
 
