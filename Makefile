@@ -136,6 +136,7 @@ demo: deps
 	@./$(BIN) --archive $(DEMO_ARCHIVE) search "Đà Nẵng"
 	@echo; echo '$$ ./$(BIN) search "da nang"    (without diacritics)'
 	@./$(BIN) --archive $(DEMO_ARCHIVE) search "da nang"
+	@echo; echo 'The reading room in a browser: ./$(BIN) --archive $(DEMO_ARCHIVE) serve, then open http://127.0.0.1:8080/'
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory all unit-bins fuzz-replay-bins
