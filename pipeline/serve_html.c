@@ -95,6 +95,7 @@ static const char *const ui_strings[UI_N_MSGS][2] = {
 	[UI_LANG_OTHER] = { "English", "Tiếng Việt" },
 	[UI_PAGE_IMAGE] = { "Ảnh trang", "Page image" },
 	[UI_CONFIDENCE] = { "độ tin cậy", "confidence" },
+	[UI_N_PAGES] = { "trang", "pages" },
 };
 
 const char *lt_ui(int english, enum lt_ui_msg m)

@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <libxml/parser.h>
 #include <microhttpd.h>
 
 #include "luutru/catalog.h"
@@ -308,6 +309,8 @@ int lt_serve_run(const struct lt_serve_config *cfg, struct lt_err *err)
 			rc = lt_err_set(err, LT_EINTERNAL, "serve: this libmicrohttpd has no TLS");
 		flags |= MHD_USE_TLS;
 	}
+	/* libxml2 (the ALTO boxes) is used from many connection threads. */
+	xmlInitParser();
 	/* The catalog must be there and readable before anyone is told to come. */
 	if (!rc)
 		rc = lt_catalog_open(cfg->archive, LT_CATALOG_READ, &probe, err);

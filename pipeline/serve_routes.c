@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "luutru/catalog.h"
 #include "luutru/fsutil.h"
 #include "luutru/handout.h"
@@ -39,11 +41,14 @@ void lt_serve_error(struct lt_serve_req *r, int status, const char *message)
 	r->fd = -1;
 	lt_buf_reset(&r->body);
 	if (strncmp(r->url, "/api/", 5) == 0) {
+		json_t *o = json_pack("{s:s}", "error", message);
+		char *text = o ? json_dumps(o, 0) : NULL;
+
 		r->content_type = "application/json";
-		lt_buf_puts(&r->body, "{\"error\": \"", NULL);
-		for (const char *s = message; *s; s++)
-			lt_buf_printf(&r->body, NULL, (*s == '"' || *s == '\\') ? "\\%c" : "%c", *s);
-		lt_buf_puts(&r->body, "\"}\n", NULL);
+		lt_buf_puts(&r->body, text ? text : "{}", NULL);
+		lt_buf_puts(&r->body, "\n", NULL);
+		free(text);
+		json_decref(o);
 		return;
 	}
 	r->content_type = "text/html; charset=utf-8";
@@ -369,7 +374,7 @@ static void view_document(struct lt_serve_req *r, struct lt_doc *doc)
 	rc = rc ? rc : lt_buf_printf(&body, &err, " · %zu %s</p><h2>%s</h2><p class=\"downloads\">"
 				     "<a href=\"/d/%s/download/pdf\">%s</a> <a href=\"/d/%s/download/txt\">%s</a> "
 				     "<a href=\"/d/%s/download/bag\">%s</a></p>",
-				     doc->n_pages, lt_ui(en, UI_PAGES), lt_ui(en, UI_DOWNLOADS), doc->id,
+				     doc->n_pages, lt_ui(en, UI_N_PAGES), lt_ui(en, UI_DOWNLOADS), doc->id,
 				     lt_ui(en, UI_PDF), doc->id, lt_ui(en, UI_TEXT), doc->id, lt_ui(en, UI_BAG));
 	rc = rc ? rc : lt_buf_printf(&body, &err, "<h2>%s</h2><div class=\"thumbs\">", lt_ui(en, UI_PAGES));
 	for (size_t i = 0; !rc && i < doc->n_pages; i++) {

@@ -3,14 +3,20 @@
 # server is stopped when the test exits.
 
 SERVE_PID=
+# stop_serve: SIGTERM; the server must exit 0 (under the sanitizers a
+# leak or an error found on the way makes it fail).
 stop_serve() {
-	if [ -n "$SERVE_PID" ]; then
-		kill "$SERVE_PID" 2>/dev/null || true
-		wait "$SERVE_PID" 2>/dev/null || true
-		SERVE_PID=
+	local pid=$SERVE_PID rc=0
+	SERVE_PID=
+	[ -n "$pid" ] || return 0
+	kill "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || rc=$?
+	if [ "$rc" != 0 ]; then
+		show_file "$T/serve.err" "serve stderr" >&2
+		fail "luutru serve exited $rc after SIGTERM"
 	fi
 }
-trap 'stop_serve; cleanup' EXIT
+trap 'stop_serve || true; cleanup' EXIT
 
 # start_serve ARGS...: luutru serve ARGS on a free port; waits for its address.
 start_serve() {
