@@ -27,7 +27,7 @@ DEB_PACKAGES = gcc libc6-dev make pkg-config libtesseract-dev libleptonica-dev l
                libcmocka-dev tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd \
                sqlite3 python3 tar coreutils libxml2-utils \
                libcsv-dev libexif-dev libtiff-dev icc-profiles-free qpdf libqpdf-dev poppler-utils zlib1g-dev \
-               libmicrohttpd-dev
+               libmicrohttpd-dev curl openssl python3-pil fonts-dejavu-core
 # What bench/ and samples/make-*.sh need besides: ../shared/tools/mkpages renders pages.
 BENCH_PACKAGES = python3-pil python3-numpy fonts-liberation2
 

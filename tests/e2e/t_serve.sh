@@ -187,4 +187,22 @@ stop_serve
 after=$(cd "$ARCHIVE" && find . -path ./log -prune -o -type f ! -name 'catalog.sqlite-*' -print0 |
 	LC_ALL=C sort -z | xargs -0 sha256sum)
 [ "$before" = "$after" ] || fail "serve wrote in the archive: $(diff <(echo "$before") <(echo "$after") || true)"
+# A damaged bundle: no download is sent from it, whole or in part.
+quy=${DOC_ID[quyet-dinh-1127.jpg]}
+b=$(bundle_of "$quy")
+chmod u+w "$b"
+# One byte changed inside the access PDF: the bag and the PDF are refused.
+at=$(/usr/bin/python3 -c 'import sys, tarfile
+t = tarfile.open(sys.argv[1])
+m = [m for m in t.getmembers() if m.name.endswith(".pdf")][0]
+print(m.offset_data + m.size // 2)' "$b")
+printf 'X' | dd of="$b" bs=1 seek="$at" conv=notrunc status=none
+start_serve --listen 127.0.0.1:0
+for u in "/d/$quy/download/bag" "/d/$quy/download/pdf" "/d/$quy/p/1/download/pdf"; do
+	http damaged "$SERVE_URL$u"
+	[ "$STATUS" = 500 ] || fail "GET $u of a damaged bundle gave $STATUS, not 500"
+	grep -q '%PDF\|^\x89PNG' "$T/damaged.body" && fail "GET $u sent bytes of a damaged bundle"
+done
+grep -q "$quy" "$T/serve.err" || fail "serve does not name the damaged bundle on stderr"
+stop_serve
 echo "PASS $TEST_NAME"
