@@ -17,7 +17,7 @@ CFLAGS  ?= -O2 -g
 BUILD   ?= build
 BIN     ?= luutru
 
-PKGS      = tesseract lept libarchive sqlite3 libcrypto libxml-2.0 jansson libutf8proc libexif libtiff-4 zlib libqpdf
+PKGS      = tesseract lept libarchive sqlite3 libcrypto libxml-2.0 jansson libutf8proc libexif libtiff-4 zlib libqpdf libmicrohttpd
 # Recursive (=) on purpose: evaluated when a recipe runs, after `make deps`.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lcsv -lpthread -lm
@@ -30,7 +30,8 @@ DEB_PACKAGES = gcc libc6-dev make pkg-config libtesseract-dev libleptonica-dev l
                libcmocka-dev tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd \
                sqlite3 python3 tar coreutils libxml2-utils \
                libcsv-dev libexif-dev libtiff-dev icc-profiles-free qpdf libqpdf-dev poppler-utils zlib1g-dev \
-               w3c-sgml-lib groff-base
+               w3c-sgml-lib groff-base \
+               libmicrohttpd-dev curl openssl python3-pil fonts-dejavu-core
 # What bench/ and samples/make-*.sh need besides: ../shared/tools/mkpages renders pages.
 # bench/throughput compares with OCRmyPDF; GNU time gives the peak RSS.
 BENCH_PACKAGES = python3-pil python3-numpy fonts-liberation2 ocrmypdf time
@@ -142,6 +143,7 @@ demo: deps
 	@./$(BIN) --archive $(DEMO_ARCHIVE) search "Đà Nẵng"
 	@echo; echo '$$ ./$(BIN) search "da nang"    (without diacritics)'
 	@./$(BIN) --archive $(DEMO_ARCHIVE) search "da nang"
+	@echo; echo 'The reading room in a browser: ./$(BIN) --archive $(DEMO_ARCHIVE) serve, then open http://127.0.0.1:8080/'
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory all unit-bins fuzz-replay-bins
