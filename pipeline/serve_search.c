@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "luutru/catalog.h"
+#include "luutru/profile.h"
 #include "luutru/serve.h"
 
 void lt_serve_results_release(struct lt_serve_results *res)
@@ -47,33 +48,76 @@ static int add_hit(struct lt_serve_results *res, const struct lt_hit *h, struct 
 	hits[g->n_hits].page = h->page;
 	hits[g->n_hits].score = h->score;
 	hits[g->n_hits].exact = h->exact;
-	if (lt_strdup(h->snippet, &hits[g->n_hits].snippet, err))
+	if (lt_strdup(h->snippet ? h->snippet : "", &hits[g->n_hits].snippet, err))
 		return LT_ENOMEM;
+	/* The catalog marks matches with bytes page text never holds; the
+	 * views show them in [ ] (then <mark>). */
+	for (char *c = hits[g->n_hits].snippet; *c; c++)
+		if (*c == LT_HIT_MARK_OPEN)
+			*c = '[';
+		else if (*c == LT_HIT_MARK_CLOSE)
+			*c = ']';
 	g->n_hits++;
 	res->n_hits++;
 	return LT_OK;
 }
 
+/* A type as a code: "03" as it is, a name ("Chỉ thị", "chi thi") through
+ * the metadata profile; *code owned, NULL when the name is unknown (the
+ * filter then matches nothing rather than everything). */
+static int type_code(const char *type, char **code, struct lt_err *err)
+{
+	struct lt_profile *profile = NULL;
+	struct lt_err ignored = { 0 };
+	int rc;
+
+	*code = NULL;
+	rc = lt_profile_open(NULL, &profile, err);
+	if (!rc && lt_profile_validate(profile, "typeName", type, code, &ignored) != LT_OK)
+		rc = lt_strdup("none", code, err);
+	lt_profile_close(profile);
+	return rc;
+}
+
+static const char *given(const char *s)
+{
+	return s && *s ? s : NULL;
+}
+
 int lt_serve_search(struct lt_catalog *cat, const struct lt_serve_query *q,
 		    struct lt_serve_results *res, struct lt_err *err)
 {
+	struct lt_search s = { 0 };
 	struct lt_hit *hits = NULL;
+	char *type = NULL;
 	size_t n = 0;
-	int rc;
+	int rc = LT_OK;
 
 	memset(res, 0, sizeof(*res));
-	if (!q->q || !*q->q)
+	if (!given(q->q) && !given(q->type) && !given(q->from) && !given(q->to) &&
+	    !given(q->organ) && !given(q->number))
 		return LT_OK;
-	/* Today's search has no offset: ask for this page's hits and the
-	 * ones before, plus one that says whether another page follows.
-	 * The filters (type, from, to, organ, number) wait for the search
-	 * that takes them. */
-	rc = lt_catalog_search_with(cat, q->q, q->offset + LT_SERVE_PAGE_SIZE + 1, q->include_secret,
-				    &hits, &n, err);
-	for (size_t i = (size_t)q->offset; !rc && i < n && i < (size_t)q->offset + LT_SERVE_PAGE_SIZE; i++)
+	/* Page hits, grouped by document here: the viewer links each page. One
+	 * more than a screenful says whether another screen follows. */
+	s.text = given(q->q);
+	s.from = given(q->from);
+	s.to = given(q->to);
+	s.organ = given(q->organ);
+	s.number = given(q->number);
+	s.pages = 1;
+	s.limit = LT_SERVE_PAGE_SIZE + 1;
+	s.offset = q->offset;
+	s.include_secret = q->include_secret;
+	if (given(q->type))
+		rc = type_code(q->type, &type, err);
+	s.type = type;
+	if (!rc)
+		rc = lt_catalog_find_hits(cat, &s, &hits, &n, err);
+	for (size_t i = 0; !rc && i < n && i < LT_SERVE_PAGE_SIZE; i++)
 		rc = add_hit(res, &hits[i], err);
-	res->more = !rc && n > (size_t)q->offset + LT_SERVE_PAGE_SIZE;
+	res->more = !rc && n > LT_SERVE_PAGE_SIZE;
 	lt_hits_free(hits, n);
+	free(type);
 	if (rc)
 		lt_serve_results_release(res);
 	return rc;

@@ -154,8 +154,8 @@ struct lt_serve_results {
 };
 
 /* The one call to the catalog's search: builds its query from q, fills
- * res. The filters are carried but not yet applied (the catalog's search
- * takes none yet). */
+ * res: page hits of lt_catalog_find_hits() (words and filters; filters
+ * alone list documents), grouped by document, one screenful from q->offset. */
 int lt_serve_search(struct lt_catalog *cat, const struct lt_serve_query *q,
 		    struct lt_serve_results *res, struct lt_err *err);
 void lt_serve_results_release(struct lt_serve_results *res);
