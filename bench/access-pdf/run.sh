@@ -14,7 +14,7 @@ cd "$ROOT"
 [ -x luutru ] || { echo "bench: run make first" >&2; exit 3; }
 W=$(mktemp -d "${TMPDIR:-/tmp}/luutru-bench-pdf.XXXXXX")
 trap '[ -n "${KEEP:-}" ] || rm -rf "$W"' EXIT
-PKGS="tesseract lept libarchive sqlite3 libcrypto libxml-2.0 jansson libutf8proc libexif libtiff-4 zlib"
+PKGS="tesseract lept libarchive sqlite3 libcrypto libxml-2.0 jansson libutf8proc libexif libtiff-4 zlib libqpdf libmicrohttpd"
 objs=$(ls build/*.o | grep -v '/main\.o$')
 # shellcheck disable=SC2046
 cc -O2 -std=c11 -D_GNU_SOURCE -Iinclude $(pkg-config --cflags $PKGS) -o "$W/bench" \

@@ -19,7 +19,7 @@ cd "$ROOT"
 [ -f "$SRC/bench-search.txt" ] || { echo "bench/search/night.sh: run bench/search/run.sh $PAGES first" >&2; exit 3; }
 W=$(mktemp -d "${TMPDIR:-/tmp}/luutru-bench-night.XXXXXX")
 trap 'rm -rf "$W"' EXIT
-PKGS="tesseract lept libarchive sqlite3 libcrypto libxml-2.0 jansson libutf8proc libexif libtiff-4 zlib"
+PKGS="tesseract lept libarchive sqlite3 libcrypto libxml-2.0 jansson libutf8proc libexif libtiff-4 zlib libqpdf libmicrohttpd"
 objs=$(ls build/*.o | grep -v '/main\.o$')
 # shellcheck disable=SC2046
 cc -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude $(pkg-config --cflags $PKGS) -o "$W/gen" \
