@@ -134,7 +134,7 @@ int lt_catalog_claim(struct lt_catalog *cat, struct lt_doc **out, int *wait, str
 	sqlite3_stmt *st = NULL;
 	struct lt_doc *doc = NULL;
 	char id[LT_DOC_ID_LEN + 1] = "", detail[32];
-	int rc, s, in_hand = 0, suspect_in_hand = 0, attempts = 0;
+	int rc, s, in_hand = 0, suspect_in_hand = 0, attempts = 0, relaxed;
 
 	*out = NULL;
 	*wait = 0;
@@ -144,7 +144,10 @@ int lt_catalog_claim(struct lt_catalog *cat, struct lt_doc **out, int *wait, str
 	 * consistent. The next commit with synchronous = FULL (the document's
 	 * own archiving) makes it durable with itself. That keeps the fsync,
 	 * milliseconds on most disks, out of the write lock workers share. */
-	rc = lt_cat_exec(cat, "PRAGMA synchronous = NORMAL", err);
+	/* Inside a caller's transaction (lt_cat_begin nests as a savepoint)
+	 * the safety level cannot change, and that commit is the caller's. */
+	relaxed = sqlite3_get_autocommit(cat->db);
+	rc = relaxed ? lt_cat_exec(cat, "PRAGMA synchronous = NORMAL", err) : LT_OK;
 	if (!rc)
 		rc = lt_cat_begin(cat, err);
 	if (!rc)
@@ -189,7 +192,7 @@ int lt_catalog_claim(struct lt_catalog *cat, struct lt_doc **out, int *wait, str
 		lt_cat_put(st);
 	}
 	rc = lt_cat_end(cat, rc, err);
-	if (lt_cat_exec(cat, "PRAGMA synchronous = FULL", rc ? NULL : err) != LT_OK && !rc)
+	if (relaxed && lt_cat_exec(cat, "PRAGMA synchronous = FULL", rc ? NULL : err) != LT_OK && !rc)
 		rc = LT_EDB;
 	if (rc)
 		return rc;
