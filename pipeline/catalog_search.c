@@ -476,15 +476,20 @@ static int fill_best_pages(struct lt_catalog *cat, const struct lt_fts_match *fm
 	sqlite3_stmt *st = NULL;
 	struct sql s = { LT_BUF_INIT, { 0 }, { 0 }, { 0 }, { 0 }, 0 };
 	int step;
-	int rc = sql_puts(&s, "SELECT number FROM (SELECT p.number, (SELECT bm25(page_text) "
+	/* No bm25 here: each bm25() call counts the whole doclist of every
+	 * phrase for its IDF, which for a common word is the cost of the
+	 * search over again per page probed (seconds for a screenful). A
+	 * document's matching pages are listed as typed first, then in page
+	 * order; the document's own rank comes from the scored window. */
+	int rc = sql_puts(&s, "SELECT number FROM (SELECT p.number, EXISTS (SELECT 1 "
 			  "FROM page_text WHERE page_text MATCH ?1 AND rowid = p.id) AS score", err);
 
 	if (!rc)
 		rc = sql_puts(&s, fm->has_exact ? ", EXISTS (SELECT 1 FROM page_text WHERE "
 			      "page_text MATCH ?3 AND rowid = p.id) AS exact" : ", 1 AS exact", err);
 	if (!rc)
-		rc = sql_puts(&s, " FROM pages p WHERE p.document_id = ?2) WHERE score IS NOT NULL "
-			      "ORDER BY exact DESC, score, number LIMIT ?4", err);
+		rc = sql_puts(&s, " FROM pages p WHERE p.document_id = ?2) WHERE score "
+			      "ORDER BY exact DESC, number LIMIT ?4", err);
 	if (!rc)
 		rc = lt_cat_prepare(cat, lt_buf_str(&s.text), &st, err);
 	sql_release(&s);
