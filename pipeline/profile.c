@@ -831,3 +831,29 @@ int lt_profile_check_required(const struct lt_profile *p, const struct lt_meta *
 	lt_buf_release(&missing);
 	return rc;
 }
+
+/* `show --json` and the reading room's /api/documents say the same. */
+json_t *lt_profile_fields_json(const struct lt_profile *p, const struct lt_meta *m)
+{
+	json_t *fields = json_object();
+
+	for (size_t i = 0; fields && i < m->n; i++) {
+		const struct lt_meta_field *f = &m->fields[i];
+		const char *label = p ? lt_profile_label(p, f->key) : NULL;
+		const char *code_label = p ? lt_profile_code_label(p, f->key, f->value) : NULL;
+		json_t *o = json_pack("{s:s, s:s, s:s?, s:s?, s:f, s:b}", "value", f->value,
+				      "provenance", lt_meta_source_name(f->source), "origin", f->origin,
+				      "rule", f->rule, "confidence", f->confidence,
+				      "confirmed", f->confirmed);
+
+		if (o && label)
+			json_object_set_new(o, "label", json_string(label));
+		if (o && code_label)
+			json_object_set_new(o, "valueLabel", json_string(code_label));
+		if (!o || json_object_set_new(fields, f->key, o)) {
+			json_decref(fields);
+			return NULL;
+		}
+	}
+	return fields;
+}

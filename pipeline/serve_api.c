@@ -74,31 +74,6 @@ void lt_serve_api_search(struct lt_serve_req *r)
 	send_json(r, arr, NULL, q.q);
 }
 
-static json_t *meta_json(const struct lt_profile *p, const struct lt_meta *m)
-{
-	json_t *fields = json_object();
-
-	for (size_t i = 0; fields && i < m->n; i++) {
-		const struct lt_meta_field *f = &m->fields[i];
-		const char *label = p ? lt_profile_label(p, f->key) : NULL;
-		const char *code_label = p ? lt_profile_code_label(p, f->key, f->value) : NULL;
-		json_t *o = json_pack("{s:s, s:s, s:s?, s:s?, s:f, s:b}", "value", f->value,
-				      "provenance", lt_meta_source_name(f->source), "origin", f->origin,
-				      "rule", f->rule, "confidence", f->confidence,
-				      "confirmed", f->confirmed);
-
-		if (o && label)
-			json_object_set_new(o, "label", json_string(label));
-		if (o && code_label)
-			json_object_set_new(o, "valueLabel", json_string(code_label));
-		if (!o || json_object_set_new(fields, f->key, o)) {
-			json_decref(fields);
-			return NULL;
-		}
-	}
-	return fields;
-}
-
 void lt_serve_api_document(struct lt_serve_req *r, const char *id_text)
 {
 	struct lt_doc *doc = lt_serve_find_doc(r, id_text);
@@ -109,7 +84,7 @@ void lt_serve_api_document(struct lt_serve_req *r, const char *id_text)
 		return;
 	o = json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?, s:o?}", "document", doc->id, "label", doc->label,
 		      "origin", doc->origin, "state", lt_doc_state_name(doc->state), "failure",
-		      doc->failure, "ocr", doc->lang, "fields", meta_json(r->srv->profile, &doc->meta));
+		      doc->failure, "ocr", doc->lang, "fields", lt_profile_fields_json(r->srv->profile, &doc->meta));
 	pages = json_array();
 	events = json_array();
 	for (size_t i = 0; pages && i < doc->n_pages; i++) {

@@ -108,4 +108,11 @@ int lt_profile_apply_secrecy(const struct lt_profile *p, struct lt_meta *m, int 
  * for the catalog's indexed copy. Returns: *out owned (free()). */
 int lt_profile_fold(const char *value, char **out, struct lt_err *err);
 
+/* A document's metadata as the bundle's metadata.json "fields" member holds
+ * it (value, provenance, origin, rule, confidence, confirmed), with the
+ * profile's "label" of each key and "valueLabel" of a code beside (p may be
+ * NULL: none). Returns a new JSON object (the caller json_decref()s it), or
+ * NULL out of memory. */
+struct json_t *lt_profile_fields_json(const struct lt_profile *p, const struct lt_meta *m);
+
 #endif
