@@ -1,5 +1,6 @@
 /* err.c - filling struct lt_err without allocating. */
 #include "luutru/err.h"
+#include "luutru/i18n.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,7 +15,7 @@ int lt_err_set(struct lt_err *err, enum lt_code code, const char *fmt, ...)
 	err->code = code;
 	err->cause = 0;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	vsnprintf(err->msg, sizeof(err->msg), _(fmt), ap);
 	va_end(ap);
 	return code;
 }
@@ -28,7 +29,7 @@ int lt_err_prefix(struct lt_err *err, const char *fmt, ...)
 	if (!err)
 		return LT_EINTERNAL;
 	va_start(ap, fmt);
-	vsnprintf(prefix, sizeof(prefix), fmt, ap);
+	vsnprintf(prefix, sizeof(prefix), _(fmt), ap);
 	va_end(ap);
 	plen = strlen(prefix);
 	mlen = strlen(err->msg);

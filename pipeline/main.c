@@ -18,6 +18,7 @@
 #include "luutru/catalog.h"
 #include "luutru/cmd.h"
 #include "luutru/cmd_doc.h"
+#include "luutru/i18n.h"
 #include "luutru/version.h"
 
 /* The commands, in the order `luutru --help` lists them. */
@@ -164,6 +165,7 @@ int main(int argc, char **argv)
 	struct lt_cli cli = { 0 };
 
 	limit_openmp(argv);
+	lt_i18n_init(argv[0]);
 	/* Leptonica would print its own messages; ours name the file and reason. */
 	setMsgSeverity(L_SEVERITY_NONE);
 	cli.archive = getenv("LUUTRU_ARCHIVE");
