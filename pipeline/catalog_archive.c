@@ -38,7 +38,7 @@ static int store_pages(struct lt_catalog *cat, const struct lt_doc *doc, struct 
 			sqlite3_reset(del);
 			sqlite3_bind_int64(del, 1, rowid);
 			sqlite3_bind_value(del, 2, sqlite3_column_value(old, 1));
-			rc = lt_cat_step_done(cat, del, "cannot update the full-text index", err);
+			rc = lt_cat_step_done(cat, del, N_("cannot update the full-text index"), err);
 			if (rc)
 				break;
 		}
@@ -60,13 +60,13 @@ static int store_pages(struct lt_catalog *cat, const struct lt_doc *doc, struct 
 		sqlite3_bind_text(upd, 9, p->review, -1, SQLITE_STATIC);
 		sqlite3_bind_text(upd, 10, p->technical, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(upd, 11, rowid);
-		rc = lt_cat_step_done(cat, upd, "cannot store a page's text", err);
+		rc = lt_cat_step_done(cat, upd, N_("cannot store a page's text"), err);
 		if (rc)
 			break;
 		sqlite3_reset(ins);
 		sqlite3_bind_int64(ins, 1, rowid);
 		sqlite3_bind_text(ins, 2, p->text ? p->text : "", -1, SQLITE_STATIC);
-		rc = lt_cat_step_done(cat, ins, "cannot index a page's text", err);
+		rc = lt_cat_step_done(cat, ins, N_("cannot index a page's text"), err);
 	}
 	lt_cat_put(old);
 	lt_cat_put(del);
@@ -97,7 +97,7 @@ int lt_cat_insert_bundle(struct lt_catalog *cat, const char *id, const struct lt
 			if (err)
 				err->cause = SQLITE_CONSTRAINT_UNIQUE;
 		} else {
-			rc = lt_cat_db_error(cat, err, "cannot record the bundle");
+			rc = lt_cat_db_error(cat, err, N_("cannot record the bundle"));
 		}
 	}
 	lt_cat_put(st);
@@ -111,7 +111,7 @@ int lt_cat_insert_bundle(struct lt_catalog *cat, const char *id, const struct lt
 		sqlite3_bind_text(st, 2, b->files[i].path, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 3, (sqlite3_int64)b->files[i].size);
 		sqlite3_bind_text(st, 4, b->files[i].sha256, -1, SQLITE_STATIC);
-		rc = lt_cat_step_done(cat, st, "cannot record a bundle file", err);
+		rc = lt_cat_step_done(cat, st, N_("cannot record a bundle file"), err);
 	}
 	lt_cat_put(st);
 	return rc;
@@ -152,7 +152,7 @@ int lt_catalog_archive(struct lt_catalog *cat, const struct lt_doc *doc, struct 
 	if (!rc) {
 		sqlite3_bind_text(st, 1, doc->lang, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, doc->id, -1, SQLITE_STATIC);
-		rc = lt_cat_step_done(cat, st, "cannot record the document's languages", err);
+		rc = lt_cat_step_done(cat, st, N_("cannot record the document's languages"), err);
 	}
 	sqlite3_finalize(st);
 	/* Last, so its event follows the run's; refused, it rolls all back. */
@@ -177,7 +177,7 @@ int lt_catalog_latest_bundle_version(struct lt_catalog *cat, const char *id, int
 	if (sqlite3_step(st) == SQLITE_ROW)
 		*version = sqlite3_column_int(st, 0);
 	else
-		rc = lt_cat_db_error(cat, err, "cannot read the document's bundle versions");
+		rc = lt_cat_db_error(cat, err, N_("cannot read the document's bundle versions"));
 	lt_cat_put(st);
 	return rc;
 }

@@ -20,7 +20,7 @@ int lt_catalog_document_batch(struct lt_catalog *cat, const char *id, int64_t *b
 	if (step == SQLITE_ROW)
 		*batch = sqlite3_column_int64(st, 0);
 	else if (step != SQLITE_DONE)
-		rc = lt_cat_db_error(cat, err, "cannot read the document's batch");
+		rc = lt_cat_db_error(cat, err, N_("cannot read the document's batch"));
 	sqlite3_finalize(st);
 	return rc;
 }

@@ -29,7 +29,7 @@ static int load_files(struct lt_catalog *cat, struct lt_bundle_ref *ref, sqlite3
 					(uint64_t)sqlite3_column_int64(st, 1), lt_cat_col_text(st, 2),
 					err);
 	if (!rc && s != SQLITE_DONE)
-		rc = lt_cat_db_error(cat, err, "cannot read a bundle's files");
+		rc = lt_cat_db_error(cat, err, N_("cannot read a bundle's files"));
 	sqlite3_reset(st);
 	return rc;
 }
@@ -91,7 +91,7 @@ int lt_cat_list_bundles(struct lt_catalog *cat, const char *doc_id, const char *
 		rc = lt_strdup(lt_cat_col_text(st, 3), &r->bundle.path, err);
 	}
 	if (!rc && s != SQLITE_DONE)
-		rc = lt_cat_db_error(cat, err, "cannot list bundles");
+		rc = lt_cat_db_error(cat, err, N_("cannot list bundles"));
 	for (size_t i = 0; !rc && to_verify && i < count; i++)
 		rc = load_files(cat, &list[i], fst, err);
 out:
@@ -132,7 +132,7 @@ int lt_catalog_record_fixity(struct lt_catalog *cat, const struct lt_bundle_ref 
 		sqlite3_bind_text(st, 1, at_utc, -1, SQLITE_STATIC);
 		sqlite3_bind_int(st, 2, ok ? 1 : 0);
 		sqlite3_bind_int64(st, 3, ref->id);
-		rc = lt_cat_step_done(cat, st, "cannot record a bundle's check", err);
+		rc = lt_cat_step_done(cat, st, N_("cannot record a bundle's check"), err);
 	}
 	if (!rc && sqlite3_changes(cat->db) != 1)
 		rc = lt_err_set(err, LT_ENOTFOUND, "bundle '%s' is no longer in the catalog",
@@ -161,7 +161,7 @@ int lt_catalog_bundle_fixity(struct lt_catalog *cat, const char *path, char at_u
 		snprintf(at_utc, 32, "%s", lt_cat_col_text(st, 0));
 		*ok = sqlite3_column_int(st, 1);
 	} else if (s != SQLITE_ROW && s != SQLITE_DONE) {
-		rc = lt_cat_db_error(cat, err, "cannot read a bundle's last check");
+		rc = lt_cat_db_error(cat, err, N_("cannot read a bundle's last check"));
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -192,7 +192,7 @@ int lt_catalog_bundle_paths(struct lt_catalog *cat, char ***paths, size_t *n, st
 			count++;
 	}
 	if (!rc && s != SQLITE_DONE)
-		rc = lt_cat_db_error(cat, err, "cannot list bundles");
+		rc = lt_cat_db_error(cat, err, N_("cannot list bundles"));
 	sqlite3_finalize(st);
 	if (rc) {
 		for (size_t i = 0; i < count; i++)

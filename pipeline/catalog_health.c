@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "luutru/fsutil.h"
+#include "luutru/i18n.h"
 
 /* Leaf pages (4 KB) written per merge step: about 8 MB, tens of ms. */
 #define MERGE_STEP_PAGES 2000
@@ -83,7 +84,7 @@ void lt_catalog_maintain_after_run(const char *archive_dir, int64_t pages)
 	if (!rc)
 		rc = lt_catalog_maintain(cat, 0, budget, NULL, &err);
 	if (rc)
-		fprintf(stderr, "warning: the catalog's upkeep after the run did not finish (the "
-			"run's results are kept; the next run tries again): %s\n", err.msg);
+		fprintf(stderr, _("warning: the catalog's upkeep after the run did not finish (the "
+			"run's results are kept; the next run tries again): %s\n"), err.msg);
 	lt_catalog_close(cat);
 }

@@ -20,7 +20,7 @@ int lt_catalog_add_batch(struct lt_catalog *cat, const char *inbox, int64_t *bat
 	if (!rc) {
 		sqlite3_bind_text(st, 1, inbox, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
-		rc = lt_cat_step_done(cat, st, "cannot record the batch", err);
+		rc = lt_cat_step_done(cat, st, N_("cannot record the batch"), err);
 	}
 	sqlite3_finalize(st);
 	if (!rc)
@@ -48,7 +48,7 @@ int lt_catalog_find(struct lt_catalog *cat, const char *id, int *found,
 	case SQLITE_DONE:
 		break;
 	default:
-		rc = lt_cat_db_error(cat, err, "cannot look a document up");
+		rc = lt_cat_db_error(cat, err, N_("cannot look a document up"));
 	}
 	lt_cat_put(st);
 	return rc;
@@ -86,7 +86,7 @@ static int supersede_others(struct lt_catalog *cat, const struct lt_doc *doc, en
 					   err);
 	}
 	if (!rc && s != SQLITE_DONE)
-		rc = lt_cat_db_error(cat, err, "cannot look the origin's documents up");
+		rc = lt_cat_db_error(cat, err, N_("cannot look the origin's documents up"));
 	sqlite3_finalize(st);
 	for (size_t i = 0; !rc && i < ids.len; i += strlen(ids.data + i) + 1) {
 		rc = lt_cat_move(cat, ids.data + i, LT_SUPERSEDED, by, detail, err);
@@ -115,7 +115,7 @@ int lt_cat_insert_sources(struct lt_catalog *cat, const struct lt_doc *doc, stru
 		sqlite3_bind_text(st, 5, s->sha256, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 6, s->ext, -1, SQLITE_STATIC);
 		sqlite3_bind_int(st, 7, s->page_count);
-		rc = lt_cat_step_done(cat, st, "cannot add a source file", err);
+		rc = lt_cat_step_done(cat, st, N_("cannot add a source file"), err);
 		pages += s->page_count;
 	}
 	sqlite3_finalize(st);
@@ -126,7 +126,7 @@ int lt_cat_insert_sources(struct lt_catalog *cat, const struct lt_doc *doc, stru
 	if (!rc) {
 		sqlite3_bind_int(st, 1, pages > 0 ? pages : 1);
 		sqlite3_bind_text(st, 2, doc->id, -1, SQLITE_STATIC);
-		rc = lt_cat_step_done(cat, st, "cannot record the document's page count", err);
+		rc = lt_cat_step_done(cat, st, N_("cannot record the document's page count"), err);
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -164,7 +164,7 @@ int lt_catalog_add_document(struct lt_catalog *cat, int64_t batch_id, const stru
 		sqlite3_bind_int(st, 2, p->number);
 		sqlite3_bind_int(st, 3, p->source + 1);
 		sqlite3_bind_int(st, 4, p->index_in_source);
-		rc = lt_cat_step_done(cat, st, "cannot add a page", err);
+		rc = lt_cat_step_done(cat, st, N_("cannot add a page"), err);
 	}
 	sqlite3_finalize(st);
 	if (!rc && doc->meta.n)
@@ -207,7 +207,7 @@ int lt_catalog_retry(struct lt_catalog *cat, const struct lt_doc *scanned, int *
 		sqlite3_bind_text(st, 1, scanned->label, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, scanned->origin, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 3, scanned->id, -1, SQLITE_STATIC);
-		rc = lt_cat_step_done(cat, st, "cannot requeue the document", err);
+		rc = lt_cat_step_done(cat, st, N_("cannot requeue the document"), err);
 	}
 	sqlite3_finalize(st);
 	st = NULL;
@@ -220,7 +220,7 @@ int lt_catalog_retry(struct lt_catalog *cat, const struct lt_doc *scanned, int *
 		sqlite3_bind_text(st, 1, scanned->sources[i].path, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, scanned->id, -1, SQLITE_STATIC);
 		sqlite3_bind_int(st, 3, (int)i + 1);
-		rc = lt_cat_step_done(cat, st, "cannot update the document's sources", err);
+		rc = lt_cat_step_done(cat, st, N_("cannot update the document's sources"), err);
 	}
 	sqlite3_finalize(st);
 	/* What this ingest gave (spreadsheet, sidecar, defaults) is what holds now. */
@@ -256,7 +256,7 @@ int lt_catalog_find_origin(struct lt_catalog *cat, const char *origin, int *foun
 	case SQLITE_DONE:
 		break;
 	default:
-		rc = lt_cat_db_error(cat, err, "cannot look a document up");
+		rc = lt_cat_db_error(cat, err, N_("cannot look a document up"));
 	}
 	sqlite3_finalize(st);
 	return rc;

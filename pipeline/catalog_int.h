@@ -21,6 +21,7 @@
 #include <sqlite3.h>
 
 #include "luutru/catalog.h"
+#include "luutru/i18n.h"
 #include "luutru/state.h"
 
 /* The migrations, compiled in by the Makefile from schemas/catalog/NNN-*.sql

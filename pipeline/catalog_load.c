@@ -33,7 +33,7 @@ int lt_catalog_resolve(struct lt_catalog *cat, const char *id_or_prefix,
 		if (matches++ == 0)
 			snprintf(id, LT_DOC_ID_LEN + 1, "%s", lt_cat_col_text(st, 0));
 	}
-	rc = rc == SQLITE_DONE ? LT_OK : lt_cat_db_error(cat, err, "cannot look the document up");
+	rc = rc == SQLITE_DONE ? LT_OK : lt_cat_db_error(cat, err, N_("cannot look the document up"));
 	sqlite3_finalize(st);
 	if (rc)
 		return rc;
@@ -73,7 +73,7 @@ int lt_cat_load_row(struct lt_catalog *cat, const char *id, struct lt_doc *doc, 
 		rc = lt_err_set(err, LT_ENOTFOUND, "no document '%s' in the catalog", id);
 		break;
 	default:
-		rc = lt_cat_db_error(cat, err, "cannot read a document");
+		rc = lt_cat_db_error(cat, err, N_("cannot read a document"));
 	}
 	lt_cat_put(st);
 	return rc;
@@ -92,7 +92,7 @@ int lt_cat_load_sources_and_pages(struct lt_catalog *cat, struct lt_doc *doc, st
 		if (s == SQLITE_DONE)
 			break;
 		if (s != SQLITE_ROW) {
-			rc = lt_cat_db_error(cat, err, "cannot read a document's sources");
+			rc = lt_cat_db_error(cat, err, N_("cannot read a document's sources"));
 			break;
 		}
 		char sha[LT_SHA256_HEX];
@@ -115,7 +115,7 @@ int lt_cat_load_sources_and_pages(struct lt_catalog *cat, struct lt_doc *doc, st
 		if (s == SQLITE_DONE)
 			break;
 		if (s != SQLITE_ROW) {
-			rc = lt_cat_db_error(cat, err, "cannot read a document's pages");
+			rc = lt_cat_db_error(cat, err, N_("cannot read a document's pages"));
 			break;
 		}
 		number = sqlite3_column_int(st, 0);
@@ -159,7 +159,7 @@ static int load_bundle(struct lt_catalog *cat, struct lt_doc *doc, struct lt_err
 	sqlite3_bind_text(st, 1, doc->id, -1, SQLITE_STATIC);
 	s = sqlite3_step(st);
 	if (s != SQLITE_ROW && s != SQLITE_DONE)
-		rc = lt_cat_db_error(cat, err, "cannot read the document's bundle");
+		rc = lt_cat_db_error(cat, err, N_("cannot read the document's bundle"));
 	if (s == SQLITE_ROW) {
 		bundle_id = sqlite3_column_int64(st, 0);
 		doc->bundle.version = sqlite3_column_int(st, 5);
@@ -183,7 +183,7 @@ static int load_bundle(struct lt_catalog *cat, struct lt_doc *doc, struct lt_err
 					(uint64_t)sqlite3_column_int64(st, 1), sha, err);
 	}
 	if (!rc && s != SQLITE_DONE)
-		rc = lt_cat_db_error(cat, err, "cannot read the bundle's files");
+		rc = lt_cat_db_error(cat, err, N_("cannot read the bundle's files"));
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -201,7 +201,7 @@ static int load_events(struct lt_catalog *cat, struct lt_doc *doc, struct lt_err
 		rc = lt_doc_add_event(doc, lt_cat_col_text(st, 0), lt_cat_col_text(st, 1), lt_cat_col_text(st, 2),
 				      lt_cat_col_text(st, 3), err);
 	if (!rc && s != SQLITE_DONE)
-		rc = lt_cat_db_error(cat, err, "cannot read the document's events");
+		rc = lt_cat_db_error(cat, err, N_("cannot read the document's events"));
 	sqlite3_finalize(st);
 	return rc;
 }

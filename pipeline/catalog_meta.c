@@ -17,7 +17,7 @@ int lt_cat_save_meta(struct lt_catalog *cat, const char *doc_id, const struct lt
 
 	if (!rc) {
 		sqlite3_bind_text(st, 1, doc_id, -1, SQLITE_STATIC);
-		rc = lt_cat_step_done(cat, st, "cannot replace the document's metadata", err);
+		rc = lt_cat_step_done(cat, st, N_("cannot replace the document's metadata"), err);
 	}
 	sqlite3_finalize(st);
 	st = NULL;
@@ -41,7 +41,7 @@ int lt_cat_save_meta(struct lt_catalog *cat, const char *doc_id, const struct lt
 		sqlite3_bind_text(st, 7, f->rule, -1, SQLITE_STATIC);
 		sqlite3_bind_double(st, 8, f->confidence);
 		sqlite3_bind_int(st, 9, f->confirmed ? 1 : 0);
-		rc = lt_cat_step_done(cat, st, "cannot record a metadata field", err);
+		rc = lt_cat_step_done(cat, st, N_("cannot record a metadata field"), err);
 		free(folded);
 		folded = NULL;
 	}
@@ -81,7 +81,7 @@ int lt_cat_load_meta(struct lt_catalog *cat, struct lt_doc *doc, struct lt_err *
 		if (s == SQLITE_DONE)
 			break;
 		if (s != SQLITE_ROW) {
-			rc = lt_cat_db_error(cat, err, "cannot read a document's metadata");
+			rc = lt_cat_db_error(cat, err, N_("cannot read a document's metadata"));
 			break;
 		}
 		if (lt_meta_source_parse(lt_cat_col_text(st, 2), &source) != LT_OK) {

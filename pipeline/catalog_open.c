@@ -52,7 +52,8 @@ static const char *const stmt_sql[LT_N_STMTS] = {
 
 int lt_cat_db_error(struct lt_catalog *cat, struct lt_err *err, const char *what)
 {
-	int rc = lt_err_set(err, LT_EDB, "catalog '%s': %s: %s", cat->path, what,
+	/* Callers mark what with N_(): translated here, on the error path only. */
+	int rc = lt_err_set(err, LT_EDB, "catalog '%s': %s: %s", cat->path, _(what),
 			    sqlite3_errmsg(cat->db));
 
 	if (err)
@@ -76,7 +77,7 @@ int lt_cat_exec(struct lt_catalog *cat, const char *sql, struct lt_err *err)
 int lt_cat_prepare(struct lt_catalog *cat, const char *sql, sqlite3_stmt **st, struct lt_err *err)
 {
 	if (sqlite3_prepare_v2(cat->db, sql, -1, st, NULL) != SQLITE_OK)
-		return lt_cat_db_error(cat, err, "cannot prepare a statement");
+		return lt_cat_db_error(cat, err, N_("cannot prepare a statement"));
 	return LT_OK;
 }
 
@@ -90,7 +91,7 @@ int lt_cat_stmt(struct lt_catalog *cat, enum lt_cat_stmt which, sqlite3_stmt **s
 		/* PERSISTENT: kept for the connection's life, SQLite places it accordingly. */
 		if (sqlite3_prepare_v3(cat->db, stmt_sql[which], -1, SQLITE_PREPARE_PERSISTENT,
 				       &cat->stmts[which], NULL) != SQLITE_OK)
-			return lt_cat_db_error(cat, err, "cannot prepare a statement");
+			return lt_cat_db_error(cat, err, N_("cannot prepare a statement"));
 	}
 	*st = cat->stmts[which];
 	sqlite3_reset(*st);
@@ -144,7 +145,7 @@ int lt_cat_end(struct lt_catalog *cat, int rc, struct lt_err *err)
 		if (rc)
 			sqlite3_exec(cat->db, "ROLLBACK TO lt_nested", NULL, NULL, NULL);
 		return sqlite3_exec(cat->db, "RELEASE lt_nested", NULL, NULL, NULL) == SQLITE_OK || rc
-			? rc : lt_cat_db_error(cat, err, "cannot release a savepoint");
+			? rc : lt_cat_db_error(cat, err, N_("cannot release a savepoint"));
 	}
 	if (!rc)
 		rc = lt_cat_exec(cat, "COMMIT", err);
@@ -173,7 +174,7 @@ static int read_version(struct lt_catalog *cat, int *version, struct lt_err *err
 	if (!rc && sqlite3_step(st) == SQLITE_ROW)
 		*version = sqlite3_column_int(st, 0);
 	else if (!rc)
-		rc = lt_cat_db_error(cat, err, "cannot read the schema version");
+		rc = lt_cat_db_error(cat, err, N_("cannot read the schema version"));
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -245,7 +246,7 @@ static int enable_wal(struct lt_catalog *cat, struct lt_err *err)
 		if (rc == SQLITE_OK)
 			return LT_OK;
 		if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || tries >= 600)
-			return lt_cat_db_error(cat, err, "cannot switch to WAL mode");
+			return lt_cat_db_error(cat, err, N_("cannot switch to WAL mode"));
 		sqlite3_sleep(100);
 	}
 }
@@ -264,7 +265,7 @@ static int open_read_only_fallback(struct lt_catalog *cat, struct lt_err *err)
 		return LT_OK;
 	code = sqlite3_extended_errcode(cat->db) & 0xff;
 	if (code != SQLITE_READONLY && code != SQLITE_CANTOPEN)
-		return lt_cat_db_error(cat, err, "cannot read the catalog");
+		return lt_cat_db_error(cat, err, N_("cannot read the catalog"));
 	sqlite3_close(cat->db);
 	cat->db = NULL;
 	rc = lt_buf_puts(&uri, "file:", err);

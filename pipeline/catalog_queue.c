@@ -42,7 +42,7 @@ int lt_catalog_requeue_dead_run(struct lt_catalog *cat, enum lt_run_end how, con
 		sqlite3_bind_text(st, 1, lt_doc_state_name(LT_PROCESSING), -1, SQLITE_STATIC);
 		sqlite3_bind_int(st, 2, forgive_all);
 		sqlite3_bind_text(st, 3, crashed ? crashed : "", -1, SQLITE_STATIC);
-		rc = lt_cat_step_done(cat, st, "cannot forgive interrupted attempts", err);
+		rc = lt_cat_step_done(cat, st, N_("cannot forgive interrupted attempts"), err);
 	}
 	sqlite3_finalize(st);
 	st = NULL;
@@ -65,7 +65,7 @@ int lt_catalog_requeue_dead_run(struct lt_catalog *cat, enum lt_run_end how, con
 		rc = lt_buf_append(&ids, entry, sizeof(entry), err);
 	}
 	if (!rc && s != SQLITE_DONE)
-		rc = lt_cat_db_error(cat, err, "cannot list interrupted documents");
+		rc = lt_cat_db_error(cat, err, N_("cannot list interrupted documents"));
 	sqlite3_finalize(st);
 	for (size_t i = 0; !rc && i < ids.len; i += LT_DOC_ID_LEN + 2) {
 		char id[LT_DOC_ID_LEN + 1];
@@ -111,7 +111,7 @@ int lt_catalog_requeue_because(struct lt_catalog *cat, const char *id, const cha
 				    "WHERE id = ?", &st, err);
 	if (!rc) {
 		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-		rc = lt_cat_step_done(cat, st, "cannot uncount the attempt", err);
+		rc = lt_cat_step_done(cat, st, N_("cannot uncount the attempt"), err);
 	}
 	sqlite3_finalize(st);
 	return lt_cat_end(cat, rc, err);
@@ -158,7 +158,7 @@ int lt_catalog_claim(struct lt_catalog *cat, struct lt_doc **out, int *wait, str
 			in_hand = sqlite3_column_int(st, 0);
 			suspect_in_hand = sqlite3_column_int(st, 1) > SUSPECT_ATTEMPTS;
 		} else {
-			rc = lt_cat_db_error(cat, err, "cannot read the queue");
+			rc = lt_cat_db_error(cat, err, N_("cannot read the queue"));
 		}
 		lt_cat_put(st);
 	}
@@ -171,7 +171,7 @@ int lt_catalog_claim(struct lt_catalog *cat, struct lt_doc **out, int *wait, str
 			snprintf(id, sizeof(id), "%s", lt_cat_col_text(st, 0));
 			attempts = sqlite3_column_int(st, 1);
 		} else if (s != SQLITE_DONE) {
-			rc = lt_cat_db_error(cat, err, "cannot read the queue");
+			rc = lt_cat_db_error(cat, err, N_("cannot read the queue"));
 		}
 		lt_cat_put(st);
 	}
@@ -188,7 +188,7 @@ int lt_catalog_claim(struct lt_catalog *cat, struct lt_doc **out, int *wait, str
 		rc = lt_cat_stmt(cat, LT_ST_CLAIM_COUNT, &st, err);
 	if (!rc && id[0]) {
 		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-		rc = lt_cat_step_done(cat, st, "cannot count the attempt", err);
+		rc = lt_cat_step_done(cat, st, N_("cannot count the attempt"), err);
 		lt_cat_put(st);
 	}
 	rc = lt_cat_end(cat, rc, err);

@@ -46,13 +46,13 @@ static int insert_pages(struct lt_catalog *cat, const struct lt_doc *doc, struct
 		bind_real_or_null(st, 12, p->quality);
 		sqlite3_bind_text(st, 13, p->review, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 14, p->technical, -1, SQLITE_STATIC);
-		rc = lt_cat_step_done(cat, st, "cannot add a page", err);
+		rc = lt_cat_step_done(cat, st, N_("cannot add a page"), err);
 		if (rc)
 			break;
 		sqlite3_reset(idx);
 		sqlite3_bind_int64(idx, 1, sqlite3_last_insert_rowid(cat->db));
 		sqlite3_bind_text(idx, 2, p->text ? p->text : "", -1, SQLITE_STATIC);
-		rc = lt_cat_step_done(cat, idx, "cannot index a page's text", err);
+		rc = lt_cat_step_done(cat, idx, N_("cannot index a page's text"), err);
 	}
 	sqlite3_finalize(st);
 	lt_cat_put(idx);
@@ -113,7 +113,7 @@ int lt_catalog_rebuild_seal(struct lt_catalog *cat, struct lt_err *err)
 	if (!rc)
 		rc = lt_cat_prepare(cat, "PRAGMA journal_mode = DELETE", &st, err);
 	if (!rc && (sqlite3_step(st) != SQLITE_ROW || strcmp(lt_cat_col_text(st, 0), "delete") != 0))
-		rc = lt_cat_db_error(cat, err, "cannot fold the write-ahead log into the new catalog");
+		rc = lt_cat_db_error(cat, err, N_("cannot fold the write-ahead log into the new catalog"));
 	sqlite3_finalize(st);
 	return rc;
 }

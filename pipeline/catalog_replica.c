@@ -33,7 +33,7 @@ int lt_catalog_replica_add(struct lt_catalog *cat, const char *path, int64_t *id
 	if (!rc) {
 		sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
-		rc = lt_cat_step_done(cat, st, "cannot record a replica", err);
+		rc = lt_cat_step_done(cat, st, N_("cannot record a replica"), err);
 	}
 	sqlite3_finalize(st);
 	st = NULL;
@@ -44,7 +44,7 @@ int lt_catalog_replica_add(struct lt_catalog *cat, const char *path, int64_t *id
 		if (sqlite3_step(st) == SQLITE_ROW)
 			*id = sqlite3_column_int64(st, 0);
 		else
-			rc = lt_cat_db_error(cat, err, "cannot read back a replica");
+			rc = lt_cat_db_error(cat, err, N_("cannot read back a replica"));
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -67,7 +67,7 @@ int lt_catalog_replica_mark(struct lt_catalog *cat, int64_t replica, const char 
 	sqlite3_bind_text(st, 2, bundle_path, -1, SQLITE_STATIC);
 	if (held)
 		sqlite3_bind_text(st, 3, at, -1, SQLITE_STATIC);
-	rc = lt_cat_step_done(cat, st, "cannot record a replica's bundle", err);
+	rc = lt_cat_step_done(cat, st, N_("cannot record a replica's bundle"), err);
 	if (!rc && held && sqlite3_changes(cat->db) == 0)
 		rc = lt_err_set(err, LT_ENOTFOUND, "no bundle '%s' in the catalog", bundle_path);
 	sqlite3_finalize(st);
@@ -87,7 +87,7 @@ int lt_catalog_replica_synced(struct lt_catalog *cat, int64_t replica, const cha
 	sqlite3_bind_int64(st, 2, copied);
 	sqlite3_bind_int64(st, 3, problems);
 	sqlite3_bind_int64(st, 4, replica);
-	rc = lt_cat_step_done(cat, st, "cannot record a replica's sync", err);
+	rc = lt_cat_step_done(cat, st, N_("cannot record a replica's sync"), err);
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -141,7 +141,7 @@ int lt_catalog_replicas(struct lt_catalog *cat, struct lt_replica **out, size_t 
 		len++;
 	}
 	if (!rc && s != SQLITE_DONE)
-		rc = lt_cat_db_error(cat, err, "cannot list replicas");
+		rc = lt_cat_db_error(cat, err, N_("cannot list replicas"));
 	sqlite3_finalize(st);
 	if (rc) {
 		lt_replicas_free(v, len);

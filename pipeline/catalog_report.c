@@ -30,7 +30,7 @@ int lt_catalog_status(struct lt_catalog *cat, struct lt_status *stat, struct lt_
 			stat->bundle_bytes = n;
 	}
 	if (!rc && s != SQLITE_DONE)
-		rc = lt_cat_db_error(cat, err, "cannot read the catalog's counts");
+		rc = lt_cat_db_error(cat, err, N_("cannot read the catalog's counts"));
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -52,7 +52,7 @@ int lt_catalog_each_in_state(struct lt_catalog *cat, enum lt_doc_state state, in
 	sqlite3_bind_int(st, 2, limit > 0 ? limit : -1);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		fn(ud, lt_cat_col_text(st, 0), lt_cat_col_text(st, 1), lt_cat_col_text(st, 2), sqlite3_column_int(st, 3));
-	rc = rc == SQLITE_DONE ? LT_OK : lt_cat_db_error(cat, err, "cannot list documents");
+	rc = rc == SQLITE_DONE ? LT_OK : lt_cat_db_error(cat, err, N_("cannot list documents"));
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -83,7 +83,7 @@ int lt_catalog_each_review(struct lt_catalog *cat, int limit,
 
 		fn(ud, &item);
 	}
-	rc = rc == SQLITE_DONE ? LT_OK : lt_cat_db_error(cat, err, "cannot list the pages to review");
+	rc = rc == SQLITE_DONE ? LT_OK : lt_cat_db_error(cat, err, N_("cannot list the pages to review"));
 	sqlite3_finalize(st);
 	return rc;
 }

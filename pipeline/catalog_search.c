@@ -504,7 +504,7 @@ static int fill_best_pages(struct lt_catalog *cat, const struct lt_fts_match *fm
 	while ((step = sqlite3_step(st)) == SQLITE_ROW && h->n_pages < LT_HIT_MAX_PAGES)
 		h->pages[h->n_pages++] = sqlite3_column_int(st, 0);
 	if (step != SQLITE_DONE && step != SQLITE_ROW)
-		rc = lt_cat_db_error(cat, err, "search: best pages");
+		rc = lt_cat_db_error(cat, err, N_("search: best pages"));
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -611,7 +611,7 @@ int lt_catalog_find_hits(struct lt_catalog *cat, const struct lt_search *q, stru
 		}
 	}
 	if (!rc && step != SQLITE_DONE)
-		rc = lt_cat_db_error(cat, err, "search failed");
+		rc = lt_cat_db_error(cat, err, N_("search failed"));
 	sqlite3_finalize(st);
 	sql_release(&s);
 	for (size_t i = 0; !rc && i < n; i++) {
@@ -665,7 +665,7 @@ int lt_catalog_count_hits(struct lt_catalog *cat, const struct lt_search *q, int
 		if (sqlite3_step(st) == SQLITE_ROW)
 			*count = sqlite3_column_int64(st, 0);
 		else
-			rc = lt_cat_db_error(cat, err, "search: counting failed");
+			rc = lt_cat_db_error(cat, err, N_("search: counting failed"));
 	}
 	sqlite3_finalize(st);
 	sql_release(&s);

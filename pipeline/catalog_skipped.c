@@ -26,7 +26,7 @@ int lt_catalog_record_skipped(struct lt_catalog *cat, const char *inbox,
 			    err);
 	if (!rc) {
 		sqlite3_bind_text(stale, 1, inbox, -1, SQLITE_STATIC);
-		rc = lt_cat_step_done(cat, stale, "cannot mark an inbox's skipped entries", err);
+		rc = lt_cat_step_done(cat, stale, N_("cannot mark an inbox's skipped entries"), err);
 	}
 	if (!rc)
 		rc = lt_cat_prepare(cat, "INSERT INTO inbox_skipped(inbox, path, kind, reason, warning, "
@@ -45,11 +45,11 @@ int lt_catalog_record_skipped(struct lt_catalog *cat, const char *inbox,
 		sqlite3_bind_text(up, 4, items[i].reason, -1, SQLITE_STATIC);
 		sqlite3_bind_int(up, 5, items[i].warning ? 1 : 0);
 		sqlite3_bind_text(up, 6, now, -1, SQLITE_STATIC);
-		rc = lt_cat_step_done(cat, up, "cannot record a skipped inbox entry", err);
+		rc = lt_cat_step_done(cat, up, N_("cannot record a skipped inbox entry"), err);
 	}
 	if (!rc) {
 		sqlite3_bind_text(gone, 1, inbox, -1, SQLITE_STATIC);
-		rc = lt_cat_step_done(cat, gone, "cannot forget inbox entries no longer skipped", err);
+		rc = lt_cat_step_done(cat, gone, N_("cannot forget inbox entries no longer skipped"), err);
 	}
 	sqlite3_finalize(stale);
 	sqlite3_finalize(up);
@@ -72,7 +72,7 @@ int lt_catalog_count_skipped(struct lt_catalog *cat, int64_t *total, int64_t *wa
 		*total = sqlite3_column_int64(st, 0);
 		*warnings = sqlite3_column_int64(st, 1);
 	} else {
-		rc = lt_cat_db_error(cat, err, "cannot count skipped inbox entries");
+		rc = lt_cat_db_error(cat, err, N_("cannot count skipped inbox entries"));
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -104,7 +104,7 @@ int lt_catalog_each_skipped(struct lt_catalog *cat, int limit,
 		fn(ud, &row);
 	}
 	if (s != SQLITE_DONE)
-		rc = lt_cat_db_error(cat, err, "cannot list skipped inbox entries");
+		rc = lt_cat_db_error(cat, err, N_("cannot list skipped inbox entries"));
 	sqlite3_finalize(st);
 	return rc;
 }

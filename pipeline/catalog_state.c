@@ -22,7 +22,7 @@ int lt_cat_add_event(struct lt_catalog *cat, const char *id, const struct lt_eve
 	sqlite3_bind_text(st, 4, lt_catalog_agent(), -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, e->outcome, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, e->detail ? e->detail : "", -1, SQLITE_STATIC);
-	rc = lt_cat_step_done(cat, st, "cannot record an event", err);
+	rc = lt_cat_step_done(cat, st, N_("cannot record an event"), err);
 	lt_cat_put(st);
 	return rc;
 }
@@ -49,7 +49,7 @@ static int state_of(struct lt_catalog *cat, const char *id, enum lt_doc_state *s
 	if (step == SQLITE_DONE)
 		rc = lt_err_set(err, LT_ENOTFOUND, "no document '%s' in the catalog", id);
 	else if (step != SQLITE_ROW)
-		rc = lt_cat_db_error(cat, err, "cannot read a document's state");
+		rc = lt_cat_db_error(cat, err, N_("cannot read a document's state"));
 	else if (!lt_doc_state_parse(lt_cat_col_text(st, 0), s))
 		rc = lt_err_set(err, LT_EDB, "document %s has an unknown state '%s'", id,
 				lt_cat_col_text(st, 0));
@@ -80,7 +80,7 @@ int lt_cat_move(struct lt_catalog *cat, const char *id, enum lt_doc_state to, en
 	sqlite3_bind_text(st, 4, detail ? detail : "", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, lt_doc_state_name(from), -1, SQLITE_STATIC);
-	rc = lt_cat_step_done(cat, st, "cannot change a document's state", err);
+	rc = lt_cat_step_done(cat, st, N_("cannot change a document's state"), err);
 	/* Read and written under the same write lock: nobody moved it between. */
 	if (!rc && sqlite3_changes(cat->db) != 1)
 		rc = lt_err_set(err, LT_EINTERNAL, "document %s left %s under our feet", id,
@@ -114,7 +114,7 @@ int lt_cat_insert_queued(struct lt_catalog *cat, int64_t batch_id, const struct 
 	sqlite3_bind_text(st, 5, lt_doc_state_name(t->to), -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 7, now, -1, SQLITE_STATIC);
-	rc = lt_cat_step_done(cat, st, "cannot add the document", err);
+	rc = lt_cat_step_done(cat, st, N_("cannot add the document"), err);
 	if (!rc)
 		*added = sqlite3_changes(cat->db) > 0;
 	sqlite3_finalize(st);
@@ -150,7 +150,7 @@ int lt_cat_insert_rebuilt(struct lt_catalog *cat, const struct lt_doc *doc, cons
 		if ((sqlite3_extended_errcode(cat->db) & 0xff) == SQLITE_CONSTRAINT)
 			rc = lt_err_set(err, LT_EDB, "document %s is already in the catalog", doc->id);
 		else
-			rc = lt_cat_db_error(cat, err, "cannot add the document");
+			rc = lt_cat_db_error(cat, err, N_("cannot add the document"));
 	}
 	sqlite3_finalize(st);
 	return rc;

@@ -54,20 +54,20 @@ void lt_err_clear(struct lt_err *err)
 const char *lt_code_name(enum lt_code code)
 {
 	switch (code) {
-	case LT_OK: return "ok";
-	case LT_ENOMEM: return "out of memory";
-	case LT_EIO: return "I/O error";
-	case LT_EINPUT: return "bad input";
-	case LT_EOCR: return "OCR error";
-	case LT_EARCHIVE: return "bundle error";
-	case LT_EDB: return "catalog error";
-	case LT_ENOTFOUND: return "not found";
-	case LT_EVERIFY: return "verification failed";
-	case LT_EUSAGE: return "usage error";
-	case LT_EBUSY: return "busy";
-	case LT_EINTERNAL: return "internal error";
+	case LT_OK: return _("ok");
+	case LT_ENOMEM: return _("out of memory");
+	case LT_EIO: return _("I/O error");
+	case LT_EINPUT: return _("bad input");
+	case LT_EOCR: return _("OCR error");
+	case LT_EARCHIVE: return _("bundle error");
+	case LT_EDB: return _("catalog error");
+	case LT_ENOTFOUND: return _("not found");
+	case LT_EVERIFY: return _("verification failed");
+	case LT_EUSAGE: return _("usage error");
+	case LT_EBUSY: return _("busy");
+	case LT_EINTERNAL: return _("internal error");
 	}
-	return "unknown error";
+	return _("unknown error");
 }
 
 int lt_code_is_fatal(enum lt_code code)

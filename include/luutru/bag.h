@@ -177,7 +177,8 @@ int lt_bag_read(const char *path, const struct lt_bag_read_opts *opts, struct lt
 /* NULL-safe. */
 void lt_bag_report_free(struct lt_bag_report *rep);
 
-/* A short name for a problem kind ("missing", "digest mismatch", ...). */
+/* A short name for a problem kind ("missing", "digest mismatch", ...), for
+ * people: translated. Static string. */
 const char *lt_bag_problem_name(enum lt_bag_problem_kind kind);
 
 /* Writes the member at rel_path ("data/representations/ocr/data/0001.txt",

@@ -41,7 +41,8 @@ int lt_err_prefix(struct lt_err *err, const char *fmt, ...)
 /* Resets err to LT_OK with an empty message. */
 void lt_err_clear(struct lt_err *err);
 
-/* A short name for a code ("I/O error", "bad input", ...). Static string. */
+/* A short name for a code ("I/O error", "bad input", ...), for people:
+ * translated. Static string. */
 const char *lt_code_name(enum lt_code code);
 
 /* True for errors that stop a whole run rather than one document. */
