@@ -16,6 +16,7 @@
 #include "luutru/bag.h"
 #include "luutru/catalog.h"
 #include "luutru/fsutil.h"
+#include "luutru/i18n.h"
 
 int lt_layout_master(const struct lt_doc *doc, size_t source, char **out, struct lt_err *err)
 {
@@ -173,7 +174,7 @@ static int adoptable(struct sweep *sw, const char *rel, const char *abs, char *w
 
 	*rc = LT_OK;
 	if (!version) {
-		snprintf(why, n, "not a bundle name of this archive");
+		snprintf(why, n, _("not a bundle name of this archive"));
 		return 0;
 	}
 	*rc = lt_catalog_find(sw->cat, id, &found, &state, err);
@@ -182,22 +183,22 @@ static int adoptable(struct sweep *sw, const char *rel, const char *abs, char *w
 	if (*rc)
 		return 0;
 	if (!found) {
-		snprintf(why, n, "no document %s in the catalog", id);
+		snprintf(why, n, _("no document %s in the catalog"), id);
 		return 0;
 	}
 	if (state != LT_QUEUED) {
-		snprintf(why, n, "document %s is %s, not waiting to be packaged", id,
+		snprintf(why, n, _("document %s is %s, not waiting to be packaged"), id,
 			 lt_doc_state_name(state));
 		return 0;
 	}
 	if (version != latest + 1) {
-		snprintf(why, n, "document %s's next bundle is version %d, not %d", id, latest + 1,
+		snprintf(why, n, _("document %s's next bundle is version %d, not %d"), id, latest + 1,
 			 version);
 		return 0;
 	}
 	/* A tar cut short by a crash or a full disk is an error here, not a report. */
 	if (lt_bag_read(abs, NULL, &rep, NULL) != LT_OK) {
-		snprintf(why, n, "not a readable bag (cut short?)");
+		snprintf(why, n, _("not a readable bag (cut short?)"));
 		return 0;
 	}
 	ok = rep->n_problems == 0 && rep->name && strcmp(rep->name, id) == 0;
@@ -206,8 +207,8 @@ static int adoptable(struct sweep *sw, const char *rel, const char *abs, char *w
 			 rep->n_problems == 1 ? "" : "s", rep->n_problems ? ", first: " : "",
 			 rep->n_problems ? rep->problems[0].reason : "");
 	else
-		snprintf(why, n, "a sound bag of queued document %s, version %d: kept, packaging "
-			 "the document replaces it", id, version);
+		snprintf(why, n, _("a sound bag of queued document %s, version %d: kept, packaging "
+			 "the document replaces it"), id, version);
 	lt_bag_report_free(rep);
 	return ok;
 }

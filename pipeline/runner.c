@@ -18,6 +18,7 @@
 #include "luutru/catalog.h"
 #include "luutru/fsutil.h"
 #include "luutru/layout.h"
+#include "luutru/i18n.h"
 
 /* ---- crashes: which document's thread faulted ----
  *
@@ -809,11 +810,11 @@ static void orphan_found(void *ud, enum lt_orphan_fate fate, const char *rel, co
 	int rc;
 
 	if (fate == LT_ORPHAN_ADOPTED)
-		rc = lt_buf_printf(&msg, NULL, "orphan bundle %s (not in the catalog) adopted: %s", rel,
+		rc = lt_buf_printf(&msg, NULL, _("orphan bundle %s (not in the catalog) adopted: %s"), rel,
 				   why);
 	else
-		rc = lt_buf_printf(&msg, NULL, "orphan bundle %s (not in the catalog) moved aside to %s: "
-				   "%s", rel, dest, why);
+		rc = lt_buf_printf(&msg, NULL, _("orphan bundle %s (not in the catalog) moved aside to %s: "
+				   "%s"), rel, dest, why);
 	if (!rc && on->progress)
 		on->progress(on->ud, LT_RUN_ORPHAN, NULL, lt_buf_str(&msg), NULL, 0);
 	lt_buf_release(&msg);

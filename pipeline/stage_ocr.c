@@ -42,6 +42,7 @@
 #include "luutru/stage.h"
 #include "luutru/text.h"
 #include "luutru/transform.h"
+#include "luutru/i18n.h"
 
 /* Tesseract's skew after our deskew, beyond which the two disagree enough
  * for a person to look (our angle may have been wrong, or the page has
@@ -382,7 +383,7 @@ static int ocr_page(void *state, struct lt_job *job, struct lt_page *page, struc
 		goto out;
 	}
 	if (rc) {
-		snprintf(pp_failed, sizeof(pp_failed), "preprocessing failed (%s): read as scanned",
+		snprintf(pp_failed, sizeof(pp_failed), _("preprocessing failed (%s): read as scanned"),
 			 perr.msg);
 		work = pixClone(page->pix);
 		memset(&pre, 0, sizeof(pre));
@@ -475,8 +476,8 @@ static int ocr_page(void *state, struct lt_job *job, struct lt_page *page, struc
 	    tesseract_skew(api, &skew) && fabs(skew) > SKEW_DISAGREEMENT_DEG) {
 		char why[160];
 
-		snprintf(why, sizeof(why), "skew: Tesseract still measures %.1f degrees after "
-			 "deskewing by %.1f", skew, pre.skew_deg);
+		snprintf(why, sizeof(why), _("skew: Tesseract still measures %.1f degrees after "
+			 "deskewing by %.1f"), skew, pre.skew_deg);
 		rc = add_reason(&review, why, err);
 	}
 	if (!rc && review)
