@@ -202,10 +202,14 @@ static int adoptable(struct sweep *sw, const char *rel, const char *abs, char *w
 		return 0;
 	}
 	ok = rep->n_problems == 0 && rep->name && strcmp(rep->name, id) == 0;
-	if (!ok)
-		snprintf(why, n, "its bag is not sound (%zu problem%s%s%s)", rep->n_problems,
-			 rep->n_problems == 1 ? "" : "s", rep->n_problems ? ", first: " : "",
-			 rep->n_problems ? rep->problems[0].reason : "");
+	if (!ok && rep->n_problems)
+		snprintf(why, n, ngettext("its bag is not sound (%zu problem, first: %s)",
+					  "its bag is not sound (%zu problems, first: %s)",
+					  rep->n_problems),
+			 rep->n_problems, rep->problems[0].reason);
+	else if (!ok)
+		snprintf(why, n, _("its bag is not sound (its top directory is '%s', not %s)"),
+			 rep->name ? rep->name : "", id);
 	else
 		snprintf(why, n, _("a sound bag of queued document %s, version %d: kept, packaging "
 			 "the document replaces it"), id, version);

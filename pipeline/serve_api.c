@@ -10,6 +10,7 @@
 #include "luutru/fsutil.h"
 #include "luutru/profile.h"
 #include "luutru/serve_req.h"
+#include "luutru/i18n.h"
 
 static void send_json(struct lt_serve_req *r, json_t *o, const char *doc, const char *detail)
 {
@@ -27,7 +28,7 @@ static void send_json(struct lt_serve_req *r, json_t *o, const char *doc, const 
 	r->content_type = "application/json";
 	if (lt_serve_log(r->srv->cfg->archive, r->user, r->address, doc ? "api-view" : "api-search", doc, 0,
 			 detail, &err))
-		fprintf(stderr, "error: %s\n", err.msg);
+		fprintf(stderr, _("error: %s\n"), err.msg);
 }
 
 void lt_serve_api_search(struct lt_serve_req *r)

@@ -23,6 +23,7 @@
 #include "luutru/fsutil.h"
 #include "luutru/profile.h"
 #include "luutru/serve_req.h"
+#include "luutru/i18n.h"
 
 /* No script at all; styles and images from the server only; no framing. */
 #define CSP "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; " \
@@ -236,7 +237,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 	cs = ci ? ci->socket_context : NULL;
 	if (cs && !cs->cat && lt_catalog_open(srv->cfg->archive, LT_CATALOG_READ, &cs->cat, &err)) {
-		fprintf(stderr, "error: %s\n", err.msg);
+		fprintf(stderr, _("error: %s\n"), err.msg);
 		return refuse(&r, MHD_HTTP_SERVICE_UNAVAILABLE, "the catalog cannot be opened");
 	}
 	if (!cs)
@@ -319,7 +320,7 @@ int lt_serve_run(const struct lt_serve_config *cfg, struct lt_err *err)
 		rc = cfg->cache_dir ? lt_strdup(cfg->cache_dir, &srv.cache_dir, err)
 				    : lt_path(&srv.cache_dir, err, "%s/log/serve-cache", cfg->archive);
 	if (!rc && lt_profile_open(cfg->archive, &srv.profile, &perr) != LT_OK)
-		fprintf(stderr, "warning: %s: fields shown without their labels\n", perr.msg);
+		fprintf(stderr, _("warning: %s: fields shown without their labels\n"), perr.msg);
 	if (!rc) {
 		struct sockaddr_in *s4 = (struct sockaddr_in *)&sa;
 		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&sa;
@@ -370,10 +371,10 @@ int lt_serve_run(const struct lt_serve_config *cfg, struct lt_err *err)
 		const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 		int v6 = strchr(cfg->host, ':') != NULL;
 
-		lt_cmd_printf(stdout, "serving %s at %s://%s%s%s:%u/ (%s; Ctrl-C stops)\n", cfg->archive,
+		lt_cmd_printf(stdout, _("serving %s at %s://%s%s%s:%u/ (%s; Ctrl-C stops)\n"), cfg->archive,
 			      cert ? "https" : "http", v6 ? "[" : "", cfg->host, v6 ? "]" : "",
 			      di ? (unsigned)di->port : (unsigned)cfg->port,
-			      srv.users ? "users from the users file" : "loopback only, no login");
+			      srv.users ? _("users from the users file") : _("loopback only, no login"));
 		fflush(stdout);
 		sigwait(&stop, &sig);
 		MHD_stop_daemon(d);

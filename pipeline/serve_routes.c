@@ -20,6 +20,7 @@
 #include "luutru/profile.h"
 #include "luutru/retrieve.h"
 #include "luutru/serve_req.h"
+#include "luutru/i18n.h"
 
 #define IMAGE_WIDTH 1400
 #define THUMB_WIDTH 300
@@ -30,7 +31,7 @@ static void log_access(struct lt_serve_req *r, const char *what, const char *doc
 	struct lt_err err = { 0 };
 
 	if (lt_serve_log(r->srv->cfg->archive, r->user, r->address, what, doc, page, detail, &err))
-		fprintf(stderr, "error: %s\n", err.msg);
+		fprintf(stderr, _("error: %s\n"), err.msg);
 }
 
 void lt_serve_error(struct lt_serve_req *r, int status, const char *message)
@@ -62,7 +63,7 @@ void lt_serve_error(struct lt_serve_req *r, int status, const char *message)
 
 static void server_error(struct lt_serve_req *r, const struct lt_err *err)
 {
-	fprintf(stderr, "error: %s %s: %s\n", r->address, r->url, err->msg);
+	fprintf(stderr, _("error: %s %s: %s\n"), r->address, r->url, err->msg);
 	lt_serve_error(r, 500, lt_ui(r->english, UI_ERROR));
 }
 
@@ -416,7 +417,7 @@ static void view_page(struct lt_serve_req *r, struct lt_doc *doc, const struct l
 	/* The boxes only highlight: a page without ALTO is still shown. */
 	if (q && *q && lt_serve_page_boxes(r->srv->cfg->archive, doc, page->number, &boxes, &n_boxes,
 					   &berr) != LT_OK)
-		fprintf(stderr, "warning: %s\n", berr.msg);
+		fprintf(stderr, _("warning: %s\n"), berr.msg);
 	rc = rc ? rc : lt_buf_printf(&body, &err, "<nav class=\"nav\"><a href=\"/d/%s?%s%s\">", doc->id,
 				     lt_buf_str(&qenc), r->lang_suffix);
 	rc = rc ? rc : lt_html_escape(&body, doc->label, &err);
