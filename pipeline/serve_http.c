@@ -303,9 +303,9 @@ int lt_serve_run(const struct lt_serve_config *cfg, struct lt_err *err)
 	if (!rc && cfg->users_file)
 		rc = lt_serve_users_load(cfg->users_file, &srv.users, err);
 	if (!rc && cfg->cert_file) {
-		rc = read_file(cfg->cert_file, "certificate", &cert, err);
+		rc = read_file(cfg->cert_file, _("TLS certificate"), &cert, err);
 		if (!rc)
-			rc = read_file(cfg->key_file, "key", &key, err);
+			rc = read_file(cfg->key_file, _("TLS private key"), &key, err);
 		if (!rc && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
 			rc = lt_err_set(err, LT_EINTERNAL, "serve: this libmicrohttpd has no TLS");
 		flags |= MHD_USE_TLS;

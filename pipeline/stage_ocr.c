@@ -147,7 +147,7 @@ static int ocr_open(struct lt_ctx *ctx, void **state, struct lt_err *err)
 				*c = '-';
 		rc = lt_err_set(err, LT_EINTERNAL, "Tesseract cannot load the language data '%s'%s%s: "
 				"is it installed (Debian: tesseract-ocr-%s)?", lang,
-				ctx->opts->tessdata ? " from " : "",
+				ctx->opts->tessdata ? _(" from ") : "",
 				ctx->opts->tessdata ? ctx->opts->tessdata : "", package);
 		ocr_close(s);
 		return rc;
