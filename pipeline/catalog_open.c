@@ -67,7 +67,7 @@ int lt_cat_exec(struct lt_catalog *cat, const char *sql, struct lt_err *err)
 
 	if (sqlite3_exec(cat->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
 		lt_err_set(err, LT_EDB, "catalog '%s': %s (running \"%.40s%s\")", cat->path,
-			   msg ? msg : "unknown error", sql, strlen(sql) > 40 ? "…" : "");
+			   msg ? msg : _("unknown error"), sql, strlen(sql) > 40 ? "…" : "");
 		sqlite3_free(msg);
 		return LT_EDB;
 	}
@@ -278,7 +278,7 @@ static int open_read_only_fallback(struct lt_catalog *cat, struct lt_err *err)
 	if (!rc && sqlite3_open_v2(lt_buf_str(&uri), &cat->db,
 				   SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
 		rc = lt_err_set(err, LT_EDB, "cannot open catalog '%s' read-only: %s", cat->path,
-				cat->db ? sqlite3_errmsg(cat->db) : "out of memory");
+				cat->db ? sqlite3_errmsg(cat->db) : _("out of memory"));
 	lt_buf_release(&uri);
 	return rc;
 }
@@ -314,7 +314,7 @@ int lt_catalog_open(const char *archive_dir, enum lt_catalog_mode mode,
 	}
 	if (sqlite3_open_v2(cat->path, &cat->db, flags, NULL) != SQLITE_OK) {
 		rc = lt_err_set(err, LT_EDB, "cannot open catalog '%s': %s", cat->path,
-				cat->db ? sqlite3_errmsg(cat->db) : "out of memory");
+				cat->db ? sqlite3_errmsg(cat->db) : _("out of memory"));
 		goto fail;
 	}
 	/* Long busy timeout: workers queue on the write lock for a few ms each;

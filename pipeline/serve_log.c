@@ -12,6 +12,7 @@
 #include "luutru/buf.h"
 #include "luutru/fsutil.h"
 #include "luutru/serve.h"
+#include "luutru/i18n.h"
 
 /* value with tabs and line breaks as spaces; "-" when empty. */
 static int field(struct lt_buf *b, const char *value, struct lt_err *err)
@@ -69,7 +70,7 @@ int lt_serve_log(const char *archive, const char *user, const char *address, con
 
 			if (w != (ssize_t)line.len)
 				rc = lt_err_set(err, LT_EIO, "cannot write the access log '%s': %s", path,
-						w < 0 ? strerror(errno) : "short write");
+						w < 0 ? strerror(errno) : _("short write (the disk is full?)"));
 			close(fd);
 		}
 	}
