@@ -225,23 +225,23 @@ static int run_ingest(const struct lt_args *args, struct lt_catalog *cat)
 }
 
 static const struct lt_option options[] = {
-	{ "retry", 0, NULL, "queue again the documents of INBOX that failed (after\n"
-	  "fixing what made them fail: a moved scan, permissions)", NULL },
-	{ "min-age", 0, "SECONDS", "leave documents changed in the last SECONDS for a later\n"
+	{ "retry", 0, NULL, N_("queue again the documents of INBOX that failed (after\n"
+	  "fixing what made them fail: a moved scan, permissions)"), NULL },
+	{ "min-age", 0, "SECONDS", N_("leave documents changed in the last SECONDS for a later\n"
 	  "ingest, so a folder the scanner is still writing is not\n"
-	  "archived half-done (default 0; 300 suits a cron job)", lt_cmd_check_min_age },
-	{ "follow-symlinks", 0, NULL, "follow symbolic links to files outside INBOX (links to\n"
-	  "folders outside it are never walked)", NULL },
+	  "archived half-done (default 0; 300 suits a cron job)"), lt_cmd_check_min_age },
+	{ "follow-symlinks", 0, NULL, N_("follow symbolic links to files outside INBOX (links to\n"
+	  "folders outside it are never walked)"), NULL },
 	LT_CMD_INGEST_META_OPTIONS,
-	{ "check", 0, NULL, "check the metadata, print every problem, queue nothing", NULL },
+	{ "check", 0, NULL, N_("check the metadata, print every problem, queue nothing"), NULL },
 	{ 0 },
 };
 
 const struct lt_command lt_cmd_ingest = {
 	.name = "ingest",
-	.summary = "queue the documents of an inbox folder (idempotent)",
+	.summary = N_("queue the documents of an inbox folder (idempotent)"),
 	.usage =
-	"usage: luutru ingest [--archive DIR] [--min-age SECONDS] [--retry]\n"
+	N_("usage: luutru ingest [--archive DIR] [--min-age SECONDS] [--retry]\n"
 	"                     [--follow-symlinks] [--manifest FILE.csv] [--set KEY=VALUE]...\n"
 	"                     [--allow-secret=tuyet-mat] [--check] INBOX\n"
 	"\n"
@@ -277,10 +277,10 @@ const struct lt_command lt_cmd_ingest = {
 	"\n"
 	"Metadata (README): metadata.json in a folder, then its --manifest row, then\n"
 	"--set and luutru.conf; all checked before any OCR, a bad value rejecting\n"
-	"its document only.\n",
+	"its document only.\n"),
 	.options = options,
 	.epilog =
-	"Prints one line per document: queued ID LABEL (N pages) | requeued ID LABEL |\n"
+	N_("Prints one line per document: queued ID LABEL (N pages) | requeued ID LABEL |\n"
 	"known ID LABEL (STATE) | rejected LABEL: REASON | skipped PATH: REASON, then\n"
 	"a summary; skips that may hide a page are repeated on stderr as\n"
 	"'warning: PATH: REASON'. Exit 1 if anything was rejected (warnings alone\n"
@@ -288,10 +288,10 @@ const struct lt_command lt_cmd_ingest = {
 	"\n"
 	"Examples:\n"
 	"  luutru ingest /srv/scans/inbox\n"
-	"  luutru ingest --manifest list.csv --set maintenance=01 --check inbox\n",
+	"  luutru ingest --manifest list.csv --set maintenance=01 --check inbox\n"),
 	.min_args = 1,
 	.max_args = 1,
-	.args_error = "give exactly one INBOX folder",
+	.args_error = N_("give exactly one INBOX folder"),
 	.access = LT_ACCESS_NONE,
 	.check = lt_cmd_check_inbox_arg,
 	.run = run_ingest,

@@ -350,20 +350,20 @@ static int run_meta(const struct lt_args *args, struct lt_catalog *cat)
 }
 
 static const struct lt_option options[] = {
-	{ "set", 0, NULL, "correct the KEY=VALUE arguments that follow DOC", NULL },
-	{ "confirm", 0, NULL, "confirm the values of the KEY arguments (extracted values\n"
-	  "become confirmed, keeping their provenance)", NULL },
-	{ "reason", 0, "TEXT", "why, for the record", NULL },
-	{ "by", 0, "NAME", "who corrects (default: $USER)", NULL },
-	{ "json", 0, NULL, "print the fields as JSON (as in the bundle's metadata.json)", NULL },
+	{ "set", 0, NULL, N_("correct the KEY=VALUE arguments that follow DOC"), NULL },
+	{ "confirm", 0, NULL, N_("confirm the values of the KEY arguments (extracted values\n"
+	  "become confirmed, keeping their provenance)"), NULL },
+	{ "reason", 0, "TEXT", N_("why, for the record"), NULL },
+	{ "by", 0, "NAME", N_("who corrects (default: $USER)"), NULL },
+	{ "json", 0, NULL, N_("print the fields as JSON (as in the bundle's metadata.json)"), NULL },
 	{ 0 },
 };
 
 const struct lt_command lt_cmd_meta = {
 	.name = "meta",
-	.summary = "show or correct a document's metadata (a correction is a new version)",
+	.summary = N_("show or correct a document's metadata (a correction is a new version)"),
 	.usage =
-	"usage: luutru meta [--archive DIR] DOC [--json]\n"
+	N_("usage: luutru meta [--archive DIR] DOC [--json]\n"
 	"       luutru meta [--archive DIR] DOC --set KEY=VALUE... [--confirm KEY...]\n"
 	"                   [--reason TEXT] [--by NAME]\n"
 	"\n"
@@ -382,16 +382,16 @@ const struct lt_command lt_cmd_meta = {
 	"event \"metadata-corrected\" naming who ($USER or --by), when, why\n"
 	"(--reason) and each old -> new value. The old version stays; the catalog\n"
 	"points to the newest. If the new version cannot be made, the document\n"
-	"keeps its current one (exit 1).\n",
+	"keeps its current one (exit 1).\n"),
 	.options = options,
 	.epilog =
-	"Examples:\n"
+	N_("Examples:\n"
 	"  luutru meta 3f0c9a1b\n"
 	"  luutru meta 3f0c9a1b --set issuedDate=2021-03-04 --set \"organName=Ủy ban nhân dân tỉnh\n"
-	"    Quảng Ngãi\" --confirm codeNumber --reason \"date misread\" --by lan\n",
+	"    Quảng Ngãi\" --confirm codeNumber --reason \"date misread\" --by lan\n"),
 	.min_args = 1,
 	.max_args = -1,
-	.args_error = "give one document id",
+	.args_error = N_("give one document id"),
 	.access = LT_ACCESS_READ,
 	.run = run_meta,
 };

@@ -61,16 +61,16 @@ static int run_rebuild(const struct lt_args *args, struct lt_catalog *cat)
 }
 
 static const struct lt_option options[] = {
-	{ "from", 'f', "DIR", "read the bundles under DIR (e.g. a replica's bundles/)\n"
-	  "instead of ARCHIVE/bundles", NULL },
+	{ "from", 'f', "DIR", N_("read the bundles under DIR (e.g. a replica's bundles/)\n"
+	  "instead of ARCHIVE/bundles"), NULL },
 	{ 0 },
 };
 
 const struct lt_command lt_cmd_rebuild = {
 	.name = "rebuild-catalog",
-	.summary = "a new catalog made from the bundles alone",
+	.summary = N_("a new catalog made from the bundles alone"),
 	.usage =
-	"usage: luutru rebuild-catalog [--archive DIR] [--from DIR]\n"
+	N_("usage: luutru rebuild-catalog [--archive DIR] [--from DIR]\n"
 	"\n"
 	"Builds a new catalog from the bundles (every <id>.tar and <id>.vN.tar under\n"
 	"ARCHIVE/bundles, or under --from DIR): each bundle is checked whole (every\n"
@@ -84,15 +84,15 @@ const struct lt_command lt_cmd_rebuild = {
 	"(they have no bundle; ingest their scans again), ingest batches, and events\n"
 	"after packaging other than the commit (fixity checks); the \"packaged\" and\n"
 	"\"archived\" events are made again from the bundle, with the rebuild's time\n"
-	"for \"archived\".\n",
+	"for \"archived\".\n"),
 	.options = options,
 	.epilog =
-	"Exit codes: 0 rebuilt from every bundle; 1 rebuilt, but some bundles were\n"
+	N_("Exit codes: 0 rebuilt from every bundle; 1 rebuilt, but some bundles were\n"
 	"left out (listed), or no bundle found (nothing changed); 3 nothing changed\n"
 	"(a run in progress, a disk or catalog error).\n"
 	"\n"
 	"Example:\n"
-	"  luutru rebuild-catalog\n",
+	"  luutru rebuild-catalog\n"),
 	.min_args = 0,
 	.max_args = 0,
 	.access = LT_ACCESS_NONE,

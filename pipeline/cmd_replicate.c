@@ -107,19 +107,19 @@ static int run_replicate(const struct lt_args *args, struct lt_catalog *cat)
 }
 
 static const struct lt_option options[] = {
-	{ "to", 't', "DIR", "the replica's folder (created if missing)", check_dir },
-	{ "repair", 0, "DOC", "replace DOC's damaged or missing bundles by a replica's copy",
+	{ "to", 't', "DIR", N_("the replica's folder (created if missing)"), check_dir },
+	{ "repair", 0, "DOC", N_("replace DOC's damaged or missing bundles by a replica's copy"),
 	  check_dir },
-	{ "from", 0, "DIR", "with --repair: this replica (default: each one recorded, in turn)",
+	{ "from", 0, "DIR", N_("with --repair: this replica (default: each one recorded, in turn)"),
 	  check_dir },
 	{ 0 },
 };
 
 const struct lt_command lt_cmd_replicate = {
 	.name = "replicate",
-	.summary = "keep a second copy of the archive elsewhere; repair from it",
+	.summary = N_("keep a second copy of the archive elsewhere; repair from it"),
 	.usage =
-	"usage: luutru replicate [--archive DIR] --to DIR\n"
+	N_("usage: luutru replicate [--archive DIR] --to DIR\n"
 	"       luutru replicate [--archive DIR] --repair DOC [--from DIR]\n"
 	"\n"
 	"--to copies every bundle the folder DIR lacks (another disk, a NAS mount, a\n"
@@ -133,15 +133,15 @@ const struct lt_command lt_cmd_replicate = {
 	"--repair checks each bundle of document DOC and replaces a damaged or missing\n"
 	"one by the replica's copy, after checking that copy fully; the repair is\n"
 	"recorded as an event of the document (`luutru show DOC`). When the replica's\n"
-	"copy is damaged too, both are left as they are.\n",
+	"copy is damaged too, both are left as they are.\n"),
 	.options = options,
 	.epilog =
-	"Exit: 0 all good; 1 a bundle could not be copied or repaired, or the replica\n"
+	N_("Exit: 0 all good; 1 a bundle could not be copied or repaired, or the replica\n"
 	"holds a wrong copy; 2 usage; 3 environment.\n"
 	"\n"
 	"Examples:\n"
 	"  luutru replicate --to /mnt/nas/luutru\n"
-	"  luutru replicate --repair 3f0c9a1b --from /mnt/nas/luutru\n",
+	"  luutru replicate --repair 3f0c9a1b --from /mnt/nas/luutru\n"),
 	.access = LT_ACCESS_WRITE,
 	.run = run_replicate,
 };

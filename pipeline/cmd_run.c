@@ -30,7 +30,7 @@
 #include "luutru/runner.h"
 #include "luutru/text.h"
 
-#define DEFAULT_LANG "vie+eng"
+#define DEFAULT_LANG "vie+eng" /* as --lang's help says */
 
 static volatile sig_atomic_t stop_requested;
 /* Built before the handler is installed (a handler cannot allocate); kept
@@ -723,33 +723,33 @@ static int run_batch(const struct lt_args *args, struct lt_catalog *cat)
 }
 
 #define RUN_OPTIONS \
-	{ "jobs", 'j', "N", "workers, each with its own Tesseract (default: one per core)", check_jobs }, \
-	{ "lang", 'l', "LANGS", "Tesseract languages (default: " DEFAULT_LANG ")", lt_cmd_check_lang }, \
-	{ "tessdata", 0, "DIR", "Tesseract's language data (default: Tesseract's own)", NULL }, \
-	{ "psm", 0, "N", "Tesseract page segmentation mode (default 3: automatic layout,\n" \
-	  "columns read one after the other)", lt_cmd_check_psm }, \
-	{ "dpi", 0, "N", "the scans' resolution, whatever their files say (default: the\n" \
-	  "file's, or 300 when it has none or an absurd one)", check_dpi }, \
-	{ "page-timeout", 0, "S", "stop recognising a page after S seconds: it is archived with\n" \
-	  "empty text and flagged for review (default 60; 0: no limit)", check_timeout }, \
-	{ "max-megapixels", 0, "M", "fail pages larger than M megapixels without decoding them\n" \
-	  "(default 150: about 500 MB of memory per worker)", check_megapixels }, \
-	{ "no-rotate", 0, NULL, "do not turn sideways or upside-down pages upright", NULL }, \
-	{ "no-deskew", 0, NULL, "do not straighten crooked pages", NULL }, \
-	{ "no-border", 0, NULL, "do not paint dark scanner borders white", NULL }, \
-	{ "no-normalise", 0, NULL, "do not even out uneven lighting", NULL }, \
-	{ "no-upscale", 0, NULL, "do not enlarge pages below 100 dpi for recognition", NULL }, \
-	{ "no-preprocess", 0, NULL, "all of the --no-... above: Tesseract reads the scan as it is", NULL }, \
-	{ "binarise", 0, NULL, "hand Tesseract a black-and-white page instead of grey", NULL }, \
-	{ "organization", 0, "NAME", "the archive that operates luutru, named in every bundle\n" \
+	{ "jobs", 'j', "N", N_("workers, each with its own Tesseract (default: one per core)"), check_jobs }, \
+	{ "lang", 'l', "LANGS", N_("Tesseract languages (default: vie+eng)"), lt_cmd_check_lang }, \
+	{ "tessdata", 0, "DIR", N_("Tesseract's language data (default: Tesseract's own)"), NULL }, \
+	{ "psm", 0, "N", N_("Tesseract page segmentation mode (default 3: automatic layout,\n" \
+	  "columns read one after the other)"), lt_cmd_check_psm }, \
+	{ "dpi", 0, "N", N_("the scans' resolution, whatever their files say (default: the\n" \
+	  "file's, or 300 when it has none or an absurd one)"), check_dpi }, \
+	{ "page-timeout", 0, "S", N_("stop recognising a page after S seconds: it is archived with\n" \
+	  "empty text and flagged for review (default 60; 0: no limit)"), check_timeout }, \
+	{ "max-megapixels", 0, "M", N_("fail pages larger than M megapixels without decoding them\n" \
+	  "(default 150: about 500 MB of memory per worker)"), check_megapixels }, \
+	{ "no-rotate", 0, NULL, N_("do not turn sideways or upside-down pages upright"), NULL }, \
+	{ "no-deskew", 0, NULL, N_("do not straighten crooked pages"), NULL }, \
+	{ "no-border", 0, NULL, N_("do not paint dark scanner borders white"), NULL }, \
+	{ "no-normalise", 0, NULL, N_("do not even out uneven lighting"), NULL }, \
+	{ "no-upscale", 0, NULL, N_("do not enlarge pages below 100 dpi for recognition"), NULL }, \
+	{ "no-preprocess", 0, NULL, N_("all of the --no-... above: Tesseract reads the scan as it is"), NULL }, \
+	{ "binarise", 0, NULL, N_("hand Tesseract a black-and-white page instead of grey"), NULL }, \
+	{ "organization", 0, "NAME", N_("the archive that operates luutru, named in every bundle\n" \
 	  "(bag-info Source-Organization, METS, PREMIS, EAD; default: the\n" \
-	  "'organization = ...' line of ARCHIVE/luutru.conf)", check_organization }
+	  "'organization = ...' line of ARCHIVE/luutru.conf)"), check_organization }
 
 /* How the run reports: both for run and batch. */
 #define REPORT_OPTIONS \
-	{ "quiet", 'q', NULL, "print only errors and the closing summary", NULL }, \
-	{ "json", 0, NULL, "print only a JSON summary on stdout, for scripts (errors still\n" \
-	  "on stderr)", NULL }
+	{ "quiet", 'q', NULL, N_("print only errors and the closing summary"), NULL }, \
+	{ "json", 0, NULL, N_("print only a JSON summary on stdout, for scripts (errors still\n" \
+	  "on stderr)"), NULL }
 
 static const struct lt_option run_opts[] = {
 	RUN_OPTIONS,
@@ -760,8 +760,8 @@ static const struct lt_option run_opts[] = {
 };
 
 static const struct lt_option batch_opts[] = {
-	{ "min-age", 0, "S", "as for ingest: leave documents changed in the last S seconds", lt_cmd_check_min_age },
-	{ "follow-symlinks", 0, NULL, "as for ingest: follow links to files outside INBOX", NULL },
+	{ "min-age", 0, "S", N_("as for ingest: leave documents changed in the last S seconds"), lt_cmd_check_min_age },
+	{ "follow-symlinks", 0, NULL, N_("as for ingest: follow links to files outside INBOX"), NULL },
 	LT_CMD_INGEST_META_OPTIONS,
 	RUN_OPTIONS,
 	REPORT_OPTIONS,
@@ -774,9 +774,9 @@ static const struct lt_option batch_opts[] = {
  * would only sit idle for the whole run. */
 const struct lt_command lt_cmd_run = {
 	.name = "run",
-	.summary = "OCR, package and catalog the queued documents",
+	.summary = N_("OCR, package and catalog the queued documents"),
 	.usage =
-	"usage: luutru run [--archive DIR] [-j N] [--lang LANGS] [--tessdata DIR] [OCR OPTIONS]\n"
+	N_("usage: luutru run [--archive DIR] [-j N] [--lang LANGS] [--tessdata DIR] [OCR OPTIONS]\n"
 	"\n"
 	"Processes every queued document: Leptonica loads each page and prepares a\n"
 	"working copy (turned upright, straightened, dark borders and uneven light\n"
@@ -786,10 +786,10 @@ const struct lt_command lt_cmd_run = {
 	"document is packaged as a BagIt bag in\n"
 	"ARCHIVE/bundles/ and recorded in the catalog. A document that fails is\n"
 	"recorded with its reason and the run goes on. Resumable: after a crash or\n"
-	"Ctrl-C, run again and unfinished documents are redone.\n",
+	"Ctrl-C, run again and unfinished documents are redone.\n"),
 	.options = run_opts,
 	.epilog =
-	"On a terminal, one line redrawn in place: documents and pages done out of\n"
+	N_("On a terminal, one line redrawn in place: documents and pages done out of\n"
 	"those queued, pages per minute, time left, failures so far. Off a terminal,\n"
 	"one line per document: archived ID LABEL (N pages, S s) -> BUNDLE | failed\n"
 	"ID LABEL: STAGE: REASON. Then a summary naming each failed document with\n"
@@ -799,7 +799,7 @@ const struct lt_command lt_cmd_run = {
 	"interrupted, 3 on a run-wide error (catalog, disk, missing language data).\n"
 	"\n"
 	"Example:\n"
-	"  luutru run -j 2\n",
+	"  luutru run -j 2\n"),
 	.min_args = 0,
 	.max_args = 0,
 	.access = LT_ACCESS_NONE,
@@ -810,22 +810,22 @@ const struct lt_command lt_cmd_run = {
  * runner's own, as for `run`. */
 const struct lt_command lt_cmd_batch = {
 	.name = "batch",
-	.summary = "ingest an inbox, then run: one command for cron",
+	.summary = N_("ingest an inbox, then run: one command for cron"),
 	.usage =
-	"usage: luutru batch [--archive DIR] [--min-age S] [-j N] [--lang LANGS] [OCR OPTIONS] INBOX\n"
+	N_("usage: luutru batch [--archive DIR] [--min-age S] [-j N] [--lang LANGS] [OCR OPTIONS] INBOX\n"
 	"\n"
 	"`luutru ingest [--min-age S] INBOX` then `luutru run`, for cron or a\n"
 	"systemd timer. The exit code is the worse of the two. The summary also\n"
 	"names the documents the ingest rejected and the files it skipped, with\n"
 	"their reasons; --quiet keeps only errors and the summary, --json prints\n"
-	"only the summary as JSON (see the README's \"Overnight\" section).\n",
+	"only the summary as JSON (see the README's \"Overnight\" section).\n"),
 	.options = batch_opts,
 	.epilog =
-	"Example:\n"
-	"  luutru --archive /srv/archive batch --min-age 300 /srv/scans/inbox\n",
+	N_("Example:\n"
+	"  luutru --archive /srv/archive batch --min-age 300 /srv/scans/inbox\n"),
 	.min_args = 1,
 	.max_args = 1,
-	.args_error = "give exactly one INBOX folder",
+	.args_error = N_("give exactly one INBOX folder"),
 	.access = LT_ACCESS_CREATE,
 	.check = lt_cmd_check_inbox_arg,
 	.run = run_batch,

@@ -340,34 +340,34 @@ static int run_search(const struct lt_args *args, struct lt_catalog *cat)
 }
 
 static const struct lt_option options[] = {
-	{ "type", 't', "TYPE", "documents of this type: a TT05 code (03) or its name\n"
-	  "(\"Chỉ thị\", \"chi thi\")", NULL },
-	{ "from", 0, "DATE", "issued on or after DATE: YYYY, YYYY-MM or YYYY-MM-DD", check_date },
-	{ "to", 0, "DATE", "issued on or before DATE (2016: to the end of 2016)", check_date },
-	{ "organ", 0, "WORDS", "issued by an organ whose name holds WORDS (any case,\n"
-	  "with or without diacritics)", NULL },
-	{ "number", 0, "NUMBER", "the document number however typed: 05-CT/TW, 5-CT/TW,\n"
-	  "1127/QD-UBND, \"số 05\", CT/TW", NULL },
-	{ "batch", 0, "N", "documents of ingest batch N", check_batch },
-	{ "language", 0, "LANG", "a language code of the metadata (01) or its name\n"
-	  "(\"Tiếng Việt\"), or an OCR language (vie)", NULL },
-	{ "state", 0, "STATE", "archived (default), queued, processing, failed, or review\n"
-	  "(archived with a page flagged for review)", check_state },
-	{ "pages", 'p', NULL, "one hit per page, not one per document", NULL },
-	{ "limit", 'n', "N", "at most N hits (default 20)", lt_cmd_check_limit },
-	{ "offset", 0, "N", "skip the first N hits (the next screen: --offset 20)", check_offset },
-	{ "count", 'c', NULL, "print only how many documents (pages with --pages) match", NULL },
-	{ "json", 0, NULL, "a JSON array of hits (fields in README: search)", NULL },
-	{ "include-secret", 0, NULL, "also search documents with a secrecy level (Mật, Tối mật,\n"
-	  "Tuyệt mật), which are left out otherwise", NULL },
+	{ "type", 't', "TYPE", N_("documents of this type: a TT05 code (03) or its name\n"
+	  "(\"Chỉ thị\", \"chi thi\")"), NULL },
+	{ "from", 0, "DATE", N_("issued on or after DATE: YYYY, YYYY-MM or YYYY-MM-DD"), check_date },
+	{ "to", 0, "DATE", N_("issued on or before DATE (2016: to the end of 2016)"), check_date },
+	{ "organ", 0, "WORDS", N_("issued by an organ whose name holds WORDS (any case,\n"
+	  "with or without diacritics)"), NULL },
+	{ "number", 0, "NUMBER", N_("the document number however typed: 05-CT/TW, 5-CT/TW,\n"
+	  "1127/QD-UBND, \"số 05\", CT/TW"), NULL },
+	{ "batch", 0, "N", N_("documents of ingest batch N"), check_batch },
+	{ "language", 0, "LANG", N_("a language code of the metadata (01) or its name\n"
+	  "(\"Tiếng Việt\"), or an OCR language (vie)"), NULL },
+	{ "state", 0, "STATE", N_("archived (default), queued, processing, failed, or review\n"
+	  "(archived with a page flagged for review)"), check_state },
+	{ "pages", 'p', NULL, N_("one hit per page, not one per document"), NULL },
+	{ "limit", 'n', "N", N_("at most N hits (default 20)"), lt_cmd_check_limit },
+	{ "offset", 0, "N", N_("skip the first N hits (the next screen: --offset 20)"), check_offset },
+	{ "count", 'c', NULL, N_("print only how many documents (pages with --pages) match"), NULL },
+	{ "json", 0, NULL, N_("a JSON array of hits (fields in README: search)"), NULL },
+	{ "include-secret", 0, NULL, N_("also search documents with a secrecy level (Mật, Tối mật,\n"
+	  "Tuyệt mật), which are left out otherwise"), NULL },
 	{ 0 },
 };
 
 const struct lt_command lt_cmd_search = {
 	.name = "search",
-	.summary = "full-text and metadata search, with or without diacritics",
+	.summary = N_("full-text and metadata search, with or without diacritics"),
 	.usage =
-	"usage: luutru search [--archive DIR] [filters] [--pages] [--limit N] [--offset N]\n"
+	N_("usage: luutru search [--archive DIR] [filters] [--pages] [--limit N] [--offset N]\n"
 	"                     [--count] [--json] [--include-secret] [QUERY...]\n"
 	"\n"
 	"Finds archived documents whose pages hold every word of QUERY, and that\n"
@@ -384,10 +384,10 @@ const struct lt_command lt_cmd_search = {
 	"Without QUERY, the filters alone list documents (by id).\n"
 	"Matches are shown in bold on a terminal, in [brackets] otherwise.\n"
 	"Documents with a secrecy level (given at ingest, or a stamp read off the\n"
-	"page) are left out unless --include-secret is given.\n",
+	"page) are left out unless --include-secret is given.\n"),
 	.options = options,
 	.epilog =
-	"Exit 0 with hits (and with --count), 1 with none, 2 for a usage error (a\n"
+	N_("Exit 0 with hits (and with --count), 1 with none, 2 for a usage error (a\n"
 	"query of stop words only, a bad date, a query that is not valid UTF-8).\n"
 	"\n"
 	"Examples:\n"
@@ -396,7 +396,7 @@ const struct lt_command lt_cmd_search = {
 	"  luutru search '\"Đà Nẵng\" nghị* -\"dự thảo\"'\n"
 	"  luutru search --number 05-CT/TW\n"
 	"  luutru search --type \"Chỉ thị\" --from 2016 --to 2016-06\n"
-	"  luutru search lũ lụt --organ \"tỉnh ủy\" --count\n",
+	"  luutru search lũ lụt --organ \"tỉnh ủy\" --count\n"),
 	.min_args = 0,
 	.max_args = -1,
 	.access = LT_ACCESS_READ,

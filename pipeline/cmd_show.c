@@ -286,16 +286,16 @@ static int run_show(const struct lt_args *args, struct lt_catalog *cat)
 }
 
 static const struct lt_option options[] = {
-	{ "json", 0, NULL, "print the document as JSON, its metadata under \"fields\"\n"
-	  "as in the bundle's metadata.json", NULL },
+	{ "json", 0, NULL, N_("print the document as JSON, its metadata under \"fields\"\n"
+	  "as in the bundle's metadata.json"), NULL },
 	{ 0 },
 };
 
 const struct lt_command lt_cmd_show = {
 	.name = "show",
-	.summary = "a document's pages, bundle and history",
+	.summary = N_("a document's pages, bundle and history"),
 	.usage =
-	"usage: luutru show [--archive DIR] [--json] DOC\n"
+	N_("usage: luutru show [--archive DIR] [--json] DOC\n"
 	"\n"
 	"Prints what the catalog knows of document DOC (its id, or a unique prefix\n"
 	"of 4 or more characters): state, metadata fields with where each came\n"
@@ -307,13 +307,13 @@ const struct lt_command lt_cmd_show = {
 	"every bundle version (number, date, size, path, why it was made: first\n"
 	"archived, metadata-corrected, reocr; `luutru get DOC --version N` gets\n"
 	"an older one) and the event history, fixity checks by `luutru verify`\n"
-	"included.\n",
+	"included.\n"),
 	.epilog =
-	"Example:\n"
-	"  luutru show 3f0c9a1b\n",
+	N_("Example:\n"
+	"  luutru show 3f0c9a1b\n"),
 	.min_args = 1,
 	.max_args = 1,
-	.args_error = "give one document id",
+	.args_error = N_("give one document id"),
 	.options = options,
 	.access = LT_ACCESS_READ,
 	.run = run_show,

@@ -182,17 +182,17 @@ static int run_status(const struct lt_args *args, struct lt_catalog *cat)
 }
 
 static const struct lt_option options[] = {
-	{ "skipped", 0, NULL, "list the inbox entries ingest left out, with their reasons", NULL },
-	{ "json", 0, NULL, "the counts as a JSON object {documents, pages (each by state), bundles,\n"
-	  "bundle_bytes, pages_to_review, skipped, skipped_warnings}", NULL },
+	{ "skipped", 0, NULL, N_("list the inbox entries ingest left out, with their reasons"), NULL },
+	{ "json", 0, NULL, N_("the counts as a JSON object {documents, pages (each by state), bundles,\n"
+	  "bundle_bytes, pages_to_review, skipped, skipped_warnings}"), NULL },
 	{ 0 },
 };
 
 const struct lt_command lt_cmd_status = {
 	.name = "status",
-	.summary = "queued, archived and failed documents",
+	.summary = N_("queued, archived and failed documents"),
 	.usage =
-	"usage: luutru status [--archive DIR] [--skipped | --json]\n"
+	N_("usage: luutru status [--archive DIR] [--skipped | --json]\n"
 	"\n"
 	"Counts queued, processing, archived, failed (and superseded) documents and\n"
 	"their pages (processing ones are shown as interrupted when no run holds\n"
@@ -206,13 +206,13 @@ const struct lt_command lt_cmd_status = {
 	"rejected; 'warning' marks an entry that may be a page someone expects\n"
 	"archived.\n"
 	"The counts are kept by the catalog as documents move (no scan of the\n"
-	"pages), so status answers at once on an archive of millions of pages.\n",
+	"pages), so status answers at once on an archive of millions of pages.\n"),
 	.options = options,
 	.epilog =
-	"Example:\n"
+	N_("Example:\n"
 	"  luutru status\n"
 	"  luutru status --skipped\n"
-	"  luutru status --json\n",
+	"  luutru status --json\n"),
 	.access = LT_ACCESS_READ,
 	.run = run_status,
 };

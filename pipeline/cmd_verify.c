@@ -355,23 +355,23 @@ static int run_verify(const struct lt_args *args, struct lt_catalog *cat)
 }
 
 static const struct lt_option options[] = {
-	{ "all", 'a', NULL, "every bundle of the archive, and files in bundles/ that the\n"
-	  "catalog does not know", NULL },
-	{ "since", 0, "DAYS", "only bundles not checked in the last DAYS days (and those\n"
-	  "whose last check failed)", check_since },
-	{ "limit", 0, "DURATION", "start no bundle after DURATION (2h, 30m, 1h30m, 90s); the\n"
-	  "next run goes on with the bundles checked longest ago", check_limit },
-	{ "jobs", 'j', "N", "bundles checked at once (default: one per core)", check_jobs },
-	{ "repair", 0, NULL, "replace each bad bundle by a replica's copy that passes every\n"
-	  "check (`luutru replicate`); both copies bad: neither is touched", NULL },
+	{ "all", 'a', NULL, N_("every bundle of the archive, and files in bundles/ that the\n"
+	  "catalog does not know"), NULL },
+	{ "since", 0, "DAYS", N_("only bundles not checked in the last DAYS days (and those\n"
+	  "whose last check failed)"), check_since },
+	{ "limit", 0, "DURATION", N_("start no bundle after DURATION (2h, 30m, 1h30m, 90s); the\n"
+	  "next run goes on with the bundles checked longest ago"), check_limit },
+	{ "jobs", 'j', "N", N_("bundles checked at once (default: one per core)"), check_jobs },
+	{ "repair", 0, NULL, N_("replace each bad bundle by a replica's copy that passes every\n"
+	  "check (`luutru replicate`); both copies bad: neither is touched"), NULL },
 	{ 0 },
 };
 
 const struct lt_command lt_cmd_verify = {
 	.name = "verify",
-	.summary = "check that every bundle is still what was archived (fixity)",
+	.summary = N_("check that every bundle is still what was archived (fixity)"),
 	.usage =
-	"usage: luutru verify [--archive DIR] (DOC... | --all) [--since DAYS] [--limit DURATION] [-j N]\n"
+	N_("usage: luutru verify [--archive DIR] (DOC... | --all) [--since DAYS] [--limit DURATION] [-j N]\n"
 	"                     [--repair]\n"
 	"\n"
 	"Checks the bundles of documents DOC (every version), or with --all every\n"
@@ -386,10 +386,10 @@ const struct lt_command lt_cmd_verify = {
 	"show`), with the time of the bundle's last check; a document's state does\n"
 	"not change. With --repair, each bad bundle is then replaced by the copy of\n"
 	"a replica (`luutru replicate`) that passes every check, and the repair is\n"
-	"recorded; when no replica holds a sound copy, nothing is touched.\n",
+	"recorded; when no replica holds a sound copy, nothing is touched.\n"),
 	.options = options,
 	.epilog =
-	"Output: one line per problem on stdout,\n"
+	N_("Output: one line per problem on stdout,\n"
 	"  VERDICT BUNDLE FILE: expected WHAT; found WHAT\n"
 	"VERDICT is damaged, missing or unknown; FILE is the path inside the bag, or\n"
 	"(tar) for the bundle as a whole. With --repair, `repaired BUNDLE from DIR`\n"
@@ -401,7 +401,7 @@ const struct lt_command lt_cmd_verify = {
 	"\n"
 	"Examples:\n"
 	"  luutru verify 3f0c9a1b\n"
-	"  luutru verify --all --since 30 --limit 2h     # a monthly audit, resumable\n",
+	"  luutru verify --all --since 30 --limit 2h     # a monthly audit, resumable\n"),
 	.min_args = 0,
 	.max_args = -1,
 	.access = LT_ACCESS_WRITE,

@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "luutru/err.h"
+#include "luutru/i18n.h"
 
 /* Exit codes, for cron and scripts. */
 enum lt_exit {
@@ -175,9 +176,9 @@ struct lt_cmd_ingest_meta {
 	struct lt_ingest_meta im;
 };
 #define LT_CMD_INGEST_META_OPTIONS \
-	{ "manifest", 0, "FILE.csv", "a spreadsheet of metadata, a row per folder ('thư mục')", NULL }, \
-	{ "set", 0, "KEY=VALUE", "a metadata default for every document (repeatable)", NULL }, \
-	{ "allow-secret", 0, "LEVEL", "take Tuyệt mật documents (LEVEL tuyet-mat)", NULL }
+	{ "manifest", 0, "FILE.csv", N_("a spreadsheet of metadata, a row per folder ('thư mục')"), NULL }, \
+	{ "set", 0, "KEY=VALUE", N_("a metadata default for every document (repeatable)"), NULL }, \
+	{ "allow-secret", 0, "LEVEL", N_("take Tuyệt mật documents (LEVEL tuyet-mat)"), NULL }
 int lt_cmd_ingest_meta_open(const struct lt_args *args, struct lt_cmd_ingest_meta *cm);
 void lt_cmd_ingest_meta_close(struct lt_cmd_ingest_meta *cm);
 
