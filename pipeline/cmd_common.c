@@ -95,6 +95,17 @@ void lt_format_bytes(unsigned long long bytes, char out[32])
 		snprintf(out, 32, "%s GB", lt_i18n_decimal(bytes / 1e9, 2, n));
 }
 
+int lt_cmd_label(FILE *out, const char *label, int width)
+{
+	int columns = 0;
+
+	/* Columns, not bytes: a translated label holds letters of two and
+	 * three bytes (NFC Vietnamese: one code point a letter). */
+	for (const unsigned char *p = (const unsigned char *)label; *p; p++)
+		columns += (*p & 0xC0) != 0x80;
+	return fprintf(out, "%s%*s", label, columns < width ? width - columns : 1, "");
+}
+
 /* ---- escaped output ---- */
 
 /* The length of the valid UTF-8 sequence at s (1 to 4) and its code point,

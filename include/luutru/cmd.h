@@ -267,4 +267,9 @@ int lt_cmd_escape(const char *s, struct lt_buf *out, struct lt_err *err);
 /* Human-readable byte count ("4.2 MB") into out. */
 void lt_format_bytes(unsigned long long bytes, char out[32]);
 
+/* Prints label (a translated "bundles:") and spaces up to `width` columns,
+ * one space at least, so that the values after it line up in any language.
+ * Returns what fprintf returns. */
+int lt_cmd_label(FILE *out, const char *label, int width);
+
 #endif
