@@ -36,7 +36,7 @@ static long profile_problems(const char *path, const struct lt_bag_report *rep)
 	for (char *line = lines.data, *nl; !rc && line && *line; line = nl + 1) {
 		nl = strchr(line, '\n');
 		*nl = 0;
-		printf("%s: profile: %s\n", path, line);
+		printf(_("%s: profile: %s\n"), path, line);
 	}
 	lt_buf_release(&lines);
 	lt_bag_profile_free(profile);
@@ -63,7 +63,7 @@ static int validate_one(const char *path)
 	if (rc)
 		return lt_cmd_fail(&err);
 	for (size_t i = 0; i < rep->n_warnings; i++)
-		fprintf(stderr, "warning: %s: %s\n", path, rep->warnings[i].reason);
+		fprintf(stderr, _("warning: %s: %s\n"), path, rep->warnings[i].reason);
 	for (size_t i = 0; i < rep->n_problems; i++)
 		printf("%s: %s: %s\n", path, lt_bag_problem_name(rep->problems[i].kind),
 		       rep->problems[i].reason);

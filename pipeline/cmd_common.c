@@ -13,6 +13,19 @@
 
 #include "luutru/buf.h"
 #include "luutru/cmd.h"
+#include "luutru/doc.h"
+
+const char *lt_cmd_state_word(int state)
+{
+	switch ((enum lt_doc_state)state) {
+	case LT_QUEUED: return _("queued");
+	case LT_PROCESSING: return _("processing");
+	case LT_ARCHIVED: return _("archived");
+	case LT_FAILED: return _("failed");
+	case LT_SUPERSEDED: return _("superseded");
+	}
+	return lt_doc_state_name((enum lt_doc_state)state);
+}
 
 int lt_cmd_exit_code(enum lt_code code)
 {

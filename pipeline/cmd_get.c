@@ -107,8 +107,8 @@ static int get_bag(const struct lt_args *args, const struct lt_doc *doc, const c
 	if (rc)
 		return rc;
 	lt_format_bytes(rep->payload_bytes, bytes);
-	lt_cmd_printf(stdout, "extracted %s (version %d: %zu files, payload %zu files %s, bag valid; "
-		      "bundle sha256 %s)\n", out ? out : doc->id, doc->bundle.version, rep->n_files,
+	lt_cmd_printf(stdout, _("extracted %s (version %d: %zu files, payload %zu files %s, bag valid; "
+		      "bundle sha256 %s)\n"), out ? out : doc->id, doc->bundle.version, rep->n_files,
 		      rep->payload_files, bytes, doc->bundle.sha256);
 	lt_bag_report_free(rep);
 	return LT_OK;
@@ -265,10 +265,10 @@ static int get_file(const struct lt_args *args, const struct lt_doc *doc, const 
 	int scratch = -1, is_dir = 0, rc;
 
 	if (page)
-		snprintf(h.what, sizeof(h.what), "page %d of %s (%s)", page, doc->id, format);
+		snprintf(h.what, sizeof(h.what), _("page %d of %s (%s)"), page, doc->id, format);
 	else
-		snprintf(h.what, sizeof(h.what), "%s of %s", strcmp(format, "pdf") == 0
-			 ? "the access copy (PDF/A)" : "the text", doc->id);
+		snprintf(h.what, sizeof(h.what), strcmp(format, "pdf") == 0
+			 ? _("the access copy (PDF/A) of %s") : _("the text of %s"), doc->id);
 	rc = lt_retrieve_scratch("luutru-get", &scratch, err);
 	if (!rc)
 		rc = make_handout(args, doc, &h, scratch, err);
@@ -281,8 +281,8 @@ static int get_file(const struct lt_args *args, const struct lt_doc *doc, const 
 					 lt_args_get(args, "follow-symlinks")
 					 ? LT_RETRIEVE_FOLLOW_SYMLINK : 0, sha, err);
 	if (!rc && strcmp(dst, "-") != 0)
-		lt_cmd_printf(stdout, "wrote %s (%s, version %d, verified against the bundle's "
-			      "manifest; sha256 %s)\n", dst, h.what, doc->bundle.version, sha);
+		lt_cmd_printf(stdout, _("wrote %s (%s, version %d, verified against the bundle's "
+			      "manifest; sha256 %s)\n"), dst, h.what, doc->bundle.version, sha);
 	if (scratch >= 0)
 		close(scratch);
 	free(dst);
@@ -356,7 +356,7 @@ static int run_get(const struct lt_args *args, struct lt_catalog *cat)
 					lt_args_get(args, "follow-symlinks") ? LT_RETRIEVE_FOLLOW_SYMLINK : 0,
 					&err);
 	if (!rc && tar && strcmp(dst, "-") != 0)
-		lt_cmd_printf(stdout, "wrote %s (version %d, %llu bytes, sha256 %s)\n",
+		lt_cmd_printf(stdout, _("wrote %s (version %d, %llu bytes, sha256 %s)\n"),
 			      dst, doc->bundle.version, (unsigned long long)doc->bundle.size,
 			      doc->bundle.sha256);
 	free(dst);

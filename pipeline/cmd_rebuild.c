@@ -17,7 +17,7 @@ static void left_out(void *ud, const char *bundle, const char *why)
 
 	if (ui->tty)
 		fprintf(stderr, "\r\033[K");
-	printf("left out: %s: %s\n", bundle, why);
+	printf(_("left out: %s: %s\n"), bundle, why);
 }
 
 static void progress(void *ud, size_t done, size_t total)
@@ -25,7 +25,7 @@ static void progress(void *ud, size_t done, size_t total)
 	struct ui *ui = ud;
 
 	if (ui->tty)
-		fprintf(stderr, "\rreading bundles: %zu/%zu", done, total);
+		fprintf(stderr, _("\rreading bundles: %zu/%zu"), done, total);
 }
 
 static int run_rebuild(const struct lt_args *args, struct lt_catalog *cat)
@@ -46,16 +46,22 @@ static int run_rebuild(const struct lt_args *args, struct lt_catalog *cat)
 		free(old);
 		return lt_cmd_fail(&err);
 	}
-	printf("rebuilt:    %s/catalog.sqlite: %zu document%s, %zu page%s, from %zu of %zu bundle%s\n",
-	       args->cli->archive, st.documents, st.documents == 1 ? "" : "s", st.pages,
-	       st.pages == 1 ? "" : "s", st.bundles_used, st.bundles_found,
-	       st.bundles_found == 1 ? "" : "s");
+	lt_cmd_label(stdout, _("rebuilt:"), 12);
+	printf(ngettext("%s/catalog.sqlite: %zu document, ", "%s/catalog.sqlite: %zu documents, ",
+			(unsigned long)st.documents), args->cli->archive, st.documents);
+	printf(ngettext("%zu page, ", "%zu pages, ", (unsigned long)st.pages), st.pages);
+	printf(ngettext("from %zu of %zu bundle\n", "from %zu of %zu bundles\n",
+			(unsigned long)st.bundles_found), st.bundles_used, st.bundles_found);
 	if (old)
-		printf("old catalog kept as %s\n", old);
-	if (st.bundles_left_out)
-		printf("left out:   %zu bundle%s (see above): their documents are not in the catalog "
-		       "unless another version of them is\n", st.bundles_left_out,
-		       st.bundles_left_out == 1 ? "" : "s");
+		printf(_("old catalog kept as %s\n"), old);
+	if (st.bundles_left_out) {
+		lt_cmd_label(stdout, _("left out:"), 12);
+		printf(ngettext("%zu bundle (see above): their documents are not in the catalog "
+				"unless another version of them is\n",
+				"%zu bundles (see above): their documents are not in the catalog "
+				"unless another version of them is\n", (unsigned long)st.bundles_left_out),
+		       st.bundles_left_out);
+	}
 	free(old);
 	return st.bundles_left_out ? LT_EXIT_PROBLEM : LT_EXIT_OK;
 }

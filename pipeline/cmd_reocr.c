@@ -59,7 +59,7 @@ int lt_cmd_redo(struct lt_cli *cli, const struct lt_pipeline *pipeline, struct l
 	if (rc)
 		return lt_cmd_fail(&err);
 	if (o.failed) {
-		lt_cmd_printf(stderr, "error: document %s keeps its current version: %s failed: %s\n",
+		lt_cmd_printf(stderr, _("error: document %s keeps its current version: %s failed: %s\n"),
 			      redo->id, o.stage, o.failure.msg);
 		return LT_EXIT_PROBLEM;
 	}
@@ -69,7 +69,7 @@ int lt_cmd_redo(struct lt_cli *cli, const struct lt_pipeline *pipeline, struct l
 		lt_err_set(&none, LT_EINTERNAL, "the run made no new version of document %s", redo->id);
 		return lt_cmd_fail(&none);
 	}
-	lt_cmd_printf(stdout, "%s: version %d (%s/%s)\n", redo->id, o.version, cli->archive, o.path);
+	lt_cmd_printf(stdout, _("%s: version %d (%s/%s)\n"), redo->id, o.version, cli->archive, o.path);
 	return LT_EXIT_OK;
 }
 

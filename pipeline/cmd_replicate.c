@@ -22,12 +22,12 @@ static void print_bundle(void *ud, const char *doc_id, const struct lt_bundle *b
 {
 	(void)ud;
 	if (outcome == LT_REPLICA_COPIED)
-		printf("copied %s (document %s)\n", b->path, doc_id);
+		printf(_("copied %s (document %s)\n"), b->path, doc_id);
 	else if (outcome == LT_REPLICA_DAMAGED)
-		fprintf(stderr, "error: the replica's copy of %s (document %s) is not the archived one, "
-			"left as it is: %s\n", b->path, doc_id, why);
+		fprintf(stderr, _("error: the replica's copy of %s (document %s) is not the archived one, "
+			"left as it is: %s\n"), b->path, doc_id, why);
 	else if (outcome == LT_REPLICA_FAILED)
-		fprintf(stderr, "error: cannot copy %s (document %s): %s\n", b->path, doc_id, why);
+		fprintf(stderr, _("error: cannot copy %s (document %s): %s\n"), b->path, doc_id, why);
 }
 
 static int run_sync(const struct lt_args *args, struct lt_catalog *cat, const char *to)
@@ -42,9 +42,12 @@ static int run_sync(const struct lt_args *args, struct lt_catalog *cat, const ch
 		return lt_cmd_fail(&err);
 	}
 	lt_format_bytes((unsigned long long)rep.bytes_copied, size);
-	printf("replica %s: %zu bundle%s copied (%s), %zu already there, %zu problem%s; "
-	       "catalog snapshot %s\n", to, rep.copied, rep.copied == 1 ? "" : "s", size, rep.present,
-	       rep.damaged + rep.failed, rep.damaged + rep.failed == 1 ? "" : "s", rep.snapshot);
+	printf(ngettext("replica %s: %zu bundle copied (%s), ", "replica %s: %zu bundles copied (%s), ",
+			(unsigned long)rep.copied), to, rep.copied, size);
+	printf(ngettext("%zu already there, %zu problem; catalog snapshot %s\n",
+			"%zu already there, %zu problems; catalog snapshot %s\n",
+			(unsigned long)(rep.damaged + rep.failed)),
+	       rep.present, rep.damaged + rep.failed, rep.snapshot);
 	rc = rep.damaged + rep.failed ? LT_EXIT_PROBLEM : LT_EXIT_OK;
 	lt_replicate_report_release(&rep);
 	return rc;
@@ -71,7 +74,7 @@ static int run_repair(struct lt_catalog *cat, const char *archive, const char *d
 		char *used = NULL;
 
 		if (lt_replica_check_bundle(archive, b, &err) == LT_OK) {
-			printf("intact %s\n", b->path);
+			printf(_("intact %s\n"), b->path);
 			continue;
 		}
 		rc = from ? lt_replica_repair(cat, archive, from, b, id, &err)
@@ -82,7 +85,7 @@ static int run_repair(struct lt_catalog *cat, const char *archive, const char *d
 			if (code > exit)
 				exit = code;
 		} else {
-			printf("repaired %s from %s\n", b->path, from ? from : used);
+			printf(_("repaired %s from %s\n"), b->path, from ? from : used);
 		}
 		free(used);
 	}

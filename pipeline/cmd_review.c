@@ -25,7 +25,7 @@ static void one_page(void *ud, const struct lt_review_item *item)
 	l->n++;
 	if (!l->json) {
 		if (item->quality >= 0)
-			printf("%s p.%d %s: quality %.2f: %s\n", item->document, item->page, item->label,
+			printf(_("%s p.%d %s: quality %.2f: %s\n"), item->document, item->page, item->label,
 			       item->quality, item->reason);
 		else
 			printf("%s p.%d %s: %s\n", item->document, item->page, item->label, item->reason);
@@ -62,7 +62,8 @@ static int run_review(const struct lt_args *args, struct lt_catalog *cat)
 			rc = lt_err_set(&err, LT_ENOMEM, "cannot build the JSON output");
 		free(text);
 	} else if (!rc) {
-		printf("review: %d page%s to check\n", l.n, l.n == 1 ? "" : "s");
+		printf(ngettext("review: %d page to check\n", "review: %d pages to check\n",
+				(unsigned long)l.n), l.n);
 	}
 	json_decref(l.json);
 	return rc ? lt_cmd_fail(&err) : LT_EXIT_OK;

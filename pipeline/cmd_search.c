@@ -124,11 +124,12 @@ static void print_hit(const struct lt_hit *h, const struct lt_profile *profile, 
 	const char *sep = "    ";
 
 	if (h->page) {
-		lt_cmd_printf(stdout, "%s p.%d %s: ", h->document, h->page, h->label);
+		lt_cmd_printf(stdout, _("%s p.%d %s: "), h->document, h->page, h->label);
 		print_snippet(h->snippet ? h->snippet : "", tty);
 	} else {
-		lt_cmd_printf(stdout, "%s %s (%d page%s)", h->document, h->label, h->matching_pages,
-			      h->matching_pages == 1 ? "" : "s");
+		lt_cmd_printf(stdout, ngettext("%s %s (%d page)", "%s %s (%d pages)",
+					       (unsigned long)h->matching_pages),
+			      h->document, h->label, h->matching_pages);
 	}
 	putchar('\n');
 	/* A second line when there is more to say: what the document is, and
@@ -140,7 +141,9 @@ static void print_hit(const struct lt_hit *h, const struct lt_profile *profile, 
 		sep = " · ";
 	}
 	if (h->issued) {
-		lt_cmd_printf(stdout, "%s%s", sep, h->issued);
+		char date[LT_I18N_DATE_MAX];
+
+		lt_cmd_printf(stdout, "%s%s", sep, lt_i18n_date(h->issued, date));
 		sep = " · ";
 	}
 	if (h->organ) {
@@ -148,7 +151,9 @@ static void print_hit(const struct lt_hit *h, const struct lt_profile *profile, 
 		sep = " · ";
 	}
 	if (!pages_mode && h->page && h->matching_pages > 1) {
-		lt_cmd_printf(stdout, "%s%d pages match: p.", sep, h->matching_pages);
+		lt_cmd_printf(stdout, "%s", sep);
+		lt_cmd_printf(stdout, ngettext("%d page matches: p.", "%d pages match: p.",
+					       (unsigned long)h->matching_pages), h->matching_pages);
 		for (int i = 0; i < h->n_pages; i++)
 			printf("%s%d", i ? ", " : "", h->pages[i]);
 		if (h->matching_pages > h->n_pages)
@@ -169,7 +174,7 @@ static int check_utf8(const char *what, const char *value, struct lt_err *err)
 	lt_buf_release(&nfc);
 	if (rc == LT_EINPUT)
 		rc = lt_err_set(err, LT_EUSAGE, "search: %s '%s' is not valid UTF-8: set the "
-				"terminal (or LANG) to UTF-8", what, value);
+				"terminal (or LANG) to UTF-8", _(what), value);
 	return rc;
 }
 
@@ -241,7 +246,7 @@ static int resolve_code(const struct lt_profile *profile, const char *key, const
 		return lt_strdup(value, code, err);
 	return lt_err_set(err, LT_EUSAGE, "search: --%s '%s' is neither a code nor a name of "
 			  "the metadata profile's %s (%s)", option, value, key,
-			  ignored.msg[0] ? ignored.msg : "unknown");
+			  ignored.msg[0] ? ignored.msg : _("unknown"));
 }
 
 /* Nothing to look for is a usage error before any catalog is opened. */
@@ -276,10 +281,11 @@ static int run_search(const struct lt_args *args, struct lt_catalog *cat)
 	for (int i = 0; !rc && i < args->argc; i++)
 		rc = lt_buf_printf(&text, &err, "%s%s", i ? " " : "", args->argv[i]);
 	if (!rc && text.len)
-		rc = check_utf8("the query", lt_buf_str(&text), &err);
+		rc = check_utf8(N_("the query"), lt_buf_str(&text), &err);
 	for (int i = 0; !rc && checked[i]; i++)
 		if (lt_args_get(args, checked[i]))
-			rc = check_utf8(checked[i], lt_args_get(args, checked[i]), &err);
+			rc = check_utf8(checked[i][0] == 'o' ? N_("--organ") : N_("--number"),
+					lt_args_get(args, checked[i]), &err);
 	q.text = text.len ? lt_buf_str(&text) : NULL;
 	q.from = lt_args_get(args, "from");
 	q.to = lt_args_get(args, "to");
@@ -323,11 +329,12 @@ static int run_search(const struct lt_args *args, struct lt_catalog *cat)
 		for (size_t i = 0; i < n; i++)
 			print_hit(&hits[i], profile, q.pages, tty);
 		if (n == 0 && q.text)
-			lt_cmd_printf(stderr, "no %s match '%s'%s\n", q.pages ? "pages" : "documents",
-				      q.text, q.offset ? " at this --offset" : "");
+			lt_cmd_printf(stderr, q.pages ? _("no pages match '%s'%s\n")
+				      : _("no documents match '%s'%s\n"),
+				      q.text, q.offset ? _(" at this --offset") : "");
 		else if (n == 0)
-			lt_cmd_printf(stderr, "no documents match these filters%s\n",
-				      q.offset ? " at this --offset" : "");
+			lt_cmd_printf(stderr, _("no documents match these filters%s\n"),
+				      q.offset ? _(" at this --offset") : "");
 	}
 	lt_hits_free(hits, n);
 	lt_buf_release(&text);

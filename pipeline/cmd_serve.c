@@ -71,7 +71,7 @@ static int read_password(char *out, size_t size, struct lt_err *err)
 	int tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0;
 
 	if (tty) {
-		fprintf(stderr, "password: ");
+		fprintf(stderr, "%s", _("password: "));
 		quiet = old;
 		quiet.c_lflag &= ~(tcflag_t)ECHO;
 		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
@@ -107,8 +107,9 @@ static int add_user(const struct lt_args *args)
 	memset(password, 0, sizeof(password));
 	if (rc)
 		return lt_cmd_fail(&err);
-	lt_cmd_printf(stdout, "user %s %s in %s\n", lt_args_get(args, "add-user"),
-		      lt_args_get(args, "clearance") ? "(may read secret documents) saved" : "saved", users);
+	lt_cmd_printf(stdout, lt_args_get(args, "clearance")
+		      ? _("user %s (may read secret documents) saved in %s\n") : _("user %s saved in %s\n"),
+		      lt_args_get(args, "add-user"), users);
 	return LT_EXIT_OK;
 }
 

@@ -14,18 +14,6 @@
 /* The labels' column: "document:  " and its translations. */
 #define LABEL_WIDTH 11
 
-/* A state as show says it to people (lt_doc_state_name is for programs). */
-static const char *state_word(enum lt_doc_state state)
-{
-	switch (state) {
-	case LT_QUEUED: return _("queued");
-	case LT_PROCESSING: return _("processing");
-	case LT_ARCHIVED: return _("archived");
-	case LT_FAILED: return _("failed");
-	case LT_SUPERSEDED: return _("superseded");
-	}
-	return lt_doc_state_name(state);
-}
 
 /* One line of what the scan file says about itself (techmeta.h): "tiff
  * ccitt-g4, bitonal 1-bit, 300 dpi, Fujitsu fi-7160, captured 2024-03-01T10:22:00". */
@@ -170,7 +158,7 @@ static void print_doc(struct lt_catalog *cat, const char *archive, const struct 
 	lt_cmd_printf(stdout, "%s\n", doc->origin);
 	lt_cmd_label(stdout, _("state:"), LABEL_WIDTH);
 	lt_cmd_printf(stdout, "%s%s%s\n",
-		      state_word(doc->state), doc->failure ? ": " : "",
+		      lt_cmd_state_word(doc->state), doc->failure ? ": " : "",
 		      doc->failure ? doc->failure : "");
 	if (doc->lang) {
 		lt_cmd_label(stdout, _("ocr:"), LABEL_WIDTH);

@@ -127,7 +127,8 @@ static void clear_progress(struct progress *pr)
 static void print_problem(const char *verdict, const char *bundle, const char *file,
 			  const char *expected, const char *found)
 {
-	printf("%s %s %s: expected %s; found %s\n", verdict, bundle, *file ? file : "(tar)", expected,
+	/* The verdict stays the word scripts look for (damaged, missing, unknown). */
+	printf(_("%s %s %s: expected %s; found %s\n"), verdict, bundle, *file ? file : "(tar)", expected,
 	       found);
 }
 
@@ -153,8 +154,14 @@ static void on_done(void *ud, const struct lt_bundle_ref *ref, const struct lt_v
 		return;
 	pr->last = lt_monotonic_seconds();
 	dt = pr->last - pr->t0;
-	fprintf(stderr, "\r\033[Kverify: %zu/%zu bundles, %.1f MB, %.0f MB/s", pr->done, pr->total,
-		pr->bytes / 1e6, dt > 0 ? pr->bytes / 1e6 / dt : 0.0);
+	{
+		char mb[LT_I18N_NUMBER_MAX], rate[LT_I18N_NUMBER_MAX];
+
+		fprintf(stderr, "\r\033[K");
+		fprintf(stderr, _("verify: %zu/%zu bundles, %s MB, %s MB/s"), pr->done, pr->total,
+			lt_i18n_decimal(pr->bytes / 1e6, 1, mb),
+			lt_i18n_decimal(dt > 0 ? pr->bytes / 1e6 / dt : 0.0, 0, rate));
+	}
 	pr->printed = 1;
 }
 
@@ -242,15 +249,19 @@ static int report_strays(struct lt_catalog *cat, const char *archive, size_t *n_
 	for (size_t i = 0; !rc && strays[i]; i++) {
 		char *full = NULL;
 		struct stat st;
-		char found[64] = "a file";
+		char found[64];
+
 
 		if (known(after, n_after, strays[i]))
 			continue;
+		snprintf(found, sizeof(found), "%s", _("a file"));
 		if (lt_path(&full, NULL, "%s/%s", archive, strays[i]) == LT_OK &&
 		    stat(full, &st) == 0)
-			snprintf(found, sizeof(found), "%llu bytes", (unsigned long long)st.st_size);
+			snprintf(found, sizeof(found), ngettext("%llu byte", "%llu bytes",
+								(unsigned long)st.st_size),
+				 (unsigned long long)st.st_size);
 		free(full);
-		print_problem("unknown", strays[i], "", "no file (the catalog knows no such bundle)",
+		print_problem("unknown", strays[i], "", _("no file (the catalog knows no such bundle)"),
 			      found);
 		(*n_strays)++;
 	}
@@ -274,9 +285,9 @@ static void repair_bad(struct lt_catalog *cat, const char *archive, const struct
 
 		if (lt_replica_repair_any(cat, archive, &ref->bundle, ref->document, &used, &err) ==
 		    LT_OK) {
-			printf("repaired %s from %s\n", ref->bundle.path, used ? used : "a replica");
+			printf(_("repaired %s from %s\n"), ref->bundle.path, used ? used : _("a replica"));
 		} else {
-			printf("not repaired %s: %s\n", ref->bundle.path, err.msg);
+			printf(_("not repaired %s: %s\n"), ref->bundle.path, err.msg);
 			(*left)++;
 		}
 		free(used);
@@ -336,18 +347,26 @@ static int run_verify(const struct lt_args *args, struct lt_catalog *cat)
 	if (rc)
 		return lt_cmd_fail(&err);
 	lt_format_bytes(tot.bytes, size);
-	printf("verified %zu bundle%s (%s) in %.1f s: %zu ok, %zu damaged, %zu missing", tot.checked,
-	       tot.checked == 1 ? "" : "s", size, tot.seconds, tot.ok, tot.damaged, tot.missing);
+	{
+		char secs[LT_I18N_NUMBER_MAX];
+
+		printf(ngettext("verified %zu bundle (%s) in %s s: ", "verified %zu bundles (%s) in %s s: ",
+				(unsigned long)tot.checked), tot.checked, size,
+		       lt_i18n_decimal(tot.seconds, 1, secs));
+	}
+	printf(_("%zu ok, %zu damaged, %zu missing"), tot.ok, tot.damaged, tot.missing);
 	if (args->argc == 0)
-		printf(", %zu unknown file%s", n_strays, n_strays == 1 ? "" : "s");
+		printf(ngettext(", %zu unknown file", ", %zu unknown files", (unsigned long)n_strays),
+		       n_strays);
 	printf("\n");
 	if (tot.not_started)
-		printf("%zu bundle%s left for the next run (%s)\n", tot.not_started,
-		       tot.not_started == 1 ? "" : "s",
-		       stop_requested ? "interrupted" : "--limit reached");
+		printf(ngettext("%zu bundle left for the next run (%s)\n",
+				"%zu bundles left for the next run (%s)\n", (unsigned long)tot.not_started),
+		       tot.not_started, stop_requested ? _("interrupted") : _("--limit reached"));
 	if (pr.repair && pr.n_bad)
-		printf("repaired %zu of %zu bad bundle%s from replicas\n", pr.n_bad - unrepaired,
-		       pr.n_bad, pr.n_bad == 1 ? "" : "s");
+		printf(ngettext("repaired %zu of %zu bad bundle from replicas\n",
+				"repaired %zu of %zu bad bundles from replicas\n", (unsigned long)pr.n_bad),
+		       pr.n_bad - unrepaired, pr.n_bad);
 	/* Repaired bundles are sound again: only what is left is a problem. */
 	if ((pr.repair ? unrepaired : tot.damaged + tot.missing) || n_strays)
 		return LT_EXIT_PROBLEM;

@@ -272,4 +272,8 @@ void lt_format_bytes(unsigned long long bytes, char out[32]);
  * Returns what fprintf returns. */
 int lt_cmd_label(FILE *out, const char *label, int width);
 
+/* A document's state (enum lt_doc_state) as people read it, in their
+ * language; lt_doc_state_name() is the one for programs. Static string. */
+const char *lt_cmd_state_word(int state);
+
 #endif
