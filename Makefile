@@ -5,7 +5,8 @@
 #   make check      the tests again under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make fuzz       install clang, run each libFuzzer target for FUZZ_SECONDS (default 60)
 #   make install PREFIX=/usr/local DESTDIR=   (binary, man pages, bash completion, systemd units)
-#   make man        the man pages and the bash completion script, from the command descriptors
+#   make man        the man pages (English and Vietnamese) and the bash completion script
+#   make pot        build/po/luutru.pot, the messages to translate; make po-check: is po/vi*.po complete?
 #   make deb        the Debian package build/deb/luutru_<version>_<arch>.deb (installs debhelper, lintian)
 #   make offline-bundle   build/offline/: the .deb and every package it needs, as a file: repository
 # V=1 shows full command lines.
@@ -31,7 +32,7 @@ DEB_PACKAGES = gcc libc6-dev make pkg-config libtesseract-dev libleptonica-dev l
                sqlite3 python3 tar coreutils libxml2-utils \
                libcsv-dev libexif-dev libtiff-dev icc-profiles-free qpdf libqpdf-dev poppler-utils zlib1g-dev \
                w3c-sgml-lib groff-base \
-               libmicrohttpd-dev curl openssl python3-pil fonts-dejavu-core
+               libmicrohttpd-dev curl openssl python3-pil fonts-dejavu-core gettext locales
 # What bench/ and samples/make-*.sh need besides: ../shared/tools/mkpages renders pages.
 # bench/throughput compares with OCRmyPDF; GNU time gives the peak RSS.
 BENCH_PACKAGES = python3-pil python3-numpy fonts-liberation2 ocrmypdf time
@@ -40,6 +41,11 @@ DEB_PACKAGING = debhelper lintian dpkg-dev man-db groff-base
 
 Q = $(if $(V),,@)
 
+# The Vietnamese messages (see "messages" below).
+PO_FILES = $(sort $(wildcard po/vi*.po))
+LOCALE_DIR = $(BUILD)/locale
+MO = $(LOCALE_DIR)/vi/LC_MESSAGES/luutru.mo
+
 SRCS      = $(sort $(wildcard pipeline/*.c))
 LIB_SRCS  = $(filter-out pipeline/main.c,$(SRCS))
 OBJS      = $(SRCS:pipeline/%.c=$(BUILD)/%.o) $(BUILD)/schemas.o $(BUILD)/embedded.o
@@ -47,17 +53,48 @@ LIB_OBJS  = $(LIB_SRCS:pipeline/%.c=$(BUILD)/%.o) $(BUILD)/schemas.o $(BUILD)/em
 UNIT_SRCS = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps demo test unit-bins check bench accuracy bench-metadata bench-claim bench-throughput bench-search install uninstall clean fuzz fuzz-replay fuzz-replay-bins man deb offline-bundle
+.PHONY: pot po-check all deps demo test unit-bins check bench accuracy bench-metadata bench-claim bench-throughput bench-search install uninstall clean fuzz fuzz-replay fuzz-replay-bins man deb offline-bundle
 
-all: $(BIN)
+all: $(BIN) $(MO)
 
 $(BIN): $(OBJS)
 	@echo "  LINK  $@"
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(PKG_LIBS)
 
+# Installed luutru finds its catalogs there (i18n.c).
+$(BUILD)/i18n.o: LT_CFLAGS += -DLT_LOCALEDIR='"$(LOCALEDIR)"'
+
 $(BUILD)/%.o: pipeline/%.c | $(BUILD)
 	@echo "  CC    $<"
 	$(Q)$(CC) $(CFLAGS) $(LT_CFLAGS) -c -o $@ $<
+
+# ---- messages (GNU gettext) ----
+# Every string a person reads is in build/po/luutru.pot; po/vi.po (the
+# commands) and po/vi-lib.po (the library modules) translate it, and their
+# union becomes the catalog ./luutru reads from build/locale (i18n.c).
+# lt_cmd_usage_error translates its format like lt_err_set; pgettext_ is
+# a message with a context (i18n.c).
+XGETTEXT_FLAGS = --from-code=UTF-8 --language=C --add-comments=TRANSLATORS: -k_ -kN_ -kngettext:1,2 \
+  -klt_err_set:3 -klt_err_prefix:2 --flag=lt_err_set:3:c-format --flag=lt_err_prefix:2:c-format \
+  -klt_cmd_usage_error:2 --flag=lt_cmd_usage_error:2:c-format -kpgettext_:1c,2 --package-name=luutru
+
+pot: $(BUILD)/po/luutru.pot
+$(BUILD)/po/luutru.pot: $(SRCS) Makefile | $(BUILD)
+	@mkdir -p $(BUILD)/po
+	@echo "  POT   $@"
+	$(Q)xgettext $(XGETTEXT_FLAGS) -o $@.tmp pipeline/*.c && mv $@.tmp $@
+
+# The first translation of a message wins (msgcat --use-first), so the
+# commands' own file decides where both translate one string.
+$(MO): $(PO_FILES) | $(BUILD)
+	@mkdir -p $(dir $@) $(BUILD)/po
+	@echo "  MO    $@"
+	$(Q)msgcat --use-first --force-po -o $(BUILD)/po/vi-all.po $(PO_FILES)
+	$(Q)msgfmt --check -o $@.tmp $(BUILD)/po/vi-all.po && mv $@.tmp $@
+
+# Fails naming every message without a translation, and every fuzzy one.
+po-check: $(BUILD)/po/luutru.pot
+	$(Q)tests/po-check.sh $(BUILD)/po/luutru.pot $(PO_FILES)
 
 # The schema is compiled in, so an installed luutru never looks for schemas/.
 # Every schemas/catalog/NNN-*.sql, in order, becomes {NNN, sql} of
@@ -132,6 +169,13 @@ deps:
 	  if [ "$$(id -u)" != 0 ]; then echo "deps: run as root, or: sudo apt-get install" $$missing >&2; exit 3; fi; \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
 	else echo "deps: all Debian packages present"; fi
+	@# The Vietnamese locale the messages and the tests need (Debian's locales).
+	@if ! locale -a 2>/dev/null | grep -qix 'vi_VN\.utf-\?8'; then \
+	  echo "deps: making the locale vi_VN.UTF-8"; \
+	  if [ "$$(id -u)" != 0 ]; then echo "deps: run as root, or: sudo localedef -i vi_VN -f UTF-8 vi_VN.UTF-8" >&2; exit 3; fi; \
+	  sed -i 's/^# *\(vi_VN\.UTF-8 UTF-8\)/\1/' /etc/locale.gen 2>/dev/null; \
+	  localedef -i vi_VN -f UTF-8 vi_VN.UTF-8 || exit 3; \
+	fi
 
 DEMO_ARCHIVE ?= archive
 demo: deps
@@ -262,12 +306,18 @@ SYSTEMD_UNITS = $(sort $(wildcard dist/systemd/*.service.in dist/systemd/*.timer
 
 man: $(DOC_DIR)/.stamp
 
-$(DOC_DIR)/.stamp: $(BIN) | $(BUILD)
+# The Vietnamese pages (man/vi/man1) are the same, written under vi_VN.UTF-8
+# (LANGUAGE=vi: whatever locale the build machine has, C.UTF-8 at least).
+$(DOC_DIR)/.stamp: $(BIN) $(MO) | $(BUILD)
 	@echo "  GEN   $(DOC_DIR)"
-	$(Q)rm -rf $(DOC_DIR).tmp && mkdir -p $(DOC_DIR).tmp/man1
-	$(Q)SOURCE_DATE_EPOCH=$(DOC_EPOCH) ./$(BIN) help --man > $(DOC_DIR).tmp/man1/luutru.1
-	$(Q)for c in $$(./$(BIN) help --commands); do \
-	  SOURCE_DATE_EPOCH=$(DOC_EPOCH) ./$(BIN) help --man $$c > $(DOC_DIR).tmp/man1/luutru-$$c.1 || exit 1; \
+	$(Q)rm -rf $(DOC_DIR).tmp && mkdir -p $(DOC_DIR).tmp/man1 $(DOC_DIR).tmp/vi/man1
+	$(Q)for lang in en vi; do \
+	  if [ $$lang = en ]; then dir=$(DOC_DIR).tmp/man1; env="LC_ALL=C.UTF-8 LANGUAGE="; \
+	  else dir=$(DOC_DIR).tmp/vi/man1; env="LC_ALL=C.UTF-8 LANGUAGE=vi"; fi; \
+	  env $$env SOURCE_DATE_EPOCH=$(DOC_EPOCH) ./$(BIN) help --man > $$dir/luutru.1 || exit 1; \
+	  for c in $$(./$(BIN) help --commands); do \
+	    env $$env SOURCE_DATE_EPOCH=$(DOC_EPOCH) ./$(BIN) help --man $$c > $$dir/luutru-$$c.1 || exit 1; \
+	  done; \
 	done
 	$(Q)./$(BIN) help --completion > $(DOC_DIR).tmp/luutru.bash
 	$(Q)rm -rf $(DOC_DIR) && mv $(DOC_DIR).tmp $(DOC_DIR) && touch $@
@@ -277,6 +327,7 @@ BINDIR         ?= $(PREFIX)/bin
 MANDIR         ?= $(PREFIX)/share/man
 BASHCOMPDIR    ?= $(PREFIX)/share/bash-completion/completions
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+LOCALEDIR      ?= $(PREFIX)/share/locale
 
 install: all man
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PREFIX)/share/luutru/schemas/catalog \
@@ -285,6 +336,9 @@ install: all man
 	install -m 0644 schemas/catalog/*.sql $(DESTDIR)$(PREFIX)/share/luutru/schemas/catalog/
 	install -m 0644 schemas/metadata-profile.json $(DESTDIR)$(PREFIX)/share/luutru/schemas/
 	install -m 0644 $(DOC_DIR)/man1/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -d $(DESTDIR)$(MANDIR)/vi/man1 $(DESTDIR)$(LOCALEDIR)/vi/LC_MESSAGES
+	install -m 0644 $(DOC_DIR)/vi/man1/*.1 $(DESTDIR)$(MANDIR)/vi/man1/
+	install -m 0644 $(MO) $(DESTDIR)$(LOCALEDIR)/vi/LC_MESSAGES/luutru.mo
 	install -m 0644 $(DOC_DIR)/luutru.bash $(DESTDIR)$(BASHCOMPDIR)/luutru
 	for u in $(SYSTEMD_UNITS); do \
 	  sed 's|@bindir@|$(BINDIR)|g' $$u > $(DESTDIR)$(SYSTEMDUNITDIR)/$$(basename $$u .in) && \
@@ -293,7 +347,9 @@ install: all man
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/luutru $(DESTDIR)$(MANDIR)/man1/luutru.1 \
-	  $(DESTDIR)$(MANDIR)/man1/luutru-*.1 $(DESTDIR)$(BASHCOMPDIR)/luutru
+	  $(DESTDIR)$(MANDIR)/man1/luutru-*.1 $(DESTDIR)$(BASHCOMPDIR)/luutru \
+	  $(DESTDIR)$(MANDIR)/vi/man1/luutru.1 $(DESTDIR)$(MANDIR)/vi/man1/luutru-*.1 \
+	  $(DESTDIR)$(LOCALEDIR)/vi/LC_MESSAGES/luutru.mo
 	rm -f $(addprefix $(DESTDIR)$(SYSTEMDUNITDIR)/,$(notdir $(SYSTEMD_UNITS:.in=)))
 	rm -rf $(DESTDIR)$(PREFIX)/share/luutru
 
@@ -312,7 +368,7 @@ deb:
 	$(Q)$(MAKE) --no-print-directory deps
 	$(Q)$(MAKE) --no-print-directory deps DEB_PACKAGES="$(DEB_PACKAGING)"
 	$(Q)rm -rf $(BUILD)/deb && mkdir -p $(DEB_SRC)
-	$(Q)cp -R Makefile README.md include pipeline schemas dist debian $(DEB_SRC)/
+	$(Q)cp -R Makefile README.md include pipeline schemas dist debian po $(DEB_SRC)/
 	$(Q)rm -f $(DEB_SRC)/debian/control.in
 	$(Q)deps=$$(echo $(DEB_BUILD_DEPS) | sed 's/ /, /g'); \
 	  sed "s|@BUILD_DEPENDS@|$$deps|" debian/control.in > $(DEB_SRC)/debian/control

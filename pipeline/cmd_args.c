@@ -45,12 +45,13 @@ int lt_cmd_help(const struct lt_command *const *table, int n_names, char **names
 		const struct lt_command *next = find_in(i ? cmd->subs : table, names[i]);
 
 		if (!next && i == 0) {
-			fprintf(stderr, "error: no command '%s'; `luutru --help` lists them\n", names[0]);
+			fprintf(stderr, _("error: no command '%s'; `luutru --help` lists them\n"), names[0]);
 			return LT_EXIT_USAGE;
 		}
 		if (!next) {
-			fprintf(stderr, "error: %s has no sub-command '%s'; `luutru help %s` lists %s\n",
-				cmd->name, names[i], cmd->name, cmd->subs ? "them" : "its usage");
+			fprintf(stderr, cmd->subs ? _("error: %s has no sub-command '%s'; `luutru help %s` lists them\n")
+				: _("error: %s has no sub-command '%s'; `luutru help %s` gives its usage\n"),
+				cmd->name, names[i], cmd->name);
 			return LT_EXIT_USAGE;
 		}
 		cmd = next;
@@ -76,7 +77,7 @@ void lt_cmd_print_usage(const struct lt_command *cmd, FILE *out)
 	const struct lt_option *opts = cmd->options;
 	int any_letter = 0, listed = 0;
 
-	fputs(cmd->usage, out);
+	fputs(_(cmd->usage), out);
 	for (size_t i = 0; opts && opts[i].name; i++) {
 		any_letter |= opts[i].letter != 0 && opts[i].help;
 		listed |= opts[i].help != NULL;
@@ -90,7 +91,7 @@ void lt_cmd_print_usage(const struct lt_command *cmd, FILE *out)
 			continue;
 		option_left(&opts[i], any_letter, left, sizeof(left));
 		fprintf(out, "  %-18s  ", left);
-		for (const char *h = opts[i].help; *h; h++) {
+		for (const char *h = _(opts[i].help); *h; h++) {
 			fputc(*h, out);
 			if (*h == '\n')
 				fprintf(out, "%22s", "");
@@ -98,12 +99,12 @@ void lt_cmd_print_usage(const struct lt_command *cmd, FILE *out)
 		fputc('\n', out);
 	}
 	if (cmd->subs) {
-		fprintf(out, "\nCommands:\n");
+		fprintf(out, "\n%s\n", _("Commands:"));
 		for (size_t i = 0; cmd->subs[i]; i++)
-			fprintf(out, "  %-10s %s\n", cmd->subs[i]->name, cmd->subs[i]->summary);
+			fprintf(out, "  %-10s %s\n", cmd->subs[i]->name, _(cmd->subs[i]->summary));
 	}
 	if (cmd->epilog)
-		fprintf(out, "\n%s", cmd->epilog);
+		fprintf(out, "\n%s", _(cmd->epilog));
 }
 
 const char *lt_args_get(const struct lt_args *args, const char *name)
@@ -161,14 +162,14 @@ int lt_cmd_parse(const struct lt_command *cmd, int argc, char **argv, struct lt_
 		argv++;
 	}
 	if (!cmd->run) {
-		fprintf(stderr, "error: %s: nothing to run (internal)\n", cmd->name);
+		fprintf(stderr, _("error: %s: nothing to run (internal)\n"), cmd->name);
 		return LT_EXIT_FATAL;
 	}
 	for (n = 0; cmd->options && cmd->options[n].name; n++) {
 		const struct lt_option *o = &cmd->options[n];
 
 		if (n >= LT_CMD_MAX_OPTIONS) {
-			fprintf(stderr, "error: %s: more than %d options (internal)\n", cmd->name,
+			fprintf(stderr, _("error: %s: more than %d options (internal)\n"), cmd->name,
 				LT_CMD_MAX_OPTIONS);
 			return LT_EXIT_FATAL;
 		}
@@ -228,7 +229,7 @@ int lt_cmd_parse(const struct lt_command *cmd, int argc, char **argv, struct lt_
 	args->argv = argv + optind;
 	if (args->argc < cmd->min_args || (cmd->max_args >= 0 && args->argc > cmd->max_args)) {
 		if (cmd->args_error)
-			return lt_cmd_usage_error(cmd, "%s: %s", cmd->name, cmd->args_error);
+			return lt_cmd_usage_error(cmd, "%s: %s", cmd->name, _(cmd->args_error));
 		if (args->argc > cmd->max_args)
 			return lt_cmd_usage_error(cmd, "%s: unexpected argument '%s'", cmd->name,
 						  args->argv[cmd->max_args]);
@@ -263,6 +264,6 @@ int lt_cmd_finish_stdout(int rc)
 		cause = EIO;
 	if (!cause)
 		return rc;
-	fprintf(stderr, "error: cannot write to standard output: %s\n", strerror(cause));
+	fprintf(stderr, _("error: cannot write to standard output: %s\n"), strerror(cause));
 	return LT_EXIT_FATAL;
 }

@@ -36,7 +36,7 @@ static long profile_problems(const char *path, const struct lt_bag_report *rep)
 	for (char *line = lines.data, *nl; !rc && line && *line; line = nl + 1) {
 		nl = strchr(line, '\n');
 		*nl = 0;
-		printf("%s: profile: %s\n", path, line);
+		printf(_("%s: profile: %s\n"), path, line);
 	}
 	lt_buf_release(&lines);
 	lt_bag_profile_free(profile);
@@ -63,7 +63,7 @@ static int validate_one(const char *path)
 	if (rc)
 		return lt_cmd_fail(&err);
 	for (size_t i = 0; i < rep->n_warnings; i++)
-		fprintf(stderr, "warning: %s: %s\n", path, rep->warnings[i].reason);
+		fprintf(stderr, _("warning: %s: %s\n"), path, rep->warnings[i].reason);
 	for (size_t i = 0; i < rep->n_problems; i++)
 		printf("%s: %s: %s\n", path, lt_bag_problem_name(rep->problems[i].kind),
 		       rep->problems[i].reason);
@@ -96,9 +96,9 @@ static int run_validate(const struct lt_args *args, struct lt_catalog *cat)
 
 static const struct lt_command cmd_bag_validate = {
 	.name = "validate",
-	.summary = "check bags (folders or tars) against BagIt 1.0 / 0.97",
+	.summary = N_("check bags (folders or tars) against BagIt 1.0 / 0.97"),
 	.usage =
-	"usage: luutru bag validate PATH...\n"
+	N_("usage: luutru bag validate PATH...\n"
 	"\n"
 	"Checks each PATH, a bag's folder or a tar holding one bag (any tar\n"
 	"libarchive reads, compressed or not), against BagIt 1.0 (RFC 8493) or\n"
@@ -110,9 +110,9 @@ static const struct lt_command cmd_bag_validate = {
 	"is needed. A bag made by luutru (Bag-Software-Agent: luutru ...) is also\n"
 	"checked against luutru's BagIt profile (schemas/bagit-profile.json, BagIt\n"
 	"Profiles 1.3.0): its required bag-info tags, manifest algorithms, payload\n"
-	"files (METS.xml, EAD.xml, PREMIS.xml, ...), serialisation as a tar.\n",
+	"files (METS.xml, EAD.xml, PREMIS.xml, ...), serialisation as a tar.\n"),
 	.epilog =
-	"Prints one line per problem on standard output, 'PATH: KIND: REASON'\n"
+	N_("Prints one line per problem on standard output, 'PATH: KIND: REASON'\n"
 	"('PATH: profile: REASON' for a departure from luutru's profile),\n"
 	"and nothing for a valid bag. Warnings (a valid bag that may not travel\n"
 	"well: names differing only in case or Unicode normalisation, OS junk\n"
@@ -123,10 +123,10 @@ static const struct lt_command cmd_bag_validate = {
 	"\n"
 	"Examples:\n"
 	"  luutru bag validate archive/bundles/ab/abcd1234.tar\n"
-	"  luutru bag validate ~/incoming/*/\n",
+	"  luutru bag validate ~/incoming/*/\n"),
 	.min_args = 1,
 	.max_args = -1,
-	.args_error = "which bags? give one or more PATHs",
+	.args_error = N_("which bags? give one or more PATHs"),
 	.access = LT_ACCESS_NONE,
 	.run = run_validate,
 };
@@ -135,12 +135,12 @@ static const struct lt_command *const bag_subs[] = { &cmd_bag_validate, NULL };
 
 const struct lt_command lt_cmd_bag = {
 	.name = "bag",
-	.summary = "BagIt tools for any bag: validate",
+	.summary = N_("BagIt tools for any bag: validate"),
 	.usage =
-	"usage: luutru bag COMMAND [ARGS]\n"
+	N_("usage: luutru bag COMMAND [ARGS]\n"
 	"\n"
-	"Tools for BagIt bags, luutru's or anyone's; they need no archive.\n",
-	.epilog = "`luutru help bag validate` for one command.\n",
+	"Tools for BagIt bags, luutru's or anyone's; they need no archive.\n"),
+	.epilog = N_("`luutru help bag validate` for one command.\n"),
 	.access = LT_ACCESS_NONE,
 	.subs = bag_subs,
 };

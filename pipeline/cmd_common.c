@@ -13,6 +13,19 @@
 
 #include "luutru/buf.h"
 #include "luutru/cmd.h"
+#include "luutru/doc.h"
+
+const char *lt_cmd_state_word(int state)
+{
+	switch ((enum lt_doc_state)state) {
+	case LT_QUEUED: return _("queued");
+	case LT_PROCESSING: return _("processing");
+	case LT_ARCHIVED: return _("archived");
+	case LT_FAILED: return _("failed");
+	case LT_SUPERSEDED: return _("superseded");
+	}
+	return lt_doc_state_name((enum lt_doc_state)state);
+}
 
 int lt_cmd_exit_code(enum lt_code code)
 {
@@ -28,7 +41,7 @@ int lt_cmd_exit_code(enum lt_code code)
 int lt_cmd_fail(const struct lt_err *err)
 {
 	/* Messages name files and documents: escaped like any other output. */
-	lt_cmd_printf(stderr, "error: %s\n", err->msg[0] ? err->msg : lt_code_name(err->code));
+	lt_cmd_printf(stderr, _("error: %s\n"), err->msg[0] ? err->msg : _(lt_code_name(err->code)));
 	return lt_cmd_exit_code(err->code);
 }
 
@@ -36,9 +49,10 @@ int lt_cmd_usage_error(const struct lt_command *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("error: ", stderr);
+	/* TRANSLATORS: the start of a usage error; the message follows. */
+	fputs(_("error: "), stderr);
 	va_start(ap, fmt);
-	lt_cmd_vprintf(stderr, fmt, ap);
+	lt_cmd_vprintf(stderr, _(fmt), ap);
 	va_end(ap);
 	fputs("\n\n", stderr);
 	lt_cmd_print_usage(cmd, stderr);
@@ -82,14 +96,27 @@ int lt_cmd_check_limit(const char *cmd, const char *value, struct lt_err *err)
 
 void lt_format_bytes(unsigned long long bytes, char out[32])
 {
+	char n[LT_I18N_NUMBER_MAX];
+
 	if (bytes < 1000)
-		snprintf(out, 32, "%llu bytes", bytes);
+		snprintf(out, 32, ngettext("%llu byte", "%llu bytes", bytes), bytes);
 	else if (bytes < 1000000)
-		snprintf(out, 32, "%.1f kB", bytes / 1e3);
+		snprintf(out, 32, "%s kB", lt_i18n_decimal(bytes / 1e3, 1, n));
 	else if (bytes < 1000000000)
-		snprintf(out, 32, "%.1f MB", bytes / 1e6);
+		snprintf(out, 32, "%s MB", lt_i18n_decimal(bytes / 1e6, 1, n));
 	else
-		snprintf(out, 32, "%.2f GB", bytes / 1e9);
+		snprintf(out, 32, "%s GB", lt_i18n_decimal(bytes / 1e9, 2, n));
+}
+
+int lt_cmd_label(FILE *out, const char *label, int width)
+{
+	int columns = 0;
+
+	/* Columns, not bytes: a translated label holds letters of two and
+	 * three bytes (NFC Vietnamese: one code point a letter). */
+	for (const unsigned char *p = (const unsigned char *)label; *p; p++)
+		columns += (*p & 0xC0) != 0x80;
+	return fprintf(out, "%s%*s", label, columns < width ? width - columns : 1, "");
 }
 
 /* ---- escaped output ---- */

@@ -15,10 +15,20 @@
 
 /* What lt_cmd_parse() accepts for every command besides its own table. */
 static const struct lt_option common_options[] = {
-	{ "archive", 0, "DIR", "the archive (default: $LUUTRU_ARCHIVE, else ./archive)", NULL },
-	{ "help", 'h', NULL, "print the usage and exit", NULL },
+	{ "archive", 0, "DIR", N_("the archive (default: $LUUTRU_ARCHIVE, else ./archive)"), NULL },
+	{ "help", 'h', NULL, N_("print the usage and exit"), NULL },
 	{ 0 },
 };
+
+/* A descriptor's text in the message language; NULL and "" as they are
+ * (gettext("") is the catalog's header). */
+static const char *tr(const char *s)
+{
+	return s && *s ? _(s) : s;
+}
+
+/* ".SH NAME" with the heading in the message language. */
+static void put_heading(FILE *out, const char *level, const char *heading);
 
 /* ---- roff ---- */
 
@@ -169,7 +179,12 @@ static void put_synopsis(FILE *out, const char *usage)
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *eol = nl ? nl : end;
 
-		if (strncmp(p, "usage: ", 7) == 0)
+		/* TRANSLATORS: must be how every command's usage text starts. */
+		const char *usage_word = _("usage: ");
+
+		if (strncmp(p, usage_word, strlen(usage_word)) == 0)
+			p += strlen(usage_word);
+		else if (strncmp(p, "usage: ", 7) == 0)
 			p += 7;
 		if (eol > p) {
 			lt_roff_put(out, p, (size_t)(eol - p));
@@ -206,15 +221,19 @@ static void put_options(FILE *out, const struct lt_option *opts)
 			fputs("\\fR", out);
 		}
 		fputc('\n', out);
-		put_text_z(out, o->help);
+		put_text_z(out, tr(o->help));
 	}
 }
 
 /* "Example:" or "Examples:" at a line's start in an epilog, or NULL. */
 static const char *find_examples(const char *epilog)
 {
+	/* TRANSLATORS: how the examples' heading starts in every command's
+	 * epilog ("Example:", "Examples:"). */
+	const char *word = _("Example");
+
 	for (const char *p = epilog; p && *p;) {
-		if (strncmp(p, "Example", 7) == 0)
+		if (strncmp(p, word, strlen(word)) == 0 || strncmp(p, "Example", 7) == 0)
 			return p;
 		p = strchr(p, '\n');
 		if (p)
@@ -229,13 +248,13 @@ static void put_epilog(FILE *out, const char *epilog, const char *heading_level)
 	size_t notes_len = examples ? (size_t)(examples - epilog) : strlen(epilog);
 
 	if (!is_blank(epilog, notes_len)) {
-		fprintf(out, "%s NOTES\n", heading_level);
+		put_heading(out, heading_level, _("NOTES"));
 		put_text(out, epilog, notes_len);
 	}
 	if (examples) {
 		const char *body = strchr(examples, '\n');
 
-		fprintf(out, "%s EXAMPLES\n", heading_level);
+		put_heading(out, heading_level, _("EXAMPLES"));
 		put_text_z(out, body ? body + 1 : "");
 	}
 }
@@ -276,43 +295,57 @@ static void put_title(FILE *out, const char *prefix, const char *name)
 				fputs("\\-", out);
 			else
 				fputc(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p, out);
-	fprintf(out, " 1 \"%s\" \"luutru %s\" \"luutru manual\"\n", date, LT_VERSION);
+	fprintf(out, " 1 \"%s\" \"luutru %s\" \"", date, LT_VERSION);
+	roff_puts(out, _("luutru manual"));
+	fputs("\"\n", out);
+}
+
+static void put_heading(FILE *out, const char *level, const char *heading)
+{
+	fprintf(out, "%s ", level);
+	roff_puts(out, heading);
+	fputc('\n', out);
 }
 
 void lt_man_program(const struct lt_program_doc *prog, const struct lt_command *const *table,
 		    FILE *out)
 {
 	put_title(out, "luutru", NULL);
-	fputs(".SH NAME\nluutru \\- ", out);
-	roff_puts(out, prog->summary);
-	fputs("\n.SH SYNOPSIS\n", out);
-	put_synopsis(out, prog->synopsis);
-	fputs(".SH DESCRIPTION\n", out);
-	put_text_z(out, prog->description);
-	fputs(".SH COMMANDS\n", out);
+	put_heading(out, ".SH", _("NAME"));
+	fputs("luutru \\- ", out);
+	roff_puts(out, tr(prog->summary));
+	fputc('\n', out);
+	put_heading(out, ".SH", _("SYNOPSIS"));
+	put_synopsis(out, tr(prog->synopsis));
+	put_heading(out, ".SH", _("DESCRIPTION"));
+	put_text_z(out, tr(prog->description));
+	put_heading(out, ".SH", _("COMMANDS"));
 	for (size_t i = 0; table[i]; i++) {
 		fputs(".TP\n\\fBluutru\\-", out);
 		roff_puts(out, table[i]->name);
 		fputs("\\fR(1)\n", out);
-		put_text_z(out, table[i]->summary);
+		put_text_z(out, tr(table[i]->summary));
 	}
-	fputs(".SH OPTIONS\n", out);
+	put_heading(out, ".SH", _("OPTIONS"));
 	put_options(out, prog->options);
-	fputs(".SH ENVIRONMENT\n"
-	      ".TP\n.B LUUTRU_ARCHIVE\n"
-	      "The archive when \\fB\\-\\-archive\\fR is not given; else ./archive.\n"
-	      ".TP\n.B OMP_THREAD_LIMIT\n"
-	      "Unless it is set, luutru sets it to 1 and runs itself again, so that\n"
-	      "Tesseract's OpenMP threads do not compete with luutru's own workers.\n"
-	      ".SH EXIT STATUS\n", out);
-	put_text_z(out, prog->exit_status);
-	fputs(".SH FILES\n"
-	      ".TP\n.I ARCHIVE/catalog.sqlite\nThe catalog: documents, pages, full text, bundles, events.\n"
-	      ".TP\n.I ARCHIVE/bundles/\nOne BagIt bag in a tar per document version.\n"
-	      ".TP\n.I ARCHIVE/luutru.conf\nThe archive's settings (\\fIkey\\fR = \\fIvalue\\fR).\n"
-	      ".TP\n.I /var/lib/luutru/archive\n"
-	      "The archive of the Debian package's systemd units, owned by the luutru user.\n"
-	      ".SH SEE ALSO\n", out);
+	put_heading(out, ".SH", _("ENVIRONMENT"));
+	fputs(".TP\n.B LUUTRU_ARCHIVE\n", out);
+	put_text_z(out, _("The archive when --archive is not given; else ./archive.\n"));
+	fputs(".TP\n.B OMP_THREAD_LIMIT\n", out);
+	put_text_z(out, _("Unless it is set, luutru sets it to 1 and runs itself again, so that\n"
+			  "Tesseract's OpenMP threads do not compete with luutru's own workers.\n"));
+	put_heading(out, ".SH", _("EXIT STATUS"));
+	put_text_z(out, tr(prog->exit_status));
+	put_heading(out, ".SH", _("FILES"));
+	fputs(".TP\n.I ARCHIVE/catalog.sqlite\n", out);
+	put_text_z(out, _("The catalog: documents, pages, full text, bundles, events.\n"));
+	fputs(".TP\n.I ARCHIVE/bundles/\n", out);
+	put_text_z(out, _("One BagIt bag in a tar per document version.\n"));
+	fputs(".TP\n.I ARCHIVE/luutru.conf\n", out);
+	put_text_z(out, _("The archive's settings (key = value).\n"));
+	fputs(".TP\n.I /var/lib/luutru/archive\n", out);
+	put_text_z(out, _("The archive of the Debian package's systemd units, owned by the luutru user.\n"));
+	put_heading(out, ".SH", _("SEE ALSO"));
 	for (size_t i = 0; table[i]; i++) {
 		fputs("\\fBluutru\\-", out);
 		roff_puts(out, table[i]->name);
@@ -324,43 +357,48 @@ void lt_man_program(const struct lt_program_doc *prog, const struct lt_command *
 void lt_man_command(const struct lt_command *cmd, FILE *out)
 {
 	put_title(out, "luutru-", cmd->name);
-	fputs(".SH NAME\nluutru\\-", out);
+	put_heading(out, ".SH", _("NAME"));
+	fputs("luutru\\-", out);
 	roff_puts(out, cmd->name);
 	fputs(" \\- ", out);
-	roff_puts(out, cmd->summary);
-	fputs("\n.SH SYNOPSIS\n", out);
-	put_synopsis(out, cmd->usage);
-	fputs(".SH DESCRIPTION\n", out);
-	put_description(out, cmd->usage);
-	fputs(".SH OPTIONS\n", out);
+	roff_puts(out, tr(cmd->summary));
+	fputc('\n', out);
+	put_heading(out, ".SH", _("SYNOPSIS"));
+	put_synopsis(out, tr(cmd->usage));
+	put_heading(out, ".SH", _("DESCRIPTION"));
+	put_description(out, tr(cmd->usage));
+	put_heading(out, ".SH", _("OPTIONS"));
 	put_options(out, cmd->options);
 	put_options(out, common_options);
 	if (cmd->subs) {
-		fputs(".SH COMMANDS\n", out);
+		put_heading(out, ".SH", _("COMMANDS"));
 		for (size_t i = 0; cmd->subs[i]; i++) {
 			const struct lt_command *sub = cmd->subs[i];
 
 			fprintf(out, ".SS \"luutru %s ", cmd->name);
 			roff_puts(out, sub->name);
 			fputs("\"\n", out);
-			put_text_z(out, sub->summary);
+			put_text_z(out, tr(sub->summary));
 			fputs(".PP\n", out);
-			put_synopsis(out, sub->usage);
+			put_synopsis(out, tr(sub->usage));
 			fputs(".PP\n", out);
-			put_description(out, sub->usage);
+			put_description(out, tr(sub->usage));
 			if (sub->options && sub->options[0].name) {
-				fputs(".PP\nOptions:\n", out);
+				fputs(".PP\n", out);
+				put_text_z(out, _("Options:"));
+				fputc('\n', out);
 				put_options(out, sub->options);
 			}
 			if (sub->epilog) {
 				fputs(".PP\n", out);
-				put_text_z(out, sub->epilog);
+				put_text_z(out, tr(sub->epilog));
 			}
 		}
 	}
 	if (cmd->epilog)
-		put_epilog(out, cmd->epilog, ".SH");
-	fputs(".SH SEE ALSO\n\\fBluutru\\fR(1)\n", out);
+		put_epilog(out, tr(cmd->epilog), ".SH");
+	put_heading(out, ".SH", _("SEE ALSO"));
+	fputs("\\fBluutru\\fR(1)\n", out);
 }
 
 /* ---- bash completion ---- */
@@ -635,7 +673,7 @@ int lt_cmd_doc(const struct lt_program_doc *prog, const struct lt_command *const
 		}
 		cmd = lt_cmd_find(table, 1, argv + 1);
 		if (!cmd) {
-			fprintf(stderr, "error: no command '%s'; `luutru --help` lists them\n", argv[1]);
+			fprintf(stderr, _("error: no command '%s'; `luutru --help` lists them\n"), argv[1]);
 			return LT_EXIT_USAGE;
 		}
 		lt_man_command(cmd, stdout);

@@ -107,8 +107,8 @@ static int get_bag(const struct lt_args *args, const struct lt_doc *doc, const c
 	if (rc)
 		return rc;
 	lt_format_bytes(rep->payload_bytes, bytes);
-	lt_cmd_printf(stdout, "extracted %s (version %d: %zu files, payload %zu files %s, bag valid; "
-		      "bundle sha256 %s)\n", out ? out : doc->id, doc->bundle.version, rep->n_files,
+	lt_cmd_printf(stdout, _("extracted %s (version %d: %zu files, payload %zu files %s, bag valid; "
+		      "bundle sha256 %s)\n"), out ? out : doc->id, doc->bundle.version, rep->n_files,
 		      rep->payload_files, bytes, doc->bundle.sha256);
 	lt_bag_report_free(rep);
 	return LT_OK;
@@ -265,10 +265,10 @@ static int get_file(const struct lt_args *args, const struct lt_doc *doc, const 
 	int scratch = -1, is_dir = 0, rc;
 
 	if (page)
-		snprintf(h.what, sizeof(h.what), "page %d of %s (%s)", page, doc->id, format);
+		snprintf(h.what, sizeof(h.what), _("page %d of %s (%s)"), page, doc->id, format);
 	else
-		snprintf(h.what, sizeof(h.what), "%s of %s", strcmp(format, "pdf") == 0
-			 ? "the access copy (PDF/A)" : "the text", doc->id);
+		snprintf(h.what, sizeof(h.what), strcmp(format, "pdf") == 0
+			 ? _("the access copy (PDF/A) of %s") : _("the text of %s"), doc->id);
 	rc = lt_retrieve_scratch("luutru-get", &scratch, err);
 	if (!rc)
 		rc = make_handout(args, doc, &h, scratch, err);
@@ -281,8 +281,8 @@ static int get_file(const struct lt_args *args, const struct lt_doc *doc, const 
 					 lt_args_get(args, "follow-symlinks")
 					 ? LT_RETRIEVE_FOLLOW_SYMLINK : 0, sha, err);
 	if (!rc && strcmp(dst, "-") != 0)
-		lt_cmd_printf(stdout, "wrote %s (%s, version %d, verified against the bundle's "
-			      "manifest; sha256 %s)\n", dst, h.what, doc->bundle.version, sha);
+		lt_cmd_printf(stdout, _("wrote %s (%s, version %d, verified against the bundle's "
+			      "manifest; sha256 %s)\n"), dst, h.what, doc->bundle.version, sha);
 	if (scratch >= 0)
 		close(scratch);
 	free(dst);
@@ -356,7 +356,7 @@ static int run_get(const struct lt_args *args, struct lt_catalog *cat)
 					lt_args_get(args, "follow-symlinks") ? LT_RETRIEVE_FOLLOW_SYMLINK : 0,
 					&err);
 	if (!rc && tar && strcmp(dst, "-") != 0)
-		lt_cmd_printf(stdout, "wrote %s (version %d, %llu bytes, sha256 %s)\n",
+		lt_cmd_printf(stdout, _("wrote %s (version %d, %llu bytes, sha256 %s)\n"),
 			      dst, doc->bundle.version, (unsigned long long)doc->bundle.size,
 			      doc->bundle.sha256);
 	free(dst);
@@ -365,25 +365,25 @@ static int run_get(const struct lt_args *args, struct lt_catalog *cat)
 }
 
 static const struct lt_option options[] = {
-	{ "out", 'o', "PATH", "where to write (never inside the archive)", check_out },
-	{ "format", 'f', "FORMAT", "a document: tar (default): the bundle as it is archived;\n"
+	{ "out", 'o', "PATH", N_("where to write (never inside the archive)"), check_out },
+	{ "format", 'f', "FORMAT", N_("a document: tar (default): the bundle as it is archived;\n"
 	  "bag: the bag extracted into the new folder PATH;\n"
 	  "pdf: the access copy (PDF/A); txt: every page's text, a form feed\n"
 	  "between pages. A page (--page N): master (default): its scan;\n"
-	  "txt, hocr, alto: its OCR files; pdf: its page of the access copy", check_format },
-	{ "page", 'p', "N", "page N of the document only (see --format)", check_page },
-	{ "version", 0, "N", "bundle version N (default: the newest; `luutru show DOC` lists them)",
+	  "txt, hocr, alto: its OCR files; pdf: its page of the access copy"), check_format },
+	{ "page", 'p', "N", N_("page N of the document only (see --format)"), check_page },
+	{ "version", 0, "N", N_("bundle version N (default: the newest; `luutru show DOC` lists them)"),
 	  check_version },
-	{ "follow-symlinks", 0, NULL, "if PATH is a symlink, write where it points (by default\n"
-	  "a symlink at PATH is refused: another user may have planted it)", NULL },
+	{ "follow-symlinks", 0, NULL, N_("if PATH is a symlink, write where it points (by default\n"
+	  "a symlink at PATH is refused: another user may have planted it)"), NULL },
 	{ 0 },
 };
 
 const struct lt_command lt_cmd_get = {
 	.name = "get",
-	.summary = "write a document's bundle out of the archive",
+	.summary = N_("write a document's bundle out of the archive"),
 	.usage =
-	"usage: luutru get [--archive DIR] DOC [--out PATH] [--format tar|bag|pdf|txt]\n"
+	N_("usage: luutru get [--archive DIR] DOC [--out PATH] [--format tar|bag|pdf|txt]\n"
 	"                  [--page N [--format master|txt|hocr|alto|pdf]] [--version N]\n"
 	"                  [--follow-symlinks]\n"
 	"\n"
@@ -416,19 +416,19 @@ const struct lt_command lt_cmd_get = {
 	"(created exclusively, never through a link) and renamed over PATH. A PATH\n"
 	"that is a symlink is refused unless --follow-symlinks is given, and so is\n"
 	"a PATH in a folder anyone may write to without the sticky bit (chmod +t,\n"
-	"as /tmp has): exit 2 for both.\n",
+	"as /tmp has): exit 2 for both.\n"),
 	.options = options,
 	.epilog =
-	"Example:\n"
+	N_("Example:\n"
 	"  luutru get 3f0c9a1b --out /tmp/\n"
 	"  luutru get 3f0c9a1b --format bag --out /tmp/3f0c9a1b-bag\n"
 	"  luutru get 3f0c9a1b --version 1 --out /tmp/\n"
 	"  luutru get 3f0c9a1b --format pdf --out /tmp/\n"
 	"  luutru get 3f0c9a1b --page 3 --format alto --out /tmp/page3.alto.xml\n"
-	"  luutru get 3f0c9a1b --page 1 --format txt --out -\n",
+	"  luutru get 3f0c9a1b --page 1 --format txt --out -\n"),
 	.min_args = 1,
 	.max_args = 1,
-	.args_error = "give one document id",
+	.args_error = N_("give one document id"),
 	.access = LT_ACCESS_READ,
 	.run = run_get,
 };

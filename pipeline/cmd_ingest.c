@@ -21,9 +21,9 @@
 static void print_skipped(void *ud, const struct lt_inbox_skip *s)
 {
 	(void)ud;
-	lt_cmd_printf(stdout, "skipped %s: %s\n", s->path, s->reason);
+	lt_cmd_printf(stdout, _("skipped %s: %s\n"), s->path, s->reason);
 	if (s->warning)
-		lt_cmd_printf(stderr, "warning: %s: %s\n", s->path, s->reason);
+		lt_cmd_printf(stderr, _("warning: %s: %s\n"), s->path, s->reason);
 }
 
 static void print_document(void *ud, const struct lt_inbox_entry *e, const struct lt_ingest_outcome *o)
@@ -31,40 +31,43 @@ static void print_document(void *ud, const struct lt_inbox_entry *e, const struc
 	(void)ud;
 	switch (o->result) {
 	case LT_INGEST_CHECKED:
-		lt_cmd_printf(stdout, "ok %s (%zu page%s, %zu metadata field%s)\n", e->label,
-			      e->doc->n_pages, e->doc->n_pages == 1 ? "" : "s", e->doc->meta.n,
-			      e->doc->meta.n == 1 ? "" : "s");
+		lt_cmd_printf(stdout, _("ok %s"), e->label);
+		lt_cmd_printf(stdout, ngettext(" (%zu page, ", " (%zu pages, ", (unsigned long)e->doc->n_pages),
+			      e->doc->n_pages);
+		lt_cmd_printf(stdout, ngettext("%zu metadata field)\n", "%zu metadata fields)\n",
+					       (unsigned long)e->doc->meta.n), e->doc->meta.n);
 		return;
 	case LT_INGEST_REJECTED:
-		lt_cmd_printf(stdout, "rejected %s: %s\n", e->label, e->reason);
-		lt_cmd_printf(stderr, "error: %s: %s\n", e->label, e->reason);
+		lt_cmd_printf(stdout, _("rejected %s: %s\n"), e->label, e->reason);
+		lt_cmd_printf(stderr, _("error: %s: %s\n"), e->label, e->reason);
 		return;
 	case LT_INGEST_KNOWN:
-		lt_cmd_printf(stdout, "known %s %s (%s%s%s)\n",
-			      e->doc->id, e->label, lt_doc_state_name(o->state),
-			      o->state == LT_FAILED ? "; --retry queues it again" : "",
-			      o->meta_updated ? "; metadata replaced by this ingest's" : "");
+		lt_cmd_printf(stdout, _("known %s %s (%s%s%s)\n"),
+			      e->doc->id, e->label, lt_cmd_state_word(o->state),
+			      o->state == LT_FAILED ? _("; --retry queues it again") : "",
+			      o->meta_updated ? _("; metadata replaced by this ingest's") : "");
 		if (o->meta_ignored)
-			lt_cmd_printf(stderr, "note: %s is %s already: the metadata given now is not "
-				      "applied (correct it with luutru meta %s --set KEY=VALUE)\n",
-				      e->label, lt_doc_state_name(o->state), e->doc->id);
+			lt_cmd_printf(stderr, _("note: %s is %s already: the metadata given now is not "
+				      "applied (correct it with luutru meta %s --set KEY=VALUE)\n"),
+				      e->label, lt_cmd_state_word(o->state), e->doc->id);
 		return;
 	case LT_INGEST_REQUEUED:
-		lt_cmd_printf(stdout, "requeued %s %s (%s before)\n",
-			      e->doc->id, e->label, lt_doc_state_name(o->state));
+		lt_cmd_printf(stdout, _("requeued %s %s (%s before)\n"),
+			      e->doc->id, e->label, lt_cmd_state_word(o->state));
 		break;
 	case LT_INGEST_QUEUED:
 		if (o->origin_seen_before)
-			lt_cmd_printf(stderr, "note: %s was ingested before as %s with other content; "
-				      "its new content is a document of its own\n", e->doc->label, o->before);
-		lt_cmd_printf(stdout, "queued %s %s (%zu page%s)\n",
-			      e->doc->id, e->label, e->doc->n_pages,
-			      e->doc->n_pages == 1 ? "" : "s");
+			lt_cmd_printf(stderr, _("note: %s was ingested before as %s with other content; "
+				      "its new content is a document of its own\n"), e->doc->label, o->before);
+		lt_cmd_printf(stdout, ngettext("queued %s %s (%zu page)\n", "queued %s %s (%zu pages)\n",
+					       (unsigned long)e->doc->n_pages),
+			      e->doc->id, e->label, e->doc->n_pages);
 		break;
 	}
 	if (o->superseded)
-		lt_cmd_printf(stdout, "superseded %d unfinished document%s from %s: its content changed\n",
-			      o->superseded, o->superseded == 1 ? "" : "s", e->label);
+		lt_cmd_printf(stdout, ngettext("superseded %d unfinished document from %s: its content changed\n",
+					       "superseded %d unfinished documents from %s: its content changed\n",
+					       (unsigned long)o->superseded), o->superseded, e->label);
 }
 
 int lt_cmd_check_inbox_arg(const struct lt_args *args, struct lt_err *err)
@@ -92,7 +95,7 @@ static void each_skipped(void *ud, const struct lt_inbox_skip *s)
 static void each_warning(void *ud, const char *msg)
 {
 	(void)ud;
-	lt_cmd_printf(stderr, "warning: %s\n", msg);
+	lt_cmd_printf(stderr, _("warning: %s\n"), msg);
 }
 
 static void each_document(void *ud, const struct lt_inbox_entry *e, const struct lt_ingest_outcome *o)
@@ -102,7 +105,7 @@ static void each_document(void *ud, const struct lt_inbox_entry *e, const struct
 	if (!pr->quiet)
 		print_document(NULL, e, o);
 	else if (o->result == LT_INGEST_REJECTED) /* quiet keeps the errors */
-		fprintf(stderr, "error: %s: %s\n", e->label, e->reason);
+		lt_cmd_printf(stderr, _("error: %s: %s\n"), e->label, e->reason);
 	if (pr->also && pr->also->document)
 		pr->also->document(pr->also->ud, e, o);
 }
@@ -130,17 +133,21 @@ int lt_cmd_ingest_inbox_meta(struct lt_catalog *cat, const char *inbox_dir,
 	if (rc)
 		return lt_cmd_fail(&err);
 	if (check) {
-		printf("check: %d document%s ready, %d refused, %zu warning%s; nothing was queued\n",
-		       t->checked, t->checked == 1 ? "" : "s", t->rejected, t->meta_warnings,
-		       t->meta_warnings == 1 ? "" : "s");
+		printf(ngettext("check: %d document ready, ", "check: %d documents ready, ",
+				(unsigned long)t->checked), t->checked);
+		printf(ngettext("%d refused, %zu warning; nothing was queued\n",
+				"%d refused, %zu warnings; nothing was queued\n",
+				(unsigned long)t->meta_warnings), t->rejected, t->meta_warnings);
 		return t->rejected || t->meta_warnings ? LT_EXIT_PROBLEM : LT_EXIT_OK;
 	}
 	if (!quiet) {
-		printf("ingest: %d queued, %d already known, %d rejected, %zu skipped", t->queued,
+		printf(_("ingest: %d queued, %d already known, %d rejected, %zu skipped"), t->queued,
 		       t->known, t->rejected, t->skipped);
 		if (t->warnings)
-			printf(" (%zu with a warning)", t->warnings);
-		printf(t->superseded ? ", %d superseded\n" : "\n", t->superseded);
+			printf(_(" (%zu with a warning)"), t->warnings);
+		if (t->superseded)
+			printf(_(", %d superseded"), t->superseded);
+		putchar('\n');
 	}
 	return t->rejected ? LT_EXIT_PROBLEM : LT_EXIT_OK;
 }
@@ -225,23 +232,23 @@ static int run_ingest(const struct lt_args *args, struct lt_catalog *cat)
 }
 
 static const struct lt_option options[] = {
-	{ "retry", 0, NULL, "queue again the documents of INBOX that failed (after\n"
-	  "fixing what made them fail: a moved scan, permissions)", NULL },
-	{ "min-age", 0, "SECONDS", "leave documents changed in the last SECONDS for a later\n"
+	{ "retry", 0, NULL, N_("queue again the documents of INBOX that failed (after\n"
+	  "fixing what made them fail: a moved scan, permissions)"), NULL },
+	{ "min-age", 0, "SECONDS", N_("leave documents changed in the last SECONDS for a later\n"
 	  "ingest, so a folder the scanner is still writing is not\n"
-	  "archived half-done (default 0; 300 suits a cron job)", lt_cmd_check_min_age },
-	{ "follow-symlinks", 0, NULL, "follow symbolic links to files outside INBOX (links to\n"
-	  "folders outside it are never walked)", NULL },
+	  "archived half-done (default 0; 300 suits a cron job)"), lt_cmd_check_min_age },
+	{ "follow-symlinks", 0, NULL, N_("follow symbolic links to files outside INBOX (links to\n"
+	  "folders outside it are never walked)"), NULL },
 	LT_CMD_INGEST_META_OPTIONS,
-	{ "check", 0, NULL, "check the metadata, print every problem, queue nothing", NULL },
+	{ "check", 0, NULL, N_("check the metadata, print every problem, queue nothing"), NULL },
 	{ 0 },
 };
 
 const struct lt_command lt_cmd_ingest = {
 	.name = "ingest",
-	.summary = "queue the documents of an inbox folder (idempotent)",
+	.summary = N_("queue the documents of an inbox folder (idempotent)"),
 	.usage =
-	"usage: luutru ingest [--archive DIR] [--min-age SECONDS] [--retry]\n"
+	N_("usage: luutru ingest [--archive DIR] [--min-age SECONDS] [--retry]\n"
 	"                     [--follow-symlinks] [--manifest FILE.csv] [--set KEY=VALUE]...\n"
 	"                     [--allow-secret=tuyet-mat] [--check] INBOX\n"
 	"\n"
@@ -277,10 +284,10 @@ const struct lt_command lt_cmd_ingest = {
 	"\n"
 	"Metadata (README): metadata.json in a folder, then its --manifest row, then\n"
 	"--set and luutru.conf; all checked before any OCR, a bad value rejecting\n"
-	"its document only.\n",
+	"its document only.\n"),
 	.options = options,
 	.epilog =
-	"Prints one line per document: queued ID LABEL (N pages) | requeued ID LABEL |\n"
+	N_("Prints one line per document: queued ID LABEL (N pages) | requeued ID LABEL |\n"
 	"known ID LABEL (STATE) | rejected LABEL: REASON | skipped PATH: REASON, then\n"
 	"a summary; skips that may hide a page are repeated on stderr as\n"
 	"'warning: PATH: REASON'. Exit 1 if anything was rejected (warnings alone\n"
@@ -288,10 +295,10 @@ const struct lt_command lt_cmd_ingest = {
 	"\n"
 	"Examples:\n"
 	"  luutru ingest /srv/scans/inbox\n"
-	"  luutru ingest --manifest list.csv --set maintenance=01 --check inbox\n",
+	"  luutru ingest --manifest list.csv --set maintenance=01 --check inbox\n"),
 	.min_args = 1,
 	.max_args = 1,
-	.args_error = "give exactly one INBOX folder",
+	.args_error = N_("give exactly one INBOX folder"),
 	.access = LT_ACCESS_NONE,
 	.check = lt_cmd_check_inbox_arg,
 	.run = run_ingest,

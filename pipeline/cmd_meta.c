@@ -181,16 +181,17 @@ static int print_meta(const struct lt_doc *doc, int as_json)
 
 		if (!root || json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0) {
 			json_decref(root);
-			fprintf(stderr, "error: out of memory writing the metadata of %s\n", doc->id);
+			fprintf(stderr, _("error: out of memory writing the metadata of %s\n"), doc->id);
 			return LT_EXIT_FATAL;
 		}
 		putchar('\n');
 		json_decref(root);
 		return LT_EXIT_OK;
 	}
-	lt_cmd_printf(stdout, "document:  %s (bundle version %d)\n", doc->id, doc->bundle.version);
+	lt_cmd_label(stdout, _("document:"), 11);
+	lt_cmd_printf(stdout, _("%s (bundle version %d)\n"), doc->id, doc->bundle.version);
 	if (!doc->meta.n)
-		lt_cmd_printf(stdout, "no metadata fields\n");
+		lt_cmd_printf(stdout, "%s", _("no metadata fields\n"));
 	for (size_t i = 0; i < doc->meta.n; i++) {
 		const struct lt_meta_field *f = &doc->meta.fields[i];
 
@@ -198,9 +199,13 @@ static int print_meta(const struct lt_doc *doc, int as_json)
 		lt_cmd_printf(stdout, "%-16s   %s%s%s", "", lt_meta_source_name(f->source),
 			      f->origin ? ", " : "", f->origin ? f->origin : "");
 		if (f->rule)
-			lt_cmd_printf(stdout, ", rule %s", f->rule);
-		lt_cmd_printf(stdout, ", confidence %.2f, %s\n", f->confidence,
-			      f->confirmed ? "confirmed" : "NOT CONFIRMED");
+			lt_cmd_printf(stdout, _(", rule %s"), f->rule);
+		{
+			char n[LT_I18N_NUMBER_MAX];
+
+			lt_cmd_printf(stdout, _(", confidence %s, %s\n"), lt_i18n_decimal(f->confidence, 2, n),
+				      f->confirmed ? _("confirmed") : _("NOT CONFIRMED"));
+		}
 	}
 	return LT_EXIT_OK;
 }
@@ -281,7 +286,7 @@ static int correct(const struct lt_args *args, struct lt_doc *doc)
 	if (!rc)
 		rc = lt_cmd_meta_apply(&corrected, changes, n, by, &what, &changed, &err);
 	if (!rc && !changed) {
-		lt_cmd_printf(stdout, "%s: nothing to change (the values are those already recorded)\n",
+		lt_cmd_printf(stdout, _("%s: nothing to change (the values are those already recorded)\n"),
 			      doc->id);
 		code = LT_EXIT_OK;
 		goto out;
@@ -350,20 +355,20 @@ static int run_meta(const struct lt_args *args, struct lt_catalog *cat)
 }
 
 static const struct lt_option options[] = {
-	{ "set", 0, NULL, "correct the KEY=VALUE arguments that follow DOC", NULL },
-	{ "confirm", 0, NULL, "confirm the values of the KEY arguments (extracted values\n"
-	  "become confirmed, keeping their provenance)", NULL },
-	{ "reason", 0, "TEXT", "why, for the record", NULL },
-	{ "by", 0, "NAME", "who corrects (default: $USER)", NULL },
-	{ "json", 0, NULL, "print the fields as JSON (as in the bundle's metadata.json)", NULL },
+	{ "set", 0, NULL, N_("correct the KEY=VALUE arguments that follow DOC"), NULL },
+	{ "confirm", 0, NULL, N_("confirm the values of the KEY arguments (extracted values\n"
+	  "become confirmed, keeping their provenance)"), NULL },
+	{ "reason", 0, "TEXT", N_("why, for the record"), NULL },
+	{ "by", 0, "NAME", N_("who corrects (default: $USER)"), NULL },
+	{ "json", 0, NULL, N_("print the fields as JSON (as in the bundle's metadata.json)"), NULL },
 	{ 0 },
 };
 
 const struct lt_command lt_cmd_meta = {
 	.name = "meta",
-	.summary = "show or correct a document's metadata (a correction is a new version)",
+	.summary = N_("show or correct a document's metadata (a correction is a new version)"),
 	.usage =
-	"usage: luutru meta [--archive DIR] DOC [--json]\n"
+	N_("usage: luutru meta [--archive DIR] DOC [--json]\n"
 	"       luutru meta [--archive DIR] DOC --set KEY=VALUE... [--confirm KEY...]\n"
 	"                   [--reason TEXT] [--by NAME]\n"
 	"\n"
@@ -382,16 +387,16 @@ const struct lt_command lt_cmd_meta = {
 	"event \"metadata-corrected\" naming who ($USER or --by), when, why\n"
 	"(--reason) and each old -> new value. The old version stays; the catalog\n"
 	"points to the newest. If the new version cannot be made, the document\n"
-	"keeps its current one (exit 1).\n",
+	"keeps its current one (exit 1).\n"),
 	.options = options,
 	.epilog =
-	"Examples:\n"
+	N_("Examples:\n"
 	"  luutru meta 3f0c9a1b\n"
 	"  luutru meta 3f0c9a1b --set issuedDate=2021-03-04 --set \"organName=Ủy ban nhân dân tỉnh\n"
-	"    Quảng Ngãi\" --confirm codeNumber --reason \"date misread\" --by lan\n",
+	"    Quảng Ngãi\" --confirm codeNumber --reason \"date misread\" --by lan\n"),
 	.min_args = 1,
 	.max_args = -1,
-	.args_error = "give one document id",
+	.args_error = N_("give one document id"),
 	.access = LT_ACCESS_READ,
 	.run = run_meta,
 };

@@ -17,7 +17,7 @@ static void left_out(void *ud, const char *bundle, const char *why)
 
 	if (ui->tty)
 		fprintf(stderr, "\r\033[K");
-	printf("left out: %s: %s\n", bundle, why);
+	printf(_("left out: %s: %s\n"), bundle, why);
 }
 
 static void progress(void *ud, size_t done, size_t total)
@@ -25,7 +25,7 @@ static void progress(void *ud, size_t done, size_t total)
 	struct ui *ui = ud;
 
 	if (ui->tty)
-		fprintf(stderr, "\rreading bundles: %zu/%zu", done, total);
+		fprintf(stderr, _("\rreading bundles: %zu/%zu"), done, total);
 }
 
 static int run_rebuild(const struct lt_args *args, struct lt_catalog *cat)
@@ -46,31 +46,37 @@ static int run_rebuild(const struct lt_args *args, struct lt_catalog *cat)
 		free(old);
 		return lt_cmd_fail(&err);
 	}
-	printf("rebuilt:    %s/catalog.sqlite: %zu document%s, %zu page%s, from %zu of %zu bundle%s\n",
-	       args->cli->archive, st.documents, st.documents == 1 ? "" : "s", st.pages,
-	       st.pages == 1 ? "" : "s", st.bundles_used, st.bundles_found,
-	       st.bundles_found == 1 ? "" : "s");
+	lt_cmd_label(stdout, _("rebuilt:"), 12);
+	printf(ngettext("%s/catalog.sqlite: %zu document, ", "%s/catalog.sqlite: %zu documents, ",
+			(unsigned long)st.documents), args->cli->archive, st.documents);
+	printf(ngettext("%zu page, ", "%zu pages, ", (unsigned long)st.pages), st.pages);
+	printf(ngettext("from %zu of %zu bundle\n", "from %zu of %zu bundles\n",
+			(unsigned long)st.bundles_found), st.bundles_used, st.bundles_found);
 	if (old)
-		printf("old catalog kept as %s\n", old);
-	if (st.bundles_left_out)
-		printf("left out:   %zu bundle%s (see above): their documents are not in the catalog "
-		       "unless another version of them is\n", st.bundles_left_out,
-		       st.bundles_left_out == 1 ? "" : "s");
+		printf(_("old catalog kept as %s\n"), old);
+	if (st.bundles_left_out) {
+		lt_cmd_label(stdout, _("left out:"), 12);
+		printf(ngettext("%zu bundle (see above): their documents are not in the catalog "
+				"unless another version of them is\n",
+				"%zu bundles (see above): their documents are not in the catalog "
+				"unless another version of them is\n", (unsigned long)st.bundles_left_out),
+		       st.bundles_left_out);
+	}
 	free(old);
 	return st.bundles_left_out ? LT_EXIT_PROBLEM : LT_EXIT_OK;
 }
 
 static const struct lt_option options[] = {
-	{ "from", 'f', "DIR", "read the bundles under DIR (e.g. a replica's bundles/)\n"
-	  "instead of ARCHIVE/bundles", NULL },
+	{ "from", 'f', "DIR", N_("read the bundles under DIR (e.g. a replica's bundles/)\n"
+	  "instead of ARCHIVE/bundles"), NULL },
 	{ 0 },
 };
 
 const struct lt_command lt_cmd_rebuild = {
 	.name = "rebuild-catalog",
-	.summary = "a new catalog made from the bundles alone",
+	.summary = N_("a new catalog made from the bundles alone"),
 	.usage =
-	"usage: luutru rebuild-catalog [--archive DIR] [--from DIR]\n"
+	N_("usage: luutru rebuild-catalog [--archive DIR] [--from DIR]\n"
 	"\n"
 	"Builds a new catalog from the bundles (every <id>.tar and <id>.vN.tar under\n"
 	"ARCHIVE/bundles, or under --from DIR): each bundle is checked whole (every\n"
@@ -84,15 +90,15 @@ const struct lt_command lt_cmd_rebuild = {
 	"(they have no bundle; ingest their scans again), ingest batches, and events\n"
 	"after packaging other than the commit (fixity checks); the \"packaged\" and\n"
 	"\"archived\" events are made again from the bundle, with the rebuild's time\n"
-	"for \"archived\".\n",
+	"for \"archived\".\n"),
 	.options = options,
 	.epilog =
-	"Exit codes: 0 rebuilt from every bundle; 1 rebuilt, but some bundles were\n"
+	N_("Exit codes: 0 rebuilt from every bundle; 1 rebuilt, but some bundles were\n"
 	"left out (listed), or no bundle found (nothing changed); 3 nothing changed\n"
 	"(a run in progress, a disk or catalog error).\n"
 	"\n"
 	"Example:\n"
-	"  luutru rebuild-catalog\n",
+	"  luutru rebuild-catalog\n"),
 	.min_args = 0,
 	.max_args = 0,
 	.access = LT_ACCESS_NONE,

@@ -59,7 +59,7 @@ int lt_cmd_redo(struct lt_cli *cli, const struct lt_pipeline *pipeline, struct l
 	if (rc)
 		return lt_cmd_fail(&err);
 	if (o.failed) {
-		lt_cmd_printf(stderr, "error: document %s keeps its current version: %s failed: %s\n",
+		lt_cmd_printf(stderr, _("error: document %s keeps its current version: %s failed: %s\n"),
 			      redo->id, o.stage, o.failure.msg);
 		return LT_EXIT_PROBLEM;
 	}
@@ -69,7 +69,7 @@ int lt_cmd_redo(struct lt_cli *cli, const struct lt_pipeline *pipeline, struct l
 		lt_err_set(&none, LT_EINTERNAL, "the run made no new version of document %s", redo->id);
 		return lt_cmd_fail(&none);
 	}
-	lt_cmd_printf(stdout, "%s: version %d (%s/%s)\n", redo->id, o.version, cli->archive, o.path);
+	lt_cmd_printf(stdout, _("%s: version %d (%s/%s)\n"), redo->id, o.version, cli->archive, o.path);
 	return LT_EXIT_OK;
 }
 
@@ -127,21 +127,21 @@ static int run_reocr(const struct lt_args *args, struct lt_catalog *cat)
 }
 
 static const struct lt_option options[] = {
-	{ "lang", 'l', "LANGS", "Tesseract languages (default: those the document was read with)",
+	{ "lang", 'l', "LANGS", N_("Tesseract languages (default: those the document was read with)"),
 	  lt_cmd_check_lang },
-	{ "psm", 0, "N", "Tesseract page segmentation mode (default 3: automatic layout)",
+	{ "psm", 0, "N", N_("Tesseract page segmentation mode (default 3: automatic layout)"),
 	  lt_cmd_check_psm },
-	{ "tessdata", 0, "DIR", "Tesseract's language data (default: Tesseract's own)", NULL },
-	{ "reason", 0, "TEXT", "why, for the record", NULL },
-	{ "by", 0, "NAME", "who asks (default: $USER)", NULL },
+	{ "tessdata", 0, "DIR", N_("Tesseract's language data (default: Tesseract's own)"), NULL },
+	{ "reason", 0, "TEXT", N_("why, for the record"), NULL },
+	{ "by", 0, "NAME", N_("who asks (default: $USER)"), NULL },
 	{ 0 },
 };
 
 const struct lt_command lt_cmd_reocr = {
 	.name = "reocr",
-	.summary = "read an archived document again, as a new bundle version",
+	.summary = N_("read an archived document again, as a new bundle version"),
 	.usage =
-	"usage: luutru reocr [--archive DIR] DOC [--lang LANGS] [--psm N]\n"
+	N_("usage: luutru reocr [--archive DIR] DOC [--lang LANGS] [--psm N]\n"
 	"                    [--reason TEXT] [--by NAME]\n"
 	"\n"
 	"Runs OCR again on the master images archived in DOC's newest bundle (not\n"
@@ -152,14 +152,14 @@ const struct lt_command lt_cmd_reocr = {
 	"so the access PDF's text layer and the metadata read off page 1 follow\n"
 	"the new text. An event \"reocr\" records who asked, the languages, the\n"
 	"mode and why.\n"
-	"If anything fails the document keeps its current version (exit 1).\n",
+	"If anything fails the document keeps its current version (exit 1).\n"),
 	.options = options,
 	.epilog =
-	"Example:\n"
-	"  luutru reocr 3f0c9a1b --psm 6 --reason \"the pages are tables\"\n",
+	N_("Example:\n"
+	"  luutru reocr 3f0c9a1b --psm 6 --reason \"the pages are tables\"\n"),
 	.min_args = 1,
 	.max_args = 1,
-	.args_error = "give one document id",
+	.args_error = N_("give one document id"),
 	.access = LT_ACCESS_READ,
 	.run = run_reocr,
 };

@@ -22,12 +22,12 @@ static void print_bundle(void *ud, const char *doc_id, const struct lt_bundle *b
 {
 	(void)ud;
 	if (outcome == LT_REPLICA_COPIED)
-		printf("copied %s (document %s)\n", b->path, doc_id);
+		printf(_("copied %s (document %s)\n"), b->path, doc_id);
 	else if (outcome == LT_REPLICA_DAMAGED)
-		fprintf(stderr, "error: the replica's copy of %s (document %s) is not the archived one, "
-			"left as it is: %s\n", b->path, doc_id, why);
+		fprintf(stderr, _("error: the replica's copy of %s (document %s) is not the archived one, "
+			"left as it is: %s\n"), b->path, doc_id, why);
 	else if (outcome == LT_REPLICA_FAILED)
-		fprintf(stderr, "error: cannot copy %s (document %s): %s\n", b->path, doc_id, why);
+		fprintf(stderr, _("error: cannot copy %s (document %s): %s\n"), b->path, doc_id, why);
 }
 
 static int run_sync(const struct lt_args *args, struct lt_catalog *cat, const char *to)
@@ -42,9 +42,12 @@ static int run_sync(const struct lt_args *args, struct lt_catalog *cat, const ch
 		return lt_cmd_fail(&err);
 	}
 	lt_format_bytes((unsigned long long)rep.bytes_copied, size);
-	printf("replica %s: %zu bundle%s copied (%s), %zu already there, %zu problem%s; "
-	       "catalog snapshot %s\n", to, rep.copied, rep.copied == 1 ? "" : "s", size, rep.present,
-	       rep.damaged + rep.failed, rep.damaged + rep.failed == 1 ? "" : "s", rep.snapshot);
+	printf(ngettext("replica %s: %zu bundle copied (%s), ", "replica %s: %zu bundles copied (%s), ",
+			(unsigned long)rep.copied), to, rep.copied, size);
+	printf(ngettext("%zu already there, %zu problem; catalog snapshot %s\n",
+			"%zu already there, %zu problems; catalog snapshot %s\n",
+			(unsigned long)(rep.damaged + rep.failed)),
+	       rep.present, rep.damaged + rep.failed, rep.snapshot);
 	rc = rep.damaged + rep.failed ? LT_EXIT_PROBLEM : LT_EXIT_OK;
 	lt_replicate_report_release(&rep);
 	return rc;
@@ -71,7 +74,7 @@ static int run_repair(struct lt_catalog *cat, const char *archive, const char *d
 		char *used = NULL;
 
 		if (lt_replica_check_bundle(archive, b, &err) == LT_OK) {
-			printf("intact %s\n", b->path);
+			printf(_("intact %s\n"), b->path);
 			continue;
 		}
 		rc = from ? lt_replica_repair(cat, archive, from, b, id, &err)
@@ -82,7 +85,7 @@ static int run_repair(struct lt_catalog *cat, const char *archive, const char *d
 			if (code > exit)
 				exit = code;
 		} else {
-			printf("repaired %s from %s\n", b->path, from ? from : used);
+			printf(_("repaired %s from %s\n"), b->path, from ? from : used);
 		}
 		free(used);
 	}
@@ -107,19 +110,19 @@ static int run_replicate(const struct lt_args *args, struct lt_catalog *cat)
 }
 
 static const struct lt_option options[] = {
-	{ "to", 't', "DIR", "the replica's folder (created if missing)", check_dir },
-	{ "repair", 0, "DOC", "replace DOC's damaged or missing bundles by a replica's copy",
+	{ "to", 't', "DIR", N_("the replica's folder (created if missing)"), check_dir },
+	{ "repair", 0, "DOC", N_("replace DOC's damaged or missing bundles by a replica's copy"),
 	  check_dir },
-	{ "from", 0, "DIR", "with --repair: this replica (default: each one recorded, in turn)",
+	{ "from", 0, "DIR", N_("with --repair: this replica (default: each one recorded, in turn)"),
 	  check_dir },
 	{ 0 },
 };
 
 const struct lt_command lt_cmd_replicate = {
 	.name = "replicate",
-	.summary = "keep a second copy of the archive elsewhere; repair from it",
+	.summary = N_("keep a second copy of the archive elsewhere; repair from it"),
 	.usage =
-	"usage: luutru replicate [--archive DIR] --to DIR\n"
+	N_("usage: luutru replicate [--archive DIR] --to DIR\n"
 	"       luutru replicate [--archive DIR] --repair DOC [--from DIR]\n"
 	"\n"
 	"--to copies every bundle the folder DIR lacks (another disk, a NAS mount, a\n"
@@ -133,15 +136,15 @@ const struct lt_command lt_cmd_replicate = {
 	"--repair checks each bundle of document DOC and replaces a damaged or missing\n"
 	"one by the replica's copy, after checking that copy fully; the repair is\n"
 	"recorded as an event of the document (`luutru show DOC`). When the replica's\n"
-	"copy is damaged too, both are left as they are.\n",
+	"copy is damaged too, both are left as they are.\n"),
 	.options = options,
 	.epilog =
-	"Exit: 0 all good; 1 a bundle could not be copied or repaired, or the replica\n"
+	N_("Exit: 0 all good; 1 a bundle could not be copied or repaired, or the replica\n"
 	"holds a wrong copy; 2 usage; 3 environment.\n"
 	"\n"
 	"Examples:\n"
 	"  luutru replicate --to /mnt/nas/luutru\n"
-	"  luutru replicate --repair 3f0c9a1b --from /mnt/nas/luutru\n",
+	"  luutru replicate --repair 3f0c9a1b --from /mnt/nas/luutru\n"),
 	.access = LT_ACCESS_WRITE,
 	.run = run_replicate,
 };

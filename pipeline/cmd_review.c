@@ -25,7 +25,7 @@ static void one_page(void *ud, const struct lt_review_item *item)
 	l->n++;
 	if (!l->json) {
 		if (item->quality >= 0)
-			printf("%s p.%d %s: quality %.2f: %s\n", item->document, item->page, item->label,
+			printf(_("%s p.%d %s: quality %.2f: %s\n"), item->document, item->page, item->label,
 			       item->quality, item->reason);
 		else
 			printf("%s p.%d %s: %s\n", item->document, item->page, item->label, item->reason);
@@ -62,36 +62,37 @@ static int run_review(const struct lt_args *args, struct lt_catalog *cat)
 			rc = lt_err_set(&err, LT_ENOMEM, "cannot build the JSON output");
 		free(text);
 	} else if (!rc) {
-		printf("review: %d page%s to check\n", l.n, l.n == 1 ? "" : "s");
+		printf(ngettext("review: %d page to check\n", "review: %d pages to check\n",
+				(unsigned long)l.n), l.n);
 	}
 	json_decref(l.json);
 	return rc ? lt_cmd_fail(&err) : LT_EXIT_OK;
 }
 
 static const struct lt_option options[] = {
-	{ "json", 0, NULL, "a JSON array of {document, page, label, quality, reason}", NULL },
-	{ "limit", 'n', "N", "at most N pages (default: all)", lt_cmd_check_limit },
+	{ "json", 0, NULL, N_("a JSON array of {document, page, label, quality, reason}"), NULL },
+	{ "limit", 'n', "N", N_("at most N pages (default: all)"), lt_cmd_check_limit },
 	{ 0 },
 };
 
 const struct lt_command lt_cmd_review = {
 	.name = "review",
-	.summary = "pages flagged for a person to check",
+	.summary = N_("pages flagged for a person to check"),
 	.usage =
-	"usage: luutru review [--archive DIR] [--json] [--limit N]\n"
+	N_("usage: luutru review [--archive DIR] [--json] [--limit N]\n"
 	"\n"
 	"Lists the pages of archived documents that OCR flagged for a person to\n"
 	"check, with their quality score (0-1) and the reason: a blank page, text\n"
 	"read with low confidence, text that is not plausible words (garbage), or\n"
 	"recognition stopped by --page-timeout. Flagged pages are archived all the\n"
-	"same, never dropped: rescan or transcribe them as needed.\n",
+	"same, never dropped: rescan or transcribe them as needed.\n"),
 	.options = options,
 	.epilog =
-	"Prints one line per page: ID p.N LABEL: quality Q: REASON, then a count.\n"
+	N_("Prints one line per page: ID p.N LABEL: quality Q: REASON, then a count.\n"
 	"Exit 0, flagged pages or not.\n"
 	"\n"
 	"Example:\n"
-	"  luutru review --json\n",
+	"  luutru review --json\n"),
 	.min_args = 0,
 	.max_args = 0,
 	.access = LT_ACCESS_READ,

@@ -30,7 +30,7 @@
 #include "luutru/runner.h"
 #include "luutru/text.h"
 
-#define DEFAULT_LANG "vie+eng"
+#define DEFAULT_LANG "vie+eng" /* as --lang's help says */
 
 static volatile sig_atomic_t stop_requested;
 /* Built before the handler is installed (a handler cannot allocate); kept
@@ -127,11 +127,11 @@ static void format_duration(double s, char out[32])
 	long t = (long)(s + 0.5);
 
 	if (t < 60)
-		snprintf(out, 32, "%ld s", t);
+		snprintf(out, 32, _("%ld s"), t);
 	else if (t < 3600)
-		snprintf(out, 32, "%ld min", (t + 30) / 60);
+		snprintf(out, 32, _("%ld min"), (t + 30) / 60);
 	else
-		snprintf(out, 32, "%ld h %02ld min", t / 3600, (t % 3600) / 60);
+		snprintf(out, 32, _("%ld h %02ld min"), t / 3600, (t % 3600) / 60);
 }
 
 static int terminal_columns(FILE *f)
@@ -176,15 +176,15 @@ static void draw_line(struct progress *p, double elapsed)
 	int total = r->queued > docs ? r->queued : docs;
 	int total_pages = r->pages_queued > pages ? r->pages_queued : pages;
 	double ppm = elapsed > 0 ? pages * 60.0 / elapsed : 0;
-	char eta[32] = "--", line[512];
+	char eta[32] = "--", line[512], speed[LT_I18N_NUMBER_MAX];
 	size_t len, cols = (size_t)terminal_columns(p->tty) - 1, shown = 0;
 
 	if (pages > 0 && total_pages > pages)
 		format_duration((total_pages - pages) * elapsed / pages, eta);
 	else if (pages > 0)
-		snprintf(eta, sizeof(eta), "0 s");
-	snprintf(line, sizeof(line), "%d/%d documents, %d/%d pages, %.1f pages/min, ETA %s, %d failed%s%s",
-		 docs, total, pages, total_pages, ppm, eta, r->failed,
+		snprintf(eta, sizeof(eta), _("%ld s"), 0L);
+	snprintf(line, sizeof(line), _("%d/%d documents, %d/%d pages, %s pages/min, ETA %s, %d failed%s%s"),
+		 docs, total, pages, total_pages, lt_i18n_decimal(ppm, 1, speed), eta, r->failed,
 		 p->current[0] ? " - " : "", p->current);
 	len = strlen(line);
 	/* Cut at a character, not inside one (columns counted per UTF-8 lead byte). */
@@ -231,9 +231,9 @@ static void print_progress(void *ud, enum lt_run_event what, const struct lt_doc
 	} else if (what == LT_RUN_FAILED) {
 		clear_line(p);
 		if (lines)
-			lt_cmd_printf(stdout, "failed %s %s: %s: %s\n", doc->id, doc->label, stage,
+			lt_cmd_printf(stdout, _("failed %s %s: %s: %s\n"), doc->id, doc->label, stage,
 				      failure->msg);
-		lt_cmd_printf(stderr, "error: document %s (%s) failed at %s: %s\n", doc->id,
+		lt_cmd_printf(stderr, _("error: document %s (%s) failed at %s: %s\n"), doc->id,
 			      doc->label, stage, failure->msg);
 		if (p->log)
 			lt_cmd_printf(p->log, "%s failed %s %s: %s: %s\n", now, doc->id, doc->label,
@@ -244,9 +244,15 @@ static void print_progress(void *ud, enum lt_run_event what, const struct lt_doc
 			json_object_set_new(kept, "pages", json_integer((json_int_t)doc->n_pages));
 	} else {
 		if (lines)
-			lt_cmd_printf(stdout, "archived %s %s (%zu page%s, %.1f s) -> %s\n", doc->id,
-				      doc->label, doc->n_pages, doc->n_pages == 1 ? "" : "s", seconds,
+		{
+			char secs[LT_I18N_NUMBER_MAX];
+
+			lt_cmd_printf(stdout, ngettext("archived %s %s (%zu page, %s s) -> %s\n",
+						       "archived %s %s (%zu pages, %s s) -> %s\n",
+						       (unsigned long)doc->n_pages), doc->id,
+				      doc->label, doc->n_pages, lt_i18n_decimal(seconds, 1, secs),
 				      doc->bundle.path);
+		}
 		if (p->log)
 			lt_cmd_printf(p->log, "%s archived %s %s (%zu pages, %.1f s) %s sha256 %s\n",
 				      now, doc->id, doc->label, doc->n_pages, seconds, doc->bundle.path,
@@ -296,45 +302,52 @@ static FILE *open_log(const char *archive)
 /* Lines per list in the human summary; --json lists them all. */
 #define LIST_MAX 20
 
-static void list_more(FILE *f, size_t n, const char *where)
+/* The log keeps its English words whatever the language (its structure is
+ * for programs too); what goes to stdout is for people. */
+#define TR(translate, msgid) ((translate) ? _(msgid) : (msgid))
+#define NTR(translate, one, many, n) \
+	((translate) ? ngettext(one, many, (unsigned long)(n)) : (n) == 1 ? (one) : (many))
+
+static void list_more(FILE *f, size_t n, int see_status, int translate)
 {
 	if (n > LIST_MAX)
-		fprintf(f, "  ... and %zu more%s\n", n - LIST_MAX, where);
+		fprintf(f, see_status ? TR(translate, "  ... and %zu more (see `luutru status`)\n")
+			: TR(translate, "  ... and %zu more\n"), n - LIST_MAX);
 }
 
 /* The summary after the paragraph: what failed, was rejected or skipped,
  * each with its reason, so that a morning's look at the log or the cron
  * mail says what to do. */
-static void write_lists(FILE *f, const struct progress *p)
+static void write_lists(FILE *f, const struct progress *p, int translate)
 {
 	size_t i, n;
 	json_t *o;
 
 	if ((n = json_array_size(p->failed)))
-		fprintf(f, "Failed (fix the cause, then `luutru ingest --retry INBOX`):\n");
+		fprintf(f, "%s\n", TR(translate, "Failed (fix the cause, then `luutru ingest --retry INBOX`):"));
 	json_array_foreach(p->failed, i, o) {
 		if (i == LIST_MAX)
 			break;
 		lt_cmd_printf(f, "  %s %s: %s: %s\n", field(o, "id"), field(o, "label"), field(o, "stage"),
 			field(o, "reason"));
 	}
-	list_more(f, n, " (see `luutru status`)");
+	list_more(f, n, 1, translate);
 	if ((n = json_array_size(p->rejected)))
-		fprintf(f, "Rejected at ingest (not queued):\n");
+		fprintf(f, "%s\n", TR(translate, "Rejected at ingest (not queued):"));
 	json_array_foreach(p->rejected, i, o) {
 		if (i == LIST_MAX)
 			break;
 		lt_cmd_printf(f, "  %s: %s\n", field(o, "label"), field(o, "reason"));
 	}
-	list_more(f, n, "");
+	list_more(f, n, 0, translate);
 	if ((n = json_array_size(p->skipped)))
-		fprintf(f, "Skipped at ingest (not pages):\n");
+		fprintf(f, "%s\n", TR(translate, "Skipped at ingest (not pages):"));
 	json_array_foreach(p->skipped, i, o) {
 		if (i == LIST_MAX)
 			break;
 		lt_cmd_printf(f, "  %s: %s\n", field(o, "path"), field(o, "reason"));
 	}
-	list_more(f, n, "");
+	list_more(f, n, 0, translate);
 }
 
 static const char *exit_meaning(int code)
@@ -383,7 +396,7 @@ static void print_json(const struct progress *p, const struct lt_run_report *rep
 		      "pages", "queued", rep->pages_queued, "archived", rep->pages_archived,
 		      "failed", rep->pages_failed);
 	if (!o || !empty) {
-		fprintf(stderr, "error: out of memory writing the JSON summary\n");
+		fprintf(stderr, "%s", _("error: out of memory writing the JSON summary\n"));
 		json_decref(o);
 		json_decref(empty);
 		return;
@@ -451,6 +464,49 @@ static void progress_release(struct progress *p)
 	json_decref(p->rejected);
 }
 
+/* x to one decimal: for people in their language, for the log as C writes it. */
+static const char *decimal1(double x, int translate, char out[LT_I18N_NUMBER_MAX])
+{
+	if (translate)
+		return lt_i18n_decimal(x, 1, out);
+	snprintf(out, LT_I18N_NUMBER_MAX, "%.1f", x);
+	return out;
+}
+
+/* The closing paragraph of a run that did something, for people
+ * (translate) or for the log (English). */
+static void format_summary(char *out, size_t cap, const struct lt_run_report *rep, int rc,
+			   int interrupted, int translate)
+{
+	char secs[LT_I18N_NUMBER_MAX], speed[LT_I18N_NUMBER_MAX];
+	size_t used = 0;
+	int n;
+
+#define PUT(...) do { \
+		n = snprintf(out + used, cap - used, __VA_ARGS__); \
+		used += n > 0 ? (size_t)n : 0; \
+		if (used >= cap) \
+			return; \
+	} while (0)
+	PUT("%s", rc ? TR(translate, "Run stopped") : interrupted ? TR(translate, "Run interrupted")
+		: TR(translate, "Run finished"));
+	PUT(NTR(translate, " in %s s with %d worker: ", " in %s s with %d workers: ", rep->workers),
+	    decimal1(rep->seconds, translate, secs), rep->workers);
+	PUT(NTR(translate, "%d document archived", "%d documents archived", rep->archived),
+	    rep->archived);
+	PUT(NTR(translate, " (%d page), ", " (%d pages), ", rep->pages_archived), rep->pages_archived);
+	PUT(NTR(translate, "%d failed (%d page); ", "%d failed (%d pages); ", rep->pages_failed),
+	    rep->failed, rep->pages_failed);
+	PUT(TR(translate, "%s pages archived per minute."),
+	    decimal1(rep->seconds > 0 ? rep->pages_archived * 60.0 / rep->seconds : 0.0, translate,
+		     speed));
+	if (rep->failed)
+		PUT("%s", TR(translate, " Failed documents keep their reason: see `luutru status`."));
+	if (interrupted)
+		PUT("%s", TR(translate, " Unfinished documents stay queued: run again to go on."));
+#undef PUT
+}
+
 /* Runs the queue, reporting as p says, and prints the summary; for batch,
  * ingest_code is the ingest's exit code. Returns the exit code. */
 static int run_queue(struct lt_cli *cli, struct lt_run_opts *opts, struct progress *p, int ingest_code)
@@ -461,7 +517,7 @@ static int run_queue(struct lt_cli *cli, struct lt_run_opts *opts, struct progre
 	struct lt_config config = LT_CONFIG_INIT;
 	const char *outcome;
 	int rc, code;
-	char summary[1024];
+	char summary[1024], log_summary[1024];
 
 	opts->archive = cli->archive;
 	opts->stop = &stop_requested;
@@ -491,28 +547,24 @@ static int run_queue(struct lt_cli *cli, struct lt_run_opts *opts, struct progre
 		progress_log(p);
 
 	if (rep.requeued && !p->quiet && !p->json)
-		printf("%d document%s left unfinished by an earlier run went back in the queue.\n",
-		       rep.requeued, rep.requeued == 1 ? "" : "s");
+		printf(ngettext("%d document left unfinished by an earlier run went back in the queue.\n",
+				"%d documents left unfinished by an earlier run went back in the queue.\n",
+				(unsigned long)rep.requeued), rep.requeued);
 	if (rep.given_up)
-		fprintf(stderr, "error: %d document%s failed: in %d interrupted runs each, they may be "
-			"what stops the runs (see `luutru status`)\n", rep.given_up,
-			rep.given_up == 1 ? "" : "s", LT_MAX_ATTEMPTS);
-	if (rep.archived + rep.failed == 0 && rc)
-		summary[0] = '\0'; /* stopped before any document: the error says it all */
-	else if (rep.archived + rep.failed == 0)
-		snprintf(summary, sizeof(summary), "Nothing to do: the queue is empty.");
-	else
-		snprintf(summary, sizeof(summary),
-			 "%s in %.1f s with %d worker%s: %d document%s archived (%d page%s), "
-			 "%d failed (%d page%s); %.1f pages archived per minute.%s%s",
-			 rc ? "Run stopped" : stop_requested ? "Run interrupted" : "Run finished",
-			 rep.seconds, rep.workers, rep.workers == 1 ? "" : "s",
-			 rep.archived, rep.archived == 1 ? "" : "s",
-			 rep.pages_archived, rep.pages_archived == 1 ? "" : "s",
-			 rep.failed, rep.pages_failed, rep.pages_failed == 1 ? "" : "s",
-			 rep.seconds > 0 ? rep.pages_archived * 60.0 / rep.seconds : 0.0,
-			 rep.failed ? " Failed documents keep their reason: see `luutru status`." : "",
-			 stop_requested ? " Unfinished documents stay queued: run again to go on." : "");
+		fprintf(stderr, ngettext("error: %d document failed: in %d interrupted runs each, they may be "
+					 "what stops the runs (see `luutru status`)\n",
+					 "error: %d documents failed: in %d interrupted runs each, they may be "
+					 "what stops the runs (see `luutru status`)\n",
+					 (unsigned long)rep.given_up), rep.given_up, LT_MAX_ATTEMPTS);
+	if (rep.archived + rep.failed == 0 && rc) {
+		summary[0] = log_summary[0] = '\0'; /* stopped before any document: the error says it all */
+	} else if (rep.archived + rep.failed == 0) {
+		snprintf(summary, sizeof(summary), "%s", _("Nothing to do: the queue is empty."));
+		snprintf(log_summary, sizeof(log_summary), "Nothing to do: the queue is empty.");
+	} else {
+		format_summary(summary, sizeof(summary), &rep, rc, stop_requested, 1);
+		format_summary(log_summary, sizeof(log_summary), &rep, rc, stop_requested, 0);
+	}
 	outcome = rc ? "stopped" : stop_requested ? "interrupted"
 		: rep.archived + rep.failed == 0 ? "empty" : "finished";
 	/* Interrupted with work left queued is not "all good" for a cron job. */
@@ -524,13 +576,13 @@ static int run_queue(struct lt_cli *cli, struct lt_run_opts *opts, struct progre
 		if (summary[0])
 			printf("%s\n", summary);
 		if (p->batch)
-			printf("Ingest: %d queued, %d already known, %d rejected, %zu skipped.\n",
+			printf(_("Ingest: %d queued, %d already known, %d rejected, %zu skipped.\n"),
 			       p->ingest.queued, p->ingest.known, p->ingest.rejected, p->ingest.skipped);
-		write_lists(stdout, p);
+		write_lists(stdout, p, 1);
 	}
 	if (p->log) {
-		fprintf(p->log, "%s\n", summary);
-		write_lists(p->log, p);
+		fprintf(p->log, "%s\n", log_summary);
+		write_lists(p->log, p, 0);
 		if (rc)
 			lt_cmd_printf(p->log, "error: %s\n", err.msg);
 		fclose(p->log);
@@ -723,33 +775,33 @@ static int run_batch(const struct lt_args *args, struct lt_catalog *cat)
 }
 
 #define RUN_OPTIONS \
-	{ "jobs", 'j', "N", "workers, each with its own Tesseract (default: one per core)", check_jobs }, \
-	{ "lang", 'l', "LANGS", "Tesseract languages (default: " DEFAULT_LANG ")", lt_cmd_check_lang }, \
-	{ "tessdata", 0, "DIR", "Tesseract's language data (default: Tesseract's own)", NULL }, \
-	{ "psm", 0, "N", "Tesseract page segmentation mode (default 3: automatic layout,\n" \
-	  "columns read one after the other)", lt_cmd_check_psm }, \
-	{ "dpi", 0, "N", "the scans' resolution, whatever their files say (default: the\n" \
-	  "file's, or 300 when it has none or an absurd one)", check_dpi }, \
-	{ "page-timeout", 0, "S", "stop recognising a page after S seconds: it is archived with\n" \
-	  "empty text and flagged for review (default 60; 0: no limit)", check_timeout }, \
-	{ "max-megapixels", 0, "M", "fail pages larger than M megapixels without decoding them\n" \
-	  "(default 150: about 500 MB of memory per worker)", check_megapixels }, \
-	{ "no-rotate", 0, NULL, "do not turn sideways or upside-down pages upright", NULL }, \
-	{ "no-deskew", 0, NULL, "do not straighten crooked pages", NULL }, \
-	{ "no-border", 0, NULL, "do not paint dark scanner borders white", NULL }, \
-	{ "no-normalise", 0, NULL, "do not even out uneven lighting", NULL }, \
-	{ "no-upscale", 0, NULL, "do not enlarge pages below 100 dpi for recognition", NULL }, \
-	{ "no-preprocess", 0, NULL, "all of the --no-... above: Tesseract reads the scan as it is", NULL }, \
-	{ "binarise", 0, NULL, "hand Tesseract a black-and-white page instead of grey", NULL }, \
-	{ "organization", 0, "NAME", "the archive that operates luutru, named in every bundle\n" \
+	{ "jobs", 'j', "N", N_("workers, each with its own Tesseract (default: one per core)"), check_jobs }, \
+	{ "lang", 'l', "LANGS", N_("Tesseract languages (default: vie+eng)"), lt_cmd_check_lang }, \
+	{ "tessdata", 0, "DIR", N_("Tesseract's language data (default: Tesseract's own)"), NULL }, \
+	{ "psm", 0, "N", N_("Tesseract page segmentation mode (default 3: automatic layout,\n" \
+	  "columns read one after the other)"), lt_cmd_check_psm }, \
+	{ "dpi", 0, "N", N_("the scans' resolution, whatever their files say (default: the\n" \
+	  "file's, or 300 when it has none or an absurd one)"), check_dpi }, \
+	{ "page-timeout", 0, "S", N_("stop recognising a page after S seconds: it is archived with\n" \
+	  "empty text and flagged for review (default 60; 0: no limit)"), check_timeout }, \
+	{ "max-megapixels", 0, "M", N_("fail pages larger than M megapixels without decoding them\n" \
+	  "(default 150: about 500 MB of memory per worker)"), check_megapixels }, \
+	{ "no-rotate", 0, NULL, N_("do not turn sideways or upside-down pages upright"), NULL }, \
+	{ "no-deskew", 0, NULL, N_("do not straighten crooked pages"), NULL }, \
+	{ "no-border", 0, NULL, N_("do not paint dark scanner borders white"), NULL }, \
+	{ "no-normalise", 0, NULL, N_("do not even out uneven lighting"), NULL }, \
+	{ "no-upscale", 0, NULL, N_("do not enlarge pages below 100 dpi for recognition"), NULL }, \
+	{ "no-preprocess", 0, NULL, N_("all of the --no-... above: Tesseract reads the scan as it is"), NULL }, \
+	{ "binarise", 0, NULL, N_("hand Tesseract a black-and-white page instead of grey"), NULL }, \
+	{ "organization", 0, "NAME", N_("the archive that operates luutru, named in every bundle\n" \
 	  "(bag-info Source-Organization, METS, PREMIS, EAD; default: the\n" \
-	  "'organization = ...' line of ARCHIVE/luutru.conf)", check_organization }
+	  "'organization = ...' line of ARCHIVE/luutru.conf)"), check_organization }
 
 /* How the run reports: both for run and batch. */
 #define REPORT_OPTIONS \
-	{ "quiet", 'q', NULL, "print only errors and the closing summary", NULL }, \
-	{ "json", 0, NULL, "print only a JSON summary on stdout, for scripts (errors still\n" \
-	  "on stderr)", NULL }
+	{ "quiet", 'q', NULL, N_("print only errors and the closing summary"), NULL }, \
+	{ "json", 0, NULL, N_("print only a JSON summary on stdout, for scripts (errors still\n" \
+	  "on stderr)"), NULL }
 
 static const struct lt_option run_opts[] = {
 	RUN_OPTIONS,
@@ -760,8 +812,8 @@ static const struct lt_option run_opts[] = {
 };
 
 static const struct lt_option batch_opts[] = {
-	{ "min-age", 0, "S", "as for ingest: leave documents changed in the last S seconds", lt_cmd_check_min_age },
-	{ "follow-symlinks", 0, NULL, "as for ingest: follow links to files outside INBOX", NULL },
+	{ "min-age", 0, "S", N_("as for ingest: leave documents changed in the last S seconds"), lt_cmd_check_min_age },
+	{ "follow-symlinks", 0, NULL, N_("as for ingest: follow links to files outside INBOX"), NULL },
 	LT_CMD_INGEST_META_OPTIONS,
 	RUN_OPTIONS,
 	REPORT_OPTIONS,
@@ -774,9 +826,9 @@ static const struct lt_option batch_opts[] = {
  * would only sit idle for the whole run. */
 const struct lt_command lt_cmd_run = {
 	.name = "run",
-	.summary = "OCR, package and catalog the queued documents",
+	.summary = N_("OCR, package and catalog the queued documents"),
 	.usage =
-	"usage: luutru run [--archive DIR] [-j N] [--lang LANGS] [--tessdata DIR] [OCR OPTIONS]\n"
+	N_("usage: luutru run [--archive DIR] [-j N] [--lang LANGS] [--tessdata DIR] [OCR OPTIONS]\n"
 	"\n"
 	"Processes every queued document: Leptonica loads each page and prepares a\n"
 	"working copy (turned upright, straightened, dark borders and uneven light\n"
@@ -786,10 +838,10 @@ const struct lt_command lt_cmd_run = {
 	"document is packaged as a BagIt bag in\n"
 	"ARCHIVE/bundles/ and recorded in the catalog. A document that fails is\n"
 	"recorded with its reason and the run goes on. Resumable: after a crash or\n"
-	"Ctrl-C, run again and unfinished documents are redone.\n",
+	"Ctrl-C, run again and unfinished documents are redone.\n"),
 	.options = run_opts,
 	.epilog =
-	"On a terminal, one line redrawn in place: documents and pages done out of\n"
+	N_("On a terminal, one line redrawn in place: documents and pages done out of\n"
 	"those queued, pages per minute, time left, failures so far. Off a terminal,\n"
 	"one line per document: archived ID LABEL (N pages, S s) -> BUNDLE | failed\n"
 	"ID LABEL: STAGE: REASON. Then a summary naming each failed document with\n"
@@ -799,7 +851,7 @@ const struct lt_command lt_cmd_run = {
 	"interrupted, 3 on a run-wide error (catalog, disk, missing language data).\n"
 	"\n"
 	"Example:\n"
-	"  luutru run -j 2\n",
+	"  luutru run -j 2\n"),
 	.min_args = 0,
 	.max_args = 0,
 	.access = LT_ACCESS_NONE,
@@ -810,22 +862,22 @@ const struct lt_command lt_cmd_run = {
  * runner's own, as for `run`. */
 const struct lt_command lt_cmd_batch = {
 	.name = "batch",
-	.summary = "ingest an inbox, then run: one command for cron",
+	.summary = N_("ingest an inbox, then run: one command for cron"),
 	.usage =
-	"usage: luutru batch [--archive DIR] [--min-age S] [-j N] [--lang LANGS] [OCR OPTIONS] INBOX\n"
+	N_("usage: luutru batch [--archive DIR] [--min-age S] [-j N] [--lang LANGS] [OCR OPTIONS] INBOX\n"
 	"\n"
 	"`luutru ingest [--min-age S] INBOX` then `luutru run`, for cron or a\n"
 	"systemd timer. The exit code is the worse of the two. The summary also\n"
 	"names the documents the ingest rejected and the files it skipped, with\n"
 	"their reasons; --quiet keeps only errors and the summary, --json prints\n"
-	"only the summary as JSON (see the README's \"Overnight\" section).\n",
+	"only the summary as JSON (see the README's \"Overnight\" section).\n"),
 	.options = batch_opts,
 	.epilog =
-	"Example:\n"
-	"  luutru --archive /srv/archive batch --min-age 300 /srv/scans/inbox\n",
+	N_("Example:\n"
+	"  luutru --archive /srv/archive batch --min-age 300 /srv/scans/inbox\n"),
 	.min_args = 1,
 	.max_args = 1,
-	.args_error = "give exactly one INBOX folder",
+	.args_error = N_("give exactly one INBOX folder"),
 	.access = LT_ACCESS_CREATE,
 	.check = lt_cmd_check_inbox_arg,
 	.run = run_batch,

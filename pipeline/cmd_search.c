@@ -124,11 +124,12 @@ static void print_hit(const struct lt_hit *h, const struct lt_profile *profile, 
 	const char *sep = "    ";
 
 	if (h->page) {
-		lt_cmd_printf(stdout, "%s p.%d %s: ", h->document, h->page, h->label);
+		lt_cmd_printf(stdout, _("%s p.%d %s: "), h->document, h->page, h->label);
 		print_snippet(h->snippet ? h->snippet : "", tty);
 	} else {
-		lt_cmd_printf(stdout, "%s %s (%d page%s)", h->document, h->label, h->matching_pages,
-			      h->matching_pages == 1 ? "" : "s");
+		lt_cmd_printf(stdout, ngettext("%s %s (%d page)", "%s %s (%d pages)",
+					       (unsigned long)h->matching_pages),
+			      h->document, h->label, h->matching_pages);
 	}
 	putchar('\n');
 	/* A second line when there is more to say: what the document is, and
@@ -140,7 +141,9 @@ static void print_hit(const struct lt_hit *h, const struct lt_profile *profile, 
 		sep = " · ";
 	}
 	if (h->issued) {
-		lt_cmd_printf(stdout, "%s%s", sep, h->issued);
+		char date[LT_I18N_DATE_MAX];
+
+		lt_cmd_printf(stdout, "%s%s", sep, lt_i18n_date(h->issued, date));
 		sep = " · ";
 	}
 	if (h->organ) {
@@ -148,7 +151,9 @@ static void print_hit(const struct lt_hit *h, const struct lt_profile *profile, 
 		sep = " · ";
 	}
 	if (!pages_mode && h->page && h->matching_pages > 1) {
-		lt_cmd_printf(stdout, "%s%d pages match: p.", sep, h->matching_pages);
+		lt_cmd_printf(stdout, "%s", sep);
+		lt_cmd_printf(stdout, ngettext("%d page matches: p.", "%d pages match: p.",
+					       (unsigned long)h->matching_pages), h->matching_pages);
 		for (int i = 0; i < h->n_pages; i++)
 			printf("%s%d", i ? ", " : "", h->pages[i]);
 		if (h->matching_pages > h->n_pages)
@@ -169,7 +174,7 @@ static int check_utf8(const char *what, const char *value, struct lt_err *err)
 	lt_buf_release(&nfc);
 	if (rc == LT_EINPUT)
 		rc = lt_err_set(err, LT_EUSAGE, "search: %s '%s' is not valid UTF-8: set the "
-				"terminal (or LANG) to UTF-8", what, value);
+				"terminal (or LANG) to UTF-8", _(what), value);
 	return rc;
 }
 
@@ -241,7 +246,7 @@ static int resolve_code(const struct lt_profile *profile, const char *key, const
 		return lt_strdup(value, code, err);
 	return lt_err_set(err, LT_EUSAGE, "search: --%s '%s' is neither a code nor a name of "
 			  "the metadata profile's %s (%s)", option, value, key,
-			  ignored.msg[0] ? ignored.msg : "unknown");
+			  ignored.msg[0] ? ignored.msg : _("unknown"));
 }
 
 /* Nothing to look for is a usage error before any catalog is opened. */
@@ -276,10 +281,11 @@ static int run_search(const struct lt_args *args, struct lt_catalog *cat)
 	for (int i = 0; !rc && i < args->argc; i++)
 		rc = lt_buf_printf(&text, &err, "%s%s", i ? " " : "", args->argv[i]);
 	if (!rc && text.len)
-		rc = check_utf8("the query", lt_buf_str(&text), &err);
+		rc = check_utf8(N_("the query"), lt_buf_str(&text), &err);
 	for (int i = 0; !rc && checked[i]; i++)
 		if (lt_args_get(args, checked[i]))
-			rc = check_utf8(checked[i], lt_args_get(args, checked[i]), &err);
+			rc = check_utf8(checked[i][0] == 'o' ? N_("--organ") : N_("--number"),
+					lt_args_get(args, checked[i]), &err);
 	q.text = text.len ? lt_buf_str(&text) : NULL;
 	q.from = lt_args_get(args, "from");
 	q.to = lt_args_get(args, "to");
@@ -323,11 +329,12 @@ static int run_search(const struct lt_args *args, struct lt_catalog *cat)
 		for (size_t i = 0; i < n; i++)
 			print_hit(&hits[i], profile, q.pages, tty);
 		if (n == 0 && q.text)
-			lt_cmd_printf(stderr, "no %s match '%s'%s\n", q.pages ? "pages" : "documents",
-				      q.text, q.offset ? " at this --offset" : "");
+			lt_cmd_printf(stderr, q.pages ? _("no pages match '%s'%s\n")
+				      : _("no documents match '%s'%s\n"),
+				      q.text, q.offset ? _(" at this --offset") : "");
 		else if (n == 0)
-			lt_cmd_printf(stderr, "no documents match these filters%s\n",
-				      q.offset ? " at this --offset" : "");
+			lt_cmd_printf(stderr, _("no documents match these filters%s\n"),
+				      q.offset ? _(" at this --offset") : "");
 	}
 	lt_hits_free(hits, n);
 	lt_buf_release(&text);
@@ -340,34 +347,34 @@ static int run_search(const struct lt_args *args, struct lt_catalog *cat)
 }
 
 static const struct lt_option options[] = {
-	{ "type", 't', "TYPE", "documents of this type: a TT05 code (03) or its name\n"
-	  "(\"Chỉ thị\", \"chi thi\")", NULL },
-	{ "from", 0, "DATE", "issued on or after DATE: YYYY, YYYY-MM or YYYY-MM-DD", check_date },
-	{ "to", 0, "DATE", "issued on or before DATE (2016: to the end of 2016)", check_date },
-	{ "organ", 0, "WORDS", "issued by an organ whose name holds WORDS (any case,\n"
-	  "with or without diacritics)", NULL },
-	{ "number", 0, "NUMBER", "the document number however typed: 05-CT/TW, 5-CT/TW,\n"
-	  "1127/QD-UBND, \"số 05\", CT/TW", NULL },
-	{ "batch", 0, "N", "documents of ingest batch N", check_batch },
-	{ "language", 0, "LANG", "a language code of the metadata (01) or its name\n"
-	  "(\"Tiếng Việt\"), or an OCR language (vie)", NULL },
-	{ "state", 0, "STATE", "archived (default), queued, processing, failed, or review\n"
-	  "(archived with a page flagged for review)", check_state },
-	{ "pages", 'p', NULL, "one hit per page, not one per document", NULL },
-	{ "limit", 'n', "N", "at most N hits (default 20)", lt_cmd_check_limit },
-	{ "offset", 0, "N", "skip the first N hits (the next screen: --offset 20)", check_offset },
-	{ "count", 'c', NULL, "print only how many documents (pages with --pages) match", NULL },
-	{ "json", 0, NULL, "a JSON array of hits (fields in README: search)", NULL },
-	{ "include-secret", 0, NULL, "also search documents with a secrecy level (Mật, Tối mật,\n"
-	  "Tuyệt mật), which are left out otherwise", NULL },
+	{ "type", 't', "TYPE", N_("documents of this type: a TT05 code (03) or its name\n"
+	  "(\"Chỉ thị\", \"chi thi\")"), NULL },
+	{ "from", 0, "DATE", N_("issued on or after DATE: YYYY, YYYY-MM or YYYY-MM-DD"), check_date },
+	{ "to", 0, "DATE", N_("issued on or before DATE (2016: to the end of 2016)"), check_date },
+	{ "organ", 0, "WORDS", N_("issued by an organ whose name holds WORDS (any case,\n"
+	  "with or without diacritics)"), NULL },
+	{ "number", 0, "NUMBER", N_("the document number however typed: 05-CT/TW, 5-CT/TW,\n"
+	  "1127/QD-UBND, \"số 05\", CT/TW"), NULL },
+	{ "batch", 0, "N", N_("documents of ingest batch N"), check_batch },
+	{ "language", 0, "LANG", N_("a language code of the metadata (01) or its name\n"
+	  "(\"Tiếng Việt\"), or an OCR language (vie)"), NULL },
+	{ "state", 0, "STATE", N_("archived (default), queued, processing, failed, or review\n"
+	  "(archived with a page flagged for review)"), check_state },
+	{ "pages", 'p', NULL, N_("one hit per page, not one per document"), NULL },
+	{ "limit", 'n', "N", N_("at most N hits (default 20)"), lt_cmd_check_limit },
+	{ "offset", 0, "N", N_("skip the first N hits (the next screen: --offset 20)"), check_offset },
+	{ "count", 'c', NULL, N_("print only how many documents (pages with --pages) match"), NULL },
+	{ "json", 0, NULL, N_("a JSON array of hits (fields in README: search)"), NULL },
+	{ "include-secret", 0, NULL, N_("also search documents with a secrecy level (Mật, Tối mật,\n"
+	  "Tuyệt mật), which are left out otherwise"), NULL },
 	{ 0 },
 };
 
 const struct lt_command lt_cmd_search = {
 	.name = "search",
-	.summary = "full-text and metadata search, with or without diacritics",
+	.summary = N_("full-text and metadata search, with or without diacritics"),
 	.usage =
-	"usage: luutru search [--archive DIR] [filters] [--pages] [--limit N] [--offset N]\n"
+	N_("usage: luutru search [--archive DIR] [filters] [--pages] [--limit N] [--offset N]\n"
 	"                     [--count] [--json] [--include-secret] [QUERY...]\n"
 	"\n"
 	"Finds archived documents whose pages hold every word of QUERY, and that\n"
@@ -384,10 +391,10 @@ const struct lt_command lt_cmd_search = {
 	"Without QUERY, the filters alone list documents (by id).\n"
 	"Matches are shown in bold on a terminal, in [brackets] otherwise.\n"
 	"Documents with a secrecy level (given at ingest, or a stamp read off the\n"
-	"page) are left out unless --include-secret is given.\n",
+	"page) are left out unless --include-secret is given.\n"),
 	.options = options,
 	.epilog =
-	"Exit 0 with hits (and with --count), 1 with none, 2 for a usage error (a\n"
+	N_("Exit 0 with hits (and with --count), 1 with none, 2 for a usage error (a\n"
 	"query of stop words only, a bad date, a query that is not valid UTF-8).\n"
 	"\n"
 	"Examples:\n"
@@ -396,7 +403,7 @@ const struct lt_command lt_cmd_search = {
 	"  luutru search '\"Đà Nẵng\" nghị* -\"dự thảo\"'\n"
 	"  luutru search --number 05-CT/TW\n"
 	"  luutru search --type \"Chỉ thị\" --from 2016 --to 2016-06\n"
-	"  luutru search lũ lụt --organ \"tỉnh ủy\" --count\n",
+	"  luutru search lũ lụt --organ \"tỉnh ủy\" --count\n"),
 	.min_args = 0,
 	.max_args = -1,
 	.access = LT_ACCESS_READ,

@@ -71,7 +71,7 @@ static int read_password(char *out, size_t size, struct lt_err *err)
 	int tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0;
 
 	if (tty) {
-		fprintf(stderr, "password: ");
+		fprintf(stderr, "%s", _("password: "));
 		quiet = old;
 		quiet.c_lflag &= ~(tcflag_t)ECHO;
 		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
@@ -107,8 +107,9 @@ static int add_user(const struct lt_args *args)
 	memset(password, 0, sizeof(password));
 	if (rc)
 		return lt_cmd_fail(&err);
-	lt_cmd_printf(stdout, "user %s %s in %s\n", lt_args_get(args, "add-user"),
-		      lt_args_get(args, "clearance") ? "(may read secret documents) saved" : "saved", users);
+	lt_cmd_printf(stdout, lt_args_get(args, "clearance")
+		      ? _("user %s (may read secret documents) saved in %s\n") : _("user %s saved in %s\n"),
+		      lt_args_get(args, "add-user"), users);
 	return LT_EXIT_OK;
 }
 
@@ -143,29 +144,29 @@ static int run_serve(const struct lt_args *args, struct lt_catalog *cat)
 }
 
 static const struct lt_option options[] = {
-	{ "listen", 'l', "ADDRESS:PORT", "where to listen (default 127.0.0.1:8080; port 0: any free\n"
-	  "port). Off loopback only with --users and --cert/--key", check_listen },
-	{ "users", 'u', "FILE", "users allowed in (HTTP basic authentication), made with --add-user", NULL },
-	{ "cert", 0, "FILE", "TLS certificate (PEM): serve HTTPS", NULL },
-	{ "key", 0, "FILE", "TLS private key (PEM) of --cert", NULL },
-	{ "include-secret", 0, NULL, "show documents with a secrecy level, to users added with\n"
-	  "--clearance (to everyone on loopback without --users)", NULL },
-	{ "cache", 0, "DIR", "where rendered page images are kept (default ARCHIVE/log/serve-cache)", NULL },
-	{ "max-connections", 0, "N", "connections at once, all clients together (default 64)",
+	{ "listen", 'l', "ADDRESS:PORT", N_("where to listen (default 127.0.0.1:8080; port 0: any free\n"
+	  "port). Off loopback only with --users and --cert/--key"), check_listen },
+	{ "users", 'u', "FILE", N_("users allowed in (HTTP basic authentication), made with --add-user"), NULL },
+	{ "cert", 0, "FILE", N_("TLS certificate (PEM): serve HTTPS"), NULL },
+	{ "key", 0, "FILE", N_("TLS private key (PEM) of --cert"), NULL },
+	{ "include-secret", 0, NULL, N_("show documents with a secrecy level, to users added with\n"
+	  "--clearance (to everyone on loopback without --users)"), NULL },
+	{ "cache", 0, "DIR", N_("where rendered page images are kept (default ARCHIVE/log/serve-cache)"), NULL },
+	{ "max-connections", 0, "N", N_("connections at once, all clients together (default 64)"),
 	  check_connections },
-	{ "timeout", 0, "SECONDS", "an idle or slow connection is closed after this (default 30)",
+	{ "timeout", 0, "SECONDS", N_("an idle or slow connection is closed after this (default 30)"),
 	  check_timeout },
-	{ "add-user", 0, "NAME", "add (or replace) user NAME in --users FILE, the password read\n"
-	  "from standard input; then exit", NULL },
-	{ "clearance", 0, NULL, "with --add-user: the user may read secret documents", NULL },
+	{ "add-user", 0, "NAME", N_("add (or replace) user NAME in --users FILE, the password read\n"
+	  "from standard input; then exit"), NULL },
+	{ "clearance", 0, NULL, N_("with --add-user: the user may read secret documents"), NULL },
 	{ 0 },
 };
 
 const struct lt_command lt_cmd_serve = {
 	.name = "serve",
-	.summary = "a read-only reading room in the browser",
+	.summary = N_("a read-only reading room in the browser"),
 	.usage =
-	"usage: luutru serve [--archive DIR] [--listen ADDRESS:PORT] [--users FILE]\n"
+	N_("usage: luutru serve [--archive DIR] [--listen ADDRESS:PORT] [--users FILE]\n"
 	"                    [--cert FILE --key FILE] [--include-secret] [--cache DIR]\n"
 	"       luutru serve --add-user NAME --users FILE [--clearance] < password\n"
 	"\n"
@@ -183,14 +184,14 @@ const struct lt_command lt_cmd_serve = {
 	"It listens on loopback only unless given --users and --cert/--key: off\n"
 	"loopback it refuses to start without both (exit 2). Documents with a\n"
 	"secrecy level are not shown unless --include-secret is given (and, with\n"
-	"--users, only to users added with --clearance).\n",
+	"--users, only to users added with --clearance).\n"),
 	.options = options,
 	.epilog =
-	"Examples:\n"
+	N_("Examples:\n"
 	"  luutru serve                      # then open http://127.0.0.1:8080/\n"
 	"  luutru serve --add-user lan --users /etc/luutru/users < pw.txt\n"
 	"  luutru serve --listen 0.0.0.0:8443 --users /etc/luutru/users \\\n"
-	"               --cert /etc/luutru/cert.pem --key /etc/luutru/key.pem\n",
+	"               --cert /etc/luutru/cert.pem --key /etc/luutru/key.pem\n"),
 	.min_args = 0,
 	.max_args = 0,
 	.access = LT_ACCESS_NONE,

@@ -11,6 +11,10 @@
 #include "luutru/fsutil.h"
 #include "luutru/profile.h"
 
+/* The labels' column: "document:  " and its translations. */
+#define LABEL_WIDTH 11
+
+
 /* One line of what the scan file says about itself (techmeta.h): "tiff
  * ccitt-g4, bitonal 1-bit, 300 dpi, Fujitsu fi-7160, captured 2024-03-01T10:22:00". */
 static void print_scan(const char *technical)
@@ -30,19 +34,19 @@ static void print_scan(const char *technical)
 	bits = json_integer_value(json_object_get(t, "bits_per_sample"));
 	xres = json_integer_value(json_object_get(t, "xres"));
 	yres = json_integer_value(json_object_get(t, "yres"));
-	lt_cmd_printf(stdout, "        scan: %s%s%s, %s %lld-bit", fmt ? fmt : "?", comp ? " " : "",
+	lt_cmd_printf(stdout, _("        scan: %s%s%s, %s %lld-bit"), fmt ? fmt : "?", comp ? " " : "",
 		      comp ? comp : "", colour ? colour : "?", (long long)bits);
 	if (xres > 0 && xres == yres)
 		lt_cmd_printf(stdout, ", %lld dpi", (long long)xres);
 	else if (xres > 0)
 		lt_cmd_printf(stdout, ", %lldx%lld dpi", (long long)xres, (long long)yres);
 	else
-		lt_cmd_printf(stdout, ", no resolution recorded");
+		lt_cmd_printf(stdout, "%s", _(", no resolution recorded"));
 	if (make || model)
 		lt_cmd_printf(stdout, ", %s%s%s", make ? make : "", make && model ? " " : "",
 			      model ? model : "");
 	if (when)
-		lt_cmd_printf(stdout, ", captured %s", when);
+		lt_cmd_printf(stdout, _(", captured %s"), when);
 	lt_cmd_printf(stdout, "\n");
 	json_decref(t);
 }
@@ -58,21 +62,25 @@ static void print_field(const struct lt_profile *p, const struct lt_meta_field *
 	if (f->origin)
 		lt_cmd_printf(stdout, ", %s", f->origin);
 	if (f->rule)
-		lt_cmd_printf(stdout, ", rule %s", f->rule);
-	if (f->source == LT_META_EXTRACTED)
-		lt_cmd_printf(stdout, ", confidence %.2f", f->confidence);
+		lt_cmd_printf(stdout, _(", rule %s"), f->rule);
+	if (f->source == LT_META_EXTRACTED) {
+		char n[LT_I18N_NUMBER_MAX];
+
+		lt_cmd_printf(stdout, _(", confidence %s"), lt_i18n_decimal(f->confidence, 2, n));
+	}
 	if (!f->confirmed)
-		lt_cmd_printf(stdout, ", unconfirmed");
+		lt_cmd_printf(stdout, "%s", _(", unconfirmed"));
 	lt_cmd_printf(stdout, ")\n");
 }
 
 static void print_meta(const struct lt_profile *p, const struct lt_meta *m)
 {
 	if (!m->n) {
-		lt_cmd_printf(stdout, "metadata:  none given\n");
+		lt_cmd_label(stdout, _("metadata:"), LABEL_WIDTH);
+		lt_cmd_printf(stdout, "%s\n", _("none given"));
 		return;
 	}
-	lt_cmd_printf(stdout, "metadata:\n");
+	lt_cmd_printf(stdout, "%s\n", _("metadata:"));
 	for (size_t i = 0; i < m->n; i++)
 		print_field(p, &m->fields[i]);
 }
@@ -112,21 +120,25 @@ static void print_versions(struct lt_catalog *cat, const struct lt_doc *doc)
 	char size[32];
 
 	if (lt_catalog_bundles(cat, doc->id, &refs, &n, &err) != LT_OK) {
-		lt_cmd_printf(stdout, "versions:  cannot be listed: %s\n", err.msg);
+		lt_cmd_label(stdout, _("versions:"), LABEL_WIDTH);
+		lt_cmd_printf(stdout, _("cannot be listed: %s\n"), err.msg);
 		return;
 	}
 	if (n == 0)
 		return;
-	lt_cmd_printf(stdout, "versions:  %zu\n", n);
+	lt_cmd_label(stdout, _("versions:"), LABEL_WIDTH);
+	lt_cmd_printf(stdout, "%zu\n", n);
 	for (size_t i = 0; i < n; i++) {
 		const struct lt_bundle *b = &refs[i].bundle;
 		const char *why = why_version(doc, b->version);
 
 		lt_format_bytes(b->size, size);
-		lt_cmd_printf(stdout, "  v%-3d %s  %10llu bytes (%s)  %s%s%s%s\n", b->version, b->created,
+		lt_cmd_printf(stdout, ngettext("  v%-3d %s  %10llu byte (%s)  %s%s%s%s\n",
+					       "  v%-3d %s  %10llu bytes (%s)  %s%s%s%s\n",
+					       (unsigned long)b->size), b->version, b->created,
 			      (unsigned long long)b->size, size, b->path,
-			      b->version == 1 ? "  first archived" : why ? "  " : "", why ? why : "",
-			      i + 1 == n ? "  (current)" : "");
+			      b->version == 1 ? _("  first archived") : why ? "  " : "", why ? why : "",
+			      i + 1 == n ? _("  (current)") : "");
 	}
 	lt_bundle_refs_free(refs, n);
 }
@@ -138,72 +150,94 @@ static void print_doc(struct lt_catalog *cat, const char *archive, const struct 
 	size_t n_fixity = 0;
 	int ok = -1;
 
-	lt_cmd_printf(stdout, "document:  %s\n", doc->id);
-	lt_cmd_printf(stdout, "label:     %s\n", doc->label);
-	lt_cmd_printf(stdout, "origin:    %s\n", doc->origin);
-	lt_cmd_printf(stdout, "state:     %s%s%s\n",
-		      lt_doc_state_name(doc->state), doc->failure ? ": " : "",
+	lt_cmd_label(stdout, _("document:"), LABEL_WIDTH);
+	lt_cmd_printf(stdout, "%s\n", doc->id);
+	lt_cmd_label(stdout, _("label:"), LABEL_WIDTH);
+	lt_cmd_printf(stdout, "%s\n", doc->label);
+	lt_cmd_label(stdout, _("origin:"), LABEL_WIDTH);
+	lt_cmd_printf(stdout, "%s\n", doc->origin);
+	lt_cmd_label(stdout, _("state:"), LABEL_WIDTH);
+	lt_cmd_printf(stdout, "%s%s%s\n",
+		      lt_cmd_state_word(doc->state), doc->failure ? ": " : "",
 		      doc->failure ? doc->failure : "");
-	if (doc->lang)
-		lt_cmd_printf(stdout, "ocr:       %s\n", doc->lang);
+	if (doc->lang) {
+		lt_cmd_label(stdout, _("ocr:"), LABEL_WIDTH);
+		lt_cmd_printf(stdout, "%s\n", doc->lang);
+	}
 	print_meta(profile, &doc->meta);
-	lt_cmd_printf(stdout, "sources:\n");
+	lt_cmd_printf(stdout, "%s\n", _("sources:"));
 	for (size_t i = 0; i < doc->n_sources; i++) {
 		const struct lt_source *s = &doc->sources[i];
 
 		lt_format_bytes(s->size, size);
-		lt_cmd_printf(stdout, "  %04zu  %s  (%d page%s, %s, sha256 %s)\n",
-			      i + 1, s->path, s->page_count,
-			      s->page_count == 1 ? "" : "s", size, s->sha256);
+		lt_cmd_printf(stdout, ngettext("  %04zu  %s  (%d page, %s, sha256 %s)\n",
+					       "  %04zu  %s  (%d pages, %s, sha256 %s)\n",
+					       (unsigned long)s->page_count),
+			      i + 1, s->path, s->page_count, size, s->sha256);
 	}
-	lt_cmd_printf(stdout, "pages:\n");
+	lt_cmd_printf(stdout, "%s\n", _("pages:"));
 	for (size_t i = 0; i < doc->n_pages; i++) {
 		const struct lt_page *p = &doc->pages[i];
 
-		lt_cmd_printf(stdout, "  p.%-3d source %04d image %d",
+		lt_cmd_printf(stdout, _("  p.%-3d source %04d image %d"),
 			      p->number, p->source + 1, p->index_in_source + 1);
 		if (p->text)
-			lt_cmd_printf(stdout, ", %dx%d px at %d dpi, %zu characters, confidence %.0f",
+			lt_cmd_printf(stdout, _(", %dx%d px at %d dpi, %zu characters, confidence %.0f"),
 				      p->width, p->height,
 				      p->dpi, strlen(p->text), p->confidence);
-		if (p->quality >= 0)
-			lt_cmd_printf(stdout, ", quality %.2f", p->quality);
+		if (p->quality >= 0) {
+			char n[LT_I18N_NUMBER_MAX];
+
+			lt_cmd_printf(stdout, _(", quality %s"), lt_i18n_decimal(p->quality, 2, n));
+		}
 		lt_cmd_printf(stdout, "\n");
 		if (p->preprocessing)
-			lt_cmd_printf(stdout, "        read as: %s%s%s\n",
+			lt_cmd_printf(stdout, _("        read as: %s%s%s\n"),
 				      p->preprocessing, p->lang ? "; " : "",
 				      p->lang ? p->lang : "");
 		print_scan(p->technical);
 		if (p->review)
-			lt_cmd_printf(stdout, "        REVIEW: %s\n", p->review);
+			lt_cmd_printf(stdout, _("        REVIEW: %s\n"), p->review);
 	}
 	if (doc->bundle.path) {
 		lt_format_bytes(doc->bundle.size, size);
-		lt_cmd_printf(stdout, "bundle:    %s/%s\n", archive, doc->bundle.path);
-		lt_cmd_printf(stdout, "  size:    %llu bytes (%s)\n",
+		lt_cmd_label(stdout, _("bundle:"), LABEL_WIDTH);
+		lt_cmd_printf(stdout, "%s/%s\n", archive, doc->bundle.path);
+		lt_cmd_label(stdout, _("  size:"), LABEL_WIDTH);
+		lt_cmd_printf(stdout, ngettext("%llu byte (%s)\n", "%llu bytes (%s)\n",
+					       (unsigned long)doc->bundle.size),
 			      (unsigned long long)doc->bundle.size, size);
-		lt_cmd_printf(stdout, "  sha256:  %s\n", doc->bundle.sha256);
-		lt_cmd_printf(stdout, "  created: %s\n", doc->bundle.created);
+		lt_cmd_label(stdout, "  sha256:", LABEL_WIDTH);
+		lt_cmd_printf(stdout, "%s\n", doc->bundle.sha256);
+		lt_cmd_label(stdout, _("  created:"), LABEL_WIDTH);
+		lt_cmd_printf(stdout, "%s\n", doc->bundle.created);
 		/* The last fixity check (`luutru verify`); its details are events. */
 		if (lt_catalog_bundle_fixity(cat, doc->bundle.path, checked, &ok, NULL) == LT_OK &&
-		    ok >= 0)
-			lt_cmd_printf(stdout, "  checked: %s, %s\n",
-				      checked, ok ? "sound" : "DAMAGED (see the fixity events)");
-		else
-			lt_cmd_printf(stdout, "  checked: never (luutru verify)\n");
-		lt_cmd_printf(stdout, "  files:   %zu\n", doc->bundle.n_files);
+		    ok >= 0) {
+			lt_cmd_label(stdout, _("  checked:"), LABEL_WIDTH);
+			lt_cmd_printf(stdout, "%s, %s\n",
+				      checked, ok ? _("sound") : _("DAMAGED (see the fixity events)"));
+		} else {
+			lt_cmd_label(stdout, _("  checked:"), LABEL_WIDTH);
+			lt_cmd_printf(stdout, "%s\n", _("never (luutru verify)"));
+		}
+		lt_cmd_label(stdout, _("  files:"), LABEL_WIDTH);
+		lt_cmd_printf(stdout, "%zu\n", doc->bundle.n_files);
 		for (size_t i = 0; i < doc->bundle.n_files; i++)
 			lt_cmd_printf(stdout, "    %s  %10llu  %s\n", doc->bundle.files[i].sha256,
 				      (unsigned long long)doc->bundle.files[i].size, doc->bundle.files[i].path);
 		print_versions(cat, doc);
 	} else {
-		lt_cmd_printf(stdout, "bundle:    none yet\n");
+		lt_cmd_label(stdout, _("bundle:"), LABEL_WIDTH);
+		lt_cmd_printf(stdout, "%s\n", _("none yet"));
 	}
 	for (size_t i = 0; i < doc->n_events; i++)
 		n_fixity += strcmp(doc->events[i].type, "fixity") == 0;
-	lt_cmd_printf(stdout, "events:    %zu", doc->n_events);
+	lt_cmd_label(stdout, _("events:"), LABEL_WIDTH);
+	lt_cmd_printf(stdout, "%zu", doc->n_events);
 	if (n_fixity)
-		lt_cmd_printf(stdout, " (%zu fixity check%s)", n_fixity, n_fixity == 1 ? "" : "s");
+		lt_cmd_printf(stdout, ngettext(" (%zu fixity check)", " (%zu fixity checks)",
+					       (unsigned long)n_fixity), n_fixity);
 	lt_cmd_printf(stdout, "\n");
 	for (size_t i = 0; i < doc->n_events; i++)
 		lt_cmd_printf(stdout, "  %s  %-9s %-8s %s\n",
@@ -274,7 +308,7 @@ static int run_show(const struct lt_args *args, struct lt_catalog *cat)
 		rc = lt_catalog_load(cat, id, &doc, &err);
 	/* Labels only: a broken profile must not hide the document. */
 	if (!rc && lt_profile_open(args->cli->archive, &p, &perr) != LT_OK)
-		lt_cmd_printf(stderr, "warning: %s: fields shown without their labels\n", perr.msg);
+		lt_cmd_printf(stderr, _("warning: %s: fields shown without their labels\n"), perr.msg);
 	if (!rc && lt_args_get(args, "json")) {
 		if (print_json(p, args->cli->archive, doc))
 			rc = lt_err_set(&err, LT_ENOMEM, "out of memory printing document %s", id);
@@ -286,16 +320,16 @@ static int run_show(const struct lt_args *args, struct lt_catalog *cat)
 }
 
 static const struct lt_option options[] = {
-	{ "json", 0, NULL, "print the document as JSON, its metadata under \"fields\"\n"
-	  "as in the bundle's metadata.json", NULL },
+	{ "json", 0, NULL, N_("print the document as JSON, its metadata under \"fields\"\n"
+	  "as in the bundle's metadata.json"), NULL },
 	{ 0 },
 };
 
 const struct lt_command lt_cmd_show = {
 	.name = "show",
-	.summary = "a document's pages, bundle and history",
+	.summary = N_("a document's pages, bundle and history"),
 	.usage =
-	"usage: luutru show [--archive DIR] [--json] DOC\n"
+	N_("usage: luutru show [--archive DIR] [--json] DOC\n"
 	"\n"
 	"Prints what the catalog knows of document DOC (its id, or a unique prefix\n"
 	"of 4 or more characters): state, metadata fields with where each came\n"
@@ -307,13 +341,13 @@ const struct lt_command lt_cmd_show = {
 	"every bundle version (number, date, size, path, why it was made: first\n"
 	"archived, metadata-corrected, reocr; `luutru get DOC --version N` gets\n"
 	"an older one) and the event history, fixity checks by `luutru verify`\n"
-	"included.\n",
+	"included.\n"),
 	.epilog =
-	"Example:\n"
-	"  luutru show 3f0c9a1b\n",
+	N_("Example:\n"
+	"  luutru show 3f0c9a1b\n"),
 	.min_args = 1,
 	.max_args = 1,
-	.args_error = "give one document id",
+	.args_error = N_("give one document id"),
 	.options = options,
 	.access = LT_ACCESS_READ,
 	.run = run_show,

@@ -13,12 +13,28 @@
 #include "luutru/fsutil.h"
 
 #define FAILED_SHOWN 20
+/* The labels' column: "processing: " and its translations. */
+#define LABEL_WIDTH 12
+
+/* A state as status labels it for people (lt_doc_state_name is for programs). */
+static const char *state_label(int state)
+{
+	switch ((enum lt_doc_state)state) {
+	case LT_QUEUED: return _("queued:");
+	case LT_PROCESSING: return _("processing:");
+	case LT_ARCHIVED: return _("archived:");
+	case LT_FAILED: return _("failed:");
+	case LT_SUPERSEDED: return _("superseded:");
+	default: break;
+	}
+	return lt_doc_state_name((enum lt_doc_state)state);
+}
 
 static void print_failed(void *ud, const char *id, const char *label, const char *failure, int pages)
 {
 	(void)ud;
-	lt_cmd_printf(stdout, "  %s %s (%d page%s): %s\n", id, label, pages, pages == 1 ? "" : "s",
-		      failure);
+	lt_cmd_printf(stdout, ngettext("  %s %s (%d page): %s\n", "  %s %s (%d pages): %s\n",
+				       (unsigned long)pages), id, label, pages, failure);
 }
 
 /* Each replica's last sync and how many of the catalog's bundles it lacks
@@ -31,22 +47,25 @@ static int print_replicas(struct lt_catalog *cat, struct lt_err *err)
 
 	if (rc || !n)
 		return rc;
-	printf("replicas:\n");
+	printf("%s\n", _("replicas:"));
 	for (size_t i = 0; i < n; i++) {
 		const struct lt_replica *r = &reps[i];
 
 		lt_cmd_printf(stdout, "  %s: ", r->path);
+		char num[LT_I18N_NUMBER_MAX];
+
 		if (r->last_sync[0])
-			printf("last sync %s (%lld copied", r->last_sync, (long long)r->copied);
+			printf(_("last sync %s (%s copied"), r->last_sync, lt_i18n_count(r->copied, num));
 		else
-			printf("no sync finished yet (");
+			printf("%s", _("no sync finished yet ("));
 		if (r->problems)
-			printf(", %lld problem%s", (long long)r->problems, r->problems == 1 ? "" : "s");
+			printf(ngettext(", %s problem", ", %s problems", (unsigned long)r->problems),
+			       lt_i18n_count(r->problems, num));
 		if (r->behind)
-			printf("), %lld bundle%s behind\n", (long long)r->behind,
-			       r->behind == 1 ? "" : "s");
+			printf(ngettext("), %s bundle behind\n", "), %s bundles behind\n",
+					(unsigned long)r->behind), lt_i18n_count(r->behind, num));
 		else
-			printf("), up to date\n");
+			printf("%s", _("), up to date\n"));
 	}
 	lt_replicas_free(reps, n);
 	return LT_OK;
@@ -55,7 +74,8 @@ static int print_replicas(struct lt_catalog *cat, struct lt_err *err)
 static void print_skipped(void *ud, const struct lt_skipped *s)
 {
 	(void)ud;
-	printf("  %s%s %s: %s (since %s)\n", s->kind, s->warning ? " warning" : "", s->path,
+	/* The kind stays as written (not-a-page, ...): `status --help` explains it. */
+	printf(_("  %s%s %s: %s (since %s)\n"), s->kind, s->warning ? _(" warning") : "", s->path,
 	       s->reason, s->first_seen);
 }
 
@@ -65,11 +85,16 @@ static int run_skipped(struct lt_catalog *cat)
 	int64_t total = 0, warnings = 0;
 	int rc = lt_catalog_count_skipped(cat, &total, &warnings, &err);
 
+	char n_total[LT_I18N_NUMBER_MAX], n_warnings[LT_I18N_NUMBER_MAX];
+
 	if (!rc && !total)
-		printf("skipped: nothing (as of each inbox's last ingest)\n");
+		printf("%s", _("skipped: nothing (as of each inbox's last ingest)\n"));
 	else if (!rc)
-		printf("skipped: %lld inbox entr%s, %lld with a warning (as of each inbox's last "
-		       "ingest):\n", (long long)total, total == 1 ? "y" : "ies", (long long)warnings);
+		printf(ngettext("skipped: %s inbox entry, %s with a warning (as of each inbox's last "
+				"ingest):\n",
+				"skipped: %s inbox entries, %s with a warning (as of each inbox's last "
+				"ingest):\n", (unsigned long)total),
+		       lt_i18n_count(total, n_total), lt_i18n_count(warnings, n_warnings));
 	if (!rc && total)
 		rc = lt_catalog_each_skipped(cat, 0, print_skipped, NULL, &err);
 	return rc ? lt_cmd_fail(&err) : LT_EXIT_OK;
@@ -140,41 +165,52 @@ static int run_status(const struct lt_args *args, struct lt_catalog *cat)
 		return rc ? lt_cmd_fail(&err) : print_json(&st, skipped, warnings);
 	}
 	if (!rc) {
+		char n1[LT_I18N_NUMBER_MAX], n2[LT_I18N_NUMBER_MAX];
+
 		lt_format_bytes((unsigned long long)st.bundle_bytes, size);
-		lt_cmd_printf(stdout, "archive:    %s\n", args->cli->archive);
+		lt_cmd_label(stdout, _("archive:"), LABEL_WIDTH);
+		lt_cmd_printf(stdout, "%s\n", args->cli->archive);
 		for (int s = 0; s < LT_N_STATES; s++) {
-			char label[16];
 			int interrupted;
 
-			/* Superseded documents are history: shown only when there are some. */
 			if (s == LT_SUPERSEDED && !st.documents[s])
 				continue;
 			/* Processing with no run alive: the run that had them died
 			 * (the next run requeues them). */
 			interrupted = s == LT_PROCESSING && st.documents[s] &&
 				      run_alive(args->cli->archive) == 0;
-			snprintf(label, sizeof(label), "%s:", interrupted ? "interrupted"
-				 : lt_doc_state_name((enum lt_doc_state)s));
-			printf("%-11s %lld document%s, %lld page%s%s\n", label,
-			       (long long)st.documents[s], st.documents[s] == 1 ? "" : "s",
-			       (long long)st.pages[s], st.pages[s] == 1 ? "" : "s",
-			       interrupted ? " (no run is working on them: the run that had them "
-			       "stopped; `luutru run` takes them up again)" : "");
+			lt_cmd_label(stdout, interrupted ? _("interrupted:") : state_label(s), LABEL_WIDTH);
+			/* TRANSLATORS: "N documents, " then "M pages" on one line. */
+			printf(ngettext("%s document, ", "%s documents, ", (unsigned long)st.documents[s]),
+			       lt_i18n_count(st.documents[s], n1));
+			printf(ngettext("%s page", "%s pages", (unsigned long)st.pages[s]),
+			       lt_i18n_count(st.pages[s], n2));
+			printf("%s\n", interrupted ? _(" (no run is working on them: the run that had them "
+						       "stopped; `luutru run` takes them up again)") : "");
 		}
-		printf("bundles:    %lld, %s\n", (long long)st.bundles, size);
-		if (st.pages_to_review)
-			printf("to review:  %lld page%s flagged by OCR (see `luutru review`)\n",
-			       (long long)st.pages_to_review, st.pages_to_review == 1 ? "" : "s");
+		lt_cmd_label(stdout, _("bundles:"), LABEL_WIDTH);
+		printf("%s, %s\n", lt_i18n_count(st.bundles, n1), size);
+		if (st.pages_to_review) {
+			lt_cmd_label(stdout, _("to review:"), LABEL_WIDTH);
+			printf(ngettext("%s page flagged by OCR (see `luutru review`)\n",
+					"%s pages flagged by OCR (see `luutru review`)\n",
+					(unsigned long)st.pages_to_review),
+			       lt_i18n_count(st.pages_to_review, n1));
+		}
 		if (!rc)
 			rc = lt_catalog_count_skipped(cat, &skipped, &warnings, &err);
-		if (!rc && skipped)
-			printf("skipped:    %lld inbox entr%s, %lld with a warning (see `luutru status "
-			       "--skipped`)\n", (long long)skipped, skipped == 1 ? "y" : "ies",
-			       (long long)warnings);
+		if (!rc && skipped) {
+			lt_cmd_label(stdout, _("skipped:"), LABEL_WIDTH);
+			printf(ngettext("%s inbox entry, %s with a warning (see `luutru status --skipped`)\n",
+					"%s inbox entries, %s with a warning (see `luutru status --skipped`)\n",
+					(unsigned long)skipped),
+			       lt_i18n_count(skipped, n1), lt_i18n_count(warnings, n2));
+		}
 		if (!rc)
 			rc = print_replicas(cat, &err);
 		if (!rc && st.documents[LT_FAILED]) {
-			printf("failed documents%s:\n", st.documents[LT_FAILED] > FAILED_SHOWN ? " (oldest 20)" : "");
+			printf("%s\n", st.documents[LT_FAILED] > FAILED_SHOWN ? _("failed documents (oldest 20):")
+			       : _("failed documents:"));
 			rc = lt_catalog_each_in_state(cat, LT_FAILED, FAILED_SHOWN, print_failed, NULL, &err);
 		}
 	}
@@ -182,17 +218,17 @@ static int run_status(const struct lt_args *args, struct lt_catalog *cat)
 }
 
 static const struct lt_option options[] = {
-	{ "skipped", 0, NULL, "list the inbox entries ingest left out, with their reasons", NULL },
-	{ "json", 0, NULL, "the counts as a JSON object {documents, pages (each by state), bundles,\n"
-	  "bundle_bytes, pages_to_review, skipped, skipped_warnings}", NULL },
+	{ "skipped", 0, NULL, N_("list the inbox entries ingest left out, with their reasons"), NULL },
+	{ "json", 0, NULL, N_("the counts as a JSON object {documents, pages (each by state), bundles,\n"
+	  "bundle_bytes, pages_to_review, skipped, skipped_warnings}"), NULL },
 	{ 0 },
 };
 
 const struct lt_command lt_cmd_status = {
 	.name = "status",
-	.summary = "queued, archived and failed documents",
+	.summary = N_("queued, archived and failed documents"),
 	.usage =
-	"usage: luutru status [--archive DIR] [--skipped | --json]\n"
+	N_("usage: luutru status [--archive DIR] [--skipped | --json]\n"
 	"\n"
 	"Counts queued, processing, archived, failed (and superseded) documents and\n"
 	"their pages (processing ones are shown as interrupted when no run holds\n"
@@ -206,13 +242,13 @@ const struct lt_command lt_cmd_status = {
 	"rejected; 'warning' marks an entry that may be a page someone expects\n"
 	"archived.\n"
 	"The counts are kept by the catalog as documents move (no scan of the\n"
-	"pages), so status answers at once on an archive of millions of pages.\n",
+	"pages), so status answers at once on an archive of millions of pages.\n"),
 	.options = options,
 	.epilog =
-	"Example:\n"
+	N_("Example:\n"
 	"  luutru status\n"
 	"  luutru status --skipped\n"
-	"  luutru status --json\n",
+	"  luutru status --json\n"),
 	.access = LT_ACCESS_READ,
 	.run = run_status,
 };

@@ -127,7 +127,8 @@ static void clear_progress(struct progress *pr)
 static void print_problem(const char *verdict, const char *bundle, const char *file,
 			  const char *expected, const char *found)
 {
-	printf("%s %s %s: expected %s; found %s\n", verdict, bundle, *file ? file : "(tar)", expected,
+	/* The verdict stays the word scripts look for (damaged, missing, unknown). */
+	printf(_("%s %s %s: expected %s; found %s\n"), verdict, bundle, *file ? file : "(tar)", expected,
 	       found);
 }
 
@@ -153,8 +154,14 @@ static void on_done(void *ud, const struct lt_bundle_ref *ref, const struct lt_v
 		return;
 	pr->last = lt_monotonic_seconds();
 	dt = pr->last - pr->t0;
-	fprintf(stderr, "\r\033[Kverify: %zu/%zu bundles, %.1f MB, %.0f MB/s", pr->done, pr->total,
-		pr->bytes / 1e6, dt > 0 ? pr->bytes / 1e6 / dt : 0.0);
+	{
+		char mb[LT_I18N_NUMBER_MAX], rate[LT_I18N_NUMBER_MAX];
+
+		fprintf(stderr, "\r\033[K");
+		fprintf(stderr, _("verify: %zu/%zu bundles, %s MB, %s MB/s"), pr->done, pr->total,
+			lt_i18n_decimal(pr->bytes / 1e6, 1, mb),
+			lt_i18n_decimal(dt > 0 ? pr->bytes / 1e6 / dt : 0.0, 0, rate));
+	}
 	pr->printed = 1;
 }
 
@@ -242,15 +249,19 @@ static int report_strays(struct lt_catalog *cat, const char *archive, size_t *n_
 	for (size_t i = 0; !rc && strays[i]; i++) {
 		char *full = NULL;
 		struct stat st;
-		char found[64] = "a file";
+		char found[64];
+
 
 		if (known(after, n_after, strays[i]))
 			continue;
+		snprintf(found, sizeof(found), "%s", _("a file"));
 		if (lt_path(&full, NULL, "%s/%s", archive, strays[i]) == LT_OK &&
 		    stat(full, &st) == 0)
-			snprintf(found, sizeof(found), "%llu bytes", (unsigned long long)st.st_size);
+			snprintf(found, sizeof(found), ngettext("%llu byte", "%llu bytes",
+								(unsigned long)st.st_size),
+				 (unsigned long long)st.st_size);
 		free(full);
-		print_problem("unknown", strays[i], "", "no file (the catalog knows no such bundle)",
+		print_problem("unknown", strays[i], "", _("no file (the catalog knows no such bundle)"),
 			      found);
 		(*n_strays)++;
 	}
@@ -274,9 +285,9 @@ static void repair_bad(struct lt_catalog *cat, const char *archive, const struct
 
 		if (lt_replica_repair_any(cat, archive, &ref->bundle, ref->document, &used, &err) ==
 		    LT_OK) {
-			printf("repaired %s from %s\n", ref->bundle.path, used ? used : "a replica");
+			printf(_("repaired %s from %s\n"), ref->bundle.path, used ? used : _("a replica"));
 		} else {
-			printf("not repaired %s: %s\n", ref->bundle.path, err.msg);
+			printf(_("not repaired %s: %s\n"), ref->bundle.path, err.msg);
 			(*left)++;
 		}
 		free(used);
@@ -336,18 +347,26 @@ static int run_verify(const struct lt_args *args, struct lt_catalog *cat)
 	if (rc)
 		return lt_cmd_fail(&err);
 	lt_format_bytes(tot.bytes, size);
-	printf("verified %zu bundle%s (%s) in %.1f s: %zu ok, %zu damaged, %zu missing", tot.checked,
-	       tot.checked == 1 ? "" : "s", size, tot.seconds, tot.ok, tot.damaged, tot.missing);
+	{
+		char secs[LT_I18N_NUMBER_MAX];
+
+		printf(ngettext("verified %zu bundle (%s) in %s s: ", "verified %zu bundles (%s) in %s s: ",
+				(unsigned long)tot.checked), tot.checked, size,
+		       lt_i18n_decimal(tot.seconds, 1, secs));
+	}
+	printf(_("%zu ok, %zu damaged, %zu missing"), tot.ok, tot.damaged, tot.missing);
 	if (args->argc == 0)
-		printf(", %zu unknown file%s", n_strays, n_strays == 1 ? "" : "s");
+		printf(ngettext(", %zu unknown file", ", %zu unknown files", (unsigned long)n_strays),
+		       n_strays);
 	printf("\n");
 	if (tot.not_started)
-		printf("%zu bundle%s left for the next run (%s)\n", tot.not_started,
-		       tot.not_started == 1 ? "" : "s",
-		       stop_requested ? "interrupted" : "--limit reached");
+		printf(ngettext("%zu bundle left for the next run (%s)\n",
+				"%zu bundles left for the next run (%s)\n", (unsigned long)tot.not_started),
+		       tot.not_started, stop_requested ? _("interrupted") : _("--limit reached"));
 	if (pr.repair && pr.n_bad)
-		printf("repaired %zu of %zu bad bundle%s from replicas\n", pr.n_bad - unrepaired,
-		       pr.n_bad, pr.n_bad == 1 ? "" : "s");
+		printf(ngettext("repaired %zu of %zu bad bundle from replicas\n",
+				"repaired %zu of %zu bad bundles from replicas\n", (unsigned long)pr.n_bad),
+		       pr.n_bad - unrepaired, pr.n_bad);
 	/* Repaired bundles are sound again: only what is left is a problem. */
 	if ((pr.repair ? unrepaired : tot.damaged + tot.missing) || n_strays)
 		return LT_EXIT_PROBLEM;
@@ -355,23 +374,23 @@ static int run_verify(const struct lt_args *args, struct lt_catalog *cat)
 }
 
 static const struct lt_option options[] = {
-	{ "all", 'a', NULL, "every bundle of the archive, and files in bundles/ that the\n"
-	  "catalog does not know", NULL },
-	{ "since", 0, "DAYS", "only bundles not checked in the last DAYS days (and those\n"
-	  "whose last check failed)", check_since },
-	{ "limit", 0, "DURATION", "start no bundle after DURATION (2h, 30m, 1h30m, 90s); the\n"
-	  "next run goes on with the bundles checked longest ago", check_limit },
-	{ "jobs", 'j', "N", "bundles checked at once (default: one per core)", check_jobs },
-	{ "repair", 0, NULL, "replace each bad bundle by a replica's copy that passes every\n"
-	  "check (`luutru replicate`); both copies bad: neither is touched", NULL },
+	{ "all", 'a', NULL, N_("every bundle of the archive, and files in bundles/ that the\n"
+	  "catalog does not know"), NULL },
+	{ "since", 0, "DAYS", N_("only bundles not checked in the last DAYS days (and those\n"
+	  "whose last check failed)"), check_since },
+	{ "limit", 0, "DURATION", N_("start no bundle after DURATION (2h, 30m, 1h30m, 90s); the\n"
+	  "next run goes on with the bundles checked longest ago"), check_limit },
+	{ "jobs", 'j', "N", N_("bundles checked at once (default: one per core)"), check_jobs },
+	{ "repair", 0, NULL, N_("replace each bad bundle by a replica's copy that passes every\n"
+	  "check (`luutru replicate`); both copies bad: neither is touched"), NULL },
 	{ 0 },
 };
 
 const struct lt_command lt_cmd_verify = {
 	.name = "verify",
-	.summary = "check that every bundle is still what was archived (fixity)",
+	.summary = N_("check that every bundle is still what was archived (fixity)"),
 	.usage =
-	"usage: luutru verify [--archive DIR] (DOC... | --all) [--since DAYS] [--limit DURATION] [-j N]\n"
+	N_("usage: luutru verify [--archive DIR] (DOC... | --all) [--since DAYS] [--limit DURATION] [-j N]\n"
 	"                     [--repair]\n"
 	"\n"
 	"Checks the bundles of documents DOC (every version), or with --all every\n"
@@ -386,10 +405,10 @@ const struct lt_command lt_cmd_verify = {
 	"show`), with the time of the bundle's last check; a document's state does\n"
 	"not change. With --repair, each bad bundle is then replaced by the copy of\n"
 	"a replica (`luutru replicate`) that passes every check, and the repair is\n"
-	"recorded; when no replica holds a sound copy, nothing is touched.\n",
+	"recorded; when no replica holds a sound copy, nothing is touched.\n"),
 	.options = options,
 	.epilog =
-	"Output: one line per problem on stdout,\n"
+	N_("Output: one line per problem on stdout,\n"
 	"  VERDICT BUNDLE FILE: expected WHAT; found WHAT\n"
 	"VERDICT is damaged, missing or unknown; FILE is the path inside the bag, or\n"
 	"(tar) for the bundle as a whole. With --repair, `repaired BUNDLE from DIR`\n"
@@ -401,7 +420,7 @@ const struct lt_command lt_cmd_verify = {
 	"\n"
 	"Examples:\n"
 	"  luutru verify 3f0c9a1b\n"
-	"  luutru verify --all --since 30 --limit 2h     # a monthly audit, resumable\n",
+	"  luutru verify --all --since 30 --limit 2h     # a monthly audit, resumable\n"),
 	.min_args = 0,
 	.max_args = -1,
 	.access = LT_ACCESS_WRITE,

@@ -15,7 +15,7 @@ int lt_err_set(struct lt_err *err, enum lt_code code, const char *fmt, ...)
 	err->code = code;
 	err->cause = 0;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), _(fmt), ap);
+	vsnprintf(err->msg, sizeof(err->msg), lt_i18n_err_format(fmt), ap);
 	va_end(ap);
 	return code;
 }
@@ -29,7 +29,7 @@ int lt_err_prefix(struct lt_err *err, const char *fmt, ...)
 	if (!err)
 		return LT_EINTERNAL;
 	va_start(ap, fmt);
-	vsnprintf(prefix, sizeof(prefix), _(fmt), ap);
+	vsnprintf(prefix, sizeof(prefix), lt_i18n_err_format(fmt), ap);
 	va_end(ap);
 	plen = strlen(prefix);
 	mlen = strlen(err->msg);

@@ -31,53 +31,53 @@ static const struct lt_command *const commands[] = {
 
 /* What `luutru --help` and luutru(1) say about the program as a whole. */
 static const struct lt_option global_options[] = {
-	{ "archive", 0, "DIR", "the archive (default: $LUUTRU_ARCHIVE, else ./archive)", NULL },
-	{ "help", 0, NULL, "this text; `luutru COMMAND --help` or `luutru help COMMAND` for one command",
+	{ "archive", 0, "DIR", N_("the archive (default: $LUUTRU_ARCHIVE, else ./archive)"), NULL },
+	{ "help", 0, NULL, N_("this text; `luutru COMMAND --help` or `luutru help COMMAND` for one command"),
 	  NULL },
-	{ "version", 0, NULL, "the version", NULL },
+	{ "version", 0, NULL, N_("the version"), NULL },
 	{ 0 },
 };
 
 static const struct lt_program_doc program = {
-	.summary = "turn scanned paper records into verifiable archival bundles",
-	.synopsis = "usage: luutru [--archive DIR] COMMAND [ARGS]\n",
+	.summary = N_("turn scanned paper records into verifiable archival bundles"),
+	.synopsis = N_("usage: luutru [--archive DIR] COMMAND [ARGS]\n"),
 	.description =
-	"luutru turns scanned paper records into verifiable archival bundles (BagIt in\n"
+	N_("luutru turns scanned paper records into verifiable archival bundles (BagIt in\n"
 	"tar), with Tesseract OCR (Vietnamese and English), catalogued in SQLite and\n"
-	"searchable by their full text.\n",
+	"searchable by their full text.\n"),
 	.options = global_options,
 	.exit_status =
-	"Exit codes: 0 all good; 1 some documents failed, a file was rejected, a run\n"
+	N_("Exit codes: 0 all good; 1 some documents failed, a file was rejected, a run\n"
 	"was interrupted, nothing matched, or there is no such document or catalog;\n"
 	"2 usage error; 3 environment or internal error (catalog, disk, inbox, OCR\n"
 	"language data, another run on the archive, standard output that cannot be\n"
-	"written).\n",
+	"written).\n"),
 };
 
 static void print_help(FILE *out)
 {
 	int width = 0, opt_width = 0;
 
-	fprintf(out, "%s\n%s\nCommands:\n", program.synopsis, program.description);
+	fprintf(out, "%s\n%s\n%s\n", _(program.synopsis), _(program.description), _("Commands:"));
 	for (size_t i = 0; commands[i]; i++)
 		if ((int)strlen(commands[i]->name) > width)
 			width = (int)strlen(commands[i]->name);
 	for (size_t i = 0; commands[i]; i++)
-		fprintf(out, "  %-*s %s\n", width, commands[i]->name, commands[i]->summary);
+		fprintf(out, "  %-*s %s\n", width, commands[i]->name, _(commands[i]->summary));
 	for (size_t i = 0; global_options[i].name; i++) {
 		const struct lt_option *o = &global_options[i];
 		int w = 2 + (int)strlen(o->name) + (o->arg ? 1 + (int)strlen(o->arg) : 0);
 
 		opt_width = w > opt_width ? w : opt_width;
 	}
-	fprintf(out, "\nOptions:\n");
+	fprintf(out, "\n%s\n", _("Options:"));
 	for (size_t i = 0; global_options[i].name; i++) {
 		const struct lt_option *o = &global_options[i];
 		int w = fprintf(out, "  --%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
 
-		fprintf(out, "%*s%s\n", opt_width + 4 - w, "", o->help);
+		fprintf(out, "%*s%s\n", opt_width + 4 - w, "", _(o->help));
 	}
-	fprintf(out, "\n%s", program.exit_status);
+	fprintf(out, "\n%s", _(program.exit_status));
 }
 
 static void limit_openmp(char **argv)
@@ -88,8 +88,8 @@ static void limit_openmp(char **argv)
 		return;
 	execv("/proc/self/exe", argv);
 	/* Still here: carry on; OCR is slower with OpenMP on, but correct. */
-	fprintf(stderr, "warning: cannot re-execute to limit OpenMP threads (%s); "
-		"set OMP_THREAD_LIMIT=1 for full speed\n", strerror(errno));
+	fprintf(stderr, _("warning: cannot re-execute to limit OpenMP threads (%s); "
+		"set OMP_THREAD_LIMIT=1 for full speed\n"), strerror(errno));
 }
 
 /* Parses the command's line, opens the catalog as its descriptor says,
@@ -103,6 +103,9 @@ static int run_command(const struct lt_command *cmd, int argc, char **argv, stru
 
 	if (rc >= 0)
 		return rc;
+	/* What --json prints is for programs: its error messages too. */
+	if (lt_args_get(&args, "json"))
+		lt_i18n_errors_untranslated();
 	if (args.cmd->check && args.cmd->check(&args, &err))
 		return lt_cmd_fail(&err);
 	mode = lt_cmd_catalog_mode(args.cmd->access);
@@ -130,7 +133,7 @@ static int dispatch(int argc, char **argv, struct lt_cli *cli)
 		} else if (strncmp(argv[i], "--archive=", 10) == 0) {
 			cli->archive = argv[i] + 10;
 		} else {
-			fprintf(stderr, "error: unknown option '%s'\n\n", argv[i]);
+			fprintf(stderr, _("error: unknown option '%s'\n\n"), argv[i]);
 			print_help(stderr);
 			return LT_EXIT_USAGE;
 		}
@@ -153,7 +156,7 @@ static int dispatch(int argc, char **argv, struct lt_cli *cli)
 	}
 	cmd = lt_cmd_find(commands, 1, argv + i);
 	if (!cmd) {
-		fprintf(stderr, "error: no command '%s'\n\n", argv[i]);
+		fprintf(stderr, _("error: no command '%s'\n\n"), argv[i]);
 		print_help(stderr);
 		return LT_EXIT_USAGE;
 	}
@@ -164,8 +167,8 @@ int main(int argc, char **argv)
 {
 	struct lt_cli cli = { 0 };
 
-	limit_openmp(argv);
 	lt_i18n_init(argv[0]);
+	limit_openmp(argv);
 	/* Leptonica would print its own messages; ours name the file and reason. */
 	setMsgSeverity(L_SEVERITY_NONE);
 	cli.archive = getenv("LUUTRU_ARCHIVE");

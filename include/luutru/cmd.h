@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "luutru/err.h"
+#include "luutru/i18n.h"
 
 /* Exit codes, for cron and scripts. */
 enum lt_exit {
@@ -175,9 +176,9 @@ struct lt_cmd_ingest_meta {
 	struct lt_ingest_meta im;
 };
 #define LT_CMD_INGEST_META_OPTIONS \
-	{ "manifest", 0, "FILE.csv", "a spreadsheet of metadata, a row per folder ('thư mục')", NULL }, \
-	{ "set", 0, "KEY=VALUE", "a metadata default for every document (repeatable)", NULL }, \
-	{ "allow-secret", 0, "LEVEL", "take Tuyệt mật documents (LEVEL tuyet-mat)", NULL }
+	{ "manifest", 0, "FILE.csv", N_("a spreadsheet of metadata, a row per folder ('thư mục')"), NULL }, \
+	{ "set", 0, "KEY=VALUE", N_("a metadata default for every document (repeatable)"), NULL }, \
+	{ "allow-secret", 0, "LEVEL", N_("take Tuyệt mật documents (LEVEL tuyet-mat)"), NULL }
 int lt_cmd_ingest_meta_open(const struct lt_args *args, struct lt_cmd_ingest_meta *cm);
 void lt_cmd_ingest_meta_close(struct lt_cmd_ingest_meta *cm);
 
@@ -265,5 +266,14 @@ int lt_cmd_escape(const char *s, struct lt_buf *out, struct lt_err *err);
 
 /* Human-readable byte count ("4.2 MB") into out. */
 void lt_format_bytes(unsigned long long bytes, char out[32]);
+
+/* Prints label (a translated "bundles:") and spaces up to `width` columns,
+ * one space at least, so that the values after it line up in any language.
+ * Returns what fprintf returns. */
+int lt_cmd_label(FILE *out, const char *label, int width);
+
+/* A document's state (enum lt_doc_state) as people read it, in their
+ * language; lt_doc_state_name() is the one for programs. Static string. */
+const char *lt_cmd_state_word(int state);
 
 #endif
