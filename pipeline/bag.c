@@ -61,7 +61,7 @@ static int archive_failed(struct lt_bag *bag, const char *what, struct lt_err *e
 	if (bag->write_err.code)
 		return lt_err_set(err, bag->write_err.code, "%s", bag->write_err.msg);
 	return lt_err_set(err, LT_EARCHIVE, "writing bundle '%s': %s: %s", bag->tar_path, what,
-			  archive_error_string(bag->ar) ? archive_error_string(bag->ar) : _("unknown error"));
+			  archive_error_string(bag->ar) ? archive_error_string(bag->ar) : lt_i18n_err_format(N_("unknown error")));
 }
 
 int lt_bag_create(const char *tar_path, const char *bag_name, struct lt_bag **out,
@@ -100,7 +100,7 @@ int lt_bag_create(const char *tar_path, const char *bag_name, struct lt_bag **ou
 	    archive_write_add_filter_none(bag->ar) != ARCHIVE_OK ||
 	    archive_write_set_bytes_in_last_block(bag->ar, 1) != ARCHIVE_OK ||
 	    archive_write_open2(bag->ar, bag, NULL, tar_write, NULL, NULL) != ARCHIVE_OK) {
-		rc = archive_failed(bag, _("cannot start the tar"), err);
+		rc = archive_failed(bag, lt_i18n_err_format(N_("cannot start the tar")), err);
 		goto fail;
 	}
 	*out = bag;
@@ -144,7 +144,7 @@ static int write_header(struct lt_bag *bag, const char *path, uint64_t size, str
 static int write_body(struct lt_bag *bag, const void *data, size_t len, struct lt_err *err)
 {
 	if (len && archive_write_data(bag->ar, data, len) != (la_ssize_t)len)
-		return archive_failed(bag, _("writing file data"), err);
+		return archive_failed(bag, lt_i18n_err_format(N_("writing file data")), err);
 	return LT_OK;
 }
 
@@ -344,7 +344,7 @@ int lt_bag_finish(struct lt_bag *bag, const char *const *info, struct lt_bundle 
 	if (!rc)
 		rc = add_mem(bag, "tagmanifest-sha256.txt", lt_buf_str(&tagmanifest), tagmanifest.len, 0, err);
 	if (!rc && archive_write_close(bag->ar) != ARCHIVE_OK)
-		rc = archive_failed(bag, _("closing the tar"), err);
+		rc = archive_failed(bag, lt_i18n_err_format(N_("closing the tar")), err);
 	if (!rc && fsync(bag->fd) != 0)
 		rc = lt_err_set(err, LT_EIO, "cannot fsync '%s': %s", bag->tar_path, strerror(errno));
 	if (!rc)

@@ -123,7 +123,8 @@ static void problem(struct check *c, const char *fmt, ...)
 	if (c->rc)
 		return;
 	va_start(ap, fmt);
-	c->rc = lt_buf_vprintf(c->out, c->err, fmt, ap);
+	/* Callers mark fmt with N_(): translated like an error message (i18n.h). */
+	c->rc = lt_buf_vprintf(c->out, c->err, lt_i18n_err_format(fmt), ap);
 	va_end(ap);
 	if (!c->rc)
 		c->rc = lt_buf_puts(c->out, "\n", c->err);
@@ -184,13 +185,15 @@ static void check_bag_info(struct check *c, const json_t *bag_info, const struct
 			seen++;
 			if (is_string_list(values) && json_array_size(values) &&
 			    !in_list(values, rep->info[i].value))
-				problem(c, _("bag-info.txt: %s is '%s', not one of the profile's values"), tag,
+				problem(c,
+					N_("bag-info.txt: %s is '%s', not one of the profile's values"), tag,
 					rep->info[i].value);
 		}
 		if (required && !seen)
-			problem(c, _("bag-info.txt: %s is required and missing"), tag);
+			problem(c, N_("bag-info.txt: %s is required and missing"), tag);
 		if (!repeatable && seen > 1)
-			problem(c, _("bag-info.txt: %s is not repeatable and appears %zu times"), tag, seen);
+			problem(c, N_("bag-info.txt: %s is not repeatable and appears %zu times"),
+				tag, seen);
 	}
 }
 
@@ -207,7 +210,7 @@ static void check_manifests(struct check *c, const struct lt_bag_report *rep, co
 
 		snprintf(name, sizeof(name), "%s%s.txt", prefix, json_string_value(e));
 		if (!has_file(rep, name))
-			problem(c, _("%s is required and missing"), name);
+			problem(c, N_("%s is required and missing"), name);
 	}
 	if (!allowed)
 		return;
@@ -222,7 +225,7 @@ static void check_manifests(struct check *c, const struct lt_bag_report *rep, co
 		memcpy(alg, p + plen, len - plen - 4);
 		alg[len - plen - 4] = 0;
 		if (!in_list(allowed, alg))
-			problem(c, _("%s: algorithm '%s' is not allowed by the profile"), p, alg);
+			problem(c, N_("%s: algorithm '%s' is not allowed by the profile"), p, alg);
 	}
 }
 
@@ -243,21 +246,24 @@ int lt_bag_profile_check(const struct lt_bag_profile *p, const struct lt_bag_rep
 	check_manifests(&c, rep, "tagmanifest-", json_object_get(r, "Tag-Manifests-Required"),
 			json_object_get(r, "Tag-Manifests-Allowed"));
 	if (!bool_member(r, "Allow-Fetch.txt", 1) && has_file(rep, "fetch.txt"))
-		problem(&c, _("fetch.txt is present; the profile does not allow it"));
+		problem(&c, N_("fetch.txt is present; the profile does not allow it"));
 	serial = json_string_value(json_object_get(r, "Serialization"));
 	if (serial && strcmp(serial, "required") == 0 && !rep->tar_format)
-		problem(&c, _("the bag is a folder; the profile requires it serialised (a tar)"));
+		problem(&c, N_("the bag is a folder; the profile requires it serialised (a tar)"));
 	if (serial && strcmp(serial, "forbidden") == 0 && rep->tar_format)
-		problem(&c, _("the bag is serialised; the profile forbids it"));
+		problem(&c, N_("the bag is serialised; the profile forbids it"));
 	if ((v = json_object_get(r, "Accept-BagIt-Version")) && json_array_size(v) &&
 	    !in_list(v, rep->version))
-		problem(&c, _("bagit.txt: BagIt-Version '%s' is not one the profile accepts"), rep->version);
+		problem(&c, N_("bagit.txt: BagIt-Version '%s' is not one the profile accepts"),
+			rep->version);
 	json_array_foreach(json_object_get(r, "Tag-Files-Required"), i, e)
 		if (!has_file(rep, json_string_value(e)))
-			problem(&c, _("tag file %s is required and missing"), json_string_value(e));
+			problem(&c, N_("tag file %s is required and missing"),
+				json_string_value(e));
 	json_array_foreach(json_object_get(r, "Payload-Files-Required"), i, e)
 		if (!has_file(rep, json_string_value(e)))
-			problem(&c, _("payload file %s is required and missing"), json_string_value(e));
+			problem(&c, N_("payload file %s is required and missing"),
+				json_string_value(e));
 	/* Tag files: every file outside data/. bagit.txt and the manifests are
 	 * always allowed (the specification says so); fetch.txt has its own
 	 * rule above. */
@@ -270,12 +276,13 @@ int lt_bag_profile_check(const struct lt_bag_profile *p, const struct lt_bag_rep
 			    strncmp(path, "manifest-", 9) == 0 || strncmp(path, "tagmanifest-", 12) == 0)
 				continue;
 			if (!matches_any(allowed, path))
-				problem(&c, _("tag file %s is not allowed by the profile"), path);
+				problem(&c, N_("tag file %s is not allowed by the profile"), path);
 		}
 	if ((allowed = json_object_get(r, "Payload-Files-Allowed")))
 		for (i = 0; i < rep->n_files; i++)
 			if (strncmp(rep->files[i].path, "data/", 5) == 0 &&
 			    !matches_any(allowed, rep->files[i].path))
-				problem(&c, _("payload file %s is not allowed by the profile"), rep->files[i].path);
+				problem(&c, N_("payload file %s is not allowed by the profile"),
+					rep->files[i].path);
 	return c.rc;
 }

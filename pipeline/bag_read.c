@@ -132,7 +132,9 @@ static int add_problem(struct reader *r, int warn, enum lt_bag_problem_kind kind
 	int n;
 
 	va_start(ap, fmt);
-	n = vasprintf(&reason, fmt, ap);
+	/* Callers mark fmt with N_(): a reason is an error message's kin, in
+	 * English under --json (i18n.h). */
+	n = vasprintf(&reason, lt_i18n_err_format(fmt), ap);
 	va_end(ap);
 	copy = strdup(path ? path : "");
 	p = realloc(*list, (*n_list + 1) * sizeof(*p));
@@ -157,13 +159,13 @@ static int add_problem(struct reader *r, int warn, enum lt_bag_problem_kind kind
 static const char *type_name(mode_t type)
 {
 	switch (type) {
-	case S_IFLNK: return _("a symbolic link");
-	case S_IFDIR: return _("a directory");
-	case S_IFCHR: return _("a character device");
-	case S_IFBLK: return _("a block device");
-	case S_IFIFO: return _("a FIFO");
-	case S_IFSOCK: return _("a socket");
-	default: return _("not a regular file");
+	case S_IFLNK: return N_("a symbolic link");
+	case S_IFDIR: return lt_i18n_err_format(N_("a directory"));
+	case S_IFCHR: return lt_i18n_err_format(N_("a character device"));
+	case S_IFBLK: return lt_i18n_err_format(N_("a block device"));
+	case S_IFIFO: return lt_i18n_err_format(N_("a FIFO"));
+	case S_IFSOCK: return lt_i18n_err_format(N_("a socket"));
+	default: return lt_i18n_err_format(N_("not a regular file"));
 	}
 }
 
@@ -271,7 +273,8 @@ static int take_entry(struct reader *r, const char *rel, mode_t type, uint64_t s
 	if (type == S_IFDIR)
 		return LT_OK;
 	if (type != S_IFREG)
-		return PROBLEM(r, err, LT_BAG_LAYOUT, rel, _("'%s' is %s; a bag holds regular files only"),
+		return PROBLEM(r, err, LT_BAG_LAYOUT, rel,
+			       N_("'%s' is %s; a bag holds regular files only"),
 			       rel, type_name(type));
 	rc = add_file(r, rel, size, &f, err);
 	if (rc)
@@ -385,7 +388,7 @@ static int tar_data(struct source *s, const void **buf, size_t *len, struct lt_e
 
 	if (n < 0)
 		return lt_err_set(err, LT_EARCHIVE, "bag '%s': cannot read '%s': %s", s->bag, s->what,
-				  archive_error_string(s->ar) ? archive_error_string(s->ar) : _("unknown error"));
+				  archive_error_string(s->ar) ? archive_error_string(s->ar) : lt_i18n_err_format(N_("unknown error")));
 	*buf = s->buf;
 	*len = (size_t)n;
 	return LT_OK;
@@ -396,7 +399,7 @@ static int archive_error(struct reader *r, struct archive *ar, struct lt_err *er
 	if (r->io_err.code)
 		return lt_err_set(err, r->io_err.code, "%s", r->io_err.msg);
 	return lt_err_set(err, LT_EARCHIVE, "bag '%s' is not a readable tar: %s", r->bag_path,
-			  archive_error_string(ar) ? archive_error_string(ar) : _("unknown error"));
+			  archive_error_string(ar) ? archive_error_string(ar) : lt_i18n_err_format(N_("unknown error")));
 }
 
 /* Splits a stored name into top directory and the path below it ("" for
@@ -480,26 +483,31 @@ static int read_tar(struct reader *r, struct lt_err *err)
 		free(path);
 		path = NULL;
 		if (!split_name(name, &top, &top_len, &rel, &rel_len)) {
-			rc = PROBLEM(r, err, LT_BAG_LAYOUT, name, _("'%s' is not a plain relative path inside "
+			rc = PROBLEM(r, err, LT_BAG_LAYOUT, name,
+				     N_("'%s' is not a plain relative path inside "
 				     "the bag (absolute, empty, \".\" or \"..\" component)"), name);
 		} else if (!rel_len && (type != S_IFDIR || (r->rep->name &&
 				(strlen(r->rep->name) != top_len || strncmp(top, r->rep->name, top_len))))) {
-			rc = PROBLEM(r, err, LT_BAG_LAYOUT, name, _("'%s' is outside the bag's top directory "
+			rc = PROBLEM(r, err, LT_BAG_LAYOUT, name,
+				     N_("'%s' is outside the bag's top directory "
 				     "(a bag in a tar is one directory)"), name);
 		} else if (!r->rep->name && !(r->rep->name = strndup(top, top_len))) {
 			rc = lt_err_set(err, LT_ENOMEM, "out of memory reading bag '%s'", r->bag_path);
 		} else if (strlen(r->rep->name) != top_len || strncmp(top, r->rep->name, top_len) != 0) {
-			rc = PROBLEM(r, err, LT_BAG_LAYOUT, name, _("'%s' is outside the bag's top "
+			rc = PROBLEM(r, err, LT_BAG_LAYOUT, name,
+				     N_("'%s' is outside the bag's top "
 				     "directory '%s/'"), name, r->rep->name);
 		} else if (rel_len) {
 			path = strndup(rel, rel_len);
 			if (!path)
 				rc = lt_err_set(err, LT_ENOMEM, "out of memory reading bag '%s'", r->bag_path);
 			else if (archive_entry_hardlink(ae))
-				rc = PROBLEM(r, err, LT_BAG_LAYOUT, path, _("'%s' is a hard link to '%s'; "
+				rc = PROBLEM(r, err, LT_BAG_LAYOUT, path,
+					     N_("'%s' is a hard link to '%s'; "
 					     "a bag holds regular files only"), path, archive_entry_hardlink(ae));
 			else if (type == S_IFREG && !archive_entry_size_is_set(ae))
-				rc = PROBLEM(r, err, LT_BAG_LAYOUT, path, _("'%s' has no size in the tar"), path);
+				rc = PROBLEM(r, err, LT_BAG_LAYOUT, path,
+					     N_("'%s' has no size in the tar"), path);
 			else {
 				src.what = path;
 				rc = take_entry(r, path, type, (uint64_t)archive_entry_size(ae), &src,
@@ -739,7 +747,8 @@ static int check_bagit(struct reader *r, struct tag *t, struct lt_err *err)
 	int bad = 0;
 
 	if (t->text.len >= 3 && memcmp(pos, "\xEF\xBB\xBF", 3) == 0)
-		return PROBLEM(r, err, LT_BAG_TAGFILE, "bagit.txt", _("bagit.txt starts with a byte order "
+		return PROBLEM(r, err, LT_BAG_TAGFILE, "bagit.txt",
+			       N_("bagit.txt starts with a byte order "
 			       "mark; RFC 8493 2.1.1 forbids one"));
 	while (!bad && (line = next_line(&pos, end, &len))) {
 		static const char v[] = "BagIt-Version: ", e[] = "Tag-File-Character-Encoding: ";
@@ -770,7 +779,8 @@ static int check_bagit(struct reader *r, struct tag *t, struct lt_err *err)
 	}
 	if (bad || n != 2) {
 		r->rep->version[0] = '\0';
-		return PROBLEM(r, err, LT_BAG_TAGFILE, "bagit.txt", _("bagit.txt must be exactly the lines "
+		return PROBLEM(r, err, LT_BAG_TAGFILE, "bagit.txt",
+			       N_("bagit.txt must be exactly the lines "
 			       "'BagIt-Version: M.N' and 'Tag-File-Character-Encoding: ENCODING'"));
 	}
 	return LT_OK;
@@ -790,7 +800,8 @@ static int to_utf8(struct reader *r, struct tag *t, struct lt_err *err)
 		return LT_OK;
 	cd = iconv_open("UTF-8", enc);
 	if (cd == (iconv_t)-1)
-		return PROBLEM(r, err, LT_BAG_UNSUPPORTED, t->path, _("cannot read '%s': tag file encoding "
+		return PROBLEM(r, err, LT_BAG_UNSUPPORTED, t->path,
+			       N_("cannot read '%s': tag file encoding "
 			       "'%s' is not known here"), t->path, enc);
 	in = t->text.data;
 	in_left = t->text.len;
@@ -799,7 +810,8 @@ static int to_utf8(struct reader *r, struct tag *t, struct lt_err *err)
 		size_t o_left = sizeof(chunk);
 
 		if (iconv(cd, &in, &in_left, &o, &o_left) == (size_t)-1 && errno != E2BIG) {
-			rc = PROBLEM(r, err, LT_BAG_TAGFILE, t->path, _("'%s' is not valid %s"), t->path, enc);
+			rc = PROBLEM(r, err, LT_BAG_TAGFILE, t->path, N_("'%s' is not valid %s"),
+				     t->path, enc);
 			lt_buf_reset(&t->text);
 			break;
 		}
@@ -873,7 +885,8 @@ static int parse_info(struct reader *r, struct tag *t, struct lt_err *err)
 			continue;
 		}
 		if (!colon || colon == line || is_blank(line[0])) {
-			rc = PROBLEM(r, err, LT_BAG_TAGFILE, t->path, _("bag-info.txt has a line that is not "
+			rc = PROBLEM(r, err, LT_BAG_TAGFILE, t->path,
+				     N_("bag-info.txt has a line that is not "
 				     "'Label: value': '%.*s'"), (int)(len > 80 ? 80 : len), line);
 			continue;
 		}
@@ -904,19 +917,19 @@ static const char *junk_kind(const char *path)
 
 	base = base ? base + 1 : path;
 	if (strcmp(base, ".DS_Store") == 0)
-		return _("macOS Finder data");
+		return lt_i18n_err_format(N_("macOS Finder data"));
 	if (strncmp(base, "._", 2) == 0)
-		return _("a macOS resource fork");
+		return lt_i18n_err_format(N_("a macOS resource fork"));
 	if (strcasecmp(base, "Thumbs.db") == 0 || strcasecmp(base, "ehthumbs.db") == 0)
-		return _("a Windows thumbnail cache");
+		return lt_i18n_err_format(N_("a Windows thumbnail cache"));
 	if (strcasecmp(base, "desktop.ini") == 0)
-		return _("Windows folder settings");
+		return lt_i18n_err_format(N_("Windows folder settings"));
 	while (p < base) {
 		size_t n = strcspn(p, "/");
 
 		for (int i = 0; mac_dirs[i]; i++)
 			if (strlen(mac_dirs[i]) == n && strncmp(p, mac_dirs[i], n) == 0)
-				return _("macOS system data");
+				return lt_i18n_err_format(N_("macOS system data"));
 		p += n + 1;
 	}
 	return NULL;
@@ -954,7 +967,7 @@ static const char *how_differ(const char *a, const char *b)
 
 	lt_buf_release(&na);
 	lt_buf_release(&nb);
-	return same_nfc ? _("Unicode normalisation (NFC/NFD)") : _("case");
+	return same_nfc ? lt_i18n_err_format(N_("Unicode normalisation (NFC/NFD)")) : lt_i18n_err_format(N_("case"));
 }
 
 /* The file a manifest means when no file has exactly its name: one whose
@@ -996,7 +1009,8 @@ static int check_portability(struct reader *r, struct lt_err *err)
 		const char *junk = junk_kind(r->files[i].path);
 
 		if (junk)
-			rc = WARN(r, err, LT_BAG_PORTABILITY, r->files[i].path, _("'%s' is %s, probably "
+			rc = WARN(r, err, LT_BAG_PORTABILITY, r->files[i].path,
+				  N_("'%s' is %s, probably "
 				  "not meant to be in the bag"), r->files[i].path, junk);
 		if (!rc && !r->files[i].key)
 			rc = fold_key(r->files[i].path, &r->files[i].key, err);
@@ -1011,7 +1025,8 @@ static int check_portability(struct reader *r, struct lt_err *err)
 	qsort(by_key, r->n_files, sizeof(*by_key), cmp_key);
 	for (size_t i = 1; !rc && i < r->n_files; i++)
 		if (strcmp(by_key[i - 1]->key, by_key[i]->key) == 0)
-			rc = WARN(r, err, LT_BAG_PORTABILITY, by_key[i]->path, _("'%s' and '%s' differ only "
+			rc = WARN(r, err, LT_BAG_PORTABILITY, by_key[i]->path,
+				  N_("'%s' and '%s' differ only "
 				  "in %s: on macOS or Windows one would overwrite the other"),
 				  by_key[i - 1]->path, by_key[i]->path,
 				  how_differ(by_key[i - 1]->path, by_key[i]->path));
@@ -1032,19 +1047,20 @@ static int check_oxum(struct reader *r, struct lt_err *err)
 			continue;
 		if (sscanf(rep->info[i].value, "%llu.%zu%n", &bytes, &files, &used) != 2 ||
 		    rep->info[i].value[used] || !strchr("0123456789", rep->info[i].value[0]))
-			return PROBLEM(r, err, LT_BAG_OXUM, "bag-info.txt", _("Payload-Oxum '%s' is not "
+			return PROBLEM(r, err, LT_BAG_OXUM, "bag-info.txt",
+				       N_("Payload-Oxum '%s' is not "
 				       "BYTES.FILES"), rep->info[i].value);
 		if (bytes == rep->payload_bytes && files == rep->payload_files)
 			continue;
 		/* The junk a copy dropped was counted when the bag was made. */
 		if (r->missing_junk && files == rep->payload_files + r->missing_junk &&
 		    bytes >= rep->payload_bytes)
-			return WARN(r, err, LT_BAG_PORTABILITY, "bag-info.txt", ngettext("Payload-Oxum is %llu.%zu: "
-				    "it counts %zu OS junk file that the bag no longer holds",
-				    "Payload-Oxum is %llu.%zu: "
-				    "it counts %zu OS junk files that the bag no longer holds",
-				    r->missing_junk), bytes, files, r->missing_junk);
-		return PROBLEM(r, err, LT_BAG_OXUM, "bag-info.txt", _("Payload-Oxum is %llu.%zu but "
+			return WARN(r, err, LT_BAG_PORTABILITY, "bag-info.txt",
+				    N_("Payload-Oxum is %llu.%zu: it counts OS "
+				    "junk files that the bag no longer holds (%zu)"), bytes, files,
+				    r->missing_junk);
+		return PROBLEM(r, err, LT_BAG_OXUM, "bag-info.txt",
+			       N_("Payload-Oxum is %llu.%zu but "
 			       "the payload is %llu bytes in %zu files"), bytes, files,
 			       (unsigned long long)rep->payload_bytes, rep->payload_files);
 	}
@@ -1090,7 +1106,8 @@ static int parse_fetch(struct reader *r, struct tag *t, struct lt_err *err)
 	int rc = LT_OK;
 
 	if (t->too_big)
-		return PROBLEM(r, err, LT_BAG_UNSUPPORTED, t->path, _("fetch.txt is larger than %zu MiB; "
+		return PROBLEM(r, err, LT_BAG_UNSUPPORTED, t->path,
+			       N_("fetch.txt is larger than %zu MiB; "
 			       "it is not checked"), TAG_MAX >> 20);
 	while (!rc && (line = next_line(&pos, end, &len))) {
 		size_t ue = 0, ls, le, ps;
@@ -1111,7 +1128,8 @@ static int parse_fetch(struct reader *r, struct tag *t, struct lt_err *err)
 		colon = memchr(line, ':', ue);
 		if (!colon || colon == line || ls == ue || ps == le || ps == len ||
 		    !((le - ls == 1 && line[ls] == '-') || strspn(line + ls, "0123456789") == le - ls)) {
-			rc = PROBLEM(r, err, LT_BAG_FETCH, t->path, _("fetch.txt: a line is not 'URL LENGTH "
+			rc = PROBLEM(r, err, LT_BAG_FETCH, t->path,
+				     N_("fetch.txt: a line is not 'URL LENGTH "
 				     "PATH': '%.*s'"), (int)(len > 80 ? 80 : len), line);
 			continue;
 		}
@@ -1124,13 +1142,16 @@ static int parse_fetch(struct reader *r, struct tag *t, struct lt_err *err)
 		}
 		percent_decode(path);
 		if (!safe_relative(path))
-			rc = PROBLEM(r, err, LT_BAG_LAYOUT, path, _("fetch.txt lists '%s', which is outside "
+			rc = PROBLEM(r, err, LT_BAG_LAYOUT, path,
+				     N_("fetch.txt lists '%s', which is outside "
 				     "the bag"), path);
 		else if (strncmp(path, "data/", 5) != 0)
-			rc = PROBLEM(r, err, LT_BAG_FETCH, path, _("fetch.txt lists '%s', which is not "
+			rc = PROBLEM(r, err, LT_BAG_FETCH, path,
+				     N_("fetch.txt lists '%s', which is not "
 				     "payload (not under data/); it may list payload only"), path);
 		else if (find_fetch(r, path))
-			rc = PROBLEM(r, err, LT_BAG_FETCH, path, _("fetch.txt lists '%s' twice"), path);
+			rc = PROBLEM(r, err, LT_BAG_FETCH, path, N_("fetch.txt lists '%s' twice"),
+				     path);
 		else if (!(f = realloc(r->fetch, (r->n_fetch + 1) * sizeof(*f))))
 			rc = lt_err_set(err, LT_ENOMEM, "out of memory");
 		else {
@@ -1156,10 +1177,12 @@ static int check_fetch(struct reader *r, unsigned payload_algs, struct lt_err *e
 		struct file *f = find_file(r, e->path);
 
 		if (!f && (e->listed & payload_algs) != payload_algs)
-			rc = PROBLEM(r, err, LT_BAG_FETCH, e->path, _("fetch.txt lists '%s' but %s payload "
+			rc = PROBLEM(r, err, LT_BAG_FETCH, e->path,
+				     N_("fetch.txt lists '%s' but %s payload "
 				     "manifest does not"), e->path, e->listed ? "a" : "the");
 		else if (f && e->length >= 0 && (uint64_t)e->length != f->size)
-			rc = PROBLEM(r, err, LT_BAG_FETCH, e->path, _("fetch.txt gives '%s' %lld bytes but "
+			rc = PROBLEM(r, err, LT_BAG_FETCH, e->path,
+				     N_("fetch.txt gives '%s' %lld bytes but "
 				     "it holds %llu"), e->path, e->length, (unsigned long long)f->size);
 	}
 	return rc;
@@ -1197,7 +1220,8 @@ static int resolve_listed(struct reader *r, struct tag *t, const char *path, str
 	e->listed |= 1u << t->alg;
 	if (e->reported++)
 		return LT_OK;
-	return PROBLEM(r, err, LT_BAG_FETCH, path, _("'%s' is still to be fetched (fetch.txt: %s): "
+	return PROBLEM(r, err, LT_BAG_FETCH, path,
+		       N_("'%s' is still to be fetched (fetch.txt: %s): "
 		       "the bag is incomplete"), path, e->url);
 }
 
@@ -1207,10 +1231,12 @@ static int check_digest(struct reader *r, struct tag *t, const char *path, struc
 	if (!f->hashed)
 		return LT_OK;
 	if (!f->digest[t->alg])
-		return PROBLEM(r, err, LT_BAG_UNSUPPORTED, path, _("'%s' was not hashed with %s"), path,
+		return PROBLEM(r, err, LT_BAG_UNSUPPORTED, path, N_("'%s' was not hashed with %s"),
+			       path,
 			       algs[t->alg].name);
 	if (strncasecmp(f->digest[t->alg], digest, dl) != 0)
-		return PROBLEM(r, err, LT_BAG_MISMATCH, path, _("'%s' has %s %s but %s records %.*s"), path,
+		return PROBLEM(r, err, LT_BAG_MISMATCH, path,
+			       N_("'%s' has %s %s but %s records %.*s"), path,
 			       algs[t->alg].name, f->digest[t->alg], t->path, (int)dl, digest);
 	return LT_OK;
 }
@@ -1229,7 +1255,8 @@ static int resolve_later(struct reader *r, struct tag *t, const char *path, cons
 	int rc = find_similar(r, path, &f, err);
 
 	if (!rc && f && (payload ? (int)(f->listed >> t->alg & 1) : f->tag_listed)) {
-		rc = WARN(r, err, LT_BAG_PORTABILITY, path, _("%s lists '%s' and '%s', which differ only "
+		rc = WARN(r, err, LT_BAG_PORTABILITY, path,
+			  N_("%s lists '%s' and '%s', which differ only "
 			  "in %s: one file on macOS or Windows"), t->path, f->path, path,
 			  how_differ(path, f->path));
 		return rc ? rc : check_digest(r, t, path, f, digest, dl, err);
@@ -1239,10 +1266,12 @@ static int resolve_later(struct reader *r, struct tag *t, const char *path, cons
 	junk = payload ? junk_kind(path) : NULL;
 	if (junk) {
 		r->missing_junk++;
-		return WARN(r, err, LT_BAG_PORTABILITY, path, _("%s lists '%s' (%s), which is not in the "
+		return WARN(r, err, LT_BAG_PORTABILITY, path,
+			    N_("%s lists '%s' (%s), which is not in the "
 			    "bag: copies often drop such files"), t->path, path, junk);
 	}
-	return PROBLEM(r, err, LT_BAG_MISSING, path, _("'%s' is listed in %s but is not in the bag"),
+	return PROBLEM(r, err, LT_BAG_MISSING, path,
+		       N_("'%s' is listed in %s but is not in the bag"),
 		       path, t->path);
 }
 
@@ -1256,10 +1285,12 @@ static int check_manifest(struct reader *r, struct tag *t, struct lt_err *err)
 	int rc = LT_OK;
 
 	if (t->alg < 0)
-		return PROBLEM(r, err, LT_BAG_UNSUPPORTED, t->path, _("'%s' uses a digest algorithm this "
+		return PROBLEM(r, err, LT_BAG_UNSUPPORTED, t->path,
+			       N_("'%s' uses a digest algorithm this "
 			       "reader does not know; its files are not checked"), t->path);
 	if (t->too_big)
-		return PROBLEM(r, err, LT_BAG_UNSUPPORTED, t->path, _("'%s' is larger than %zu MiB; its "
+		return PROBLEM(r, err, LT_BAG_UNSUPPORTED, t->path,
+			       N_("'%s' is larger than %zu MiB; its "
 			       "files are not checked"), t->path, TAG_MAX >> 20);
 	while (!rc && (line = next_line(&pos, end, &len))) {
 		size_t dl = 0, ps, skip = 0;
@@ -1276,7 +1307,8 @@ static int check_manifest(struct reader *r, struct tag *t, struct lt_err *err)
 			ps++;
 		if (dl != algs[t->alg].hex || ps == dl || ps == len ||
 		    strspn(line, "0123456789abcdefABCDEF") < dl) {
-			rc = PROBLEM(r, err, LT_BAG_TAGFILE, t->path, _("%s: a line is not '%s-DIGEST  PATH': "
+			rc = PROBLEM(r, err, LT_BAG_TAGFILE, t->path,
+				     N_("%s: a line is not '%s-DIGEST  PATH': "
 				     "'%.*s'"), t->path, algs[t->alg].name, (int)(len > 80 ? 80 : len), line);
 			continue;
 		}
@@ -1288,7 +1320,8 @@ static int check_manifest(struct reader *r, struct tag *t, struct lt_err *err)
 		if (path[0] == '*' && !find_file(r, path)) {
 			skip = 1;
 			if (!star_said++)
-				rc = WARN(r, err, LT_BAG_STYLE, t->path, _("%s writes paths as md5sum's '*PATH' "
+				rc = WARN(r, err, LT_BAG_STYLE, t->path,
+					  N_("%s writes paths as md5sum's '*PATH' "
 					  "(binary mode); BagIt has no such marker"), t->path);
 		}
 		/* Bags made before RFC 8493 write "./data/x". */
@@ -1296,16 +1329,19 @@ static int check_manifest(struct reader *r, struct tag *t, struct lt_err *err)
 			while (strncmp(path + skip, "./", 2) == 0)
 				skip += 2;
 			if (!rc && !dot_said++)
-				rc = WARN(r, err, LT_BAG_STYLE, t->path, _("%s writes paths as './PATH'; BagIt "
+				rc = WARN(r, err, LT_BAG_STYLE, t->path,
+					  N_("%s writes paths as './PATH'; BagIt "
 					  "paths start at the bag's top directory"), t->path);
 		}
 		memmove(path, path + skip, strlen(path + skip) + 1);
 		if (!rc && !safe_relative(path))
-			rc = PROBLEM(r, err, LT_BAG_LAYOUT, path, _("%s lists '%s', which is outside the bag"),
+			rc = PROBLEM(r, err, LT_BAG_LAYOUT, path,
+				     N_("%s lists '%s', which is outside the bag"),
 				     t->path, path);
 		else if (!rc && payload != (strncmp(path, "data/", 5) == 0))
-			rc = PROBLEM(r, err, LT_BAG_LAYOUT, path, payload ? _("%s lists '%s', which is not "
-				     "payload (not under data/)") : _("%s lists '%s', which is payload, not a tag file"),
+			rc = PROBLEM(r, err, LT_BAG_LAYOUT, path,
+				     payload ? N_("%s lists '%s', which is not "
+				     "payload (not under data/)") : N_("%s lists '%s', which is payload, not a tag file"),
 				     t->path, path);
 		else if (!rc) {
 			rc = resolve_listed(r, t, path, &f, &later, err);
@@ -1344,11 +1380,13 @@ static int check_manifest(struct reader *r, struct tag *t, struct lt_err *err)
 				continue;
 			/* RFC 8493 2.1.3 says once; BagIt 0.97 did not. */
 			if (same && !is_rfc8493(r))
-				rc = WARN(r, err, LT_BAG_STYLE, seen[i].path, _("%s lists '%s' twice (with the "
+				rc = WARN(r, err, LT_BAG_STYLE, seen[i].path,
+					  N_("%s lists '%s' twice (with the "
 					  "same digest)"), t->path, seen[i].path);
 			else
-				rc = PROBLEM(r, err, LT_BAG_TAGFILE, seen[i].path, _("%s lists '%s' twice%s"),
-					     t->path, seen[i].path, same ? "" : _(", with different digests"));
+				rc = PROBLEM(r, err, LT_BAG_TAGFILE, seen[i].path,
+					     N_("%s lists '%s' twice%s"),
+					     t->path, seen[i].path, same ? "" : N_(", with different digests"));
 		}
 	}
 	for (size_t i = 0; i < n_seen; i++)
@@ -1368,13 +1406,14 @@ static int check_all(struct reader *r, struct lt_err *err)
 		qsort(r->files, r->n_files, sizeof(*r->files), cmp_file);
 	for (size_t i = 1; !rc && i < r->n_files; i++)
 		if (strcmp(r->files[i - 1].path, r->files[i].path) == 0)
-			rc = PROBLEM(r, err, LT_BAG_LAYOUT, r->files[i].path, _("'%s' is in the bag twice"),
+			rc = PROBLEM(r, err, LT_BAG_LAYOUT, r->files[i].path,
+				     N_("'%s' is in the bag twice"),
 				     r->files[i].path);
 	if (!rc && !selected_only)
 		rc = check_portability(r, err);
 	t = find_tag(r, TAG_BAGIT);
 	if (!rc && !t)
-		rc = PROBLEM(r, err, LT_BAG_TAGFILE, "bagit.txt", _("the bag has no bagit.txt"));
+		rc = PROBLEM(r, err, LT_BAG_TAGFILE, "bagit.txt", N_("the bag has no bagit.txt"));
 	else if (!rc)
 		rc = check_bagit(r, t, err);
 	for (size_t i = 0; !rc && i < r->n_tags; i++)
@@ -1400,12 +1439,14 @@ static int check_all(struct reader *r, struct lt_err *err)
 	if (!rc && !selected_only)
 		rc = check_fetch(r, payload_algs, err);
 	if (!rc && !find_tag(r, TAG_MANIFEST))
-		rc = PROBLEM(r, err, LT_BAG_TAGFILE, "", _("the bag has no payload manifest (manifest-ALG.txt)"));
+		rc = PROBLEM(r, err, LT_BAG_TAGFILE, "",
+			     N_("the bag has no payload manifest (manifest-ALG.txt)"));
 	for (size_t i = 0; !rc && selected_only && i < r->n_files; i++) {
 		struct file *f = &r->files[i];
 
 		if (f->selected && strncmp(f->path, "data/", 5) != 0 && !f->tag_listed)
-			rc = PROBLEM(r, err, LT_BAG_UNLISTED, f->path, _("no tag manifest lists '%s'"), f->path);
+			rc = PROBLEM(r, err, LT_BAG_UNLISTED, f->path,
+				     N_("no tag manifest lists '%s'"), f->path);
 	}
 	for (size_t i = 0; !rc && i < r->n_files; i++) {
 		struct file *f = &r->files[i];
@@ -1417,12 +1458,14 @@ static int check_all(struct reader *r, struct lt_err *err)
 		if (strncmp(f->path, "data/", 5) != 0 || !payload_algs || !lacking)
 			continue;
 		if (lacking == payload_algs)
-			rc = PROBLEM(r, err, LT_BAG_UNLISTED, f->path, _("'%s' is payload but no manifest "
+			rc = PROBLEM(r, err, LT_BAG_UNLISTED, f->path,
+				     N_("'%s' is payload but no manifest "
 				     "lists it"), f->path);
 		else
 			for (int a = 0; !rc && a < N_ALGS; a++)
 				if (lacking >> a & 1)
-					rc = PROBLEM(r, err, LT_BAG_UNLISTED, f->path, _("'%s' is not listed "
+					rc = PROBLEM(r, err, LT_BAG_UNLISTED, f->path,
+						     N_("'%s' is not listed "
 						     "in manifest-%s.txt"), f->path, algs[a].name);
 	}
 	return rc;
@@ -1488,18 +1531,18 @@ void lt_bag_report_free(struct lt_bag_report *rep)
 const char *lt_bag_problem_name(enum lt_bag_problem_kind kind)
 {
 	switch (kind) {
-	case LT_BAG_MISSING: return _("missing");
-	case LT_BAG_UNLISTED: return _("not in a manifest");
-	case LT_BAG_MISMATCH: return _("digest mismatch");
-	case LT_BAG_OXUM: return _("Payload-Oxum mismatch");
-	case LT_BAG_LAYOUT: return _("bad layout");
-	case LT_BAG_TAGFILE: return _("bad tag file");
-	case LT_BAG_UNSUPPORTED: return _("cannot check");
-	case LT_BAG_FETCH: return _("fetch");
-	case LT_BAG_PORTABILITY: return _("portability");
-	case LT_BAG_STYLE: return _("manifest style");
+	case LT_BAG_MISSING: return lt_i18n_err_format(N_("missing"));
+	case LT_BAG_UNLISTED: return lt_i18n_err_format(N_("not in a manifest"));
+	case LT_BAG_MISMATCH: return lt_i18n_err_format(N_("digest mismatch"));
+	case LT_BAG_OXUM: return lt_i18n_err_format(N_("Payload-Oxum mismatch"));
+	case LT_BAG_LAYOUT: return lt_i18n_err_format(N_("bad layout"));
+	case LT_BAG_TAGFILE: return lt_i18n_err_format(N_("bad tag file"));
+	case LT_BAG_UNSUPPORTED: return lt_i18n_err_format(N_("cannot check"));
+	case LT_BAG_FETCH: return lt_i18n_err_format(N_("fetch"));
+	case LT_BAG_PORTABILITY: return lt_i18n_err_format(N_("portability"));
+	case LT_BAG_STYLE: return lt_i18n_err_format(N_("manifest style"));
 	}
-	return _("problem");
+	return lt_i18n_err_format(N_("problem"));
 }
 
 /* Manifests that come after the files they list (any tar luutru did not
@@ -1578,7 +1621,8 @@ int lt_bag_read(const char *path, const struct lt_bag_read_opts *opts, struct lt
 		break;
 	}
 	if (!rc && !r.rep->name)
-		rc = PROBLEM(&r, err, LT_BAG_LAYOUT, "", _("'%s' holds no top directory: an empty tar"), path);
+		rc = PROBLEM(&r, err, LT_BAG_LAYOUT, "",
+			     N_("'%s' holds no top directory: an empty tar"), path);
 	if (!rc)
 		rc = check_all(&r, err);
 	if (!rc)

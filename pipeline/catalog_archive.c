@@ -38,7 +38,8 @@ static int store_pages(struct lt_catalog *cat, const struct lt_doc *doc, struct 
 			sqlite3_reset(del);
 			sqlite3_bind_int64(del, 1, rowid);
 			sqlite3_bind_value(del, 2, sqlite3_column_value(old, 1));
-			rc = lt_cat_step_done(cat, del, N_("cannot update the full-text index"), err);
+			rc = lt_cat_step_done(cat, del, N_("cannot update the full-text index"),
+					      err);
 			if (rc)
 				break;
 		}

@@ -33,7 +33,8 @@ int lt_catalog_resolve(struct lt_catalog *cat, const char *id_or_prefix,
 		if (matches++ == 0)
 			snprintf(id, LT_DOC_ID_LEN + 1, "%s", lt_cat_col_text(st, 0));
 	}
-	rc = rc == SQLITE_DONE ? LT_OK : lt_cat_db_error(cat, err, N_("cannot look the document up"));
+	rc = rc == SQLITE_DONE ? LT_OK : lt_cat_db_error(cat, err,
+							 N_("cannot look the document up"));
 	sqlite3_finalize(st);
 	if (rc)
 		return rc;

@@ -53,7 +53,8 @@ static const char *const stmt_sql[LT_N_STMTS] = {
 int lt_cat_db_error(struct lt_catalog *cat, struct lt_err *err, const char *what)
 {
 	/* Callers mark what with N_(): translated here, on the error path only. */
-	int rc = lt_err_set(err, LT_EDB, "catalog '%s': %s: %s", cat->path, _(what),
+	int rc = lt_err_set(err, LT_EDB, "catalog '%s': %s: %s", cat->path,
+			    lt_i18n_err_format(what),
 			    sqlite3_errmsg(cat->db));
 
 	if (err)
@@ -67,7 +68,7 @@ int lt_cat_exec(struct lt_catalog *cat, const char *sql, struct lt_err *err)
 
 	if (sqlite3_exec(cat->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
 		lt_err_set(err, LT_EDB, "catalog '%s': %s (running \"%.40s%s\")", cat->path,
-			   msg ? msg : _("unknown error"), sql, strlen(sql) > 40 ? "…" : "");
+			   msg ? msg : lt_i18n_err_format(N_("unknown error")), sql, strlen(sql) > 40 ? "…" : "");
 		sqlite3_free(msg);
 		return LT_EDB;
 	}
@@ -278,7 +279,7 @@ static int open_read_only_fallback(struct lt_catalog *cat, struct lt_err *err)
 	if (!rc && sqlite3_open_v2(lt_buf_str(&uri), &cat->db,
 				   SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
 		rc = lt_err_set(err, LT_EDB, "cannot open catalog '%s' read-only: %s", cat->path,
-				cat->db ? sqlite3_errmsg(cat->db) : _("out of memory"));
+				cat->db ? sqlite3_errmsg(cat->db) : lt_i18n_err_format(N_("out of memory")));
 	lt_buf_release(&uri);
 	return rc;
 }
@@ -314,7 +315,7 @@ int lt_catalog_open(const char *archive_dir, enum lt_catalog_mode mode,
 	}
 	if (sqlite3_open_v2(cat->path, &cat->db, flags, NULL) != SQLITE_OK) {
 		rc = lt_err_set(err, LT_EDB, "cannot open catalog '%s': %s", cat->path,
-				cat->db ? sqlite3_errmsg(cat->db) : _("out of memory"));
+				cat->db ? sqlite3_errmsg(cat->db) : lt_i18n_err_format(N_("out of memory")));
 		goto fail;
 	}
 	/* Long busy timeout: workers queue on the write lock for a few ms each;

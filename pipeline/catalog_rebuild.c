@@ -113,7 +113,8 @@ int lt_catalog_rebuild_seal(struct lt_catalog *cat, struct lt_err *err)
 	if (!rc)
 		rc = lt_cat_prepare(cat, "PRAGMA journal_mode = DELETE", &st, err);
 	if (!rc && (sqlite3_step(st) != SQLITE_ROW || strcmp(lt_cat_col_text(st, 0), "delete") != 0))
-		rc = lt_cat_db_error(cat, err, N_("cannot fold the write-ahead log into the new catalog"));
+		rc = lt_cat_db_error(cat, err,
+				     N_("cannot fold the write-ahead log into the new catalog"));
 	sqlite3_finalize(st);
 	return rc;
 }

@@ -192,7 +192,7 @@ int lt_catalog_snapshot(struct lt_catalog *cat, const char *dst, struct lt_err *
 	unlink_db(tmp);
 	if (sqlite3_open_v2(tmp, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
 		rc = lt_err_set(err, LT_EIO, "cannot create the catalog snapshot '%s': %s", tmp,
-				out ? sqlite3_errmsg(out) : _("out of memory"));
+				out ? sqlite3_errmsg(out) : lt_i18n_err_format(N_("out of memory")));
 		goto out;
 	}
 	/* -1: every page in one step, so the copy is one consistent read of

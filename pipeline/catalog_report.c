@@ -83,7 +83,8 @@ int lt_catalog_each_review(struct lt_catalog *cat, int limit,
 
 		fn(ud, &item);
 	}
-	rc = rc == SQLITE_DONE ? LT_OK : lt_cat_db_error(cat, err, N_("cannot list the pages to review"));
+	rc = rc == SQLITE_DONE ? LT_OK : lt_cat_db_error(cat, err,
+							 N_("cannot list the pages to review"));
 	sqlite3_finalize(st);
 	return rc;
 }

@@ -26,7 +26,8 @@ int lt_catalog_record_skipped(struct lt_catalog *cat, const char *inbox,
 			    err);
 	if (!rc) {
 		sqlite3_bind_text(stale, 1, inbox, -1, SQLITE_STATIC);
-		rc = lt_cat_step_done(cat, stale, N_("cannot mark an inbox's skipped entries"), err);
+		rc = lt_cat_step_done(cat, stale, N_("cannot mark an inbox's skipped entries"),
+				      err);
 	}
 	if (!rc)
 		rc = lt_cat_prepare(cat, "INSERT INTO inbox_skipped(inbox, path, kind, reason, warning, "
@@ -49,7 +50,8 @@ int lt_catalog_record_skipped(struct lt_catalog *cat, const char *inbox,
 	}
 	if (!rc) {
 		sqlite3_bind_text(gone, 1, inbox, -1, SQLITE_STATIC);
-		rc = lt_cat_step_done(cat, gone, N_("cannot forget inbox entries no longer skipped"), err);
+		rc = lt_cat_step_done(cat, gone,
+				      N_("cannot forget inbox entries no longer skipped"), err);
 	}
 	sqlite3_finalize(stale);
 	sqlite3_finalize(up);

@@ -38,7 +38,8 @@ static int map_input(int in, const char *what, const unsigned char **data, size_
 static int qpdf_failed(qpdf_data q, const char *what, const char *doing, struct lt_err *err)
 {
 	qpdf_error e = qpdf_has_error(q) ? qpdf_get_error(q) : NULL;
-	const char *why = e ? qpdf_get_error_full_text(q, e) : _("unknown error");
+	const char *why = e ? qpdf_get_error_full_text(q,
+						       e) : lt_i18n_err_format(N_("unknown error"));
 
 	/* TRANSLATORS: the second %s is what failed, e.g. "read it as a PDF". */
 	return lt_err_set(err, LT_EINPUT, "%s: cannot %s: %s", what, doing, why);
@@ -61,23 +62,24 @@ int lt_handout_pdf_page(int in, const char *what, int page, int out, struct lt_e
 	qpdf_silence_errors(q);
 	qpdf_set_suppress_warnings(q, QPDF_TRUE);
 	if (qpdf_read_memory(q, what, (const char *)data, (unsigned long long)len, NULL) & QPDF_ERRORS)
-		rc = qpdf_failed(q, what, _("read it as a PDF"), err);
+		rc = qpdf_failed(q, what, lt_i18n_err_format(N_("read it as a PDF")), err);
 	n = rc ? 0 : qpdf_get_num_pages(q);
 	if (!rc && n < 0)
-		rc = qpdf_failed(q, what, _("find its pages"), err);
+		rc = qpdf_failed(q, what, lt_i18n_err_format(N_("find its pages")), err);
 	if (!rc && (page < 1 || page > n))
 		rc = lt_err_set(err, LT_EINPUT, "%s has %d page%s, not a page %d", what, n,
 				n == 1 ? "" : "s", page);
 	/* From the end, so the indexes of the pages still to remove stay put. */
 	for (int i = n - 1; !rc && i >= 0; i--)
 		if (i != page - 1 && qpdf_remove_page(q, qpdf_get_page_n(q, (size_t)i)) & QPDF_ERRORS)
-			rc = qpdf_failed(q, what, _("remove the other pages"), err);
+			rc = qpdf_failed(q, what, lt_i18n_err_format(N_("remove the other pages")),
+					 err);
 	if (!rc && qpdf_init_write_memory(q) & QPDF_ERRORS)
-		rc = qpdf_failed(q, what, _("write the page"), err);
+		rc = qpdf_failed(q, what, lt_i18n_err_format(N_("write the page")), err);
 	if (!rc) {
 		qpdf_set_deterministic_ID(q, QPDF_TRUE);
 		if (qpdf_write(q) & QPDF_ERRORS)
-			rc = qpdf_failed(q, what, _("write the page"), err);
+			rc = qpdf_failed(q, what, lt_i18n_err_format(N_("write the page")), err);
 	}
 	if (!rc)
 		rc = lt_write_all(out, qpdf_get_buffer(q), qpdf_get_buffer_length(q), what, err);

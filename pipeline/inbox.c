@@ -83,7 +83,7 @@ int lt_inbox_probe(const char *path, int *pages, const char **fmt_name, const ch
 	if (!name || (strcmp(name, "TIFF") && strcmp(name, "PNG") && strcmp(name, "JPEG") &&
 		      strcmp(name, "PNM")))
 		return lt_err_set(err, LT_EINPUT, "'%s' is %s, which luutru does not take "
-				  "(TIFF, PNG, JPEG or PNM)", path, name ? name : _("an unknown format"));
+				  "(TIFF, PNG, JPEG or PNM)", path, name ? name : lt_i18n_err_format(N_("an unknown format")));
 	if (strcmp(name, "TIFF") == 0) {
 		FILE *fp = fopen(path, "rb");
 
@@ -230,7 +230,8 @@ static int add_skip(struct scan *sc, const char *path, enum lt_skip_kind kind, i
 	grown->warning = warning;
 	grown->path = strdup(path);
 	va_start(ap, fmt);
-	n = vasprintf(&grown->reason, fmt, ap);
+	/* Callers mark fmt with N_(): translated like an error message (i18n.h). */
+	n = vasprintf(&grown->reason, lt_i18n_err_format(fmt), ap);
 	va_end(ap);
 	if (n < 0)
 		grown->reason = NULL;
@@ -279,15 +280,15 @@ static int skip_hidden(struct scan *sc, const char *path, const struct stat *st,
 {
 	if (S_ISLNK(st->st_mode))
 		return add_skip(sc, path, LT_SKIP_HIDDEN, 1, err,
-				_("a hidden symbolic link: not followed (%s)"), _(RENAME_TO_ARCHIVE));
+				N_("a hidden symbolic link: not followed (%s)"), lt_i18n_err_format(RENAME_TO_ARCHIVE));
 	if (S_ISDIR(st->st_mode))
 		return add_skip(sc, path, LT_SKIP_HIDDEN, 1, err,
-				_("a hidden folder: not read as a document (%s)"), _(RENAME_TO_ARCHIVE));
+				N_("a hidden folder: not read as a document (%s)"), lt_i18n_err_format(RENAME_TO_ARCHIVE));
 	if (S_ISREG(st->st_mode) && is_page_candidate(path))
 		return add_skip(sc, path, LT_SKIP_HIDDEN, 1, err,
-				_("a hidden image: not taken as a page (%s)"), _(RENAME_TO_ARCHIVE));
-	return add_skip(sc, path, LT_SKIP_HIDDEN, 1, err, _("a hidden file: not a page (%s)"),
-			_(RENAME_TO_ARCHIVE));
+				N_("a hidden image: not taken as a page (%s)"), lt_i18n_err_format(RENAME_TO_ARCHIVE));
+	return add_skip(sc, path, LT_SKIP_HIDDEN, 1, err, N_("a hidden file: not a page (%s)"),
+			lt_i18n_err_format(RENAME_TO_ARCHIVE));
 }
 
 /* A symbolic link: *target (owned) is its resolved path when it is to be
@@ -304,7 +305,8 @@ static int resolve_link(struct scan *sc, const char *path, struct stat *st, char
 	shown[len > 0 ? len : 0] = '\0';
 	real = realpath(path, NULL);
 	if (!real || stat(real, st) != 0) {
-		rc = add_skip(sc, path, LT_SKIP_LINK, 1, err, _("a symbolic link to '%s' that leads "
+		rc = add_skip(sc, path, LT_SKIP_LINK, 1, err,
+			      N_("a symbolic link to '%s' that leads "
 			      "nowhere (%s): not followed"), shown, strerror(errno));
 		free(real);
 		return rc;
@@ -319,13 +321,15 @@ static int resolve_link(struct scan *sc, const char *path, struct stat *st, char
 	}
 	if (strcmp(real, sc->root) == 0)
 		rc = add_skip(sc, path, LT_SKIP_LINK, 1, err,
-			      _("a symbolic link to the inbox itself: never walked"));
+			      N_("a symbolic link to the inbox itself: never walked"));
 	else if (S_ISDIR(st->st_mode))
-		rc = add_skip(sc, path, LT_SKIP_LINK, 1, err, _("a symbolic link to the folder '%s', "
+		rc = add_skip(sc, path, LT_SKIP_LINK, 1, err,
+			      N_("a symbolic link to the folder '%s', "
 			      "outside the inbox: never walked, even with --follow-symlinks (copy "
 			      "the folder into the inbox to archive it)"), real);
 	else if (!sc->opts.follow_symlinks)
-		rc = add_skip(sc, path, LT_SKIP_LINK, 1, err, _("a symbolic link to '%s', outside the "
+		rc = add_skip(sc, path, LT_SKIP_LINK, 1, err,
+			      N_("a symbolic link to '%s', outside the "
 			      "inbox: not followed (--follow-symlinks follows links to files)"), real);
 	else
 		rc = LT_OK, *target = real, real = NULL;
@@ -348,9 +352,9 @@ static int classify(struct scan *sc, const char *path, const char *name, enum en
 	*real = NULL;
 	if (nk == LT_NAME_LITTER)
 		return add_skip(sc, path, LT_SKIP_LITTER, 0, err,
-				_("OS litter (a desktop's or file system's own file), not a page"));
+				N_("OS litter (a desktop's or file system's own file), not a page"));
 	if (lstat(path, &st) != 0)
-		return add_skip(sc, path, LT_SKIP_UNREADABLE, 1, err, _("cannot look at it: %s"),
+		return add_skip(sc, path, LT_SKIP_UNREADABLE, 1, err, N_("cannot look at it: %s"),
 				strerror(errno));
 	if (nk == LT_NAME_HIDDEN)
 		return skip_hidden(sc, path, &st, err);
@@ -362,9 +366,9 @@ static int classify(struct scan *sc, const char *path, const char *name, enum en
 	if (S_ISDIR(st.st_mode))
 		*kind = ENTRY_FOLDER;
 	else if (!S_ISREG(st.st_mode))
-		rc = add_skip(sc, path, LT_SKIP_NOT_PAGE, 0, err, _("not a regular file"));
+		rc = add_skip(sc, path, LT_SKIP_NOT_PAGE, 0, err, N_("not a regular file"));
 	else if (!is_page_candidate(target ? target : path))
-		rc = add_skip(sc, path, LT_SKIP_NOT_PAGE, 0, err, _("not an image"));
+		rc = add_skip(sc, path, LT_SKIP_NOT_PAGE, 0, err, N_("not an image"));
 	else
 		*kind = ENTRY_PAGE;
 	if (*kind == ENTRY_OTHER) {
@@ -468,10 +472,12 @@ static int scan_document(struct scan *sc, const char *path, const char *real, co
 			free_names(names, n);
 			lt_doc_free(doc);
 			if (age < -1)
-				return add_skip(sc, path, LT_SKIP_YOUNG, 0, err, _("changed %.0f s in the "
+				return add_skip(sc, path, LT_SKIP_YOUNG, 0, err,
+						N_("changed %.0f s in the "
 						"future (a clock is wrong?), under --min-age %d: left "
 						"for a later ingest"), -age, min_age);
-			return add_skip(sc, path, LT_SKIP_YOUNG, 0, err, _("changed %.0f s ago, under "
+			return add_skip(sc, path, LT_SKIP_YOUNG, 0, err,
+					N_("changed %.0f s ago, under "
 					"--min-age %d: left for a later ingest"), age < 0 ? 0 : age,
 					min_age);
 		}
@@ -488,15 +494,16 @@ static int scan_document(struct scan *sc, const char *path, const char *real, co
 				rc = classify(sc, file, names[i], &kind, &file_real, err);
 			if (!rc && kind == ENTRY_FOLDER)
 				rc = add_skip(sc, file, LT_SKIP_FOLDER, 0, err,
-					      _("a folder inside a document folder is not read"));
+					      N_("a folder inside a document folder is not read"));
 			else if (!rc && kind == ENTRY_PAGE)
 				rc = add_file(doc, file_real, &reason, err);
 			free(file_real);
 			free(file);
 		}
 		if (!rc && !reason && doc->n_pages == 0 &&
-		    asprintf(&reason, _("folder '%s' holds no page images (what it holds is listed "
-			     "as skipped)"), path) < 0)
+		    asprintf(&reason,
+			     lt_i18n_err_format(N_("folder '%s' holds no page images (what it holds is listed "
+			     "as skipped)")), path) < 0)
 			rc = lt_err_set(err, LT_ENOMEM, "out of memory");
 	}
 	free_names(names, n);

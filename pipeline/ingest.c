@@ -220,7 +220,7 @@ int lt_ingest_describe(const struct lt_ingest_meta *im, const char *path, const 
  * failed to be one: say so where the skip is listed. */
 static int name_sidecars(struct lt_inbox *inbox, struct lt_err *err)
 {
-	const char *reason = _("the document's metadata (sidecar), read at ingest");
+	const char *reason = lt_i18n_err_format(N_("the document's metadata (sidecar), read at ingest"));
 
 	for (size_t i = 0; i < inbox->n_skipped; i++) {
 		struct lt_inbox_skip *s = &inbox->skipped[i];
@@ -289,8 +289,9 @@ static void report_unmatched(const struct lt_inbox *inbox, const struct lt_inges
 		if (row->matched)
 			continue;
 		totals->meta_warnings++;
-		snprintf(msg, sizeof(msg), _("%s row %d: '%s' is not a document of the inbox %s: "
-			 "its row describes nothing"), im->manifest->path, row->number, row->name,
+		snprintf(msg, sizeof(msg),
+			 lt_i18n_err_format(N_("%s row %d: '%s' is not a document of the inbox %s: "
+			 "its row describes nothing")), im->manifest->path, row->number, row->name,
 			 inbox->root);
 		if (im->warning)
 			im->warning(im->warning_ud, msg);
@@ -301,7 +302,8 @@ static void report_unmatched(const struct lt_inbox *inbox, const struct lt_inges
 		if (!e->doc || lt_manifest_find(im->manifest, e->label))
 			continue;
 		totals->meta_warnings++;
-		snprintf(msg, sizeof(msg), _("%s: no row of %s describes it"), e->label, im->manifest->path);
+		snprintf(msg, sizeof(msg), lt_i18n_err_format(N_("%s: no row of %s describes it")),
+			 e->label, im->manifest->path);
 		if (im->warning)
 			im->warning(im->warning_ud, msg);
 	}

@@ -174,7 +174,7 @@ static int adoptable(struct sweep *sw, const char *rel, const char *abs, char *w
 
 	*rc = LT_OK;
 	if (!version) {
-		snprintf(why, n, _("not a bundle name of this archive"));
+		snprintf(why, n, "%s", lt_i18n_err_format(N_("not a bundle name of this archive")));
 		return 0;
 	}
 	*rc = lt_catalog_find(sw->cat, id, &found, &state, err);
@@ -183,36 +183,39 @@ static int adoptable(struct sweep *sw, const char *rel, const char *abs, char *w
 	if (*rc)
 		return 0;
 	if (!found) {
-		snprintf(why, n, _("no document %s in the catalog"), id);
+		snprintf(why, n, lt_i18n_err_format(N_("no document %s in the catalog")), id);
 		return 0;
 	}
 	if (state != LT_QUEUED) {
-		snprintf(why, n, _("document %s is %s, not waiting to be packaged"), id,
+		snprintf(why, n,
+			 lt_i18n_err_format(N_("document %s is %s, not waiting to be packaged")), id,
 			 lt_doc_state_name(state));
 		return 0;
 	}
 	if (version != latest + 1) {
-		snprintf(why, n, _("document %s's next bundle is version %d, not %d"), id, latest + 1,
+		snprintf(why, n,
+			 lt_i18n_err_format(N_("document %s's next bundle is version %d, not %d")), id, latest + 1,
 			 version);
 		return 0;
 	}
 	/* A tar cut short by a crash or a full disk is an error here, not a report. */
 	if (lt_bag_read(abs, NULL, &rep, NULL) != LT_OK) {
-		snprintf(why, n, _("not a readable bag (cut short?)"));
+		snprintf(why, n, "%s", lt_i18n_err_format(N_("not a readable bag (cut short?)")));
 		return 0;
 	}
 	ok = rep->n_problems == 0 && rep->name && strcmp(rep->name, id) == 0;
 	if (!ok && rep->n_problems)
-		snprintf(why, n, ngettext("its bag is not sound (%zu problem, first: %s)",
-					  "its bag is not sound (%zu problems, first: %s)",
-					  rep->n_problems),
+		snprintf(why, n, lt_i18n_err_format(N_("its bag is not sound (problems: %zu; "
+						       "the first: %s)")),
 			 rep->n_problems, rep->problems[0].reason);
 	else if (!ok)
-		snprintf(why, n, _("its bag is not sound (its top directory is '%s', not %s)"),
+		snprintf(why, n,
+			 lt_i18n_err_format(N_("its bag is not sound (its top directory is '%s', not %s)")),
 			 rep->name ? rep->name : "", id);
 	else
-		snprintf(why, n, _("a sound bag of queued document %s, version %d: kept, packaging "
-			 "the document replaces it"), id, version);
+		snprintf(why, n,
+			 lt_i18n_err_format(N_("a sound bag of queued document %s, version %d: kept, packaging "
+			 "the document replaces it")), id, version);
 	lt_bag_report_free(rep);
 	return ok;
 }

@@ -156,10 +156,12 @@ int lt_pdf_resources_load(const char *font_path, const char *icc_path,
 	memset(res, 0, sizeof(*res));
 	font_path = font_path ? font_path : LT_PDF_FONT_DEFAULT;
 	icc_path = icc_path ? icc_path : LT_PDF_ICC_DEFAULT;
-	rc = read_file(font_path, _("glyphless font of the PDF text layer"), "tesseract-ocr", &res->font,
+	rc = read_file(font_path, lt_i18n_err_format(N_("glyphless font of the PDF text layer")),
+		       "tesseract-ocr", &res->font,
 		       &res->font_len, err);
 	if (!rc)
-		rc = read_file(icc_path, _("sRGB profile of the PDF/A OutputIntent"), "icc-profiles-free",
+		rc = read_file(icc_path,
+			       lt_i18n_err_format(N_("sRGB profile of the PDF/A OutputIntent")), "icc-profiles-free",
 			       &res->icc, &res->icc_len, err);
 	if (!rc && (res->glyph_width = glyph1_width(res->font, res->font_len)) <= 0)
 		rc = lt_err_set(err, LT_EINTERNAL, "'%s' is not a TrueType font with a glyph 1 "

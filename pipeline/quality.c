@@ -17,7 +17,6 @@
 #include "luutru/hocr.h"
 #include "luutru/quality.h"
 #include "luutru/text.h"
-#include "luutru/i18n.h"
 
 /* Vowel modifiers folded into one letter each: â A, ă B, ê E, ô O, ơ W, ư U;
  * đ is D. */
@@ -270,7 +269,7 @@ int lt_quality_assess(const struct lt_ocr_page *page, PIX *working, int dpi,
 	    (q->chars < LT_QUALITY_BLANK_MAX_CHARS && q->ink < LT_QUALITY_FAINT_INK)) {
 		/* Nothing to trust on a blank page; the flag says why. */
 		q->flags |= LT_QUALITY_BLANK;
-		add_reason(q, _("blank page (ink %.2f%%, %d characters read)"), 100 * q->ink, q->chars);
+		add_reason(q, "blank page (ink %.2f%%, %d characters read)", 100 * q->ink, q->chars);
 		return LT_OK;
 	}
 	/* Plausibility multiplies: confidently read garbage is still garbage. */
@@ -280,23 +279,23 @@ int lt_quality_assess(const struct lt_ocr_page *page, PIX *working, int dpi,
 	if (q->words == 0) {
 		q->score = 0;
 		q->flags |= LT_QUALITY_GARBAGE;
-		add_reason(q, _("no text read on a page with ink (%.1f%%): a picture, or unreadable"),
+		add_reason(q, "no text read on a page with ink (%.1f%%): a picture, or unreadable",
 			   100 * q->ink);
 		return LT_OK;
 	}
 	if (q->mean_conf < LT_QUALITY_MIN_MEAN_CONF || q->low_conf_share > LT_QUALITY_MAX_LOW_SHARE) {
 		q->flags |= LT_QUALITY_LOW_CONFIDENCE;
-		add_reason(q, _("low confidence (mean %.2f, %.0f%% of %d words below %.0f)"), q->mean_conf,
+		add_reason(q, "low confidence (mean %.2f, %.0f%% of %d words below %.0f)", q->mean_conf,
 			   100 * q->low_conf_share, q->words, LT_QUALITY_LOW_WORD_CONF);
 	}
 	if (q->plausible_share < LT_QUALITY_MIN_PLAUSIBLE) {
 		q->flags |= LT_QUALITY_GARBAGE;
-		add_reason(q, _("garbage text (%.0f%% of %d words plausible)"), 100 * q->plausible_share,
+		add_reason(q, "garbage text (%.0f%% of %d words plausible)", 100 * q->plausible_share,
 			   q->words);
 	}
 	if (q->score < LT_QUALITY_REVIEW_SCORE) {
 		q->flags |= LT_QUALITY_LOW_SCORE;
-		add_reason(q, _("low quality score %.2f"), q->score);
+		add_reason(q, "low quality score %.2f", q->score);
 	}
 	return LT_OK;
 }

@@ -492,32 +492,35 @@ static int read_bundle(const char *path, const char *id, int version, struct lt_
 		goto out;
 	}
 	if (rc) {
-		rc = lt_buf_printf(&msg, err, _("cannot be read: %s"), local.msg);
+		rc = lt_buf_printf(&msg, err, lt_i18n_err_format(N_("cannot be read: %s")),
+				   local.msg);
 		goto left_out;
 	}
 	if (rep->n_problems) {
 		const struct lt_bag_problem *p = &rep->problems[0];
 
-		rc = lt_buf_printf(&msg, err, _("fails its check: %s: %s: %s"), lt_bag_problem_name(p->kind),
+		rc = lt_buf_printf(&msg, err, lt_i18n_err_format(N_("fails its check: %s: %s: %s")),
+				   lt_bag_problem_name(p->kind),
 				   p->path ? p->path : "", p->reason ? p->reason : "");
 		if (!rc && rep->n_problems > 1)
-			rc = lt_buf_printf(&msg, err, ngettext(" (and %zu more problem)",
-							       " (and %zu more problems)",
-							       rep->n_problems - 1),
+			rc = lt_buf_printf(&msg, err,
+					   lt_i18n_err_format(N_(" (more problems: %zu)")),
 					   rep->n_problems - 1);
 		goto left_out;
 	}
 	if (cap.too_big || !rep->sha256[0]) {
-		rc = lt_buf_puts(&msg, _("could not be read whole"), err);
+		rc = lt_buf_puts(&msg, lt_i18n_err_format(N_("could not be read whole")), err);
 		goto left_out;
 	}
 	if (!cap.meta.len) {
-		rc = lt_buf_printf(&msg, err, _("has no %s (made by a luutru older than "
-				   "rebuild-catalog: its catalog rows cannot be recovered from it)"),
+		rc = lt_buf_printf(&msg, err,
+				   lt_i18n_err_format(N_("has no %s (made by a luutru older than "
+				   "rebuild-catalog: its catalog rows cannot be recovered from it)")),
 				   LT_LAYOUT_METADATA_JSON);
 		goto left_out;
 	}
-	rc = lt_metadata_parse(cap.meta.data, cap.meta.len, _("its record"), &doc, created, &local);
+	rc = lt_metadata_parse(cap.meta.data, cap.meta.len, lt_i18n_err_format(N_("its record")),
+			       &doc, created, &local);
 	if (rc == LT_ENOMEM) {
 		*err = local;
 		goto out;
@@ -528,18 +531,21 @@ static int read_bundle(const char *path, const char *id, int version, struct lt_
 	}
 	ext_id = info_value(rep, "External-Identifier");
 	if (strcmp(doc->id, id) != 0 || (ext_id && strcmp(ext_id, id) != 0)) {
-		rc = lt_buf_printf(&msg, err, _("holds document %s (External-Identifier %s), not the %s "
-				   "its name says"), doc->id, ext_id ? ext_id : _("none"), id);
+		rc = lt_buf_printf(&msg, err,
+				   lt_i18n_err_format(N_("holds document %s (External-Identifier %s), not the %s "
+				   "its name says")), doc->id, ext_id ? ext_id : lt_i18n_err_format(N_("none")), id);
 		goto left_out;
 	}
 	if (doc->bundle.version != version) {
-		rc = lt_buf_printf(&msg, err, _("its record says version %d, its name version %d"),
+		rc = lt_buf_printf(&msg, err,
+				   lt_i18n_err_format(N_("its record says version %d, its name version %d")),
 				   doc->bundle.version, version);
 		goto left_out;
 	}
 	for (size_t i = 0; i < doc->n_pages; i++) {
 		if (i >= cap.n_texts || !cap.seen[i]) {
-			rc = lt_buf_printf(&msg, err, _("has no text for page %zu"), i + 1);
+			rc = lt_buf_printf(&msg, err,
+					   lt_i18n_err_format(N_("has no text for page %zu")), i + 1);
 			goto left_out;
 		}
 		rc = lt_strdup(lt_buf_str(&cap.texts[i]), &doc->pages[i].text, err);
@@ -635,8 +641,9 @@ static int walk(const char *dir, int depth, struct found_list *l, const struct l
 			if (!parse_name(path, f.id, &f.version)) {
 				st->bundles_left_out++;
 				if (opts->left_out)
-					opts->left_out(opts->ud, path, _("is not named as a bundle "
-						       "(<id>.tar or <id>.vN.tar)"));
+					opts->left_out(opts->ud, path,
+						       lt_i18n_err_format(N_("is not named as a bundle "
+						       "(<id>.tar or <id>.vN.tar)")));
 			} else {
 				if (l->n == l->cap) {
 					size_t cap = l->cap ? 2 * l->cap : 64;

@@ -478,7 +478,8 @@ int lt_replica_repair(struct lt_catalog *cat, const char *archive, const char *r
 	rc = repair_from(cat, archive, replica_dir, bundle, doc_id, damage.msg, &why, err);
 	if (rc != LT_EVERIFY)
 		return rc;
-	rc = lt_path(&replicas, err, _("the replica's copy is damaged too: %s"), why.msg);
+	rc = lt_path(&replicas, err,
+		     lt_i18n_err_format(N_("the replica's copy is damaged too: %s")), why.msg);
 	if (!rc)
 		rc = repair_refused(cat, bundle, doc_id, damage.msg, replicas, err);
 	free(replicas);
@@ -511,13 +512,14 @@ int lt_replica_repair_any(struct lt_catalog *cat, const char *archive,
 		if (!rc && used)
 			rc = lt_strdup(reps[i].path, used, err);
 		else if (rc == LT_EVERIFY &&
-			 lt_buf_printf(&tried, err, _("%sno good copy in replica '%s': %s"),
+			 lt_buf_printf(&tried, err,
+				       lt_i18n_err_format(N_("%sno good copy in replica '%s': %s")),
 				       tried.len ? "; " : "", reps[i].path, why.msg) != LT_OK)
 			rc = LT_ENOMEM;
 	}
 	if (rc == LT_EVERIFY)
 		rc = repair_refused(cat, bundle, doc_id, damage.msg,
-				    n ? lt_buf_str(&tried) : _("no replica is recorded (luutru replicate --to DIR)"),
+				    n ? lt_buf_str(&tried) : lt_i18n_err_format(N_("no replica is recorded (luutru replicate --to DIR)")),
 				    err);
 	lt_buf_release(&tried);
 	lt_replicas_free(reps, n);

@@ -166,7 +166,7 @@ static int copy_replacing(int in, const char *src, const char *dst, const char *
 	out = mkstemp(tmp);
 	if (out < 0) {
 		rc = lt_err_set(err, LT_EIO, "cannot write '%s': %s", dst,
-				errno == ENOENT ? _("its folder does not exist") : strerror(errno));
+				errno == ENOENT ? lt_i18n_err_format(N_("its folder does not exist")) : strerror(errno));
 		free(tmp);
 		return rc;
 	}
@@ -272,7 +272,8 @@ static int send_to(int in, const char *src, const char *dst, int special, const 
 		   uint64_t expect_size, struct lt_err *err)
 {
 	if (strcmp(dst, "-") == 0)
-		return copy_into(in, src, STDOUT_FILENO, _("standard output"), expect_sha, expect_size,
+		return copy_into(in, src, STDOUT_FILENO, lt_i18n_err_format(N_("standard output")),
+				 expect_sha, expect_size,
 				 err);
 	if (special) {
 		struct lt_bundle b = { .size = expect_size };
@@ -565,7 +566,8 @@ static int extract_entry(struct archive *ar, struct archive *disk, struct archiv
 	if (!name)
 		name = archive_entry_pathname(ae);
 	if (!name || strncmp(name, top, top_len) != 0 || (name[top_len] != '/' && name[top_len]))
-		return refuse_entry(src, name ? name : "", _("is outside the bag's top directory"), err);
+		return refuse_entry(src, name ? name : "",
+				    lt_i18n_err_format(N_("is outside the bag's top directory")), err);
 	name += top_len;
 	if (*name == '/')
 		name++;
@@ -573,15 +575,18 @@ static int extract_entry(struct archive *ar, struct archive *disk, struct archiv
 	while (type == S_IFDIR && n && name[n - 1] == '/')
 		n--;
 	if (!n)
-		return type == S_IFDIR ? LT_OK : refuse_entry(src, top, _("is not a directory"), err);
+		return type == S_IFDIR ? LT_OK : refuse_entry(src, top,
+							      lt_i18n_err_format(N_("is not a directory")), err);
 	if (!(rel = strndup(name, n)))
 		return lt_err_set(err, LT_ENOMEM, "out of memory extracting bundle '%s'", src);
 	if (!plain_relative(rel))
-		rc = refuse_entry(src, rel, _("is not a plain relative path"), err);
+		rc = refuse_entry(src, rel, lt_i18n_err_format(N_("is not a plain relative path")),
+				  err);
 	else if (archive_entry_hardlink(ae) || archive_entry_symlink(ae))
-		rc = refuse_entry(src, rel, _("is a link"), err);
+		rc = refuse_entry(src, rel, lt_i18n_err_format(N_("is a link")), err);
 	else if (type != S_IFREG && type != S_IFDIR)
-		rc = refuse_entry(src, rel, _("is not a regular file or a directory"), err);
+		rc = refuse_entry(src, rel,
+				  lt_i18n_err_format(N_("is not a regular file or a directory")), err);
 	if (rc)
 		goto out;
 	/* The raw UTF-8 bytes: the names on disk are the manifest's. */
@@ -653,7 +658,7 @@ static int extract_tar(const char *src, const char *top, const char *tmp,
 	there = open(tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (here < 0 || there < 0) {
 		rc = lt_err_set(err, LT_EIO, "cannot open the folder %s: %s",
-				here < 0 ? _("we work in") : tmp, strerror(errno));
+				here < 0 ? lt_i18n_err_format(N_("we work in")) : tmp, strerror(errno));
 		goto out;
 	}
 	if (archive_read_support_format_tar(ar) != ARCHIVE_OK ||
@@ -875,7 +880,7 @@ int lt_retrieve_bag(const char *archive_dir, const struct lt_bundle *bundle, con
 		goto out;
 	if (!mkdtemp(tmp)) {
 		rc = lt_err_set(err, LT_EIO, "cannot create a folder beside '%s': %s", dst,
-				errno == ENOENT ? _("its folder does not exist") : strerror(errno));
+				errno == ENOENT ? lt_i18n_err_format(N_("its folder does not exist")) : strerror(errno));
 		goto out;
 	}
 	made = 1;
@@ -901,7 +906,7 @@ int lt_retrieve_bag(const char *archive_dir, const struct lt_bundle *bundle, con
 	if (!rc && rename(tmp, dst) != 0)
 		rc = lt_err_set(err, errno == ENOTEMPTY || errno == EEXIST || errno == ENOTDIR
 				? LT_EUSAGE : LT_EIO, "cannot move the bag to '%s': %s", dst,
-				errno == ENOTEMPTY || errno == EEXIST ? _("it is no longer empty")
+				errno == ENOTEMPTY || errno == EEXIST ? lt_i18n_err_format(N_("it is no longer empty"))
 								      : strerror(errno));
 	if (rc)
 		goto out;

@@ -810,11 +810,13 @@ static void orphan_found(void *ud, enum lt_orphan_fate fate, const char *rel, co
 	int rc;
 
 	if (fate == LT_ORPHAN_ADOPTED)
-		rc = lt_buf_printf(&msg, NULL, _("orphan bundle %s (not in the catalog) adopted: %s"), rel,
+		rc = lt_buf_printf(&msg, NULL,
+				   lt_i18n_err_format(N_("orphan bundle %s (not in the catalog) adopted: %s")), rel,
 				   why);
 	else
-		rc = lt_buf_printf(&msg, NULL, _("orphan bundle %s (not in the catalog) moved aside to %s: "
-				   "%s"), rel, dest, why);
+		rc = lt_buf_printf(&msg, NULL,
+				   lt_i18n_err_format(N_("orphan bundle %s (not in the catalog) moved aside to %s: "
+				   "%s")), rel, dest, why);
 	if (!rc && on->progress)
 		on->progress(on->ud, LT_RUN_ORPHAN, NULL, lt_buf_str(&msg), NULL, 0);
 	lt_buf_release(&msg);

@@ -303,9 +303,11 @@ int lt_serve_run(const struct lt_serve_config *cfg, struct lt_err *err)
 	if (!rc && cfg->users_file)
 		rc = lt_serve_users_load(cfg->users_file, &srv.users, err);
 	if (!rc && cfg->cert_file) {
-		rc = read_file(cfg->cert_file, _("TLS certificate"), &cert, err);
+		rc = read_file(cfg->cert_file, lt_i18n_err_format(N_("TLS certificate")), &cert,
+			       err);
 		if (!rc)
-			rc = read_file(cfg->key_file, _("TLS private key"), &key, err);
+			rc = read_file(cfg->key_file, lt_i18n_err_format(N_("TLS private key")),
+				       &key, err);
 		if (!rc && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
 			rc = lt_err_set(err, LT_EINTERNAL, "serve: this libmicrohttpd has no TLS");
 		flags |= MHD_USE_TLS;
@@ -371,7 +373,8 @@ int lt_serve_run(const struct lt_serve_config *cfg, struct lt_err *err)
 		const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 		int v6 = strchr(cfg->host, ':') != NULL;
 
-		lt_cmd_printf(stdout, _("serving %s at %s://%s%s%s:%u/ (%s; Ctrl-C stops)\n"), cfg->archive,
+		lt_cmd_printf(stdout, _("serving %s at %s://%s%s%s:%u/ (%s; Ctrl-C stops)\n"),
+			      cfg->archive,
 			      cert ? "https" : "http", v6 ? "[" : "", cfg->host, v6 ? "]" : "",
 			      di ? (unsigned)di->port : (unsigned)cfg->port,
 			      srv.users ? _("users from the users file") : _("loopback only, no login"));

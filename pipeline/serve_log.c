@@ -70,7 +70,7 @@ int lt_serve_log(const char *archive, const char *user, const char *address, con
 
 			if (w != (ssize_t)line.len)
 				rc = lt_err_set(err, LT_EIO, "cannot write the access log '%s': %s", path,
-						w < 0 ? strerror(errno) : _("short write (the disk is full?)"));
+						w < 0 ? strerror(errno) : lt_i18n_err_format(N_("short write (the disk is full?)")));
 			close(fd);
 		}
 	}

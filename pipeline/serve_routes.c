@@ -509,7 +509,8 @@ static int make_download(struct lt_serve_req *r, const struct lt_doc *doc, const
 			rc = lt_err_set(err, LT_EVERIFY, "bundle %s of %s cannot be read: %s", path, doc->id,
 					strerror(errno));
 		if (!rc)
-			rc = lt_copy_bundle_bytes(in, path, LT_EVERIFY, out, _("the download"), doc->bundle.sha256,
+			rc = lt_copy_bundle_bytes(in, path, LT_EVERIFY, out,
+						  lt_i18n_err_format(N_("the download")), doc->bundle.sha256,
 						  doc->bundle.size, err);
 		if (in >= 0)
 			close(in);
@@ -527,7 +528,8 @@ static int make_download(struct lt_serve_req *r, const struct lt_doc *doc, const
 
 			rc = lt_layout_page(doc->pages[i].number, LT_PAGE_TEXT, &m, err);
 			if (!rc && i)
-				rc = lt_write_all(out, "\f", 1, _("the download"), err);
+				rc = lt_write_all(out, "\f", 1,
+						  lt_i18n_err_format(N_("the download")), err);
 			if (!rc)
 				rc = members_into(r, doc, m, &fd, err);
 			if (!rc && lseek(fd, 0, SEEK_SET) != 0)
@@ -541,7 +543,8 @@ static int make_download(struct lt_serve_req *r, const struct lt_doc *doc, const
 						rc = lt_err_set(err, LT_EIO, "cannot read %s again", m);
 					break;
 				}
-				rc = lt_write_all(out, chunk, (size_t)n, _("the download"), err);
+				rc = lt_write_all(out, chunk, (size_t)n,
+						  lt_i18n_err_format(N_("the download")), err);
 			}
 			if (fd >= 0)
 				close(fd);

@@ -147,7 +147,7 @@ static int ocr_open(struct lt_ctx *ctx, void **state, struct lt_err *err)
 				*c = '-';
 		rc = lt_err_set(err, LT_EINTERNAL, "Tesseract cannot load the language data '%s'%s%s: "
 				"is it installed (Debian: tesseract-ocr-%s)?", lang,
-				ctx->opts->tessdata ? _(" from ") : "",
+				ctx->opts->tessdata ? lt_i18n_err_format(N_(" from ")) : "",
 				ctx->opts->tessdata ? ctx->opts->tessdata : "", package);
 		ocr_close(s);
 		return rc;
@@ -383,7 +383,7 @@ static int ocr_page(void *state, struct lt_job *job, struct lt_page *page, struc
 		goto out;
 	}
 	if (rc) {
-		snprintf(pp_failed, sizeof(pp_failed), _("preprocessing failed (%s): read as scanned"),
+		snprintf(pp_failed, sizeof(pp_failed), "preprocessing failed (%s): read as scanned",
 			 perr.msg);
 		work = pixClone(page->pix);
 		memset(&pre, 0, sizeof(pre));
@@ -476,8 +476,8 @@ static int ocr_page(void *state, struct lt_job *job, struct lt_page *page, struc
 	    tesseract_skew(api, &skew) && fabs(skew) > SKEW_DISAGREEMENT_DEG) {
 		char why[160];
 
-		snprintf(why, sizeof(why), _("skew: Tesseract still measures %.1f degrees after "
-			 "deskewing by %.1f"), skew, pre.skew_deg);
+		snprintf(why, sizeof(why), "skew: Tesseract still measures %.1f degrees after "
+			 "deskewing by %.1f", skew, pre.skew_deg);
 		rc = add_reason(&review, why, err);
 	}
 	if (!rc && review)

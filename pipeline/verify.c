@@ -122,14 +122,16 @@ static int check_files(const struct lt_bag_report *rep, const struct lt_bundle *
 		snprintf(want, sizeof(want), "sha256 %s, %llu bytes (catalog)", e->sha256,
 			 (unsigned long long)e->size);
 		if (!f)
-			rc = add(r, err, e->path, want, _("not in the bundle"));
+			rc = add(r, err, e->path, want,
+				 lt_i18n_err_format(N_("not in the bundle")));
 		else if (strcmp(f->sha256, e->sha256) != 0 || f->size != e->size)
 			rc = add(r, err, e->path, want, "sha256 %s, %llu bytes", f->sha256,
 				 (unsigned long long)f->size);
 	}
 	for (size_t i = 0; !rc && expect->n_files && i < rep->n_files; i++)
 		if (!find_expected(expect, rep->files[i].path))
-			rc = add(r, err, rep->files[i].path, _("not in the bundle (catalog)"),
+			rc = add(r, err, rep->files[i].path,
+				 lt_i18n_err_format(N_("not in the bundle (catalog)")),
 				 "sha256 %s, %llu bytes", rep->files[i].sha256,
 				 (unsigned long long)rep->files[i].size);
 	return rc;
@@ -177,11 +179,12 @@ int lt_verify_bundle(const char *archive, const struct lt_bundle *expect, const 
 		return rc;
 	if (stat(path, &st) != 0) {
 		out->verdict = errno == ENOENT ? LT_VERDICT_MISSING : LT_VERDICT_DAMAGED;
-		rc = add(out, err, "", want, "%s", errno == ENOENT ? _("no such file") : strerror(errno));
+		rc = add(out, err, "", want, "%s",
+			 errno == ENOENT ? lt_i18n_err_format(N_("no such file")) : strerror(errno));
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		rc = add(out, err, "", want, _("not a regular file"));
+		rc = add(out, err, "", want, lt_i18n_err_format(N_("not a regular file")));
 		goto out;
 	}
 	read_rc = lt_bag_read(path, NULL, &rep, &rerr);
@@ -192,7 +195,8 @@ int lt_verify_bundle(const char *archive, const struct lt_bundle *expect, const 
 	if (read_rc) {
 		/* Cut short, not a tar, unreadable: whatever it holds is lost. */
 		out->bytes = (uint64_t)st.st_size;
-		rc = add(out, err, "", want, _("%llu bytes that cannot be read as a bag: %s"),
+		rc = add(out, err, "", want,
+			 lt_i18n_err_format(N_("%llu bytes that cannot be read as a bag: %s")),
 			 (unsigned long long)st.st_size, rerr.msg);
 		goto out;
 	}
@@ -204,7 +208,8 @@ int lt_verify_bundle(const char *archive, const struct lt_bundle *expect, const 
 	for (size_t i = 0; !rc && i < rep->n_problems; i++) {
 		char what[64];
 
-		snprintf(what, sizeof(what), _("a sound bag (%s)"), lt_bag_problem_name(rep->problems[i].kind));
+		snprintf(what, sizeof(what), lt_i18n_err_format(N_("a sound bag (%s)")),
+			 lt_bag_problem_name(rep->problems[i].kind));
 		rc = add(out, err, rep->problems[i].path, what, "%s", rep->problems[i].reason);
 	}
 	if (!rc)
