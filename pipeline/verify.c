@@ -123,7 +123,7 @@ static int check_files(const struct lt_bag_report *rep, const struct lt_bundle *
 			 (unsigned long long)e->size);
 		if (!f)
 			rc = add(r, err, e->path, want,
-				 lt_i18n_err_format(N_("not in the bundle")));
+				 "%s", lt_i18n_err_format(N_("not in the bundle")));
 		else if (strcmp(f->sha256, e->sha256) != 0 || f->size != e->size)
 			rc = add(r, err, e->path, want, "sha256 %s, %llu bytes", f->sha256,
 				 (unsigned long long)f->size);
@@ -184,7 +184,7 @@ int lt_verify_bundle(const char *archive, const struct lt_bundle *expect, const 
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		rc = add(out, err, "", want, lt_i18n_err_format(N_("not a regular file")));
+		rc = add(out, err, "", want, "%s", lt_i18n_err_format(N_("not a regular file")));
 		goto out;
 	}
 	read_rc = lt_bag_read(path, NULL, &rep, &rerr);
