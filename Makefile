@@ -79,10 +79,11 @@ XGETTEXT_FLAGS = --from-code=UTF-8 --language=C --add-comments=TRANSLATORS: -k_ 
   -klt_cmd_usage_error:2 --flag=lt_cmd_usage_error:2:c-format -kpgettext_:1c,2 --package-name=luutru
 
 pot: $(BUILD)/po/luutru.pot
-$(BUILD)/po/luutru.pot: $(SRCS) Makefile | $(BUILD)
+# Headers too: cmd.h holds option tables shared by commands.
+$(BUILD)/po/luutru.pot: $(SRCS) $(wildcard include/luutru/*.h) Makefile | $(BUILD)
 	@mkdir -p $(BUILD)/po
 	@echo "  POT   $@"
-	$(Q)xgettext $(XGETTEXT_FLAGS) -o $@.tmp pipeline/*.c && mv $@.tmp $@
+	$(Q)xgettext $(XGETTEXT_FLAGS) -o $@.tmp pipeline/*.c include/luutru/*.h && mv $@.tmp $@
 
 # The first translation of a message wins (msgcat --use-first), so the
 # commands' own file decides where both translate one string.

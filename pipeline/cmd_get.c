@@ -307,8 +307,8 @@ static int check_request(const struct lt_args *args, const struct lt_doc *doc,
 		return lt_err_set(err, LT_EUSAGE, "get: --format %s is one page's file: give --page N",
 				  *format);
 	if (*page > (int)doc->n_pages)
-		return lt_err_set(err, LT_ENOTFOUND, "document %s has %zu page%s, not a page %d",
-				  doc->id, doc->n_pages, doc->n_pages == 1 ? "" : "s", *page);
+		return lt_err_set(err, LT_ENOTFOUND, "document %s has no page %d (its pages: 1 to %zu)",
+				  doc->id, *page, doc->n_pages);
 	return LT_OK;
 }
 
