@@ -42,7 +42,7 @@ DEB_PACKAGING = debhelper lintian dpkg-dev man-db groff-base
 Q = $(if $(V),,@)
 
 # The Vietnamese messages (see "messages" below).
-PO_FILES = $(sort $(wildcard po/vi*.po))
+PO_FILES = $(wildcard po/vi.po) $(filter-out po/vi.po,$(sort $(wildcard po/vi*.po)))
 LOCALE_DIR = $(BUILD)/locale
 MO = $(LOCALE_DIR)/vi/LC_MESSAGES/luutru.mo
 

@@ -12,8 +12,10 @@ command -v xgettext >/dev/null && command -v msgmerge >/dev/null ||
 capture pot make -s -C "$ROOT" pot
 [ "$RC" = 0 ] && [ -s "$ROOT/build/po/luutru.pot" ] || { show_file "$T/pot.err"; fail "make pot failed"; }
 cp "$ROOT/build/po/luutru.pot" "$T/luutru.pot"
-mapfile -t pos < <(ls "$ROOT"/po/vi*.po)
-[ "${#pos[@]}" -ge 1 ] || fail "no po/vi*.po"
+[ -f "$ROOT/po/vi.po" ] || fail "no po/vi.po"
+# As the Makefile: po/vi.po first (its translation wins), then the others.
+pos=("$ROOT/po/vi.po")
+for po in "$ROOT"/po/vi*.po; do [ "$po" = "$ROOT/po/vi.po" ] || pos+=("$po"); done
 
 if [ -f "$ROOT/po/vi-lib.po" ]; then
 	unset PO_CHECK_FILES
