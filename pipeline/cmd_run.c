@@ -243,8 +243,7 @@ static void print_progress(void *ud, enum lt_run_event what, const struct lt_doc
 		if (kept)
 			json_object_set_new(kept, "pages", json_integer((json_int_t)doc->n_pages));
 	} else {
-		if (lines)
-		{
+		if (lines) {
 			char secs[LT_I18N_NUMBER_MAX];
 
 			lt_cmd_printf(stdout, ngettext("archived %s %s (%zu page, %s s) -> %s\n",
