@@ -42,7 +42,7 @@ DEB_PACKAGING = debhelper lintian dpkg-dev man-db groff-base
 Q = $(if $(V),,@)
 
 # The Vietnamese messages (see "messages" below).
-PO_FILES = $(sort $(wildcard po/vi*.po))
+PO_FILES = $(wildcard po/vi.po) $(filter-out po/vi.po,$(sort $(wildcard po/vi*.po)))
 LOCALE_DIR = $(BUILD)/locale
 MO = $(LOCALE_DIR)/vi/LC_MESSAGES/luutru.mo
 
@@ -73,16 +73,19 @@ $(BUILD)/%.o: pipeline/%.c | $(BUILD)
 # commands) and po/vi-lib.po (the library modules) translate it, and their
 # union becomes the catalog ./luutru reads from build/locale (i18n.c).
 # lt_cmd_usage_error translates its format like lt_err_set; pgettext_ is
-# a message with a context (i18n.c).
+# a message with a context (i18n.c); tr_for and ntr_for (cmd_run.c) translate
+# for people and leave the log's words in English.
 XGETTEXT_FLAGS = --from-code=UTF-8 --language=C --add-comments=TRANSLATORS: -k_ -kN_ -kngettext:1,2 \
   -klt_err_set:3 -klt_err_prefix:2 --flag=lt_err_set:3:c-format --flag=lt_err_prefix:2:c-format \
-  -klt_cmd_usage_error:2 --flag=lt_cmd_usage_error:2:c-format -kpgettext_:1c,2 --package-name=luutru
+  -klt_cmd_usage_error:2 --flag=lt_cmd_usage_error:2:c-format -kpgettext_:1c,2 \
+  -ktr_for:2 -kntr_for:2,3 --package-name=luutru
 
 pot: $(BUILD)/po/luutru.pot
-$(BUILD)/po/luutru.pot: $(SRCS) Makefile | $(BUILD)
+# Headers too: cmd.h holds option tables shared by commands.
+$(BUILD)/po/luutru.pot: $(SRCS) $(wildcard include/luutru/*.h) Makefile | $(BUILD)
 	@mkdir -p $(BUILD)/po
 	@echo "  POT   $@"
-	$(Q)xgettext $(XGETTEXT_FLAGS) -o $@.tmp pipeline/*.c && mv $@.tmp $@
+	$(Q)xgettext $(XGETTEXT_FLAGS) -o $@.tmp pipeline/*.c include/luutru/*.h && mv $@.tmp $@
 
 # The first translation of a message wins (msgcat --use-first), so the
 # commands' own file decides where both translate one string.

@@ -306,9 +306,14 @@ static int check_request(const struct lt_args *args, const struct lt_doc *doc,
 	if (!*page && !one_of(*format, doc_formats))
 		return lt_err_set(err, LT_EUSAGE, "get: --format %s is one page's file: give --page N",
 				  *format);
-	if (*page > (int)doc->n_pages)
-		return lt_err_set(err, LT_ENOTFOUND, "document %s has %zu page%s, not a page %d",
-				  doc->id, doc->n_pages, doc->n_pages == 1 ? "" : "s", *page);
+	if (*page > (int)doc->n_pages) {
+		char pages[64];
+
+		snprintf(pages, sizeof(pages), ngettext("%zu page", "%zu pages", (unsigned long)doc->n_pages),
+			 doc->n_pages);
+		return lt_err_set(err, LT_ENOTFOUND, "document %s has %s, not a page %d", doc->id, pages,
+				  *page);
+	}
 	return LT_OK;
 }
 

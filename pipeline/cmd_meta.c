@@ -194,18 +194,15 @@ static int print_meta(const struct lt_doc *doc, int as_json)
 		lt_cmd_printf(stdout, "%s", _("no metadata fields\n"));
 	for (size_t i = 0; i < doc->meta.n; i++) {
 		const struct lt_meta_field *f = &doc->meta.fields[i];
+		char n[LT_I18N_NUMBER_MAX];
 
 		lt_cmd_printf(stdout, "%-16s %s\n", f->key, f->value);
 		lt_cmd_printf(stdout, "%-16s   %s%s%s", "", lt_meta_source_name(f->source),
 			      f->origin ? ", " : "", f->origin ? f->origin : "");
 		if (f->rule)
 			lt_cmd_printf(stdout, _(", rule %s"), f->rule);
-		{
-			char n[LT_I18N_NUMBER_MAX];
-
-			lt_cmd_printf(stdout, _(", confidence %s, %s\n"), lt_i18n_decimal(f->confidence, 2, n),
-				      f->confirmed ? _("confirmed") : _("NOT CONFIRMED"));
-		}
+		lt_cmd_printf(stdout, _(", confidence %s, %s\n"), lt_i18n_decimal(f->confidence, 2, n),
+			      f->confirmed ? _("confirmed") : _("NOT CONFIRMED"));
 	}
 	return LT_EXIT_OK;
 }

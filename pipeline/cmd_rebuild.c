@@ -24,8 +24,10 @@ static void progress(void *ud, size_t done, size_t total)
 {
 	struct ui *ui = ud;
 
-	if (ui->tty)
-		fprintf(stderr, _("\rreading bundles: %zu/%zu"), done, total);
+	if (ui->tty) {
+		fputc('\r', stderr);
+		fprintf(stderr, _("reading bundles: %zu/%zu"), done, total);
+	}
 }
 
 static int run_rebuild(const struct lt_args *args, struct lt_catalog *cat)

@@ -243,8 +243,7 @@ static void print_progress(void *ud, enum lt_run_event what, const struct lt_doc
 		if (kept)
 			json_object_set_new(kept, "pages", json_integer((json_int_t)doc->n_pages));
 	} else {
-		if (lines)
-		{
+		if (lines) {
 			char secs[LT_I18N_NUMBER_MAX];
 
 			lt_cmd_printf(stdout, ngettext("archived %s %s (%zu page, %s s) -> %s\n",
@@ -304,15 +303,15 @@ static FILE *open_log(const char *archive)
 
 /* The log keeps its English words whatever the language (its structure is
  * for programs too); what goes to stdout is for people. */
-#define TR(translate, msgid) ((translate) ? _(msgid) : (msgid))
-#define NTR(translate, one, many, n) \
+#define tr_for(translate, msgid) ((translate) ? _(msgid) : (msgid))
+#define ntr_for(translate, one, many, n) \
 	((translate) ? ngettext(one, many, (unsigned long)(n)) : (n) == 1 ? (one) : (many))
 
 static void list_more(FILE *f, size_t n, int see_status, int translate)
 {
 	if (n > LIST_MAX)
-		fprintf(f, see_status ? TR(translate, "  ... and %zu more (see `luutru status`)\n")
-			: TR(translate, "  ... and %zu more\n"), n - LIST_MAX);
+		fprintf(f, see_status ? tr_for(translate, "  ... and %zu more (see `luutru status`)\n")
+			: tr_for(translate, "  ... and %zu more\n"), n - LIST_MAX);
 }
 
 /* The summary after the paragraph: what failed, was rejected or skipped,
@@ -324,7 +323,7 @@ static void write_lists(FILE *f, const struct progress *p, int translate)
 	json_t *o;
 
 	if ((n = json_array_size(p->failed)))
-		fprintf(f, "%s\n", TR(translate, "Failed (fix the cause, then `luutru ingest --retry INBOX`):"));
+		fprintf(f, "%s\n", tr_for(translate, "Failed (fix the cause, then `luutru ingest --retry INBOX`):"));
 	json_array_foreach(p->failed, i, o) {
 		if (i == LIST_MAX)
 			break;
@@ -333,7 +332,7 @@ static void write_lists(FILE *f, const struct progress *p, int translate)
 	}
 	list_more(f, n, 1, translate);
 	if ((n = json_array_size(p->rejected)))
-		fprintf(f, "%s\n", TR(translate, "Rejected at ingest (not queued):"));
+		fprintf(f, "%s\n", tr_for(translate, "Rejected at ingest (not queued):"));
 	json_array_foreach(p->rejected, i, o) {
 		if (i == LIST_MAX)
 			break;
@@ -341,7 +340,7 @@ static void write_lists(FILE *f, const struct progress *p, int translate)
 	}
 	list_more(f, n, 0, translate);
 	if ((n = json_array_size(p->skipped)))
-		fprintf(f, "%s\n", TR(translate, "Skipped at ingest (not pages):"));
+		fprintf(f, "%s\n", tr_for(translate, "Skipped at ingest (not pages):"));
 	json_array_foreach(p->skipped, i, o) {
 		if (i == LIST_MAX)
 			break;
@@ -488,22 +487,22 @@ static void format_summary(char *out, size_t cap, const struct lt_run_report *re
 		if (used >= cap) \
 			return; \
 	} while (0)
-	PUT("%s", rc ? TR(translate, "Run stopped") : interrupted ? TR(translate, "Run interrupted")
-		: TR(translate, "Run finished"));
-	PUT(NTR(translate, " in %s s with %d worker: ", " in %s s with %d workers: ", rep->workers),
+	PUT("%s", rc ? tr_for(translate, "Run stopped") : interrupted ? tr_for(translate, "Run interrupted")
+		: tr_for(translate, "Run finished"));
+	PUT(ntr_for(translate, " in %s s with %d worker: ", " in %s s with %d workers: ", rep->workers),
 	    decimal1(rep->seconds, translate, secs), rep->workers);
-	PUT(NTR(translate, "%d document archived", "%d documents archived", rep->archived),
+	PUT(ntr_for(translate, "%d document archived", "%d documents archived", rep->archived),
 	    rep->archived);
-	PUT(NTR(translate, " (%d page), ", " (%d pages), ", rep->pages_archived), rep->pages_archived);
-	PUT(NTR(translate, "%d failed (%d page); ", "%d failed (%d pages); ", rep->pages_failed),
+	PUT(ntr_for(translate, " (%d page), ", " (%d pages), ", rep->pages_archived), rep->pages_archived);
+	PUT(ntr_for(translate, "%d failed (%d page); ", "%d failed (%d pages); ", rep->pages_failed),
 	    rep->failed, rep->pages_failed);
-	PUT(TR(translate, "%s pages archived per minute."),
+	PUT(tr_for(translate, "%s pages archived per minute."),
 	    decimal1(rep->seconds > 0 ? rep->pages_archived * 60.0 / rep->seconds : 0.0, translate,
 		     speed));
 	if (rep->failed)
-		PUT("%s", TR(translate, " Failed documents keep their reason: see `luutru status`."));
+		PUT("%s", tr_for(translate, " Failed documents keep their reason: see `luutru status`."));
 	if (interrupted)
-		PUT("%s", TR(translate, " Unfinished documents stay queued: run again to go on."));
+		PUT("%s", tr_for(translate, " Unfinished documents stay queued: run again to go on."));
 #undef PUT
 }
 

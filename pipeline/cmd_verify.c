@@ -135,6 +135,7 @@ static void print_problem(const char *verdict, const char *bundle, const char *f
 static void on_done(void *ud, const struct lt_bundle_ref *ref, const struct lt_verify_result *res)
 {
 	struct progress *pr = ud;
+	char mb[LT_I18N_NUMBER_MAX], rate[LT_I18N_NUMBER_MAX];
 	double dt;
 
 	pr->done++;
@@ -154,14 +155,10 @@ static void on_done(void *ud, const struct lt_bundle_ref *ref, const struct lt_v
 		return;
 	pr->last = lt_monotonic_seconds();
 	dt = pr->last - pr->t0;
-	{
-		char mb[LT_I18N_NUMBER_MAX], rate[LT_I18N_NUMBER_MAX];
-
-		fprintf(stderr, "\r\033[K");
-		fprintf(stderr, _("verify: %zu/%zu bundles, %s MB, %s MB/s"), pr->done, pr->total,
-			lt_i18n_decimal(pr->bytes / 1e6, 1, mb),
-			lt_i18n_decimal(dt > 0 ? pr->bytes / 1e6 / dt : 0.0, 0, rate));
-	}
+	fprintf(stderr, "\r\033[K");
+	fprintf(stderr, _("verify: %zu/%zu bundles, %s MB, %s MB/s"), pr->done, pr->total,
+		lt_i18n_decimal(pr->bytes / 1e6, 1, mb),
+		lt_i18n_decimal(dt > 0 ? pr->bytes / 1e6 / dt : 0.0, 0, rate));
 	pr->printed = 1;
 }
 
@@ -305,7 +302,7 @@ static int run_verify(const struct lt_args *args, struct lt_catalog *cat)
 				       .ud = &pr, .stop = &stop_requested };
 	struct lt_err err = { 0 };
 	struct sigaction sa = { 0 };
-	char before[32], size[32];
+	char before[32], size[32], secs[LT_I18N_NUMBER_MAX];
 	size_t n = 0, n_strays = 0, unrepaired = 0;
 	double seconds;
 	long v;
@@ -347,13 +344,8 @@ static int run_verify(const struct lt_args *args, struct lt_catalog *cat)
 	if (rc)
 		return lt_cmd_fail(&err);
 	lt_format_bytes(tot.bytes, size);
-	{
-		char secs[LT_I18N_NUMBER_MAX];
-
-		printf(ngettext("verified %zu bundle (%s) in %s s: ", "verified %zu bundles (%s) in %s s: ",
-				(unsigned long)tot.checked), tot.checked, size,
-		       lt_i18n_decimal(tot.seconds, 1, secs));
-	}
+	printf(ngettext("verified %zu bundle (%s) in %s s: ", "verified %zu bundles (%s) in %s s: ",
+			(unsigned long)tot.checked), tot.checked, size, lt_i18n_decimal(tot.seconds, 1, secs));
 	printf(_("%zu ok, %zu damaged, %zu missing"), tot.ok, tot.damaged, tot.missing);
 	if (args->argc == 0)
 		printf(ngettext(", %zu unknown file", ", %zu unknown files", (unsigned long)n_strays),

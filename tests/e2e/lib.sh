@@ -22,6 +22,8 @@ TEST_NAME=$(basename "$0" .sh)
 OCREVAL=$SHARED/tools/ocreval
 export OMP_THREAD_LIMIT=1
 export LC_ALL=C.UTF-8
+# English messages (t_i18n.sh sets the language itself).
+unset LANGUAGE
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/luutru-$TEST_NAME.XXXXXX")
 cleanup() {

@@ -49,6 +49,8 @@ has ./usr/share/luutru/schemas/metadata-profile.json
 has ./usr/share/luutru/schemas/catalog/001-initial.sql
 has ./usr/share/bash-completion/completions/luutru
 has ./usr/share/man/man1/luutru.1.gz
+has ./usr/share/man/vi/man1/luutru.1.gz
+has ./usr/share/locale/vi/LC_MESSAGES/luutru.mo
 has ./usr/share/doc/luutru/copyright
 for u in 'luutru-batch@.service' 'luutru-batch@.timer' luutru-verify.service luutru-verify.timer; do
 	has "./lib/systemd/system/$u"
@@ -69,11 +71,17 @@ cmp -s "$T/first.deb" "$DEB" || fail "two builds under SOURCE_DATE_EPOCH=$SOURCE
 # ---- install ----
 # A container's dpkg may leave man pages out (path-exclude): take ours in.
 capture install env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-	-o 'DPkg::Options::=--path-include=/usr/share/man/man1/luutru*' "$DEB"
+	-o 'DPkg::Options::=--path-include=/usr/share/man/man1/luutru*' \
+	-o 'DPkg::Options::=--path-include=/usr/share/man/vi/man1/luutru*' \
+	-o 'DPkg::Options::=--path-include=/usr/share/locale/vi/LC_MESSAGES/luutru.mo' "$DEB"
 [ "$RC" = 0 ] || { show_file "$T/install.err" stderr; fail "apt-get install $DEB exited $RC"; } >&2
 [ "$(/usr/bin/luutru --version)" = "luutru $VERSION" ] || fail "/usr/bin/luutru --version says '$(/usr/bin/luutru --version)'"
 [ "$(man -w luutru)" = /usr/share/man/man1/luutru.1.gz ] || fail "man -w luutru: $(man -w luutru 2>&1)"
 [ "$(man -w luutru-run)" = /usr/share/man/man1/luutru-run.1.gz ] || fail "man -w luutru-run: $(man -w luutru-run 2>&1)"
+[ "$(man -L vi -w luutru)" = /usr/share/man/vi/man1/luutru.1.gz ] || fail "man -L vi -w luutru: $(man -L vi -w luutru 2>&1)"
+# The installed binary finds its catalog in /usr/share/locale.
+case $(cd / && env -u LC_ALL -u LANGUAGE LANG=vi_VN.UTF-8 /usr/bin/luutru --help) in
+"cách dùng: luutru"*) ;; *) fail "/usr/bin/luutru --help is not Vietnamese under vi_VN.UTF-8" ;; esac
 getent passwd luutru >/dev/null || fail "no luutru user after the install"
 [ "$(stat -c %U:%G /var/lib/luutru/archive)" = luutru:luutru ] || fail "/var/lib/luutru/archive is owned by $(stat -c %U:%G /var/lib/luutru/archive)"
 enabled=$(find /etc/systemd/system -name 'luutru*' 2>/dev/null)
