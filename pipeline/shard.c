@@ -718,6 +718,20 @@ int lt_shard_plan(struct lt_catalog *cat, const struct lt_shard_opts *opts, stru
 	if (rc)
 		goto end;
 	plan_id(plan->id, plan->created);
+	/* Two plans by one process in one second: -2, -3, ... */
+	for (int suffix = 2, found = 1, closed = 0; !rc && found; suffix++) {
+		rc = lt_catalog_plan_state(cat, plan->id, &found, &closed, err);
+		if (!rc && found) {
+			char *dash = strrchr(plan->id, '-');
+
+			if (suffix > 2 && dash)
+				*dash = '\0';
+			snprintf(plan->id + strlen(plan->id), sizeof(plan->id) - strlen(plan->id), "-%d",
+				 suffix);
+		}
+	}
+	if (rc)
+		goto end;
 	/* Longest first into the lightest shard: within a page of the best
 	 * balance for any mix of long and short documents. */
 	qsort(items, n, sizeof(*items), cmp_pages_desc);
