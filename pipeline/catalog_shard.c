@@ -197,6 +197,28 @@ int lt_catalog_plan_pending(struct lt_catalog *cat, const char *plan_id, int *pe
 	return rc;
 }
 
+int lt_catalog_leased(struct lt_catalog *cat, int64_t *documents, int64_t *pages,
+		      struct lt_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*documents = *pages = 0;
+	/* A range of documents_claim: as many rows as are leased, no more. */
+	rc = lt_cat_prepare(cat, "SELECT COUNT(*), COALESCE(SUM(page_count), 0) FROM documents "
+			    "WHERE state = ? AND lease IS NOT NULL", &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, lt_doc_state_name(LT_QUEUED), -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*documents = sqlite3_column_int64(st, 0);
+		*pages = sqlite3_column_int64(st, 1);
+	} else
+		rc = lt_cat_db_error(cat, err, "cannot count leased documents");
+	sqlite3_finalize(st);
+	return rc;
+}
+
 /* Inside the caller's transaction: the document leaves the plan (lease
  * cleared, its row settled as `outcome`). Refused (LT_EINPUT) when it is no
  * longer leased to this plan: merged or cancelled before. */

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -1424,17 +1425,42 @@ static int merge_line(void *ud, json_t *line, size_t lineno, struct lt_err *err)
 	return rc;
 }
 
+/* One merge of a plan at a time: two would race for the same documents. */
+static int take_merge_lock(const char *dir, int *fd_out, struct lt_err *err)
+{
+	char *path = NULL;
+	int fd, rc = lt_path(&path, err, "%s/merge.lock", dir);
+
+	if (rc)
+		return rc;
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		rc = lt_err_set(err, LT_EIO, "cannot open '%s': %s", path, strerror(errno));
+	else if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		close(fd);
+		rc = lt_err_set(err, LT_EBUSY, "another `luutru merge` is working on '%s'", dir);
+	} else
+		*fd_out = fd;
+	free(path);
+	return rc;
+}
+
 int lt_shard_merge(struct lt_catalog *cat, const char *archive, const char *dir, lt_merge_fn fn,
 		   void *ud, struct lt_merge_report *report, struct lt_err *err)
 {
 	struct lt_plan plan;
 	double t0 = lt_monotonic_seconds();
-	int found = 0, closed = 0, rc;
+	int found = 0, closed = 0, lock_fd = -1, rc;
 
 	memset(report, 0, sizeof(*report));
 	rc = lt_plan_read(dir, &plan, err);
 	if (rc)
 		return rc;
+	rc = take_merge_lock(plan.dir, &lock_fd, err);
+	if (rc) {
+		lt_plan_release(&plan);
+		return rc;
+	}
 	report->tasks = plan.tasks;
 	rc = lt_catalog_plan_state(cat, plan.id, &found, &closed, err);
 	if (!rc && !found)
@@ -1448,6 +1474,7 @@ int lt_shard_merge(struct lt_catalog *cat, const char *archive, const char *dir,
 		report->closed = 1;
 		report->shards_done = plan.tasks;
 		lt_plan_release(&plan);
+		close(lock_fd);
 		return LT_OK;
 	}
 	for (int k = 0; !rc && k < plan.tasks; k++) {
@@ -1476,5 +1503,6 @@ int lt_shard_merge(struct lt_catalog *cat, const char *archive, const char *dir,
 		rc = lt_catalog_plan_close_if_merged(cat, plan.id, &report->closed, err);
 	report->seconds = lt_monotonic_seconds() - t0;
 	lt_plan_release(&plan);
+	close(lock_fd);
 	return rc;
 }
