@@ -308,14 +308,20 @@ int lt_catalog_merge_failed(struct lt_catalog *cat, const char *plan_id, int tas
 int lt_catalog_merge_refused(struct lt_catalog *cat, const char *plan_id, int task, const char *id,
 			     const char *why, struct lt_err *err)
 {
-	int rc = lt_cat_begin(cat, err);
+	enum lt_doc_state state = LT_QUEUED;
+	int found = 0, rc = lt_cat_begin(cat, err);
 
 	if (!rc)
 		rc = settle(cat, plan_id, id, "refused", why, err);
 	if (!rc)
+		rc = lt_catalog_find(cat, id, &found, &state, err);
+	/* Superseded meanwhile (its folder ingested again with other content):
+	 * it only leaves the plan. */
+	if (!rc && found && state == LT_QUEUED) {
 		rc = claim(cat, plan_id, task, id, err);
-	if (!rc)
-		rc = lt_catalog_requeue_because(cat, id, why, err);
+		if (!rc)
+			rc = lt_catalog_requeue_because(cat, id, why, err);
+	}
 	return lt_cat_end(cat, rc, err);
 }
 

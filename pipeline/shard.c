@@ -1349,8 +1349,9 @@ static int merge_line(void *ud, json_t *line, size_t lineno, struct lt_err *err)
 	struct lt_buf why = LT_BUF_INIT;
 	struct lt_doc *doc = NULL;
 	const char *root = NULL;
+	enum lt_doc_state state = LT_QUEUED;
 	char what[700];
-	int leased = 0, rc;
+	int leased = 0, found = 0, rc;
 
 	if (!id || !outcome)
 		return lt_err_set(err, LT_EINPUT, "'%s' line %zu is not a journal line", m->journal, lineno);
@@ -1361,7 +1362,17 @@ static int merge_line(void *ud, json_t *line, size_t lineno, struct lt_err *err)
 		m->report->skipped++;
 		return LT_OK;
 	}
-	if (strcmp(outcome, "failed") == 0) {
+	rc = lt_catalog_find(m->cat, id, &found, &state, err);
+	if (rc)
+		return rc;
+	if (!found || state != LT_QUEUED) {
+		/* Superseded meanwhile (its folder ingested again with other
+		 * content): it only leaves the plan. */
+		rc = lt_buf_printf(&why, err, "document %s is %s now, not queued: it leaves the plan", id,
+				   found ? lt_doc_state_name(state) : "gone");
+		outcome = "refused";
+	}
+	if (!rc && strcmp(outcome, "failed") == 0) {
 		char *stage = NULL, *reason = NULL;
 
 		snprintf(what, sizeof(what), "'%s' line %zu", m->journal, lineno);
@@ -1381,7 +1392,7 @@ static int merge_line(void *ud, json_t *line, size_t lineno, struct lt_err *err)
 		return rc;
 	}
 	snprintf(what, sizeof(what), "'%s' line %zu", m->journal, lineno);
-	if (strcmp(outcome, "archived") != 0)
+	if (!rc && !why.len && strcmp(outcome, "archived") != 0)
 		rc = lt_buf_printf(&why, err, "%s: outcome '%s' is neither archived nor failed", what,
 				   outcome);
 	if (!rc && !why.len) {

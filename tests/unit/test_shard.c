@@ -341,11 +341,50 @@ static void test_plan_run_merge(void **state)
 	lt_plan_release(&plan);
 }
 
+/* A leased document superseded meanwhile (its folder ingested again with
+ * other content) only leaves the plan: the merge goes on. */
+static void test_superseded_while_leased(void **state)
+{
+	struct fx *fx = *state;
+	struct lt_shard_opts opts = { .archive = fx->archive, .dir = fx->plan, .tasks = 1 };
+	struct lt_plan plan;
+	struct lt_err err = { 0 };
+	struct lt_shard_run *sr = NULL;
+	struct lt_doc *doc = NULL;
+	struct lt_merge_report rep;
+	char id[LT_DOC_ID_LEN + 1], newer[LT_DOC_ID_LEN + 1], path[300];
+	int done = 0;
+
+	queue(fx, "a", 2, id);
+	assert_int_equal(lt_shard_plan(fx->cat, &opts, &plan, &err), LT_OK);
+	queue(fx, "a", 3, newer);   /* same folder, other content: supersedes the leased one */
+	assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM documents WHERE state = 'superseded'"), 1);
+	snprintf(path, sizeof(path), "%s/0", fx->plan);
+	assert_int_equal(lt_shard_run_open(path, &sr, &err), LT_OK);
+	assert_int_equal(lt_shard_run_recover(sr, &err), LT_OK);
+	assert_int_equal(lt_shard_run_next(sr, &doc, &err), LT_OK);
+	assert_string_equal(doc->id, id);
+	assert_int_equal(lt_shard_run_failed(sr, doc, "load", "gone", &err), LT_OK);
+	lt_doc_free(doc);
+	assert_int_equal(lt_shard_run_finish(sr, &done, &err), LT_OK);
+	lt_shard_run_free(sr);
+	assert_int_equal(lt_shard_merge(fx->cat, fx->archive, fx->plan, NULL, NULL, &rep, &err), LT_OK);
+	assert_int_equal(rep.refused, 1);
+	assert_int_equal(rep.closed, 1);
+	assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM documents WHERE state = 'superseded' "
+				 "AND lease IS NULL"), 1);
+	/* The newer document was never leased: a local run takes it. */
+	assert_int_equal(raw_int(fx, "SELECT COUNT(*) FROM documents WHERE state = 'queued' "
+				 "AND lease IS NULL"), 1);
+	lt_plan_release(&plan);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_record_round_trip),
 		cmocka_unit_test_setup_teardown(test_plan_run_merge, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_superseded_while_leased, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
