@@ -170,6 +170,26 @@ q="SELECT document_id || ' ' || number || ' ' || hex(text) FROM pages
 q="SELECT document_id || ' ' || key || ' ' || value FROM metadata
    WHERE document_id <> '$broken' ORDER BY document_id, key"
 [ "$(sqlite3 "$REF/catalog.sqlite" "$q")" = "$(sql "$q")" ] || fail "metadata differs from a local run"
+q="SELECT document_id || ' ' || group_concat(type, ',') FROM (SELECT document_id, type FROM events
+   WHERE document_id NOT IN ('$broken', '$victim') ORDER BY document_id, rowid) GROUP BY document_id"
+[ "$(sqlite3 "$REF/catalog.sqlite" "$q")" = "$(sql "$q")" ] || fail "histories differ from a local run:
+$(sqlite3 "$REF/catalog.sqlite" "$q")
+---
+$(sql "$q")"
+# The bundles' own history (metadata.json) too: the claim is in it, as in a local run's.
+for tar in "$ARCHIVE"/bundles/*/*.tar; do
+	id=$(basename "$tar" .tar)
+	[ "$id" = "$victim" ] && continue
+	/usr/bin/python3 - "$tar" "$REF/bundles/${id:0:2}/$id.tar" <<'EOF' || fail "bundle $id's history differs from a local run's"
+import json, sys, tarfile
+def history(path):
+    with tarfile.open(path) as t:
+        m = [m for m in t.getmembers() if m.name.endswith("descriptive/metadata.json")][0]
+        return [(e["type"], e["outcome"]) for e in json.load(t.extractfile(m))["events"]]
+a, b = history(sys.argv[1]), history(sys.argv[2])
+assert a == b, (a, b)
+EOF
+done
 capture verify lt verify --all
 [ "$RC" = 0 ] || { show_file "$T/verify.out" >&2; fail "the merged bundles do not verify"; }
 for word in "ủy ban" "van phong" "05-CT/TW" "report"; do
