@@ -201,6 +201,26 @@ $a
 $b"
 done
 
+# ---- a plan folder on another file system: bundles copied in, not renamed ----
+if [ -d /dev/shm ] && [ -w /dev/shm ] && [ "$(stat -c %d /dev/shm)" != "$(stat -c %d "$T")" ]; then
+	SHM=$(mktemp -d /dev/shm/luutru-t_shard.XXXXXX)
+	trap 'rm -rf "$SHM"; cleanup' EXIT
+	ARCHIVE=$T/other-fs
+	mkdir -p "$T/one"
+	cp "$INBOX/letter-en.png" "$T/one/"
+	capture ingest_o lt ingest "$T/one"
+	capture shard_o lt shard --tasks 1 --out "$SHM/plan"
+	capture run_o "$LUUTRU" run --shard "$SHM/plan/0" -j 1
+	[ "$RC" = 0 ] || { show_file "$T/run_o.err" >&2; fail "shard run on /dev/shm exited $RC"; }
+	capture merge_o lt merge "$SHM/plan"
+	[ "$RC" = 0 ] || { show_file "$T/merge_o.err" >&2; fail "merge across file systems exited $RC"; }
+	[ "$(sql "SELECT state FROM documents")" = archived ] || fail "not archived across file systems"
+	[ -z "$(find "$SHM/plan/0/bundles" -name '*.tar')" ] || fail "the copied bundle was left in the shard"
+	[ -z "$(find "$ARCHIVE/bundles" -name '*.merge-*')" ] || fail "a temporary copy was left in the archive"
+	capture verify_o lt verify --all
+	[ "$RC" = 0 ] || { show_file "$T/verify_o.out" >&2; fail "the copied bundle does not verify"; }
+fi
+
 # ---- cancel ----
 ARCHIVE=$T/cancel
 capture ingest_c lt ingest "$INBOX"
