@@ -93,7 +93,7 @@ wait "$pid" 2>/dev/null || true
 [ -n "$(find "$PLAN/$big/bundles" -name '*.tar')" ] || fail "no bundle before the kill"
 [ ! -e "$PLAN/$big/DONE" ] || fail "a killed shard says DONE"
 [ -z "$(find "$PLAN/$big/bundles" -name '*.part')" ] || fail "half a bundle is visible in the shard"
-capture resumed "$LUUTRU" run --shard "$PLAN/$big" -j 1
+capture resumed "$LUUTRU" run --shard "$PLAN/$big" -j 2
 [ "$RC" -le 1 ] || { show_file "$T/resumed.err" >&2; fail "resumed shard run exited $RC"; }
 [ -e "$PLAN/$big/DONE" ] || fail "the resumed shard did not write DONE"
 lines=$(wc -l <"$PLAN/$big/journal.jsonl")
