@@ -27,7 +27,7 @@ static const char *const stmt_sql[LT_N_STMTS] = {
 	 * oldest), never a sort of the queue. */
 	[LT_ST_CLAIM_IN_HAND] = "SELECT COUNT(*), COALESCE(MAX(attempts), 0) FROM documents "
 				"WHERE state = ?",
-	[LT_ST_CLAIM_NEXT] = "SELECT id, attempts FROM documents WHERE state = ? "
+	[LT_ST_CLAIM_NEXT] = "SELECT id, attempts FROM documents WHERE state = ? AND lease IS NULL "
 			     "ORDER BY attempts, page_count DESC, created, rowid LIMIT 1",
 	[LT_ST_CLAIM_COUNT] = "UPDATE documents SET attempts = attempts + 1 WHERE id = ?",
 	[LT_ST_LOAD_ROW] = "SELECT id, label, origin, state, failure, lang, attempts FROM documents "

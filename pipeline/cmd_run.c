@@ -28,6 +28,7 @@
 #include "luutru/preprocess.h"
 #include "luutru/recognize.h"
 #include "luutru/runner.h"
+#include "luutru/shard.h"
 #include "luutru/text.h"
 
 #define DEFAULT_LANG "vie+eng"
@@ -475,6 +476,8 @@ static int run_queue(struct lt_cli *cli, struct lt_run_opts *opts, struct progre
 	}
 	if (!opts->organization)
 		opts->organization = lt_config_get(&config, "organization");
+	if (!opts->organization && opts->shard)
+		opts->organization = lt_shard_run_organization(opts->shard);
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -484,7 +487,14 @@ static int run_queue(struct lt_cli *cli, struct lt_run_opts *opts, struct progre
 	if (!p->quiet && !p->json)
 		p->tty = isatty(STDOUT_FILENO) ? stdout : isatty(STDERR_FILENO) ? stderr : NULL;
 	rc = lt_run(&lt_pipeline_archive, opts, print_progress, p, &rep, &err);
-	lt_catalog_maintain_after_run(cli->archive, rep.pages_archived); /* catalog_health.c */
+	if (!opts->shard)
+		lt_catalog_maintain_after_run(cli->archive, rep.pages_archived); /* catalog_health.c */
+	else if (!rc && !stop_requested) {
+		int done = 0;
+
+		/* DONE once every document of the shard has its journal line. */
+		rc = lt_shard_run_finish(opts->shard, &done, &err);
+	}
 	clear_line(p);
 	/* No log for a wrong --archive: it would create the directory. */
 	if ((rc && err.code != LT_ENOTFOUND) || rep.given_up)
@@ -675,13 +685,21 @@ static int run_run(const struct lt_args *args, struct lt_catalog *cat)
 	struct lt_run_opts opts = { 0 };
 	struct lt_preprocess_opts pp;
 	struct progress prog;
+	const char *shard = lt_args_get(args, "shard");
+	/* run --shard DIR/K: the shard folder stands for the archive (its lock,
+	 * work/, bundles/, log/); the catalog is never opened. */
+	struct lt_cli shard_cli = { .archive = shard };
+	struct lt_err err = { 0 };
 	int code;
 
 	(void)cat;
 	run_options(args, &opts, &pp);
+	if (shard && lt_shard_run_open(shard, &opts.shard, &err) != LT_OK)
+		return lt_cmd_fail(&err);
 	progress_init(&prog, args);
-	code = run_queue(args->cli, &opts, &prog, LT_EXIT_OK);
+	code = run_queue(shard ? &shard_cli : args->cli, &opts, &prog, LT_EXIT_OK);
 	progress_release(&prog);
+	lt_shard_run_free(opts.shard);
 	return code;
 }
 
@@ -752,6 +770,8 @@ static int run_batch(const struct lt_args *args, struct lt_catalog *cat)
 	  "on stderr)", NULL }
 
 static const struct lt_option run_opts[] = {
+	{ "shard", 0, "DIR/K", "process shard K of a plan made by `luutru shard`, on any node,\n"
+	  "without the catalog: bundles and a journal into DIR/K (see `luutru merge`)", NULL },
 	RUN_OPTIONS,
 	REPORT_OPTIONS,
 	/* Accepted to say where it belongs, rather than "unrecognized option". */

@@ -11,6 +11,8 @@
 #include "luutru/catalog.h"
 #include "luutru/cmd.h"
 #include "luutru/fsutil.h"
+#include "luutru/i18n.h"
+#include "luutru/shard.h"
 
 #define FAILED_SHOWN 20
 
@@ -98,8 +100,50 @@ static int run_alive(const char *archive)
 	return alive;
 }
 
+/* Plans in flight (`luutru shard`), each shard's progress as merge has
+ * settled it. */
+static json_t *plans_json(const struct lt_plan_status *plans, size_t n)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; arr && i < n; i++) {
+		const struct lt_plan_status *p = &plans[i];
+		json_t *shards = json_array();
+
+		for (int k = 0; shards && k < p->tasks; k++) {
+			const struct lt_plan_progress *g = &p->shards[k];
+
+			json_array_append_new(shards, json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:b}",
+				"task", g->task, "documents", g->documents, "pages", g->pages,
+				"leased", g->leased, "merged", g->merged, "failed", g->failed,
+				"refused", g->refused, "done", g->done));
+		}
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:i, s:o}", "plan", p->id,
+						     "dir", p->dir, "created", p->created, "tasks",
+						     p->tasks, "shards", shards ? shards : json_array()));
+	}
+	return arr;
+}
+
+static void print_plans(const struct lt_plan_status *plans, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct lt_plan_status *p = &plans[i];
+
+		lt_cmd_printf(stdout, _("plan %s (%s, since %s):\n"), p->id, p->dir, p->created);
+		for (int k = 0; k < p->tasks; k++) {
+			const struct lt_plan_progress *g = &p->shards[k];
+
+			printf(_("  shard %d: %d documents, %d pages: %d merged, %d failed, %d refused, "
+				 "%d leased%s\n"), g->task, g->documents, g->pages, g->merged, g->failed,
+			       g->refused, g->leased, g->done ? _(" (DONE)") : "");
+		}
+	}
+}
+
 /* status --json: the counters as one object, for scripts and monitoring. */
-static int print_json(const struct lt_status *st, int64_t skipped, int64_t warnings)
+static int print_json(const struct lt_status *st, int64_t skipped, int64_t warnings,
+		      const struct lt_plan_status *plans, size_t n_plans)
 {
 	json_t *o = json_object(), *docs = json_object(), *pages = json_object();
 	int rc;
@@ -117,6 +161,7 @@ static int print_json(const struct lt_status *st, int64_t skipped, int64_t warni
 	json_object_set_new(o, "pages_to_review", json_integer(st->pages_to_review));
 	json_object_set_new(o, "skipped", json_integer(skipped));
 	json_object_set_new(o, "skipped_warnings", json_integer(warnings));
+	json_object_set_new(o, "plans", plans_json(plans, n_plans));
 	rc = json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(o);
 	if (rc == 0)
@@ -128,6 +173,8 @@ static int run_status(const struct lt_args *args, struct lt_catalog *cat)
 {
 	struct lt_status st;
 	struct lt_err err = { 0 };
+	struct lt_plan_status *plans = NULL;
+	size_t n_plans = 0;
 	int64_t skipped = 0, warnings = 0;
 	char size[32];
 	int rc;
@@ -135,9 +182,13 @@ static int run_status(const struct lt_args *args, struct lt_catalog *cat)
 	if (lt_args_get(args, "skipped"))
 		return run_skipped(cat);
 	rc = lt_catalog_status(cat, &st, &err);
+	if (!rc)
+		rc = lt_catalog_plans_in_flight(cat, &plans, &n_plans, &err);
 	if (!rc && lt_args_get(args, "json")) {
 		rc = lt_catalog_count_skipped(cat, &skipped, &warnings, &err);
-		return rc ? lt_cmd_fail(&err) : print_json(&st, skipped, warnings);
+		rc = rc ? lt_cmd_fail(&err) : print_json(&st, skipped, warnings, plans, n_plans);
+		lt_plan_statuses_free(plans, n_plans);
+		return rc;
 	}
 	if (!rc) {
 		lt_format_bytes((unsigned long long)st.bundle_bytes, size);
@@ -173,18 +224,20 @@ static int run_status(const struct lt_args *args, struct lt_catalog *cat)
 			       (long long)warnings);
 		if (!rc)
 			rc = print_replicas(cat, &err);
+		print_plans(plans, n_plans);
 		if (!rc && st.documents[LT_FAILED]) {
 			printf("failed documents%s:\n", st.documents[LT_FAILED] > FAILED_SHOWN ? " (oldest 20)" : "");
 			rc = lt_catalog_each_in_state(cat, LT_FAILED, FAILED_SHOWN, print_failed, NULL, &err);
 		}
 	}
+	lt_plan_statuses_free(plans, n_plans);
 	return rc ? lt_cmd_fail(&err) : LT_EXIT_OK;
 }
 
 static const struct lt_option options[] = {
 	{ "skipped", 0, NULL, "list the inbox entries ingest left out, with their reasons", NULL },
 	{ "json", 0, NULL, "the counts as a JSON object {documents, pages (each by state), bundles,\n"
-	  "bundle_bytes, pages_to_review, skipped, skipped_warnings}", NULL },
+	  "bundle_bytes, pages_to_review, skipped, skipped_warnings, plans}", NULL },
 	{ 0 },
 };
 
@@ -198,7 +251,8 @@ const struct lt_command lt_cmd_status = {
 	"their pages (processing ones are shown as interrupted when no run holds\n"
 	"ARCHIVE/run.lock: the run that had them died or was stopped),\n"
 	"the bundles' total size, each replica's last sync and how many bundles it\n"
-	"lacks (`luutru replicate`), and lists failed documents with their reasons.\n"
+	"lacks (`luutru replicate`), plans in flight with each shard's progress\n"
+	"(`luutru shard`, `luutru merge`), and lists failed documents with their reasons.\n"
 	"With --skipped, lists instead every inbox entry the last ingest of its inbox\n"
 	"left out: skipped files, folders and links, and rejected documents, each\n"
 	"as KIND [warning] PATH: REASON (since FIRST SEEN). KIND is not-a-page,\n"

@@ -18,6 +18,7 @@
 #include "luutru/catalog.h"
 #include "luutru/fsutil.h"
 #include "luutru/layout.h"
+#include "luutru/shard.h"
 
 /* ---- crashes: which document's thread faulted ----
  *
@@ -349,6 +350,12 @@ static int document_failed(struct shared *sh, struct lt_ctx *ctx, struct lt_doc 
 {
 	int rc;
 
+	if (sh->opts->shard && lt_code_is_fatal(derr->code)) {
+		/* No journal line: the shard's next run does it again. */
+		lt_err_prefix(derr, "document %s, stage %s: ", doc->id, stage);
+		*err = *derr;
+		return derr->code;
+	}
 	if (lt_code_is_fatal(derr->code)) {
 		/* Not this document's fault: put it back for the next run. */
 		struct lt_err qerr = { 0 };
@@ -363,7 +370,8 @@ static int document_failed(struct shared *sh, struct lt_ctx *ctx, struct lt_doc 
 		}
 		return derr->code;
 	}
-	rc = lt_catalog_fail(ctx->catalog, doc->id, stage, derr->msg, err);
+	rc = sh->opts->shard ? lt_shard_run_failed(sh->opts->shard, doc, stage, derr->msg, err)
+		: lt_catalog_fail(ctx->catalog, doc->id, stage, derr->msg, err);
 	if (!rc)
 		finished(sh, doc, stage, derr, lt_monotonic_seconds() - t0);
 	else /* keep why the document failed: the next run redoes it */
@@ -560,7 +568,8 @@ static int io_thread_open(struct io_thread *io, struct shared *sh, int index, st
 	io->warnings = calloc(pl->n_stages, sizeof(*io->warnings));
 	if (!io->states || !io->warnings)
 		return lt_err_set(err, LT_ENOMEM, "out of memory starting the I/O thread");
-	rc = lt_catalog_open(sh->opts->archive, LT_CATALOG_WRITE, &io->ctx.catalog, err);
+	if (!sh->opts->shard)
+		rc = lt_catalog_open(sh->opts->archive, LT_CATALOG_WRITE, &io->ctx.catalog, err);
 	while (!rc && io->opened < pl->n_stages) {
 		const struct lt_stage *st = pl->stages[io->opened];
 
@@ -639,7 +648,7 @@ static void *worker_main(void *arg)
 
 	if (!states || !warnings)
 		rc = lt_err_set(&err, LT_ENOMEM, "out of memory starting worker %d", w->index + 1);
-	if (!rc)
+	if (!rc && !sh->opts->shard)
 		rc = lt_catalog_open(sh->opts->archive, LT_CATALOG_WRITE, &ctx.catalog, &err);
 	/* opened counts stages that opened (or need no opening): those are closed. */
 	while (!rc && opened < pl->n_stages) {
@@ -664,6 +673,8 @@ static void *worker_main(void *arg)
 
 		if (sh->redo)
 			rc = take_redo(sh, ctx.catalog, &doc, &redo, &derr, &err);
+		else if (sh->opts->shard)
+			rc = lt_shard_run_next(sh->opts->shard, &doc, &err);
 		else
 			rc = lt_catalog_claim(ctx.catalog, &doc, &wait, &err);
 		if (!rc && !doc && wait) {
@@ -872,6 +883,34 @@ static int prepare_archive(const struct lt_run_opts *opts, int *lock_fd, lt_run_
 	return rc;
 }
 
+/* run --shard: the shard folder (opts->archive) stands for the archive: its
+ * run lock, its work/ emptied, its journal repaired and bundles without a
+ * journal line removed (lt_shard_run_recover), the documents left counted. */
+static int prepare_shard(const struct lt_run_opts *opts, int *lock_fd, struct lt_run_report *report,
+			 int64_t *queued, struct lt_err *err)
+{
+	char *work = NULL;
+	int docs = 0, pages = 0;
+	int rc = lt_path(&work, err, "%s/work", opts->archive);
+
+	if (!rc)
+		rc = take_run_lock(opts->archive, lock_fd, err);
+	if (!rc)
+		rc = lt_shard_run_recover(opts->shard, err);
+	if (!rc)
+		rc = lt_remove_tree(work, err);
+	if (!rc)
+		rc = lt_mkdir_p(work, 0755, err);
+	if (!rc) {
+		lt_shard_run_left(opts->shard, &docs, &pages);
+		*queued = docs;
+		report->queued = docs;
+		report->pages_queued = pages;
+	}
+	free(work);
+	return rc;
+}
+
 /* work/<run> of this run: unique per run (start time and pid), so nothing of
  * a crashed run can be mistaken for this one's, and created empty. */
 static int make_run_dir(const char *archive, char **out, struct lt_err *err)
@@ -908,7 +947,8 @@ static int run(const struct lt_pipeline *pipeline, const struct lt_run_opts *opt
 	memset(report, 0, sizeof(*report));
 	for (size_t s = 0; s < pipeline->n_stages && s < LT_RUN_MAX_STAGES; s++)
 		report->stage_names[report->n_stages++] = pipeline->stages[s]->name;
-	rc = prepare_archive(opts, &lock_fd, progress, ud, report, &queued, err);
+	rc = opts->shard ? prepare_shard(opts, &lock_fd, report, &queued, err)
+		: prepare_archive(opts, &lock_fd, progress, ud, report, &queued, err);
 	if (rc)
 		goto out;
 	if (redo) {

@@ -31,6 +31,7 @@
 #include "luutru/mets.h"
 #include "luutru/premis.h"
 #include "luutru/rebuild.h"
+#include "luutru/shard.h"
 #include "luutru/stage.h"
 #include "luutru/text.h"
 
@@ -420,6 +421,7 @@ static int package_document(void *state, struct lt_job *job, struct lt_page *pag
 	struct lt_buf sources = LT_BUF_INIT, name = LT_BUF_INIT;
 	char pages[32], packaged_at[32];
 	struct lt_doc *known = NULL;
+	const struct lt_doc *history = NULL; /* known, or the shard's work list's */
 	struct lt_buf detail = LT_BUF_INIT;
 	const char *info[20], *title;
 	char *description = NULL, group[32];
@@ -427,10 +429,15 @@ static int package_document(void *state, struct lt_job *job, struct lt_page *pag
 	int version = 0, repaired = 0, rc;
 
 	(void)page;
-	/* Bundles are never rewritten: a new one is the next version. */
-	rc = lt_catalog_latest_bundle_version(job->ctx->catalog, doc->id, &version, err);
-	if (!rc)
+	/* Bundles are never rewritten: a new one is the next version. A shard's
+	 * run has it (and the batch and history) from its work list. */
+	if (job->ctx->opts->shard)
+		rc = lt_shard_run_document(job->ctx->opts->shard, doc->id, &version, &batch, &history,
+					   err);
+	else {
+		rc = lt_catalog_latest_bundle_version(job->ctx->catalog, doc->id, &version, err);
 		version++;
+	}
 	if (!rc)
 		rc = lt_layout_bundle_path(doc->id, version, &rel, err);
 	if (!rc)
@@ -479,7 +486,8 @@ static int package_document(void *state, struct lt_job *job, struct lt_page *pag
 			goto out;
 		one_line(description);
 	}
-	rc = lt_catalog_document_batch(job->ctx->catalog, doc->id, &batch, err);
+	if (!job->ctx->opts->shard)
+		rc = lt_catalog_document_batch(job->ctx->catalog, doc->id, &batch, err);
 	if (rc)
 		goto out;
 	snprintf(group, sizeof(group), "batch-%lld", (long long)batch);
@@ -512,7 +520,10 @@ static int package_document(void *state, struct lt_job *job, struct lt_page *pag
 	/* The bundle's creation time is the one its own record gives, so a
 	 * catalog rebuilt from it shows the same. */
 	lt_now_iso8601(packaged_at);
-	rc = lt_catalog_load(job->ctx->catalog, doc->id, &known, err);
+	if (!history) {
+		rc = lt_catalog_load(job->ctx->catalog, doc->id, &known, err);
+		history = known;
+	}
 	if (!rc)
 		rc = lt_bag_create(tmp, doc->id, &bag, err);
 	if (!rc)
@@ -520,7 +531,7 @@ static int package_document(void *state, struct lt_job *job, struct lt_page *pag
 	if (!rc)
 		rc = add_access_and_schemas(bag, job, err);
 	if (!rc)
-		rc = add_metadata(bag, job, known, version, packaged_at, rel, err);
+		rc = add_metadata(bag, job, history, version, packaged_at, rel, err);
 	if (!rc)
 		rc = lt_bag_finish(bag, info, &bundle, err);
 	if (rc)
@@ -534,7 +545,14 @@ static int package_document(void *state, struct lt_job *job, struct lt_page *pag
 		goto out;
 	}
 	rc = lt_mkdir_p(shard, 0755, err);
-	if (!rc)
+	if (!rc && job->ctx->opts->shard) {
+		/* Nothing is there: the shard's run removed unjournaled bundles first. */
+		int e = lt_rename_noreplace(tmp, final);
+
+		rc = e ? lt_err_set(err, LT_EIO, "cannot move bundle '%s' to '%s': %s", tmp, final,
+				    strerror(e))
+			: lt_fsync_parent(final, err);
+	} else if (!rc)
 		rc = lt_layout_install_bundle(job->ctx->catalog, doc->id, version, tmp, final, err);
 	if (rc)
 		goto out;

@@ -19,6 +19,7 @@
 struct lt_catalog;
 struct lt_preprocess_opts;
 struct lt_redo;
+struct lt_shard_run;
 
 /* A decoded page costs about 3.3 bytes a pixel by the time it is loaded and
  * recognised (a 289-megapixel PNG took 945 MB): 150 keeps one worker's page
@@ -38,6 +39,10 @@ struct lt_run_opts {
 	const volatile sig_atomic_t *stop; /* set non-zero (SIGINT) to stop after the current documents */
 	const char *organization; /* the operating archive (bag-info Source-Organization,
 				   * PREMIS/METS agent); NULL when not configured */
+	/* `run --shard DIR/K` (shard.h): documents come from the shard's work
+	 * list, bundles go under archive (then DIR/K) and outcomes into its
+	 * journal; no catalog is opened. NULL for a run on the archive. */
+	struct lt_shard_run *shard;
 };
 
 /* One worker's context, borrowed by its stages while the worker lives. */

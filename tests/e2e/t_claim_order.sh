@@ -37,12 +37,14 @@ $expected
 got
 $order"
 
-# A catalog of schema 8 (no page count kept; what 010 and 011 add taken
-# out too, as a version-8 luutru made it) gets it from its sources when
-# it is upgraded, and its queue is claimed longest first as well.
+# A catalog of schema 8 (no page count kept; what 010, 011 and 012 add
+# taken out too, as a version-8 luutru made it) gets it from its sources
+# when it is upgraded, and its queue is claimed longest first as well.
 sql "UPDATE documents SET state = 'queued', attempts = 0;
      DELETE FROM events WHERE type = 'claimed';
      DROP INDEX documents_claim; DROP INDEX documents_origin;
+     ALTER TABLE documents DROP COLUMN lease;
+     DROP TABLE plan_documents; DROP TABLE plan_shards; DROP TABLE plans;
      ALTER TABLE documents DROP COLUMN page_count;
      CREATE INDEX documents_claim ON documents(state, attempts, created);
      DROP INDEX documents_batch;
