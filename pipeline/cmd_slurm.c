@@ -671,7 +671,7 @@ static int queued_tasks(const struct slurm_setup *s, json_t *jobs, char *queued,
 		if (!rc && status != 0 && !strstr(lt_buf_str(&errtext), "Invalid job id"))
 			rc = lt_err_set(err, LT_EINTERNAL, "squeue cannot list job %s: %s",
 					json_string_value(job), trimmed(&errtext));
-		for (line = status || rc ? NULL : strtok_r(out.data, "\n", &save); line;
+		for (line = status || rc || !out.data ? NULL : strtok_r(out.data, "\n", &save); line;
 		     line = strtok_r(NULL, "\n", &save)) {
 			long k;
 
@@ -1102,8 +1102,15 @@ static int run_new(const struct lt_args *args, struct slurm_setup *s)
 	if (print) {
 		printf("==> %s/array.sbatch <==\n%s\n==> %s/merge.sbatch <==\n%s\n", s->dir,
 		       lt_buf_str(&array), s->dir, lt_buf_str(&merge));
-		lt_cmd_printf(stdout, _("# Nothing submitted. Submit with `luutru slurm --resume %s`, "
-					"or by hand:\n"), s->dir);
+		struct lt_buf quoted = LT_BUF_INIT;
+
+		if (sh_word(&quoted, s->dir, &err)) {
+			rc = lt_cmd_fail(&err);
+			goto out;
+		}
+		printf(_("# Nothing submitted. Submit with: luutru slurm --resume %s\n"
+			 "# or by hand:\n"), lt_buf_str(&quoted));
+		lt_buf_release(&quoted);
 		rc = submit(s, 0, all, (size_t)s->tasks, 1, &res, &err) ? lt_cmd_fail(&err)
 									  : LT_EXIT_OK;
 		goto out;
