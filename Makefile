@@ -50,7 +50,7 @@ LIB_OBJS  = $(LIB_SRCS:pipeline/%.c=$(BUILD)/%.o) $(BUILD)/schemas.o $(BUILD)/em
 UNIT_SRCS = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps demo test unit-bins check bench accuracy bench-metadata bench-claim bench-throughput bench-search install uninstall clean fuzz fuzz-replay fuzz-replay-bins man deb offline-bundle
+.PHONY: all deps demo test unit-bins check bench accuracy bench-metadata bench-claim bench-merge bench-throughput bench-search install uninstall clean fuzz fuzz-replay fuzz-replay-bins man deb offline-bundle
 
 all: $(BIN)
 
@@ -230,6 +230,16 @@ $(BUILD)/bench/claim: bench/claim/claim.c $(LIB_OBJS) | $(BUILD)
 	$(Q)$(CC) $(CFLAGS) $(LT_CFLAGS) -o $@ $< $(LIB_OBJS) $(PKG_LIBS)
 bench-claim: all $(BUILD)/bench/claim
 	$(BUILD)/bench/claim $(BUILD)/bench/claim-cache
+
+# Merge throughput (bench/merge/merge.c): shard bundles adopted per second,
+# and the node count at which one merge becomes the bottleneck.
+BENCH_MERGE_DOCUMENTS ?= 300
+$(BUILD)/bench/merge: bench/merge/merge.c $(LIB_OBJS) | $(BUILD)
+	@mkdir -p $(BUILD)/bench
+	@echo "  LINK  $@"
+	$(Q)$(CC) $(CFLAGS) $(LT_CFLAGS) -o $@ $< $(LIB_OBJS) $(PKG_LIBS)
+bench-merge: all $(BUILD)/bench/merge
+	$(BUILD)/bench/merge $(BENCH_MERGE_DOCUMENTS) $(BUILD)/bench/merge-work samples/truth
 
 # luutru -j1/-j2 against the tesseract command line and OCRmyPDF, side by
 # side on >= 40 pages with a 20-page document (QUICK=1: one repetition).

@@ -197,6 +197,28 @@ int lt_catalog_plan_pending(struct lt_catalog *cat, const char *plan_id, int *pe
 	return rc;
 }
 
+int lt_catalog_leased(struct lt_catalog *cat, int64_t *documents, int64_t *pages,
+		      struct lt_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*documents = *pages = 0;
+	/* A range of documents_claim: as many rows as are leased, no more. */
+	rc = lt_cat_prepare(cat, "SELECT COUNT(*), COALESCE(SUM(page_count), 0) FROM documents "
+			    "WHERE state = ? AND lease IS NOT NULL", &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, lt_doc_state_name(LT_QUEUED), -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*documents = sqlite3_column_int64(st, 0);
+		*pages = sqlite3_column_int64(st, 1);
+	} else
+		rc = lt_cat_db_error(cat, err, "cannot count leased documents");
+	sqlite3_finalize(st);
+	return rc;
+}
+
 /* Inside the caller's transaction: the document leaves the plan (lease
  * cleared, its row settled as `outcome`). Refused (LT_EINPUT) when it is no
  * longer leased to this plan: merged or cancelled before. */
@@ -286,14 +308,20 @@ int lt_catalog_merge_failed(struct lt_catalog *cat, const char *plan_id, int tas
 int lt_catalog_merge_refused(struct lt_catalog *cat, const char *plan_id, int task, const char *id,
 			     const char *why, struct lt_err *err)
 {
-	int rc = lt_cat_begin(cat, err);
+	enum lt_doc_state state = LT_QUEUED;
+	int found = 0, rc = lt_cat_begin(cat, err);
 
 	if (!rc)
 		rc = settle(cat, plan_id, id, "refused", why, err);
 	if (!rc)
+		rc = lt_catalog_find(cat, id, &found, &state, err);
+	/* Superseded meanwhile (its folder ingested again with other content):
+	 * it only leaves the plan. */
+	if (!rc && found && state == LT_QUEUED) {
 		rc = claim(cat, plan_id, task, id, err);
-	if (!rc)
-		rc = lt_catalog_requeue_because(cat, id, why, err);
+		if (!rc)
+			rc = lt_catalog_requeue_because(cat, id, why, err);
+	}
 	return lt_cat_end(cat, rc, err);
 }
 

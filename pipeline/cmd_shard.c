@@ -95,11 +95,15 @@ static int run_shard(const struct lt_args *args, struct lt_catalog *cat)
 			docs += plan.shards[k].documents;
 			pages += plan.shards[k].pages;
 		}
-		lt_cmd_printf(stdout, _("plan %s: %d documents (%lld pages) leased into %d shards in %s\n"),
+		lt_cmd_printf(stdout, ngettext("plan %s: %d document (%lld pages) leased into %d shards in %s\n",
+					       "plan %s: %d documents (%lld pages) leased into %d shards in %s\n",
+					       (unsigned long)docs),
 			      plan.id, docs, (long long)pages, plan.tasks, plan.dir);
 		for (int k = 0; k < plan.tasks; k++)
-			printf(_("  shard %d: %d documents, %lld pages\n"), k, plan.shards[k].documents,
-			       (long long)plan.shards[k].pages);
+			printf(ngettext("  shard %d: %d document, %lld pages\n",
+					"  shard %d: %d documents, %lld pages\n",
+					(unsigned long)plan.shards[k].documents),
+			       k, plan.shards[k].documents, (long long)plan.shards[k].pages);
 		lt_cmd_printf(stdout, _("Run each shard on any node: luutru run --shard %s/K; then: "
 					"luutru merge %s\n"), plan.dir, plan.dir);
 		rc = LT_EXIT_OK;

@@ -843,6 +843,7 @@ static int prepare_archive(const struct lt_run_opts *opts, int *lock_fd, lt_run_
 	struct orphan_note on = { progress, ud };
 	enum lt_run_end how = LT_RUN_END_KILLED;
 	char *work = NULL, *marker = NULL, *crashed = NULL;
+	int64_t leased = 0, leased_pages = 0;
 	int rc;
 
 	rc = lt_catalog_open(opts->archive, LT_CATALOG_WRITE, &cat, err);
@@ -871,10 +872,13 @@ static int prepare_archive(const struct lt_run_opts *opts, int *lock_fd, lt_run_
 					     &report->orphans_adopted, &report->orphans_moved, err);
 	if (!rc)
 		rc = lt_catalog_status(cat, &st, err);
+	/* Documents leased to a plan (shard.h) are not this run's to claim. */
+	if (!rc)
+		rc = lt_catalog_leased(cat, &leased, &leased_pages, err);
 	if (!rc) {
-		*queued = st.documents[LT_QUEUED];
-		report->queued = (int)st.documents[LT_QUEUED];
-		report->pages_queued = (int)st.pages[LT_QUEUED];
+		*queued = st.documents[LT_QUEUED] - leased;
+		report->queued = (int)*queued;
+		report->pages_queued = (int)(st.pages[LT_QUEUED] - leased_pages);
 	}
 	lt_catalog_close(cat);
 	free(crashed);

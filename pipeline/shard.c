@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -718,6 +719,20 @@ int lt_shard_plan(struct lt_catalog *cat, const struct lt_shard_opts *opts, stru
 	if (rc)
 		goto end;
 	plan_id(plan->id, plan->created);
+	/* Two plans by one process in one second: -2, -3, ... */
+	for (int suffix = 2, found = 1, closed = 0; !rc && found; suffix++) {
+		rc = lt_catalog_plan_state(cat, plan->id, &found, &closed, err);
+		if (!rc && found) {
+			char *dash = strrchr(plan->id, '-');
+
+			if (suffix > 2 && dash)
+				*dash = '\0';
+			snprintf(plan->id + strlen(plan->id), sizeof(plan->id) - strlen(plan->id), "-%d",
+				 suffix);
+		}
+	}
+	if (rc)
+		goto end;
 	/* Longest first into the lightest shard: within a page of the best
 	 * balance for any mix of long and short documents. */
 	qsort(items, n, sizeof(*items), cmp_pages_desc);
@@ -1334,8 +1349,9 @@ static int merge_line(void *ud, json_t *line, size_t lineno, struct lt_err *err)
 	struct lt_buf why = LT_BUF_INIT;
 	struct lt_doc *doc = NULL;
 	const char *root = NULL;
+	enum lt_doc_state state = LT_QUEUED;
 	char what[700];
-	int leased = 0, rc;
+	int leased = 0, found = 0, rc;
 
 	if (!id || !outcome)
 		return lt_err_set(err, LT_EINPUT, "'%s' line %zu is not a journal line", m->journal, lineno);
@@ -1346,7 +1362,17 @@ static int merge_line(void *ud, json_t *line, size_t lineno, struct lt_err *err)
 		m->report->skipped++;
 		return LT_OK;
 	}
-	if (strcmp(outcome, "failed") == 0) {
+	rc = lt_catalog_find(m->cat, id, &found, &state, err);
+	if (rc)
+		return rc;
+	if (!found || state != LT_QUEUED) {
+		/* Superseded meanwhile (its folder ingested again with other
+		 * content): it only leaves the plan. */
+		rc = lt_buf_printf(&why, err, "document %s is %s now, not queued: it leaves the plan", id,
+				   found ? lt_doc_state_name(state) : "gone");
+		outcome = "refused";
+	}
+	if (!rc && strcmp(outcome, "failed") == 0) {
 		char *stage = NULL, *reason = NULL;
 
 		snprintf(what, sizeof(what), "'%s' line %zu", m->journal, lineno);
@@ -1366,7 +1392,7 @@ static int merge_line(void *ud, json_t *line, size_t lineno, struct lt_err *err)
 		return rc;
 	}
 	snprintf(what, sizeof(what), "'%s' line %zu", m->journal, lineno);
-	if (strcmp(outcome, "archived") != 0)
+	if (!rc && !why.len && strcmp(outcome, "archived") != 0)
 		rc = lt_buf_printf(&why, err, "%s: outcome '%s' is neither archived nor failed", what,
 				   outcome);
 	if (!rc && !why.len) {
@@ -1410,17 +1436,42 @@ static int merge_line(void *ud, json_t *line, size_t lineno, struct lt_err *err)
 	return rc;
 }
 
+/* One merge of a plan at a time: two would race for the same documents. */
+static int take_merge_lock(const char *dir, int *fd_out, struct lt_err *err)
+{
+	char *path = NULL;
+	int fd, rc = lt_path(&path, err, "%s/merge.lock", dir);
+
+	if (rc)
+		return rc;
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		rc = lt_err_set(err, LT_EIO, "cannot open '%s': %s", path, strerror(errno));
+	else if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		close(fd);
+		rc = lt_err_set(err, LT_EBUSY, "another `luutru merge` is working on '%s'", dir);
+	} else
+		*fd_out = fd;
+	free(path);
+	return rc;
+}
+
 int lt_shard_merge(struct lt_catalog *cat, const char *archive, const char *dir, lt_merge_fn fn,
 		   void *ud, struct lt_merge_report *report, struct lt_err *err)
 {
 	struct lt_plan plan;
 	double t0 = lt_monotonic_seconds();
-	int found = 0, closed = 0, rc;
+	int found = 0, closed = 0, lock_fd = -1, rc;
 
 	memset(report, 0, sizeof(*report));
 	rc = lt_plan_read(dir, &plan, err);
 	if (rc)
 		return rc;
+	rc = take_merge_lock(plan.dir, &lock_fd, err);
+	if (rc) {
+		lt_plan_release(&plan);
+		return rc;
+	}
 	report->tasks = plan.tasks;
 	rc = lt_catalog_plan_state(cat, plan.id, &found, &closed, err);
 	if (!rc && !found)
@@ -1434,6 +1485,7 @@ int lt_shard_merge(struct lt_catalog *cat, const char *archive, const char *dir,
 		report->closed = 1;
 		report->shards_done = plan.tasks;
 		lt_plan_release(&plan);
+		close(lock_fd);
 		return LT_OK;
 	}
 	for (int k = 0; !rc && k < plan.tasks; k++) {
@@ -1462,5 +1514,6 @@ int lt_shard_merge(struct lt_catalog *cat, const char *archive, const char *dir,
 		rc = lt_catalog_plan_close_if_merged(cat, plan.id, &report->closed, err);
 	report->seconds = lt_monotonic_seconds() - t0;
 	lt_plan_release(&plan);
+	close(lock_fd);
 	return rc;
 }

@@ -179,7 +179,8 @@ struct lt_merge_report {
  * the reason. Idempotent and resumable: a document settled before is
  * skipped. When every shard is DONE and no document is leased any more,
  * the plan is closed. A plan closed as merged merges nothing (report->closed
- * 1); a cancelled one is LT_EINPUT. Errors of the catalog or
+ * 1); a cancelled one is LT_EINPUT. One merge of a plan at a time
+ * (DIR/merge.lock; another is LT_EBUSY). Errors of the catalog or
  * the disk stop the merge (what was merged stays merged). */
 int lt_shard_merge(struct lt_catalog *cat, const char *archive, const char *dir, lt_merge_fn fn,
 		   void *ud, struct lt_merge_report *report, struct lt_err *err);
@@ -254,6 +255,10 @@ int lt_catalog_plan_close_if_merged(struct lt_catalog *cat, const char *plan_id,
  * cancelled. */
 int lt_catalog_plan_cancel(struct lt_catalog *cat, const char *plan_id, int *returned,
 			   struct lt_err *err);
+/* Queued documents leased to any plan, and their pages: a local run's
+ * queue is the queued ones less these. */
+int lt_catalog_leased(struct lt_catalog *cat, int64_t *documents, int64_t *pages,
+		      struct lt_err *err);
 /* Leased documents of the plan (not settled). */
 int lt_catalog_plan_pending(struct lt_catalog *cat, const char *plan_id, int *pending,
 			    struct lt_err *err);
