@@ -80,7 +80,8 @@ case $(cat "$T/refused.err") in *"invalid partition"*) ;; *) fail "sbatch's own 
 
 # The plan, submitted and waited for; the task with two documents cancelled
 # after its first bundle.
-"$LUUTRU" --archive "$ARCHIVE" slurm --tasks 3 --wait --json >"$T/wait.out" 2>"$T/wait.err" &
+"$LUUTRU" --archive "$ARCHIVE" slurm --tasks 3 --wait --json --merge-node "$(hostname -s)" \
+	>"$T/wait.out" 2>"$T/wait.err" &
 waiter=$!
 plan_dir= array_job= victim_task=
 for _ in $(seq 1 300); do
@@ -108,6 +109,7 @@ assert r["tasks"] == [0, 1, 2] and r["merge_job"], r
 assert r["merge_state"] == "COMPLETED" and r["merge_exit"] == 0, r
 assert r["unfinished"] == [int(sys.argv[3])], r
 EOF
+grep -qx "#SBATCH --nodelist=\"$(hostname -s)\"" "$plan_dir/merge.sbatch" || fail "--merge-node is not in merge.sbatch"
 for k in 0 1 2; do
 	[ "$k" = "$victim_task" ] && continue
 	[ -e "$plan_dir/$k/DONE" ] || fail "task $k did not finish"
