@@ -1088,6 +1088,7 @@ static int run_new(const struct lt_args *args, struct slurm_setup *s)
 		return rc;
 	if (write_scripts(s, &array, &merge, &err)) {
 		rc = lt_cmd_fail(&err);
+		cancel_plan(s);
 		goto out;
 	}
 	all = calloc((size_t)s->tasks, sizeof(*all));
@@ -1100,10 +1101,10 @@ static int run_new(const struct lt_args *args, struct slurm_setup *s)
 	for (long k = 0; k < s->tasks; k++)
 		all[k] = k;
 	if (print) {
-		printf("==> %s/array.sbatch <==\n%s\n==> %s/merge.sbatch <==\n%s\n", s->dir,
-		       lt_buf_str(&array), s->dir, lt_buf_str(&merge));
 		struct lt_buf quoted = LT_BUF_INIT;
 
+		printf("==> %s/array.sbatch <==\n%s\n==> %s/merge.sbatch <==\n%s\n", s->dir,
+		       lt_buf_str(&array), s->dir, lt_buf_str(&merge));
 		if (sh_word(&quoted, s->dir, &err)) {
 			rc = lt_cmd_fail(&err);
 			goto out;
