@@ -1080,12 +1080,14 @@ static int run_new(const struct lt_args *args, struct slurm_setup *s)
 		lt_buf_release(&out);
 		lt_buf_release(&errtext);
 		lt_buf_reset(&array);
-		if (rc)
-			return lt_cmd_fail(&err);
+		if (rc) {
+			rc = lt_cmd_fail(&err);
+			goto out;
+		}
 	}
 	rc = plan_shards(s, tasks);
 	if (rc)
-		return rc;
+		goto out;
 	if (write_scripts(s, &array, &merge, &err)) {
 		rc = lt_cmd_fail(&err);
 		cancel_plan(s);
