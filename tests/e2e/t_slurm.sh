@@ -58,6 +58,12 @@ capture merge_by_sh sh "$PRINTED/merge.sbatch"
 case $(cat "$T/merge_by_sh.out") in *"5 leased documents not finished"*) ;;
 	*) show_file "$T/merge_by_sh.out" >&2; fail "merge.sbatch did not merge the printed plan" ;; esac
 
+# --resume of a plan never submitted: every shard, on sbatch's line.
+capture resume_print lt slurm --resume "$PRINTED" --print --partition 'debug'
+[ "$RC" = 0 ] || { show_file "$T/resume_print.err" >&2; fail "slurm --resume --print exited $RC"; }
+want="ARRAY_JOB=\$(sbatch --parsable --array=0-2 --partition=debug ${q_dir%\'}/array.sbatch')"
+case $(cat "$T/resume_print.out") in *"$want"*) ;; *) fail "--resume --print: $(cat "$T/resume_print.out"), expected $want" ;; esac
+
 capture exists lt slurm --tasks 3 --dir "$PRINTED" --print
 [ "$RC" = 2 ] || fail "slurm into an existing folder exited $RC, expected 2"
 case $(cat "$T/exists.err") in *"exists already"*) ;; *) fail "no clear error for an existing folder" ;; esac
