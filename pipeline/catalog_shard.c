@@ -263,9 +263,20 @@ static int claim(struct lt_catalog *cat, const char *plan_id, int task, const ch
 {
 	sqlite3_stmt *st = NULL;
 	char detail[160];
-	int rc;
+	int attempts = 0, rc = lt_cat_prepare(cat, "SELECT attempts FROM documents WHERE id = ?", &st, err);
 
-	snprintf(detail, sizeof(detail), "plan %s, shard %d", plan_id, task);
+	if (!rc) {
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			attempts = sqlite3_column_int(st, 0);
+		else
+			rc = lt_cat_db_error(cat, err, "cannot read a document's attempts");
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc)
+		return rc;
+	lt_shard_claim_detail(attempts + 1, plan_id, task, detail);
 	rc = lt_cat_move(cat, id, LT_PROCESSING, LT_BY_RUN, detail, err);
 	if (!rc)
 		rc = lt_cat_stmt(cat, LT_ST_CLAIM_COUNT, &st, err);

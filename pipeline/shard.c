@@ -1091,8 +1091,30 @@ int lt_shard_run_next(struct lt_shard_run *sr, struct lt_doc **out, struct lt_er
 	free(doc->lang);
 	doc->lang = NULL;
 	doc->attempts++;
+	/* The history the bundle records is the catalog's at the claim, as a
+	 * local run's is: the claim merge will record, with the same detail. */
+	pthread_mutex_lock(&sr->lock);
+	rc = item_known(sr, it, err);
+	if (!rc) {
+		char detail[160], now[32];
+
+		lt_shard_claim_detail(doc->attempts, json_string_value(json_object_get(sr->worklist, "plan")),
+				      (int)int_of(sr->worklist, "task"), detail);
+		lt_now_iso8601(now);
+		rc = lt_doc_add_event(it->known, "claimed", now, "success", detail, err);
+	}
+	pthread_mutex_unlock(&sr->lock);
+	if (rc) {
+		lt_doc_free(doc);
+		return rc;
+	}
 	*out = doc;
 	return LT_OK;
+}
+
+void lt_shard_claim_detail(int attempt, const char *plan_id, int task, char out[160])
+{
+	snprintf(out, 160, "attempt %d (plan %s, shard %d)", attempt, plan_id ? plan_id : "?", task);
 }
 
 int lt_shard_run_document(struct lt_shard_run *sr, const char *id, int *version, int64_t *batch,

@@ -126,6 +126,10 @@ const char *lt_shard_run_organization(const struct lt_shard_run *sr);
  * Returns: *doc owned, lt_doc_free(). */
 int lt_shard_run_next(struct lt_shard_run *sr, struct lt_doc **doc, struct lt_err *err);
 
+/* The detail of the "claimed" event of a shard's document: "attempt N (plan
+ * P, shard K)", in the bundle's history and in the catalog alike. */
+void lt_shard_claim_detail(int attempt, const char *plan_id, int task, char out[160]);
+
 /* What the package stage asks the catalog for, from the work list: the
  * version the bundle gets, the ingest batch and the document as known
  * before this run (its history and sources). LT_ENOTFOUND if id is not in

@@ -93,7 +93,7 @@ wait "$pid" 2>/dev/null || true
 [ -n "$(find "$PLAN/$big/bundles" -name '*.tar')" ] || fail "no bundle before the kill"
 [ ! -e "$PLAN/$big/DONE" ] || fail "a killed shard says DONE"
 [ -z "$(find "$PLAN/$big/bundles" -name '*.part')" ] || fail "half a bundle is visible in the shard"
-capture resumed "$LUUTRU" run --shard "$PLAN/$big" -j 1
+capture resumed "$LUUTRU" run --shard "$PLAN/$big" -j 2
 [ "$RC" -le 1 ] || { show_file "$T/resumed.err" >&2; fail "resumed shard run exited $RC"; }
 [ -e "$PLAN/$big/DONE" ] || fail "the resumed shard did not write DONE"
 lines=$(wc -l <"$PLAN/$big/journal.jsonl")
@@ -170,6 +170,26 @@ q="SELECT document_id || ' ' || number || ' ' || hex(text) FROM pages
 q="SELECT document_id || ' ' || key || ' ' || value FROM metadata
    WHERE document_id <> '$broken' ORDER BY document_id, key"
 [ "$(sqlite3 "$REF/catalog.sqlite" "$q")" = "$(sql "$q")" ] || fail "metadata differs from a local run"
+q="SELECT document_id || ' ' || group_concat(type, ',') FROM (SELECT document_id, type FROM events
+   WHERE document_id NOT IN ('$broken', '$victim') ORDER BY document_id, rowid) GROUP BY document_id"
+[ "$(sqlite3 "$REF/catalog.sqlite" "$q")" = "$(sql "$q")" ] || fail "histories differ from a local run:
+$(sqlite3 "$REF/catalog.sqlite" "$q")
+---
+$(sql "$q")"
+# The bundles' own history (metadata.json) too: the claim is in it, as in a local run's.
+for tar in "$ARCHIVE"/bundles/*/*.tar; do
+	id=$(basename "$tar" .tar)
+	[ "$id" = "$victim" ] && continue
+	/usr/bin/python3 - "$tar" "$REF/bundles/${id:0:2}/$id.tar" <<'EOF' || fail "bundle $id's history differs from a local run's"
+import json, sys, tarfile
+def history(path):
+    with tarfile.open(path) as t:
+        m = [m for m in t.getmembers() if m.name.endswith("descriptive/metadata.json")][0]
+        return [(e["type"], e["outcome"]) for e in json.load(t.extractfile(m))["events"]]
+a, b = history(sys.argv[1]), history(sys.argv[2])
+assert a == b, (a, b)
+EOF
+done
 capture verify lt verify --all
 [ "$RC" = 0 ] || { show_file "$T/verify.out" >&2; fail "the merged bundles do not verify"; }
 for word in "ủy ban" "van phong" "05-CT/TW" "report"; do
@@ -180,6 +200,26 @@ $a
 ---
 $b"
 done
+
+# ---- a plan folder on another file system: bundles copied in, not renamed ----
+if [ -d /dev/shm ] && [ -w /dev/shm ] && [ "$(stat -c %d /dev/shm)" != "$(stat -c %d "$T")" ]; then
+	SHM=$(mktemp -d /dev/shm/luutru-t_shard.XXXXXX)
+	trap 'rm -rf "$SHM"; cleanup' EXIT
+	ARCHIVE=$T/other-fs
+	mkdir -p "$T/one"
+	cp "$INBOX/letter-en.png" "$T/one/"
+	capture ingest_o lt ingest "$T/one"
+	capture shard_o lt shard --tasks 1 --out "$SHM/plan"
+	capture run_o "$LUUTRU" run --shard "$SHM/plan/0" -j 1
+	[ "$RC" = 0 ] || { show_file "$T/run_o.err" >&2; fail "shard run on /dev/shm exited $RC"; }
+	capture merge_o lt merge "$SHM/plan"
+	[ "$RC" = 0 ] || { show_file "$T/merge_o.err" >&2; fail "merge across file systems exited $RC"; }
+	[ "$(sql "SELECT state FROM documents")" = archived ] || fail "not archived across file systems"
+	[ -z "$(find "$SHM/plan/0/bundles" -name '*.tar')" ] || fail "the copied bundle was left in the shard"
+	[ -z "$(find "$ARCHIVE/bundles" -name '*.merge-*')" ] || fail "a temporary copy was left in the archive"
+	capture verify_o lt verify --all
+	[ "$RC" = 0 ] || { show_file "$T/verify_o.out" >&2; fail "the copied bundle does not verify"; }
+fi
 
 # ---- cancel ----
 ARCHIVE=$T/cancel
