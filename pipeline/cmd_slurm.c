@@ -233,14 +233,12 @@ static int sh_word(struct lt_buf *b, const char *s, struct lt_err *err)
 	return lt_buf_puts(b, "'", err);
 }
 
-/* s as one value of an #SBATCH line: sbatch reads those lines itself (not
- * the shell), splits them at spaces outside double quotes, takes a
- * backslash as an escape and an unescaped # as the start of a comment. In
+/* s inside the double quotes of an #SBATCH value: sbatch reads those lines
+ * itself (not the shell), splits them at spaces outside double quotes, takes
+ * a backslash as an escape and an unescaped # as the start of a comment. In
  * file names given to --output, % starts a pattern: pct doubles it. */
-static int sbatch_word(struct lt_buf *b, const char *s, int pct, struct lt_err *err)
+static int sbatch_escaped(struct lt_buf *b, const char *s, int pct, struct lt_err *err)
 {
-	if (lt_buf_puts(b, "\"", err))
-		return err->code;
 	for (; *s; s++) {
 		if (strchr("\"\\#", *s) && lt_buf_puts(b, "\\", err))
 			return err->code;
@@ -249,28 +247,24 @@ static int sbatch_word(struct lt_buf *b, const char *s, int pct, struct lt_err *
 		if (lt_buf_append(b, s, 1, err))
 			return err->code;
 	}
-	return lt_buf_puts(b, "\"", err);
+	return LT_OK;
 }
 
-/* "#SBATCH --name=value\n", value quoted for sbatch. */
+/* "#SBATCH --name=\"value\"\n". */
 static int sbatch_line(struct lt_buf *b, const char *name, const char *value, struct lt_err *err)
 {
-	if (lt_buf_printf(b, err, "#SBATCH --%s=", name) || sbatch_word(b, value, 0, err))
+	if (lt_buf_printf(b, err, "#SBATCH --%s=\"", name) || sbatch_escaped(b, value, 0, err))
 		return err->code;
-	return lt_buf_puts(b, "\n", err);
+	return lt_buf_puts(b, "\"\n", err);
 }
 
-/* "#SBATCH --name=\"DIR/leaf\"\n" for a file Slurm names (% patterns in leaf). */
+/* "#SBATCH --name=\"DIR/leaf\"\n" for a file Slurm names: DIR's own % kept,
+ * leaf's % patterns (%A, %a, %j) for Slurm. */
 static int sbatch_file_line(struct lt_buf *b, const char *name, const char *dir, const char *leaf,
 			    struct lt_err *err)
 {
-	if (lt_buf_printf(b, err, "#SBATCH --%s=\"", name))
+	if (lt_buf_printf(b, err, "#SBATCH --%s=\"", name) || sbatch_escaped(b, dir, 1, err))
 		return err->code;
-	b->len--;  /* sbatch_word opens its own quote */
-	b->data[b->len] = '\0';
-	if (sbatch_word(b, dir, 1, err))
-		return err->code;
-	b->data[--b->len] = '\0';  /* and closes it: the leaf goes inside */
 	return lt_buf_printf(b, err, "/%s\"\n", leaf);
 }
 
@@ -412,6 +406,11 @@ static int read_plan(struct slurm_setup *s, struct lt_err *err)
 				"\"tasks\" (1 to %d) and \"archive\"", path, MAX_TASKS);
 		goto out;
 	}
+	/* The id goes into the scripts' comments: a line break would end one. */
+	if (strpbrk(json_string_value(plan), "\n\r")) {
+		rc = lt_err_set(err, LT_EINPUT, "'%s': the plan's id holds a line break", path);
+		goto out;
+	}
 	s->plan_id = strdup(json_string_value(plan));
 	s->archive = strdup(json_string_value(archive));
 	s->tasks = (long)json_integer_value(tasks);
@@ -492,8 +491,9 @@ static int record_submission(const struct slurm_setup *s, const char *array_job,
 
 	if (rc)
 		return rc;
-	root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root && errno != ENOENT) {
+	/* The first submission of a plan makes the file. */
+	root = access(path, F_OK) == 0 ? json_load_file(path, JSON_REJECT_DUPLICATES, &jerr) : NULL;
+	if (!root && access(path, F_OK) == 0) {
 		rc = lt_err_set(err, LT_EINPUT, "cannot read '%s': %s", path, jerr.text);
 		goto out;
 	}
@@ -532,10 +532,13 @@ static int earlier_array_jobs(const struct slurm_setup *s, json_t **jobs, struct
 	*jobs = json_array();
 	if (rc || !*jobs)
 		return rc ? rc : lt_err_set(err, LT_ENOMEM, "out of memory");
+	if (access(path, F_OK) != 0) {  /* never submitted: a plan made by `shard` alone */
+		free(path);
+		return LT_OK;
+	}
 	root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
-		rc = errno == ENOENT ? LT_OK
-				     : lt_err_set(err, LT_EINPUT, "cannot read '%s': %s", path, jerr.text);
+		rc = lt_err_set(err, LT_EINPUT, "cannot read '%s': %s", path, jerr.text);
 		free(path);
 		return rc;
 	}
