@@ -134,9 +134,12 @@ static void print_plans(const struct lt_plan_status *plans, size_t n)
 		for (int k = 0; k < p->tasks; k++) {
 			const struct lt_plan_progress *g = &p->shards[k];
 
-			printf(_("  shard %d: %d documents, %d pages: %d merged, %d failed, %d refused, "
-				 "%d leased%s\n"), g->task, g->documents, g->pages, g->merged, g->failed,
-			       g->refused, g->leased, g->done ? _(" (DONE)") : "");
+			printf(ngettext("  shard %d: %d document, %d pages: %d merged, %d failed, "
+					"%d refused, %d leased%s\n",
+					"  shard %d: %d documents, %d pages: %d merged, %d failed, "
+					"%d refused, %d leased%s\n", (unsigned long)g->documents),
+			       g->task, g->documents, g->pages, g->merged, g->failed, g->refused,
+			       g->leased, g->done ? _(" (DONE)") : "");
 		}
 	}
 }
