@@ -590,7 +590,8 @@ out:
 
 /* A job's state and exit code, from scontrol while slurmctld keeps the job
  * (MinJobAge), else from the accounting (sacct). */
-static int job_state(const char *job, char state[32], int *exit_code, struct lt_err *err)
+static int job_state(const char *job, char state[32], int *exit_code, int *never,
+		     struct lt_err *err)
 {
 	char *scontrol[] = { "scontrol", "-o", "show", "job", (char *)job, NULL };
 	char *sacct[] = { "sacct", "-n", "-X", "-P", "-o", "State,ExitCode", "-j", (char *)job, NULL };
@@ -599,6 +600,7 @@ static int job_state(const char *job, char state[32], int *exit_code, struct lt_
 	int status = 1, rc = run_program(scontrol, NULL, &out, &errtext, &status, err);
 
 	*exit_code = -1;
+	*never = strstr(lt_buf_str(&out), " Reason=DependencyNeverSatisfied") != NULL;
 	if (!rc && status == 0 && (s = strstr(lt_buf_str(&out), "JobState="))) {
 		s += strlen("JobState=");
 		snprintf(state, 32, "%.*s", (int)strcspn(s, " \n"), s);
@@ -644,12 +646,17 @@ static int wait_job(const char *job, char state[32], int *exit_code, struct lt_e
 	unsigned delay = POLL_FIRST_SECONDS;
 
 	for (;;) {
-		int rc = job_state(job, state, exit_code, err);
+		int never = 0, rc = job_state(job, state, exit_code, &never, err);
 
 		if (rc)
 			return rc;
 		if (state_is_final(state))
 			return LT_OK;
+		/* Kept pending for ever unless a person cancels it. */
+		if (never)
+			return lt_err_set(err, LT_EINTERNAL, "job %s can never start: its dependency "
+					  "cannot be satisfied (scancel %s; then luutru slurm --resume)",
+					  job, job);
 		sleep(delay);
 		if (delay < POLL_MAX_SECONDS)
 			delay++;
