@@ -5,7 +5,7 @@
 # a #, run by sh), and the clear errors (no sbatch, a folder that exists, an
 # empty queue). On the cluster: sbatch refusing a partition leases nothing;
 # the samples planned into 3 shards with `slurm --tasks 3 --wait`, one array
-# task cancelled after its first bundle, `slurm --resume` for it with its
+# task killed after its first bundle, `slurm --resume` for it with its
 # merge job held while one of its bundles is tampered with (refused, back in
 # the queue, done again by a second plan); the archive then equals a local run
 # of the same inbox, and `merge` once more changes nothing.
@@ -84,7 +84,7 @@ capture refused lt slurm --tasks 3 --partition nosuch
 case $(cat "$T/refused.err") in *"invalid partition"*) ;; *) fail "sbatch's own reason is not shown: $(cat "$T/refused.err")" ;; esac
 [ "$(leased)" = 0 ] || fail "a refused array leased documents"
 
-# The plan, submitted and waited for; the task with two documents cancelled
+# The plan, submitted and waited for; the task with two documents killed
 # after its first bundle.
 "$LUUTRU" --archive "$ARCHIVE" slurm --tasks 3 --wait --json --merge-node "$(hostname -s)" \
 	>"$T/wait.out" 2>"$T/wait.err" &
@@ -102,11 +102,18 @@ for _ in $(seq 1 1200); do
 	[ -n "$(find "$plan_dir/$victim_task/bundles" -name '*.tar' 2>/dev/null)" ] && break
 	sleep 0.1
 done
-scancel "${array_job}_$victim_task"
+# Its luutru killed (SIGKILL), as on a node lost: scancel sends SIGTERM first
+# (even --signal=KILL is a cancel), and luutru would finish the document in hand.
+task_job=$(squeue -h -j "${array_job}_$victim_task" -o %A)
+task_pids=$(scontrol listpids "$task_job" | awk 'NR > 1 && $1 ~ /^[0-9]+$/ { print $1 }')
+[ -n "$task_pids" ] || fail "no process of task $victim_task (job $task_job) to kill"
+kill -KILL $task_pids
 [ -n "$(find "$plan_dir/$victim_task/bundles" -name '*.tar')" ] || fail "task $victim_task made no bundle in 120 s"
 set +e; wait "$waiter"; RC=$?; set -e
-[ ! -e "$plan_dir/$victim_task/DONE" ] || fail "the cancelled task finished before it was cancelled: no resume to test"
-[ "$RC" = 1 ] || { show_file "$T/wait.err" >&2; fail "slurm --wait with a cancelled task exited $RC, expected 1"; }
+[ ! -e "$plan_dir/$victim_task/DONE" ] &&
+[ "$(wc -l <"$plan_dir/$victim_task/journal.jsonl")" -lt "$(/usr/bin/python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["documents"]))' "$plan_dir/$victim_task/worklist.json")" ] ||
+	fail "the killed task finished its shard before it was killed: no resume to test"
+[ "$RC" = 1 ] || { show_file "$T/wait.err" >&2; fail "slurm --wait with a killed task exited $RC, expected 1"; }
 /usr/bin/python3 - "$T/wait.out" "$plan_dir" "$victim_task" "$array_job" <<'EOF' || fail "slurm --wait --json is not as expected"
 import json, sys
 r = json.load(open(sys.argv[1]))
@@ -125,7 +132,7 @@ done
 	fail "the merge job did not merge the finished shards"
 [ -z "$(find "$plan_dir" -name '*.part')" ] || fail "half a bundle is visible in a shard"
 
-# Resume: only the cancelled task, and a merge job after it, held while one
+# Resume: only the killed task, and a merge job after it, held while one
 # of the task's new bundles is tampered with.
 capture resume lt slurm --resume "$plan_dir" --json
 [ "$RC" = 0 ] || { show_file "$T/resume.err" >&2; fail "slurm --resume exited $RC"; }
