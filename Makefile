@@ -36,6 +36,9 @@ DEB_PACKAGES = gcc libc6-dev make pkg-config libtesseract-dev libleptonica-dev l
 # What bench/ and samples/make-*.sh need besides: ../shared/tools/mkpages renders pages.
 # bench/throughput compares with OCRmyPDF; GNU time gives the peak RSS.
 BENCH_PACKAGES = python3-pil python3-numpy fonts-liberation2 ocrmypdf time
+# tests/e2e/t_slurm.sh starts a one-machine Slurm cluster of these; it installs
+# them itself (as root), since on a machine with systemd they start daemons.
+SLURM_PACKAGES = slurm-wlm munge
 # What `make deb` and `make offline-bundle` need besides (not `make deps`).
 DEB_PACKAGING = debhelper lintian dpkg-dev man-db groff-base
 

@@ -27,6 +27,7 @@ static const struct lt_command *const commands[] = {
 	&lt_cmd_get, &lt_cmd_meta, &lt_cmd_reocr, &lt_cmd_review, &lt_cmd_verify, &lt_cmd_replicate,
 	&lt_cmd_rebuild, &lt_cmd_bag, &lt_cmd_serve,
 	&lt_cmd_shard, &lt_cmd_merge,
+	&lt_cmd_slurm,
 	NULL,
 };
 

@@ -103,6 +103,7 @@ extern const struct lt_command lt_cmd_ingest, lt_cmd_run, lt_cmd_batch, lt_cmd_s
 	lt_cmd_search, lt_cmd_show, lt_cmd_get, lt_cmd_review, lt_cmd_verify, lt_cmd_replicate,
 	lt_cmd_rebuild, lt_cmd_bag, lt_cmd_meta, lt_cmd_reocr, lt_cmd_serve;
 extern const struct lt_command lt_cmd_shard, lt_cmd_merge;
+extern const struct lt_command lt_cmd_slurm;  /* cmd_slurm.c */
 
 /* Parses argv (argv[0] is the command's name) for cmd: walks down to a
  * sub-command named by the first arguments, reads options with getopt_long
