@@ -421,6 +421,7 @@ static void print_json(const struct progress *p, const struct lt_run_report *rep
 	json_object_set_new(o, "cpu_seconds",
 			    json_pack("{s:f, s:f}", "process", millis(rep->process_cpu_seconds),
 				      "startup", millis(rep->open_cpu_seconds)));
+	json_object_set_new(o, "tail_seconds", json_real(millis(rep->tail_seconds)));
 	json_dumpf(o, stdout, JSON_INDENT(2));
 	putchar('\n');
 	json_decref(o);

@@ -147,6 +147,7 @@ struct shared {
 	int fatal;
 	struct lt_err fatal_err;
 	struct io_queue *io;       /* NULL: every stage runs in the workers */
+	double first_idle;         /* when the first worker stopped taking documents; 0: none yet */
 };
 
 struct worker {
@@ -723,6 +724,8 @@ static void *worker_main(void *arg)
 	if (rc)
 		set_fatal(sh, &err);
 	pthread_mutex_lock(&sh->lock);
+	if (sh->first_idle == 0)
+		sh->first_idle = lt_monotonic_seconds();
 	for (size_t s = 0; s < pl->n_stages && s < LT_RUN_MAX_STAGES; s++)
 		sh->report->stage_cpu[s] += cpu[s];
 	sh->report->open_cpu_seconds += open_cpu;
@@ -1001,6 +1004,8 @@ static int run(const struct lt_pipeline *pipeline, const struct lt_run_opts *opt
 	}
 	crash_watch_stop();
 	pthread_mutex_destroy(&sh.lock);
+	if (sh.first_idle > 0)
+		report->tail_seconds = lt_monotonic_seconds() - sh.first_idle;
 	if (sh.fatal)
 		rc = lt_err_set(err, sh.fatal_err.code, "%s", sh.fatal_err.msg);
 	else

@@ -46,6 +46,10 @@ struct lt_run_report {
 	 * recognise_seconds, the CPU budget outside recognition that decides
 	 * how close N workers can come to recognise ÷ N. */
 	double process_cpu_seconds, open_cpu_seconds;
+	/* Wall seconds from the moment the first worker found nothing left to
+	 * take until the last document was committed: the run's tail, when
+	 * fewer workers than asked for were busy. */
+	double tail_seconds;
 };
 
 /* A process that stops a run on purpose (SIGINT, SIGTERM) creates this file

@@ -55,6 +55,7 @@ p = s["cpu_seconds"]
 check(sorted(p) == ["process", "startup"] and p["startup"] > 0
       and p["process"] + 0.01 >= sum(c.values()) + p["startup"],
       "cpu_seconds %r (stages %r)" % (p, c))
+check(0 <= s["tail_seconds"] <= s["seconds"] + 0.05, "tail_seconds %r" % s["tail_seconds"])
 f = s["failed_documents"]
 check(len(f) == 1 and f[0]["label"] == "truncated.png" and f[0]["stage"] == "load"
       and "truncated.png" in f[0]["reason"] and f[0]["pages"] == 1 and len(f[0]["id"]) > 0,
