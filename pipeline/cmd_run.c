@@ -421,9 +421,20 @@ static void print_json(const struct progress *p, const struct lt_run_report *rep
 	/* Tesseract's own time on the run's pages: the limit a run is held to
 	 * is recognise ÷ cores (bench/throughput). */
 	json_object_set_new(o, "ocr_seconds",
-			    json_pack("{s:f, s:f, s:f}", "recognise", millis(rep->recognise_seconds),
+			    json_pack("{s:f, s:f, s:f, s:f, s:f, s:f, s:f}",
+				      "recognise", millis(rep->recognise_seconds),
 				      "orientation", millis(rep->orientation_seconds),
-				      "skew", millis(rep->skew_seconds)));
+				      "skew", millis(rep->skew_seconds),
+				      "preprocess", millis(rep->preprocess_seconds),
+				      "walk", millis(rep->walk_seconds),
+				      "outputs", millis(rep->outputs_seconds),
+				      "quality", millis(rep->quality_seconds)));
+	/* The whole process's CPU and the workers' start-up (models loaded):
+	 * with recognise, the budget outside recognition (bench/throughput). */
+	json_object_set_new(o, "cpu_seconds",
+			    json_pack("{s:f, s:f}", "process", millis(rep->process_cpu_seconds),
+				      "startup", millis(rep->open_cpu_seconds)));
+	json_object_set_new(o, "tail_seconds", json_real(millis(rep->tail_seconds)));
 	json_dumpf(o, stdout, JSON_INDENT(2));
 	putchar('\n');
 	json_decref(o);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -148,6 +149,7 @@ struct shared {
 	int fatal;
 	struct lt_err fatal_err;
 	struct io_queue *io;       /* NULL: every stage runs in the workers */
+	double first_idle;         /* when the first worker stopped taking documents; 0: none yet */
 };
 
 struct worker {
@@ -184,6 +186,10 @@ static void finished(struct shared *sh, const struct lt_doc *doc, const char *st
 		sh->report->recognise_seconds += doc->pages[p].recognise_seconds;
 		sh->report->orientation_seconds += doc->pages[p].orientation_seconds;
 		sh->report->skew_seconds += doc->pages[p].skew_seconds;
+		sh->report->preprocess_seconds += doc->pages[p].preprocess_seconds;
+		sh->report->walk_seconds += doc->pages[p].walk_seconds;
+		sh->report->outputs_seconds += doc->pages[p].outputs_seconds;
+		sh->report->quality_seconds += doc->pages[p].quality_seconds;
 	}
 	if (failure) {
 		sh->report->failed++;
@@ -259,6 +265,17 @@ static double thread_cpu_seconds(void)
 	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
 		return 0;
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The whole process's CPU, user and system, every thread counted. */
+static double process_cpu_seconds(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru) != 0)
+		return 0;
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+		(double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
 }
 
 /* Charges the CPU time since *mark to stage s, and moves the mark. */
@@ -641,7 +658,7 @@ static void *worker_main(void *arg)
 	struct lt_ctx ctx = { .opts = sh->opts, .worker = w->index };
 	void **states = calloc(pl->n_stages ? pl->n_stages : 1, sizeof(*states));
 	struct lt_buf *warnings = calloc(pl->n_stages ? pl->n_stages : 1, sizeof(*warnings));
-	double cpu[LT_RUN_MAX_STAGES] = { 0 };
+	double cpu[LT_RUN_MAX_STAGES] = { 0 }, open_cpu;
 	size_t opened = 0;
 	struct lt_err err = { 0 };
 	void *alt_stack = alt_stack_start();
@@ -652,6 +669,7 @@ static void *worker_main(void *arg)
 	if (!rc && !sh->opts->shard)
 		rc = lt_catalog_open(sh->opts->archive, LT_CATALOG_WRITE, &ctx.catalog, &err);
 	/* opened counts stages that opened (or need no opening): those are closed. */
+	open_cpu = thread_cpu_seconds();
 	while (!rc && opened < pl->n_stages) {
 		const struct lt_stage *st = pl->stages[opened];
 
@@ -661,6 +679,7 @@ static void *worker_main(void *arg)
 		else
 			opened++;
 	}
+	open_cpu = thread_cpu_seconds() - open_cpu;
 	while (!rc && !stopping(sh)) {
 		struct lt_doc *doc = NULL;
 		struct lt_job job = { .ctx = &ctx, .warnings = warnings, .n_stages = pl->n_stages };
@@ -717,8 +736,11 @@ static void *worker_main(void *arg)
 	if (rc)
 		set_fatal(sh, &err);
 	pthread_mutex_lock(&sh->lock);
+	if (sh->first_idle == 0)
+		sh->first_idle = lt_monotonic_seconds();
 	for (size_t s = 0; s < pl->n_stages && s < LT_RUN_MAX_STAGES; s++)
 		sh->report->stage_cpu[s] += cpu[s];
+	sh->report->open_cpu_seconds += open_cpu;
 	pthread_mutex_unlock(&sh->lock);
 	while (opened > 0) {
 		opened--;
@@ -946,7 +968,7 @@ static int run(const struct lt_pipeline *pipeline, const struct lt_run_opts *opt
 	struct io_thread io = { 0 };
 	int io_state = 0; /* 1: queue made, 2: stages opened, 3: thread started */
 	char *run_dir = NULL;
-	double t0 = lt_monotonic_seconds();
+	double t0 = lt_monotonic_seconds(), cpu0 = process_cpu_seconds();
 	int jobs = opts->jobs > 0 ? opts->jobs : default_jobs();
 	int lock_fd = -1, started = 0, rc;
 	int64_t queued = 0;
@@ -1029,6 +1051,8 @@ static int run(const struct lt_pipeline *pipeline, const struct lt_run_opts *opt
 	}
 	crash_watch_stop();
 	pthread_mutex_destroy(&sh.lock);
+	if (sh.first_idle > 0)
+		report->tail_seconds = lt_monotonic_seconds() - sh.first_idle;
 	if (sh.fatal)
 		rc = lt_err_set(err, sh.fatal_err.code, "%s", sh.fatal_err.msg);
 	else
@@ -1053,6 +1077,7 @@ out:
 	if (lock_fd >= 0)
 		close(lock_fd);
 	report->seconds = lt_monotonic_seconds() - t0;
+	report->process_cpu_seconds = process_cpu_seconds() - cpu0;
 	return rc;
 }
 

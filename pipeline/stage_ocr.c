@@ -258,6 +258,15 @@ static double thread_cpu(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* The thread's CPU seconds since *mark; moves the mark. */
+static double lap(double *mark)
+{
+	double now = thread_cpu(), d = now - *mark;
+
+	*mark = now;
+	return d;
+}
+
 /* Sets up api for the page and recognises it under the deadline, adding
  * the recognition's CPU time to *seconds; on failure the partial results
  * are cleared. Returns 1 if recognised. */
@@ -369,12 +378,13 @@ static int ocr_page(void *state, struct lt_job *job, struct lt_page *page, struc
 	const char *lang;
 	PIX *work = NULL;
 	int rc = LT_OK, recognised = 0;
-	double skew, recognise_seconds = 0;
+	double skew, recognise_seconds = 0, mark;
 
 	if (!page->pix)
 		return lt_err_set(err, LT_EINTERNAL, "page %d reached OCR without an image", page->number);
 	memset(&pre, 0, sizeof(pre));
 	pp_failed[0] = '\0';
+	mark = thread_cpu();
 	/* 1. The working copy. An image preprocessing cannot handle is read as
 	 * scanned, not lost. */
 	rc = lt_preprocess_page(page->pix, &s->pp, &work, &pre, &perr);
@@ -398,6 +408,7 @@ static int ocr_page(void *state, struct lt_job *job, struct lt_page *page, struc
 	page->orientation_seconds += pre.orientation_seconds;
 	page->skew_seconds += pre.skew_seconds;
 	lt_preprocess_transform(&pre, &tf);
+	page->preprocess_seconds += lap(&mark);
 
 	/* 2. Recognition, under the page deadline: Vietnamese first (see
 	 * VIETNAMESE_WORD_SHARE); then the one walk over the result that
@@ -407,8 +418,10 @@ static int ocr_page(void *state, struct lt_job *job, struct lt_page *page, struc
 	lang = s->first ? "vie" : s->lang;
 	recognised = recognise_with(api, input_name, work, pre.work_dpi, s->page_timeout,
 				    &recognise_seconds, &rerr);
+	lap(&mark);
 	if (recognised)
 		rc = lt_reading_order_page(api, &tf, &ordered, &result, err);
+	page->walk_seconds += lap(&mark);
 	/* The first reading both decides the language and, for a Vietnamese
 	 * page, is the text: read again only a page that does not look it. */
 	if (!rc && recognised && s->first && !looks_vietnamese(lt_buf_str(&ordered))) {
@@ -419,8 +432,10 @@ static int ocr_page(void *state, struct lt_job *job, struct lt_page *page, struc
 		lang = s->lang;
 		recognised = recognise_with(api, input_name, work, pre.work_dpi, s->page_timeout,
 					    &recognise_seconds, &rerr);
+		lap(&mark);
 		if (recognised)
 			rc = lt_reading_order_page(api, &tf, &ordered, &result, err);
+		page->walk_seconds += lap(&mark);
 	}
 	page->recognise_seconds += recognise_seconds;
 	if (!recognised) {
@@ -463,6 +478,8 @@ static int ocr_page(void *state, struct lt_job *job, struct lt_page *page, struc
 	if (!rc)
 		rc = spool(job, page, LT_PAGE_ALTO, &alto, err);
 
+	page->outputs_seconds += lap(&mark);
+
 	/* 4. Quality and review. */
 	if (!rc)
 		rc = lt_quality_assess(recognised ? &result : NULL, work, pre.work_dpi, &q, err);
@@ -480,6 +497,7 @@ static int ocr_page(void *state, struct lt_job *job, struct lt_page *page, struc
 			 "deskewing by %.1f", skew, pre.skew_deg);
 		rc = add_reason(&review, why, err);
 	}
+	page->quality_seconds += lap(&mark);
 	if (!rc && review)
 		rc = lt_job_warn(job, err, "page %d: %s", page->number, review);
 	if (rc) {

@@ -116,6 +116,13 @@ struct lt_page {
 	double recognise_seconds;   /* TessBaseAPIRecognize */
 	double orientation_seconds; /* orientation detection */
 	double skew_seconds;        /* skew detection */
+	/* The rest of the OCR stage's page, for the run's CPU budget: the
+	 * working copy (orientation and skew included), the one walk over
+	 * Tesseract's result, text/hOCR/ALTO made and spooled, quality. */
+	double preprocess_seconds;
+	double walk_seconds;
+	double outputs_seconds;
+	double quality_seconds;
 };
 
 struct lt_bundle_file {

@@ -40,6 +40,16 @@ struct lt_run_report {
 	/* The pages' own OCR timings (doc.h: struct lt_page), summed over the
 	 * pages archived or failed in this run. */
 	double recognise_seconds, orientation_seconds, skew_seconds;
+	double preprocess_seconds, walk_seconds, outputs_seconds, quality_seconds;
+	/* The whole process's CPU (user + system) over the run, and the part
+	 * the stages' open hooks took (each worker loading its models): with
+	 * recognise_seconds, the CPU budget outside recognition that decides
+	 * how close N workers can come to recognise ÷ N. */
+	double process_cpu_seconds, open_cpu_seconds;
+	/* Wall seconds from the moment the first worker found nothing left to
+	 * take until the last document was committed: the run's tail, when
+	 * fewer workers than asked for were busy. */
+	double tail_seconds;
 };
 
 /* A process that stops a run on purpose (SIGINT, SIGTERM) creates this file

@@ -43,10 +43,19 @@ check(list(c)[:2] == ["load", "ocr"] and "package" in c and "commit" in c
 # Tesseract's own time on the pages (helper-filled per page): a part of the
 # OCR stage's CPU, never more.
 o = s["ocr_seconds"]
-check(sorted(o) == ["orientation", "recognise", "skew"]
+check(sorted(o) == ["orientation", "outputs", "preprocess", "quality", "recognise", "skew", "walk"]
       and all(isinstance(v, (int, float)) and v >= 0 for v in o.values())
-      and o["recognise"] + o["orientation"] + o["skew"] <= c["ocr"] + 0.01,
+      and o["recognise"] > 0 and o["preprocess"] > 0 and o["walk"] > 0 and o["outputs"] > 0
+      and o["orientation"] + o["skew"] <= o["preprocess"] + 0.002
+      and o["recognise"] + o["preprocess"] + o["walk"] + o["outputs"] + o["quality"]
+          <= c["ocr"] + 0.01,
       "ocr_seconds %r (stage ocr %r)" % (o, c["ocr"]))
+# The whole process's CPU holds every stage's, and the models' loading.
+p = s["cpu_seconds"]
+check(sorted(p) == ["process", "startup"] and p["startup"] > 0
+      and p["process"] + 0.01 >= sum(c.values()) + p["startup"],
+      "cpu_seconds %r (stages %r)" % (p, c))
+check(0 <= s["tail_seconds"] <= s["seconds"] + 0.05, "tail_seconds %r" % s["tail_seconds"])
 f = s["failed_documents"]
 check(len(f) == 1 and f[0]["label"] == "truncated.png" and f[0]["stage"] == "load"
       and "truncated.png" in f[0]["reason"] and f[0]["pages"] == 1 and len(f[0]["id"]) > 0,
