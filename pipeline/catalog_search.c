@@ -319,6 +319,8 @@ static int filters(const struct lt_search *q, struct sql *s, struct lt_err *err)
 #define RANK_WINDOW 2000
 /* Document hits: pages scored per document hit asked for. */
 #define PAGES_PER_DOCUMENT 20
+/* Words in a hit's snippet. */
+#define SNIPPET_WORDS 16
 
 /* "name AS MATERIALIZED (...)": the newest `window` pages that match
  * `match` and pass the filters, with their bm25 score. Materialized:
@@ -376,7 +378,8 @@ static int candidates(const struct lt_search *q, const struct lt_fts_match *fm, 
 }
 
 /* Columns of every listing: page id (0 without text), document, page,
- * score, exact, matching pages. */
+ * score, exact, matching pages, and a document hit's matching pages as
+ * "number:exact,..." (NULL otherwise). */
 static int listing(const struct lt_search *q, const struct lt_fts_match *fm, struct sql *s,
 		   struct lt_err *err)
 {
@@ -385,20 +388,21 @@ static int listing(const struct lt_search *q, const struct lt_fts_match *fm, str
 	if (fm) {
 		rc = candidates(q, fm, s, err);
 		if (!rc && q->pages) {
-			rc = sql_puts(s, "SELECT id, doc, page, score, exact, 1 FROM f "
+			rc = sql_puts(s, "SELECT id, doc, page, score, exact, 1, NULL FROM f "
 				      "ORDER BY exact DESC, score, doc, page", err);
 		} else if (!rc) {
 			/* One row per document: its best page (SQLite takes the bare
 			 * columns from the row of min()). bm25 scores are negative and
 			 * far above -1e4 (32 terms of idf < 20); a larger offset would
 			 * round the small scores of common words away. */
-			rc = sql_puts(s, "SELECT id, doc, page, score, exact, n FROM (SELECT id, doc, "
-				      "page, score, exact, count(*) AS n, "
-				      "min(score - exact * 1e4) AS k FROM f GROUP BY doc) "
+			rc = sql_puts(s, "SELECT id, doc, page, score, exact, n, pages FROM (SELECT id, "
+				      "doc, page, score, exact, count(*) AS n, "
+				      "min(score - exact * 1e4) AS k, "
+				      "group_concat(page || ':' || exact) AS pages FROM f GROUP BY doc) "
 				      "ORDER BY k, doc", err);
 		}
 	} else if (q->pages) {
-		rc = sql_puts(s, "SELECT p.id, d.id, p.number, 0, 0, 1 FROM documents d "
+		rc = sql_puts(s, "SELECT p.id, d.id, p.number, 0, 0, 1, NULL FROM documents d "
 			      "JOIN pages p ON p.document_id = d.id WHERE 1", err);
 		if (!rc)
 			rc = filters(q, s, err);
@@ -406,7 +410,7 @@ static int listing(const struct lt_search *q, const struct lt_fts_match *fm, str
 			rc = sql_puts(s, " ORDER BY d.id, p.number", err);
 	} else {
 		rc = sql_puts(s, "SELECT 0, d.id, 0, 0, 0, (SELECT count(*) FROM pages c "
-			      "WHERE c.document_id = d.id) FROM documents d WHERE 1", err);
+			      "WHERE c.document_id = d.id), NULL FROM documents d WHERE 1", err);
 		if (!rc)
 			rc = filters(q, s, err);
 		if (!rc)
@@ -447,66 +451,63 @@ static int dup_col(sqlite3_stmt *st, int col, char **out, struct lt_err *err)
 	return lt_strdup(lt_cat_col_text(st, col), out, err);
 }
 
+/* The snippet of one hit, made from its page's text by lt_fts_snippet():
+ * no FTS5 query per hit. */
 static int fill_snippet(struct lt_catalog *cat, const struct lt_fts_match *fm, int64_t page_id,
 			struct lt_hit *h, struct lt_err *err)
 {
+	struct lt_buf snip = LT_BUF_INIT;
 	sqlite3_stmt *st = NULL;
-	int rc = lt_cat_prepare(cat, "SELECT snippet(page_text, 0, char(1), char(2), '…', 16) "
-				"FROM page_text WHERE page_text MATCH ?1 AND rowid = ?2", &st, err);
+	int rc = lt_cat_prepare(cat, "SELECT text FROM pages WHERE id = ?1", &st, err);
 
 	if (rc)
 		return rc;
-	sqlite3_bind_text(st, 1, lt_buf_str(&fm->any), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, page_id);
+	sqlite3_bind_int64(st, 1, page_id);
 	if (sqlite3_step(st) == SQLITE_ROW)
-		rc = dup_col(st, 0, &h->snippet, err);
+		rc = lt_fts_snippet(fm, lt_cat_col_text(st, 0), (size_t)sqlite3_column_bytes(st, 0),
+				    SNIPPET_WORDS, LT_HIT_MARK_OPEN, LT_HIT_MARK_CLOSE, &snip, err);
 	else
-		rc = lt_strdup("", &h->snippet, err);
+		rc = lt_buf_puts(&snip, "", err);
 	sqlite3_finalize(st);
-	if (!rc && h->snippet)
+	if (!rc) {
+		h->snippet = lt_buf_detach(&snip);
 		render_marks(h->snippet);
+	}
+	lt_buf_release(&snip);
 	return rc;
 }
 
-/* A document hit's best pages: each of its pages probed in the index by
- * rowid (a seek, not a scan of the matches). */
-static int fill_best_pages(struct lt_catalog *cat, const struct lt_fts_match *fm,
-			   struct lt_hit *h, struct lt_err *err)
+static int by_exact_then_number(const void *a, const void *b)
 {
-	sqlite3_stmt *st = NULL;
-	struct sql s = { LT_BUF_INIT, { 0 }, { 0 }, { 0 }, { 0 }, 0 };
-	int step;
-	/* No bm25 here: each bm25() call counts the whole doclist of every
-	 * phrase for its IDF, which for a common word is the cost of the
-	 * search over again per page probed (seconds for a screenful). A
-	 * document's matching pages are listed as typed first, then in page
-	 * order; the document's own rank comes from the scored window. */
-	int rc = sql_puts(&s, "SELECT number FROM (SELECT p.number, EXISTS (SELECT 1 "
-			  "FROM page_text WHERE page_text MATCH ?1 AND rowid = p.id) AS score", err);
+	const int *x = a, *y = b;
 
-	if (!rc)
-		rc = sql_puts(&s, fm->has_exact ? ", EXISTS (SELECT 1 FROM page_text WHERE "
-			      "page_text MATCH ?3 AND rowid = p.id) AS exact" : ", 1 AS exact", err);
-	if (!rc)
-		rc = sql_puts(&s, " FROM pages p WHERE p.document_id = ?2) WHERE score "
-			      "ORDER BY exact DESC, number LIMIT ?4", err);
-	if (!rc)
-		rc = lt_cat_prepare(cat, lt_buf_str(&s.text), &st, err);
-	sql_release(&s);
-	if (rc)
-		return rc;
-	sqlite3_bind_text(st, 1, lt_buf_str(&fm->any), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, h->document, -1, SQLITE_STATIC);
-	if (fm->has_exact)
-		sqlite3_bind_text(st, 3, lt_buf_str(&fm->exact), -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 4, LT_HIT_MAX_PAGES);
+	/* Each is number * 2 + !exact. */
+	return (x[0] & 1) != (y[0] & 1) ? (x[0] & 1) - (y[0] & 1) : (x[0] > y[0]) - (x[0] < y[0]);
+}
+
+/* A document hit's best pages from its ranked window's "number:exact,..."
+ * (the listing's last column): the pages as typed first, then in page
+ * order. Read off the window the search already made: probing each of the
+ * document's pages with MATCH cost a query per page (for a prefix, FTS5's
+ * whole merged doclist each time: seconds a screen). */
+static void fill_best_pages(const char *list, struct lt_hit *h)
+{
+	int keys[256];
+	size_t n = 0;
+
+	for (const char *p = list; p && *p && n < sizeof(keys) / sizeof(keys[0]); ) {
+		char *end;
+		long number = strtol(p, &end, 10);
+		int exact = *end == ':' && end[1] == '1';
+
+		keys[n++] = (int)number * 2 + !exact;
+		p = strchr(end, ',');
+		p = p ? p + 1 : NULL;
+	}
+	qsort(keys, n, sizeof(keys[0]), by_exact_then_number);
 	h->n_pages = 0;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW && h->n_pages < LT_HIT_MAX_PAGES)
-		h->pages[h->n_pages++] = sqlite3_column_int(st, 0);
-	if (step != SQLITE_DONE && step != SQLITE_ROW)
-		rc = lt_cat_db_error(cat, err, "search: best pages");
-	sqlite3_finalize(st);
-	return rc;
+	for (size_t i = 0; i < n && h->n_pages < LT_HIT_MAX_PAGES; i++)
+		h->pages[h->n_pages++] = keys[i] / 2;
 }
 
 static int fill_document(struct lt_catalog *cat, struct lt_hit *h, struct lt_err *err)
@@ -552,7 +553,7 @@ static int fill_document(struct lt_catalog *cat, struct lt_hit *h, struct lt_err
 int lt_catalog_find_hits(struct lt_catalog *cat, const struct lt_search *q, struct lt_hit **out,
 			 size_t *n_out, struct lt_err *err)
 {
-	struct lt_fts_match fm = { LT_BUF_INIT, LT_BUF_INIT, 0 };
+	struct lt_fts_match fm = LT_FTS_MATCH_INIT;
 	struct sql s = { LT_BUF_INIT, { 0 }, { 0 }, { 0 }, { 0 }, 0 };
 	sqlite3_stmt *st = NULL;
 	struct lt_hit *hits = NULL;
@@ -608,6 +609,8 @@ int lt_catalog_find_hits(struct lt_catalog *cat, const struct lt_search *q, stru
 		if (q->pages && h->page) {
 			h->pages[0] = h->page;
 			h->n_pages = 1;
+		} else if (sqlite3_column_type(st, 6) != SQLITE_NULL) {
+			fill_best_pages(lt_cat_col_text(st, 6), h);
 		}
 	}
 	if (!rc && step != SQLITE_DONE)
@@ -618,8 +621,6 @@ int lt_catalog_find_hits(struct lt_catalog *cat, const struct lt_search *q, stru
 		rc = fill_document(cat, &hits[i], err);
 		if (!rc && has_text(q))
 			rc = fill_snippet(cat, &fm, ids[i], &hits[i], err);
-		if (!rc && has_text(q) && !q->pages)
-			rc = fill_best_pages(cat, &fm, &hits[i], err);
 		if (!rc && !hits[i].label)
 			rc = lt_strdup("", &hits[i].label, err);
 	}
@@ -637,7 +638,7 @@ int lt_catalog_find_hits(struct lt_catalog *cat, const struct lt_search *q, stru
 int lt_catalog_count_hits(struct lt_catalog *cat, const struct lt_search *q, int64_t *count,
 			  struct lt_err *err)
 {
-	struct lt_fts_match fm = { LT_BUF_INIT, LT_BUF_INIT, 0 };
+	struct lt_fts_match fm = LT_FTS_MATCH_INIT;
 	struct sql s = { LT_BUF_INIT, { 0 }, { 0 }, { 0 }, { 0 }, 0 };
 	sqlite3_stmt *st = NULL;
 	int rc = LT_OK;

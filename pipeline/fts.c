@@ -314,7 +314,33 @@ void lt_fts_match_release(struct lt_fts_match *m)
 {
 	lt_buf_release(&m->any);
 	lt_buf_release(&m->exact);
+	lt_buf_release(&m->terms);
 	m->has_exact = 0;
+	m->has_prefix = 0;
+}
+
+/* The positive terms of terms[0..n), folded, into m->terms (fts.h). */
+static int list_terms(const struct term *terms, size_t n, struct lt_fts_match *m,
+		      struct lt_err *err)
+{
+	struct lt_buf key = LT_BUF_INIT;
+	size_t words;
+	int rc = LT_OK, exact, stop;
+
+	for (size_t i = 0; !rc && i < n; i++) {
+		if (terms[i].kind == TERM_NOT)
+			continue;
+		rc = fold_term(terms[i].text, terms[i].len, &key, &words, &exact, &stop, err);
+		if (!rc)
+			rc = lt_buf_puts(&m->terms, terms[i].prefix ? "*" : ".", err);
+		if (!rc)
+			rc = lt_buf_append(&m->terms, key.data ? key.data : "", key.len, err);
+		if (!rc)
+			rc = lt_buf_append(&m->terms, "", 1, err);
+		m->has_prefix |= terms[i].prefix;
+	}
+	lt_buf_release(&key);
+	return rc;
 }
 
 /* Every term of the MATCH is a phrase FTS5 walks in every candidate page,
@@ -439,16 +465,138 @@ int lt_fts_parse(const char *typed, struct lt_fts_match *m, struct lt_err *err)
 	if (!rc && any_exact)
 		rc = build_match(terms, n, 1, &m->exact, err);
 	m->has_exact = any_exact;
+	if (!rc)
+		rc = list_terms(terms, n, m, err);
 	return rc;
 }
 
 int lt_fts_query(const char *typed, struct lt_buf *out, struct lt_err *err)
 {
-	struct lt_fts_match m = { LT_BUF_INIT, LT_BUF_INIT, 0 };
+	struct lt_fts_match m = LT_FTS_MATCH_INIT;
 	int rc = lt_fts_parse(typed, &m, err);
 
 	if (!rc)
 		rc = lt_buf_append(out, m.any.data ? m.any.data : "", m.any.len, err);
 	lt_fts_match_release(&m);
+	return rc;
+}
+
+/* ---- snippets ---- */
+
+struct snip_word {
+	size_t start, end;     /* in the text */
+	size_t folded;         /* offset of its folded form in the fold buffer */
+	int marked;
+};
+
+/* Does the folded word w match the query word q (a prefix of it when
+ * prefix)? */
+static int word_matches(const char *w, const char *q, size_t qn, int prefix)
+{
+	return prefix ? strncmp(w, q, qn) == 0 : strlen(w) == qn && memcmp(w, q, qn) == 0;
+}
+
+/* Marks every place where the term (folded words, one space apart) occurs
+ * in words[0..n). */
+static void mark_term(struct snip_word *words, size_t n, const char *folds, const char *term,
+		      int prefix)
+{
+	size_t k = 1;
+
+	for (const char *c = term; *c; c++)
+		k += *c == ' ';
+	for (size_t i = 0; i + k <= n; i++) {
+		const char *q = term;
+		size_t j = 0;
+
+		for (; j < k; j++) {
+			size_t qn = strcspn(q, " ");
+
+			if (!word_matches(folds + words[i + j].folded, q, qn, prefix && j + 1 == k))
+				break;
+			q += qn + (q[qn] == ' ');
+		}
+		if (j == k)
+			for (j = 0; j < k; j++)
+				words[i + j].marked = 1;
+	}
+}
+
+int lt_fts_snippet(const struct lt_fts_match *m, const char *text, size_t len, int max_words,
+		   char open, char close, struct lt_buf *out, struct lt_err *err)
+{
+	struct lt_buf folds = LT_BUF_INIT, folded = LT_BUF_INIT;
+	struct snip_word *words = NULL;
+	size_t n = 0, cap = 0, pos = 0, start, end, best = 0, first, last;
+	int rc = LT_OK, best_count = -1;
+
+	if (max_words < 1)
+		max_words = 1;
+	while (!rc && lt_text_next_word(text, len, &pos, &start, &end)) {
+		if (end - start > MAX_TOKEN_BYTES)
+			continue;
+		rc = lt_fts_word_forms(text + start, end - start, &folded, NULL, err);
+		if (rc || folded.len == 0)
+			continue;
+		if (n == cap) {
+			size_t want = cap ? cap * 2 : 256;
+			struct snip_word *grown = realloc(words, want * sizeof(*words));
+
+			if (!grown) {
+				rc = lt_err_set(err, LT_ENOMEM, "out of memory making a snippet");
+				break;
+			}
+			words = grown;
+			cap = want;
+		}
+		words[n].start = start;
+		words[n].end = end;
+		words[n].folded = folds.len;
+		words[n].marked = 0;
+		rc = lt_buf_append(&folds, folded.data, folded.len + 1, err);
+		n++;
+	}
+	for (size_t i = 0; !rc && i < m->terms.len; i += strlen(m->terms.data + i) + 1)
+		mark_term(words, n, folds.data, m->terms.data + i + 1, m->terms.data[i] == '*');
+	/* The window with the most marked words, starting a few words before
+	 * a match so that it reads as a sentence; the first such on a tie. */
+	for (size_t i = 0; !rc && i < n; i++) {
+		size_t from, count = 0;
+
+		if (!words[i].marked || (i > 0 && words[i - 1].marked))
+			continue;
+		from = i > (size_t)max_words / 4 ? i - (size_t)max_words / 4 : 0;
+		/* A window cut short by the end of the text starts earlier. */
+		if (from + (size_t)max_words > n)
+			from = n > (size_t)max_words ? n - (size_t)max_words : 0;
+		for (size_t j = from; j < n && j < from + (size_t)max_words; j++)
+			count += (size_t)words[j].marked;
+		if ((int)count > best_count) {
+			best_count = (int)count;
+			best = from;
+		}
+	}
+	first = best;
+	last = n < first + (size_t)max_words ? n : first + (size_t)max_words;
+	if (!rc && first > 0)
+		rc = lt_buf_puts(out, "…", err);
+	for (size_t i = first; !rc && i < last; i++) {
+		if (i > first)
+			rc = lt_buf_append(out, text + words[i - 1].end, words[i].start - words[i - 1].end,
+					   err);
+		if (!rc && words[i].marked)
+			rc = lt_buf_append(out, &open, 1, err);
+		if (!rc)
+			rc = lt_buf_append(out, text + words[i].start, words[i].end - words[i].start, err);
+		if (!rc && words[i].marked)
+			rc = lt_buf_append(out, &close, 1, err);
+	}
+	if (!rc && last < n)
+		rc = lt_buf_puts(out, "…", err);
+	if (!rc && !out->data)
+		rc = lt_buf_puts(out, "", err);
+	free(words);
+	lt_buf_release(&folds);
+	lt_buf_release(&folded);
 	return rc;
 }

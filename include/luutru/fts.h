@@ -45,7 +45,13 @@ struct lt_fts_match {
 	struct lt_buf any;
 	struct lt_buf exact;
 	int has_exact;
+	/* The terms to mark in a snippet (the positive ones), each its folded
+	 * words separated by single spaces, after '*' for a prefix or '.',
+	 * NUL-terminated one after the other. */
+	struct lt_buf terms;
+	int has_prefix;        /* a term is a prefix (nghị*) */
 };
+#define LT_FTS_MATCH_INIT { LT_BUF_INIT, LT_BUF_INIT, 0, LT_BUF_INIT, 0 }
 void lt_fts_match_release(struct lt_fts_match *m);
 
 /* What a person types -> *m (its buffers appended to):
@@ -65,6 +71,15 @@ void lt_fts_match_release(struct lt_fts_match *m);
  * LT_FTS_MAX_TERMS or hold more than LT_FTS_MAX_WORDS words: so no query,
  * however long, costs more than a bounded search. */
 int lt_fts_parse(const char *typed, struct lt_fts_match *m, struct lt_err *err);
+
+/* A snippet of text[0..len) for a person: the window of at most max_words
+ * words holding the most words of m's terms (phrases where all their words
+ * follow each other), each such word between open and close, "…" where
+ * text was cut. Made from the text alone, in one pass: no FTS5 query per
+ * hit (a prefix term costs FTS5 its whole merged doclist each time).
+ * Appended to out. */
+int lt_fts_snippet(const struct lt_fts_match *m, const char *text, size_t len, int max_words,
+		   char open, char close, struct lt_buf *out, struct lt_err *err);
 
 /* lt_fts_parse()'s `any` expression, appended to out. */
 int lt_fts_query(const char *typed, struct lt_buf *out, struct lt_err *err);

@@ -345,7 +345,7 @@ static void test_match_table(void **state)
 /* The rows the exact MATCH of typed finds; -2 when typed has none. */
 static long exact_rows(sqlite3 *db, const char *typed)
 {
-	struct lt_fts_match m = { LT_BUF_INIT, LT_BUF_INIT, 0 };
+	struct lt_fts_match m = LT_FTS_MATCH_INIT;
 	struct lt_err err = { 0 };
 	sqlite3_stmt *st = NULL;
 	long set = 0;
