@@ -48,6 +48,7 @@ static const char *const stmt_sql[LT_N_STMTS] = {
 	[LT_ST_BUNDLE_ADD] = "INSERT INTO bundles(document_id, version, path, size, sha256, created) "
 			     "VALUES (?, ?, ?, ?, ?, ?)",
 	[LT_ST_FILE_ADD] = "INSERT INTO files(bundle_id, path, size, sha256) VALUES (?, ?, ?, ?)",
+	[LT_ST_WORD_ADD] = "INSERT OR IGNORE INTO page_words(word) VALUES (?)",
 };
 
 int lt_cat_db_error(struct lt_catalog *cat, struct lt_err *err, const char *what)

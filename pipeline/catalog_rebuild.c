@@ -53,6 +53,8 @@ static int insert_pages(struct lt_catalog *cat, const struct lt_doc *doc, struct
 		sqlite3_bind_int64(idx, 1, sqlite3_last_insert_rowid(cat->db));
 		sqlite3_bind_text(idx, 2, p->text ? p->text : "", -1, SQLITE_STATIC);
 		rc = lt_cat_step_done(cat, idx, "cannot index a page's text", err);
+		if (!rc)
+			rc = lt_cat_note_words(cat, p->text ? p->text : "", err);
 	}
 	sqlite3_finalize(st);
 	lt_cat_put(idx);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "luutru/buf.h"
+#include "luutru/fsutil.h"
 #include "luutru/fts.h"
 #include "luutru/text.h"
 
@@ -316,23 +317,81 @@ static int filters(const struct lt_search *q, struct sql *s, struct lt_err *err)
  * more is ranked among its newest pages (rowid order, which FTS5 walks
  * without sorting). Exact-first holds in every window: if the exact pages
  * are more than the window, every hit a window can show is one of them. */
-#define RANK_WINDOW 2000
+#define RANK_WINDOW 1000
 /* Document hits: pages scored per document hit asked for. */
 #define PAGES_PER_DOCUMENT 20
 /* Words in a hit's snippet. */
 #define SNIPPET_WORDS 16
 
+/* Newest matches of a phrase read to estimate how many pages hold it. */
+#define PHRASE_SAMPLE 256
+
+/* How many pages hold one phrase: counted when fewer than PHRASE_SAMPLE,
+ * else estimated from how far back the newest PHRASE_SAMPLE reach (pages
+ * are numbered in the order they were archived). A few index pages read,
+ * where bm25() walks the whole doclist. */
+static int phrase_pages(struct lt_catalog *cat, const char *phrase, int64_t last_page,
+			double *pages, struct lt_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = lt_cat_prepare(cat, "SELECT count(*), min(rowid) FROM (SELECT rowid FROM page_text "
+				"WHERE page_text MATCH ?1 ORDER BY rowid DESC LIMIT ?2)", &st, err);
+
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, phrase, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, PHRASE_SAMPLE);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		int64_t n = sqlite3_column_int64(st, 0), oldest = sqlite3_column_int64(st, 1);
+
+		*pages = n < PHRASE_SAMPLE || last_page <= oldest ? (double)n
+			: (double)n * (double)last_page / (double)(last_page - oldest + 1);
+	} else {
+		rc = lt_cat_db_error(cat, err, "search: estimating a word's frequency");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* The ranking expression of the query: lt_rank() (fts.h) with each
+ * phrase's estimated number of pages. */
+static int rank_expression(struct lt_catalog *cat, const struct lt_fts_match *fm,
+			   struct lt_buf *out, struct lt_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t last_page = 0;
+	int rc = lt_cat_prepare(cat, "SELECT COALESCE(max(id), 0) FROM pages", &st, err);
+
+	if (rc)
+		return rc;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		last_page = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	rc = lt_buf_puts(out, "lt_rank(page_text", err);
+	for (size_t i = 0; !rc && i < fm->phrases.len; i += strlen(fm->phrases.data + i) + 1) {
+		double pages = 0;
+
+		rc = phrase_pages(cat, fm->phrases.data + i, last_page, &pages, err);
+		if (!rc)
+			rc = lt_buf_printf(out, err, ", %.1f", pages);
+	}
+	if (!rc)
+		rc = lt_buf_puts(out, ")", err);
+	return rc;
+}
+
 /* "name AS MATERIALIZED (...)": the newest `window` pages that match
- * `match` and pass the filters, with their bm25 score. Materialized:
- * bm25() only works on the FTS5 query itself, never inside the aggregate a
- * flattened subquery would put it in. */
+ * `match` and pass the filters, with their score (rank: lt_rank(...)).
+ * Materialized: an FTS5 function only works on the FTS5 query itself,
+ * never inside the aggregate a flattened subquery would put it in. */
 static int window_cte(const struct lt_search *q, const char *name, const char *match,
-		      int window, struct sql *s, struct lt_err *err)
+		      const char *rank, int window, struct sql *s, struct lt_err *err)
 {
 	int rc = lt_buf_printf(&s->text, err, "%s AS MATERIALIZED (SELECT page_text.rowid AS id, "
-			       "p.document_id AS doc, p.number AS page, bm25(page_text) AS score "
+			       "p.document_id AS doc, p.number AS page, %s AS score "
 			       "FROM page_text JOIN pages p ON p.id = page_text.rowid "
-			       "JOIN documents d ON d.id = p.document_id WHERE page_text MATCH ", name);
+			       "JOIN documents d ON d.id = p.document_id WHERE page_text MATCH ", name,
+			       rank);
 
 	if (!rc)
 		rc = sql_param(s, match, NULL, err);
@@ -349,8 +408,8 @@ static int window_cte(const struct lt_search *q, const char *name, const char *m
 
 /* The CTEs of a text listing: f (id, doc, page, score, exact), the ranked
  * candidates: the pages as typed (exact 1), then the others (exact 0). */
-static int candidates(const struct lt_search *q, const struct lt_fts_match *fm, struct sql *s,
-		      struct lt_err *err)
+static int candidates(const struct lt_search *q, const struct lt_fts_match *fm, const char *rank,
+		      struct sql *s, struct lt_err *err)
 {
 	int64_t wanted = (int64_t)(q->offset > 0 ? q->offset : 0) + (q->limit > 0 ? q->limit : 1);
 	int window;
@@ -358,15 +417,16 @@ static int candidates(const struct lt_search *q, const struct lt_fts_match *fm, 
 
 	if (!q->pages)
 		wanted *= PAGES_PER_DOCUMENT;
-	window = wanted > RANK_WINDOW ? (wanted > 1000000000 ? 1000000000 : (int)wanted)
-		: RANK_WINDOW;
+	int rw = getenv("RW") ? atoi(getenv("RW")) : RANK_WINDOW;
+	window = wanted > rw ? (wanted > 1000000000 ? 1000000000 : (int)wanted)
+		: rw;
 	rc = sql_puts(s, "WITH ", err);
 	if (!rc)
-		rc = window_cte(q, "an", lt_buf_str(&fm->any), window, s, err);
+		rc = window_cte(q, "an", lt_buf_str(&fm->any), rank, window, s, err);
 	if (!rc && fm->has_exact) {
 		rc = sql_puts(s, ", ", err);
 		if (!rc)
-			rc = window_cte(q, "ex", lt_buf_str(&fm->exact), window, s, err);
+			rc = window_cte(q, "ex", lt_buf_str(&fm->exact), rank, window, s, err);
 		if (!rc)
 			rc = sql_puts(s, ", f AS (SELECT id, doc, page, score, 1 AS exact FROM ex "
 				      "UNION ALL SELECT id, doc, page, score, 0 FROM an "
@@ -380,13 +440,13 @@ static int candidates(const struct lt_search *q, const struct lt_fts_match *fm, 
 /* Columns of every listing: page id (0 without text), document, page,
  * score, exact, matching pages, and a document hit's matching pages as
  * "number:exact,..." (NULL otherwise). */
-static int listing(const struct lt_search *q, const struct lt_fts_match *fm, struct sql *s,
-		   struct lt_err *err)
+static int listing(const struct lt_search *q, const struct lt_fts_match *fm, const char *rank,
+		   struct sql *s, struct lt_err *err)
 {
 	int rc = LT_OK;
 
 	if (fm) {
-		rc = candidates(q, fm, s, err);
+		rc = candidates(q, fm, rank, s, err);
 		if (!rc && q->pages) {
 			rc = sql_puts(s, "SELECT id, doc, page, score, exact, 1, NULL FROM f "
 				      "ORDER BY exact DESC, score, doc, page", err);
@@ -548,6 +608,116 @@ static int fill_document(struct lt_catalog *cat, struct lt_hit *h, struct lt_err
 	return rc;
 }
 
+/* lt_fts_expand_fn over the catalog's list of indexed words (page_words,
+ * schemas/catalog/012-search-compact.sql). */
+static int expand_from_catalog(void *ctx, const char *prefix, int max, struct lt_buf *words,
+			       struct lt_err *err)
+{
+	struct lt_catalog *cat = ctx;
+	struct lt_buf upper = LT_BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	size_t start = words->len;
+	int rc = lt_buf_printf(&upper, err, "%s\xff", prefix), step, n = 0;
+
+	if (!rc)
+		rc = lt_cat_prepare(cat, "SELECT word FROM page_words WHERE word >= ?1 AND word < ?2 "
+				    "ORDER BY word LIMIT ?3", &st, err);
+	if (!rc) {
+		sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, lt_buf_str(&upper), -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 3, max + 1);
+		while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+			n++;
+			rc = lt_buf_append(words, sqlite3_column_text(st, 0),
+					   (size_t)sqlite3_column_bytes(st, 0) + 1, err);
+		}
+		if (!rc && step != SQLITE_DONE)
+			rc = lt_cat_db_error(cat, err, "search: expanding a prefix");
+	}
+	/* Too many words: FTS5's own prefix query, slow but complete. */
+	if (!rc && n > max) {
+		words->len = start;
+		words->data[start] = '\0';
+	}
+	sqlite3_finalize(st);
+	lt_buf_release(&upper);
+	return rc;
+}
+
+static int parse_query(struct lt_catalog *cat, const char *typed, struct lt_fts_match *fm,
+		       struct lt_err *err)
+{
+	return lt_fts_parse_with(typed, expand_from_catalog, cat, fm, err);
+}
+
+/* ---- the list of indexed words ---- */
+
+static int by_string(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int all_digits(const char *s)
+{
+	return strspn(s, "0123456789") == strlen(s);
+}
+
+int lt_cat_note_words(struct lt_catalog *cat, const char *text, struct lt_err *err)
+{
+	struct lt_buf folds = LT_BUF_INIT, folded = LT_BUF_INIT;
+	size_t *offsets = NULL, n = 0, cap = 0, pos = 0, start, end, len = strlen(text);
+	const char **words = NULL;
+	sqlite3_stmt *st = NULL;
+	int rc = LT_OK;
+
+	while (!rc && lt_text_next_word(text, len, &pos, &start, &end)) {
+		/* As the tokenizer: over-long words are not indexed (fts.c). */
+		if (end - start > 256)
+			continue;
+		rc = lt_fts_word_forms(text + start, end - start, &folded, NULL, err);
+		if (rc || folded.len == 0 || all_digits(folded.data))
+			continue;
+		if (n == cap) {
+			size_t want = cap ? cap * 2 : 256;
+			size_t *grown = realloc(offsets, want * sizeof(*offsets));
+
+			if (!grown) {
+				rc = lt_err_set(err, LT_ENOMEM, "out of memory listing a page's words");
+				break;
+			}
+			offsets = grown;
+			cap = want;
+		}
+		offsets[n++] = folds.len;
+		rc = lt_buf_append(&folds, folded.data, folded.len + 1, err);
+	}
+	/* Offsets until the buffer stops moving, pointers after. */
+	if (!rc && n) {
+		words = malloc(n * sizeof(*words));
+		if (!words)
+			rc = lt_err_set(err, LT_ENOMEM, "out of memory listing a page's words");
+		for (size_t i = 0; !rc && i < n; i++)
+			words[i] = folds.data + offsets[i];
+		if (!rc)
+			qsort(words, n, sizeof(*words), by_string);
+	}
+	if (!rc && n)
+		rc = lt_cat_stmt(cat, LT_ST_WORD_ADD, &st, err);
+	for (size_t i = 0; !rc && i < n; i++) {
+		if (i && strcmp(words[i], words[i - 1]) == 0)
+			continue;
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, words[i], -1, SQLITE_STATIC);
+		rc = lt_cat_step_done(cat, st, "cannot list a page's words", err);
+	}
+	lt_cat_put(st);
+	free(words);
+	free(offsets);
+	lt_buf_release(&folds);
+	lt_buf_release(&folded);
+	return rc;
+}
+
 /* ---- the API ---- */
 
 int lt_catalog_find_hits(struct lt_catalog *cat, const struct lt_search *q, struct lt_hit **out,
@@ -555,19 +725,24 @@ int lt_catalog_find_hits(struct lt_catalog *cat, const struct lt_search *q, stru
 {
 	struct lt_fts_match fm = LT_FTS_MATCH_INIT;
 	struct sql s = { LT_BUF_INIT, { 0 }, { 0 }, { 0 }, { 0 }, 0 };
+	struct lt_buf rank = LT_BUF_INIT;
 	sqlite3_stmt *st = NULL;
 	struct lt_hit *hits = NULL;
 	int64_t *ids = NULL;
 	size_t n = 0, cap = 0;
 	int rc = LT_OK, step;
 	int limit = q->limit < 1 ? 1 : q->limit, offset = q->offset < 0 ? 0 : q->offset;
+	int trace = getenv("LUUTRU_SEARCH_TRACE") != NULL;
+	double t0 = lt_monotonic_seconds(), t1 = 0;
 
 	*out = NULL;
 	*n_out = 0;
 	if (has_text(q))
-		rc = lt_fts_parse(q->text, &fm, err);
+		rc = parse_query(cat, q->text, &fm, err);
+	if (!rc && has_text(q))
+		rc = rank_expression(cat, &fm, &rank, err);
 	if (!rc)
-		rc = listing(q, has_text(q) ? &fm : NULL, &s, err);
+		rc = listing(q, has_text(q) ? &fm : NULL, lt_buf_str(&rank), &s, err);
 	if (!rc)
 		rc = sql_puts(&s, " LIMIT ", err);
 	if (!rc)
@@ -616,6 +791,12 @@ int lt_catalog_find_hits(struct lt_catalog *cat, const struct lt_search *q, stru
 	if (!rc && step != SQLITE_DONE)
 		rc = lt_cat_db_error(cat, err, "search failed");
 	sqlite3_finalize(st);
+	if (trace) {
+		t1 = lt_monotonic_seconds();
+		fprintf(stderr, "search trace: %s\nsearch trace: match %s | exact %s\n"
+			"search trace: ranked listing %.1f ms, %zu hits\n", lt_buf_str(&s.text),
+			lt_buf_str(&fm.any), lt_buf_str(&fm.exact), (t1 - t0) * 1e3, n);
+	}
 	sql_release(&s);
 	for (size_t i = 0; !rc && i < n; i++) {
 		rc = fill_document(cat, &hits[i], err);
@@ -626,6 +807,10 @@ int lt_catalog_find_hits(struct lt_catalog *cat, const struct lt_search *q, stru
 	}
 	free(ids);
 	lt_fts_match_release(&fm);
+	lt_buf_release(&rank);
+	if (trace)
+		fprintf(stderr, "search trace: metadata and snippets %.1f ms\n",
+			(lt_monotonic_seconds() - t1) * 1e3);
 	if (rc) {
 		lt_hits_free(hits, n);
 		return rc;
@@ -645,7 +830,7 @@ int lt_catalog_count_hits(struct lt_catalog *cat, const struct lt_search *q, int
 
 	*count = 0;
 	if (has_text(q)) {
-		rc = lt_fts_parse(q->text, &fm, err);
+		rc = parse_query(cat, q->text, &fm, err);
 		if (!rc)
 			rc = sql_puts(&s, q->pages ? "SELECT count(*)" : "SELECT count(DISTINCT p.document_id)", err);
 		if (!rc)

@@ -15,8 +15,15 @@
 #include "luutru/buf.h"
 #include "luutru/err.h"
 
-/* Registers the tokenizer on db. Must run on every connection before the
- * page_text table is touched. */
+/* Registers the tokenizer and the lt_rank() ranking function on db. Must
+ * run on every connection before the page_text table is touched.
+ *
+ * lt_rank(page_text, n_0, n_1, ...) is FTS5's bm25() (k1 1.2, b 0.75,
+ * lower is better) with n_i, the number of pages that hold phrase i, given
+ * by the caller (estimated from the newest matches) instead of counted:
+ * bm25() walks every phrase's whole doclist once per query for it, which
+ * for a common word is most of the query's time. A missing n_i counts as
+ * half the pages. */
 int lt_fts_register(sqlite3 *db, struct lt_err *err);
 
 /* Bounds on one query (see lt_fts_parse). A person's query is a few words;
@@ -50,8 +57,14 @@ struct lt_fts_match {
 	 * NUL-terminated one after the other. */
 	struct lt_buf terms;
 	int has_prefix;        /* a term is a prefix (nghị*) */
+	/* The phrases of `any` that pages must hold, in the order FTS5
+	 * numbers them (every phrase before a NOT), each a MATCH of its own,
+	 * NUL-terminated one after the other; n_phrases of them. lt_rank()'s
+	 * arguments follow this order. */
+	struct lt_buf phrases;
+	int n_phrases;
 };
-#define LT_FTS_MATCH_INIT { LT_BUF_INIT, LT_BUF_INIT, 0, LT_BUF_INIT, 0 }
+#define LT_FTS_MATCH_INIT { LT_BUF_INIT, LT_BUF_INIT, 0, LT_BUF_INIT, 0, LT_BUF_INIT, 0 }
 void lt_fts_match_release(struct lt_fts_match *m);
 
 /* What a person types -> *m (its buffers appended to):
@@ -80,6 +93,25 @@ int lt_fts_parse(const char *typed, struct lt_fts_match *m, struct lt_err *err);
  * Appended to out. */
 int lt_fts_snippet(const struct lt_fts_match *m, const char *text, size_t len, int max_words,
 		   char open, char close, struct lt_buf *out, struct lt_err *err);
+
+/* The words of the index that start with `prefix` (folded, as the index
+ * holds them), NUL-terminated one after the other into *words (appended);
+ * LT_OK with *words left empty when they are more than max (the prefix is
+ * then searched as FTS5's own prefix query). */
+typedef int (*lt_fts_expand_fn)(void *ctx, const char *prefix, int max, struct lt_buf *words,
+				struct lt_err *err);
+
+/* Words a prefix term is expanded to at most (LT_FTS_MAX_PREFIX_WORDS):
+ * a term of their OR is read lazily by FTS5, newest pages first, where
+ * FTS5's own prefix query merges every matching word's whole doclist
+ * first (seconds at a million pages), each time the MATCH runs. */
+#define LT_FTS_MAX_PREFIX_WORDS 48
+
+/* lt_fts_parse() with the prefix terms expanded by expand (NULL: none):
+ * each becomes the OR of its words, in any spelling (a prefix has no
+ * exact form). */
+int lt_fts_parse_with(const char *typed, lt_fts_expand_fn expand, void *ctx,
+		      struct lt_fts_match *m, struct lt_err *err);
 
 /* lt_fts_parse()'s `any` expression, appended to out. */
 int lt_fts_query(const char *typed, struct lt_buf *out, struct lt_err *err);
