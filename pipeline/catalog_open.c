@@ -337,7 +337,9 @@ int lt_catalog_open(const char *archive_dir, enum lt_catalog_mode mode,
 	 * at its largest size. */
 	if (!rc)
 		rc = lt_cat_exec(cat, mode == LT_CATALOG_READ
-			  ? "PRAGMA foreign_keys = ON;"
+			  /* A reader maps the file: the index pages a search reads are
+			   * not copied from the page cache one pread at a time. */
+			  ? "PRAGMA foreign_keys = ON; PRAGMA mmap_size = 1073741824;"
 			  : "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; "
 			    "PRAGMA journal_size_limit = 4194304;", err);
 	if (!rc)

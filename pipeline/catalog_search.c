@@ -223,8 +223,24 @@ static int number_filter(struct sql *s, const char *typed, struct lt_err *err)
 	return rc;
 }
 
-/* " AND ..." conditions on documents d for every filter of q. */
-static int filters(const struct lt_search *q, struct sql *s, struct lt_err *err)
+/* The start of a condition on d's metadata row `key`, to be followed by
+ * " AND ..." on its columns and a closing ")": as an IN list when it is to
+ * drive the query (SQLite then reads the documents from the list), else as
+ * a seek per document checked (the list would be built whole first: all
+ * the documents of a type, tens of milliseconds at a million pages). */
+static int meta_condition(struct sql *s, const char *key, int drive, struct lt_err *err)
+{
+	return lt_buf_printf(&s->text, err, drive
+			     ? " AND d.id IN (SELECT document_id FROM metadata WHERE key = '%s'"
+			     : " AND EXISTS (SELECT 1 FROM metadata WHERE document_id = d.id "
+			       "AND key = '%s'", key);
+}
+
+/* " AND ..." conditions on documents d for every filter of q. drive: the
+ * documents come from the filters (the most selective of --number, --type
+ * and the dates drives); else each document reached otherwise (from the
+ * full-text matches) is checked. */
+static int filters_with(const struct lt_search *q, int drive, struct sql *s, struct lt_err *err)
 {
 	const char *state = q->state ? q->state : lt_doc_state_name(LT_ARCHIVED);
 	int rc;
@@ -242,16 +258,16 @@ static int filters(const struct lt_search *q, struct sql *s, struct lt_err *err)
 		rc = sql_puts(s, " AND NOT EXISTS (SELECT 1 FROM metadata x WHERE "
 			      "x.document_id = d.id AND x.key = '" LT_SECRECY_KEY "')", err);
 	if (!rc && q->type) {
-		rc = sql_puts(s, " AND d.id IN (SELECT document_id FROM metadata WHERE "
-			      "key = 'typeName' AND value = ", err);
+		rc = meta_condition(s, "typeName", drive && !q->number, err);
+		if (!rc)
+			rc = sql_puts(s, " AND value = ", err);
 		if (!rc)
 			rc = sql_param(s, q->type, NULL, err);
 		if (!rc)
 			rc = sql_puts(s, ")", err);
 	}
 	if (!rc && (q->from || q->to)) {
-		rc = sql_puts(s, " AND d.id IN (SELECT document_id FROM metadata WHERE "
-			      "key = 'issuedDate'", err);
+		rc = meta_condition(s, "issuedDate", drive && !q->number && !q->type, err);
 		if (!rc && q->from) {
 			rc = sql_puts(s, " AND value >= ", err);
 			if (!rc)
@@ -272,8 +288,9 @@ static int filters(const struct lt_search *q, struct sql *s, struct lt_err *err)
 	if (!rc && q->organ) {
 		char *folded = NULL;
 
-		rc = sql_puts(s, " AND d.id IN (SELECT document_id FROM metadata WHERE "
-			      "key = 'organName' AND instr(folded, ", err);
+		rc = meta_condition(s, "organName", 0, err);
+		if (!rc)
+			rc = sql_puts(s, " AND instr(folded, ", err);
 		if (!rc)
 			rc = folded_copy(q->organ, &folded, err);
 		if (!rc)
@@ -290,9 +307,10 @@ static int filters(const struct lt_search *q, struct sql *s, struct lt_err *err)
 	}
 	if (!rc && q->language) {
 		if (q->language[0] >= '0' && q->language[0] <= '9') {
-			rc = sql_puts(s, " AND d.id IN (SELECT document_id FROM metadata WHERE "
-				      "key = 'language' AND instr(',' || replace(value, ' ', '') "
-				      "|| ',', ',' || ", err);
+			rc = meta_condition(s, "language", 0, err);
+			if (!rc)
+				rc = sql_puts(s, " AND instr(',' || replace(value, ' ', '') "
+					      "|| ',', ',' || ", err);
 			if (!rc)
 				rc = sql_param(s, q->language, NULL, err);
 			if (!rc)
@@ -306,6 +324,11 @@ static int filters(const struct lt_search *q, struct sql *s, struct lt_err *err)
 		}
 	}
 	return rc;
+}
+
+static int filters(const struct lt_search *q, struct sql *s, struct lt_err *err)
+{
+	return filters_with(q, 1, s, err);
 }
 
 /* ---- the statements ---- */
@@ -322,6 +345,14 @@ static int filters(const struct lt_search *q, struct sql *s, struct lt_err *err)
 #define PAGES_PER_DOCUMENT 20
 /* Words in a hit's snippet. */
 #define SNIPPET_WORDS 16
+
+static int has_filter(const struct lt_search *q);
+
+/* How a text query with filters runs (choose_plan). */
+struct plan {
+	int filter_first;
+	int64_t first_page, last_page;   /* the filtered documents' pages lie within; 0: unknown */
+};
 
 /* Newest matches of a phrase read to estimate how many pages hold it. */
 #define PHRASE_SAMPLE 256
@@ -383,20 +414,39 @@ static int rank_expression(struct lt_catalog *cat, const struct lt_fts_match *fm
 /* "name AS MATERIALIZED (...)": the newest `window` pages that match
  * `match` and pass the filters, with their score (rank: lt_rank(...)).
  * Materialized: an FTS5 function only works on the FTS5 query itself,
- * never inside the aggregate a flattened subquery would put it in. */
+ * never inside the aggregate a flattened subquery would put it in.
+ * Match first: FTS5 walks the matches newest first (between the filtered
+ * documents' first and last page when known) and each is checked against
+ * the filters until the window is full. Filter first (when few documents
+ * pass the filters): each filtered document's pages probed in the index
+ * as one rowid range, then sorted. */
 static int window_cte(const struct lt_search *q, const char *name, const char *match,
-		      const char *rank, int window, struct sql *s, struct lt_err *err)
+		      const char *rank, int window, const struct plan *plan, struct sql *s,
+		      struct lt_err *err)
 {
 	int rc = lt_buf_printf(&s->text, err, "%s AS MATERIALIZED (SELECT page_text.rowid AS id, "
-			       "p.document_id AS doc, p.number AS page, %s AS score "
-			       "FROM page_text JOIN pages p ON p.id = page_text.rowid "
-			       "JOIN documents d ON d.id = p.document_id WHERE page_text MATCH ", name,
-			       rank);
+			       "p.document_id AS doc, p.number AS page, %s AS score FROM %s "
+			       "WHERE page_text MATCH ", name, rank, plan->filter_first
+			       ? "documents d CROSS JOIN page_text ON page_text.rowid BETWEEN "
+				 "(SELECT min(id) FROM pages WHERE document_id = d.id) AND "
+				 "(SELECT max(id) FROM pages WHERE document_id = d.id) "
+				 "CROSS JOIN pages p ON p.id = page_text.rowid AND p.document_id = d.id"
+			       : "page_text JOIN pages p ON p.id = page_text.rowid "
+				 "JOIN documents d ON d.id = p.document_id");
 
 	if (!rc)
 		rc = sql_param(s, match, NULL, err);
+	if (!rc && plan->last_page) {
+		rc = sql_puts(s, " AND page_text.rowid BETWEEN ", err);
+		if (!rc)
+			rc = sql_int(s, plan->first_page, err);
+		if (!rc)
+			rc = sql_puts(s, " AND ", err);
+		if (!rc)
+			rc = sql_int(s, plan->last_page, err);
+	}
 	if (!rc)
-		rc = filters(q, s, err);
+		rc = filters_with(q, plan->filter_first, s, err);
 	if (!rc)
 		rc = sql_puts(s, " ORDER BY page_text.rowid DESC LIMIT ", err);
 	if (!rc)
@@ -409,7 +459,7 @@ static int window_cte(const struct lt_search *q, const char *name, const char *m
 /* The CTEs of a text listing: f (id, doc, page, score, exact), the ranked
  * candidates: the pages as typed (exact 1), then the others (exact 0). */
 static int candidates(const struct lt_search *q, const struct lt_fts_match *fm, const char *rank,
-		      struct sql *s, struct lt_err *err)
+		      const struct plan *plan, struct sql *s, struct lt_err *err)
 {
 	int64_t wanted = (int64_t)(q->offset > 0 ? q->offset : 0) + (q->limit > 0 ? q->limit : 1);
 	int window;
@@ -417,16 +467,18 @@ static int candidates(const struct lt_search *q, const struct lt_fts_match *fm, 
 
 	if (!q->pages)
 		wanted *= PAGES_PER_DOCUMENT;
-	int rw = getenv("RW") ? atoi(getenv("RW")) : RANK_WINDOW;
-	window = wanted > rw ? (wanted > 1000000000 ? 1000000000 : (int)wanted)
-		: rw;
+	/* With filters, every match walked is checked against them: a window
+	 * of a quarter is a quarter of the walk. */
+	int least = has_filter(q) ? RANK_WINDOW / 4 : RANK_WINDOW;
+
+	window = wanted > least ? (wanted > 1000000000 ? 1000000000 : (int)wanted) : least;
 	rc = sql_puts(s, "WITH ", err);
 	if (!rc)
-		rc = window_cte(q, "an", lt_buf_str(&fm->any), rank, window, s, err);
+		rc = window_cte(q, "an", lt_buf_str(&fm->any), rank, window, plan, s, err);
 	if (!rc && fm->has_exact) {
 		rc = sql_puts(s, ", ", err);
 		if (!rc)
-			rc = window_cte(q, "ex", lt_buf_str(&fm->exact), rank, window, s, err);
+			rc = window_cte(q, "ex", lt_buf_str(&fm->exact), rank, window, plan, s, err);
 		if (!rc)
 			rc = sql_puts(s, ", f AS (SELECT id, doc, page, score, 1 AS exact FROM ex "
 				      "UNION ALL SELECT id, doc, page, score, 0 FROM an "
@@ -441,12 +493,12 @@ static int candidates(const struct lt_search *q, const struct lt_fts_match *fm, 
  * score, exact, matching pages, and a document hit's matching pages as
  * "number:exact,..." (NULL otherwise). */
 static int listing(const struct lt_search *q, const struct lt_fts_match *fm, const char *rank,
-		   struct sql *s, struct lt_err *err)
+		   const struct plan *plan, struct sql *s, struct lt_err *err)
 {
 	int rc = LT_OK;
 
 	if (fm) {
-		rc = candidates(q, fm, rank, s, err);
+		rc = candidates(q, fm, rank, plan, s, err);
 		if (!rc && q->pages) {
 			rc = sql_puts(s, "SELECT id, doc, page, score, exact, 1, NULL FROM f "
 				      "ORDER BY exact DESC, score, doc, page", err);
@@ -718,6 +770,71 @@ int lt_cat_note_words(struct lt_catalog *cat, const char *text, struct lt_err *e
 	return rc;
 }
 
+/* Documents passing the filters up to which a text query runs filter first:
+ * each one's pages are a range probed in the index, a few seeks per word.
+ * Past it, the matches are walked newest first. */
+#define FILTER_FIRST_DOCUMENTS 200
+/* Documents passing the filters up to which their pages' range is worked
+ * out, to bound the walk of the matches (a batch's pages are one range). */
+#define RANGE_DOCUMENTS 5000
+
+static int has_filter(const struct lt_search *q)
+{
+	return q->type || q->from || q->to || q->organ || q->number || q->batch || q->language ||
+	       (q->state && strcmp(q->state, "archived") != 0);
+}
+
+/* Filter first when the filters let few documents through; the range of
+ * their pages when they are not too many: both counted up to a bound, which
+ * costs what listing that many documents costs. */
+static int choose_plan(struct lt_catalog *cat, const struct lt_search *q, struct plan *plan,
+		       struct lt_err *err)
+{
+	struct sql s = { LT_BUF_INIT, { 0 }, { 0 }, { 0 }, { 0 }, 0 };
+	sqlite3_stmt *st = NULL;
+	int rc, forced = q->plan;
+
+	/* For measuring both plans on one catalog (bench/search). */
+	if (forced == LT_PLAN_AUTO && getenv("LUUTRU_SEARCH_PLAN"))
+		forced = strcmp(getenv("LUUTRU_SEARCH_PLAN"), "filter") == 0 ? LT_PLAN_FILTER_FIRST
+			: LT_PLAN_MATCH_FIRST;
+	memset(plan, 0, sizeof(*plan));
+	plan->filter_first = forced == LT_PLAN_FILTER_FIRST;
+	if (forced != LT_PLAN_AUTO || !has_text(q) || !has_filter(q))
+		return LT_OK;
+	rc = sql_puts(&s, "SELECT count(*), min(lo), max(hi) FROM (SELECT "
+		      "(SELECT min(id) FROM pages WHERE document_id = d.id) AS lo, "
+		      "(SELECT max(id) FROM pages WHERE document_id = d.id) AS hi "
+		      "FROM documents d WHERE 1", err);
+	if (!rc)
+		rc = filters(q, &s, err);
+	if (!rc)
+		rc = sql_puts(&s, " LIMIT ", err);
+	if (!rc)
+		rc = sql_int(&s, RANGE_DOCUMENTS + 1, err);
+	if (!rc)
+		rc = sql_puts(&s, ")", err);
+	if (!rc)
+		rc = lt_cat_prepare(cat, lt_buf_str(&s.text), &st, err);
+	if (!rc) {
+		sql_bind(&s, st);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			int n = sqlite3_column_int(st, 0);
+
+			plan->filter_first = n <= FILTER_FIRST_DOCUMENTS;
+			if (n > 0 && n <= RANGE_DOCUMENTS && !plan->filter_first) {
+				plan->first_page = sqlite3_column_int64(st, 1);
+				plan->last_page = sqlite3_column_int64(st, 2);
+			}
+		} else {
+			rc = lt_cat_db_error(cat, err, "search: counting the filtered documents");
+		}
+	}
+	sqlite3_finalize(st);
+	sql_release(&s);
+	return rc;
+}
+
 /* ---- the API ---- */
 
 int lt_catalog_find_hits(struct lt_catalog *cat, const struct lt_search *q, struct lt_hit **out,
@@ -733,6 +850,7 @@ int lt_catalog_find_hits(struct lt_catalog *cat, const struct lt_search *q, stru
 	int rc = LT_OK, step;
 	int limit = q->limit < 1 ? 1 : q->limit, offset = q->offset < 0 ? 0 : q->offset;
 	int trace = getenv("LUUTRU_SEARCH_TRACE") != NULL;
+	struct plan plan = { 0, 0, 0 };
 	double t0 = lt_monotonic_seconds(), t1 = 0;
 
 	*out = NULL;
@@ -742,7 +860,9 @@ int lt_catalog_find_hits(struct lt_catalog *cat, const struct lt_search *q, stru
 	if (!rc && has_text(q))
 		rc = rank_expression(cat, &fm, &rank, err);
 	if (!rc)
-		rc = listing(q, has_text(q) ? &fm : NULL, lt_buf_str(&rank), &s, err);
+		rc = choose_plan(cat, q, &plan, err);
+	if (!rc)
+		rc = listing(q, has_text(q) ? &fm : NULL, lt_buf_str(&rank), &plan, &s, err);
 	if (!rc)
 		rc = sql_puts(&s, " LIMIT ", err);
 	if (!rc)
@@ -794,8 +914,9 @@ int lt_catalog_find_hits(struct lt_catalog *cat, const struct lt_search *q, stru
 	if (trace) {
 		t1 = lt_monotonic_seconds();
 		fprintf(stderr, "search trace: %s\nsearch trace: match %s | exact %s\n"
-			"search trace: ranked listing %.1f ms, %zu hits\n", lt_buf_str(&s.text),
-			lt_buf_str(&fm.any), lt_buf_str(&fm.exact), (t1 - t0) * 1e3, n);
+			"search trace: ranked listing %.1f ms, %zu hits, %s first\n", lt_buf_str(&s.text),
+			lt_buf_str(&fm.any), lt_buf_str(&fm.exact), (t1 - t0) * 1e3, n,
+			plan.filter_first ? "filter" : "match");
 	}
 	sql_release(&s);
 	for (size_t i = 0; !rc && i < n; i++) {
@@ -820,8 +941,8 @@ int lt_catalog_find_hits(struct lt_catalog *cat, const struct lt_search *q, stru
 	return LT_OK;
 }
 
-int lt_catalog_count_hits(struct lt_catalog *cat, const struct lt_search *q, int64_t *count,
-			  struct lt_err *err)
+int lt_catalog_count_hits(struct lt_catalog *cat, const struct lt_search *q, int64_t bound,
+			  int64_t *count, struct lt_err *err)
 {
 	struct lt_fts_match fm = LT_FTS_MATCH_INIT;
 	struct sql s = { LT_BUF_INIT, { 0 }, { 0 }, { 0 }, { 0 }, 0 };
@@ -829,21 +950,29 @@ int lt_catalog_count_hits(struct lt_catalog *cat, const struct lt_search *q, int
 	int rc = LT_OK;
 
 	*count = 0;
-	if (has_text(q)) {
+	rc = sql_puts(&s, "SELECT count(*) FROM (SELECT ", err);
+	if (!rc && has_text(q)) {
 		rc = parse_query(cat, q->text, &fm, err);
 		if (!rc)
-			rc = sql_puts(&s, q->pages ? "SELECT count(*)" : "SELECT count(DISTINCT p.document_id)", err);
+			rc = sql_puts(&s, q->pages ? "1" : "DISTINCT p.document_id", err);
 		if (!rc)
 			rc = sql_puts(&s, " FROM page_text JOIN pages p ON p.id = page_text.rowid "
 				      "JOIN documents d ON d.id = p.document_id WHERE page_text MATCH ", err);
 		if (!rc)
 			rc = sql_param(&s, lt_buf_str(&fm.any), NULL, err);
-	} else {
-		rc = sql_puts(&s, q->pages ? "SELECT count(*) FROM documents d JOIN pages p ON "
-			      "p.document_id = d.id WHERE 1" : "SELECT count(*) FROM documents d WHERE 1", err);
+	} else if (!rc) {
+		rc = sql_puts(&s, q->pages ? "1 FROM documents d JOIN pages p ON "
+			      "p.document_id = d.id WHERE 1" : "1 FROM documents d WHERE 1", err);
 	}
 	if (!rc)
-		rc = filters(q, &s, err);
+		rc = filters_with(q, !has_text(q), &s, err);
+	if (!rc && bound > 0) {
+		rc = sql_puts(&s, " LIMIT ", err);
+		if (!rc)
+			rc = sql_int(&s, bound + 1, err);
+	}
+	if (!rc)
+		rc = sql_puts(&s, ")", err);
 	if (!rc)
 		rc = lt_cat_prepare(cat, lt_buf_str(&s.text), &st, err);
 	if (!rc) {
