@@ -34,13 +34,15 @@ static const char *const stmt_sql[LT_N_STMTS] = {
 			   "WHERE id = ?",
 	[LT_ST_LOAD_SOURCES] = "SELECT path, sha256, size, page_count, format FROM sources "
 			       "WHERE document_id = ? ORDER BY seq",
-	[LT_ST_LOAD_PAGES] = "SELECT number, width, height, dpi, confidence, text, lang, "
+	/* pages.text is packed (lt_text_pack, fts.h): read through lt_text_unpack. */
+	[LT_ST_LOAD_PAGES] = "SELECT number, width, height, dpi, confidence, lt_text_unpack(text), lang, "
 			     "preprocessing, quality, review, technical FROM pages "
 			     "WHERE document_id = ? ORDER BY number",
-	[LT_ST_PAGE_OLD] = "SELECT id, text FROM pages WHERE document_id = ? AND number = ?",
+	[LT_ST_PAGE_OLD] = "SELECT id, lt_text_unpack(text) FROM pages WHERE document_id = ? "
+			   "AND number = ?",
 	[LT_ST_PAGE_UNINDEX] = "INSERT INTO page_text(page_text, rowid, text) VALUES ('delete', ?, ?)",
 	[LT_ST_PAGE_STORE] = "UPDATE pages SET width = ?, height = ?, dpi = ?, confidence = ?, "
-			     "text = ?, lang = ?, preprocessing = ?, quality = ?, review = ?, "
+			     "text = lt_text_pack(?), lang = ?, preprocessing = ?, quality = ?, review = ?, "
 			     "technical = ? "
 			     "WHERE id = ?",
 	[LT_ST_PAGE_INDEX] = "INSERT INTO page_text(rowid, text) VALUES (?, ?)",

@@ -570,7 +570,7 @@ static int fill_snippet(struct lt_catalog *cat, const struct lt_fts_match *fm, i
 {
 	struct lt_buf snip = LT_BUF_INIT;
 	sqlite3_stmt *st = NULL;
-	int rc = lt_cat_prepare(cat, "SELECT text FROM pages WHERE id = ?1", &st, err);
+	int rc = lt_cat_prepare(cat, "SELECT lt_text_unpack(text) FROM pages WHERE id = ?1", &st, err);
 
 	if (rc)
 		return rc;

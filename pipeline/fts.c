@@ -22,6 +22,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "luutru/buf.h"
 #include "luutru/text.h"
@@ -226,6 +227,85 @@ static void rank_function(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3
 	sqlite3_result_double(ctx, -score);
 }
 
+/* ---- page text kept compressed (fts.h: lt_text_pack) ---- */
+
+/* Texts shorter than this are kept as they are: zlib would not pay. */
+#define PACK_MIN_BYTES 64
+/* Before the zlib stream: the text's length, 4 bytes little-endian. */
+#define PACK_HEADER 4
+
+static void text_pack(sqlite3_context *ctx, int nval, sqlite3_value **val)
+{
+	const unsigned char *text;
+	unsigned char *packed;
+	uLongf packed_len;
+	int n;
+
+	(void)nval;
+	if (sqlite3_value_type(val[0]) != SQLITE_TEXT) {
+		sqlite3_result_value(ctx, val[0]);
+		return;
+	}
+	text = sqlite3_value_text(val[0]);
+	n = sqlite3_value_bytes(val[0]);
+	if (n < PACK_MIN_BYTES) {
+		sqlite3_result_value(ctx, val[0]);
+		return;
+	}
+	packed_len = compressBound((uLong)n);
+	packed = sqlite3_malloc64(PACK_HEADER + packed_len);
+	if (!packed) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	for (int i = 0; i < PACK_HEADER; i++)
+		packed[i] = (unsigned char)((unsigned)n >> (8 * i));
+	if (compress2(packed + PACK_HEADER, &packed_len, text, (uLong)n, 6) != Z_OK ||
+	    packed_len + PACK_HEADER >= (uLongf)n) {
+		sqlite3_free(packed);
+		sqlite3_result_value(ctx, val[0]);
+		return;
+	}
+	sqlite3_result_blob64(ctx, packed, PACK_HEADER + packed_len, sqlite3_free);
+}
+
+static void text_unpack(sqlite3_context *ctx, int nval, sqlite3_value **val)
+{
+	const unsigned char *packed;
+	unsigned char *text;
+	uLongf text_len;
+	unsigned n = 0;
+	int packed_len;
+
+	(void)nval;
+	if (sqlite3_value_type(val[0]) != SQLITE_BLOB) {
+		sqlite3_result_value(ctx, val[0]);
+		return;
+	}
+	packed = sqlite3_value_blob(val[0]);
+	packed_len = sqlite3_value_bytes(val[0]);
+	if (packed_len < PACK_HEADER) {
+		sqlite3_result_error(ctx, "a page's packed text is cut short", -1);
+		return;
+	}
+	for (int i = 0; i < PACK_HEADER; i++)
+		n |= (unsigned)packed[i] << (8 * i);
+	text = sqlite3_malloc64((sqlite3_uint64)n + 1);
+	if (!text) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	text_len = n;
+	if (uncompress(text, &text_len, packed + PACK_HEADER, (uLong)(packed_len - PACK_HEADER)) != Z_OK ||
+	    text_len != n) {
+		sqlite3_free(text);
+		sqlite3_result_error(ctx, "a page's packed text is damaged", -1);
+		return;
+	}
+	text[n] = '\0';
+	sqlite3_result_text64(ctx, (const char *)text, n, sqlite3_free, SQLITE_UTF8);
+}
+
 int lt_fts_register(sqlite3 *db, struct lt_err *err)
 {
 	static fts5_tokenizer tok = { tok_create, tok_delete, tok_tokenize };
@@ -238,6 +318,12 @@ int lt_fts_register(sqlite3 *db, struct lt_err *err)
 				  sqlite3_errmsg(db));
 	if (api->xCreateFunction(api, "lt_rank", NULL, rank_function, NULL) != SQLITE_OK)
 		return lt_err_set(err, LT_EDB, "cannot register the lt_rank function: %s",
+				  sqlite3_errmsg(db));
+	if (sqlite3_create_function(db, "lt_text_pack", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+				    text_pack, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_create_function(db, "lt_text_unpack", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+				    text_unpack, NULL, NULL) != SQLITE_OK)
+		return lt_err_set(err, LT_EDB, "cannot register the page text functions: %s",
 				  sqlite3_errmsg(db));
 	return LT_OK;
 }

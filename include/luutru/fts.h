@@ -23,7 +23,15 @@
  * by the caller (estimated from the newest matches) instead of counted:
  * bm25() walks every phrase's whole doclist once per query for it, which
  * for a common word is most of the query's time. A missing n_i counts as
- * half the pages. */
+ * half the pages.
+ *
+ * lt_text_pack(text) and lt_text_unpack(x) are how pages.text is kept
+ * (schemas/catalog/012-search-compact.sql): pack gives a BLOB of the text's
+ * length (4 bytes, little-endian) and its zlib stream, or the text itself
+ * when that would not be smaller (short pages, NULL); unpack gives the text
+ * back from either. Every writer of pages.text packs, every reader
+ * unpacks; the full-text index reads its content through the view
+ * page_text_source, which unpacks. */
 int lt_fts_register(sqlite3 *db, struct lt_err *err);
 
 /* Bounds on one query (see lt_fts_parse). A person's query is a few words;

@@ -1584,6 +1584,114 @@ static void test_prefix_expansion(void **state)
 	assert_int_equal(count, 1);
 }
 
+/* Migration 012 converts a catalog of version 11 in place: its pages' text
+ * packed (and read back the same), the words of its index listed (not the
+ * exact forms, not numbers), the index reading its content through the
+ * unpacking view, and a prefix search expanding over the words. */
+static void test_upgrade_compacts(void **state)
+{
+	static const char text[] = "Nghị định số 05 về công tác lưu trữ tài liệu của các cơ quan "
+				   "nhà nước, văn thư và lưu trữ hồ sơ. Công tác lưu trữ tài liệu "
+				   "của các cơ quan nhà nước, văn thư và lưu trữ hồ sơ điện tử; "
+				   "công tác lưu trữ tài liệu của các cơ quan nhà nước.";
+	struct fx *fx = *state;
+	struct lt_err err = { 0 };
+	struct lt_hit *hits = NULL;
+	struct lt_doc *doc = NULL;
+	char id[LT_DOC_ID_LEN + 1];
+	int64_t batch = 0;
+	size_t n = 0;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+
+	assert_int_equal(lt_catalog_add_batch(fx->cat, "/srv/inbox", &batch, &err), LT_OK);
+	archive_text(fx->cat, batch, "nghi-dinh.png", text, id);
+	lt_catalog_close(fx->cat);
+	fx->cat = NULL;
+	/* Back to version 11: plain text, the index over pages, no word list. */
+	assert_int_equal(sqlite3_open(fx->db, &db), SQLITE_OK);
+	assert_int_equal(lt_fts_register(db, &err), LT_OK);
+	assert_int_equal(sqlite3_exec(db, "UPDATE pages SET text = lt_text_unpack(text); "
+				      "DROP VIEW page_text_source; DROP TABLE page_words; "
+				      "PRAGMA writable_schema = ON; "
+				      "UPDATE sqlite_master SET sql = replace(sql, "
+				      "'content = ''page_text_source''', 'content = ''pages''') "
+				      "WHERE name = 'page_text'; PRAGMA writable_schema = OFF; "
+				      "PRAGMA user_version = 11;", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(sqlite3_open(fx->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT typeof(text) FROM pages", -1, &st, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), "text");
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+
+	assert_int_equal(lt_catalog_open(fx->archive, LT_CATALOG_WRITE, &fx->cat, &err), LT_OK);
+	assert_int_equal(sqlite3_prepare_v2(fx->cat->db, "SELECT typeof(text), length(text) < ?1, "
+					    "lt_text_unpack(text) = ?2 FROM pages", -1, &st, NULL),
+			 SQLITE_OK);
+	sqlite3_bind_int(st, 1, (int)strlen(text));
+	sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), "blob");
+	assert_int_equal(sqlite3_column_int(st, 1), 1);
+	assert_int_equal(sqlite3_column_int(st, 2), 1);
+	sqlite3_finalize(st);
+	assert_int_equal(sqlite3_prepare_v2(fx->cat->db, "SELECT group_concat(word, ' ') FROM "
+					    "(SELECT word FROM page_words WHERE word < 'd' "
+					    "ORDER BY word)", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), "cac co cong cua");
+	sqlite3_finalize(st);
+	/* FTS5's own snippet() reads the text through the view. */
+	assert_int_equal(sqlite3_prepare_v2(fx->cat->db, "SELECT snippet(page_text, 0, '[', ']', "
+					    "'…', 4) FROM page_text WHERE page_text MATCH 'dinh'",
+					    -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_non_null(strstr((const char *)sqlite3_column_text(st, 0), "[định]"));
+	sqlite3_finalize(st);
+	assert_int_equal(lt_catalog_load(fx->cat, id, &doc, &err), LT_OK);
+	assert_string_equal(doc->pages[0].text, text);
+	lt_doc_free(doc);
+	assert_int_equal(lt_catalog_search(fx->cat, "nghị*", 10, &hits, &n, &err), LT_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(hits[0].document, id);
+	lt_hits_free(hits, n);
+}
+
+/* A page's text is stored packed and read back byte for byte by every
+ * reader (load, search's snippet); a short one stays as it is. */
+static void test_text_round_trip(void **state)
+{
+	struct fx *fx = *state;
+	struct lt_err err = { 0 };
+	struct lt_doc *doc = NULL;
+	struct lt_buf long_text = LT_BUF_INIT;
+	struct lt_hit *hits = NULL;
+	char id[LT_DOC_ID_LEN + 1], short_id[LT_DOC_ID_LEN + 1];
+	int64_t batch = 0;
+	size_t n = 0;
+
+	for (int i = 0; i < 200; i++)
+		assert_int_equal(lt_buf_printf(&long_text, &err, "Dòng %d: Ủy ban nhân dân tỉnh "
+					       "Quảng Ngãi, “trích yếu” \t\n", i), LT_OK);
+	assert_int_equal(lt_catalog_add_batch(fx->cat, "/srv/inbox", &batch, &err), LT_OK);
+	archive_text(fx->cat, batch, "dai.png", lt_buf_str(&long_text), id);
+	archive_text(fx->cat, batch, "ngan.png", "Số 5", short_id);
+	assert_int_equal(lt_catalog_load(fx->cat, id, &doc, &err), LT_OK);
+	assert_string_equal(doc->pages[0].text, lt_buf_str(&long_text));
+	lt_doc_free(doc);
+	assert_int_equal(lt_catalog_load(fx->cat, short_id, &doc, &err), LT_OK);
+	assert_string_equal(doc->pages[0].text, "Số 5");
+	lt_doc_free(doc);
+	assert_int_equal(lt_catalog_search(fx->cat, "\"Dòng 199\"", 10, &hits, &n, &err), LT_OK);
+	assert_int_equal(n, 1);
+	assert_non_null(strstr(hits[0].snippet, "[Dòng 199]"));
+	lt_hits_free(hits, n);
+	lt_buf_release(&long_text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1612,6 +1720,8 @@ cmocka_unit_test_setup_teardown(test_read_mode_is_read_only, setup_open, teardow
 		cmocka_unit_test_setup_teardown(test_claim_longest_first, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_filter_first_same_hits, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_prefix_expansion, setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_compacts, setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_text_round_trip, setup_open, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
