@@ -784,6 +784,15 @@ static int has_filter(const struct lt_search *q)
 	       (q->state && strcmp(q->state, "archived") != 0);
 }
 
+/* A filter an index finds the documents of. --organ and --language match
+ * inside values (instr): counting their documents is a scan of every
+ * document, so alone they are checked on the matches walked. */
+static int has_indexed_filter(const struct lt_search *q)
+{
+	return q->type || q->from || q->to || q->number || q->batch ||
+	       (q->state && strcmp(q->state, "archived") != 0);
+}
+
 /* Filter first when the filters let few documents through; the range of
  * their pages when they are not too many: both counted up to a bound, which
  * costs what listing that many documents costs. */
@@ -800,7 +809,7 @@ static int choose_plan(struct lt_catalog *cat, const struct lt_search *q, struct
 			: LT_PLAN_MATCH_FIRST;
 	memset(plan, 0, sizeof(*plan));
 	plan->filter_first = forced == LT_PLAN_FILTER_FIRST;
-	if (forced != LT_PLAN_AUTO || !has_text(q) || !has_filter(q))
+	if (forced != LT_PLAN_AUTO || !has_text(q) || !has_indexed_filter(q))
 		return LT_OK;
 	rc = sql_puts(&s, "SELECT count(*), min(lo), max(hi) FROM (SELECT "
 		      "(SELECT min(id) FROM pages WHERE document_id = d.id) AS lo, "
