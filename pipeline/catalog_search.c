@@ -236,20 +236,30 @@ static int meta_condition(struct sql *s, const char *key, int drive, struct lt_e
 			       "AND key = '%s'", key);
 }
 
-/* " AND ..." conditions on documents d for every filter of q. drive: the
- * documents come from the filters (the most selective of --number, --type
- * and the dates drives); else each document reached otherwise (from the
- * full-text matches) is checked. */
+/* Which filter the documents are read from (choose_driver): --number
+ * always (a handful of documents); --type or the dates when they let few
+ * documents through; else none: documents are read in id order (or from
+ * the full-text matches) and each is checked, which stops as soon as a
+ * screenful passes. */
+enum { DRIVE_NONE, DRIVE_TYPE, DRIVE_DATE };
+
+/* " AND ..." conditions on documents d for every filter of q, the one
+ * `drive` names as an IN list the documents are read from, the others as
+ * checks of each document. */
 static int filters_with(const struct lt_search *q, int drive, struct sql *s, struct lt_err *err)
 {
 	const char *state = q->state ? q->state : lt_doc_state_name(LT_ARCHIVED);
 	int rc;
 
+	/* Nearly every document is archived: that state's index would hand
+	 * them all over to be sorted by id (the unary + keeps SQLite off it);
+	 * the other states are few and their index drives. */
 	if (strcmp(state, "review") == 0) {
-		rc = sql_puts(s, " AND d.state = 'archived' AND EXISTS (SELECT 1 FROM pages r "
+		rc = sql_puts(s, " AND +d.state = 'archived' AND EXISTS (SELECT 1 FROM pages r "
 			      "WHERE r.document_id = d.id AND r.review IS NOT NULL)", err);
 	} else {
-		rc = sql_puts(s, " AND d.state = ", err);
+		rc = sql_puts(s, strcmp(state, "archived") == 0 ? " AND +d.state = " : " AND d.state = ",
+			      err);
 		if (!rc)
 			rc = sql_param(s, state, NULL, err);
 	}
@@ -258,7 +268,7 @@ static int filters_with(const struct lt_search *q, int drive, struct sql *s, str
 		rc = sql_puts(s, " AND NOT EXISTS (SELECT 1 FROM metadata x WHERE "
 			      "x.document_id = d.id AND x.key = '" LT_SECRECY_KEY "')", err);
 	if (!rc && q->type) {
-		rc = meta_condition(s, "typeName", drive && !q->number, err);
+		rc = meta_condition(s, "typeName", drive == DRIVE_TYPE && !q->number, err);
 		if (!rc)
 			rc = sql_puts(s, " AND value = ", err);
 		if (!rc)
@@ -267,7 +277,7 @@ static int filters_with(const struct lt_search *q, int drive, struct sql *s, str
 			rc = sql_puts(s, ")", err);
 	}
 	if (!rc && (q->from || q->to)) {
-		rc = meta_condition(s, "issuedDate", drive && !q->number && !q->type, err);
+		rc = meta_condition(s, "issuedDate", drive == DRIVE_DATE && !q->number, err);
 		if (!rc && q->from) {
 			rc = sql_puts(s, " AND value >= ", err);
 			if (!rc)
@@ -326,9 +336,60 @@ static int filters_with(const struct lt_search *q, int drive, struct sql *s, str
 	return rc;
 }
 
-static int filters(const struct lt_search *q, struct sql *s, struct lt_err *err)
+/* Up to this many documents, a --type or a date range drives: its list is
+ * built whole first (an index range), cheaper than checking documents one
+ * by one until a screenful passes only when it is short. */
+#define DRIVER_DOCUMENTS 2000
+
+/* How many metadata rows a filter's index range holds, counted up to
+ * DRIVER_DOCUMENTS + 1. */
+static int range_count(struct lt_catalog *cat, const char *key, const char *lo, const char *hi,
+		       int equal, int64_t *n, struct lt_err *err)
 {
-	return filters_with(q, 1, s, err);
+	sqlite3_stmt *st = NULL;
+	char *upper = NULL;
+	int rc = equal ? LT_OK : date_to(hi ? hi : "9999", &upper, err);
+
+	if (!rc)
+		rc = lt_cat_prepare(cat, equal
+				    ? "SELECT count(*) FROM (SELECT 1 FROM metadata WHERE key = ?1 "
+				      "AND value = ?2 LIMIT ?4)"
+				    : "SELECT count(*) FROM (SELECT 1 FROM metadata WHERE key = ?1 "
+				      "AND value >= ?2 AND value <= ?3 LIMIT ?4)", &st, err);
+	if (!rc) {
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, lo ? lo : "", -1, SQLITE_STATIC);
+		if (!equal)
+			sqlite3_bind_text(st, 3, upper, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 4, DRIVER_DOCUMENTS + 1);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			*n = sqlite3_column_int64(st, 0);
+		else
+			rc = lt_cat_db_error(cat, err, "search: sizing a filter");
+	}
+	sqlite3_finalize(st);
+	free(upper);
+	return rc;
+}
+
+/* The filter to read the documents from (DRIVE_*): the smaller of --type
+ * and the date range when it is short enough. */
+static int choose_driver(struct lt_catalog *cat, const struct lt_search *q, int *drive,
+			 struct lt_err *err)
+{
+	int64_t types = DRIVER_DOCUMENTS + 1, dates = DRIVER_DOCUMENTS + 1;
+	int rc = LT_OK;
+
+	*drive = DRIVE_NONE;
+	if (q->number)
+		return LT_OK;
+	if (q->type)
+		rc = range_count(cat, "typeName", q->type, NULL, 1, &types, err);
+	if (!rc && (q->from || q->to))
+		rc = range_count(cat, "issuedDate", q->from, q->to, 0, &dates, err);
+	if (!rc && (types <= DRIVER_DOCUMENTS || dates <= DRIVER_DOCUMENTS))
+		*drive = types <= dates ? DRIVE_TYPE : DRIVE_DATE;
+	return rc;
 }
 
 /* ---- the statements ---- */
@@ -351,6 +412,7 @@ static int has_filter(const struct lt_search *q);
 /* How a text query with filters runs (choose_plan). */
 struct plan {
 	int filter_first;
+	int drive;                       /* DRIVE_*: for the filters listed alone or first */
 	int64_t first_page, last_page;   /* the filtered documents' pages lie within; 0: unknown */
 };
 
@@ -446,7 +508,7 @@ static int window_cte(const struct lt_search *q, const char *name, const char *m
 			rc = sql_int(s, plan->last_page, err);
 	}
 	if (!rc)
-		rc = filters_with(q, plan->filter_first, s, err);
+		rc = filters_with(q, plan->filter_first ? plan->drive : DRIVE_NONE, s, err);
 	if (!rc)
 		rc = sql_puts(s, " ORDER BY page_text.rowid DESC LIMIT ", err);
 	if (!rc)
@@ -517,14 +579,14 @@ static int listing(const struct lt_search *q, const struct lt_fts_match *fm, con
 		rc = sql_puts(s, "SELECT p.id, d.id, p.number, 0, 0, 1, NULL FROM documents d "
 			      "JOIN pages p ON p.document_id = d.id WHERE 1", err);
 		if (!rc)
-			rc = filters(q, s, err);
+			rc = filters_with(q, plan->drive, s, err);
 		if (!rc)
 			rc = sql_puts(s, " ORDER BY d.id, p.number", err);
 	} else {
 		rc = sql_puts(s, "SELECT 0, d.id, 0, 0, 0, (SELECT count(*) FROM pages c "
 			      "WHERE c.document_id = d.id), NULL FROM documents d WHERE 1", err);
 		if (!rc)
-			rc = filters(q, s, err);
+			rc = filters_with(q, plan->drive, s, err);
 		if (!rc)
 			rc = sql_puts(s, " ORDER BY d.id", err);
 	}
@@ -809,14 +871,20 @@ static int choose_plan(struct lt_catalog *cat, const struct lt_search *q, struct
 			: LT_PLAN_MATCH_FIRST;
 	memset(plan, 0, sizeof(*plan));
 	plan->filter_first = forced == LT_PLAN_FILTER_FIRST;
-	if (forced != LT_PLAN_AUTO || !has_text(q) || !has_indexed_filter(q))
+	rc = choose_driver(cat, q, &plan->drive, err);
+	if (rc || forced != LT_PLAN_AUTO || !has_text(q) || !has_indexed_filter(q))
+		return rc;
+	/* No short list to read the documents from (--type and the dates each
+	 * let many through): counting them would check every document. */
+	if (plan->drive == DRIVE_NONE && !q->number && !q->batch &&
+	    (!q->state || strcmp(q->state, "archived") == 0 || strcmp(q->state, "review") == 0))
 		return LT_OK;
 	rc = sql_puts(&s, "SELECT count(*), min(lo), max(hi) FROM (SELECT "
 		      "(SELECT min(id) FROM pages WHERE document_id = d.id) AS lo, "
 		      "(SELECT max(id) FROM pages WHERE document_id = d.id) AS hi "
 		      "FROM documents d WHERE 1", err);
 	if (!rc)
-		rc = filters(q, &s, err);
+		rc = filters_with(q, plan->drive, &s, err);
 	if (!rc)
 		rc = sql_puts(&s, " LIMIT ", err);
 	if (!rc)
@@ -859,7 +927,7 @@ int lt_catalog_find_hits(struct lt_catalog *cat, const struct lt_search *q, stru
 	int rc = LT_OK, step;
 	int limit = q->limit < 1 ? 1 : q->limit, offset = q->offset < 0 ? 0 : q->offset;
 	int trace = getenv("LUUTRU_SEARCH_TRACE") != NULL;
-	struct plan plan = { 0, 0, 0 };
+	struct plan plan = { 0, 0, 0, 0 };
 	double t0 = lt_monotonic_seconds(), t1 = 0;
 
 	*out = NULL;
@@ -956,7 +1024,7 @@ int lt_catalog_count_hits(struct lt_catalog *cat, const struct lt_search *q, int
 	struct lt_fts_match fm = LT_FTS_MATCH_INIT;
 	struct sql s = { LT_BUF_INIT, { 0 }, { 0 }, { 0 }, { 0 }, 0 };
 	sqlite3_stmt *st = NULL;
-	int rc = LT_OK;
+	int rc = LT_OK, drive = DRIVE_NONE;
 
 	*count = 0;
 	rc = sql_puts(&s, "SELECT count(*) FROM (SELECT ", err);
@@ -973,8 +1041,10 @@ int lt_catalog_count_hits(struct lt_catalog *cat, const struct lt_search *q, int
 		rc = sql_puts(&s, q->pages ? "1 FROM documents d JOIN pages p ON "
 			      "p.document_id = d.id WHERE 1" : "1 FROM documents d WHERE 1", err);
 	}
+	if (!rc && !has_text(q))
+		rc = choose_driver(cat, q, &drive, err);
 	if (!rc)
-		rc = filters_with(q, !has_text(q), &s, err);
+		rc = filters_with(q, drive, &s, err);
 	if (!rc && bound > 0) {
 		rc = sql_puts(&s, " LIMIT ", err);
 		if (!rc)
