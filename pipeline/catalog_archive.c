@@ -68,6 +68,8 @@ static int store_pages(struct lt_catalog *cat, const struct lt_doc *doc, struct 
 		sqlite3_bind_int64(ins, 1, rowid);
 		sqlite3_bind_text(ins, 2, p->text ? p->text : "", -1, SQLITE_STATIC);
 		rc = lt_cat_step_done(cat, ins, N_("cannot index a page's text"), err);
+		if (!rc)
+			rc = lt_cat_note_words(cat, p->text ? p->text : "", err);
 	}
 	lt_cat_put(old);
 	lt_cat_put(del);

@@ -53,6 +53,7 @@ enum lt_cat_stmt {
 	LT_ST_BUNDLE_LATEST,
 	LT_ST_BUNDLE_ADD,
 	LT_ST_FILE_ADD,
+	LT_ST_WORD_ADD,      /* a word into page_words (catalog_search.c) */
 	LT_N_STMTS
 };
 
@@ -64,6 +65,10 @@ struct lt_catalog {
 	 * bulk load's, bench/search): each is a savepoint, ended by lt_cat_end(). */
 	int nested;
 };
+
+/* Lists text's words in page_words (013-search-compact.sql); called with
+ * every text put into page_text. */
+int lt_cat_note_words(struct lt_catalog *cat, const char *text, struct lt_err *err);
 
 /* err gets "catalog 'PATH': what: SQLite's message", cause the SQLite code. */
 int lt_cat_db_error(struct lt_catalog *cat, struct lt_err *err, const char *what);

@@ -34,13 +34,15 @@ static const char *const stmt_sql[LT_N_STMTS] = {
 			   "WHERE id = ?",
 	[LT_ST_LOAD_SOURCES] = "SELECT path, sha256, size, page_count, format FROM sources "
 			       "WHERE document_id = ? ORDER BY seq",
-	[LT_ST_LOAD_PAGES] = "SELECT number, width, height, dpi, confidence, text, lang, "
+	/* pages.text is packed (lt_text_pack, fts.h): read through lt_text_unpack. */
+	[LT_ST_LOAD_PAGES] = "SELECT number, width, height, dpi, confidence, lt_text_unpack(text), lang, "
 			     "preprocessing, quality, review, technical FROM pages "
 			     "WHERE document_id = ? ORDER BY number",
-	[LT_ST_PAGE_OLD] = "SELECT id, text FROM pages WHERE document_id = ? AND number = ?",
+	[LT_ST_PAGE_OLD] = "SELECT id, lt_text_unpack(text) FROM pages WHERE document_id = ? "
+			   "AND number = ?",
 	[LT_ST_PAGE_UNINDEX] = "INSERT INTO page_text(page_text, rowid, text) VALUES ('delete', ?, ?)",
 	[LT_ST_PAGE_STORE] = "UPDATE pages SET width = ?, height = ?, dpi = ?, confidence = ?, "
-			     "text = ?, lang = ?, preprocessing = ?, quality = ?, review = ?, "
+			     "text = lt_text_pack(?), lang = ?, preprocessing = ?, quality = ?, review = ?, "
 			     "technical = ? "
 			     "WHERE id = ?",
 	[LT_ST_PAGE_INDEX] = "INSERT INTO page_text(rowid, text) VALUES (?, ?)",
@@ -48,6 +50,7 @@ static const char *const stmt_sql[LT_N_STMTS] = {
 	[LT_ST_BUNDLE_ADD] = "INSERT INTO bundles(document_id, version, path, size, sha256, created) "
 			     "VALUES (?, ?, ?, ?, ?, ?)",
 	[LT_ST_FILE_ADD] = "INSERT INTO files(bundle_id, path, size, sha256) VALUES (?, ?, ?, ?)",
+	[LT_ST_WORD_ADD] = "INSERT OR IGNORE INTO page_words(word) VALUES (?)",
 };
 
 int lt_cat_db_error(struct lt_catalog *cat, struct lt_err *err, const char *what)
@@ -338,7 +341,9 @@ int lt_catalog_open(const char *archive_dir, enum lt_catalog_mode mode,
 	 * at its largest size. */
 	if (!rc)
 		rc = lt_cat_exec(cat, mode == LT_CATALOG_READ
-			  ? "PRAGMA foreign_keys = ON;"
+			  /* A reader maps the file: the index pages a search reads are
+			   * not copied from the page cache one pread at a time. */
+			  ? "PRAGMA foreign_keys = ON; PRAGMA mmap_size = 1073741824;"
 			  : "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; "
 			    "PRAGMA journal_size_limit = 4194304;", err);
 	if (!rc)

@@ -24,7 +24,7 @@ static int insert_pages(struct lt_catalog *cat, const struct lt_doc *doc, struct
 	sqlite3_stmt *st = NULL, *idx = NULL;
 	int rc = lt_cat_prepare(cat, "INSERT INTO pages(document_id, number, source_seq, source_index, "
 				"width, height, dpi, confidence, text, lang, preprocessing, quality, review, "
-				"technical) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &st, err);
+				"technical) VALUES (?, ?, ?, ?, ?, ?, ?, ?, lt_text_pack(?), ?, ?, ?, ?, ?)", &st, err);
 
 	if (!rc)
 		rc = lt_cat_stmt(cat, LT_ST_PAGE_INDEX, &idx, err);
@@ -53,6 +53,8 @@ static int insert_pages(struct lt_catalog *cat, const struct lt_doc *doc, struct
 		sqlite3_bind_int64(idx, 1, sqlite3_last_insert_rowid(cat->db));
 		sqlite3_bind_text(idx, 2, p->text ? p->text : "", -1, SQLITE_STATIC);
 		rc = lt_cat_step_done(cat, idx, N_("cannot index a page's text"), err);
+		if (!rc)
+			rc = lt_cat_note_words(cat, p->text ? p->text : "", err);
 	}
 	sqlite3_finalize(st);
 	lt_cat_put(idx);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "luutru/buf.h"
+#include "luutru/fsutil.h"
 #include "luutru/fts.h"
 #include "luutru/text.h"
 
@@ -222,17 +223,43 @@ static int number_filter(struct sql *s, const char *typed, struct lt_err *err)
 	return rc;
 }
 
-/* " AND ..." conditions on documents d for every filter of q. */
-static int filters(const struct lt_search *q, struct sql *s, struct lt_err *err)
+/* The start of a condition on d's metadata row `key`, to be followed by
+ * " AND ..." on its columns and a closing ")": as an IN list when it is to
+ * drive the query (SQLite then reads the documents from the list), else as
+ * a seek per document checked (the list would be built whole first: all
+ * the documents of a type, tens of milliseconds at a million pages). */
+static int meta_condition(struct sql *s, const char *key, int drive, struct lt_err *err)
+{
+	return lt_buf_printf(&s->text, err, drive
+			     ? " AND d.id IN (SELECT document_id FROM metadata WHERE key = '%s'"
+			     : " AND EXISTS (SELECT 1 FROM metadata WHERE document_id = d.id "
+			       "AND key = '%s'", key);
+}
+
+/* Which filter the documents are read from (choose_driver): --number
+ * always (a handful of documents); --type or the dates when they let few
+ * documents through; else none: documents are read in id order (or from
+ * the full-text matches) and each is checked, which stops as soon as a
+ * screenful passes. */
+enum { DRIVE_NONE, DRIVE_TYPE, DRIVE_DATE };
+
+/* " AND ..." conditions on documents d for every filter of q, the one
+ * `drive` names as an IN list the documents are read from, the others as
+ * checks of each document. */
+static int filters_with(const struct lt_search *q, int drive, struct sql *s, struct lt_err *err)
 {
 	const char *state = q->state ? q->state : lt_doc_state_name(LT_ARCHIVED);
 	int rc;
 
+	/* Nearly every document is archived: that state's index would hand
+	 * them all over to be sorted by id (the unary + keeps SQLite off it);
+	 * the other states are few and their index drives. */
 	if (strcmp(state, "review") == 0) {
-		rc = sql_puts(s, " AND d.state = 'archived' AND EXISTS (SELECT 1 FROM pages r "
+		rc = sql_puts(s, " AND +d.state = 'archived' AND EXISTS (SELECT 1 FROM pages r "
 			      "WHERE r.document_id = d.id AND r.review IS NOT NULL)", err);
 	} else {
-		rc = sql_puts(s, " AND d.state = ", err);
+		rc = sql_puts(s, strcmp(state, "archived") == 0 ? " AND +d.state = " : " AND d.state = ",
+			      err);
 		if (!rc)
 			rc = sql_param(s, state, NULL, err);
 	}
@@ -241,16 +268,16 @@ static int filters(const struct lt_search *q, struct sql *s, struct lt_err *err)
 		rc = sql_puts(s, " AND NOT EXISTS (SELECT 1 FROM metadata x WHERE "
 			      "x.document_id = d.id AND x.key = '" LT_SECRECY_KEY "')", err);
 	if (!rc && q->type) {
-		rc = sql_puts(s, " AND d.id IN (SELECT document_id FROM metadata WHERE "
-			      "key = 'typeName' AND value = ", err);
+		rc = meta_condition(s, "typeName", drive == DRIVE_TYPE && !q->number, err);
+		if (!rc)
+			rc = sql_puts(s, " AND value = ", err);
 		if (!rc)
 			rc = sql_param(s, q->type, NULL, err);
 		if (!rc)
 			rc = sql_puts(s, ")", err);
 	}
 	if (!rc && (q->from || q->to)) {
-		rc = sql_puts(s, " AND d.id IN (SELECT document_id FROM metadata WHERE "
-			      "key = 'issuedDate'", err);
+		rc = meta_condition(s, "issuedDate", drive == DRIVE_DATE && !q->number, err);
 		if (!rc && q->from) {
 			rc = sql_puts(s, " AND value >= ", err);
 			if (!rc)
@@ -271,8 +298,9 @@ static int filters(const struct lt_search *q, struct sql *s, struct lt_err *err)
 	if (!rc && q->organ) {
 		char *folded = NULL;
 
-		rc = sql_puts(s, " AND d.id IN (SELECT document_id FROM metadata WHERE "
-			      "key = 'organName' AND instr(folded, ", err);
+		rc = meta_condition(s, "organName", 0, err);
+		if (!rc)
+			rc = sql_puts(s, " AND instr(folded, ", err);
 		if (!rc)
 			rc = folded_copy(q->organ, &folded, err);
 		if (!rc)
@@ -289,9 +317,10 @@ static int filters(const struct lt_search *q, struct sql *s, struct lt_err *err)
 	}
 	if (!rc && q->language) {
 		if (q->language[0] >= '0' && q->language[0] <= '9') {
-			rc = sql_puts(s, " AND d.id IN (SELECT document_id FROM metadata WHERE "
-				      "key = 'language' AND instr(',' || replace(value, ' ', '') "
-				      "|| ',', ',' || ", err);
+			rc = meta_condition(s, "language", 0, err);
+			if (!rc)
+				rc = sql_puts(s, " AND instr(',' || replace(value, ' ', '') "
+					      "|| ',', ',' || ", err);
 			if (!rc)
 				rc = sql_param(s, q->language, NULL, err);
 			if (!rc)
@@ -307,6 +336,62 @@ static int filters(const struct lt_search *q, struct sql *s, struct lt_err *err)
 	return rc;
 }
 
+/* Up to this many documents, a --type or a date range drives: its list is
+ * built whole first (an index range), cheaper than checking documents one
+ * by one until a screenful passes only when it is short. */
+#define DRIVER_DOCUMENTS 2000
+
+/* How many metadata rows a filter's index range holds, counted up to
+ * DRIVER_DOCUMENTS + 1. */
+static int range_count(struct lt_catalog *cat, const char *key, const char *lo, const char *hi,
+		       int equal, int64_t *n, struct lt_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	char *upper = NULL;
+	int rc = equal ? LT_OK : date_to(hi ? hi : "9999", &upper, err);
+
+	if (!rc)
+		rc = lt_cat_prepare(cat, equal
+				    ? "SELECT count(*) FROM (SELECT 1 FROM metadata WHERE key = ?1 "
+				      "AND value = ?2 LIMIT ?4)"
+				    : "SELECT count(*) FROM (SELECT 1 FROM metadata WHERE key = ?1 "
+				      "AND value >= ?2 AND value <= ?3 LIMIT ?4)", &st, err);
+	if (!rc) {
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, lo ? lo : "", -1, SQLITE_STATIC);
+		if (!equal)
+			sqlite3_bind_text(st, 3, upper, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 4, DRIVER_DOCUMENTS + 1);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			*n = sqlite3_column_int64(st, 0);
+		else
+			rc = lt_cat_db_error(cat, err, "search: sizing a filter");
+	}
+	sqlite3_finalize(st);
+	free(upper);
+	return rc;
+}
+
+/* The filter to read the documents from (DRIVE_*): the smaller of --type
+ * and the date range when it is short enough. */
+static int choose_driver(struct lt_catalog *cat, const struct lt_search *q, int *drive,
+			 struct lt_err *err)
+{
+	int64_t types = DRIVER_DOCUMENTS + 1, dates = DRIVER_DOCUMENTS + 1;
+	int rc = LT_OK;
+
+	*drive = DRIVE_NONE;
+	if (q->number)
+		return LT_OK;
+	if (q->type)
+		rc = range_count(cat, "typeName", q->type, NULL, 1, &types, err);
+	if (!rc && (q->from || q->to))
+		rc = range_count(cat, "issuedDate", q->from, q->to, 0, &dates, err);
+	if (!rc && (types <= DRIVER_DOCUMENTS || dates <= DRIVER_DOCUMENTS))
+		*drive = types <= dates ? DRIVE_TYPE : DRIVE_DATE;
+	return rc;
+}
+
 /* ---- the statements ---- */
 
 /* How many of the newest matching pages are ranked (per MATCH: the pages
@@ -316,26 +401,114 @@ static int filters(const struct lt_search *q, struct sql *s, struct lt_err *err)
  * more is ranked among its newest pages (rowid order, which FTS5 walks
  * without sorting). Exact-first holds in every window: if the exact pages
  * are more than the window, every hit a window can show is one of them. */
-#define RANK_WINDOW 2000
+#define RANK_WINDOW 1000
 /* Document hits: pages scored per document hit asked for. */
 #define PAGES_PER_DOCUMENT 20
+/* Words in a hit's snippet. */
+#define SNIPPET_WORDS 16
+
+static int has_filter(const struct lt_search *q);
+
+/* How a text query with filters runs (choose_plan). */
+struct plan {
+	int filter_first;
+	int drive;                       /* DRIVE_*: for the filters listed alone or first */
+	int64_t first_page, last_page;   /* the filtered documents' pages lie within; 0: unknown */
+};
+
+/* Newest matches of a phrase read to estimate how many pages hold it. */
+#define PHRASE_SAMPLE 256
+
+/* How many pages hold one phrase: counted when fewer than PHRASE_SAMPLE,
+ * else estimated from how far back the newest PHRASE_SAMPLE reach (pages
+ * are numbered in the order they were archived). A few index pages read,
+ * where bm25() walks the whole doclist. */
+static int phrase_pages(struct lt_catalog *cat, const char *phrase, int64_t last_page,
+			double *pages, struct lt_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = lt_cat_prepare(cat, "SELECT count(*), min(rowid) FROM (SELECT rowid FROM page_text "
+				"WHERE page_text MATCH ?1 ORDER BY rowid DESC LIMIT ?2)", &st, err);
+
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, phrase, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, PHRASE_SAMPLE);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		int64_t n = sqlite3_column_int64(st, 0), oldest = sqlite3_column_int64(st, 1);
+
+		*pages = n < PHRASE_SAMPLE || last_page <= oldest ? (double)n
+			: (double)n * (double)last_page / (double)(last_page - oldest + 1);
+	} else {
+		rc = lt_cat_db_error(cat, err, "search: estimating a word's frequency");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* The ranking expression of the query: lt_rank() (fts.h) with each
+ * phrase's estimated number of pages. */
+static int rank_expression(struct lt_catalog *cat, const struct lt_fts_match *fm,
+			   struct lt_buf *out, struct lt_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t last_page = 0;
+	int rc = lt_cat_prepare(cat, "SELECT COALESCE(max(id), 0) FROM pages", &st, err);
+
+	if (rc)
+		return rc;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		last_page = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	rc = lt_buf_puts(out, "lt_rank(page_text", err);
+	for (size_t i = 0; !rc && i < fm->phrases.len; i += strlen(fm->phrases.data + i) + 1) {
+		double pages = 0;
+
+		rc = phrase_pages(cat, fm->phrases.data + i, last_page, &pages, err);
+		if (!rc)
+			rc = lt_buf_printf(out, err, ", %.1f", pages);
+	}
+	if (!rc)
+		rc = lt_buf_puts(out, ")", err);
+	return rc;
+}
 
 /* "name AS MATERIALIZED (...)": the newest `window` pages that match
- * `match` and pass the filters, with their bm25 score. Materialized:
- * bm25() only works on the FTS5 query itself, never inside the aggregate a
- * flattened subquery would put it in. */
+ * `match` and pass the filters, with their score (rank: lt_rank(...)).
+ * Materialized: an FTS5 function only works on the FTS5 query itself,
+ * never inside the aggregate a flattened subquery would put it in.
+ * Match first: FTS5 walks the matches newest first (between the filtered
+ * documents' first and last page when known) and each is checked against
+ * the filters until the window is full. Filter first (when few documents
+ * pass the filters): each filtered document's pages probed in the index
+ * as one rowid range, then sorted. */
 static int window_cte(const struct lt_search *q, const char *name, const char *match,
-		      int window, struct sql *s, struct lt_err *err)
+		      const char *rank, int window, const struct plan *plan, struct sql *s,
+		      struct lt_err *err)
 {
 	int rc = lt_buf_printf(&s->text, err, "%s AS MATERIALIZED (SELECT page_text.rowid AS id, "
-			       "p.document_id AS doc, p.number AS page, bm25(page_text) AS score "
-			       "FROM page_text JOIN pages p ON p.id = page_text.rowid "
-			       "JOIN documents d ON d.id = p.document_id WHERE page_text MATCH ", name);
+			       "p.document_id AS doc, p.number AS page, %s AS score FROM %s "
+			       "WHERE page_text MATCH ", name, rank, plan->filter_first
+			       ? "documents d CROSS JOIN page_text ON page_text.rowid BETWEEN "
+				 "(SELECT min(id) FROM pages WHERE document_id = d.id) AND "
+				 "(SELECT max(id) FROM pages WHERE document_id = d.id) "
+				 "CROSS JOIN pages p ON p.id = page_text.rowid AND p.document_id = d.id"
+			       : "page_text JOIN pages p ON p.id = page_text.rowid "
+				 "JOIN documents d ON d.id = p.document_id");
 
 	if (!rc)
 		rc = sql_param(s, match, NULL, err);
+	if (!rc && plan->last_page) {
+		rc = sql_puts(s, " AND page_text.rowid BETWEEN ", err);
+		if (!rc)
+			rc = sql_int(s, plan->first_page, err);
+		if (!rc)
+			rc = sql_puts(s, " AND ", err);
+		if (!rc)
+			rc = sql_int(s, plan->last_page, err);
+	}
 	if (!rc)
-		rc = filters(q, s, err);
+		rc = filters_with(q, plan->filter_first ? plan->drive : DRIVE_NONE, s, err);
 	if (!rc)
 		rc = sql_puts(s, " ORDER BY page_text.rowid DESC LIMIT ", err);
 	if (!rc)
@@ -347,8 +520,8 @@ static int window_cte(const struct lt_search *q, const char *name, const char *m
 
 /* The CTEs of a text listing: f (id, doc, page, score, exact), the ranked
  * candidates: the pages as typed (exact 1), then the others (exact 0). */
-static int candidates(const struct lt_search *q, const struct lt_fts_match *fm, struct sql *s,
-		      struct lt_err *err)
+static int candidates(const struct lt_search *q, const struct lt_fts_match *fm, const char *rank,
+		      const struct plan *plan, struct sql *s, struct lt_err *err)
 {
 	int64_t wanted = (int64_t)(q->offset > 0 ? q->offset : 0) + (q->limit > 0 ? q->limit : 1);
 	int window;
@@ -356,15 +529,18 @@ static int candidates(const struct lt_search *q, const struct lt_fts_match *fm, 
 
 	if (!q->pages)
 		wanted *= PAGES_PER_DOCUMENT;
-	window = wanted > RANK_WINDOW ? (wanted > 1000000000 ? 1000000000 : (int)wanted)
-		: RANK_WINDOW;
+	/* With filters, every match walked is checked against them: a window
+	 * of a quarter is a quarter of the walk. */
+	int least = has_filter(q) ? RANK_WINDOW / 4 : RANK_WINDOW;
+
+	window = wanted > least ? (wanted > 1000000000 ? 1000000000 : (int)wanted) : least;
 	rc = sql_puts(s, "WITH ", err);
 	if (!rc)
-		rc = window_cte(q, "an", lt_buf_str(&fm->any), window, s, err);
+		rc = window_cte(q, "an", lt_buf_str(&fm->any), rank, window, plan, s, err);
 	if (!rc && fm->has_exact) {
 		rc = sql_puts(s, ", ", err);
 		if (!rc)
-			rc = window_cte(q, "ex", lt_buf_str(&fm->exact), window, s, err);
+			rc = window_cte(q, "ex", lt_buf_str(&fm->exact), rank, window, plan, s, err);
 		if (!rc)
 			rc = sql_puts(s, ", f AS (SELECT id, doc, page, score, 1 AS exact FROM ex "
 				      "UNION ALL SELECT id, doc, page, score, 0 FROM an "
@@ -376,39 +552,41 @@ static int candidates(const struct lt_search *q, const struct lt_fts_match *fm, 
 }
 
 /* Columns of every listing: page id (0 without text), document, page,
- * score, exact, matching pages. */
-static int listing(const struct lt_search *q, const struct lt_fts_match *fm, struct sql *s,
-		   struct lt_err *err)
+ * score, exact, matching pages, and a document hit's matching pages as
+ * "number:exact,..." (NULL otherwise). */
+static int listing(const struct lt_search *q, const struct lt_fts_match *fm, const char *rank,
+		   const struct plan *plan, struct sql *s, struct lt_err *err)
 {
 	int rc = LT_OK;
 
 	if (fm) {
-		rc = candidates(q, fm, s, err);
+		rc = candidates(q, fm, rank, plan, s, err);
 		if (!rc && q->pages) {
-			rc = sql_puts(s, "SELECT id, doc, page, score, exact, 1 FROM f "
+			rc = sql_puts(s, "SELECT id, doc, page, score, exact, 1, NULL FROM f "
 				      "ORDER BY exact DESC, score, doc, page", err);
 		} else if (!rc) {
 			/* One row per document: its best page (SQLite takes the bare
 			 * columns from the row of min()). bm25 scores are negative and
 			 * far above -1e4 (32 terms of idf < 20); a larger offset would
 			 * round the small scores of common words away. */
-			rc = sql_puts(s, "SELECT id, doc, page, score, exact, n FROM (SELECT id, doc, "
-				      "page, score, exact, count(*) AS n, "
-				      "min(score - exact * 1e4) AS k FROM f GROUP BY doc) "
+			rc = sql_puts(s, "SELECT id, doc, page, score, exact, n, pages FROM (SELECT id, "
+				      "doc, page, score, exact, count(*) AS n, "
+				      "min(score - exact * 1e4) AS k, "
+				      "group_concat(page || ':' || exact) AS pages FROM f GROUP BY doc) "
 				      "ORDER BY k, doc", err);
 		}
 	} else if (q->pages) {
-		rc = sql_puts(s, "SELECT p.id, d.id, p.number, 0, 0, 1 FROM documents d "
+		rc = sql_puts(s, "SELECT p.id, d.id, p.number, 0, 0, 1, NULL FROM documents d "
 			      "JOIN pages p ON p.document_id = d.id WHERE 1", err);
 		if (!rc)
-			rc = filters(q, s, err);
+			rc = filters_with(q, plan->drive, s, err);
 		if (!rc)
 			rc = sql_puts(s, " ORDER BY d.id, p.number", err);
 	} else {
 		rc = sql_puts(s, "SELECT 0, d.id, 0, 0, 0, (SELECT count(*) FROM pages c "
-			      "WHERE c.document_id = d.id) FROM documents d WHERE 1", err);
+			      "WHERE c.document_id = d.id), NULL FROM documents d WHERE 1", err);
 		if (!rc)
-			rc = filters(q, s, err);
+			rc = filters_with(q, plan->drive, s, err);
 		if (!rc)
 			rc = sql_puts(s, " ORDER BY d.id", err);
 	}
@@ -447,66 +625,63 @@ static int dup_col(sqlite3_stmt *st, int col, char **out, struct lt_err *err)
 	return lt_strdup(lt_cat_col_text(st, col), out, err);
 }
 
+/* The snippet of one hit, made from its page's text by lt_fts_snippet():
+ * no FTS5 query per hit. */
 static int fill_snippet(struct lt_catalog *cat, const struct lt_fts_match *fm, int64_t page_id,
 			struct lt_hit *h, struct lt_err *err)
 {
+	struct lt_buf snip = LT_BUF_INIT;
 	sqlite3_stmt *st = NULL;
-	int rc = lt_cat_prepare(cat, "SELECT snippet(page_text, 0, char(1), char(2), '…', 16) "
-				"FROM page_text WHERE page_text MATCH ?1 AND rowid = ?2", &st, err);
+	int rc = lt_cat_prepare(cat, "SELECT lt_text_unpack(text) FROM pages WHERE id = ?1", &st, err);
 
 	if (rc)
 		return rc;
-	sqlite3_bind_text(st, 1, lt_buf_str(&fm->any), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, page_id);
+	sqlite3_bind_int64(st, 1, page_id);
 	if (sqlite3_step(st) == SQLITE_ROW)
-		rc = dup_col(st, 0, &h->snippet, err);
+		rc = lt_fts_snippet(fm, lt_cat_col_text(st, 0), (size_t)sqlite3_column_bytes(st, 0),
+				    SNIPPET_WORDS, LT_HIT_MARK_OPEN, LT_HIT_MARK_CLOSE, &snip, err);
 	else
-		rc = lt_strdup("", &h->snippet, err);
+		rc = lt_buf_puts(&snip, "", err);
 	sqlite3_finalize(st);
-	if (!rc && h->snippet)
+	if (!rc) {
+		h->snippet = lt_buf_detach(&snip);
 		render_marks(h->snippet);
+	}
+	lt_buf_release(&snip);
 	return rc;
 }
 
-/* A document hit's best pages: each of its pages probed in the index by
- * rowid (a seek, not a scan of the matches). */
-static int fill_best_pages(struct lt_catalog *cat, const struct lt_fts_match *fm,
-			   struct lt_hit *h, struct lt_err *err)
+static int by_exact_then_number(const void *a, const void *b)
 {
-	sqlite3_stmt *st = NULL;
-	struct sql s = { LT_BUF_INIT, { 0 }, { 0 }, { 0 }, { 0 }, 0 };
-	int step;
-	/* No bm25 here: each bm25() call counts the whole doclist of every
-	 * phrase for its IDF, which for a common word is the cost of the
-	 * search over again per page probed (seconds for a screenful). A
-	 * document's matching pages are listed as typed first, then in page
-	 * order; the document's own rank comes from the scored window. */
-	int rc = sql_puts(&s, "SELECT number FROM (SELECT p.number, EXISTS (SELECT 1 "
-			  "FROM page_text WHERE page_text MATCH ?1 AND rowid = p.id) AS score", err);
+	const int *x = a, *y = b;
 
-	if (!rc)
-		rc = sql_puts(&s, fm->has_exact ? ", EXISTS (SELECT 1 FROM page_text WHERE "
-			      "page_text MATCH ?3 AND rowid = p.id) AS exact" : ", 1 AS exact", err);
-	if (!rc)
-		rc = sql_puts(&s, " FROM pages p WHERE p.document_id = ?2) WHERE score "
-			      "ORDER BY exact DESC, number LIMIT ?4", err);
-	if (!rc)
-		rc = lt_cat_prepare(cat, lt_buf_str(&s.text), &st, err);
-	sql_release(&s);
-	if (rc)
-		return rc;
-	sqlite3_bind_text(st, 1, lt_buf_str(&fm->any), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, h->document, -1, SQLITE_STATIC);
-	if (fm->has_exact)
-		sqlite3_bind_text(st, 3, lt_buf_str(&fm->exact), -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 4, LT_HIT_MAX_PAGES);
+	/* Each is number * 2 + !exact. */
+	return (x[0] & 1) != (y[0] & 1) ? (x[0] & 1) - (y[0] & 1) : (x[0] > y[0]) - (x[0] < y[0]);
+}
+
+/* A document hit's best pages from its ranked window's "number:exact,..."
+ * (the listing's last column): the pages as typed first, then in page
+ * order. Read off the window the search already made: probing each of the
+ * document's pages with MATCH cost a query per page (for a prefix, FTS5's
+ * whole merged doclist each time: seconds a screen). */
+static void fill_best_pages(const char *list, struct lt_hit *h)
+{
+	int keys[256];
+	size_t n = 0;
+
+	for (const char *p = list; p && *p && n < sizeof(keys) / sizeof(keys[0]); ) {
+		char *end;
+		long number = strtol(p, &end, 10);
+		int exact = *end == ':' && end[1] == '1';
+
+		keys[n++] = (int)number * 2 + !exact;
+		p = strchr(end, ',');
+		p = p ? p + 1 : NULL;
+	}
+	qsort(keys, n, sizeof(keys[0]), by_exact_then_number);
 	h->n_pages = 0;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW && h->n_pages < LT_HIT_MAX_PAGES)
-		h->pages[h->n_pages++] = sqlite3_column_int(st, 0);
-	if (step != SQLITE_DONE && step != SQLITE_ROW)
-		rc = lt_cat_db_error(cat, err, N_("search: best pages"));
-	sqlite3_finalize(st);
-	return rc;
+	for (size_t i = 0; i < n && h->n_pages < LT_HIT_MAX_PAGES; i++)
+		h->pages[h->n_pages++] = keys[i] / 2;
 }
 
 static int fill_document(struct lt_catalog *cat, struct lt_hit *h, struct lt_err *err)
@@ -547,26 +722,224 @@ static int fill_document(struct lt_catalog *cat, struct lt_hit *h, struct lt_err
 	return rc;
 }
 
+/* lt_fts_expand_fn over the catalog's list of indexed words (page_words,
+ * schemas/catalog/013-search-compact.sql). */
+static int expand_from_catalog(void *ctx, const char *prefix, int max, struct lt_buf *words,
+			       struct lt_err *err)
+{
+	struct lt_catalog *cat = ctx;
+	struct lt_buf upper = LT_BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	size_t start = words->len;
+	int rc = lt_buf_printf(&upper, err, "%s\xff", prefix), step, n = 0;
+
+	if (!rc)
+		rc = lt_cat_prepare(cat, "SELECT word FROM page_words WHERE word >= ?1 AND word < ?2 "
+				    "ORDER BY word LIMIT ?3", &st, err);
+	if (!rc) {
+		sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, lt_buf_str(&upper), -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 3, max + 1);
+		while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+			n++;
+			rc = lt_buf_append(words, sqlite3_column_text(st, 0),
+					   (size_t)sqlite3_column_bytes(st, 0) + 1, err);
+		}
+		if (!rc && step != SQLITE_DONE)
+			rc = lt_cat_db_error(cat, err, "search: expanding a prefix");
+	}
+	/* Too many words: FTS5's own prefix query, slow but complete. */
+	if (!rc && n > max) {
+		words->len = start;
+		words->data[start] = '\0';
+	}
+	sqlite3_finalize(st);
+	lt_buf_release(&upper);
+	return rc;
+}
+
+static int parse_query(struct lt_catalog *cat, const char *typed, struct lt_fts_match *fm,
+		       struct lt_err *err)
+{
+	return lt_fts_parse_with(typed, expand_from_catalog, cat, fm, err);
+}
+
+/* ---- the list of indexed words ---- */
+
+static int by_string(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int all_digits(const char *s)
+{
+	return strspn(s, "0123456789") == strlen(s);
+}
+
+int lt_cat_note_words(struct lt_catalog *cat, const char *text, struct lt_err *err)
+{
+	struct lt_buf folds = LT_BUF_INIT, folded = LT_BUF_INIT;
+	size_t *offsets = NULL, n = 0, cap = 0, pos = 0, start, end, len = strlen(text);
+	const char **words = NULL;
+	sqlite3_stmt *st = NULL;
+	int rc = LT_OK;
+
+	while (!rc && lt_text_next_word(text, len, &pos, &start, &end)) {
+		/* As the tokenizer: over-long words are not indexed (fts.c). */
+		if (end - start > 256)
+			continue;
+		rc = lt_fts_word_forms(text + start, end - start, &folded, NULL, err);
+		if (rc || folded.len == 0 || all_digits(folded.data))
+			continue;
+		if (n == cap) {
+			size_t want = cap ? cap * 2 : 256;
+			size_t *grown = realloc(offsets, want * sizeof(*offsets));
+
+			if (!grown) {
+				rc = lt_err_set(err, LT_ENOMEM, "out of memory listing a page's words");
+				break;
+			}
+			offsets = grown;
+			cap = want;
+		}
+		offsets[n++] = folds.len;
+		rc = lt_buf_append(&folds, folded.data, folded.len + 1, err);
+	}
+	/* Offsets until the buffer stops moving, pointers after. */
+	if (!rc && n) {
+		words = malloc(n * sizeof(*words));
+		if (!words)
+			rc = lt_err_set(err, LT_ENOMEM, "out of memory listing a page's words");
+		for (size_t i = 0; !rc && i < n; i++)
+			words[i] = folds.data + offsets[i];
+		if (!rc)
+			qsort(words, n, sizeof(*words), by_string);
+	}
+	if (!rc && n)
+		rc = lt_cat_stmt(cat, LT_ST_WORD_ADD, &st, err);
+	for (size_t i = 0; !rc && i < n; i++) {
+		if (i && strcmp(words[i], words[i - 1]) == 0)
+			continue;
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, words[i], -1, SQLITE_STATIC);
+		rc = lt_cat_step_done(cat, st, "cannot list a page's words", err);
+	}
+	lt_cat_put(st);
+	free(words);
+	free(offsets);
+	lt_buf_release(&folds);
+	lt_buf_release(&folded);
+	return rc;
+}
+
+/* Documents passing the filters up to which a text query runs filter first:
+ * each one's pages are a range probed in the index, a few seeks per word.
+ * Past it, the matches are walked newest first. */
+#define FILTER_FIRST_DOCUMENTS 200
+/* Documents passing the filters up to which their pages' range is worked
+ * out, to bound the walk of the matches (a batch's pages are one range). */
+#define RANGE_DOCUMENTS 5000
+
+static int has_filter(const struct lt_search *q)
+{
+	return q->type || q->from || q->to || q->organ || q->number || q->batch || q->language ||
+	       (q->state && strcmp(q->state, "archived") != 0);
+}
+
+/* A filter an index finds the documents of. --organ and --language match
+ * inside values (instr): counting their documents is a scan of every
+ * document, so alone they are checked on the matches walked. */
+static int has_indexed_filter(const struct lt_search *q)
+{
+	return q->type || q->from || q->to || q->number || q->batch ||
+	       (q->state && strcmp(q->state, "archived") != 0);
+}
+
+/* Filter first when the filters let few documents through; the range of
+ * their pages when they are not too many: both counted up to a bound, which
+ * costs what listing that many documents costs. */
+static int choose_plan(struct lt_catalog *cat, const struct lt_search *q, struct plan *plan,
+		       struct lt_err *err)
+{
+	struct sql s = { LT_BUF_INIT, { 0 }, { 0 }, { 0 }, { 0 }, 0 };
+	sqlite3_stmt *st = NULL;
+	int rc, forced = q->plan;
+
+	/* For measuring both plans on one catalog (bench/search). */
+	if (forced == LT_PLAN_AUTO && getenv("LUUTRU_SEARCH_PLAN"))
+		forced = strcmp(getenv("LUUTRU_SEARCH_PLAN"), "filter") == 0 ? LT_PLAN_FILTER_FIRST
+			: LT_PLAN_MATCH_FIRST;
+	memset(plan, 0, sizeof(*plan));
+	plan->filter_first = forced == LT_PLAN_FILTER_FIRST;
+	rc = choose_driver(cat, q, &plan->drive, err);
+	if (rc || forced != LT_PLAN_AUTO || !has_text(q) || !has_indexed_filter(q))
+		return rc;
+	/* No short list to read the documents from (--type and the dates each
+	 * let many through): counting them would check every document. */
+	if (plan->drive == DRIVE_NONE && !q->number && !q->batch &&
+	    (!q->state || strcmp(q->state, "archived") == 0 || strcmp(q->state, "review") == 0))
+		return LT_OK;
+	rc = sql_puts(&s, "SELECT count(*), min(lo), max(hi) FROM (SELECT "
+		      "(SELECT min(id) FROM pages WHERE document_id = d.id) AS lo, "
+		      "(SELECT max(id) FROM pages WHERE document_id = d.id) AS hi "
+		      "FROM documents d WHERE 1", err);
+	if (!rc)
+		rc = filters_with(q, plan->drive, &s, err);
+	if (!rc)
+		rc = sql_puts(&s, " LIMIT ", err);
+	if (!rc)
+		rc = sql_int(&s, RANGE_DOCUMENTS + 1, err);
+	if (!rc)
+		rc = sql_puts(&s, ")", err);
+	if (!rc)
+		rc = lt_cat_prepare(cat, lt_buf_str(&s.text), &st, err);
+	if (!rc) {
+		sql_bind(&s, st);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			int n = sqlite3_column_int(st, 0);
+
+			plan->filter_first = n <= FILTER_FIRST_DOCUMENTS;
+			if (n > 0 && n <= RANGE_DOCUMENTS && !plan->filter_first) {
+				plan->first_page = sqlite3_column_int64(st, 1);
+				plan->last_page = sqlite3_column_int64(st, 2);
+			}
+		} else {
+			rc = lt_cat_db_error(cat, err, "search: counting the filtered documents");
+		}
+	}
+	sqlite3_finalize(st);
+	sql_release(&s);
+	return rc;
+}
+
 /* ---- the API ---- */
 
 int lt_catalog_find_hits(struct lt_catalog *cat, const struct lt_search *q, struct lt_hit **out,
 			 size_t *n_out, struct lt_err *err)
 {
-	struct lt_fts_match fm = { LT_BUF_INIT, LT_BUF_INIT, 0 };
+	struct lt_fts_match fm = LT_FTS_MATCH_INIT;
 	struct sql s = { LT_BUF_INIT, { 0 }, { 0 }, { 0 }, { 0 }, 0 };
+	struct lt_buf rank = LT_BUF_INIT;
 	sqlite3_stmt *st = NULL;
 	struct lt_hit *hits = NULL;
 	int64_t *ids = NULL;
 	size_t n = 0, cap = 0;
 	int rc = LT_OK, step;
 	int limit = q->limit < 1 ? 1 : q->limit, offset = q->offset < 0 ? 0 : q->offset;
+	int trace = getenv("LUUTRU_SEARCH_TRACE") != NULL;
+	struct plan plan = { 0, 0, 0, 0 };
+	double t0 = lt_monotonic_seconds(), t1 = 0;
 
 	*out = NULL;
 	*n_out = 0;
 	if (has_text(q))
-		rc = lt_fts_parse(q->text, &fm, err);
+		rc = parse_query(cat, q->text, &fm, err);
+	if (!rc && has_text(q))
+		rc = rank_expression(cat, &fm, &rank, err);
 	if (!rc)
-		rc = listing(q, has_text(q) ? &fm : NULL, &s, err);
+		rc = choose_plan(cat, q, &plan, err);
+	if (!rc)
+		rc = listing(q, has_text(q) ? &fm : NULL, lt_buf_str(&rank), &plan, &s, err);
 	if (!rc)
 		rc = sql_puts(&s, " LIMIT ", err);
 	if (!rc)
@@ -608,23 +981,34 @@ int lt_catalog_find_hits(struct lt_catalog *cat, const struct lt_search *q, stru
 		if (q->pages && h->page) {
 			h->pages[0] = h->page;
 			h->n_pages = 1;
+		} else if (sqlite3_column_type(st, 6) != SQLITE_NULL) {
+			fill_best_pages(lt_cat_col_text(st, 6), h);
 		}
 	}
 	if (!rc && step != SQLITE_DONE)
 		rc = lt_cat_db_error(cat, err, N_("search failed"));
 	sqlite3_finalize(st);
+	if (trace) {
+		t1 = lt_monotonic_seconds();
+		fprintf(stderr, "search trace: %s\nsearch trace: match %s | exact %s\n"
+			"search trace: ranked listing %.1f ms, %zu hits, %s first\n", lt_buf_str(&s.text),
+			lt_buf_str(&fm.any), lt_buf_str(&fm.exact), (t1 - t0) * 1e3, n,
+			plan.filter_first ? "filter" : "match");
+	}
 	sql_release(&s);
 	for (size_t i = 0; !rc && i < n; i++) {
 		rc = fill_document(cat, &hits[i], err);
 		if (!rc && has_text(q))
 			rc = fill_snippet(cat, &fm, ids[i], &hits[i], err);
-		if (!rc && has_text(q) && !q->pages)
-			rc = fill_best_pages(cat, &fm, &hits[i], err);
 		if (!rc && !hits[i].label)
 			rc = lt_strdup("", &hits[i].label, err);
 	}
 	free(ids);
 	lt_fts_match_release(&fm);
+	lt_buf_release(&rank);
+	if (trace)
+		fprintf(stderr, "search trace: metadata and snippets %.1f ms\n",
+			(lt_monotonic_seconds() - t1) * 1e3);
 	if (rc) {
 		lt_hits_free(hits, n);
 		return rc;
@@ -634,30 +1018,40 @@ int lt_catalog_find_hits(struct lt_catalog *cat, const struct lt_search *q, stru
 	return LT_OK;
 }
 
-int lt_catalog_count_hits(struct lt_catalog *cat, const struct lt_search *q, int64_t *count,
-			  struct lt_err *err)
+int lt_catalog_count_hits(struct lt_catalog *cat, const struct lt_search *q, int64_t bound,
+			  int64_t *count, struct lt_err *err)
 {
-	struct lt_fts_match fm = { LT_BUF_INIT, LT_BUF_INIT, 0 };
+	struct lt_fts_match fm = LT_FTS_MATCH_INIT;
 	struct sql s = { LT_BUF_INIT, { 0 }, { 0 }, { 0 }, { 0 }, 0 };
 	sqlite3_stmt *st = NULL;
-	int rc = LT_OK;
+	int rc = LT_OK, drive = DRIVE_NONE;
 
 	*count = 0;
-	if (has_text(q)) {
-		rc = lt_fts_parse(q->text, &fm, err);
+	rc = sql_puts(&s, "SELECT count(*) FROM (SELECT ", err);
+	if (!rc && has_text(q)) {
+		rc = parse_query(cat, q->text, &fm, err);
 		if (!rc)
-			rc = sql_puts(&s, q->pages ? "SELECT count(*)" : "SELECT count(DISTINCT p.document_id)", err);
+			rc = sql_puts(&s, q->pages ? "1" : "DISTINCT p.document_id", err);
 		if (!rc)
 			rc = sql_puts(&s, " FROM page_text JOIN pages p ON p.id = page_text.rowid "
 				      "JOIN documents d ON d.id = p.document_id WHERE page_text MATCH ", err);
 		if (!rc)
 			rc = sql_param(&s, lt_buf_str(&fm.any), NULL, err);
-	} else {
-		rc = sql_puts(&s, q->pages ? "SELECT count(*) FROM documents d JOIN pages p ON "
-			      "p.document_id = d.id WHERE 1" : "SELECT count(*) FROM documents d WHERE 1", err);
+	} else if (!rc) {
+		rc = sql_puts(&s, q->pages ? "1 FROM documents d JOIN pages p ON "
+			      "p.document_id = d.id WHERE 1" : "1 FROM documents d WHERE 1", err);
+	}
+	if (!rc && !has_text(q))
+		rc = choose_driver(cat, q, &drive, err);
+	if (!rc)
+		rc = filters_with(q, drive, &s, err);
+	if (!rc && bound > 0) {
+		rc = sql_puts(&s, " LIMIT ", err);
+		if (!rc)
+			rc = sql_int(&s, bound + 1, err);
 	}
 	if (!rc)
-		rc = filters(q, &s, err);
+		rc = sql_puts(&s, ")", err);
 	if (!rc)
 		rc = lt_cat_prepare(cat, lt_buf_str(&s.text), &st, err);
 	if (!rc) {

@@ -10,6 +10,7 @@
 #include "luutru/buf.h"
 #include "luutru/catalog.h"
 #include "luutru/cmd.h"
+#include "luutru/i18n.h"
 #include "luutru/profile.h"
 #include "luutru/text.h"
 
@@ -264,6 +265,9 @@ static int check_search(const struct lt_args *args, struct lt_err *err)
 			  "filter (--type, --from, --number, ...)");
 }
 
+/* Matches a person's --count counts up to (lt_catalog_count_hits). */
+#define COUNT_BOUND 10000
+
 static int run_search(const struct lt_args *args, struct lt_catalog *cat)
 {
 	struct lt_hit *hits = NULL;
@@ -311,10 +315,13 @@ static int run_search(const struct lt_args *args, struct lt_catalog *cat)
 	q.language = language;
 	if (!rc && lt_args_get(args, "count")) {
 		counted = 1;
-		rc = lt_catalog_count_hits(cat, &q, &count, &err);
+		/* People get "more than N" past the bound; programs the exact number. */
+		rc = lt_catalog_count_hits(cat, &q, json ? 0 : COUNT_BOUND, &count, &err);
 		if (!rc && json)
 			printf("{\"count\": %lld, \"of\": \"%s\"}\n", (long long)count,
 			       q.pages ? "pages" : "documents");
+		else if (!rc && count > COUNT_BOUND)
+			printf(_("more than %d\n"), COUNT_BOUND);
 		else if (!rc)
 			printf("%lld\n", (long long)count);
 	} else if (!rc) {

@@ -19,8 +19,10 @@
  */
 #include "luutru/fts.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "luutru/buf.h"
 #include "luutru/text.h"
@@ -148,6 +150,162 @@ static fts5_api *get_fts5_api(sqlite3 *db)
 	return api;
 }
 
+/* ---- lt_rank(): bm25 with the phrases' page counts given (fts.h) ---- */
+
+struct rank_query {
+	int n_phrases;
+	double avg_len;
+	double *idf;       /* n_phrases */
+	int *freq;         /* n_phrases, per row */
+};
+
+/* FTS5's bm25() constants. */
+#define RANK_K1 1.2
+#define RANK_B 0.75
+
+static struct rank_query *rank_setup(const Fts5ExtensionApi *api, Fts5Context *fts, int nval,
+				     sqlite3_value **val)
+{
+	int n = api->xPhraseCount(fts);
+	struct rank_query *r = sqlite3_malloc64(sizeof(*r) + (size_t)n * (sizeof(double) + sizeof(int)));
+	sqlite3_int64 rows = 0, tokens = 0;
+
+	if (!r)
+		return NULL;
+	r->n_phrases = n;
+	r->idf = (double *)(r + 1);
+	r->freq = (int *)(r->idf + n);
+	if (api->xRowCount(fts, &rows) != SQLITE_OK || api->xColumnTotalSize(fts, -1, &tokens) != SQLITE_OK) {
+		sqlite3_free(r);
+		return NULL;
+	}
+	r->avg_len = rows > 0 ? (double)tokens / (double)rows : 1;
+	for (int i = 0; i < n; i++) {
+		double matching = i < nval ? sqlite3_value_double(val[i]) : (double)rows / 2;
+		double idf = log(((double)rows - matching + 0.5) / (matching + 0.5));
+
+		/* As bm25(): a phrase on more than half the pages still counts a little. */
+		r->idf[i] = idf <= 0 ? 1e-6 : idf;
+	}
+	if (api->xSetAuxdata(fts, r, sqlite3_free) != SQLITE_OK)
+		return NULL;     /* xSetAuxdata freed it */
+	return r;
+}
+
+static void rank_function(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
+			  int nval, sqlite3_value **val)
+{
+	struct rank_query *r = api->xGetAuxdata(fts, 0);
+	int instances = 0, length = 0;
+	double score = 0;
+
+	if (!r)
+		r = rank_setup(api, fts, nval, val);
+	if (!r) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	memset(r->freq, 0, (size_t)r->n_phrases * sizeof(int));
+	if (api->xInstCount(fts, &instances) != SQLITE_OK ||
+	    api->xColumnSize(fts, -1, &length) != SQLITE_OK) {
+		sqlite3_result_error(ctx, "lt_rank: cannot read the row's matches", -1);
+		return;
+	}
+	for (int i = 0; i < instances; i++) {
+		int phrase, column, offset;
+
+		if (api->xInst(fts, i, &phrase, &column, &offset) == SQLITE_OK &&
+		    phrase >= 0 && phrase < r->n_phrases)
+			r->freq[phrase]++;
+	}
+	for (int i = 0; i < r->n_phrases; i++) {
+		double f = r->freq[i];
+
+		score += r->idf[i] * f * (RANK_K1 + 1) /
+			 (f + RANK_K1 * (1 - RANK_B + RANK_B * (double)length / r->avg_len));
+	}
+	sqlite3_result_double(ctx, -score);
+}
+
+/* ---- page text kept compressed (fts.h: lt_text_pack) ---- */
+
+/* Texts shorter than this are kept as they are: zlib would not pay. */
+#define PACK_MIN_BYTES 64
+/* Before the zlib stream: the text's length, 4 bytes little-endian. */
+#define PACK_HEADER 4
+
+static void text_pack(sqlite3_context *ctx, int nval, sqlite3_value **val)
+{
+	const unsigned char *text;
+	unsigned char *packed;
+	uLongf packed_len;
+	int n;
+
+	(void)nval;
+	if (sqlite3_value_type(val[0]) != SQLITE_TEXT) {
+		sqlite3_result_value(ctx, val[0]);
+		return;
+	}
+	text = sqlite3_value_text(val[0]);
+	n = sqlite3_value_bytes(val[0]);
+	if (n < PACK_MIN_BYTES) {
+		sqlite3_result_value(ctx, val[0]);
+		return;
+	}
+	packed_len = compressBound((uLong)n);
+	packed = sqlite3_malloc64(PACK_HEADER + packed_len);
+	if (!packed) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	for (int i = 0; i < PACK_HEADER; i++)
+		packed[i] = (unsigned char)((unsigned)n >> (8 * i));
+	if (compress2(packed + PACK_HEADER, &packed_len, text, (uLong)n, 6) != Z_OK ||
+	    packed_len + PACK_HEADER >= (uLongf)n) {
+		sqlite3_free(packed);
+		sqlite3_result_value(ctx, val[0]);
+		return;
+	}
+	sqlite3_result_blob64(ctx, packed, PACK_HEADER + packed_len, sqlite3_free);
+}
+
+static void text_unpack(sqlite3_context *ctx, int nval, sqlite3_value **val)
+{
+	const unsigned char *packed;
+	unsigned char *text;
+	uLongf text_len;
+	unsigned n = 0;
+	int packed_len;
+
+	(void)nval;
+	if (sqlite3_value_type(val[0]) != SQLITE_BLOB) {
+		sqlite3_result_value(ctx, val[0]);
+		return;
+	}
+	packed = sqlite3_value_blob(val[0]);
+	packed_len = sqlite3_value_bytes(val[0]);
+	if (packed_len < PACK_HEADER) {
+		sqlite3_result_error(ctx, "a page's packed text is cut short", -1);
+		return;
+	}
+	for (int i = 0; i < PACK_HEADER; i++)
+		n |= (unsigned)packed[i] << (8 * i);
+	text = sqlite3_malloc64((sqlite3_uint64)n + 1);
+	if (!text) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	text_len = n;
+	if (uncompress(text, &text_len, packed + PACK_HEADER, (uLong)(packed_len - PACK_HEADER)) != Z_OK ||
+	    text_len != n) {
+		sqlite3_free(text);
+		sqlite3_result_error(ctx, "a page's packed text is damaged", -1);
+		return;
+	}
+	text[n] = '\0';
+	sqlite3_result_text64(ctx, (const char *)text, n, sqlite3_free, SQLITE_UTF8);
+}
+
 int lt_fts_register(sqlite3 *db, struct lt_err *err)
 {
 	static fts5_tokenizer tok = { tok_create, tok_delete, tok_tokenize };
@@ -157,6 +315,15 @@ int lt_fts_register(sqlite3 *db, struct lt_err *err)
 		return lt_err_set(err, LT_EDB, "this SQLite has no FTS5 full-text search");
 	if (api->xCreateTokenizer(api, "luutru", NULL, &tok, NULL) != SQLITE_OK)
 		return lt_err_set(err, LT_EDB, "cannot register the luutru tokenizer: %s",
+				  sqlite3_errmsg(db));
+	if (api->xCreateFunction(api, "lt_rank", NULL, rank_function, NULL) != SQLITE_OK)
+		return lt_err_set(err, LT_EDB, "cannot register the lt_rank function: %s",
+				  sqlite3_errmsg(db));
+	if (sqlite3_create_function(db, "lt_text_pack", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+				    text_pack, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_create_function(db, "lt_text_unpack", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+				    text_unpack, NULL, NULL) != SQLITE_OK)
+		return lt_err_set(err, LT_EDB, "cannot register the page text functions: %s",
 				  sqlite3_errmsg(db));
 	return LT_OK;
 }
@@ -192,6 +359,7 @@ struct term {
 	enum term_kind kind;   /* TERM_OR: alternative of the term before */
 	int has_exact;         /* a word whose diacritics matter */
 	int stop;              /* every word a stop word (bare words only) */
+	const struct lt_buf *expansion;  /* a prefix's words (lt_fts_expand_fn), or NULL */
 };
 
 /* The words the tokenizer would emit for s[0..n), folded and separated by
@@ -246,7 +414,7 @@ static int seen_before(const struct lt_buf *seen, const struct lt_buf *key)
 
 /* One term as an FTS5 string: quoted, its quotes doubled, the exact marker
  * first when asked, the prefix star after. */
-static int put_term(struct lt_buf *out, const struct term *t, int exact, struct lt_err *err)
+static int put_quoted(struct lt_buf *out, const struct term *t, int exact, struct lt_err *err)
 {
 	int rc = lt_buf_puts(out, "\"", err);
 
@@ -260,11 +428,62 @@ static int put_term(struct lt_buf *out, const struct term *t, int exact, struct 
 	return rc;
 }
 
+/* One term into out, and, when phrases is not NULL, each FTS5 phrase it
+ * makes into phrases (fts.h). A prefix term with an expansion is the OR
+ * of the phrases with its last word replaced by each word of the
+ * expansion. */
+static int put_term(struct lt_buf *out, const struct term *t, int exact, struct lt_buf *phrases,
+		    int *n_phrases, struct lt_err *err)
+{
+	struct lt_buf one = LT_BUF_INIT;
+	size_t head = 0;
+	int rc = LT_OK;
+
+	if (!t->expansion || !t->expansion->len) {
+		rc = put_quoted(out, t, exact, err);
+		if (!rc && phrases) {
+			rc = put_quoted(&one, t, exact, err);
+			if (!rc)
+				rc = lt_buf_append(phrases, one.data, one.len + 1, err);
+			(*n_phrases)++;
+		}
+		lt_buf_release(&one);
+		return rc;
+	}
+	/* The words before the last, as typed: "a b"* -> "a " */
+	for (size_t pos = 0, start, end; lt_text_next_word(t->text, t->len, &pos, &start, &end); )
+		head = start;
+	rc = lt_buf_puts(out, "(", err);
+	for (size_t i = 0; !rc && i < t->expansion->len; i += strlen(t->expansion->data + i) + 1) {
+		lt_buf_reset(&one);
+		rc = lt_buf_puts(&one, "\"", err);
+		for (size_t k = 0; !rc && k < head; k++)
+			rc = t->text[k] == '"' ? lt_buf_puts(&one, "\"\"", err)
+				: lt_buf_append(&one, t->text + k, 1, err);
+		if (!rc)
+			rc = lt_buf_puts(&one, t->expansion->data + i, err);
+		if (!rc)
+			rc = lt_buf_puts(&one, "\"", err);
+		if (!rc && i)
+			rc = lt_buf_puts(out, " OR ", err);
+		if (!rc)
+			rc = lt_buf_append(out, one.data, one.len, err);
+		if (!rc && phrases) {
+			rc = lt_buf_append(phrases, one.data, one.len + 1, err);
+			(*n_phrases)++;
+		}
+	}
+	if (!rc)
+		rc = lt_buf_puts(out, ")", err);
+	lt_buf_release(&one);
+	return rc;
+}
+
 /* terms[0..n) (stop words already left out) as a MATCH: AND of the groups
  * of OR'ed terms, each group in parentheses, then NOT each excluded term.
  * The excluded terms are always the folded ones: "-Đà" leaves out "Da" too. */
 static int build_match(const struct term *terms, size_t n, int exact, struct lt_buf *out,
-		       struct lt_err *err)
+		       struct lt_fts_match *m, struct lt_err *err)
 {
 	int rc = LT_OK, positives = 0, negatives = 0;
 
@@ -287,7 +506,8 @@ static int build_match(const struct term *terms, size_t n, int exact, struct lt_
 			if (k > i)
 				rc = lt_buf_puts(out, " OR ", err);
 			if (!rc)
-				rc = put_term(out, &terms[k], exact, err);
+				rc = put_term(out, &terms[k], exact, exact ? NULL : &m->phrases,
+					      &m->n_phrases, err);
 		}
 		if (!rc && j > i + 1)
 			rc = lt_buf_puts(out, ")", err);
@@ -300,7 +520,7 @@ static int build_match(const struct term *terms, size_t n, int exact, struct lt_
 			continue;
 		rc = lt_buf_puts(out, " NOT ", err);
 		if (!rc)
-			rc = put_term(out, &terms[i], 0, err);
+			rc = put_term(out, &terms[i], 0, NULL, NULL, err);
 	}
 	return rc;
 }
@@ -314,7 +534,58 @@ void lt_fts_match_release(struct lt_fts_match *m)
 {
 	lt_buf_release(&m->any);
 	lt_buf_release(&m->exact);
+	lt_buf_release(&m->terms);
+	lt_buf_release(&m->phrases);
 	m->has_exact = 0;
+	m->has_prefix = 0;
+	m->n_phrases = 0;
+}
+
+/* The positive terms of terms[0..n), folded, into m->terms (fts.h). */
+static int list_terms(const struct term *terms, size_t n, struct lt_fts_match *m,
+		      struct lt_err *err)
+{
+	struct lt_buf key = LT_BUF_INIT;
+	size_t words;
+	int rc = LT_OK, exact, stop;
+
+	for (size_t i = 0; !rc && i < n; i++) {
+		if (terms[i].kind == TERM_NOT)
+			continue;
+		rc = fold_term(terms[i].text, terms[i].len, &key, &words, &exact, &stop, err);
+		if (!rc)
+			rc = lt_buf_puts(&m->terms, terms[i].prefix ? "*" : ".", err);
+		if (!rc)
+			rc = lt_buf_append(&m->terms, key.data ? key.data : "", key.len, err);
+		if (!rc)
+			rc = lt_buf_append(&m->terms, "", 1, err);
+		m->has_prefix |= terms[i].prefix;
+	}
+	lt_buf_release(&key);
+	return rc;
+}
+
+/* The words the index holds that start as t's last word, folded, into
+ * *words (fts.h: lt_fts_expand_fn); t->expansion points to it when there
+ * are some and no more than LT_FTS_MAX_PREFIX_WORDS. */
+static int expand_prefix(struct term *t, lt_fts_expand_fn expand, void *ctx, struct lt_buf *words,
+			 struct lt_err *err)
+{
+	struct lt_buf folded = LT_BUF_INIT;
+	size_t pos = 0, start = 0, end = 0, last_start = 0, last_end = 0;
+	int rc = LT_OK;
+
+	while (lt_text_next_word(t->text, t->len, &pos, &start, &end)) {
+		last_start = start;
+		last_end = end;
+	}
+	rc = lt_fts_word_forms(t->text + last_start, last_end - last_start, &folded, NULL, err);
+	if (!rc && folded.len)
+		rc = expand(ctx, folded.data, LT_FTS_MAX_PREFIX_WORDS, words, err);
+	lt_buf_release(&folded);
+	if (!rc && words->len)
+		t->expansion = words;
+	return rc;
 }
 
 /* Every term of the MATCH is a phrase FTS5 walks in every candidate page,
@@ -323,12 +594,21 @@ void lt_fts_match_release(struct lt_fts_match *m)
  * on 25 pages; repeats are dropped, and what is left is bounded. */
 int lt_fts_parse(const char *typed, struct lt_fts_match *m, struct lt_err *err)
 {
+	return lt_fts_parse_with(typed, NULL, NULL, m, err);
+}
+
+int lt_fts_parse_with(const char *typed, lt_fts_expand_fn expand, void *ctx,
+		      struct lt_fts_match *m, struct lt_err *err)
+{
 	struct lt_buf key = LT_BUF_INIT, seen = LT_BUF_INIT;
+	struct lt_buf expansions[LT_FTS_MAX_TERMS + 1];
 	struct term terms[LT_FTS_MAX_TERMS + 1];
 	const char *p = typed;
 	size_t typed_len = strlen(typed), words, total_words = 0, n = 0, stops = 0;
 	int rc = LT_OK, pending_or = 0, any_exact = 0;
 
+	for (size_t i = 0; i <= LT_FTS_MAX_TERMS; i++)
+		lt_buf_init(&expansions[i]);
 	if (typed_len > LT_FTS_MAX_QUERY_BYTES)
 		return lt_err_set(err, LT_EUSAGE, "the query is %zu bytes long; luutru searches "
 				  "queries of at most %d bytes", typed_len, LT_FTS_MAX_QUERY_BYTES);
@@ -433,22 +713,156 @@ int lt_fts_parse(const char *typed, struct lt_fts_match *m, struct lt_err *err)
 	}
 	if (n == 0)
 		return lt_err_set(err, LT_EUSAGE, "the query '%s' has no words to search for", typed);
+	for (size_t i = 0; !rc && i < n; i++) {
+		if (!terms[i].prefix)
+			continue;
+		/* A prefix matches in any spelling: "=nghị*" would be one more
+		 * prefix walk over the exact forms. */
+		terms[i].has_exact = 0;
+		if (expand)
+			rc = expand_prefix(&terms[i], expand, ctx, &expansions[i], err);
+	}
 	for (size_t i = 0; i < n; i++)
 		any_exact |= terms[i].kind != TERM_NOT && terms[i].has_exact;
-	rc = build_match(terms, n, 0, &m->any, err);
+	if (!rc)
+		rc = build_match(terms, n, 0, &m->any, m, err);
 	if (!rc && any_exact)
-		rc = build_match(terms, n, 1, &m->exact, err);
+		rc = build_match(terms, n, 1, &m->exact, m, err);
 	m->has_exact = any_exact;
+	if (!rc)
+		rc = list_terms(terms, n, m, err);
+	for (size_t i = 0; i <= LT_FTS_MAX_TERMS; i++)
+		lt_buf_release(&expansions[i]);
 	return rc;
 }
 
 int lt_fts_query(const char *typed, struct lt_buf *out, struct lt_err *err)
 {
-	struct lt_fts_match m = { LT_BUF_INIT, LT_BUF_INIT, 0 };
+	struct lt_fts_match m = LT_FTS_MATCH_INIT;
 	int rc = lt_fts_parse(typed, &m, err);
 
 	if (!rc)
 		rc = lt_buf_append(out, m.any.data ? m.any.data : "", m.any.len, err);
 	lt_fts_match_release(&m);
+	return rc;
+}
+
+/* ---- snippets ---- */
+
+struct snip_word {
+	size_t start, end;     /* in the text */
+	size_t folded;         /* offset of its folded form in the fold buffer */
+	int marked;
+};
+
+/* Does the folded word w match the query word q (a prefix of it when
+ * prefix)? */
+static int word_matches(const char *w, const char *q, size_t qn, int prefix)
+{
+	return prefix ? strncmp(w, q, qn) == 0 : strlen(w) == qn && memcmp(w, q, qn) == 0;
+}
+
+/* Marks every place where the term (folded words, one space apart) occurs
+ * in words[0..n). */
+static void mark_term(struct snip_word *words, size_t n, const char *folds, const char *term,
+		      int prefix)
+{
+	size_t k = 1;
+
+	for (const char *c = term; *c; c++)
+		k += *c == ' ';
+	for (size_t i = 0; i + k <= n; i++) {
+		const char *q = term;
+		size_t j = 0;
+
+		for (; j < k; j++) {
+			size_t qn = strcspn(q, " ");
+
+			if (!word_matches(folds + words[i + j].folded, q, qn, prefix && j + 1 == k))
+				break;
+			q += qn + (q[qn] == ' ');
+		}
+		if (j == k)
+			for (j = 0; j < k; j++)
+				words[i + j].marked = 1;
+	}
+}
+
+int lt_fts_snippet(const struct lt_fts_match *m, const char *text, size_t len, int max_words,
+		   char open, char close, struct lt_buf *out, struct lt_err *err)
+{
+	struct lt_buf folds = LT_BUF_INIT, folded = LT_BUF_INIT;
+	struct snip_word *words = NULL;
+	size_t n = 0, cap = 0, pos = 0, start, end, best = 0, first, last;
+	int rc = LT_OK, best_count = -1;
+
+	if (max_words < 1)
+		max_words = 1;
+	while (!rc && lt_text_next_word(text, len, &pos, &start, &end)) {
+		if (end - start > MAX_TOKEN_BYTES)
+			continue;
+		rc = lt_fts_word_forms(text + start, end - start, &folded, NULL, err);
+		if (rc || folded.len == 0)
+			continue;
+		if (n == cap) {
+			size_t want = cap ? cap * 2 : 256;
+			struct snip_word *grown = realloc(words, want * sizeof(*words));
+
+			if (!grown) {
+				rc = lt_err_set(err, LT_ENOMEM, "out of memory making a snippet");
+				break;
+			}
+			words = grown;
+			cap = want;
+		}
+		words[n].start = start;
+		words[n].end = end;
+		words[n].folded = folds.len;
+		words[n].marked = 0;
+		rc = lt_buf_append(&folds, folded.data, folded.len + 1, err);
+		n++;
+	}
+	for (size_t i = 0; !rc && i < m->terms.len; i += strlen(m->terms.data + i) + 1)
+		mark_term(words, n, folds.data, m->terms.data + i + 1, m->terms.data[i] == '*');
+	/* The window with the most marked words, starting a few words before
+	 * a match so that it reads as a sentence; the first such on a tie. */
+	for (size_t i = 0; !rc && i < n; i++) {
+		size_t from, count = 0;
+
+		if (!words[i].marked || (i > 0 && words[i - 1].marked))
+			continue;
+		from = i > (size_t)max_words / 4 ? i - (size_t)max_words / 4 : 0;
+		/* A window cut short by the end of the text starts earlier. */
+		if (from + (size_t)max_words > n)
+			from = n > (size_t)max_words ? n - (size_t)max_words : 0;
+		for (size_t j = from; j < n && j < from + (size_t)max_words; j++)
+			count += (size_t)words[j].marked;
+		if ((int)count > best_count) {
+			best_count = (int)count;
+			best = from;
+		}
+	}
+	first = best;
+	last = n < first + (size_t)max_words ? n : first + (size_t)max_words;
+	if (!rc && first > 0)
+		rc = lt_buf_puts(out, "…", err);
+	for (size_t i = first; !rc && i < last; i++) {
+		if (i > first)
+			rc = lt_buf_append(out, text + words[i - 1].end, words[i].start - words[i - 1].end,
+					   err);
+		if (!rc && words[i].marked)
+			rc = lt_buf_append(out, &open, 1, err);
+		if (!rc)
+			rc = lt_buf_append(out, text + words[i].start, words[i].end - words[i].start, err);
+		if (!rc && words[i].marked)
+			rc = lt_buf_append(out, &close, 1, err);
+	}
+	if (!rc && last < n)
+		rc = lt_buf_puts(out, "…", err);
+	if (!rc && !out->data)
+		rc = lt_buf_puts(out, "", err);
+	free(words);
+	lt_buf_release(&folds);
+	lt_buf_release(&folded);
 	return rc;
 }

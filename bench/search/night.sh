@@ -32,7 +32,7 @@ for q in 'tài' '"bảo quản tài liệu"' 'luu tru' 'nghị*' 'thẩm'; do
 	printf '%s\t--archive\t%s\tsearch\t%s\n' "$ROOT/luutru" "$A" "$q" >>"$W/queries"
 done
 segments() { sqlite3 "$A/catalog.sqlite" 'SELECT COUNT(DISTINCT segid) FROM page_text_idx'; }
-printf '%-16s %8s %8s %8s %6s %4s\n' "" "p50 ms" "p95 ms" "p99 ms" runs qs
+printf '%-16s %8s %8s %8s %6s %4s %8s %8s\n' "" "p50 ms" "p95 ms" "p99 ms" runs qs "cpu p50" "cpu p95"
 "$W/gen" time "before ($(segments) seg)" "$RUNS" "$W/queries"
 GEN_FIRST_DOC=$((docs + 1000000)) GEN_ONE_BY_ONE=1 GEN_NO_UPKEEP=1 \
 	"$W/gen" build "$A" "$BATCH" "$CORPUS" "$W/night.tsv" 2>/dev/null

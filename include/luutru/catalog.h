@@ -22,7 +22,7 @@
 
 /* The schema version this build writes (PRAGMA user_version): the number of
  * the last schemas/catalog/NNN-*.sql (the build checks it). */
-#define LT_CATALOG_VERSION 12
+#define LT_CATALOG_VERSION 13
 
 struct lt_catalog;
 
@@ -186,7 +186,12 @@ struct lt_search {
 	int pages;               /* page hits; else one hit per document */
 	int limit, offset;       /* the window of hits shown (limit < 1: 1) */
 	int include_secret;      /* also documents with a secrecy level */
+	/* How a query of text and filters is run: LT_PLAN_AUTO (0) picks by
+	 * how many documents pass the filters; the others force one plan
+	 * (both give the same hits: the tests compare them). */
+	int plan;
 };
+enum { LT_PLAN_AUTO, LT_PLAN_MATCH_FIRST, LT_PLAN_FILTER_FIRST };
 
 /* At most this many of a document's best pages in a document hit. */
 #define LT_HIT_MAX_PAGES 5
@@ -221,9 +226,12 @@ struct lt_hit {
 int lt_catalog_find_hits(struct lt_catalog *cat, const struct lt_search *q, struct lt_hit **hits,
 			 size_t *n, struct lt_err *err);
 
-/* How many documents (pages with q->pages) match q; limit/offset ignored. */
-int lt_catalog_count_hits(struct lt_catalog *cat, const struct lt_search *q, int64_t *count,
-			  struct lt_err *err);
+/* How many documents (pages with q->pages) match q; limit/offset ignored.
+ * bound > 0 stops counting past it: *count is then bound + 1, "more than
+ * bound" (counting walks every match: seconds for a common word at a
+ * million pages); 0 counts them all. */
+int lt_catalog_count_hits(struct lt_catalog *cat, const struct lt_search *q, int64_t bound,
+			  int64_t *count, struct lt_err *err);
 
 /* Full-text search over archived pages, at most `limit` page hits, secret
  * documents left out: lt_catalog_find_hits() with text and pages set, the

@@ -15,8 +15,23 @@
 #include "luutru/buf.h"
 #include "luutru/err.h"
 
-/* Registers the tokenizer on db. Must run on every connection before the
- * page_text table is touched. */
+/* Registers the tokenizer and the lt_rank() ranking function on db. Must
+ * run on every connection before the page_text table is touched.
+ *
+ * lt_rank(page_text, n_0, n_1, ...) is FTS5's bm25() (k1 1.2, b 0.75,
+ * lower is better) with n_i, the number of pages that hold phrase i, given
+ * by the caller (estimated from the newest matches) instead of counted:
+ * bm25() walks every phrase's whole doclist once per query for it, which
+ * for a common word is most of the query's time. A missing n_i counts as
+ * half the pages.
+ *
+ * lt_text_pack(text) and lt_text_unpack(x) are how pages.text is kept
+ * (schemas/catalog/013-search-compact.sql): pack gives a BLOB of the text's
+ * length (4 bytes, little-endian) and its zlib stream, or the text itself
+ * when that would not be smaller (short pages, NULL); unpack gives the text
+ * back from either. Every writer of pages.text packs, every reader
+ * unpacks; the full-text index reads its content through the view
+ * page_text_source, which unpacks. */
 int lt_fts_register(sqlite3 *db, struct lt_err *err);
 
 /* Bounds on one query (see lt_fts_parse). A person's query is a few words;
@@ -45,7 +60,19 @@ struct lt_fts_match {
 	struct lt_buf any;
 	struct lt_buf exact;
 	int has_exact;
+	/* The terms to mark in a snippet (the positive ones), each its folded
+	 * words separated by single spaces, after '*' for a prefix or '.',
+	 * NUL-terminated one after the other. */
+	struct lt_buf terms;
+	int has_prefix;        /* a term is a prefix (nghị*) */
+	/* The phrases of `any` that pages must hold, in the order FTS5
+	 * numbers them (every phrase before a NOT), each a MATCH of its own,
+	 * NUL-terminated one after the other; n_phrases of them. lt_rank()'s
+	 * arguments follow this order. */
+	struct lt_buf phrases;
+	int n_phrases;
 };
+#define LT_FTS_MATCH_INIT { LT_BUF_INIT, LT_BUF_INIT, 0, LT_BUF_INIT, 0, LT_BUF_INIT, 0 }
 void lt_fts_match_release(struct lt_fts_match *m);
 
 /* What a person types -> *m (its buffers appended to):
@@ -65,6 +92,34 @@ void lt_fts_match_release(struct lt_fts_match *m);
  * LT_FTS_MAX_TERMS or hold more than LT_FTS_MAX_WORDS words: so no query,
  * however long, costs more than a bounded search. */
 int lt_fts_parse(const char *typed, struct lt_fts_match *m, struct lt_err *err);
+
+/* A snippet of text[0..len) for a person: the window of at most max_words
+ * words holding the most words of m's terms (phrases where all their words
+ * follow each other), each such word between open and close, "…" where
+ * text was cut. Made from the text alone, in one pass: no FTS5 query per
+ * hit (a prefix term costs FTS5 its whole merged doclist each time).
+ * Appended to out. */
+int lt_fts_snippet(const struct lt_fts_match *m, const char *text, size_t len, int max_words,
+		   char open, char close, struct lt_buf *out, struct lt_err *err);
+
+/* The words of the index that start with `prefix` (folded, as the index
+ * holds them), NUL-terminated one after the other into *words (appended);
+ * LT_OK with *words left empty when they are more than max (the prefix is
+ * then searched as FTS5's own prefix query). */
+typedef int (*lt_fts_expand_fn)(void *ctx, const char *prefix, int max, struct lt_buf *words,
+				struct lt_err *err);
+
+/* Words a prefix term is expanded to at most (LT_FTS_MAX_PREFIX_WORDS):
+ * a term of their OR is read lazily by FTS5, newest pages first, where
+ * FTS5's own prefix query merges every matching word's whole doclist
+ * first (seconds at a million pages), each time the MATCH runs. */
+#define LT_FTS_MAX_PREFIX_WORDS 48
+
+/* lt_fts_parse() with the prefix terms expanded by expand (NULL: none):
+ * each becomes the OR of its words, in any spelling (a prefix has no
+ * exact form). */
+int lt_fts_parse_with(const char *typed, lt_fts_expand_fn expand, void *ctx,
+		      struct lt_fts_match *m, struct lt_err *err);
 
 /* lt_fts_parse()'s `any` expression, appended to out. */
 int lt_fts_query(const char *typed, struct lt_buf *out, struct lt_err *err);

@@ -1441,6 +1441,257 @@ static void test_claim_uses_index(void **state)
 	sqlite3_close(db);
 }
 
+/* Archives a one-page document and gives it a type and an issued date. */
+static void archive_typed(struct lt_catalog *cat, int64_t batch, const char *label,
+			  const char *text, const char *type, const char *issued,
+			  char id[LT_DOC_ID_LEN + 1])
+{
+	struct lt_meta meta = LT_META_INIT;
+	struct lt_err err = { 0 };
+
+	archive_text(cat, batch, label, text, id);
+	assert_int_equal(lt_meta_set(&meta, "typeName", type, LT_META_MANIFEST, NULL, NULL, 1, 1,
+				     &err), LT_OK);
+	assert_int_equal(lt_meta_set(&meta, "issuedDate", issued, LT_META_MANIFEST, NULL, NULL, 1,
+				     1, &err), LT_OK);
+	assert_int_equal(lt_catalog_save_meta(cat, id, &meta, &err), LT_OK);
+	lt_meta_release(&meta);
+}
+
+/* The hits of q as "document page exact pages..." lines, for comparing. */
+static char *hits_digest(struct lt_catalog *cat, const struct lt_search *q)
+{
+	struct lt_err err = { 0 };
+	struct lt_hit *hits = NULL;
+	struct lt_buf out = LT_BUF_INIT;
+	size_t n = 0;
+
+	assert_int_equal(lt_catalog_find_hits(cat, q, &hits, &n, &err), LT_OK);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(lt_buf_printf(&out, &err, "%s p%d e%d m%d %.6f [%s] |", hits[i].document,
+					       hits[i].page, hits[i].exact, hits[i].matching_pages,
+					       hits[i].score, hits[i].snippet), LT_OK);
+		for (int k = 0; k < hits[i].n_pages; k++)
+			assert_int_equal(lt_buf_printf(&out, &err, " %d", hits[i].pages[k]), LT_OK);
+		assert_int_equal(lt_buf_puts(&out, "\n", &err), LT_OK);
+	}
+	lt_hits_free(hits, n);
+	return lt_buf_detach(&out);
+}
+
+/* A text query with filters gives the same hits, in the same order, with
+ * the same scores, whether the filtered documents are read first or the
+ * matches are walked first. */
+static void test_filter_first_same_hits(void **state)
+{
+	struct fx *fx = *state;
+	static const char *const texts[] = {
+		"Chỉ thị về công tác lưu trữ tài liệu tại Đà Nẵng",
+		"Báo cáo công tác lưu trữ năm 2016, lưu trữ lịch sử",
+		"Quyết định về công tác văn thư, không nói về kho",
+		"Chỉ thị về luu tru hồ sơ điện tử và lưu trữ số",
+		"Kế hoạch lưu trữ năm 2017",
+		"Chỉ thị lưu trữ, lưu trữ, lưu trữ: ba lần",
+	};
+	static const char *const types[] = { "03", "22", "02", "03", "14", "03" };
+	static const char *const issued[] = { "2016-03-01", "2016-12-20", "2016-05-05",
+					      "2015-01-10", "2017-02-02", "2016-08-08" };
+	static const char *const queries[] = { "lưu trữ", "luu tru", "\"công tác\"", "lưu*", NULL };
+	char ids[6][LT_DOC_ID_LEN + 1], label[32];
+	struct lt_err err = { 0 };
+	int64_t batch = 0;
+
+	assert_int_equal(lt_catalog_add_batch(fx->cat, "/srv/inbox", &batch, &err), LT_OK);
+	for (int i = 0; i < 6; i++) {
+		snprintf(label, sizeof(label), "doc-%d.png", i);
+		archive_typed(fx->cat, batch, label, texts[i], types[i], issued[i], ids[i]);
+	}
+	for (int i = 0; queries[i]; i++) {
+		for (int pages = 0; pages < 2; pages++) {
+			struct lt_search q = { 0 };
+			char *match_first, *filter_first, *auto_plan;
+
+			q.text = queries[i];
+			q.type = "03";
+			q.from = "2016";
+			q.limit = 10;
+			q.pages = pages;
+			q.plan = LT_PLAN_MATCH_FIRST;
+			match_first = hits_digest(fx->cat, &q);
+			q.plan = LT_PLAN_FILTER_FIRST;
+			filter_first = hits_digest(fx->cat, &q);
+			q.plan = LT_PLAN_AUTO;
+			auto_plan = hits_digest(fx->cat, &q);
+			print_message("%s (pages %d):\n%s", queries[i], pages, match_first);
+			assert_string_equal(match_first, filter_first);
+			assert_string_equal(match_first, auto_plan);
+			/* Documents 0 and 5: type 03, issued in 2016, holding the words. */
+			if (strcmp(queries[i], "\"công tác\"") != 0) {
+				assert_non_null(strstr(match_first, ids[0]));
+				assert_non_null(strstr(match_first, ids[5]));
+				assert_null(strstr(match_first, ids[3]));   /* 2015 */
+				assert_null(strstr(match_first, ids[1]));   /* type 22 */
+			}
+			free(match_first);
+			free(filter_first);
+			free(auto_plan);
+		}
+	}
+}
+
+/* A prefix typed with diacritics finds the words that start so in any
+ * spelling (it is expanded over the catalog's words, page_words), and
+ * marks them in the snippet; a prefix no word has finds nothing. */
+static void test_prefix_expansion(void **state)
+{
+	struct fx *fx = *state;
+	struct lt_err err = { 0 };
+	struct lt_hit *hits = NULL;
+	char a[LT_DOC_ID_LEN + 1], b[LT_DOC_ID_LEN + 1], c[LT_DOC_ID_LEN + 1];
+	int64_t batch = 0, count = 0;
+	size_t n = 0;
+	struct lt_search q = { 0 };
+
+	assert_int_equal(lt_catalog_add_batch(fx->cat, "/srv/inbox", &batch, &err), LT_OK);
+	archive_text(fx->cat, batch, "nghi-quyet.png", "NGHỊ QUYẾT của Hội đồng nhân dân", a);
+	archive_text(fx->cat, batch, "nghia.png", "Cộng hòa xã hội chủ nghĩa Việt Nam", b);
+	archive_text(fx->cat, batch, "khac.png", "Báo cáo công tác văn thư", c);
+
+	assert_int_equal(lt_catalog_search(fx->cat, "nghị*", 10, &hits, &n, &err), LT_OK);
+	assert_int_equal(n, 2);
+	for (size_t i = 0; i < n; i++) {
+		assert_true(strcmp(hits[i].document, a) == 0 || strcmp(hits[i].document, b) == 0);
+		assert_true(strstr(hits[i].snippet, "[NGHỊ]") || strstr(hits[i].snippet, "[nghĩa]"));
+	}
+	lt_hits_free(hits, n);
+	assert_int_equal(lt_catalog_search(fx->cat, "\"chủ nghi\"*", 10, &hits, &n, &err), LT_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(hits[0].document, b);
+	assert_non_null(strstr(hits[0].snippet, "[chủ nghĩa]"));
+	lt_hits_free(hits, n);
+	assert_int_equal(lt_catalog_search(fx->cat, "nghiz*", 10, &hits, &n, &err), LT_OK);
+	assert_int_equal(n, 0);
+	lt_hits_free(hits, n);
+
+	/* --count: exact without a bound, "more than bound" past one. */
+	q.text = "nghi*";
+	assert_int_equal(lt_catalog_count_hits(fx->cat, &q, 0, &count, &err), LT_OK);
+	assert_int_equal(count, 2);
+	assert_int_equal(lt_catalog_count_hits(fx->cat, &q, 1, &count, &err), LT_OK);
+	assert_int_equal(count, 2);   /* bound + 1 */
+	q.text = "văn";
+	assert_int_equal(lt_catalog_count_hits(fx->cat, &q, 5, &count, &err), LT_OK);
+	assert_int_equal(count, 1);
+}
+
+/* Migration 013 converts a catalog of version 12 in place: its pages' text
+ * packed (and read back the same), the words of its index listed (not the
+ * exact forms, not numbers), the index reading its content through the
+ * unpacking view, and a prefix search expanding over the words. */
+static void test_upgrade_compacts(void **state)
+{
+	static const char text[] = "Nghị định số 05 về công tác lưu trữ tài liệu của các cơ quan "
+				   "nhà nước, văn thư và lưu trữ hồ sơ. Công tác lưu trữ tài liệu "
+				   "của các cơ quan nhà nước, văn thư và lưu trữ hồ sơ điện tử; "
+				   "công tác lưu trữ tài liệu của các cơ quan nhà nước.";
+	struct fx *fx = *state;
+	struct lt_err err = { 0 };
+	struct lt_hit *hits = NULL;
+	struct lt_doc *doc = NULL;
+	char id[LT_DOC_ID_LEN + 1];
+	int64_t batch = 0;
+	size_t n = 0;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+
+	assert_int_equal(lt_catalog_add_batch(fx->cat, "/srv/inbox", &batch, &err), LT_OK);
+	archive_text(fx->cat, batch, "nghi-dinh.png", text, id);
+	lt_catalog_close(fx->cat);
+	fx->cat = NULL;
+	/* Back to version 12: plain text, the index over pages, no word list. */
+	assert_int_equal(sqlite3_open(fx->db, &db), SQLITE_OK);
+	assert_int_equal(lt_fts_register(db, &err), LT_OK);
+	assert_int_equal(sqlite3_exec(db, "UPDATE pages SET text = lt_text_unpack(text); "
+				      "DROP VIEW page_text_source; DROP TABLE page_words; "
+				      "PRAGMA writable_schema = ON; "
+				      "UPDATE sqlite_master SET sql = replace(sql, "
+				      "'content = ''page_text_source''', 'content = ''pages''') "
+				      "WHERE name = 'page_text'; PRAGMA writable_schema = OFF; "
+				      "PRAGMA user_version = 12;", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(sqlite3_open(fx->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT typeof(text) FROM pages", -1, &st, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), "text");
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+
+	assert_int_equal(lt_catalog_open(fx->archive, LT_CATALOG_WRITE, &fx->cat, &err), LT_OK);
+	assert_int_equal(sqlite3_prepare_v2(fx->cat->db, "SELECT typeof(text), length(text) < ?1, "
+					    "lt_text_unpack(text) = ?2 FROM pages", -1, &st, NULL),
+			 SQLITE_OK);
+	sqlite3_bind_int(st, 1, (int)strlen(text));
+	sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), "blob");
+	assert_int_equal(sqlite3_column_int(st, 1), 1);
+	assert_int_equal(sqlite3_column_int(st, 2), 1);
+	sqlite3_finalize(st);
+	assert_int_equal(sqlite3_prepare_v2(fx->cat->db, "SELECT group_concat(word, ' ') FROM "
+					    "(SELECT word FROM page_words WHERE word < 'd' "
+					    "ORDER BY word)", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), "cac co cong cua");
+	sqlite3_finalize(st);
+	/* FTS5's own snippet() reads the text through the view. */
+	assert_int_equal(sqlite3_prepare_v2(fx->cat->db, "SELECT snippet(page_text, 0, '[', ']', "
+					    "'…', 4) FROM page_text WHERE page_text MATCH 'dinh'",
+					    -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_non_null(strstr((const char *)sqlite3_column_text(st, 0), "[định]"));
+	sqlite3_finalize(st);
+	assert_int_equal(lt_catalog_load(fx->cat, id, &doc, &err), LT_OK);
+	assert_string_equal(doc->pages[0].text, text);
+	lt_doc_free(doc);
+	assert_int_equal(lt_catalog_search(fx->cat, "nghị*", 10, &hits, &n, &err), LT_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(hits[0].document, id);
+	lt_hits_free(hits, n);
+}
+
+/* A page's text is stored packed and read back byte for byte by every
+ * reader (load, search's snippet); a short one stays as it is. */
+static void test_text_round_trip(void **state)
+{
+	struct fx *fx = *state;
+	struct lt_err err = { 0 };
+	struct lt_doc *doc = NULL;
+	struct lt_buf long_text = LT_BUF_INIT;
+	struct lt_hit *hits = NULL;
+	char id[LT_DOC_ID_LEN + 1], short_id[LT_DOC_ID_LEN + 1];
+	int64_t batch = 0;
+	size_t n = 0;
+
+	for (int i = 0; i < 200; i++)
+		assert_int_equal(lt_buf_printf(&long_text, &err, "Dòng %d: Ủy ban nhân dân tỉnh "
+					       "Quảng Ngãi, “trích yếu” \t\n", i), LT_OK);
+	assert_int_equal(lt_catalog_add_batch(fx->cat, "/srv/inbox", &batch, &err), LT_OK);
+	archive_text(fx->cat, batch, "dai.png", lt_buf_str(&long_text), id);
+	archive_text(fx->cat, batch, "ngan.png", "Số 5", short_id);
+	assert_int_equal(lt_catalog_load(fx->cat, id, &doc, &err), LT_OK);
+	assert_string_equal(doc->pages[0].text, lt_buf_str(&long_text));
+	lt_doc_free(doc);
+	assert_int_equal(lt_catalog_load(fx->cat, short_id, &doc, &err), LT_OK);
+	assert_string_equal(doc->pages[0].text, "Số 5");
+	lt_doc_free(doc);
+	assert_int_equal(lt_catalog_search(fx->cat, "\"Dòng 199\"", 10, &hits, &n, &err), LT_OK);
+	assert_int_equal(n, 1);
+	assert_non_null(strstr(hits[0].snippet, "[Dòng 199]"));
+	lt_hits_free(hits, n);
+	lt_buf_release(&long_text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1467,6 +1718,10 @@ cmocka_unit_test_setup_teardown(test_read_mode_is_read_only, setup_open, teardow
 		cmocka_unit_test_setup_teardown(test_upgrade_v1, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_claim_uses_index, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_claim_longest_first, setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_filter_first_same_hits, setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_prefix_expansion, setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_compacts, setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_text_round_trip, setup_open, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
