@@ -60,12 +60,17 @@ static int run_merge(const struct lt_args *args, struct lt_catalog *cat)
 		}
 		json_decref(o);
 	} else if (!rc) {
-		printf(_("Merge: %d archived (%d pages), %d failed, %d refused, %d merged before; "
-			 "%d leased documents not finished yet; %.1f s (%.1f bundles/s).\n"),
-		       rep.archived, rep.pages, rep.failed, rep.refused, rep.skipped, rep.pending,
-		       rep.seconds, rep.seconds > 0 ? rep.archived / rep.seconds : 0.0);
+		char n[8][LT_I18N_NUMBER_MAX];
+
+		printf(_("Merge: %s archived (%s pages), %s failed, %s refused, %s merged before; "
+			 "%s leased documents not finished yet; %s s (%s bundles/s).\n"),
+		       lt_i18n_count(rep.archived, n[0]), lt_i18n_count(rep.pages, n[1]),
+		       lt_i18n_count(rep.failed, n[2]), lt_i18n_count(rep.refused, n[3]),
+		       lt_i18n_count(rep.skipped, n[4]), lt_i18n_count(rep.pending, n[5]),
+		       lt_i18n_decimal(rep.seconds, 1, n[6]),
+		       lt_i18n_decimal(rep.seconds > 0 ? rep.archived / rep.seconds : 0.0, 1, n[7]));
 		if (rep.closed)
-			printf(_("Every shard is done and merged: the plan is closed.\n"));
+			printf("%s", _("Every shard is done and merged: the plan is closed.\n"));
 		else if (rep.shards_done < rep.tasks)
 			printf(ngettext("%d shard of %d has not finished: merge again when it has.\n",
 					"%d shards of %d have not finished: merge again when they have.\n",
@@ -80,15 +85,15 @@ static int run_merge(const struct lt_args *args, struct lt_catalog *cat)
 }
 
 static const struct lt_option options[] = {
-	{ "json", 0, NULL, "print only a JSON summary on stdout", NULL },
+	{ "json", 0, NULL, N_("print only a JSON summary on stdout"), NULL },
 	{ 0 },
 };
 
 const struct lt_command lt_cmd_merge = {
 	.name = "merge",
-	.summary = "adopt what the shards of a plan did into the archive",
+	.summary = N_("adopt what the shards of a plan did into the archive"),
 	.usage =
-	"usage: luutru merge [--archive DIR] [--json] DIR\n"
+	N_("usage: luutru merge [--archive DIR] [--json] DIR\n"
 	"\n"
 	"On the machine that holds the catalog, for each shard DIR/K of a plan made by\n"
 	"`luutru shard`, finished or not: each document its journal lists and the\n"
@@ -99,18 +104,18 @@ const struct lt_command lt_cmd_merge = {
 	"the shard failed is failed with its reason. A bundle that does not verify is\n"
 	"left in the shard and its document goes back to the queue with the reason.\n"
 	"Safe to run again at any time (what is merged is skipped) and after a kill.\n"
-	"When every shard is DONE and merged, the plan is closed.\n",
+	"When every shard is DONE and merged, the plan is closed.\n"),
 	.options = options,
 	.epilog =
-	"Exit codes: 0 merged (or nothing new); 1 some bundles were refused, or the\n"
+	N_("Exit codes: 0 merged (or nothing new); 1 some bundles were refused, or the\n"
 	"plan is closed or not this archive's; 3 catalog or disk error (what was\n"
 	"merged stays merged: run again).\n"
 	"\n"
 	"Example:\n"
-	"  luutru merge /shared/plan-1\n",
+	"  luutru merge /shared/plan-1\n"),
 	.min_args = 1,
 	.max_args = 1,
-	.args_error = "give the plan's folder DIR",
+	.args_error = N_("give the plan's folder DIR"),
 	.access = LT_ACCESS_WRITE,
 	.run = run_merge,
 };

@@ -832,8 +832,8 @@ static int run_batch(const struct lt_args *args, struct lt_catalog *cat)
 	  "on stderr)"), NULL }
 
 static const struct lt_option run_opts[] = {
-	{ "shard", 0, "DIR/K", "process shard K of a plan made by `luutru shard`, on any node,\n"
-	  "without the catalog: bundles and a journal into DIR/K (see `luutru merge`)", NULL },
+	{ "shard", 0, "DIR/K", N_("process shard K of a plan made by `luutru shard`, on any node,\n"
+	  "without the catalog: bundles and a journal into DIR/K (see `luutru merge`)"), NULL },
 	RUN_OPTIONS,
 	REPORT_OPTIONS,
 	/* Accepted to say where it belongs, rather than "unrecognized option". */

@@ -49,9 +49,11 @@ static int run_cancel(const struct lt_args *args, struct lt_catalog *cat, const 
 	if (rc)
 		return lt_cmd_fail(&err);
 	(void)args;
-	lt_cmd_printf(stdout, ngettext("plan %s cancelled: %d document back in the queue\n",
-				       "plan %s cancelled: %d documents back in the queue\n",
-				       (unsigned long)returned), dir, returned);
+	char n_returned[LT_I18N_NUMBER_MAX];
+
+	lt_cmd_printf(stdout, ngettext("plan %s cancelled: %s document back in the queue\n",
+				       "plan %s cancelled: %s documents back in the queue\n",
+				       (unsigned long)returned), dir, lt_i18n_count(returned, n_returned));
 	return LT_EXIT_OK;
 }
 
@@ -95,15 +97,21 @@ static int run_shard(const struct lt_args *args, struct lt_catalog *cat)
 			docs += plan.shards[k].documents;
 			pages += plan.shards[k].pages;
 		}
-		lt_cmd_printf(stdout, ngettext("plan %s: %d document (%lld pages) leased into %d shards in %s\n",
-					       "plan %s: %d documents (%lld pages) leased into %d shards in %s\n",
+		char n_docs[LT_I18N_NUMBER_MAX], n_pages[LT_I18N_NUMBER_MAX];
+
+		/* TRANSLATORS: the plural follows the number of documents. */
+		lt_cmd_printf(stdout, ngettext("plan %s: %s document (%s pages) leased into %d shards in %s\n",
+					       "plan %s: %s documents (%s pages) leased into %d shards in %s\n",
 					       (unsigned long)docs),
-			      plan.id, docs, (long long)pages, plan.tasks, plan.dir);
+			      plan.id, lt_i18n_count(docs, n_docs), lt_i18n_count(pages, n_pages),
+			      plan.tasks, plan.dir);
 		for (int k = 0; k < plan.tasks; k++)
-			printf(ngettext("  shard %d: %d document, %lld pages\n",
-					"  shard %d: %d documents, %lld pages\n",
+			/* TRANSLATORS: the plural follows the number of documents. */
+			printf(ngettext("  shard %d: %s document, %s pages\n",
+					"  shard %d: %s documents, %s pages\n",
 					(unsigned long)plan.shards[k].documents),
-			       k, plan.shards[k].documents, (long long)plan.shards[k].pages);
+			       k, lt_i18n_count(plan.shards[k].documents, n_docs),
+			       lt_i18n_count(plan.shards[k].pages, n_pages));
 		lt_cmd_printf(stdout, _("Run each shard on any node: luutru run --shard %s/K; then: "
 					"luutru merge %s\n"), plan.dir, plan.dir);
 		rc = LT_EXIT_OK;
@@ -120,21 +128,21 @@ static int check_organization(const char *cmd, const char *value, struct lt_err 
 }
 
 static const struct lt_option options[] = {
-	{ "tasks", 'n', "N", "how many shards (one per Slurm array task or node)", check_tasks },
-	{ "out", 'o', "DIR", "the plan folder, on storage every node sees (created if missing)", NULL },
-	{ "cancel", 0, "DIR", "give the plan's documents not merged yet back to the queue and\n"
-	  "close the plan", NULL },
-	{ "organization", 0, "NAME", "the archive named in every bundle (default: the\n"
-	  "'organization = ...' line of ARCHIVE/luutru.conf)", check_organization },
-	{ "json", 0, NULL, "print plan.json on stdout", NULL },
+	{ "tasks", 'n', "N", N_("how many shards (one per Slurm array task or node)"), check_tasks },
+	{ "out", 'o', "DIR", N_("the plan folder, on storage every node sees (created if missing)"), NULL },
+	{ "cancel", 0, "DIR", N_("give the plan's documents not merged yet back to the queue and\n"
+	  "close the plan"), NULL },
+	{ "organization", 0, "NAME", N_("the archive named in every bundle (default: the\n"
+	  "'organization = ...' line of ARCHIVE/luutru.conf)"), check_organization },
+	{ "json", 0, NULL, N_("print plan.json on stdout"), NULL },
 	{ 0 },
 };
 
 const struct lt_command lt_cmd_shard = {
 	.name = "shard",
-	.summary = "lease the queue into N shards for other machines (a cluster)",
+	.summary = N_("lease the queue into N shards for other machines (a cluster)"),
 	.usage =
-	"usage: luutru shard [--archive DIR] --tasks N --out DIR [--json]\n"
+	N_("usage: luutru shard [--archive DIR] --tasks N --out DIR [--json]\n"
 	"       luutru shard [--archive DIR] --cancel DIR\n"
 	"\n"
 	"On the machine that holds the catalog: leases every queued document into N\n"
@@ -143,17 +151,17 @@ const struct lt_command lt_cmd_shard = {
 	"everything `luutru run --shard DIR/K` needs on a node without the catalog\n"
 	"(document ids, absolute scan paths, digests, metadata). Leased documents\n"
 	"stay queued but a local `run` does not take them; `luutru merge DIR` adopts\n"
-	"what the shards did, and `--cancel DIR` gives back what is not merged.\n",
+	"what the shards did, and `--cancel DIR` gives back what is not merged.\n"),
 	.options = options,
 	.epilog =
-	"Exit codes: 0 planned (or cancelled); 1 nothing queued to plan (nothing is\n"
+	N_("Exit codes: 0 planned (or cancelled); 1 nothing queued to plan (nothing is\n"
 	"created), a folder that holds a plan already, or an unknown plan; 2 usage;\n"
 	"3 catalog or disk error (nothing is leased).\n"
 	"\n"
 	"Example:\n"
 	"  luutru shard --tasks 3 --out /shared/plan-1\n"
 	"  parallel -S node1,node2 luutru run --shard /shared/plan-1/{} ::: 0 1 2\n"
-	"  luutru merge /shared/plan-1\n",
+	"  luutru merge /shared/plan-1\n"),
 	.min_args = 0,
 	.max_args = 0,
 	.access = LT_ACCESS_WRITE,

@@ -95,7 +95,7 @@ static int run_program(char *const argv[], const char *input, struct lt_buf *out
 	posix_spawnattr_destroy(&attr);
 	if (e) {
 		rc = lt_err_set(err, e == ENOENT ? LT_ENOTFOUND : LT_EIO, "cannot run '%s': %s",
-				argv[0], e == ENOENT ? "not found in PATH" : strerror(e));
+				argv[0], e == ENOENT ? lt_i18n_err_format(N_("not found in PATH")) : strerror(e));
 		goto close_pipes;
 	}
 	close(out_pipe[1]);
@@ -1065,9 +1065,9 @@ static int run_new(const struct lt_args *args, struct slurm_setup *s)
 		rc = absolute_new(dir ? dir : default_path, &s->dir, &err);
 	free(default_path);
 	if (!rc)
-		rc = refuse_line_breaks("the plan's folder", s->dir, &err);
+		rc = refuse_line_breaks(lt_i18n_err_format(N_("the plan's folder")), s->dir, &err);
 	if (!rc)
-		rc = refuse_line_breaks("the archive's path", s->archive, &err);
+		rc = refuse_line_breaks(lt_i18n_err_format(N_("the archive's path")), s->archive, &err);
 	if (rc)
 		return lt_cmd_fail(&err);
 	/* Ask Slurm first whether it would take such an array (a partition that
@@ -1267,7 +1267,7 @@ static int run_slurm(const struct lt_args *args, struct lt_catalog *cat)
 			   "(/proc/self/exe): %s", strerror(errno));
 		return lt_cmd_fail(&err);
 	}
-	if (refuse_line_breaks("this program's path", s.luutru, &err)) {
+	if (refuse_line_breaks(lt_i18n_err_format(N_("this program's path")), s.luutru, &err)) {
 		free(s.luutru);
 		return lt_cmd_fail(&err);
 	}
@@ -1280,27 +1280,27 @@ static int run_slurm(const struct lt_args *args, struct lt_catalog *cat)
 }
 
 static const struct lt_option options[] = {
-	{ "tasks", 'n', "N", "plan the queue into N shards: a job array of N tasks", check_tasks },
-	{ "dir", 0, "DIR", "the plan's folder, new, on storage every node sees\n"
-	  "(default: ARCHIVE/shards/<UTC time>)", check_text },
-	{ "partition", 'p', "P", "the Slurm partition of the jobs", check_text },
-	{ "time", 't', "T", "each job's time limit, as sbatch takes it (2:00:00)", check_text },
-	{ "cpus-per-task", 'c', "C", "CPUs of each task, its OCR workers (default 1)", check_cpus },
-	{ "merge-node", 0, "NODE", "run the merge job on NODE, the machine whose disk holds the "
-	  "archive", check_text },
-	{ "print", 0, NULL, "write and print the scripts (and plan), submit nothing", NULL },
-	{ "wait", 'w', NULL, "wait for the merge job to end; exit with its status", NULL },
-	{ "resume", 0, "DIR", "submit again the tasks of plan DIR whose shard is not DONE,\n"
-	  "and a new merge job after them", check_text },
-	{ "json", 0, NULL, "the plan's folder and job ids as a JSON object", NULL },
+	{ "tasks", 'n', "N", N_("plan the queue into N shards: a job array of N tasks"), check_tasks },
+	{ "dir", 0, "DIR", N_("the plan's folder, new, on storage every node sees\n"
+	  "(default: ARCHIVE/shards/<UTC time>)"), check_text },
+	{ "partition", 'p', "P", N_("the Slurm partition of the jobs"), check_text },
+	{ "time", 't', "T", N_("each job's time limit, as sbatch takes it (2:00:00)"), check_text },
+	{ "cpus-per-task", 'c', "C", N_("CPUs of each task, its OCR workers (default 1)"), check_cpus },
+	{ "merge-node", 0, "NODE", N_("run the merge job on NODE, the machine whose disk holds the "
+	  "archive"), check_text },
+	{ "print", 0, NULL, N_("write and print the scripts (and plan), submit nothing"), NULL },
+	{ "wait", 'w', NULL, N_("wait for the merge job to end; exit with its status"), NULL },
+	{ "resume", 0, "DIR", N_("submit again the tasks of plan DIR whose shard is not DONE,\n"
+	  "and a new merge job after them"), check_text },
+	{ "json", 0, NULL, N_("the plan's folder and job ids as a JSON object"), NULL },
 	{ 0 },
 };
 
 const struct lt_command lt_cmd_slurm = {
 	.name = "slurm",
-	.summary = "run the queue on a Slurm cluster: a job array of shards, then a merge",
+	.summary = N_("run the queue on a Slurm cluster: a job array of shards, then a merge"),
 	.usage =
-	"usage: luutru slurm [--archive DIR] --tasks N [--dir DIR] [--partition P] [--time T]\n"
+	N_("usage: luutru slurm [--archive DIR] --tasks N [--dir DIR] [--partition P] [--time T]\n"
 	"                    [--cpus-per-task C] [--merge-node NODE] [--print] [--wait] [--json]\n"
 	"       luutru slurm [--archive DIR] --resume DIR [--partition P] [--time T]\n"
 	"                    [--cpus-per-task C] [--print] [--wait] [--json]\n"
@@ -1316,17 +1316,17 @@ const struct lt_command lt_cmd_slurm = {
 	"--resume DIR submits again only the tasks whose shard has no DONE and that Slurm\n"
 	"no longer holds (a node lost, a time limit, a task cancelled), and a new merge\n"
 	"job after them. sbatch must be in PATH; Slurm is asked (sbatch --test-only) before\n"
-	"anything is planned, so a refused array leases nothing.\n",
+	"anything is planned, so a refused array leases nothing.\n"),
 	.options = options,
 	.epilog =
-	"Exit: 0 submitted (with --wait: merged, every shard DONE); 1 an empty queue, a\n"
+	N_("Exit: 0 submitted (with --wait: merged, every shard DONE); 1 an empty queue, a\n"
 	"shard not finished or a bundle refused by the merge; 2 usage (DIR exists\n"
 	"already); 3 environment (no sbatch, Slurm refused the jobs).\n"
 	"\n"
 	"Examples:\n"
 	"  luutru slurm --tasks 64 --partition batch --time 4:00:00 --cpus-per-task 8\n"
 	"  luutru slurm --tasks 3 --dir /shared/plans/2026-12 --print\n"
-	"  luutru slurm --resume /shared/plans/2026-12 --wait\n",
+	"  luutru slurm --resume /shared/plans/2026-12 --wait\n"),
 	.access = LT_ACCESS_NONE,
 	.run = run_slurm,
 };

@@ -159,12 +159,20 @@ static void print_plans(const struct lt_plan_status *plans, size_t n)
 		for (int k = 0; k < p->tasks; k++) {
 			const struct lt_plan_progress *g = &p->shards[k];
 
-			printf(ngettext("  shard %d: %d document, %d pages: %d merged, %d failed, "
-					"%d refused, %d leased%s\n",
-					"  shard %d: %d documents, %d pages: %d merged, %d failed, "
-					"%d refused, %d leased%s\n", (unsigned long)g->documents),
-			       g->task, g->documents, g->pages, g->merged, g->failed, g->refused,
-			       g->leased, g->done ? _(" (DONE)") : "");
+			char n_docs[LT_I18N_NUMBER_MAX], n_pages[LT_I18N_NUMBER_MAX], n_merged[LT_I18N_NUMBER_MAX],
+			     n_failed[LT_I18N_NUMBER_MAX], n_refused[LT_I18N_NUMBER_MAX],
+			     n_leased[LT_I18N_NUMBER_MAX];
+
+			/* TRANSLATORS: the plural follows the number of documents; the
+			 * last %s is " (DONE)" or nothing. */
+			printf(ngettext("  shard %d: %s document, %s pages: %s merged, %s failed, "
+					"%s refused, %s leased%s\n",
+					"  shard %d: %s documents, %s pages: %s merged, %s failed, "
+					"%s refused, %s leased%s\n", (unsigned long)g->documents),
+			       g->task, lt_i18n_count(g->documents, n_docs), lt_i18n_count(g->pages, n_pages),
+			       lt_i18n_count(g->merged, n_merged), lt_i18n_count(g->failed, n_failed),
+			       lt_i18n_count(g->refused, n_refused), lt_i18n_count(g->leased, n_leased),
+			       g->done ? _(" (DONE)") : "");
 		}
 	}
 }

@@ -82,6 +82,9 @@ error replicate 2 replicate --to=
 error rebuild-catalog 2 rebuild-catalog x
 error bag 2 bag validate
 error serve 2 serve --timeout 0
+error shard 2 shard --tasks 0
+error merge 2 merge
+error slurm 2 slurm
 error none 2 nosuchcommand
 [ ! -e "$ARCHIVE" ] || fail "a usage error created the archive"
 echo "ok: an error of each command in Vietnamese"
