@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -176,6 +177,27 @@ int lt_remove_tree(const char *path, struct lt_err *err)
 	if (nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
 		return lt_err_set(err, LT_EIO, "cannot remove '%s': %s", path, strerror(errno));
 	return LT_OK;
+}
+
+int lt_lock_exclusive(const char *dir, const char *name, int *fd_out, struct lt_err *err)
+{
+	char *path = NULL;
+	int fd, rc = lt_path(&path, err, "%s/%s", dir, name);
+
+	*fd_out = -1;
+	if (rc)
+		return rc;
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		rc = lt_err_set(err, LT_EIO, "cannot open '%s': %s", path, strerror(errno));
+	else if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		rc = errno == EWOULDBLOCK ? lt_err_set(err, LT_EBUSY, "'%s' is locked by another process", path)
+		     : lt_err_set(err, LT_EIO, "cannot lock '%s': %s", path, strerror(errno));
+		close(fd);
+	} else
+		*fd_out = fd;
+	free(path);
+	return rc;
 }
 
 int lt_is_dir(const char *path, int *is_dir, struct lt_err *err)

@@ -741,21 +741,11 @@ static int rebuild_document(struct lt_catalog *cat, const struct found *v, size_
 
 static int take_run_lock(const char *archive, int *fd_out, struct lt_err *err)
 {
-	char *path = NULL;
-	int fd, rc = lt_path(&path, err, "%s/run.lock", archive);
+	int rc = lt_lock_exclusive(archive, "run.lock", fd_out, err);
 
-	if (rc)
-		return rc;
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0)
-		rc = lt_err_set(err, LT_EIO, "cannot open '%s': %s", path, strerror(errno));
-	else if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-		close(fd);
-		rc = lt_err_set(err, LT_EBUSY, "a `luutru run` is working on '%s': rebuild when it "
-				"has finished", archive);
-	} else
-		*fd_out = fd;
-	free(path);
+	if (rc == LT_EBUSY)
+		lt_err_set(err, LT_EBUSY, "a `luutru run` is working on '%s': rebuild when it "
+			   "has finished", archive);
 	return rc;
 }
 

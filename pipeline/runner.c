@@ -777,21 +777,10 @@ static int default_jobs(void)
 /* Holds ARCHIVE/run.lock for the process's lifetime (released on exit). */
 static int take_run_lock(const char *archive, int *fd_out, struct lt_err *err)
 {
-	char *path = NULL;
-	int fd, rc;
+	int rc = lt_lock_exclusive(archive, "run.lock", fd_out, err);
 
-	rc = lt_path(&path, err, "%s/run.lock", archive);
-	if (rc)
-		return rc;
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0)
-		rc = lt_err_set(err, LT_EIO, "cannot open '%s': %s", path, strerror(errno));
-	else if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-		close(fd);
-		rc = lt_err_set(err, LT_EBUSY, "another `luutru run` is working on '%s'", archive);
-	} else
-		*fd_out = fd;
-	free(path);
+	if (rc == LT_EBUSY)
+		lt_err_set(err, LT_EBUSY, "another `luutru run` is working on '%s'", archive);
 	return rc;
 }
 

@@ -1471,20 +1471,10 @@ static int merge_line(void *ud, json_t *line, size_t lineno, struct lt_err *err)
 /* One merge of a plan at a time: two would race for the same documents. */
 static int take_merge_lock(const char *dir, int *fd_out, struct lt_err *err)
 {
-	char *path = NULL;
-	int fd, rc = lt_path(&path, err, "%s/merge.lock", dir);
+	int rc = lt_lock_exclusive(dir, "merge.lock", fd_out, err);
 
-	if (rc)
-		return rc;
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0)
-		rc = lt_err_set(err, LT_EIO, "cannot open '%s': %s", path, strerror(errno));
-	else if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-		close(fd);
-		rc = lt_err_set(err, LT_EBUSY, "another `luutru merge` is working on '%s'", dir);
-	} else
-		*fd_out = fd;
-	free(path);
+	if (rc == LT_EBUSY)
+		lt_err_set(err, LT_EBUSY, "another `luutru merge` is working on '%s'", dir);
 	return rc;
 }
 

@@ -48,6 +48,12 @@ int lt_read_chunks(int fd, const char *what, enum lt_code read_code, lt_chunk_fn
 /* Removes path recursively (files and directories); a missing path is fine. */
 int lt_remove_tree(const char *path, struct lt_err *err);
 
+/* Takes an exclusive, non-blocking flock on dir/name (created 0644 if
+ * missing): *fd_out is the descriptor the caller closes to release it. When
+ * another process holds it, returns LT_EBUSY with a generic message the
+ * caller may replace with one naming what holds it; *fd_out is then -1. */
+int lt_lock_exclusive(const char *dir, const char *name, int *fd_out, struct lt_err *err);
+
 /* *is_dir: 1 if path is a directory, 0 if something else; LT_ENOTFOUND/LT_EIO on error. */
 int lt_is_dir(const char *path, int *is_dir, struct lt_err *err);
 
