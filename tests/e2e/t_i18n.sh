@@ -141,7 +141,8 @@ for l in vi en; do
 	/usr/bin/python3 -c '
 import json, sys
 o = json.load(open(sys.argv[1]))
-for k in ("seconds", "pages_per_minute", "stage_cpu_seconds", "ocr_seconds", "workers"):
+for k in ("seconds", "pages_per_minute", "stage_cpu_seconds", "ocr_seconds", "cpu_seconds",
+          "tail_seconds", "workers"):
     o.pop(k, None)
 json.dump(o, sys.stdout, indent=1, sort_keys=True, ensure_ascii=False)
 ' "$T/batch.raw.$l" >"$T/batch.json.$l"
