@@ -237,11 +237,11 @@ static int meta_condition(struct sql *s, const char *key, int drive, struct lt_e
 }
 
 /* Which filter the documents are read from (choose_driver): --number
- * always (a handful of documents); --type or the dates when they let few
+ * always (a handful of documents); --type, the dates or --organ when they let few
  * documents through; else none: documents are read in id order (or from
  * the full-text matches) and each is checked, which stops as soon as a
  * screenful passes. */
-enum { DRIVE_NONE, DRIVE_TYPE, DRIVE_DATE };
+enum { DRIVE_NONE, DRIVE_TYPE, DRIVE_DATE, DRIVE_ORGAN };
 
 /* " AND ..." conditions on documents d for every filter of q, the one
  * `drive` names as an IN list the documents are read from, the others as
@@ -298,15 +298,21 @@ static int filters_with(const struct lt_search *q, int drive, struct sql *s, str
 	if (!rc && q->organ) {
 		char *folded = NULL;
 
-		rc = meta_condition(s, "organName", 0, err);
+		/* The names matching are looked up among the distinct ones
+		 * (organs, 014), their documents then read through the index
+		 * on (key, folded); a document checked alone seeks its row. */
+		rc = meta_condition(s, "organName", drive == DRIVE_ORGAN && !q->number, err);
 		if (!rc)
-			rc = sql_puts(s, " AND instr(folded, ", err);
+			rc = sql_puts(s, drive == DRIVE_ORGAN && !q->number
+				      ? " AND folded IN (SELECT folded FROM organs WHERE instr(folded, "
+				      : " AND instr(folded, ", err);
 		if (!rc)
 			rc = folded_copy(q->organ, &folded, err);
 		if (!rc)
 			rc = sql_param(s, NULL, folded, err);
 		if (!rc)
-			rc = sql_puts(s, ") > 0)", err);
+			rc = sql_puts(s, drive == DRIVE_ORGAN && !q->number ? ") > 0))" : ") > 0)",
+				      err);
 	}
 	if (!rc && q->number)
 		rc = number_filter(s, q->number, err);
@@ -372,12 +378,39 @@ static int range_count(struct lt_catalog *cat, const char *key, const char *lo, 
 	return rc;
 }
 
-/* The filter to read the documents from (DRIVE_*): the smaller of --type
- * and the date range when it is short enough. */
+/* How many organName rows name an organ whose folded name holds `folded`,
+ * counted up to DRIVER_DOCUMENTS + 1: the few thousand distinct names are
+ * searched, then each match's documents counted through the index. */
+static int organ_count(struct lt_catalog *cat, const char *organ, int64_t *n, struct lt_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	char *folded = NULL;
+	int rc = folded_copy(organ, &folded, err);
+
+	if (!rc)
+		rc = lt_cat_prepare(cat, "SELECT count(*) FROM (SELECT 1 FROM metadata WHERE "
+				    "key = 'organName' AND folded IN (SELECT folded FROM organs "
+				    "WHERE instr(folded, ?1) > 0) LIMIT ?2)", &st, err);
+	if (!rc) {
+		sqlite3_bind_text(st, 1, folded, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 2, DRIVER_DOCUMENTS + 1);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			*n = sqlite3_column_int64(st, 0);
+		else
+			rc = lt_cat_db_error(cat, err, "search: sizing the --organ filter");
+	}
+	sqlite3_finalize(st);
+	free(folded);
+	return rc;
+}
+
+/* The filter to read the documents from (DRIVE_*): the smallest of --type,
+ * the date range and --organ when it is short enough. */
 static int choose_driver(struct lt_catalog *cat, const struct lt_search *q, int *drive,
 			 struct lt_err *err)
 {
 	int64_t types = DRIVER_DOCUMENTS + 1, dates = DRIVER_DOCUMENTS + 1;
+	int64_t organs = DRIVER_DOCUMENTS + 1;
 	int rc = LT_OK;
 
 	*drive = DRIVE_NONE;
@@ -387,8 +420,12 @@ static int choose_driver(struct lt_catalog *cat, const struct lt_search *q, int 
 		rc = range_count(cat, "typeName", q->type, NULL, 1, &types, err);
 	if (!rc && (q->from || q->to))
 		rc = range_count(cat, "issuedDate", q->from, q->to, 0, &dates, err);
+	if (!rc && q->organ)
+		rc = organ_count(cat, q->organ, &organs, err);
 	if (!rc && (types <= DRIVER_DOCUMENTS || dates <= DRIVER_DOCUMENTS))
 		*drive = types <= dates ? DRIVE_TYPE : DRIVE_DATE;
+	if (!rc && organs <= DRIVER_DOCUMENTS && organs < (types < dates ? types : dates))
+		*drive = DRIVE_ORGAN;
 	return rc;
 }
 
@@ -846,12 +883,13 @@ static int has_filter(const struct lt_search *q)
 	       (q->state && strcmp(q->state, "archived") != 0);
 }
 
-/* A filter an index finds the documents of. --organ and --language match
- * inside values (instr): counting their documents is a scan of every
- * document, so alone they are checked on the matches walked. */
+/* A filter an index finds the documents of (--organ through the list of
+ * distinct organs). --language matches inside values (instr): counting its
+ * documents is a scan of every document, so alone it is checked on the
+ * matches walked. */
 static int has_indexed_filter(const struct lt_search *q)
 {
-	return q->type || q->from || q->to || q->number || q->batch ||
+	return q->type || q->from || q->to || q->organ || q->number || q->batch ||
 	       (q->state && strcmp(q->state, "archived") != 0);
 }
 
