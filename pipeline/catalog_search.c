@@ -414,7 +414,7 @@ static int organ_count(struct lt_catalog *cat, const char *organ, int64_t *n, st
 /* The filter to read the documents from (DRIVE_*): the smallest of --type,
  * the date range and --organ when it is short enough. */
 static int choose_driver(struct lt_catalog *cat, const struct lt_search *q, int *drive,
-			 struct lt_err *err)
+			 int64_t *organ_documents, struct lt_err *err)
 {
 	int64_t types = DRIVER_DOCUMENTS + 1, dates = DRIVER_DOCUMENTS + 1;
 	int64_t organs = DRIVER_ORGAN_DOCUMENTS + 1;
@@ -434,6 +434,8 @@ static int choose_driver(struct lt_catalog *cat, const struct lt_search *q, int 
 	if (!rc && organs <= DRIVER_ORGAN_DOCUMENTS &&
 	    (*drive == DRIVE_NONE || organs < (types < dates ? types : dates)))
 		*drive = DRIVE_ORGAN;
+	if (organ_documents)
+		*organ_documents = organs;
 	return rc;
 }
 
@@ -910,6 +912,7 @@ static int choose_plan(struct lt_catalog *cat, const struct lt_search *q, struct
 	struct sql s = { LT_BUF_INIT, { 0 }, { 0 }, { 0 }, { 0 }, 0 };
 	sqlite3_stmt *st = NULL;
 	int rc, forced = q->plan;
+	int64_t organs = 0;
 
 	/* For measuring both plans on one catalog (bench/search). */
 	if (forced == LT_PLAN_AUTO && getenv("LUUTRU_SEARCH_PLAN"))
@@ -917,9 +920,16 @@ static int choose_plan(struct lt_catalog *cat, const struct lt_search *q, struct
 			: LT_PLAN_MATCH_FIRST;
 	memset(plan, 0, sizeof(*plan));
 	plan->filter_first = forced == LT_PLAN_FILTER_FIRST;
-	rc = choose_driver(cat, q, &plan->drive, err);
+	rc = choose_driver(cat, q, &plan->drive, &organs, err);
 	if (rc || forced != LT_PLAN_AUTO || !has_text(q) || !has_indexed_filter(q))
 		return rc;
+	/* --organ the only filter an index serves, and too many documents of
+	 * it to read first: the matches are walked, each document checked (its
+	 * documents are spread over the catalog, their pages' range is all of
+	 * it, and listing them would cost what the walk saves). */
+	if (q->organ && organs > FILTER_FIRST_DOCUMENTS && !q->type && !q->from && !q->to &&
+	    !q->number && !q->batch && (!q->state || strcmp(q->state, "archived") == 0))
+		return LT_OK;
 	/* No short list to read the documents from (--type and the dates each
 	 * let many through): counting them would check every document. */
 	if (plan->drive == DRIVE_NONE && !q->number && !q->batch &&
@@ -1088,7 +1098,7 @@ int lt_catalog_count_hits(struct lt_catalog *cat, const struct lt_search *q, int
 			      "p.document_id = d.id WHERE 1" : "1 FROM documents d WHERE 1", err);
 	}
 	if (!rc && !has_text(q))
-		rc = choose_driver(cat, q, &drive, err);
+		rc = choose_driver(cat, q, &drive, NULL, err);
 	if (!rc)
 		rc = filters_with(q, drive, &s, err);
 	if (!rc && bound > 0) {
