@@ -315,11 +315,14 @@ static int run_search(const struct lt_args *args, struct lt_catalog *cat)
 	q.language = language;
 	if (!rc && lt_args_get(args, "count")) {
 		counted = 1;
-		/* People get "more than N" past the bound; programs the exact number. */
-		rc = lt_catalog_count_hits(cat, &q, json ? 0 : COUNT_BOUND, &count, &err);
+		/* Counted up to the bound for programs too (an exact count of a
+		 * common word walks every match: seconds at a million pages):
+		 * past it, "count" is the bound and "count_exact" false. */
+		rc = lt_catalog_count_hits(cat, &q, COUNT_BOUND, &count, &err);
 		if (!rc && json)
-			printf("{\"count\": %lld, \"of\": \"%s\"}\n", (long long)count,
-			       q.pages ? "pages" : "documents");
+			printf("{\"count\": %lld, \"count_exact\": %s, \"of\": \"%s\"}\n",
+			       (long long)(count > COUNT_BOUND ? COUNT_BOUND : count),
+			       count > COUNT_BOUND ? "false" : "true", q.pages ? "pages" : "documents");
 		else if (!rc && count > COUNT_BOUND)
 			printf(_("more than %d\n"), COUNT_BOUND);
 		else if (!rc)

@@ -112,6 +112,6 @@ if not isinstance(c["pages"], list) or not all(isinstance(p, int) for p in c["pa
 PY
 done
 capture jc lt search Đảng --count --json
-/usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); assert sorted(d)==["count","of"] and d["of"]=="documents"' \
+/usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); assert sorted(d)==["count","count_exact","of"] and d["of"]=="documents" and d["count_exact"] is True' \
 	<"$T/jc.out" || fail "--count --json: $(cat "$T/jc.out")"
 echo "ok: filters alone and combined, numbers however typed, --count, --offset, JSON fields"

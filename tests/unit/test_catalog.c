@@ -24,6 +24,7 @@
 #include "luutru/fsutil.h"
 #include "luutru/fts.h"
 #include "luutru/hash.h"
+#include "luutru/text.h"
 
 /* lt_catalog_claim()'s "wait" output, where a test does not look at it. */
 static int claim_wait;
@@ -1248,6 +1249,9 @@ static void test_metadata_filters_use_index(void **state)
 		  "metadata_key_value" },
 		{ "SELECT document_id FROM metadata WHERE key = 'organName' "
 		  "AND folded >= 'tinh uy' AND folded < 'tinh uz'", "metadata_key_folded" },
+		{ "SELECT document_id FROM metadata WHERE key = 'organName' AND folded IN "
+		  "(SELECT folded FROM organs WHERE instr(folded, 'quang ngai') > 0)",
+		  "metadata_key_folded" },
 		{ "SELECT 1 FROM metadata WHERE document_id = 'x' AND key = 'secrecyLevel'",
 		  "sqlite_autoindex_metadata_1" },
 	};
@@ -1539,6 +1543,143 @@ static void test_filter_first_same_hits(void **state)
 	}
 }
 
+/* The documents whose organName holds `organ` as the filter matched before
+ * the list of organs (014): a match inside each document's folded name. */
+static char *organ_documents_by_scan(const char *db_path, const char *organ)
+{
+	struct lt_buf folded = LT_BUF_INIT, out = LT_BUF_INIT;
+	sqlite3 *db = raw_open(db_path);
+	sqlite3_stmt *st = NULL;
+
+	assert_int_equal(lt_text_fold(organ, strlen(organ), &folded, NULL), LT_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT document_id FROM metadata WHERE "
+					    "key = 'organName' AND instr(folded, ?1) > 0 "
+					    "ORDER BY document_id", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, lt_buf_str(&folded), -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		assert_int_equal(lt_buf_printf(&out, NULL, "%s\n", sqlite3_column_text(st, 0)), LT_OK);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	lt_buf_release(&folded);
+	if (!out.data)
+		assert_int_equal(lt_buf_puts(&out, "", NULL), LT_OK);
+	return lt_buf_detach(&out);
+}
+
+/* The documents of q's hits, sorted, one a line. */
+static char *hit_documents(struct lt_catalog *cat, const struct lt_search *q)
+{
+	struct lt_err err = { 0 };
+	struct lt_hit *hits = NULL;
+	struct lt_buf out = LT_BUF_INIT;
+	size_t n = 0;
+
+	assert_int_equal(lt_catalog_find_hits(cat, q, &hits, &n, &err), LT_OK);
+	for (size_t i = 1; i < n; i++)  /* a few hits: insertion sort by document */
+		for (size_t k = i; k > 0 && strcmp(hits[k - 1].document, hits[k].document) > 0; k--) {
+			struct lt_hit t = hits[k];
+
+			hits[k] = hits[k - 1];
+			hits[k - 1] = t;
+		}
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(lt_buf_printf(&out, &err, "%s\n", hits[i].document), LT_OK);
+	lt_hits_free(hits, n);
+	if (!out.data)
+		assert_int_equal(lt_buf_puts(&out, "", &err), LT_OK);
+	return lt_buf_detach(&out);
+}
+
+/* --organ looks the name up among the distinct organs, then reads their
+ * documents through the index: the same documents as a match inside every
+ * document's name, for names spelt in capitals, with and without
+ * diacritics, alone and with text, whichever plan runs. */
+static void test_organ_filter_same_as_scan(void **state)
+{
+	struct fx *fx = *state;
+	static const char *const organs[] = {
+		"ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI",
+		"Ủy ban nhân dân tỉnh Quảng Ngãi",
+		"UY BAN NHAN DAN TINH QUANG NGAI",
+		"TỈNH ỦY ĐÀ NẴNG",
+		"Sở Tài chính thành phố Đà Nẵng",
+		NULL,                            /* no organ given */
+	};
+	static const char *const asked[] = {
+		"quang ngai", "QUẢNG NGÃI", "Quảng Ngãi", "đà nẵng", "DA NANG", "tỉnh",
+		"ban nhan", "Sở Tài", "Hà Nội", NULL,
+	};
+	static const char *const texts[] = { NULL, "lưu trữ", "luu tru" };
+	char ids[6][LT_DOC_ID_LEN + 1], label[32];
+	struct lt_err err = { 0 };
+	int64_t batch = 0;
+	sqlite3 *db;
+
+	assert_int_equal(lt_catalog_add_batch(fx->cat, "/srv/inbox", &batch, &err), LT_OK);
+	for (int i = 0; i < 6; i++) {
+		snprintf(label, sizeof(label), "organ-%d.png", i);
+		archive_typed(fx->cat, batch, label, "Báo cáo công tác lưu trữ năm 2016", "22",
+			      "2016-03-01", ids[i]);
+		if (organs[i]) {
+			struct lt_meta meta = LT_META_INIT;
+
+			assert_int_equal(lt_meta_set(&meta, "organName", organs[i], LT_META_MANIFEST,
+						     NULL, NULL, 1, 1, &err), LT_OK);
+			assert_int_equal(lt_meta_set(&meta, "typeName", "22", LT_META_MANIFEST, NULL,
+						     NULL, 1, 1, &err), LT_OK);
+			assert_int_equal(lt_catalog_save_meta(fx->cat, ids[i], &meta, &err), LT_OK);
+			lt_meta_release(&meta);
+		}
+	}
+	/* Three spellings of one body fold to one name. */
+	db = raw_open(fx->db);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM organs"), 3);
+	sqlite3_close(db);
+
+	for (int a = 0; asked[a]; a++) {
+		char *expected = organ_documents_by_scan(fx->db, asked[a]);
+
+		for (int t = 0; t < 3; t++) {
+			for (int plan = LT_PLAN_AUTO; plan <= LT_PLAN_FILTER_FIRST; plan++) {
+				struct lt_search q = { 0 };
+				char *got;
+
+				q.text = texts[t];
+				q.organ = asked[a];
+				q.limit = 50;
+				q.plan = plan;
+				got = hit_documents(fx->cat, &q);
+				if (strcmp(got, expected) != 0)
+					fail_msg("--organ '%s' text '%s' plan %d: got\n%s\nexpected\n%s",
+						 asked[a], texts[t] ? texts[t] : "", plan, got, expected);
+				free(got);
+			}
+		}
+		{
+			struct lt_search q = { 0 };
+			int64_t count = 0;
+			size_t lines = 0;
+
+			q.organ = asked[a];
+			assert_int_equal(lt_catalog_count_hits(fx->cat, &q, 0, &count, &err), LT_OK);
+			for (const char *c = expected; *c; c++)
+				lines += *c == '\n';
+			assert_int_equal(count, (int64_t)lines);
+		}
+		free(expected);
+	}
+	/* The scan itself is not empty: the comparison above means something. */
+	{
+		char *qn = organ_documents_by_scan(fx->db, "QUẢNG NGÃI");
+
+		assert_non_null(strstr(qn, ids[0]));
+		assert_non_null(strstr(qn, ids[1]));
+		assert_non_null(strstr(qn, ids[2]));
+		assert_null(strstr(qn, ids[3]));
+		free(qn);
+	}
+}
+
 /* A prefix typed with diacritics finds the words that start so in any
  * spelling (it is expanded over the catalog's words, page_words), and
  * marks them in the snippet; a prefix no word has finds nothing. */
@@ -1719,6 +1860,7 @@ cmocka_unit_test_setup_teardown(test_read_mode_is_read_only, setup_open, teardow
 		cmocka_unit_test_setup_teardown(test_claim_uses_index, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_claim_longest_first, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_filter_first_same_hits, setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_organ_filter_same_as_scan, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_prefix_expansion, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_compacts, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_text_round_trip, setup_open, teardown),
