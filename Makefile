@@ -206,7 +206,7 @@ unit-bins: $(UNIT_BINS)
 check: deps
 	$(Q)$(MAKE) --no-print-directory BUILD=build/san BIN=build/san/luutru \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
-	  build/san/luutru unit-bins
+	  build/san/luutru build/san/locale/vi/LC_MESSAGES/luutru.mo unit-bins
 	$(Q)ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

@@ -30,10 +30,13 @@ static const char *locale_dir(char *buf, size_t cap)
 	if (!slash)
 		return LT_LOCALEDIR;
 	*slash = '\0';
-	if ((size_t)snprintf(buf, cap, "%s/build/locale", exe) >= cap ||
-	    access(buf, R_OK | X_OK) != 0)
-		return LT_LOCALEDIR;
-	return buf;
+	/* ./luutru beside build/, or a binary inside a build folder of its own
+	 * (build/san/luutru of `make check`, its catalogs in build/san/locale). */
+	if ((size_t)snprintf(buf, cap, "%s/build/locale", exe) < cap && access(buf, R_OK | X_OK) == 0)
+		return buf;
+	if ((size_t)snprintf(buf, cap, "%s/locale", exe) < cap && access(buf, R_OK | X_OK) == 0)
+		return buf;
+	return LT_LOCALEDIR;
 }
 
 void lt_i18n_init(const char *argv0)
