@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #ifndef LT_LOCALEDIR
@@ -17,6 +18,13 @@ static int errors_untranslated;
 
 /* A binary run from its build tree (./luutru beside build/) reads the
  * catalogs compiled next to it, so tests and `make demo` need no install. */
+static int is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 static const char *locale_dir(char *buf, size_t cap)
 {
 	char exe[PATH_MAX];
@@ -32,9 +40,11 @@ static const char *locale_dir(char *buf, size_t cap)
 	*slash = '\0';
 	/* ./luutru beside build/, or a binary inside a build folder of its own
 	 * (build/san/luutru of `make check`, its catalogs in build/san/locale). */
-	if ((size_t)snprintf(buf, cap, "%s/build/locale", exe) < cap && access(buf, R_OK | X_OK) == 0)
+	if ((size_t)snprintf(buf, cap, "%s/build/locale", exe) < cap && is_dir(buf))
 		return buf;
-	if ((size_t)snprintf(buf, cap, "%s/locale", exe) < cap && access(buf, R_OK | X_OK) == 0)
+	/* A directory only: beside an installed /usr/bin/luutru stands the
+	 * program /usr/bin/locale. */
+	if ((size_t)snprintf(buf, cap, "%s/locale", exe) < cap && is_dir(buf))
 		return buf;
 	return LT_LOCALEDIR;
 }
