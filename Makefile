@@ -79,7 +79,7 @@ $(BUILD)/%.o: pipeline/%.c | $(BUILD)
 # a message with a context (i18n.c); tr_for and ntr_for (cmd_run.c) translate
 # for people and leave the log's words in English.
 XGETTEXT_FLAGS = --from-code=UTF-8 --language=C --add-comments=TRANSLATORS: -k_ -kN_ -kngettext:1,2 \
-  -klt_err_set:3 -klt_err_prefix:2 --flag=lt_err_set:3:c-format --flag=lt_err_prefix:2:c-format \
+  -klt_err_set:3 -klt_err_prefix:2 -klt_cat_db_error:3 -klt_cat_step_done:3 --flag=lt_err_set:3:c-format --flag=lt_err_prefix:2:c-format \
   -klt_cmd_usage_error:2 --flag=lt_cmd_usage_error:2:c-format -kpgettext_:1c,2 \
   -ktr_for:2 -kntr_for:2,3 --package-name=luutru
 
