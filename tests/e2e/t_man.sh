@@ -101,7 +101,7 @@ complete_words() {
 }
 got=$(complete_words "")
 for c in help "${commands[@]}"; do
-	printf '%s\n' "$got" | grep -qx "$c" || fail "completion of 'luutru ' does not offer $c: $got"
+	grep -qx "$c" <<<"$got" || fail "completion of 'luutru ' does not offer $c: $got"
 done
 got=$(complete_words re)
 [ "$got" = "$(printf '%s\n' "${commands[@]}" | grep '^re' | LC_ALL=C sort)" ] || fail "completion of 're' offers: $got"
@@ -110,17 +110,17 @@ got=$(complete_words run --j)
 got=$(complete_words bag "")
 [ "$got" = validate ] || fail "completion of 'bag ' offers: $got"
 got=$(complete_words ingest --manifest "")
-printf '%s\n' "$got" | grep -qx manifest.csv || fail "completion of 'ingest --manifest ' offers no file: $got"
+grep -qx manifest.csv <<<"$got" || fail "completion of 'ingest --manifest ' offers no file: $got"
 got=$(complete_words run -j "")
 [ -z "$got" ] || fail "completion of a number offers: $got"
 got=$(complete_words --archive "$ARCHIVE" show "")
 for d in $(sample_docs); do
-	printf '%s\n' "$got" | grep -qx "${DOC_ID[$d]}" || fail "completion of 'show ' does not offer ${DOC_ID[$d]} ($d): $got"
+	grep -qx "${DOC_ID[$d]}" <<<"$got" || fail "completion of 'show ' does not offer ${DOC_ID[$d]} ($d): $got"
 done
 [ "$(printf '%s\n' "$got" | wc -l)" = "$(sample_docs | wc -l)" ] || fail "completion of 'show ' offers more than the documents: $got"
 first=${DOC_ID[$(sample_docs | head -n 1)]}
 got=$(complete_words --archive "$ARCHIVE" get "${first:0:6}")
-printf '%s\n' "$got" | grep -qx "$first" || fail "completion of 'get ${first:0:6}' does not offer $first: $got"
+grep -qx "$first" <<<"$got" || fail "completion of 'get ${first:0:6}' does not offer $first: $got"
 got=$(complete_words --archive "$T/none" show "")
 [ -z "$got" ] || fail "completion without an archive offers: $got"
 [ ! -e "$T/none" ] || fail "completion created an archive at $T/none"
