@@ -23,7 +23,14 @@ PKGS      = tesseract lept libarchive sqlite3 libcrypto libxml-2.0 jansson libut
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lcsv -lpthread -lm
 LT_CFLAGS  = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Iinclude \
-             $(PKG_CFLAGS) -MMD -MP
+             $(PKG_CFLAGS) -MMD -MP -ffunction-sections -fdata-sections
+# The front (`luutru`, front.c) runs search and status itself and links only
+# these; everything else runs in the engine ($(ENGINE), main.c), which it
+# executes in its place. --gc-sections drops the library's functions the
+# front does not reach, so its link fails if search or status ever do reach
+# Tesseract, Leptonica, libarchive or qpdf.
+FRONT_PKGS = sqlite3 libcrypto jansson libutf8proc zlib
+FRONT_LIBS = $(shell pkg-config --libs $(FRONT_PKGS)) -lpthread -lm
 
 # Debian packages the build, the tests and OCR need (make deps installs the missing ones).
 DEB_PACKAGES = gcc libc6-dev make pkg-config libtesseract-dev libleptonica-dev libarchive-dev \
@@ -50,19 +57,33 @@ LOCALE_DIR = $(BUILD)/locale
 MO = $(LOCALE_DIR)/vi/LC_MESSAGES/luutru.mo
 
 SRCS      = $(sort $(wildcard pipeline/*.c))
-LIB_SRCS  = $(filter-out pipeline/main.c,$(SRCS))
-OBJS      = $(SRCS:pipeline/%.c=$(BUILD)/%.o) $(BUILD)/schemas.o $(BUILD)/embedded.o
+LIB_SRCS  = $(filter-out pipeline/main.c pipeline/front.c,$(SRCS))
+OBJS      = $(BUILD)/main.o $(LIB_OBJS)
 LIB_OBJS  = $(LIB_SRCS:pipeline/%.c=$(BUILD)/%.o) $(BUILD)/schemas.o $(BUILD)/embedded.o
 UNIT_SRCS = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: pot po-check all deps demo test unit-bins check bench accuracy bench-metadata bench-claim bench-merge bench-throughput bench-search install uninstall clean fuzz fuzz-replay fuzz-replay-bins man deb offline-bundle
 
-all: $(BIN) $(MO)
+ENGINE    = $(BUILD)/luutru-engine
+LIB_A     = $(BUILD)/libluutru.a
 
-$(BIN): $(OBJS)
+all: $(BIN) $(ENGINE) $(MO)
+
+$(ENGINE): $(OBJS)
 	@echo "  LINK  $@"
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(PKG_LIBS)
+
+$(LIB_A): $(LIB_OBJS)
+	@echo "  AR    $@"
+	$(Q)rm -f $@ && ar rcs $@ $(LIB_OBJS)
+
+$(BIN): $(BUILD)/front.o $(LIB_A) | $(ENGINE)
+	@echo "  LINK  $@"
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -Wl,--gc-sections -o $@ $(BUILD)/front.o $(LIB_A) $(FRONT_LIBS)
+
+# Where an installed front finds the engine (front.c), as luutru(1) says.
+$(BUILD)/front.o $(BUILD)/cmd_doc.o: LT_CFLAGS += -DLT_LIBEXECDIR='"$(LIBEXECDIR)"'
 
 # Installed luutru finds its catalogs there (i18n.c).
 $(BUILD)/i18n.o: LT_CFLAGS += -DLT_LOCALEDIR='"$(LOCALEDIR)"'
@@ -344,11 +365,14 @@ MANDIR         ?= $(PREFIX)/share/man
 BASHCOMPDIR    ?= $(PREFIX)/share/bash-completion/completions
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 LOCALEDIR      ?= $(PREFIX)/share/locale
+LIBEXECDIR     ?= $(PREFIX)/lib/luutru
 
 install: all man
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PREFIX)/share/luutru/schemas/catalog \
-	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(SYSTEMDUNITDIR)
+	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(SYSTEMDUNITDIR) \
+	  $(DESTDIR)$(LIBEXECDIR)
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/luutru
+	install -m 0755 $(ENGINE) $(DESTDIR)$(LIBEXECDIR)/luutru-engine
 	install -m 0644 schemas/catalog/*.sql $(DESTDIR)$(PREFIX)/share/luutru/schemas/catalog/
 	install -m 0644 schemas/metadata-profile.json $(DESTDIR)$(PREFIX)/share/luutru/schemas/
 	install -m 0644 $(DOC_DIR)/man1/*.1 $(DESTDIR)$(MANDIR)/man1/
@@ -367,7 +391,7 @@ uninstall:
 	  $(DESTDIR)$(MANDIR)/vi/man1/luutru.1 $(DESTDIR)$(MANDIR)/vi/man1/luutru-*.1 \
 	  $(DESTDIR)$(LOCALEDIR)/vi/LC_MESSAGES/luutru.mo
 	rm -f $(addprefix $(DESTDIR)$(SYSTEMDUNITDIR)/,$(notdir $(SYSTEMD_UNITS:.in=)))
-	rm -rf $(DESTDIR)$(PREFIX)/share/luutru
+	rm -rf $(DESTDIR)$(PREFIX)/share/luutru $(DESTDIR)$(LIBEXECDIR)
 
 # ---- Debian package and offline bundle ----
 # dpkg-buildpackage with debian/ (debhelper), on a copy of the sources in

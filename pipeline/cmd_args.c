@@ -11,6 +11,7 @@
 
 #include "luutru/catalog.h"
 #include "luutru/cmd.h"
+#include "luutru/i18n.h"
 
 /* getopt_long values for long-only options: above any letter. */
 #define LONG_ONLY 256
@@ -250,6 +251,28 @@ int lt_cmd_catalog_mode(enum lt_cmd_access access)
 	default:
 		return -1;
 	}
+}
+
+int lt_cmd_execute(const struct lt_command *cmd, int argc, char **argv, struct lt_cli *cli)
+{
+	struct lt_args args;
+	struct lt_catalog *cat = NULL;
+	struct lt_err err = { 0 };
+	int rc = lt_cmd_parse(cmd, argc, argv, cli, &args), mode;
+
+	if (rc >= 0)
+		return rc;
+	/* What --json prints is for programs: its error messages too. */
+	if (lt_args_get(&args, "json"))
+		lt_i18n_errors_untranslated();
+	if (args.cmd->check && args.cmd->check(&args, &err))
+		return lt_cmd_fail(&err);
+	mode = lt_cmd_catalog_mode(args.cmd->access);
+	if (mode >= 0 && lt_catalog_open(cli->archive, (enum lt_catalog_mode)mode, &cat, &err))
+		return lt_cmd_fail(&err);
+	rc = args.cmd->run(&args, cat);
+	lt_catalog_close(cat);
+	return rc;
 }
 
 int lt_cmd_finish_stdout(int rc)

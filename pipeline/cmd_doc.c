@@ -11,6 +11,10 @@
 
 #include "luutru/catalog.h"
 #include "luutru/cmd_doc.h"
+
+#ifndef LT_LIBEXECDIR
+#define LT_LIBEXECDIR "/usr/local/lib/luutru"
+#endif
 #include "luutru/version.h"
 
 /* What lt_cmd_parse() accepts for every command besides its own table. */
@@ -332,8 +336,8 @@ void lt_man_program(const struct lt_program_doc *prog, const struct lt_command *
 	fputs(".TP\n.B LUUTRU_ARCHIVE\n", out);
 	put_text_z(out, _("The archive when --archive is not given; else ./archive.\n"));
 	fputs(".TP\n.B OMP_THREAD_LIMIT\n", out);
-	put_text_z(out, _("Unless it is set, luutru sets it to 1 and runs itself again, so that\n"
-			  "Tesseract's OpenMP threads do not compete with luutru's own workers.\n"));
+	put_text_z(out, _("Unless it is set, luutru sets it to 1 for the commands that run OCR, so\n"
+			  "that Tesseract's OpenMP threads do not compete with luutru's own workers.\n"));
 	put_heading(out, ".SH", _("EXIT STATUS"));
 	put_text_z(out, tr(prog->exit_status));
 	put_heading(out, ".SH", _("FILES"));
@@ -343,6 +347,9 @@ void lt_man_program(const struct lt_program_doc *prog, const struct lt_command *
 	put_text_z(out, _("One BagIt bag in a tar per document version.\n"));
 	fputs(".TP\n.I ARCHIVE/luutru.conf\n", out);
 	put_text_z(out, _("The archive's settings (key = value).\n"));
+	fputs(".TP\n.I " LT_LIBEXECDIR "/luutru-engine\n", out);
+	put_text_z(out, _("luutru's engine: `luutru` runs search and status itself and executes the\n"
+			  "engine for every other command.\n"));
 	fputs(".TP\n.I /var/lib/luutru/archive\n", out);
 	put_text_z(out, _("The archive of the Debian package's systemd units, owned by the luutru user.\n"));
 	put_heading(out, ".SH", _("SEE ALSO"));

@@ -162,4 +162,5 @@ const struct lt_command lt_cmd_reocr = {
 	.args_error = N_("give one document id"),
 	.access = LT_ACCESS_READ,
 	.run = run_reocr,
+	.recognises = 1,
 };

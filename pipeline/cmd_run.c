@@ -886,6 +886,7 @@ const struct lt_command lt_cmd_run = {
 	.max_args = 0,
 	.access = LT_ACCESS_NONE,
 	.run = run_run,
+	.recognises = 1,
 };
 
 /* Access: create, for the ingest half (as `ingest`); the run half is the
@@ -911,4 +912,5 @@ const struct lt_command lt_cmd_batch = {
 	.access = LT_ACCESS_CREATE,
 	.check = lt_cmd_check_inbox_arg,
 	.run = run_batch,
+	.recognises = 1,
 };

@@ -6,7 +6,9 @@
  *
  * Also makes sure Tesseract's OpenMP runs one thread per worker: libgomp reads
  * OMP_THREAD_LIMIT when the library loads, before main(), so setting it here
- * is too late for this process; we set it and re-execute ourselves once.
+ * is too late for this process; a command that recognises sets it and
+ * re-executes itself once (only those: a search would pay a second start-up
+ * for nothing).
  */
 #include <errno.h>
 #include <leptonica/allheaders.h>
@@ -94,30 +96,6 @@ static void limit_openmp(char **argv)
 		"set OMP_THREAD_LIMIT=1 for full speed\n"), strerror(errno));
 }
 
-/* Parses the command's line, opens the catalog as its descriptor says,
- * runs it and closes the catalog. */
-static int run_command(const struct lt_command *cmd, int argc, char **argv, struct lt_cli *cli)
-{
-	struct lt_args args;
-	struct lt_catalog *cat = NULL;
-	struct lt_err err = { 0 };
-	int rc = lt_cmd_parse(cmd, argc, argv, cli, &args), mode;
-
-	if (rc >= 0)
-		return rc;
-	/* What --json prints is for programs: its error messages too. */
-	if (lt_args_get(&args, "json"))
-		lt_i18n_errors_untranslated();
-	if (args.cmd->check && args.cmd->check(&args, &err))
-		return lt_cmd_fail(&err);
-	mode = lt_cmd_catalog_mode(args.cmd->access);
-	if (mode >= 0 && lt_catalog_open(cli->archive, (enum lt_catalog_mode)mode, &cat, &err))
-		return lt_cmd_fail(&err);
-	rc = args.cmd->run(&args, cat);
-	lt_catalog_close(cat);
-	return rc;
-}
-
 static int dispatch(int argc, char **argv, struct lt_cli *cli)
 {
 	const struct lt_command *cmd;
@@ -162,7 +140,9 @@ static int dispatch(int argc, char **argv, struct lt_cli *cli)
 		print_help(stderr);
 		return LT_EXIT_USAGE;
 	}
-	return run_command(cmd, argc - i, argv + i, cli);
+	if (cmd->recognises)
+		limit_openmp(argv);
+	return lt_cmd_execute(cmd, argc - i, argv + i, cli);
 }
 
 int main(int argc, char **argv)
@@ -170,7 +150,6 @@ int main(int argc, char **argv)
 	struct lt_cli cli = { 0 };
 
 	lt_i18n_init(argv[0]);
-	limit_openmp(argv);
 	/* Leptonica would print its own messages; ours name the file and reason. */
 	setMsgSeverity(L_SEVERITY_NONE);
 	cli.archive = getenv("LUUTRU_ARCHIVE");

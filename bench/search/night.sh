@@ -20,7 +20,7 @@ cd "$ROOT"
 W=$(mktemp -d "${TMPDIR:-/tmp}/luutru-bench-night.XXXXXX")
 trap 'rm -rf "$W"' EXIT
 PKGS="tesseract lept libarchive sqlite3 libcrypto libxml-2.0 jansson libutf8proc libexif libtiff-4 zlib libqpdf libmicrohttpd"
-objs=$(ls build/*.o | grep -v '/main\.o$')
+objs=$(ls build/*.o | grep -v '/\(main\|front\)\.o$')
 # shellcheck disable=SC2046
 cc -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude $(pkg-config --cflags $PKGS) -o "$W/gen" \
 	bench/search/gen.c $objs $(pkg-config --libs $PKGS) -lcsv -lpthread -lm

@@ -96,6 +96,10 @@ struct lt_command {
 	int (*run)(const struct lt_args *args, struct lt_catalog *cat);
 	const struct lt_command *const *subs; /* NULL-terminated sub-commands
 					       * (`luutru bag validate`), or NULL */
+	/* Runs Tesseract: main() first makes sure OpenMP keeps to one thread
+	 * (a re-execution when OMP_THREAD_LIMIT is unset), a cost the other
+	 * commands - a search, a status - do not pay. */
+	int recognises;
 };
 
 /* The descriptors, one per cmd_<name>.c. */
@@ -136,6 +140,12 @@ int lt_cmd_help(const struct lt_command *const *table, int n_names, char **names
 
 /* Catalog mode for an access (LT_ACCESS_NONE has none: returns -1). */
 int lt_cmd_catalog_mode(enum lt_cmd_access access);
+
+/* Parses argv (argv[0] is the command's name) for cmd, checks it, opens
+ * the catalog as its descriptor's access says, runs it and closes the
+ * catalog: the whole life of one command after dispatch (main.c, front.c).
+ * Returns an exit code. */
+int lt_cmd_execute(const struct lt_command *cmd, int argc, char **argv, struct lt_cli *cli);
 
 /* Flushes stdout; if anything written to it was lost (a full disk, a closed
  * pipe), prints "error: cannot write to standard output: <reason>" on

@@ -45,6 +45,7 @@ tags=$(printf '%s\n' "$lint" | grep -E '^[EW]: ' || true)
 contents=$(dpkg-deb -c "$DEB" | awk '{print $6}')
 has() { printf '%s\n' "$contents" | grep -qx "$1" || fail "$DEB lacks $1"; }
 has ./usr/bin/luutru
+has ./usr/lib/luutru/luutru-engine
 has ./usr/share/luutru/schemas/metadata-profile.json
 has ./usr/share/luutru/schemas/catalog/001-initial.sql
 has ./usr/share/bash-completion/completions/luutru
@@ -102,6 +103,10 @@ mkdir -p "$T/pub" && copy_inbox "$T/pub/inbox" && chmod -R a+rX "$T/pub" && chmo
 capture ingest runuser -u luutru -- /usr/bin/luutru --archive /var/lib/luutru/archive ingest "$T/pub/inbox"
 [ "$RC" = 0 ] || { show_file "$T/ingest.err" stderr; fail "the luutru user's ingest exited $RC"; } >&2
 [ -f /var/lib/luutru/archive/catalog.sqlite ] || fail "no catalog in /var/lib/luutru/archive"
+# status runs in the front, ingest ran in the engine it starts.
+capture status runuser -u luutru -- /usr/bin/luutru --archive /var/lib/luutru/archive status --json
+[ "$RC" = 0 ] || { show_file "$T/status.err" stderr; fail "the luutru user's status exited $RC"; } >&2
+grep -q '"queued"' "$T/status.out" || fail "status --json of the installed luutru holds no queued count: $(cat "$T/status.out")"
 
 # ---- remove, purge: only the archive's data stays ----
 files=$(dpkg -L luutru | while read -r f; do [ -f "$f" ] && echo "$f"; done)
