@@ -855,6 +855,28 @@ static int cmd_build(const char *archive, long want, const char *corpus, const c
 	return 0;
 }
 
+/* ---- an older cached catalog brought to this luutru's schema ---- */
+
+/* Opens ARCHIVE's catalog for writing, which runs the migrations it lacks
+ * (as `luutru run` would), then VACUUMs it so its size is what a fresh
+ * build of the new layout would take; prints both times. */
+static int cmd_migrate(const char *archive)
+{
+	struct lt_catalog *cat = NULL;
+	struct lt_err err = { 0 };
+	double t0 = lt_monotonic_seconds(), t1;
+
+	if (lt_catalog_open(archive, LT_CATALOG_WRITE, &cat, &err))
+		die("lt_catalog_open", &err);
+	t1 = lt_monotonic_seconds();
+	if (lt_cat_exec(cat, "VACUUM", &err) || lt_cat_exec(cat, "PRAGMA wal_checkpoint(TRUNCATE)", &err))
+		die("VACUUM", &err);
+	printf("bench/search: migrated to schema %d in %.1f s, VACUUM %.1f s\n", LT_CATALOG_VERSION,
+	       t1 - t0, lt_monotonic_seconds() - t1);
+	lt_catalog_close(cat);
+	return 0;
+}
+
 /* ---- timing commands ---- */
 
 static int cmp_double(const void *a, const void *b)
@@ -959,7 +981,10 @@ int main(int argc, char **argv)
 		return cmd_build(argv[2], atol(argv[3]), argv[4], argv[5]);
 	if (argc == 5 && strcmp(argv[1], "time") == 0)
 		return cmd_time(argv[2], atoi(argv[3]), argv[4]);
+	if (argc == 3 && strcmp(argv[1], "migrate") == 0)
+		return cmd_migrate(argv[2]);
 	fprintf(stderr, "usage: %s build ARCHIVE PAGES CORPUS_DIR QUERIES\n"
-		"       %s time KIND RUNS FILE\n", argv[0], argv[0]);
+		"       %s time KIND RUNS FILE\n"
+		"       %s migrate ARCHIVE\n", argv[0], argv[0], argv[0]);
 	return 2;
 }
