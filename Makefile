@@ -29,7 +29,7 @@ LT_CFLAGS  = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prot
 # executes in its place. --gc-sections drops the library's functions the
 # front does not reach, so its link fails if search or status ever do reach
 # Tesseract, Leptonica, libarchive or qpdf.
-FRONT_PKGS = sqlite3 libcrypto jansson libutf8proc zlib
+FRONT_PKGS = sqlite3 jansson libutf8proc zlib
 FRONT_LIBS = $(shell pkg-config --libs $(FRONT_PKGS)) -lpthread -lm
 
 # Debian packages the build, the tests and OCR need (make deps installs the missing ones).

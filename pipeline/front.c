@@ -7,8 +7,8 @@
  * (curl, gnutls, kerberos, ICU...). Loading and relocating them costs a
  * process 10-20 ms of CPU before main() - most of the budget of a search
  * that should answer in milliseconds, and all of it for `status` in a
- * monitoring loop. The front is linked with SQLite, zlib, utf8proc, jansson
- * and libcrypto only (the Makefile links it with --gc-sections against the
+ * monitoring loop. The front is linked with SQLite, zlib, utf8proc and
+ * jansson only (the Makefile links it with --gc-sections against the
  * library's objects, so the link itself fails if search or status ever
  * reach for OCR, images or bundles). A command run here behaves exactly as
  * in the engine: the same descriptors (cmd_search.c, cmd_status.c), the
