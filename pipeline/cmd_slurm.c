@@ -1250,6 +1250,7 @@ out:
 static int run_slurm(const struct lt_args *args, struct lt_catalog *cat)
 {
 	struct slurm_setup s = { 0 };
+	const char *front;
 	const char *resume = lt_args_get(args, "resume");
 	struct sigaction ignore = { .sa_handler = SIG_IGN }, old;
 	struct lt_err err = { 0 };
@@ -1260,8 +1261,14 @@ static int run_slurm(const struct lt_args *args, struct lt_catalog *cat)
 	s.time_limit = lt_args_get(args, "time");
 	s.cpus = lt_args_get(args, "cpus-per-task");
 	s.merge_node = lt_args_get(args, "merge-node");
-	/* Tasks on other nodes run this same file: its absolute path. */
-	s.luutru = realpath("/proc/self/exe", NULL);
+	/* Tasks on other nodes run this same luutru: its absolute path, the
+	 * front's that handed us the command (front.c) rather than the
+	 * engine's, so the scripts read as a person would type them. */
+	front = getenv("LUUTRU_FRONT");
+	if (front && front[0] == '/' && access(front, X_OK) == 0)
+		s.luutru = realpath(front, NULL);
+	else
+		s.luutru = realpath("/proc/self/exe", NULL);
 	if (!s.luutru) {
 		lt_err_set(&err, LT_EINTERNAL, "cannot find this program's own path "
 			   "(/proc/self/exe): %s", strerror(errno));

@@ -76,12 +76,16 @@ static int find_engine(char *path, size_t cap)
  * only on failure, with the exit code. */
 static int run_engine(char **argv)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], self[PATH_MAX];
 
 	/* The engine would otherwise execute itself once more to keep
 	 * Tesseract's OpenMP on one thread (main.c): set it for it. */
 	if (!getenv("OMP_THREAD_LIMIT"))
 		setenv("OMP_THREAD_LIMIT", "1", 1);
+	/* The program a person ran, for the engine's commands that write it
+	 * into scripts (slurm's sbatch files). */
+	if (realpath("/proc/self/exe", self))
+		setenv("LUUTRU_FRONT", self, 1);
 	if (find_engine(path, sizeof(path)) != 0) {
 		fprintf(stderr, _("error: %s: luutru's engine is missing (%s); reinstall luutru, "
 				  "or run `make` in its source tree\n"), path, strerror(ENOENT));
