@@ -268,6 +268,9 @@ static void test_open_create(void **state)
 	assert_int_equal(raw_int(db, "PRAGMA user_version"), LT_CATALOG_VERSION);
 	raw_text(db, "PRAGMA journal_mode", mode, sizeof(mode));
 	assert_string_equal(mode, "wal");
+	/* 16 KB pages: ~2 KB page rows pack without a quarter of each page
+	 * left empty (issue #11). */
+	assert_int_equal(raw_int(db, "PRAGMA page_size"), 16384);
 	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM sqlite_master WHERE name IN "
 				 "('batches', 'documents', 'sources', 'pages', 'bundles', 'files', "
 				 "'events', 'page_text')"), 8);
