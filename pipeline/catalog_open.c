@@ -46,6 +46,8 @@ static const char *const stmt_sql[LT_N_STMTS] = {
 			     "technical = ? "
 			     "WHERE id = ?",
 	[LT_ST_PAGE_INDEX] = "INSERT INTO page_text(rowid, text) VALUES (?, ?)",
+	[LT_ST_EXACT_UNINDEX] = "INSERT INTO page_exact(page_exact, rowid, text) VALUES ('delete', ?, ?)",
+	[LT_ST_EXACT_INDEX] = "INSERT INTO page_exact(rowid, text) VALUES (?, ?)",
 	[LT_ST_BUNDLE_LATEST] = "SELECT COALESCE(MAX(version), 0) FROM bundles WHERE document_id = ?",
 	[LT_ST_BUNDLE_ADD] = "INSERT INTO bundles(document_id, version, path, size, sha256, created) "
 			     "VALUES (?, ?, ?, ?, ?, ?)",

@@ -2,8 +2,9 @@
  * diacritics, pages that match as typed first) and the metadata filters.
  *
  * The whole order - exact spellings first, then bm25 - is decided inside
- * SQLite: "exact" is an FTS5 query of its own over the exact forms the
- * tokenizer indexes (fts.h), so --limit/--offset cut a window of the real
+ * SQLite: "exact" is the query's match restricted to the pages that
+ * page_exact, the index of the exact forms (fts.h), finds for the words
+ * typed with diacritics, so --limit/--offset cut a window of the real
  * order and no candidate page is read or folded in C. Snippets and metadata
  * are fetched for the hits returned only.
  */
@@ -530,8 +531,8 @@ static int rank_expression(struct lt_catalog *cat, const struct lt_fts_match *fm
  * pass the filters): each filtered document's pages probed in the index
  * as one rowid range, then sorted. */
 static int window_cte(const struct lt_search *q, const char *name, const char *match,
-		      const char *rank, int window, const struct plan *plan, struct sql *s,
-		      struct lt_err *err)
+		      const char *exact, const char *rank, int window, const struct plan *plan,
+		      struct sql *s, struct lt_err *err)
 {
 	int rc = lt_buf_printf(&s->text, err, "%s AS MATERIALIZED (SELECT page_text.rowid AS id, "
 			       "p.document_id AS doc, p.number AS page, %s AS score FROM %s "
@@ -545,6 +546,16 @@ static int window_cte(const struct lt_search *q, const char *name, const char *m
 
 	if (!rc)
 		rc = sql_param(s, match, NULL, err);
+	/* The pages as typed: those of the match that hold the exact words
+	 * (page_exact, fts.h). */
+	if (!rc && exact) {
+		rc = sql_puts(s, " AND page_text.rowid IN (SELECT rowid FROM page_exact "
+			      "WHERE page_exact MATCH ", err);
+		if (!rc)
+			rc = sql_param(s, exact, NULL, err);
+		if (!rc)
+			rc = sql_puts(s, ")", err);
+	}
 	if (!rc && plan->last_page) {
 		rc = sql_puts(s, " AND page_text.rowid BETWEEN ", err);
 		if (!rc)
@@ -583,11 +594,12 @@ static int candidates(const struct lt_search *q, const struct lt_fts_match *fm, 
 	window = wanted > least ? (wanted > 1000000000 ? 1000000000 : (int)wanted) : least;
 	rc = sql_puts(s, "WITH ", err);
 	if (!rc)
-		rc = window_cte(q, "an", lt_buf_str(&fm->any), rank, window, plan, s, err);
+		rc = window_cte(q, "an", lt_buf_str(&fm->any), NULL, rank, window, plan, s, err);
 	if (!rc && fm->has_exact) {
 		rc = sql_puts(s, ", ", err);
 		if (!rc)
-			rc = window_cte(q, "ex", lt_buf_str(&fm->exact), rank, window, plan, s, err);
+			rc = window_cte(q, "ex", lt_buf_str(&fm->any), lt_buf_str(&fm->exact), rank,
+					window, plan, s, err);
 		if (!rc)
 			rc = sql_puts(s, ", f AS (SELECT id, doc, page, score, 1 AS exact FROM ex "
 				      "UNION ALL SELECT id, doc, page, score, 0 FROM an "

@@ -31,17 +31,36 @@
  * rather than indexed. */
 #define MAX_TOKEN_BYTES 256
 
+/* What a 'luutru' tokenizer emits (its argument, fts.h): both forms
+ * colocated (no argument: the page_text of catalogs before version 15),
+ * the folded forms only ('folded': page_text), or the exact forms only
+ * ('exact': page_exact). */
+enum tok_mode { TOK_BOTH, TOK_FOLDED, TOK_EXACT };
+
 struct tokenizer {
-	int unused;
+	enum tok_mode mode;
 };
 
 static int tok_create(void *ud, const char **argv, int argc, Fts5Tokenizer **out)
 {
+	struct tokenizer *t;
+	enum tok_mode mode = TOK_BOTH;
+
 	(void)ud;
-	(void)argv;
-	(void)argc;
-	*out = calloc(1, sizeof(struct tokenizer));
-	return *out ? SQLITE_OK : SQLITE_NOMEM;
+	if (argc > 1)
+		return SQLITE_ERROR;
+	if (argc == 1 && strcmp(argv[0], "folded") == 0)
+		mode = TOK_FOLDED;
+	else if (argc == 1 && strcmp(argv[0], "exact") == 0)
+		mode = TOK_EXACT;
+	else if (argc == 1)
+		return SQLITE_ERROR;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return SQLITE_NOMEM;
+	t->mode = mode;
+	*out = (Fts5Tokenizer *)t;
+	return SQLITE_OK;
 }
 
 static void tok_delete(Fts5Tokenizer *t)
@@ -96,23 +115,27 @@ non_ascii:
 }
 
 /* In a query, a string that starts with LT_FTS_EXACT_QUERY asks for the
- * exact forms of its words that have one (lt_fts_parse's "exact" MATCH). */
-static int tok_tokenize(Fts5Tokenizer *t, void *ctx, int flags, const char *text, int ntext,
+ * exact forms of its words that have one (the index of a catalog before
+ * version 15 held both). The 'exact' tokenizer emits the exact forms
+ * only, in documents and queries: a word without one is not there. */
+static int tok_tokenize(Fts5Tokenizer *tokenizer, void *ctx, int flags, const char *text, int ntext,
 			int (*emit)(void *, int, const char *, int, int, int))
 {
+	const struct tokenizer *t = (const struct tokenizer *)tokenizer;
 	struct lt_buf folded = LT_BUF_INIT, exact = LT_BUF_INIT;
 	size_t pos = 0, start = 0, end = 0, len = ntext > 0 ? (size_t)ntext : 0;
 	int rc = SQLITE_OK, query = (flags & FTS5_TOKENIZE_QUERY) != 0, exact_query = 0;
 	/* Snippets count positions by the tokens that are not colocated, so
 	 * they need no exact forms. */
-	int want_exact = (flags & FTS5_TOKENIZE_DOCUMENT) != 0;
+	int want_exact = t->mode == TOK_BOTH && (flags & FTS5_TOKENIZE_DOCUMENT) != 0;
 
-	(void)t;
 	if (query && len > 0 && text[0] == LT_FTS_EXACT_QUERY[0]) {
-		exact_query = 1;
-		want_exact = 1;
+		exact_query = t->mode != TOK_FOLDED;
+		want_exact = exact_query;
 		pos = 1;
 	}
+	if (t->mode == TOK_EXACT)
+		want_exact = exact_query = 1;
 	while (rc == SQLITE_OK && lt_text_next_word(text, len, &pos, &start, &end)) {
 		if (end - start > MAX_TOKEN_BYTES)
 			continue;
@@ -123,6 +146,11 @@ static int tok_tokenize(Fts5Tokenizer *t, void *ctx, int flags, const char *text
 		}
 		if (folded.len == 0)
 			continue;
+		if (t->mode == TOK_EXACT) {
+			if (exact.len)
+				rc = emit(ctx, 0, exact.data, (int)exact.len, (int)start, (int)end);
+			continue;
+		}
 		if (exact_query && exact.len) {
 			rc = emit(ctx, 0, exact.data, (int)exact.len, (int)start, (int)end);
 			continue;
@@ -306,6 +334,37 @@ static void text_unpack(sqlite3_context *ctx, int nval, sqlite3_value **val)
 	sqlite3_result_text64(ctx, (const char *)text, n, sqlite3_free, SQLITE_UTF8);
 }
 
+static int hex_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+		: c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+int lt_sha256_pack(const char *hex, unsigned char out[32])
+{
+	for (int i = 0; i < 32; i++) {
+		int hi = hex_digit((unsigned char)hex[2 * i]), lo = hi < 0 ? -1
+			: hex_digit((unsigned char)hex[2 * i + 1]);
+
+		if (lo < 0)
+			return -1;
+		out[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return hex[64] == '\0' ? 0 : -1;
+}
+
+static void sha256_pack(sqlite3_context *ctx, int nval, sqlite3_value **val)
+{
+	unsigned char digest[32];
+
+	(void)nval;
+	if (sqlite3_value_type(val[0]) == SQLITE_TEXT && sqlite3_value_bytes(val[0]) == 64 &&
+	    lt_sha256_pack((const char *)sqlite3_value_text(val[0]), digest) == 0)
+		sqlite3_result_blob(ctx, digest, sizeof(digest), SQLITE_TRANSIENT);
+	else
+		sqlite3_result_value(ctx, val[0]);
+}
+
 int lt_fts_register(sqlite3 *db, struct lt_err *err)
 {
 	static fts5_tokenizer tok = { tok_create, tok_delete, tok_tokenize };
@@ -322,7 +381,9 @@ int lt_fts_register(sqlite3 *db, struct lt_err *err)
 	if (sqlite3_create_function(db, "lt_text_pack", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
 				    text_pack, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_create_function(db, "lt_text_unpack", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
-				    text_unpack, NULL, NULL) != SQLITE_OK)
+				    text_unpack, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_create_function(db, "lt_sha256_pack", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+				    sha256_pack, NULL, NULL) != SQLITE_OK)
 		return lt_err_set(err, LT_EDB, "cannot register the page text functions: %s",
 				  sqlite3_errmsg(db));
 	return LT_OK;
@@ -525,6 +586,84 @@ static int build_match(const struct term *terms, size_t n, int exact, struct lt_
 	return rc;
 }
 
+/* The words of t that have an exact form (lt_fts_word_forms), each
+ * quoted, joined by AND, into out; *n gets their number. */
+static int put_exact_words(struct lt_buf *out, const struct term *t, size_t *n, struct lt_err *err)
+{
+	struct lt_buf folded = LT_BUF_INIT, exact = LT_BUF_INIT;
+	size_t pos = 0, start, end;
+	int rc = LT_OK;
+
+	*n = 0;
+	while (!rc && lt_text_next_word(t->text, t->len, &pos, &start, &end)) {
+		if (end - start > MAX_TOKEN_BYTES)
+			continue;
+		rc = lt_fts_word_forms(t->text + start, end - start, &folded, &exact, err);
+		if (rc || !exact.len)
+			continue;
+		rc = lt_buf_puts(out, *n ? " AND \"" : "\"", err);
+		for (size_t i = start; !rc && i < end; i++)
+			rc = t->text[i] == '"' ? lt_buf_puts(out, "\"\"", err)
+				: lt_buf_append(out, t->text + i, 1, err);
+		if (!rc)
+			rc = lt_buf_puts(out, "\"", err);
+		(*n)++;
+	}
+	lt_buf_release(&folded);
+	lt_buf_release(&exact);
+	return rc;
+}
+
+/* terms[0..n) as the MATCH of page_exact (fts.h: lt_fts_match.exact):
+ * the AND of the words typed with diacritics that matter. An OR group
+ * asks for its alternatives' words only when each alternative has some
+ * (else the group is left to `any`); prefixes and -words ask nothing. */
+static int build_exact(const struct term *terms, size_t n, struct lt_buf *out, int *has_exact,
+		       struct lt_err *err)
+{
+	struct lt_buf group = LT_BUF_INIT;
+	int rc = LT_OK;
+
+	*has_exact = 0;
+	for (size_t i = 0; !rc && i < n; i++) {
+		size_t j = i + 1, words = 0;
+		int all = 1;
+
+		if (terms[i].kind == TERM_NOT)
+			continue;
+		while (j < n && terms[j].kind == TERM_OR)
+			j++;
+		lt_buf_reset(&group);
+		for (size_t k = i; !rc && all && k < j; k++) {
+			if (!terms[k].has_exact || terms[k].kind == TERM_NOT) {
+				all = 0;
+				break;
+			}
+			if (j > i + 1)
+				rc = lt_buf_puts(&group, k > i ? " OR (" : "(", err);
+			if (!rc)
+				rc = put_exact_words(&group, &terms[k], &words, err);
+			if (!rc && j > i + 1)
+				rc = lt_buf_puts(&group, ")", err);
+			all = words > 0;
+		}
+		if (!rc && all && group.len) {
+			if (*has_exact)
+				rc = lt_buf_puts(out, " AND ", err);
+			if (!rc && j > i + 1)
+				rc = lt_buf_puts(out, "(", err);
+			if (!rc)
+				rc = lt_buf_append(out, group.data, group.len, err);
+			if (!rc && j > i + 1)
+				rc = lt_buf_puts(out, ")", err);
+			*has_exact = 1;
+		}
+		i = j - 1;
+	}
+	lt_buf_release(&group);
+	return rc;
+}
+
 static int is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
@@ -722,12 +861,10 @@ int lt_fts_parse_with(const char *typed, lt_fts_expand_fn expand, void *ctx,
 		if (expand)
 			rc = expand_prefix(&terms[i], expand, ctx, &expansions[i], err);
 	}
-	for (size_t i = 0; i < n; i++)
-		any_exact |= terms[i].kind != TERM_NOT && terms[i].has_exact;
 	if (!rc)
 		rc = build_match(terms, n, 0, &m->any, m, err);
-	if (!rc && any_exact)
-		rc = build_match(terms, n, 1, &m->exact, m, err);
+	if (!rc)
+		rc = build_exact(terms, n, &m->exact, &any_exact, err);
 	m->has_exact = any_exact;
 	if (!rc)
 		rc = list_terms(terms, n, m, err);
