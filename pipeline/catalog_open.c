@@ -34,16 +34,17 @@ static const char *const stmt_sql[LT_N_STMTS] = {
 			   "WHERE id = ?",
 	[LT_ST_LOAD_SOURCES] = "SELECT path, sha256, size, page_count, format FROM sources "
 			       "WHERE document_id = ? ORDER BY seq",
-	/* pages.text is packed (lt_text_pack, fts.h): read through lt_text_unpack. */
+	/* pages.text and pages.technical are packed (lt_text_pack, lt_meta_pack,
+	 * fts.h): read through lt_text_unpack. */
 	[LT_ST_LOAD_PAGES] = "SELECT number, width, height, dpi, confidence, lt_text_unpack(text), lang, "
-			     "preprocessing, quality, review, technical FROM pages "
+			     "preprocessing, quality, review, lt_text_unpack(technical) FROM pages "
 			     "WHERE document_id = ? ORDER BY number",
 	[LT_ST_PAGE_OLD] = "SELECT id, lt_text_unpack(text) FROM pages WHERE document_id = ? "
 			   "AND number = ?",
 	[LT_ST_PAGE_UNINDEX] = "INSERT INTO page_text(page_text, rowid, text) VALUES ('delete', ?, ?)",
 	[LT_ST_PAGE_STORE] = "UPDATE pages SET width = ?, height = ?, dpi = ?, confidence = ?, "
 			     "text = lt_text_pack(?), lang = ?, preprocessing = ?, quality = ?, review = ?, "
-			     "technical = ? "
+			     "technical = lt_meta_pack(?) "
 			     "WHERE id = ?",
 	[LT_ST_PAGE_INDEX] = "INSERT INTO page_text(rowid, text) VALUES (?, ?)",
 	[LT_ST_EXACT_UNINDEX] = "INSERT INTO page_exact(page_exact, rowid, text) VALUES ('delete', ?, ?)",

@@ -24,7 +24,7 @@ static int insert_pages(struct lt_catalog *cat, const struct lt_doc *doc, struct
 	sqlite3_stmt *st = NULL, *idx = NULL, *xidx = NULL;
 	int rc = lt_cat_prepare(cat, "INSERT INTO pages(document_id, number, source_seq, source_index, "
 				"width, height, dpi, confidence, text, lang, preprocessing, quality, review, "
-				"technical) VALUES (?, ?, ?, ?, ?, ?, ?, ?, lt_text_pack(?), ?, ?, ?, ?, ?)", &st, err);
+				"technical) VALUES (?, ?, ?, ?, ?, ?, ?, ?, lt_text_pack(?), ?, ?, ?, ?, lt_meta_pack(?))", &st, err);
 
 	if (!rc)
 		rc = lt_cat_stmt(cat, LT_ST_PAGE_INDEX, &idx, err);

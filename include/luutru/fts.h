@@ -39,7 +39,12 @@
  * when that would not be smaller (short pages, NULL); unpack gives the text
  * back from either. Every writer of pages.text packs, every reader
  * unpacks; the full-text index reads its content through the view
- * page_text_source, which unpacks. */
+ * page_text_source, which unpacks.
+ *
+ * lt_meta_pack(text) packs pages.technical (015-compact-index.sql): as
+ * lt_text_pack, but zlib primed with a dictionary of the keys and values
+ * techmeta.c writes, and the length's top bit set to say so;
+ * lt_text_unpack reads it back. */
 int lt_fts_register(sqlite3 *db, struct lt_err *err);
 
 /* A SHA-256 in 64 hex digits (either case, NUL-terminated) -> its 32
