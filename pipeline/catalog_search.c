@@ -450,6 +450,8 @@ static int choose_driver(struct lt_catalog *cat, const struct lt_search *q, int 
  * without sorting). Exact-first holds in every window: if the exact pages
  * are more than the window, every hit a window can show is one of them. */
 #define RANK_WINDOW 1000
+/* Pages of page_exact looked at per page of the window (candidates()). */
+#define EXACT_WINDOW_FACTOR 4
 /* Document hits: pages scored per document hit asked for. */
 #define PAGES_PER_DOCUMENT 20
 /* Words in a hit's snippet. */
@@ -546,16 +548,15 @@ static int window_cte(const struct lt_search *q, const char *name, const char *m
 
 	if (!rc)
 		rc = sql_param(s, match, NULL, err);
-	/* The pages as typed: those of the match that hold the exact words
-	 * (page_exact, fts.h). */
-	if (!rc && exact) {
-		rc = sql_puts(s, " AND page_text.rowid IN (SELECT rowid FROM page_exact "
-			      "WHERE page_exact MATCH ", err);
-		if (!rc)
-			rc = sql_param(s, exact, NULL, err);
-		if (!rc)
-			rc = sql_puts(s, ")", err);
-	}
+	/* The pages as typed: those of the match among the newest pages that
+	 * hold the exact words (`exact` names that CTE, see candidates()).
+	 * The walk of the match is bounded by their range, and each page is
+	 * looked up among them (the + keeps the IN from becoming one FTS5
+	 * query per page: seconds). */
+	if (!rc && exact)
+		rc = lt_buf_printf(&s->text, err, " AND page_text.rowid BETWEEN (SELECT min(id) FROM %s) "
+				   "AND (SELECT max(id) FROM %s) AND +page_text.rowid IN (SELECT id FROM %s)",
+				   exact, exact, exact);
 	if (!rc && plan->last_page) {
 		rc = sql_puts(s, " AND page_text.rowid BETWEEN ", err);
 		if (!rc)
@@ -596,9 +597,22 @@ static int candidates(const struct lt_search *q, const struct lt_fts_match *fm, 
 	if (!rc)
 		rc = window_cte(q, "an", lt_buf_str(&fm->any), NULL, rank, window, plan, s, err);
 	if (!rc && fm->has_exact) {
-		rc = sql_puts(s, ", ", err);
+		/* xw: the newest pages that hold the words typed with diacritics
+		 * as typed (page_exact, fts.h), a few times the window: a lazy
+		 * walk of position-less doclists, a few ms. An exact page older
+		 * than all of them ranks among the others. */
+		rc = sql_puts(s, ", xw AS MATERIALIZED (SELECT rowid AS id FROM page_exact WHERE "
+			      "page_exact MATCH ", err);
 		if (!rc)
-			rc = window_cte(q, "ex", lt_buf_str(&fm->any), lt_buf_str(&fm->exact), rank,
+			rc = sql_param(s, lt_buf_str(&fm->exact), NULL, err);
+		if (!rc)
+			rc = sql_puts(s, " ORDER BY rowid DESC LIMIT ", err);
+		if (!rc)
+			rc = sql_int(s, (int64_t)window * EXACT_WINDOW_FACTOR, err);
+		if (!rc)
+			rc = sql_puts(s, "), ", err);
+		if (!rc)
+			rc = window_cte(q, "ex", lt_buf_str(&fm->any), "xw", rank,
 					window, plan, s, err);
 		if (!rc)
 			rc = sql_puts(s, ", f AS (SELECT id, doc, page, score, 1 AS exact FROM ex "
