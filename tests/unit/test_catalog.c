@@ -737,7 +737,9 @@ static void fts_integrity_ok(const char *dbpath)
 	int rc;
 
 	assert_int_equal(lt_fts_register(db, &err), LT_OK);
-	rc = sqlite3_exec(db, "INSERT INTO page_text(page_text, rank) VALUES ('integrity-check', 1)",
+	/* Both indexes of the pages' text, against it (015-compact-index.sql). */
+	rc = sqlite3_exec(db, "INSERT INTO page_text(page_text, rank) VALUES ('integrity-check', 1); "
+			  "INSERT INTO page_exact(page_exact, rank) VALUES ('integrity-check', 1)",
 			  NULL, NULL, &msg);
 	if (rc != SQLITE_OK)
 		print_error("integrity-check: %s\n", msg ? msg : "?");
@@ -1349,6 +1351,16 @@ static void test_upgrade_v1(void **state)
 	assert_true(n >= 1);
 	assert_string_equal(hits[0].label, "chi-thi-05-CT-TW.tif");
 	lt_hits_free(hits, n);
+	/* Re-indexed by 015: the exact spellings in page_exact. */
+	assert_int_equal(lt_catalog_search(fx->cat, "Văn phòng Trung ương", 10, &hits, &n, &err), LT_OK);
+	assert_true(n >= 1);
+	assert_string_equal(hits[0].label, "chi-thi-05-CT-TW.tif");
+	assert_true(hits[0].exact);
+	lt_hits_free(hits, n);
+	db = raw_open(fx->db);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM files WHERE typeof(sha256) <> 'blob' "
+				 "OR length(sha256) <> 32"), 0);
+	sqlite3_close(db);
 	assert_int_equal(lt_catalog_load(fx->cat, "4a9541e44cf01cfc", &doc, &err), LT_OK);
 	assert_int_equal(doc->state, LT_ARCHIVED);
 	assert_int_equal(doc->n_pages, 2);
