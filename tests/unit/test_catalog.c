@@ -271,6 +271,7 @@ static void test_open_create(void **state)
 	/* 16 KB pages: ~2 KB page rows pack without a quarter of each page
 	 * left empty (issue #11). */
 	assert_int_equal(raw_int(db, "PRAGMA page_size"), 16384);
+	assert_int_equal(raw_int(db, "PRAGMA auto_vacuum"), 2);   /* incremental */
 	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM sqlite_master WHERE name IN "
 				 "('batches', 'documents', 'sources', 'pages', 'bundles', 'files', "
 				 "'events', 'page_text')"), 8);
