@@ -5,7 +5,6 @@
 #include "catalog_int.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "luutru/fts.h"
@@ -101,21 +100,12 @@ static int store_pages(struct lt_catalog *cat, const struct lt_doc *doc, struct 
 	return rc;
 }
 
-static int by_path(const void *a, const void *b)
-{
-	const struct lt_bundle_file *x = *(const struct lt_bundle_file *const *)a;
-	const struct lt_bundle_file *y = *(const struct lt_bundle_file *const *)b;
-
-	return strcmp(x->path, y->path);
-}
-
 int lt_cat_insert_bundle(struct lt_catalog *cat, const char *id, const struct lt_bundle *b,
 			 struct lt_err *err)
 {
 	sqlite3_stmt *st = NULL;
 	sqlite3_int64 bundle_id;
 	unsigned char digest[32];
-	const struct lt_bundle_file **order = NULL;
 	int rc = lt_cat_stmt(cat, LT_ST_BUNDLE_ADD, &st, err);
 
 	if (rc)
@@ -140,31 +130,20 @@ int lt_cat_insert_bundle(struct lt_catalog *cat, const char *id, const struct lt
 	if (rc)
 		return rc;
 	bundle_id = sqlite3_last_insert_rowid(cat->db);
-	/* In the table's order (bundle, path): appended at the end of its
-	 * B-tree, the file list's pages fill up (in the bag's order each
-	 * bundle split them: 8 of 67 MB left empty at 100,000 pages). */
-	order = b->n_files ? calloc(b->n_files, sizeof(*order)) : NULL;
-	if (b->n_files && !order)
-		return lt_err_set(err, LT_ENOMEM, "out of memory recording bundle '%s'", b->path);
-	for (size_t i = 0; i < b->n_files; i++)
-		order[i] = &b->files[i];
-	if (b->n_files > 1)
-		qsort(order, b->n_files, sizeof(*order), by_path);
 	rc = lt_cat_stmt(cat, LT_ST_FILE_ADD, &st, err);
 	for (size_t i = 0; !rc && i < b->n_files; i++) {
 		sqlite3_reset(st);
 		sqlite3_bind_int64(st, 1, bundle_id);
-		sqlite3_bind_text(st, 2, order[i]->path, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 3, (sqlite3_int64)order[i]->size);
+		sqlite3_bind_text(st, 2, b->files[i].path, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, (sqlite3_int64)b->files[i].size);
 		/* Kept as its 32 bytes (015-compact-index.sql). */
-		if (lt_sha256_pack(order[i]->sha256, digest) == 0)
+		if (lt_sha256_pack(b->files[i].sha256, digest) == 0)
 			sqlite3_bind_blob(st, 4, digest, sizeof(digest), SQLITE_TRANSIENT);
 		else
-			sqlite3_bind_text(st, 4, order[i]->sha256, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 4, b->files[i].sha256, -1, SQLITE_STATIC);
 		rc = lt_cat_step_done(cat, st, N_("cannot record a bundle file"), err);
 	}
 	lt_cat_put(st);
-	free(order);
 	return rc;
 }
 

@@ -448,7 +448,9 @@ static int choose_driver(struct lt_catalog *cat, const struct lt_search *q, int 
  * a few milliseconds. A query with fewer matches is ranked whole; one with
  * more is ranked among its newest pages (rowid order, which FTS5 walks
  * without sorting). Exact-first holds in every window: if the exact pages
- * are more than the window, every hit a window can show is one of them. */
+ * are more than the window, every hit a window can show is one of them
+ * (those among the newest EXACT_WINDOW_FACTOR times the window pages that
+ * hold the words as typed: see xw in candidates()). */
 #define RANK_WINDOW 1000
 /* Pages of page_exact looked at per page of the window (candidates()). */
 #define EXACT_WINDOW_FACTOR 4
