@@ -7,9 +7,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "luutru/fts.h"
+
 static int store_pages(struct lt_catalog *cat, const struct lt_doc *doc, struct lt_err *err)
 {
-	sqlite3_stmt *old = NULL, *upd = NULL, *del = NULL, *ins = NULL;
+	sqlite3_stmt *old = NULL, *upd = NULL, *del = NULL, *ins = NULL, *xdel = NULL, *xins = NULL;
 	int rc;
 
 	/* pages is the external content of page_text: an old entry must be
@@ -21,6 +23,11 @@ static int store_pages(struct lt_catalog *cat, const struct lt_doc *doc, struct 
 		rc = lt_cat_stmt(cat, LT_ST_PAGE_STORE, &upd, err);
 	if (!rc)
 		rc = lt_cat_stmt(cat, LT_ST_PAGE_INDEX, &ins, err);
+	/* page_exact, the exact spellings' index, has the same content. */
+	if (!rc)
+		rc = lt_cat_stmt(cat, LT_ST_EXACT_UNINDEX, &xdel, err);
+	if (!rc)
+		rc = lt_cat_stmt(cat, LT_ST_EXACT_INDEX, &xins, err);
 	for (size_t i = 0; !rc && i < doc->n_pages; i++) {
 		const struct lt_page *p = &doc->pages[i];
 		sqlite3_int64 rowid;
@@ -39,6 +46,13 @@ static int store_pages(struct lt_catalog *cat, const struct lt_doc *doc, struct 
 			sqlite3_bind_int64(del, 1, rowid);
 			sqlite3_bind_value(del, 2, sqlite3_column_value(old, 1));
 			rc = lt_cat_step_done(cat, del, N_("cannot update the full-text index"),
+					      err);
+			if (rc)
+				break;
+			sqlite3_reset(xdel);
+			sqlite3_bind_int64(xdel, 1, rowid);
+			sqlite3_bind_value(xdel, 2, sqlite3_column_value(old, 1));
+			rc = lt_cat_step_done(cat, xdel, N_("cannot update the full-text index"),
 					      err);
 			if (rc)
 				break;
@@ -68,6 +82,12 @@ static int store_pages(struct lt_catalog *cat, const struct lt_doc *doc, struct 
 		sqlite3_bind_int64(ins, 1, rowid);
 		sqlite3_bind_text(ins, 2, p->text ? p->text : "", -1, SQLITE_STATIC);
 		rc = lt_cat_step_done(cat, ins, N_("cannot index a page's text"), err);
+		if (!rc) {
+			sqlite3_reset(xins);
+			sqlite3_bind_int64(xins, 1, rowid);
+			sqlite3_bind_text(xins, 2, p->text ? p->text : "", -1, SQLITE_STATIC);
+			rc = lt_cat_step_done(cat, xins, N_("cannot index a page's text"), err);
+		}
 		if (!rc)
 			rc = lt_cat_note_words(cat, p->text ? p->text : "", err);
 	}
@@ -75,6 +95,8 @@ static int store_pages(struct lt_catalog *cat, const struct lt_doc *doc, struct 
 	lt_cat_put(del);
 	lt_cat_put(upd);
 	lt_cat_put(ins);
+	lt_cat_put(xdel);
+	lt_cat_put(xins);
 	return rc;
 }
 
@@ -83,6 +105,7 @@ int lt_cat_insert_bundle(struct lt_catalog *cat, const char *id, const struct lt
 {
 	sqlite3_stmt *st = NULL;
 	sqlite3_int64 bundle_id;
+	unsigned char digest[32];
 	int rc = lt_cat_stmt(cat, LT_ST_BUNDLE_ADD, &st, err);
 
 	if (rc)
@@ -113,7 +136,11 @@ int lt_cat_insert_bundle(struct lt_catalog *cat, const char *id, const struct lt
 		sqlite3_bind_int64(st, 1, bundle_id);
 		sqlite3_bind_text(st, 2, b->files[i].path, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 3, (sqlite3_int64)b->files[i].size);
-		sqlite3_bind_text(st, 4, b->files[i].sha256, -1, SQLITE_STATIC);
+		/* Kept as its 32 bytes (015-compact-index.sql). */
+		if (lt_sha256_pack(b->files[i].sha256, digest) == 0)
+			sqlite3_bind_blob(st, 4, digest, sizeof(digest), SQLITE_TRANSIENT);
+		else
+			sqlite3_bind_text(st, 4, b->files[i].sha256, -1, SQLITE_STATIC);
 		rc = lt_cat_step_done(cat, st, N_("cannot record a bundle file"), err);
 	}
 	lt_cat_put(st);

@@ -33,11 +33,12 @@ int lt_catalog_maintain(struct lt_catalog *cat, int full, double budget_seconds,
 {
 	struct lt_upkeep up = { 0 };
 	double t0 = lt_monotonic_seconds();
-	char merge[96];
-	int rc = LT_OK, worked = 1;
+	char merge[96], merge_exact[96];
+	int rc = LT_OK, worked = 1, worked_exact = 1;
 
 	if (full) {
-		rc = lt_cat_exec(cat, "INSERT INTO page_text(page_text) VALUES ('optimize')", err);
+		rc = lt_cat_exec(cat, "INSERT INTO page_text(page_text) VALUES ('optimize'); "
+				 "INSERT INTO page_exact(page_exact) VALUES ('optimize')", err);
 		if (rc)
 			lt_err_prefix(err, "optimizing the full-text index: ");
 		up.merge_steps = !rc;
@@ -50,17 +51,33 @@ int lt_catalog_maintain(struct lt_catalog *cat, int full, double budget_seconds,
 	 * everything into one: the whole index rewritten after every batch.) */
 	snprintf(merge, sizeof(merge), "INSERT INTO page_text(page_text, rank) VALUES ('merge', %d)",
 		 MERGE_STEP_PAGES);
-	while (!rc && worked) {
+	/* page_exact, the exact spellings' index, grows a segment per
+	 * document as well (015-compact-index.sql). */
+	snprintf(merge_exact, sizeof(merge_exact),
+		 "INSERT INTO page_exact(page_exact, rank) VALUES ('merge', %d)", MERGE_STEP_PAGES);
+	worked_exact = worked;
+	while (!rc && (worked || worked_exact)) {
 		if (budget_seconds > 0 && lt_monotonic_seconds() - t0 >= budget_seconds)
 			break;
-		rc = merge_step(cat, merge, &worked, err);
-		up.merge_steps += !rc && worked;
+		if (worked) {
+			rc = merge_step(cat, merge, &worked, err);
+			up.merge_steps += !rc && worked;
+		}
+		if (!rc && worked_exact) {
+			rc = merge_step(cat, merge_exact, &worked_exact, err);
+			up.merge_steps += !rc && worked_exact;
+		}
 	}
-	up.finished = !rc && !worked;
+	up.finished = !rc && !worked && !worked_exact;
 	/* analysis_limit bounds ANALYZE to about that many rows per index:
 	 * milliseconds at any size, and close enough for the planner. */
 	if (!rc)
 		rc = lt_cat_exec(cat, "PRAGMA analysis_limit = 1000; ANALYZE; PRAGMA optimize;", err);
+	/* The pages the merges freed, given back to the file system (a
+	 * catalog made with auto_vacuum = INCREMENTAL, catalog_open.c; a
+	 * no-op on others). */
+	if (!rc)
+		rc = lt_cat_exec(cat, "PRAGMA incremental_vacuum", err);
 	up.seconds = lt_monotonic_seconds() - t0;
 	if (report)
 		*report = up;

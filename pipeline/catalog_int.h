@@ -50,12 +50,19 @@ enum lt_cat_stmt {
 	LT_ST_PAGE_UNINDEX,  /* archive: old text out of the full-text index */
 	LT_ST_PAGE_STORE,    /* archive: a page's results */
 	LT_ST_PAGE_INDEX,    /* archive: new text into the full-text index */
+	LT_ST_EXACT_UNINDEX, /* the same two for page_exact (015-compact-index.sql) */
+	LT_ST_EXACT_INDEX,
 	LT_ST_BUNDLE_LATEST,
 	LT_ST_BUNDLE_ADD,
 	LT_ST_FILE_ADD,
 	LT_ST_WORD_ADD,      /* a word into page_words (catalog_search.c) */
 	LT_N_STMTS
 };
+
+/* files.sha256 as 64 hex digits: it is kept as its 32 bytes
+ * (schemas/catalog/015-compact-index.sql). */
+#define LT_CAT_FILE_SHA256 \
+	"CASE typeof(sha256) WHEN 'blob' THEN lower(hex(sha256)) ELSE sha256 END"
 
 struct lt_catalog {
 	sqlite3 *db;

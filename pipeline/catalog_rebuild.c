@@ -21,13 +21,15 @@ static void bind_real_or_null(sqlite3_stmt *st, int col, double v)
 /* Pages and their full-text entries: the index's rowid is the page's. */
 static int insert_pages(struct lt_catalog *cat, const struct lt_doc *doc, struct lt_err *err)
 {
-	sqlite3_stmt *st = NULL, *idx = NULL;
+	sqlite3_stmt *st = NULL, *idx = NULL, *xidx = NULL;
 	int rc = lt_cat_prepare(cat, "INSERT INTO pages(document_id, number, source_seq, source_index, "
 				"width, height, dpi, confidence, text, lang, preprocessing, quality, review, "
-				"technical) VALUES (?, ?, ?, ?, ?, ?, ?, ?, lt_text_pack(?), ?, ?, ?, ?, ?)", &st, err);
+				"technical) VALUES (?, ?, ?, ?, ?, ?, ?, ?, lt_text_pack(?), ?, ?, ?, ?, lt_meta_pack(?))", &st, err);
 
 	if (!rc)
 		rc = lt_cat_stmt(cat, LT_ST_PAGE_INDEX, &idx, err);
+	if (!rc)
+		rc = lt_cat_stmt(cat, LT_ST_EXACT_INDEX, &xidx, err);
 	for (size_t i = 0; !rc && i < doc->n_pages; i++) {
 		const struct lt_page *p = &doc->pages[i];
 
@@ -49,15 +51,24 @@ static int insert_pages(struct lt_catalog *cat, const struct lt_doc *doc, struct
 		rc = lt_cat_step_done(cat, st, N_("cannot add a page"), err);
 		if (rc)
 			break;
+		sqlite3_int64 rowid = sqlite3_last_insert_rowid(cat->db);
+
 		sqlite3_reset(idx);
-		sqlite3_bind_int64(idx, 1, sqlite3_last_insert_rowid(cat->db));
+		sqlite3_bind_int64(idx, 1, rowid);
 		sqlite3_bind_text(idx, 2, p->text ? p->text : "", -1, SQLITE_STATIC);
 		rc = lt_cat_step_done(cat, idx, N_("cannot index a page's text"), err);
+		if (!rc) {
+			sqlite3_reset(xidx);
+			sqlite3_bind_int64(xidx, 1, rowid);
+			sqlite3_bind_text(xidx, 2, p->text ? p->text : "", -1, SQLITE_STATIC);
+			rc = lt_cat_step_done(cat, xidx, N_("cannot index a page's text"), err);
+		}
 		if (!rc)
 			rc = lt_cat_note_words(cat, p->text ? p->text : "", err);
 	}
 	sqlite3_finalize(st);
 	lt_cat_put(idx);
+	lt_cat_put(xidx);
 	return rc;
 }
 

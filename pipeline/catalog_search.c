@@ -2,8 +2,9 @@
  * diacritics, pages that match as typed first) and the metadata filters.
  *
  * The whole order - exact spellings first, then bm25 - is decided inside
- * SQLite: "exact" is an FTS5 query of its own over the exact forms the
- * tokenizer indexes (fts.h), so --limit/--offset cut a window of the real
+ * SQLite: "exact" is the query's match restricted to the pages that
+ * page_exact, the index of the exact forms (fts.h), finds for the words
+ * typed with diacritics, so --limit/--offset cut a window of the real
  * order and no candidate page is read or folded in C. Snippets and metadata
  * are fetched for the hits returned only.
  */
@@ -447,8 +448,12 @@ static int choose_driver(struct lt_catalog *cat, const struct lt_search *q, int 
  * a few milliseconds. A query with fewer matches is ranked whole; one with
  * more is ranked among its newest pages (rowid order, which FTS5 walks
  * without sorting). Exact-first holds in every window: if the exact pages
- * are more than the window, every hit a window can show is one of them. */
+ * are more than the window, every hit a window can show is one of them
+ * (those among the newest EXACT_WINDOW_FACTOR times the window pages that
+ * hold the words as typed: see xw in candidates()). */
 #define RANK_WINDOW 1000
+/* Pages of page_exact looked at per page of the window (candidates()). */
+#define EXACT_WINDOW_FACTOR 4
 /* Document hits: pages scored per document hit asked for. */
 #define PAGES_PER_DOCUMENT 20
 /* Words in a hit's snippet. */
@@ -529,24 +534,38 @@ static int rank_expression(struct lt_catalog *cat, const struct lt_fts_match *fm
  * the filters until the window is full. Filter first (when few documents
  * pass the filters): each filtered document's pages probed in the index
  * as one rowid range, then sorted. */
-static int window_cte(const struct lt_search *q, const char *name, const char *match,
-		      const char *rank, int window, const struct plan *plan, struct sql *s,
-		      struct lt_err *err)
+static int window_cte(const struct lt_search *q, const char *name, const char *table,
+		      const char *match, const char *exact, const char *rank, int window,
+		      const struct plan *plan, struct sql *s, struct lt_err *err)
 {
-	int rc = lt_buf_printf(&s->text, err, "%s AS MATERIALIZED (SELECT page_text.rowid AS id, "
-			       "p.document_id AS doc, p.number AS page, %s AS score FROM %s "
-			       "WHERE page_text MATCH ", name, rank, plan->filter_first
-			       ? "documents d CROSS JOIN page_text ON page_text.rowid BETWEEN "
-				 "(SELECT min(id) FROM pages WHERE document_id = d.id) AND "
-				 "(SELECT max(id) FROM pages WHERE document_id = d.id) "
-				 "CROSS JOIN pages p ON p.id = page_text.rowid AND p.document_id = d.id"
-			       : "page_text JOIN pages p ON p.id = page_text.rowid "
-				 "JOIN documents d ON d.id = p.document_id");
+	const char *t = table;
+	int rc = plan->filter_first
+		? lt_buf_printf(&s->text, err, "%s AS MATERIALIZED (SELECT %s.rowid AS id, "
+				"p.document_id AS doc, p.number AS page, %s AS score FROM "
+				"documents d CROSS JOIN %s ON %s.rowid BETWEEN "
+				"(SELECT min(id) FROM pages WHERE document_id = d.id) AND "
+				"(SELECT max(id) FROM pages WHERE document_id = d.id) "
+				"CROSS JOIN pages p ON p.id = %s.rowid AND p.document_id = d.id "
+				"WHERE %s MATCH ", name, t, rank, t, t, t, t)
+		: lt_buf_printf(&s->text, err, "%s AS MATERIALIZED (SELECT %s.rowid AS id, "
+				"p.document_id AS doc, p.number AS page, %s AS score FROM "
+				"%s JOIN pages p ON p.id = %s.rowid "
+				"JOIN documents d ON d.id = p.document_id WHERE %s MATCH ",
+				name, t, rank, t, t, t);
 
 	if (!rc)
 		rc = sql_param(s, match, NULL, err);
+	/* The pages as typed: those of the match among the newest pages that
+	 * hold the exact words (`exact` names that CTE, see candidates()).
+	 * The walk of the match is bounded by their range, and each page is
+	 * looked up among them (the + keeps the IN from becoming one FTS5
+	 * query per page: seconds). */
+	if (!rc && exact)
+		rc = lt_buf_printf(&s->text, err, " AND %s.rowid BETWEEN (SELECT min(id) FROM %s) "
+				   "AND (SELECT max(id) FROM %s) AND +%s.rowid IN (SELECT id FROM %s)",
+				   t, exact, exact, t, exact);
 	if (!rc && plan->last_page) {
-		rc = sql_puts(s, " AND page_text.rowid BETWEEN ", err);
+		rc = lt_buf_printf(&s->text, err, " AND %s.rowid BETWEEN ", t);
 		if (!rc)
 			rc = sql_int(s, plan->first_page, err);
 		if (!rc)
@@ -557,7 +576,7 @@ static int window_cte(const struct lt_search *q, const char *name, const char *m
 	if (!rc)
 		rc = filters_with(q, plan->filter_first ? plan->drive : DRIVE_NONE, s, err);
 	if (!rc)
-		rc = sql_puts(s, " ORDER BY page_text.rowid DESC LIMIT ", err);
+		rc = lt_buf_printf(&s->text, err, " ORDER BY %s.rowid DESC LIMIT ", t);
 	if (!rc)
 		rc = sql_int(s, window, err);
 	if (!rc)
@@ -583,11 +602,39 @@ static int candidates(const struct lt_search *q, const struct lt_fts_match *fm, 
 	window = wanted > least ? (wanted > 1000000000 ? 1000000000 : (int)wanted) : least;
 	rc = sql_puts(s, "WITH ", err);
 	if (!rc)
-		rc = window_cte(q, "an", lt_buf_str(&fm->any), rank, window, plan, s, err);
+		rc = window_cte(q, "an", "page_text", lt_buf_str(&fm->any), NULL, rank, window, plan,
+				s, err);
 	if (!rc && fm->has_exact) {
-		rc = sql_puts(s, ", ", err);
+		/* xw: the newest pages that hold the words typed with diacritics
+		 * as typed (page_exact, fts.h), a few times the window: a lazy
+		 * walk of position-less doclists, a few ms. With filters, those
+		 * of the filtered documents, found as the window is. An exact
+		 * page older than all of them ranks among the others. */
+		int xwindow = window > 1000000000 / EXACT_WINDOW_FACTOR ? 1000000000
+			: window * EXACT_WINDOW_FACTOR;
+
+		if (has_filter(q)) {
+			rc = sql_puts(s, ", ", err);
+			if (!rc)
+				rc = window_cte(q, "xw", "page_exact", lt_buf_str(&fm->exact), NULL, "0",
+						xwindow, plan, s, err);
+		} else {
+			rc = sql_puts(s, ", xw AS MATERIALIZED (SELECT rowid AS id FROM page_exact "
+				      "WHERE page_exact MATCH ", err);
+			if (!rc)
+				rc = sql_param(s, lt_buf_str(&fm->exact), NULL, err);
+			if (!rc)
+				rc = sql_puts(s, " ORDER BY rowid DESC LIMIT ", err);
+			if (!rc)
+				rc = sql_int(s, xwindow, err);
+			if (!rc)
+				rc = sql_puts(s, ")", err);
+		}
 		if (!rc)
-			rc = window_cte(q, "ex", lt_buf_str(&fm->exact), rank, window, plan, s, err);
+			rc = sql_puts(s, ", ", err);
+		if (!rc)
+			rc = window_cte(q, "ex", "page_text", lt_buf_str(&fm->any), "xw", rank,
+					window, plan, s, err);
 		if (!rc)
 			rc = sql_puts(s, ", f AS (SELECT id, doc, page, score, 1 AS exact FROM ex "
 				      "UNION ALL SELECT id, doc, page, score, 0 FROM an "

@@ -31,17 +31,36 @@
  * rather than indexed. */
 #define MAX_TOKEN_BYTES 256
 
+/* What a 'luutru' tokenizer emits (its argument, fts.h): both forms
+ * colocated (no argument: the page_text of catalogs before version 15),
+ * the folded forms only ('folded': page_text), or the exact forms only
+ * ('exact': page_exact). */
+enum tok_mode { TOK_BOTH, TOK_FOLDED, TOK_EXACT };
+
 struct tokenizer {
-	int unused;
+	enum tok_mode mode;
 };
 
 static int tok_create(void *ud, const char **argv, int argc, Fts5Tokenizer **out)
 {
+	struct tokenizer *t;
+	enum tok_mode mode = TOK_BOTH;
+
 	(void)ud;
-	(void)argv;
-	(void)argc;
-	*out = calloc(1, sizeof(struct tokenizer));
-	return *out ? SQLITE_OK : SQLITE_NOMEM;
+	if (argc > 1)
+		return SQLITE_ERROR;
+	if (argc == 1 && strcmp(argv[0], "folded") == 0)
+		mode = TOK_FOLDED;
+	else if (argc == 1 && strcmp(argv[0], "exact") == 0)
+		mode = TOK_EXACT;
+	else if (argc == 1)
+		return SQLITE_ERROR;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return SQLITE_NOMEM;
+	t->mode = mode;
+	*out = (Fts5Tokenizer *)t;
+	return SQLITE_OK;
 }
 
 static void tok_delete(Fts5Tokenizer *t)
@@ -96,23 +115,27 @@ non_ascii:
 }
 
 /* In a query, a string that starts with LT_FTS_EXACT_QUERY asks for the
- * exact forms of its words that have one (lt_fts_parse's "exact" MATCH). */
-static int tok_tokenize(Fts5Tokenizer *t, void *ctx, int flags, const char *text, int ntext,
+ * exact forms of its words that have one (the index of a catalog before
+ * version 15 held both). The 'exact' tokenizer emits the exact forms
+ * only, in documents and queries: a word without one is not there. */
+static int tok_tokenize(Fts5Tokenizer *tokenizer, void *ctx, int flags, const char *text, int ntext,
 			int (*emit)(void *, int, const char *, int, int, int))
 {
+	const struct tokenizer *t = (const struct tokenizer *)tokenizer;
 	struct lt_buf folded = LT_BUF_INIT, exact = LT_BUF_INIT;
 	size_t pos = 0, start = 0, end = 0, len = ntext > 0 ? (size_t)ntext : 0;
 	int rc = SQLITE_OK, query = (flags & FTS5_TOKENIZE_QUERY) != 0, exact_query = 0;
 	/* Snippets count positions by the tokens that are not colocated, so
 	 * they need no exact forms. */
-	int want_exact = (flags & FTS5_TOKENIZE_DOCUMENT) != 0;
+	int want_exact = t->mode == TOK_BOTH && (flags & FTS5_TOKENIZE_DOCUMENT) != 0;
 
-	(void)t;
 	if (query && len > 0 && text[0] == LT_FTS_EXACT_QUERY[0]) {
-		exact_query = 1;
-		want_exact = 1;
+		exact_query = t->mode != TOK_FOLDED;
+		want_exact = exact_query;
 		pos = 1;
 	}
+	if (t->mode == TOK_EXACT)
+		want_exact = exact_query = 1;
 	while (rc == SQLITE_OK && lt_text_next_word(text, len, &pos, &start, &end)) {
 		if (end - start > MAX_TOKEN_BYTES)
 			continue;
@@ -123,6 +146,11 @@ static int tok_tokenize(Fts5Tokenizer *t, void *ctx, int flags, const char *text
 		}
 		if (folded.len == 0)
 			continue;
+		if (t->mode == TOK_EXACT) {
+			if (exact.len)
+				rc = emit(ctx, 0, exact.data, (int)exact.len, (int)start, (int)end);
+			continue;
+		}
 		if (exact_query && exact.len) {
 			rc = emit(ctx, 0, exact.data, (int)exact.len, (int)start, (int)end);
 			continue;
@@ -269,13 +297,105 @@ static void text_pack(sqlite3_context *ctx, int nval, sqlite3_value **val)
 	sqlite3_result_blob64(ctx, packed, PACK_HEADER + packed_len, sqlite3_free);
 }
 
+/* In the length header: the zlib stream was made with META_DICT as its
+ * preset dictionary (lt_meta_pack). A page's text is never 2 GB. */
+#define PACK_DICT_FLAG 0x80000000u
+
+/* pages.technical is a short JSON object (techmeta.c) whose keys and most
+ * values repeat on every page: zlib alone gets 238 bytes to 185, primed
+ * with them to 80 (the SHA-256's hex digits are most of what is left).
+ * Never change it: the packed rows need it as it was. zlib uses its end
+ * first, so the commonest come last. */
+static const char META_DICT[] =
+	"\"compression\":\"lzw\",\"compression\":\"group4\",\"compression\":\"none\","
+	"\"scanner_make\":\"\",\"scanner_model\":\"\",\"software\":\"\",\"capture_time\":\"\","
+	"{\"format\":\"tiff\",\"mime\":\"image/tiff\",{\"format\":\"png\",\"mime\":\"image/png\","
+	"{\"format\":\"pnm\",\"mime\":\"image/x-portable-anymap\","
+	"\"colour\":\"palette\",\"colour\":\"bitonal\",\"colour\":\"grey\",\"colour\":\"rgba\","
+	"\"bits_per_sample\":1,\"samples_per_pixel\":1,\"bits_per_sample\":8,\"samples_per_pixel\":1,"
+	"\"xres\":300,\"yres\":300,\"xres\":200,\"yres\":200,"
+	"{\"format\":\"jpg\",\"mime\":\"image/jpeg\",{\"format\":\"jpeg\",\"mime\":\"image/jpeg\","
+	"\"width\":2480,\"height\":3508,\"width\":1654,\"height\":2339,"
+	"\"bits_per_sample\":8,\"samples_per_pixel\":3,\"colour\":\"rgb\",\"file_size\":1,\"sha256\":\"";
+
+static void meta_pack(sqlite3_context *ctx, int nval, sqlite3_value **val)
+{
+	const unsigned char *text;
+	unsigned char *packed;
+	z_stream z;
+	uLong bound;
+	int n, zrc;
+
+	(void)nval;
+	if (sqlite3_value_type(val[0]) != SQLITE_TEXT) {
+		sqlite3_result_value(ctx, val[0]);
+		return;
+	}
+	text = sqlite3_value_text(val[0]);
+	n = sqlite3_value_bytes(val[0]);
+	memset(&z, 0, sizeof(z));
+	if (n < PACK_HEADER * 4 || deflateInit(&z, 9) != Z_OK) {
+		sqlite3_result_value(ctx, val[0]);
+		return;
+	}
+	bound = deflateBound(&z, (uLong)n);
+	packed = sqlite3_malloc64(PACK_HEADER + bound);
+	if (!packed || deflateSetDictionary(&z, (const Bytef *)META_DICT, sizeof(META_DICT) - 1) != Z_OK) {
+		deflateEnd(&z);
+		sqlite3_free(packed);
+		if (packed)
+			sqlite3_result_value(ctx, val[0]);
+		else
+			sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	z.next_in = (Bytef *)text;
+	z.avail_in = (uInt)n;
+	z.next_out = packed + PACK_HEADER;
+	z.avail_out = (uInt)bound;
+	zrc = deflate(&z, Z_FINISH);
+	deflateEnd(&z);
+	if (zrc != Z_STREAM_END || z.total_out + PACK_HEADER >= (uLong)n) {
+		sqlite3_free(packed);
+		sqlite3_result_value(ctx, val[0]);
+		return;
+	}
+	for (int i = 0; i < PACK_HEADER; i++)
+		packed[i] = (unsigned char)(((unsigned)n | PACK_DICT_FLAG) >> (8 * i));
+	sqlite3_result_blob64(ctx, packed, PACK_HEADER + z.total_out, sqlite3_free);
+}
+
+/* zlib's uncompress() with the preset dictionary META_DICT. */
+static int uncompress_meta(unsigned char *out, uLongf *out_len, const unsigned char *in, uLong in_len)
+{
+	z_stream z;
+	int zrc;
+
+	memset(&z, 0, sizeof(z));
+	z.next_in = (Bytef *)in;
+	z.avail_in = (uInt)in_len;
+	z.next_out = out;
+	z.avail_out = (uInt)*out_len;
+	if (inflateInit(&z) != Z_OK)
+		return Z_MEM_ERROR;
+	zrc = inflate(&z, Z_FINISH);
+	if (zrc == Z_NEED_DICT) {
+		zrc = inflateSetDictionary(&z, (const Bytef *)META_DICT, sizeof(META_DICT) - 1);
+		if (zrc == Z_OK)
+			zrc = inflate(&z, Z_FINISH);
+	}
+	*out_len = z.total_out;
+	inflateEnd(&z);
+	return zrc == Z_STREAM_END ? Z_OK : Z_DATA_ERROR;
+}
+
 static void text_unpack(sqlite3_context *ctx, int nval, sqlite3_value **val)
 {
 	const unsigned char *packed;
 	unsigned char *text;
 	uLongf text_len;
 	unsigned n = 0;
-	int packed_len;
+	int packed_len, dict;
 
 	(void)nval;
 	if (sqlite3_value_type(val[0]) != SQLITE_BLOB) {
@@ -290,13 +410,18 @@ static void text_unpack(sqlite3_context *ctx, int nval, sqlite3_value **val)
 	}
 	for (int i = 0; i < PACK_HEADER; i++)
 		n |= (unsigned)packed[i] << (8 * i);
+	dict = (n & PACK_DICT_FLAG) != 0;
+	n &= ~PACK_DICT_FLAG;
 	text = sqlite3_malloc64((sqlite3_uint64)n + 1);
 	if (!text) {
 		sqlite3_result_error_nomem(ctx);
 		return;
 	}
 	text_len = n;
-	if (uncompress(text, &text_len, packed + PACK_HEADER, (uLong)(packed_len - PACK_HEADER)) != Z_OK ||
+	if ((dict ? uncompress_meta(text, &text_len, packed + PACK_HEADER,
+				    (uLong)(packed_len - PACK_HEADER))
+		  : uncompress(text, &text_len, packed + PACK_HEADER,
+			       (uLong)(packed_len - PACK_HEADER))) != Z_OK ||
 	    text_len != n) {
 		sqlite3_free(text);
 		sqlite3_result_error(ctx, "a page's packed text is damaged", -1);
@@ -304,6 +429,37 @@ static void text_unpack(sqlite3_context *ctx, int nval, sqlite3_value **val)
 	}
 	text[n] = '\0';
 	sqlite3_result_text64(ctx, (const char *)text, n, sqlite3_free, SQLITE_UTF8);
+}
+
+static int hex_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+		: c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+int lt_sha256_pack(const char *hex, unsigned char out[32])
+{
+	for (int i = 0; i < 32; i++) {
+		int hi = hex_digit((unsigned char)hex[2 * i]), lo = hi < 0 ? -1
+			: hex_digit((unsigned char)hex[2 * i + 1]);
+
+		if (lo < 0)
+			return -1;
+		out[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return hex[64] == '\0' ? 0 : -1;
+}
+
+static void sha256_pack(sqlite3_context *ctx, int nval, sqlite3_value **val)
+{
+	unsigned char digest[32];
+
+	(void)nval;
+	if (sqlite3_value_type(val[0]) == SQLITE_TEXT && sqlite3_value_bytes(val[0]) == 64 &&
+	    lt_sha256_pack((const char *)sqlite3_value_text(val[0]), digest) == 0)
+		sqlite3_result_blob(ctx, digest, sizeof(digest), SQLITE_TRANSIENT);
+	else
+		sqlite3_result_value(ctx, val[0]);
 }
 
 int lt_fts_register(sqlite3 *db, struct lt_err *err)
@@ -322,7 +478,11 @@ int lt_fts_register(sqlite3 *db, struct lt_err *err)
 	if (sqlite3_create_function(db, "lt_text_pack", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
 				    text_pack, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_create_function(db, "lt_text_unpack", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
-				    text_unpack, NULL, NULL) != SQLITE_OK)
+				    text_unpack, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_create_function(db, "lt_meta_pack", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+				    meta_pack, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_create_function(db, "lt_sha256_pack", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+				    sha256_pack, NULL, NULL) != SQLITE_OK)
 		return lt_err_set(err, LT_EDB, "cannot register the page text functions: %s",
 				  sqlite3_errmsg(db));
 	return LT_OK;
@@ -525,6 +685,84 @@ static int build_match(const struct term *terms, size_t n, int exact, struct lt_
 	return rc;
 }
 
+/* The words of t that have an exact form (lt_fts_word_forms), each
+ * quoted, joined by AND, into out; *n gets their number. */
+static int put_exact_words(struct lt_buf *out, const struct term *t, size_t *n, struct lt_err *err)
+{
+	struct lt_buf folded = LT_BUF_INIT, exact = LT_BUF_INIT;
+	size_t pos = 0, start, end;
+	int rc = LT_OK;
+
+	*n = 0;
+	while (!rc && lt_text_next_word(t->text, t->len, &pos, &start, &end)) {
+		if (end - start > MAX_TOKEN_BYTES)
+			continue;
+		rc = lt_fts_word_forms(t->text + start, end - start, &folded, &exact, err);
+		if (rc || !exact.len)
+			continue;
+		rc = lt_buf_puts(out, *n ? " AND \"" : "\"", err);
+		for (size_t i = start; !rc && i < end; i++)
+			rc = t->text[i] == '"' ? lt_buf_puts(out, "\"\"", err)
+				: lt_buf_append(out, t->text + i, 1, err);
+		if (!rc)
+			rc = lt_buf_puts(out, "\"", err);
+		(*n)++;
+	}
+	lt_buf_release(&folded);
+	lt_buf_release(&exact);
+	return rc;
+}
+
+/* terms[0..n) as the MATCH of page_exact (fts.h: lt_fts_match.exact):
+ * the AND of the words typed with diacritics that matter. An OR group
+ * asks for its alternatives' words only when each alternative has some
+ * (else the group is left to `any`); prefixes and -words ask nothing. */
+static int build_exact(const struct term *terms, size_t n, struct lt_buf *out, int *has_exact,
+		       struct lt_err *err)
+{
+	struct lt_buf group = LT_BUF_INIT;
+	int rc = LT_OK;
+
+	*has_exact = 0;
+	for (size_t i = 0; !rc && i < n; i++) {
+		size_t j = i + 1, words = 0;
+		int all = 1;
+
+		if (terms[i].kind == TERM_NOT)
+			continue;
+		while (j < n && terms[j].kind == TERM_OR)
+			j++;
+		lt_buf_reset(&group);
+		for (size_t k = i; !rc && all && k < j; k++) {
+			if (!terms[k].has_exact || terms[k].kind == TERM_NOT) {
+				all = 0;
+				break;
+			}
+			if (j > i + 1)
+				rc = lt_buf_puts(&group, k > i ? " OR (" : "(", err);
+			if (!rc)
+				rc = put_exact_words(&group, &terms[k], &words, err);
+			if (!rc && j > i + 1)
+				rc = lt_buf_puts(&group, ")", err);
+			all = words > 0;
+		}
+		if (!rc && all && group.len) {
+			if (*has_exact)
+				rc = lt_buf_puts(out, " AND ", err);
+			if (!rc && j > i + 1)
+				rc = lt_buf_puts(out, "(", err);
+			if (!rc)
+				rc = lt_buf_append(out, group.data, group.len, err);
+			if (!rc && j > i + 1)
+				rc = lt_buf_puts(out, ")", err);
+			*has_exact = 1;
+		}
+		i = j - 1;
+	}
+	lt_buf_release(&group);
+	return rc;
+}
+
 static int is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
@@ -722,12 +960,10 @@ int lt_fts_parse_with(const char *typed, lt_fts_expand_fn expand, void *ctx,
 		if (expand)
 			rc = expand_prefix(&terms[i], expand, ctx, &expansions[i], err);
 	}
-	for (size_t i = 0; i < n; i++)
-		any_exact |= terms[i].kind != TERM_NOT && terms[i].has_exact;
 	if (!rc)
 		rc = build_match(terms, n, 0, &m->any, m, err);
-	if (!rc && any_exact)
-		rc = build_match(terms, n, 1, &m->exact, m, err);
+	if (!rc)
+		rc = build_exact(terms, n, &m->exact, &any_exact, err);
 	m->has_exact = any_exact;
 	if (!rc)
 		rc = list_terms(terms, n, m, err);

@@ -3,9 +3,17 @@
  * Tokens are words as text.h splits them, folded (case, diacritics, đ->d) so
  * queries match with or without diacritics, with offsets into the original
  * NFC text for snippets. All-digit tokens lose their leading zeros ("05" is
- * "5"). A word whose diacritics matter is also indexed, at the same position,
- * as LT_FTS_EXACT_MARK + its case-folded form with diacritics ("=đà"), so
- * that "spelt as typed" is a query of the index, not a scan.
+ * "5"). A word whose diacritics matter also has its exact form:
+ * LT_FTS_EXACT_MARK + its case-folded form with diacritics ("=đà"), so
+ * that "spelt as typed" is a query of an index, not a scan.
+ *
+ * The tokenizer's argument says which forms it emits:
+ *   tokenize = 'luutru folded'  the folded forms: page_text (version 15 on)
+ *   tokenize = 'luutru exact'   the exact forms only, in documents and
+ *                               queries (a word without one is not there):
+ *                               page_exact, detail=none (version 15 on)
+ *   tokenize = 'luutru'         both, the exact form colocated at the
+ *                               folded one's position: page_text before 15
  */
 #ifndef LUUTRU_FTS_H
 #define LUUTRU_FTS_H
@@ -31,8 +39,20 @@
  * when that would not be smaller (short pages, NULL); unpack gives the text
  * back from either. Every writer of pages.text packs, every reader
  * unpacks; the full-text index reads its content through the view
- * page_text_source, which unpacks. */
+ * page_text_source, which unpacks.
+ *
+ * lt_meta_pack(text) packs pages.technical (015-compact-index.sql): as
+ * lt_text_pack, but zlib primed with a dictionary of the keys and values
+ * techmeta.c writes, and the length's top bit set to say so;
+ * lt_text_unpack reads it back. */
 int lt_fts_register(sqlite3 *db, struct lt_err *err);
+
+/* A SHA-256 in 64 hex digits (either case, NUL-terminated) -> its 32
+ * bytes: 0, or -1 when hex is not that. How files.sha256 is kept
+ * (schemas/catalog/015-compact-index.sql); SQL lt_sha256_pack(x), also
+ * registered by lt_fts_register, gives the BLOB for such a text and any
+ * other value as it is. */
+int lt_sha256_pack(const char *hex, unsigned char out[32]);
 
 /* Bounds on one query (see lt_fts_parse). A person's query is a few words;
  * these leave room for a pasted sentence and refuse a pasted page. */
@@ -51,11 +71,14 @@ int lt_fts_register(sqlite3 *db, struct lt_err *err);
 int lt_fts_word_forms(const char *word, size_t n, struct lt_buf *folded, struct lt_buf *exact,
 		      struct lt_err *err);
 
-/* A query as two MATCH expressions: `any` matches the pages with the words
- * in any spelling; `exact`, when has_exact, the pages where the words that
- * were typed with diacritics appear with those diacritics (a subset of any;
- * when has_exact is 0 every page of any is as typed). Owned by the caller:
- * lt_fts_match_release(). */
+/* A query as two MATCH expressions: `any` (of page_text) matches the pages
+ * with the words in any spelling; `exact`, when has_exact, is a MATCH of
+ * page_exact: the AND of the words typed with diacritics that matter,
+ * quoted one by one (page_exact has no positions, so no phrases): the
+ * pages of any that it matches too are those "as typed" (when has_exact
+ * is 0 every page of any is). An OR group counts only when each of its
+ * alternatives has such words; prefixes and -words never do. Owned by the
+ * caller: lt_fts_match_release(). */
 struct lt_fts_match {
 	struct lt_buf any;
 	struct lt_buf exact;

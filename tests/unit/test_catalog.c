@@ -268,6 +268,10 @@ static void test_open_create(void **state)
 	assert_int_equal(raw_int(db, "PRAGMA user_version"), LT_CATALOG_VERSION);
 	raw_text(db, "PRAGMA journal_mode", mode, sizeof(mode));
 	assert_string_equal(mode, "wal");
+	/* 16 KB pages: ~2 KB page rows pack without a quarter of each page
+	 * left empty (issue #11). */
+	assert_int_equal(raw_int(db, "PRAGMA page_size"), 16384);
+	assert_int_equal(raw_int(db, "PRAGMA auto_vacuum"), 2);   /* incremental */
 	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM sqlite_master WHERE name IN "
 				 "('batches', 'documents', 'sources', 'pages', 'bundles', 'files', "
 				 "'events', 'page_text')"), 8);
@@ -734,7 +738,9 @@ static void fts_integrity_ok(const char *dbpath)
 	int rc;
 
 	assert_int_equal(lt_fts_register(db, &err), LT_OK);
-	rc = sqlite3_exec(db, "INSERT INTO page_text(page_text, rank) VALUES ('integrity-check', 1)",
+	/* Both indexes of the pages' text, against it (015-compact-index.sql). */
+	rc = sqlite3_exec(db, "INSERT INTO page_text(page_text, rank) VALUES ('integrity-check', 1); "
+			  "INSERT INTO page_exact(page_exact, rank) VALUES ('integrity-check', 1)",
 			  NULL, NULL, &msg);
 	if (rc != SQLITE_OK)
 		print_error("integrity-check: %s\n", msg ? msg : "?");
@@ -1346,6 +1352,16 @@ static void test_upgrade_v1(void **state)
 	assert_true(n >= 1);
 	assert_string_equal(hits[0].label, "chi-thi-05-CT-TW.tif");
 	lt_hits_free(hits, n);
+	/* Re-indexed by 015: the exact spellings in page_exact. */
+	assert_int_equal(lt_catalog_search(fx->cat, "Văn phòng Trung ương", 10, &hits, &n, &err), LT_OK);
+	assert_true(n >= 1);
+	assert_string_equal(hits[0].label, "chi-thi-05-CT-TW.tif");
+	assert_true(hits[0].exact);
+	lt_hits_free(hits, n);
+	db = raw_open(fx->db);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM files WHERE typeof(sha256) <> 'blob' "
+				 "OR length(sha256) <> 32"), 0);
+	sqlite3_close(db);
 	assert_int_equal(lt_catalog_load(fx->cat, "4a9541e44cf01cfc", &doc, &err), LT_OK);
 	assert_int_equal(doc->state, LT_ARCHIVED);
 	assert_int_equal(doc->n_pages, 2);
@@ -1833,12 +1849,61 @@ static void test_text_round_trip(void **state)
 	lt_buf_release(&long_text);
 }
 
+/* What 015-compact-index.sql keeps smaller is read back as it was
+ * written: the technical JSON (packed with its dictionary), the bundle
+ * files' SHA-256 (32 bytes), and the exact spellings (page_exact). */
+static void test_compact_storage(void **state)
+{
+	static const char tech[] = "{\"format\":\"tiff\",\"mime\":\"image/tiff\",\"width\":2480,"
+				   "\"height\":3508,\"xres\":300,\"yres\":300,\"bits_per_sample\":1,"
+				   "\"samples_per_pixel\":1,\"colour\":\"bitonal\",\"compression\":\"group4\","
+				   "\"scanner_make\":\"Fujitsu\",\"file_size\":81234,\"sha256\":"
+				   "\"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\"}";
+	static const int one[] = { 1 };
+	const char *const texts[] = { "Ủy ban nhân dân thành phố Đà Nẵng" };
+	struct fx *fx = *state;
+	struct lt_err err = { 0 };
+	struct lt_doc *doc = NULL;
+	char id[LT_DOC_ID_LEN + 1], sha[LT_SHA256_HEX];
+	int64_t batch = 0;
+	sqlite3 *db;
+
+	assert_int_equal(lt_catalog_add_batch(fx->cat, "/srv/inbox", &batch, &err), LT_OK);
+	add_doc(fx->cat, batch, "tech.tif", one, 1, id);
+	assert_int_equal(lt_catalog_claim(fx->cat, &doc, &claim_wait, &err), LT_OK);
+	assert_non_null(doc);
+	fill_run_results(doc, texts, "bundles/tech.tar");
+	free(doc->pages[0].technical);
+	assert_int_equal(lt_strdup(tech, &doc->pages[0].technical, &err), LT_OK);
+	assert_int_equal(lt_catalog_archive(fx->cat, doc, &err), LT_OK);
+	lt_doc_free(doc);
+	doc = NULL;
+
+	db = raw_open(fx->db);
+	assert_int_equal(raw_int(db, "SELECT typeof(technical) = 'blob' AND length(technical) < 140 "
+				 "FROM pages"), 1);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM files WHERE typeof(sha256) = 'blob' "
+				 "AND length(sha256) = 32"), 2);
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM files"), 2);
+	sqlite3_close(db);
+
+	assert_int_equal(lt_catalog_load(fx->cat, id, &doc, &err), LT_OK);
+	assert_string_equal(doc->pages[0].technical, tech);
+	assert_int_equal(doc->bundle.n_files, 2);
+	fake_sha("bagit", sha);
+	assert_string_equal(doc->bundle.files[0].sha256, sha);
+	fake_sha("ocr 1", sha);
+	assert_string_equal(doc->bundle.files[1].sha256, sha);
+	lt_doc_free(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_open_read_missing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_create, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_compact_storage, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lifecycle, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_metadata, setup_open, teardown),

@@ -221,20 +221,27 @@ static int setup_db(void **state)
 		print_error("register: %s\n", err.msg);
 		return -1;
 	}
-	if (sqlite3_exec(fx.db, "CREATE VIRTUAL TABLE t USING fts5(x, tokenize='luutru')",
-			 NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(fx.db, "INSERT INTO t(rowid, x) VALUES (?, ?)", -1, &st, NULL) != SQLITE_OK)
+	/* As the catalog's page_text and page_exact
+	 * (schemas/catalog/015-compact-index.sql). */
+	if (sqlite3_exec(fx.db, "CREATE VIRTUAL TABLE t USING fts5(x, tokenize='luutru folded'); "
+			 "CREATE VIRTUAL TABLE te USING fts5(x, tokenize='luutru exact', "
+			 "detail=none, columnsize=0)", NULL, NULL, NULL) != SQLITE_OK)
 		return -1;
-	for (size_t i = 0; i < N_ELEMS(rows); i++) {
-		sqlite3_reset(st);
-		sqlite3_bind_int(st, 1, (int)i + 1);
-		sqlite3_bind_text(st, 2, rows[i], -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE) {
-			sqlite3_finalize(st);
+	for (int table = 0; table < 2; table++) {
+		if (sqlite3_prepare_v2(fx.db, table ? "INSERT INTO te(rowid, x) VALUES (?, ?)"
+				       : "INSERT INTO t(rowid, x) VALUES (?, ?)", -1, &st, NULL) != SQLITE_OK)
 			return -1;
+		for (size_t i = 0; i < N_ELEMS(rows); i++) {
+			sqlite3_reset(st);
+			sqlite3_bind_int(st, 1, (int)i + 1);
+			sqlite3_bind_text(st, 2, rows[i], -1, SQLITE_STATIC);
+			if (sqlite3_step(st) != SQLITE_DONE) {
+				sqlite3_finalize(st);
+				return -1;
+			}
 		}
+		sqlite3_finalize(st);
 	}
-	sqlite3_finalize(st);
 	*state = &fx;
 	return 0;
 }
@@ -342,7 +349,8 @@ static void test_match_table(void **state)
 	}
 }
 
-/* The rows the exact MATCH of typed finds; -2 when typed has none. */
+/* The rows of the MATCH of typed that its exact MATCH finds (as
+ * catalog_search.c asks); -2 when typed has none. */
 static long exact_rows(sqlite3 *db, const char *typed)
 {
 	struct lt_fts_match m = LT_FTS_MATCH_INIT;
@@ -355,9 +363,11 @@ static long exact_rows(sqlite3 *db, const char *typed)
 		lt_fts_match_release(&m);
 		return -2;
 	}
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT rowid FROM t WHERE t MATCH ?", -1, &st,
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT rowid FROM t WHERE t MATCH ?1 AND rowid IN "
+					    "(SELECT rowid FROM te WHERE te MATCH ?2)", -1, &st,
 					    NULL), SQLITE_OK);
-	sqlite3_bind_text(st, 1, lt_buf_str(&m.exact), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, lt_buf_str(&m.any), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, lt_buf_str(&m.exact), -1, SQLITE_STATIC);
 	while (sqlite3_step(st) == SQLITE_ROW)
 		set |= 1L << sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
@@ -385,6 +395,71 @@ static void test_exact_match(void **state)
 	assert_int_equal(exact_rows(fx->db, "1127/QĐ-UBND"), R(6));
 	assert_int_equal(exact_rows(fx->db, "da nang"), -2);
 	assert_int_equal(exact_rows(fx->db, "05-CT/TW"), -2);
+	/* page_exact has no positions: "as typed" is each word as typed
+	 * somewhere on the page, the phrase itself being the MATCH's. */
+	assert_int_equal(exact_rows(fx->db, "\"Nẵng Đà\""), 0);   /* no page has the phrase */
+	assert_int_equal(exact_rows(fx->db, "Đà OR Việt"), R(1) | R(4) | R(5));
+	assert_int_equal(exact_rows(fx->db, "Đà OR transfer"), -2);   /* one way has no diacritic */
+}
+
+/* The exact MATCH (of page_exact): the words typed with diacritics, one
+ * by one. */
+static void test_exact_expression(void **state)
+{
+	static const struct { const char *typed, *exact; } cases[] = {
+		{ "Đà Nẵng", "\"Đà\" AND \"Nẵng\"" },
+		{ "\"Sở Y tế\" 2016", "\"Sở\" AND \"tế\"" },
+		{ "Đà OR Huế tinh", "((\"Đà\") OR (\"Huế\"))" },
+		{ "tinh Đà -Nẵng", "\"Đà\"" },
+		{ "Đà OR da", NULL },
+		{ "nghị* ủy", "\"ủy\"" },
+		{ "1127/QĐ-UBND", "\"QĐ\"" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		struct lt_fts_match m = LT_FTS_MATCH_INIT;
+		struct lt_err err = { 0 };
+
+		print_message("exact: [%s]\n", cases[i].typed);
+		assert_int_equal(lt_fts_parse(cases[i].typed, &m, &err), LT_OK);
+		assert_int_equal(m.has_exact, cases[i].exact != NULL);
+		if (cases[i].exact)
+			assert_string_equal(lt_buf_str(&m.exact), cases[i].exact);
+		lt_fts_match_release(&m);
+	}
+}
+
+/* The tokenizer's argument says which forms it emits; another is refused. */
+static void test_tokenizer_modes(void **state)
+{
+	struct lt_err err = { 0 };
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+
+	(void)state;
+	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+	assert_int_equal(lt_fts_register(db, &err), LT_OK);
+	assert_int_not_equal(sqlite3_exec(db, "CREATE VIRTUAL TABLE b USING fts5(x, "
+					  "tokenize='luutru bogus')", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE VIRTUAL TABLE f USING fts5(x, tokenize='luutru folded'); "
+				      "CREATE VIRTUAL TABLE e USING fts5(x, tokenize='luutru exact', detail=none); "
+				      "CREATE VIRTUAL TABLE a USING fts5(x, tokenize='luutru'); "
+				      "INSERT INTO f VALUES ('Đà Nẵng 05 van'); INSERT INTO e VALUES ('Đà Nẵng 05 van'); "
+				      "INSERT INTO a VALUES ('Đà Nẵng 05 van'); "
+				      "CREATE VIRTUAL TABLE temp.vf USING fts5vocab(main, f, row); "
+				      "CREATE VIRTUAL TABLE temp.ve USING fts5vocab(main, e, row); "
+				      "CREATE VIRTUAL TABLE temp.va USING fts5vocab(main, a, row);",
+				      NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT (SELECT group_concat(term, ' ') FROM vf), "
+					    "(SELECT group_concat(term, ' ') FROM ve), "
+					    "(SELECT group_concat(term, ' ') FROM va)", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), "5 da nang van");
+	assert_string_equal((const char *)sqlite3_column_text(st, 1), "=nẵng =đà");
+	assert_string_equal((const char *)sqlite3_column_text(st, 2), "5 =nẵng =đà da nang van");
+	sqlite3_finalize(st);
+	sqlite3_close(db);
 }
 
 static char *one_text(sqlite3 *db, const char *sql, const char *match)
@@ -504,6 +579,8 @@ int main(void)
 		cmocka_unit_test(test_query_bounds),
 		cmocka_unit_test(test_match_table),
 		cmocka_unit_test(test_exact_match),
+		cmocka_unit_test(test_exact_expression),
+		cmocka_unit_test(test_tokenizer_modes),
 		cmocka_unit_test(test_snippet_keeps_diacritics),
 		cmocka_unit_test(test_overlong_token_skipped),
 		cmocka_unit_test(test_term_without_tokens),
