@@ -164,7 +164,7 @@ static int split_number(const char *typed, char **digits, char **notation, struc
 #define NOTATION_KEY(col) "replace(replace(replace(replace(replace(" col \
 	", '/', ''), '-', ''), ' ', ''), '.', ''), '_', '')"
 
-static int number_filter(struct sql *s, const char *typed, struct lt_err *err)
+static int number_filter(struct sql *s, const char *doc, const char *typed, struct lt_err *err)
 {
 	char *digits = NULL, *notation = NULL;
 	int rc = split_number(typed, &digits, &notation, err);
@@ -179,8 +179,8 @@ static int number_filter(struct sql *s, const char *typed, struct lt_err *err)
 	}
 	if (*digits) {
 		/* codeNumber is kept as given ("05"): the index finds each padding. */
-		rc = sql_puts(s, " AND d.id IN (SELECT n.document_id FROM metadata n "
-			      "WHERE n.key = 'codeNumber' AND n.folded IN (", err);
+		rc = lt_buf_printf(&s->text, err, " AND %s IN (SELECT n.document_id FROM metadata n "
+				   "WHERE n.key = 'codeNumber' AND n.folded IN (", doc);
 		for (int zeros = 0; !rc && zeros < 4; zeros++) {
 			char *padded = malloc(strlen(digits) + 5);
 
@@ -210,8 +210,9 @@ static int number_filter(struct sql *s, const char *typed, struct lt_err *err)
 		if (!rc)
 			rc = sql_puts(s, ")", err);
 	} else {
-		rc = sql_puts(s, " AND d.id IN (SELECT c.document_id FROM metadata c WHERE "
-			      "c.key = 'codeNotation' AND " NOTATION_KEY("c.folded") " = ", err);
+		rc = lt_buf_printf(&s->text, err, " AND %s IN (SELECT c.document_id FROM metadata c "
+				   "WHERE c.key = 'codeNotation' AND " NOTATION_KEY("c.folded") " = ",
+				   doc);
 		if (!rc)
 			rc = sql_param(s, NULL, notation, err);
 		notation = NULL;
@@ -228,12 +229,13 @@ static int number_filter(struct sql *s, const char *typed, struct lt_err *err)
  * drive the query (SQLite then reads the documents from the list), else as
  * a seek per document checked (the list would be built whole first: all
  * the documents of a type, tens of milliseconds at a million pages). */
-static int meta_condition(struct sql *s, const char *key, int drive, struct lt_err *err)
+static int meta_condition(struct sql *s, const char *doc, const char *key, int drive,
+			  struct lt_err *err)
 {
-	return lt_buf_printf(&s->text, err, drive
-			     ? " AND d.id IN (SELECT document_id FROM metadata WHERE key = '%s'"
-			     : " AND EXISTS (SELECT 1 FROM metadata WHERE document_id = d.id "
-			       "AND key = '%s'", key);
+	return drive ? lt_buf_printf(&s->text, err, " AND %s IN (SELECT document_id FROM metadata "
+				     "WHERE key = '%s'", doc, key)
+		: lt_buf_printf(&s->text, err, " AND EXISTS (SELECT 1 FROM metadata WHERE "
+				"document_id = %s AND key = '%s'", doc, key);
 }
 
 /* Which filter the documents are read from (choose_driver): --number
@@ -241,20 +243,45 @@ static int meta_condition(struct sql *s, const char *key, int drive, struct lt_e
  * documents through; else none: documents are read in id order (or from
  * the full-text matches) and each is checked, which stops as soon as a
  * screenful passes. */
-enum { DRIVE_NONE, DRIVE_TYPE, DRIVE_DATE, DRIVE_ORGAN };
+enum { DRIVE_NONE = 0, DRIVE_TYPE = 1, DRIVE_DATE = 2, DRIVE_ORGAN = 4 };
 
-/* " AND ..." conditions on documents d for every filter of q, the one
- * `drive` names as an IN list the documents are read from, the others as
- * checks of each document. */
-static int filters_with(const struct lt_search *q, int drive, struct sql *s, struct lt_err *err)
+/* Whether a filter of q reads columns of documents d itself (its state
+ * other than archived, its batch, its OCR languages): a full-text window
+ * joins documents only then. */
+static int needs_documents(const struct lt_search *q)
+{
+	return q->batch || (q->state && strcmp(q->state, "archived") != 0) ||
+	       (q->language && !(q->language[0] >= '0' && q->language[0] <= '9'));
+}
+
+/* The document the filters are about: d.id, documents d driving or joined;
+ * in a full-text window walked match first, the id with a unary + (SQLite
+ * must keep reading the matches, never turn an IN list of the filters into
+ * the loop the pages are read from), as documents d's when it is joined,
+ * else as pages p's (see needs_documents). */
+#define DOC_D "d.id"
+#define DOC_D_CHECKED "+d.id"
+#define DOC_P_CHECKED "+p.document_id"
+
+/* " AND ..." conditions on the document `doc` (DOC_*) for every filter of q: those whose DRIVE_* bit is in
+ * `drive` as IN lists (the documents read from, or a list built once and
+ * looked up per match), the others as checks of each document. */
+static int filters_with(const struct lt_search *q, int drive, const char *doc, struct sql *s,
+			struct lt_err *err)
 {
 	const char *state = q->state ? q->state : lt_doc_state_name(LT_ARCHIVED);
 	int rc;
 
 	/* Nearly every document is archived: that state's index would hand
 	 * them all over to be sorted by id (the unary + keeps SQLite off it);
-	 * the other states are few and their index drives. */
-	if (strcmp(state, "review") == 0) {
+	 * the other states are few and their index drives. Without d, the
+	 * few documents not archived are looked up in their own index
+	 * (documents_unarchived, 016): one seek in a tiny tree per match. */
+	if (strcmp(doc, DOC_P_CHECKED) == 0) {
+		rc = lt_buf_printf(&s->text, err, " AND NOT EXISTS (SELECT 1 FROM documents o "
+				   "INDEXED BY documents_unarchived WHERE o.id = %s AND "
+				   "o.state <> 'archived')", doc);
+	} else if (strcmp(state, "review") == 0) {
 		rc = sql_puts(s, " AND +d.state = 'archived' AND EXISTS (SELECT 1 FROM pages r "
 			      "WHERE r.document_id = d.id AND r.review IS NOT NULL)", err);
 	} else {
@@ -264,11 +291,13 @@ static int filters_with(const struct lt_search *q, int drive, struct sql *s, str
 			rc = sql_param(s, state, NULL, err);
 	}
 	if (!rc && !q->include_secret)
-		/* Any secrecy level, given or read off a stamp, keeps it out. */
-		rc = sql_puts(s, " AND NOT EXISTS (SELECT 1 FROM metadata x WHERE "
-			      "x.document_id = d.id AND x.key = '" LT_SECRECY_KEY "')", err);
+		/* Any secrecy level, given or read off a stamp, keeps it out:
+		 * looked up in the index of the secret documents alone (016). */
+		rc = lt_buf_printf(&s->text, err, " AND NOT EXISTS (SELECT 1 FROM metadata x "
+				   "INDEXED BY metadata_secret WHERE x.document_id = %s AND "
+				   "x.key = '" LT_SECRECY_KEY "')", doc);
 	if (!rc && q->type) {
-		rc = meta_condition(s, "typeName", drive == DRIVE_TYPE && !q->number, err);
+		rc = meta_condition(s, doc, "typeName", (drive & DRIVE_TYPE) && !q->number, err);
 		if (!rc)
 			rc = sql_puts(s, " AND value = ", err);
 		if (!rc)
@@ -277,7 +306,7 @@ static int filters_with(const struct lt_search *q, int drive, struct sql *s, str
 			rc = sql_puts(s, ")", err);
 	}
 	if (!rc && (q->from || q->to)) {
-		rc = meta_condition(s, "issuedDate", drive == DRIVE_DATE && !q->number, err);
+		rc = meta_condition(s, doc, "issuedDate", (drive & DRIVE_DATE) && !q->number, err);
 		if (!rc && q->from) {
 			rc = sql_puts(s, " AND value >= ", err);
 			if (!rc)
@@ -301,9 +330,9 @@ static int filters_with(const struct lt_search *q, int drive, struct sql *s, str
 		/* The names matching are looked up among the distinct ones
 		 * (organs, 014), their documents then read through the index
 		 * on (key, folded); a document checked alone seeks its row. */
-		rc = meta_condition(s, "organName", drive == DRIVE_ORGAN && !q->number, err);
+		rc = meta_condition(s, doc, "organName", (drive & DRIVE_ORGAN) && !q->number, err);
 		if (!rc)
-			rc = sql_puts(s, drive == DRIVE_ORGAN && !q->number
+			rc = sql_puts(s, (drive & DRIVE_ORGAN) && !q->number
 				      ? " AND folded IN (SELECT folded FROM organs WHERE instr(folded, "
 				      : " AND instr(folded, ", err);
 		if (!rc)
@@ -311,11 +340,11 @@ static int filters_with(const struct lt_search *q, int drive, struct sql *s, str
 		if (!rc)
 			rc = sql_param(s, NULL, folded, err);
 		if (!rc)
-			rc = sql_puts(s, drive == DRIVE_ORGAN && !q->number ? ") > 0))" : ") > 0)",
+			rc = sql_puts(s, (drive & DRIVE_ORGAN) && !q->number ? ") > 0))" : ") > 0)",
 				      err);
 	}
 	if (!rc && q->number)
-		rc = number_filter(s, q->number, err);
+		rc = number_filter(s, doc, q->number, err);
 	if (!rc && q->batch) {
 		rc = sql_puts(s, " AND d.batch_id = ", err);
 		if (!rc)
@@ -323,7 +352,7 @@ static int filters_with(const struct lt_search *q, int drive, struct sql *s, str
 	}
 	if (!rc && q->language) {
 		if (q->language[0] >= '0' && q->language[0] <= '9') {
-			rc = meta_condition(s, "language", 0, err);
+			rc = meta_condition(s, doc, "language", 0, err);
 			if (!rc)
 				rc = sql_puts(s, " AND instr(',' || replace(value, ' ', '') "
 					      "|| ',', ',' || ", err);
@@ -460,6 +489,8 @@ static int has_filter(const struct lt_search *q);
 struct plan {
 	int filter_first;
 	int drive;                       /* DRIVE_*: for the filters listed alone or first */
+	int lists;                       /* DRIVE_* bits: filters looked up in a list built
+					  * once by a window walked match first */
 	int64_t first_page, last_page;   /* the filtered documents' pages lie within; 0: unknown */
 };
 
@@ -533,15 +564,20 @@ static int window_cte(const struct lt_search *q, const char *name, const char *m
 		      const char *rank, int window, const struct plan *plan, struct sql *s,
 		      struct lt_err *err)
 {
+	/* Match first, each match's document and page come from the dense
+	 * pages_window (016), documents d only when a filter reads it. */
+	const char *doc = plan->filter_first ? DOC_D : needs_documents(q) ? DOC_D_CHECKED
+		: DOC_P_CHECKED;
 	int rc = lt_buf_printf(&s->text, err, "%s AS MATERIALIZED (SELECT page_text.rowid AS id, "
-			       "p.document_id AS doc, p.number AS page, %s AS score FROM %s "
+			       "p.document_id AS doc, p.number AS page, %s AS score FROM %s%s "
 			       "WHERE page_text MATCH ", name, rank, plan->filter_first
 			       ? "documents d CROSS JOIN page_text ON page_text.rowid BETWEEN "
 				 "(SELECT min(id) FROM pages WHERE document_id = d.id) AND "
 				 "(SELECT max(id) FROM pages WHERE document_id = d.id) "
 				 "CROSS JOIN pages p ON p.id = page_text.rowid AND p.document_id = d.id"
-			       : "page_text JOIN pages p ON p.id = page_text.rowid "
-				 "JOIN documents d ON d.id = p.document_id");
+			       : "page_text JOIN pages p INDEXED BY pages_window ON p.id = page_text.rowid",
+			       !plan->filter_first && needs_documents(q)
+			       ? " JOIN documents d ON d.id = p.document_id" : "");
 
 	if (!rc)
 		rc = sql_param(s, match, NULL, err);
@@ -555,7 +591,7 @@ static int window_cte(const struct lt_search *q, const char *name, const char *m
 			rc = sql_int(s, plan->last_page, err);
 	}
 	if (!rc)
-		rc = filters_with(q, plan->filter_first ? plan->drive : DRIVE_NONE, s, err);
+		rc = filters_with(q, plan->filter_first ? plan->drive : plan->lists, doc, s, err);
 	if (!rc)
 		rc = sql_puts(s, " ORDER BY page_text.rowid DESC LIMIT ", err);
 	if (!rc)
@@ -626,14 +662,14 @@ static int listing(const struct lt_search *q, const struct lt_fts_match *fm, con
 		rc = sql_puts(s, "SELECT p.id, d.id, p.number, 0, 0, 1, NULL FROM documents d "
 			      "JOIN pages p ON p.document_id = d.id WHERE 1", err);
 		if (!rc)
-			rc = filters_with(q, plan->drive, s, err);
+			rc = filters_with(q, plan->drive, DOC_D, s, err);
 		if (!rc)
 			rc = sql_puts(s, " ORDER BY d.id, p.number", err);
 	} else {
 		rc = sql_puts(s, "SELECT 0, d.id, 0, 0, 0, (SELECT count(*) FROM pages c "
 			      "WHERE c.document_id = d.id), NULL FROM documents d WHERE 1", err);
 		if (!rc)
-			rc = filters_with(q, plan->drive, s, err);
+			rc = filters_with(q, plan->drive, DOC_D, s, err);
 		if (!rc)
 			rc = sql_puts(s, " ORDER BY d.id", err);
 	}
@@ -940,7 +976,7 @@ static int choose_plan(struct lt_catalog *cat, const struct lt_search *q, struct
 		      "(SELECT max(id) FROM pages WHERE document_id = d.id) AS hi "
 		      "FROM documents d WHERE 1", err);
 	if (!rc)
-		rc = filters_with(q, plan->drive, &s, err);
+		rc = filters_with(q, plan->drive, DOC_D, &s, err);
 	if (!rc)
 		rc = sql_puts(&s, " LIMIT ", err);
 	if (!rc)
@@ -983,7 +1019,7 @@ int lt_catalog_find_hits(struct lt_catalog *cat, const struct lt_search *q, stru
 	int rc = LT_OK, step;
 	int limit = q->limit < 1 ? 1 : q->limit, offset = q->offset < 0 ? 0 : q->offset;
 	int trace = getenv("LUUTRU_SEARCH_TRACE") != NULL;
-	struct plan plan = { 0, 0, 0, 0 };
+	struct plan plan = { 0, 0, 0, 0, 0 };
 	double t0 = lt_monotonic_seconds(), t1 = 0;
 
 	*out = NULL;
@@ -1089,8 +1125,10 @@ int lt_catalog_count_hits(struct lt_catalog *cat, const struct lt_search *q, int
 		if (!rc)
 			rc = sql_puts(&s, q->pages ? "1" : "DISTINCT p.document_id", err);
 		if (!rc)
-			rc = sql_puts(&s, " FROM page_text JOIN pages p ON p.id = page_text.rowid "
-				      "JOIN documents d ON d.id = p.document_id WHERE page_text MATCH ", err);
+			rc = lt_buf_printf(&s.text, err, " FROM page_text JOIN pages p INDEXED BY "
+					   "pages_window ON p.id = page_text.rowid%s WHERE page_text "
+					   "MATCH ", needs_documents(q)
+					   ? " JOIN documents d ON d.id = p.document_id" : "");
 		if (!rc)
 			rc = sql_param(&s, lt_buf_str(&fm.any), NULL, err);
 	} else if (!rc) {
@@ -1100,7 +1138,8 @@ int lt_catalog_count_hits(struct lt_catalog *cat, const struct lt_search *q, int
 	if (!rc && !has_text(q))
 		rc = choose_driver(cat, q, &drive, NULL, err);
 	if (!rc)
-		rc = filters_with(q, drive, &s, err);
+		rc = filters_with(q, drive, !has_text(q) ? DOC_D : needs_documents(q) ? DOC_D_CHECKED
+				  : DOC_P_CHECKED, &s, err);
 	if (!rc && bound > 0) {
 		rc = sql_puts(&s, " LIMIT ", err);
 		if (!rc)
