@@ -229,11 +229,16 @@ static int number_filter(struct sql *s, const char *doc, const char *typed, stru
  * drive the query (SQLite then reads the documents from the list), else as
  * a seek per document checked (the list would be built whole first: all
  * the documents of a type, tens of milliseconds at a million pages). */
-static int meta_condition(struct sql *s, const char *doc, const char *key, int drive,
+enum { AS_CHECK, AS_DRIVER, AS_LIST };
+
+static int meta_condition(struct sql *s, const char *doc, const char *key, int how,
 			  struct lt_err *err)
 {
-	return drive ? lt_buf_printf(&s->text, err, " AND %s IN (SELECT document_id FROM metadata "
-				     "WHERE key = '%s'", doc, key)
+	/* A list that is not to drive is looked up with a unary + on the
+	 * document: SQLite must not read the documents from it. */
+	return how != AS_CHECK
+		? lt_buf_printf(&s->text, err, " AND %s%s IN (SELECT document_id FROM metadata "
+				"WHERE key = '%s'", how == AS_LIST && doc[0] != '+' ? "+" : "", doc, key)
 		: lt_buf_printf(&s->text, err, " AND EXISTS (SELECT 1 FROM metadata WHERE "
 				"document_id = %s AND key = '%s'", doc, key);
 }
@@ -263,13 +268,25 @@ static int needs_documents(const struct lt_search *q)
 #define DOC_D_CHECKED "+d.id"
 #define DOC_P_CHECKED "+p.document_id"
 
-/* " AND ..." conditions on the document `doc` (DOC_*) for every filter of q: those whose DRIVE_* bit is in
- * `drive` as IN lists (the documents read from, or a list built once and
- * looked up per match), the others as checks of each document. */
-static int filters_with(const struct lt_search *q, int drive, const char *doc, struct sql *s,
-			struct lt_err *err)
+/* How filter `bit` (DRIVE_*) is written: the list the documents are read
+ * from, a list looked up, or a check of each document. A --number is
+ * always the list (a handful of documents), the others checks. */
+static int how_of(const struct lt_search *q, int drive, int lists, int bit)
+{
+	if (q->number)
+		return AS_CHECK;
+	return (drive & bit) ? AS_DRIVER : (lists & bit) ? AS_LIST : AS_CHECK;
+}
+
+/* " AND ..." conditions on the document `doc` (DOC_*) for every filter of
+ * q: the one whose DRIVE_* bit is `drive` as the IN list the documents are
+ * read from, those in `lists` as lists built once and looked up, the
+ * others as checks of each document. */
+static int filters_with(const struct lt_search *q, int drive, int lists, const char *doc,
+			struct sql *s, struct lt_err *err)
 {
 	const char *state = q->state ? q->state : lt_doc_state_name(LT_ARCHIVED);
+	int organ_how = how_of(q, drive, lists, DRIVE_ORGAN);
 	int rc;
 
 	/* Nearly every document is archived: that state's index would hand
@@ -297,7 +314,7 @@ static int filters_with(const struct lt_search *q, int drive, const char *doc, s
 				   "INDEXED BY metadata_secret WHERE x.document_id = %s AND "
 				   "x.key = '" LT_SECRECY_KEY "')", doc);
 	if (!rc && q->type) {
-		rc = meta_condition(s, doc, "typeName", (drive & DRIVE_TYPE) && !q->number, err);
+		rc = meta_condition(s, doc, "typeName", how_of(q, drive, lists, DRIVE_TYPE), err);
 		if (!rc)
 			rc = sql_puts(s, " AND value = ", err);
 		if (!rc)
@@ -306,7 +323,7 @@ static int filters_with(const struct lt_search *q, int drive, const char *doc, s
 			rc = sql_puts(s, ")", err);
 	}
 	if (!rc && (q->from || q->to)) {
-		rc = meta_condition(s, doc, "issuedDate", (drive & DRIVE_DATE) && !q->number, err);
+		rc = meta_condition(s, doc, "issuedDate", how_of(q, drive, lists, DRIVE_DATE), err);
 		if (!rc && q->from) {
 			rc = sql_puts(s, " AND value >= ", err);
 			if (!rc)
@@ -330,9 +347,9 @@ static int filters_with(const struct lt_search *q, int drive, const char *doc, s
 		/* The names matching are looked up among the distinct ones
 		 * (organs, 014), their documents then read through the index
 		 * on (key, folded); a document checked alone seeks its row. */
-		rc = meta_condition(s, doc, "organName", (drive & DRIVE_ORGAN) && !q->number, err);
+		rc = meta_condition(s, doc, "organName", organ_how, err);
 		if (!rc)
-			rc = sql_puts(s, (drive & DRIVE_ORGAN) && !q->number
+			rc = sql_puts(s, organ_how != AS_CHECK
 				      ? " AND folded IN (SELECT folded FROM organs WHERE instr(folded, "
 				      : " AND instr(folded, ", err);
 		if (!rc)
@@ -340,7 +357,7 @@ static int filters_with(const struct lt_search *q, int drive, const char *doc, s
 		if (!rc)
 			rc = sql_param(s, NULL, folded, err);
 		if (!rc)
-			rc = sql_puts(s, (drive & DRIVE_ORGAN) && !q->number ? ") > 0))" : ") > 0)",
+			rc = sql_puts(s, organ_how != AS_CHECK ? ") > 0))" : ") > 0)",
 				      err);
 	}
 	if (!rc && q->number)
@@ -352,7 +369,7 @@ static int filters_with(const struct lt_search *q, int drive, const char *doc, s
 	}
 	if (!rc && q->language) {
 		if (q->language[0] >= '0' && q->language[0] <= '9') {
-			rc = meta_condition(s, doc, "language", 0, err);
+			rc = meta_condition(s, doc, "language", AS_CHECK, err);
 			if (!rc)
 				rc = sql_puts(s, " AND instr(',' || replace(value, ' ', '') "
 					      "|| ',', ',' || ", err);
@@ -371,13 +388,18 @@ static int filters_with(const struct lt_search *q, int drive, const char *doc, s
 	return rc;
 }
 
-/* Up to this many documents, a --type or a date range drives: its list is
- * built whole first (an index range), cheaper than checking documents one
- * by one until a screenful passes only when it is short. */
-#define DRIVER_DOCUMENTS 2000
+/* Up to this many documents, the documents of a --type, a date range or an
+ * --organ are read as a list: off the covering indexes of 016, about
+ * 0.3 us a document, so a list this long costs a few milliseconds where
+ * checking each document against its metadata row costs two seeks. The
+ * shortest list drives a listing; in a window walked match first each list
+ * is built once and every match looked up in it. Longer ones are checked
+ * per document (they let most documents through: few are checked before a
+ * screenful passes). */
+#define LIST_DOCUMENTS 12000
 
 /* How many metadata rows a filter's index range holds, counted up to
- * DRIVER_DOCUMENTS + 1. */
+ * LIST_DOCUMENTS + 1. */
 static int range_count(struct lt_catalog *cat, const char *key, const char *lo, const char *hi,
 		       int equal, int64_t *n, struct lt_err *err)
 {
@@ -396,7 +418,7 @@ static int range_count(struct lt_catalog *cat, const char *key, const char *lo, 
 		sqlite3_bind_text(st, 2, lo ? lo : "", -1, SQLITE_STATIC);
 		if (!equal)
 			sqlite3_bind_text(st, 3, upper, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 4, DRIVER_DOCUMENTS + 1);
+		sqlite3_bind_int(st, 4, LIST_DOCUMENTS + 1);
 		if (sqlite3_step(st) == SQLITE_ROW)
 			*n = sqlite3_column_int64(st, 0);
 		else
@@ -407,16 +429,9 @@ static int range_count(struct lt_catalog *cat, const char *key, const char *lo, 
 	return rc;
 }
 
-/* Up to this many documents, --organ drives: its list comes from a few
- * index ranges (one per matching name), each document of it then checked
- * with a seek per other filter, cheaper than walking the documents in id
- * order when the filters together let few through (--organ 'Quảng Ngãi'
- * --from 2018 --to 2019: 2,048 organ documents at 300,000 pages). */
-#define DRIVER_ORGAN_DOCUMENTS 10000
-
 /* How many organName rows name an organ whose folded name holds `folded`,
- * counted up to DRIVER_ORGAN_DOCUMENTS + 1: the few thousand distinct names
- * are searched, then each match's documents counted through the index. */
+ * counted up to LIST_DOCUMENTS + 1: the few thousand distinct names are
+ * searched, then each match's documents counted through the index. */
 static int organ_count(struct lt_catalog *cat, const char *organ, int64_t *n, struct lt_err *err)
 {
 	sqlite3_stmt *st = NULL;
@@ -429,7 +444,7 @@ static int organ_count(struct lt_catalog *cat, const char *organ, int64_t *n, st
 				    "WHERE instr(folded, ?1) > 0) LIMIT ?2)", &st, err);
 	if (!rc) {
 		sqlite3_bind_text(st, 1, folded, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 2, DRIVER_ORGAN_DOCUMENTS + 1);
+		sqlite3_bind_int(st, 2, LIST_DOCUMENTS + 1);
 		if (sqlite3_step(st) == SQLITE_ROW)
 			*n = sqlite3_column_int64(st, 0);
 		else
@@ -440,16 +455,22 @@ static int organ_count(struct lt_catalog *cat, const char *organ, int64_t *n, st
 	return rc;
 }
 
-/* The filter to read the documents from (DRIVE_*): the smallest of --type,
- * the date range and --organ when it is short enough. */
-static int choose_driver(struct lt_catalog *cat, const struct lt_search *q, int *drive,
-			 int64_t *organ_documents, struct lt_err *err)
+/* The filter to read the documents from (*drive, one DRIVE_* bit or none):
+ * the shortest of --type, the date range and --organ when it is short
+ * enough; *lists: all of those short enough (DRIVE_* bits). *shortest: the
+ * shortest one's count (LIST_DOCUMENTS + 1 when none is short); NULL if not
+ * wanted. */
+static int choose_driver(struct lt_catalog *cat, const struct lt_search *q, int *drive, int *lists,
+			 int64_t *shortest, struct lt_err *err)
 {
-	int64_t types = DRIVER_DOCUMENTS + 1, dates = DRIVER_DOCUMENTS + 1;
-	int64_t organs = DRIVER_ORGAN_DOCUMENTS + 1;
+	int64_t types = LIST_DOCUMENTS + 1, dates = LIST_DOCUMENTS + 1;
+	int64_t organs = LIST_DOCUMENTS + 1, least = LIST_DOCUMENTS + 1;
 	int rc = LT_OK;
 
 	*drive = DRIVE_NONE;
+	*lists = 0;
+	if (shortest)
+		*shortest = least;
 	if (q->number)
 		return LT_OK;
 	if (q->type)
@@ -458,14 +479,30 @@ static int choose_driver(struct lt_catalog *cat, const struct lt_search *q, int 
 		rc = range_count(cat, "issuedDate", q->from, q->to, 0, &dates, err);
 	if (!rc && q->organ)
 		rc = organ_count(cat, q->organ, &organs, err);
-	if (!rc && (types <= DRIVER_DOCUMENTS || dates <= DRIVER_DOCUMENTS))
-		*drive = types <= dates ? DRIVE_TYPE : DRIVE_DATE;
-	if (!rc && organs <= DRIVER_ORGAN_DOCUMENTS &&
-	    (*drive == DRIVE_NONE || organs < (types < dates ? types : dates)))
-		*drive = DRIVE_ORGAN;
-	if (organ_documents)
-		*organ_documents = organs;
-	return rc;
+	if (rc)
+		return rc;
+	if (types <= LIST_DOCUMENTS) {
+		*lists |= DRIVE_TYPE;
+		*drive = DRIVE_TYPE;
+		least = types;
+	}
+	if (dates <= LIST_DOCUMENTS) {
+		*lists |= DRIVE_DATE;
+		if (dates < least) {
+			*drive = DRIVE_DATE;
+			least = dates;
+		}
+	}
+	if (organs <= LIST_DOCUMENTS) {
+		*lists |= DRIVE_ORGAN;
+		if (organs < least) {
+			*drive = DRIVE_ORGAN;
+			least = organs;
+		}
+	}
+	if (shortest)
+		*shortest = least;
+	return LT_OK;
 }
 
 /* ---- the statements ---- */
@@ -591,7 +628,8 @@ static int window_cte(const struct lt_search *q, const char *name, const char *m
 			rc = sql_int(s, plan->last_page, err);
 	}
 	if (!rc)
-		rc = filters_with(q, plan->filter_first ? plan->drive : plan->lists, doc, s, err);
+		rc = filters_with(q, plan->filter_first ? plan->drive : DRIVE_NONE, plan->lists, doc, s,
+				  err);
 	if (!rc)
 		rc = sql_puts(s, " ORDER BY page_text.rowid DESC LIMIT ", err);
 	if (!rc)
@@ -662,14 +700,14 @@ static int listing(const struct lt_search *q, const struct lt_fts_match *fm, con
 		rc = sql_puts(s, "SELECT p.id, d.id, p.number, 0, 0, 1, NULL FROM documents d "
 			      "JOIN pages p ON p.document_id = d.id WHERE 1", err);
 		if (!rc)
-			rc = filters_with(q, plan->drive, DOC_D, s, err);
+			rc = filters_with(q, plan->drive, plan->lists, DOC_D, s, err);
 		if (!rc)
 			rc = sql_puts(s, " ORDER BY d.id, p.number", err);
 	} else {
 		rc = sql_puts(s, "SELECT 0, d.id, 0, 0, 0, (SELECT count(*) FROM pages c "
 			      "WHERE c.document_id = d.id), NULL FROM documents d WHERE 1", err);
 		if (!rc)
-			rc = filters_with(q, plan->drive, DOC_D, s, err);
+			rc = filters_with(q, plan->drive, plan->lists, DOC_D, s, err);
 		if (!rc)
 			rc = sql_puts(s, " ORDER BY d.id", err);
 	}
@@ -939,48 +977,51 @@ static int has_indexed_filter(const struct lt_search *q)
 	       (q->state && strcmp(q->state, "archived") != 0);
 }
 
-/* Filter first when the filters let few documents through; the range of
- * their pages when they are not too many: both counted up to a bound, which
- * costs what listing that many documents costs. */
+/* Filter first when the filters let few documents through; with --batch,
+ * the range of its documents' pages when they are not too many: both
+ * counted up to a bound, which costs what listing that many documents
+ * costs. Only a batch's documents lie together: the documents of a type,
+ * dates or an organ are spread over the archive, their pages' range is
+ * nearly all of it and working it out cost more than it saved. */
 static int choose_plan(struct lt_catalog *cat, const struct lt_search *q, struct plan *plan,
 		       struct lt_err *err)
 {
 	struct sql s = { LT_BUF_INIT, { 0 }, { 0 }, { 0 }, { 0 }, 0 };
 	sqlite3_stmt *st = NULL;
-	int rc, forced = q->plan;
-	int64_t organs = 0;
+	int rc, forced = q->plan, archived = !q->state || strcmp(q->state, "archived") == 0;
+	int64_t shortest = 0;
 
 	/* For measuring both plans on one catalog (bench/search). */
 	if (forced == LT_PLAN_AUTO && getenv("LUUTRU_SEARCH_PLAN"))
 		forced = strcmp(getenv("LUUTRU_SEARCH_PLAN"), "filter") == 0 ? LT_PLAN_FILTER_FIRST
+			: strcmp(getenv("LUUTRU_SEARCH_PLAN"), "checked") == 0 ? LT_PLAN_MATCH_CHECKED
 			: LT_PLAN_MATCH_FIRST;
 	memset(plan, 0, sizeof(*plan));
 	plan->filter_first = forced == LT_PLAN_FILTER_FIRST;
-	rc = choose_driver(cat, q, &plan->drive, &organs, err);
+	rc = choose_driver(cat, q, &plan->drive, &plan->lists, &shortest, err);
+	if (forced == LT_PLAN_MATCH_CHECKED && has_text(q))
+		plan->lists = 0;
 	if (rc || forced != LT_PLAN_AUTO || !has_text(q) || !has_indexed_filter(q))
 		return rc;
-	/* --organ the only filter an index serves, and too many documents of
-	 * it to read first: the matches are walked, each document checked (its
-	 * documents are spread over the catalog, their pages' range is all of
-	 * it, and listing them would cost what the walk saves). */
-	if (q->organ && organs > FILTER_FIRST_DOCUMENTS && !q->type && !q->from && !q->to &&
-	    !q->number && !q->batch && (!q->state || strcmp(q->state, "archived") == 0))
-		return LT_OK;
 	/* No short list to read the documents from (--type and the dates each
 	 * let many through): counting them would check every document. */
 	if (plan->drive == DRIVE_NONE && !q->number && !q->batch &&
-	    (!q->state || strcmp(q->state, "archived") == 0 || strcmp(q->state, "review") == 0))
+	    (archived || strcmp(q->state, "review") == 0))
+		return LT_OK;
+	/* Even the shortest list is too long to read first, and no batch to
+	 * bound the walk: the matches are walked, each looked up in the lists. */
+	if (shortest > FILTER_FIRST_DOCUMENTS && !q->number && !q->batch && archived)
 		return LT_OK;
 	rc = sql_puts(&s, "SELECT count(*), min(lo), max(hi) FROM (SELECT "
 		      "(SELECT min(id) FROM pages WHERE document_id = d.id) AS lo, "
 		      "(SELECT max(id) FROM pages WHERE document_id = d.id) AS hi "
 		      "FROM documents d WHERE 1", err);
 	if (!rc)
-		rc = filters_with(q, plan->drive, DOC_D, &s, err);
+		rc = filters_with(q, plan->drive, plan->lists, DOC_D, &s, err);
 	if (!rc)
 		rc = sql_puts(&s, " LIMIT ", err);
 	if (!rc)
-		rc = sql_int(&s, RANGE_DOCUMENTS + 1, err);
+		rc = sql_int(&s, q->batch ? RANGE_DOCUMENTS + 1 : FILTER_FIRST_DOCUMENTS + 1, err);
 	if (!rc)
 		rc = sql_puts(&s, ")", err);
 	if (!rc)
@@ -991,7 +1032,7 @@ static int choose_plan(struct lt_catalog *cat, const struct lt_search *q, struct
 			int n = sqlite3_column_int(st, 0);
 
 			plan->filter_first = n <= FILTER_FIRST_DOCUMENTS;
-			if (n > 0 && n <= RANGE_DOCUMENTS && !plan->filter_first) {
+			if (q->batch && n > 0 && n <= RANGE_DOCUMENTS && !plan->filter_first) {
 				plan->first_page = sqlite3_column_int64(st, 1);
 				plan->last_page = sqlite3_column_int64(st, 2);
 			}
@@ -1116,7 +1157,7 @@ int lt_catalog_count_hits(struct lt_catalog *cat, const struct lt_search *q, int
 	struct lt_fts_match fm = LT_FTS_MATCH_INIT;
 	struct sql s = { LT_BUF_INIT, { 0 }, { 0 }, { 0 }, { 0 }, 0 };
 	sqlite3_stmt *st = NULL;
-	int rc = LT_OK, drive = DRIVE_NONE;
+	int rc = LT_OK, drive = DRIVE_NONE, lists = 0;
 
 	*count = 0;
 	rc = sql_puts(&s, "SELECT count(*) FROM (SELECT ", err);
@@ -1136,9 +1177,9 @@ int lt_catalog_count_hits(struct lt_catalog *cat, const struct lt_search *q, int
 			      "p.document_id = d.id WHERE 1" : "1 FROM documents d WHERE 1", err);
 	}
 	if (!rc && !has_text(q))
-		rc = choose_driver(cat, q, &drive, NULL, err);
+		rc = choose_driver(cat, q, &drive, &lists, NULL, err);
 	if (!rc)
-		rc = filters_with(q, drive, !has_text(q) ? DOC_D : needs_documents(q) ? DOC_D_CHECKED
+		rc = filters_with(q, drive, lists, !has_text(q) ? DOC_D : needs_documents(q) ? DOC_D_CHECKED
 				  : DOC_P_CHECKED, &s, err);
 	if (!rc && bound > 0) {
 		rc = sql_puts(&s, " LIMIT ", err);

@@ -1524,7 +1524,7 @@ static void test_filter_first_same_hits(void **state)
 	for (int i = 0; queries[i]; i++) {
 		for (int pages = 0; pages < 2; pages++) {
 			struct lt_search q = { 0 };
-			char *match_first, *filter_first, *auto_plan;
+			char *match_first, *filter_first, *auto_plan, *checked;
 
 			q.text = queries[i];
 			q.type = "03";
@@ -1537,9 +1537,12 @@ static void test_filter_first_same_hits(void **state)
 			filter_first = hits_digest(fx->cat, &q);
 			q.plan = LT_PLAN_AUTO;
 			auto_plan = hits_digest(fx->cat, &q);
+			q.plan = LT_PLAN_MATCH_CHECKED;
+			checked = hits_digest(fx->cat, &q);
 			print_message("%s (pages %d):\n%s", queries[i], pages, match_first);
 			assert_string_equal(match_first, filter_first);
 			assert_string_equal(match_first, auto_plan);
+			assert_string_equal(match_first, checked);
 			/* Documents 0 and 5: type 03, issued in 2016, holding the words. */
 			if (strcmp(queries[i], "\"công tác\"") != 0) {
 				assert_non_null(strstr(match_first, ids[0]));
@@ -1550,6 +1553,73 @@ static void test_filter_first_same_hits(void **state)
 			free(match_first);
 			free(filter_first);
 			free(auto_plan);
+			free(checked);
+		}
+	}
+}
+
+/* A full-text window walked match first reads no row of documents (016):
+ * a document that is no longer archived, or that has a secrecy level, is
+ * still left out, with and without filters, in every plan, and counted
+ * alike. */
+static void test_window_leaves_out_unarchived_and_secret(void **state)
+{
+	struct fx *fx = *state;
+	char ids[4][LT_DOC_ID_LEN + 1], label[32], sql[128];
+	struct lt_meta meta = LT_META_INIT;
+	struct lt_err err = { 0 };
+	int64_t batch = 0;
+
+	assert_int_equal(lt_catalog_add_batch(fx->cat, "/srv/inbox", &batch, &err), LT_OK);
+	for (int i = 0; i < 4; i++) {
+		char text[64];
+
+		snprintf(label, sizeof(label), "doc-%d.png", i);
+		snprintf(text, sizeof(text), "Chỉ thị về lưu trữ tài liệu số %d", i);
+		archive_typed(fx->cat, batch, label, text, "03", "2016-03-01", ids[i]);
+	}
+	/* 1: secret (its metadata replaced whole, the filters' fields kept). */
+	assert_int_equal(lt_meta_set(&meta, "typeName", "03", LT_META_MANIFEST, NULL, NULL, 1, 1,
+				     &err), LT_OK);
+	assert_int_equal(lt_meta_set(&meta, "issuedDate", "2016-03-01", LT_META_MANIFEST, NULL, NULL,
+				     1, 1, &err), LT_OK);
+	assert_int_equal(lt_meta_set(&meta, LT_SECRECY_KEY, "mat", LT_META_MANIFEST, NULL, NULL, 1,
+				     1, &err), LT_OK);
+	assert_int_equal(lt_catalog_save_meta(fx->cat, ids[1], &meta, &err), LT_OK);
+	lt_meta_release(&meta);
+	/* 2: no longer archived, its pages still in the index. */
+	snprintf(sql, sizeof(sql), "UPDATE documents SET state = 'failed' WHERE id = '%s'", ids[2]);
+	assert_int_equal(sqlite3_exec(fx->cat->db, sql, NULL, NULL, NULL), SQLITE_OK);
+
+	for (int secret = 0; secret < 2; secret++) {
+		for (int filtered = 0; filtered < 2; filtered++) {
+			for (int pages = 0; pages < 2; pages++) {
+				for (int plan = LT_PLAN_AUTO; plan <= LT_PLAN_MATCH_CHECKED; plan++) {
+					struct lt_search q = { 0 };
+					int64_t count = 0;
+					char *got;
+
+					q.text = plan % 2 ? "lưu trữ" : "luu tru";
+					q.type = filtered ? "03" : NULL;
+					q.from = filtered ? "2016" : NULL;
+					q.include_secret = secret;
+					q.pages = pages;
+					q.limit = 10;
+					q.plan = plan;
+					got = hits_digest(fx->cat, &q);
+					assert_non_null(strstr(got, ids[0]));
+					assert_non_null(strstr(got, ids[3]));
+					assert_null(strstr(got, ids[2]));
+					if (secret)
+						assert_non_null(strstr(got, ids[1]));
+					else
+						assert_null(strstr(got, ids[1]));
+					free(got);
+					assert_int_equal(lt_catalog_count_hits(fx->cat, &q, 0, &count, &err),
+							 LT_OK);
+					assert_int_equal(count, secret ? 3 : 2);
+				}
+			}
 		}
 	}
 }
@@ -1651,7 +1721,7 @@ static void test_organ_filter_same_as_scan(void **state)
 		char *expected = organ_documents_by_scan(fx->db, asked[a]);
 
 		for (int t = 0; t < 3; t++) {
-			for (int plan = LT_PLAN_AUTO; plan <= LT_PLAN_FILTER_FIRST; plan++) {
+			for (int plan = LT_PLAN_AUTO; plan <= LT_PLAN_MATCH_CHECKED; plan++) {
 				struct lt_search q = { 0 };
 				char *got;
 
@@ -1871,6 +1941,8 @@ cmocka_unit_test_setup_teardown(test_read_mode_is_read_only, setup_open, teardow
 		cmocka_unit_test_setup_teardown(test_claim_uses_index, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_claim_longest_first, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_filter_first_same_hits, setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_window_leaves_out_unarchived_and_secret, setup_open,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_organ_filter_same_as_scan, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_prefix_expansion, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_compacts, setup_open, teardown),
