@@ -248,7 +248,7 @@ static int meta_condition(struct sql *s, const char *doc, const char *key, int h
  * documents through; else none: documents are read in id order (or from
  * the full-text matches) and each is checked, which stops as soon as a
  * screenful passes. */
-enum { DRIVE_NONE = 0, DRIVE_TYPE = 1, DRIVE_DATE = 2, DRIVE_ORGAN = 4 };
+enum { DRIVE_NONE = 0, DRIVE_TYPE = 1, DRIVE_DATE = 2, DRIVE_ORGAN = 4, DRIVE_STREAM = 8 };
 
 /* Whether a filter of q reads columns of documents d itself (its state
  * other than archived, its batch, its OCR languages): a full-text window
@@ -281,7 +281,8 @@ static int how_of(const struct lt_search *q, int drive, int lists, int bit)
 /* " AND ..." conditions on the document `doc` (DOC_*) for every filter of
  * q: the one whose DRIVE_* bit is `drive` as the IN list the documents are
  * read from, those in `lists` as lists built once and looked up, the
- * others as checks of each document. */
+ * others as checks of each document; with DRIVE_STREAM, none for --type
+ * (the query reads its documents itself, see streams_type). */
 static int filters_with(const struct lt_search *q, int drive, int lists, const char *doc,
 			struct sql *s, struct lt_err *err)
 {
@@ -313,7 +314,7 @@ static int filters_with(const struct lt_search *q, int drive, int lists, const c
 		rc = lt_buf_printf(&s->text, err, " AND NOT EXISTS (SELECT 1 FROM metadata x "
 				   "INDEXED BY metadata_secret WHERE x.document_id = %s AND "
 				   "x.key = '" LT_SECRECY_KEY "')", doc);
-	if (!rc && q->type) {
+	if (!rc && q->type && !(drive & DRIVE_STREAM)) {
 		rc = meta_condition(s, doc, "typeName", how_of(q, drive, lists, DRIVE_TYPE), err);
 		if (!rc)
 			rc = sql_puts(s, " AND value = ", err);
@@ -672,6 +673,17 @@ static int candidates(const struct lt_search *q, const struct lt_fts_match *fm, 
 	return rc;
 }
 
+/* Whether a listing of the filters alone reads the documents of --type
+ * straight off metadata_filter (016), in id order, one by one until a
+ * screenful passes the other filters: no list built, and a type of any
+ * size (a fifth of the archive) drives. Not when a shorter list drives, or
+ * a number, a batch or a state reads the documents through its own index. */
+static int streams_type(const struct lt_search *q, const struct plan *plan)
+{
+	return q->type && !q->number && !q->batch && (!q->state || !strcmp(q->state, "archived")) &&
+	       (plan->drive == DRIVE_TYPE || plan->drive == DRIVE_NONE);
+}
+
 /* Columns of every listing: page id (0 without text), document, page,
  * score, exact, matching pages, and a document hit's matching pages as
  * "number:exact,..." (NULL otherwise). */
@@ -696,20 +708,32 @@ static int listing(const struct lt_search *q, const struct lt_fts_match *fm, con
 				      "group_concat(page || ':' || exact) AS pages FROM f GROUP BY doc) "
 				      "ORDER BY k, doc", err);
 		}
-	} else if (q->pages) {
-		rc = sql_puts(s, "SELECT p.id, d.id, p.number, 0, 0, 1, NULL FROM documents d "
-			      "JOIN pages p ON p.document_id = d.id WHERE 1", err);
-		if (!rc)
-			rc = filters_with(q, plan->drive, plan->lists, DOC_D, s, err);
-		if (!rc)
-			rc = sql_puts(s, " ORDER BY d.id, p.number", err);
 	} else {
-		rc = sql_puts(s, "SELECT 0, d.id, 0, 0, 0, (SELECT count(*) FROM pages c "
-			      "WHERE c.document_id = d.id), NULL FROM documents d WHERE 1", err);
+		int stream = streams_type(q, plan);
+
+		rc = sql_puts(s, q->pages ? "SELECT p.id, d.id, p.number, 0, 0, 1, NULL FROM "
+			      : "SELECT 0, d.id, 0, 0, 0, (SELECT count(*) FROM pages c WHERE "
+				"c.document_id = d.id), NULL FROM ", err);
+		if (!rc && stream) {
+			rc = sql_puts(s, "metadata t CROSS JOIN documents d ON d.id = t.document_id", err);
+			if (!rc && q->pages)
+				rc = sql_puts(s, " JOIN pages p ON p.document_id = d.id", err);
+			if (!rc)
+				rc = sql_puts(s, " WHERE t.key = 'typeName' AND t.value = ", err);
+			if (!rc)
+				rc = sql_param(s, q->type, NULL, err);
+		} else if (!rc) {
+			rc = sql_puts(s, q->pages ? "documents d JOIN pages p ON p.document_id = d.id "
+				      "WHERE 1" : "documents d WHERE 1", err);
+		}
 		if (!rc)
-			rc = filters_with(q, plan->drive, plan->lists, DOC_D, s, err);
+			rc = filters_with(q, stream ? DRIVE_STREAM : plan->drive, plan->lists, DOC_D, s,
+					  err);
+		/* t.document_id is d.id: the order the index reads them in. */
 		if (!rc)
-			rc = sql_puts(s, " ORDER BY d.id", err);
+			rc = sql_puts(s, stream ? (q->pages ? " ORDER BY t.document_id, p.number"
+						   : " ORDER BY t.document_id")
+				      : (q->pages ? " ORDER BY d.id, p.number" : " ORDER BY d.id"), err);
 	}
 	return rc;
 }

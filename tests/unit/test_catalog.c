@@ -1558,6 +1558,52 @@ static void test_filter_first_same_hits(void **state)
 	}
 }
 
+/* A listing of the filters alone that reads the documents of --type off
+ * its index (streams_type) lists the same documents, in id order, as a
+ * check of every document would; its pages in page order; and each
+ * --offset window is a slice of the whole. */
+static void test_type_listing_in_id_order(void **state)
+{
+	struct fx *fx = *state;
+	static const char *const types[] = { "03", "22", "03", "03", "14", "03", "03", "02" };
+	static const char *const issued[] = { "2016-03-01", "2016-12-20", "2015-05-05", "2017-01-10",
+					      "2017-02-02", "2016-08-08", "2019-09-09", "2016-01-01" };
+	char ids[8][LT_DOC_ID_LEN + 1], label[32], expected[8][LT_DOC_ID_LEN + 1];
+	struct lt_err err = { 0 };
+	int64_t batch = 0;
+	size_t n_expected = 0;
+
+	assert_int_equal(lt_catalog_add_batch(fx->cat, "/srv/inbox", &batch, &err), LT_OK);
+	for (int i = 0; i < 8; i++) {
+		snprintf(label, sizeof(label), "doc-%d.png", i);
+		archive_typed(fx->cat, batch, label, "Chỉ thị về công tác lưu trữ", types[i], issued[i],
+			      ids[i]);
+		if (strcmp(types[i], "03") == 0 && strcmp(issued[i], "2016") >= 0)
+			memcpy(expected[n_expected++], ids[i], LT_DOC_ID_LEN + 1);
+	}
+	qsort(expected, n_expected, sizeof(expected[0]), (int (*)(const void *, const void *))strcmp);
+	assert_int_equal(n_expected, 4);
+	for (int pages = 0; pages < 2; pages++) {
+		for (int offset = 0; offset < 5; offset++) {
+			struct lt_search q = { 0 };
+			struct lt_hit *hits = NULL;
+			size_t n = 0;
+
+			q.type = "03";
+			q.from = "2016";
+			q.pages = pages;
+			q.limit = 2;
+			q.offset = offset;
+			assert_int_equal(lt_catalog_find_hits(fx->cat, &q, &hits, &n, &err), LT_OK);
+			/* One page per document here: a page hit is a document hit. */
+			assert_int_equal(n, offset >= 4 ? 0 : offset == 3 ? 1 : 2);
+			for (size_t i = 0; i < n; i++)
+				assert_string_equal(hits[i].document, expected[offset + i]);
+			lt_hits_free(hits, n);
+		}
+	}
+}
+
 /* A full-text window walked match first reads no row of documents (016):
  * a document that is no longer archived, or that has a secrecy level, is
  * still left out, with and without filters, in every plan, and counted
@@ -1941,6 +1987,7 @@ cmocka_unit_test_setup_teardown(test_read_mode_is_read_only, setup_open, teardow
 		cmocka_unit_test_setup_teardown(test_claim_uses_index, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_claim_longest_first, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_filter_first_same_hits, setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_type_listing_in_id_order, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_window_leaves_out_unarchived_and_secret, setup_open,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_organ_filter_same_as_scan, setup_open, teardown),
