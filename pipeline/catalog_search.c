@@ -772,22 +772,46 @@ static int dup_col(sqlite3_stmt *st, int col, char **out, struct lt_err *err)
 
 /* The snippet of one hit, made from its page's text by lt_fts_snippet():
  * no FTS5 query per hit. */
-static int fill_snippet(struct lt_catalog *cat, const struct lt_fts_match *fm, int64_t page_id,
-			struct lt_hit *h, struct lt_err *err)
+/* The statements made once per search for its hits shown (fill_*): a
+ * prepare costs what reading a hit's rows does. */
+struct hit_stmts {
+	sqlite3_stmt *text, *document, *metadata;
+};
+
+static void hit_stmts_release(struct hit_stmts *hs)
+{
+	sqlite3_finalize(hs->text);
+	sqlite3_finalize(hs->document);
+	sqlite3_finalize(hs->metadata);
+}
+
+/* *st prepared from sql the first time, reset after. */
+static int hit_stmt(struct lt_catalog *cat, const char *sql, sqlite3_stmt **st, struct lt_err *err)
+{
+	if (*st) {
+		sqlite3_reset(*st);
+		return LT_OK;
+	}
+	return lt_cat_prepare(cat, sql, st, err);
+}
+
+static int fill_snippet(struct lt_catalog *cat, struct hit_stmts *hs, const struct lt_fts_match *fm,
+			int64_t page_id, struct lt_hit *h, struct lt_err *err)
 {
 	struct lt_buf snip = LT_BUF_INIT;
-	sqlite3_stmt *st = NULL;
-	int rc = lt_cat_prepare(cat, "SELECT lt_text_unpack(text) FROM pages WHERE id = ?1", &st, err);
+	sqlite3_stmt *st;
+	int rc = hit_stmt(cat, "SELECT lt_text_unpack(text) FROM pages WHERE id = ?1", &hs->text, err);
 
 	if (rc)
 		return rc;
+	st = hs->text;
 	sqlite3_bind_int64(st, 1, page_id);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		rc = lt_fts_snippet(fm, lt_cat_col_text(st, 0), (size_t)sqlite3_column_bytes(st, 0),
 				    SNIPPET_WORDS, LT_HIT_MARK_OPEN, LT_HIT_MARK_CLOSE, &snip, err);
 	else
 		rc = lt_buf_puts(&snip, "", err);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	if (!rc) {
 		h->snippet = lt_buf_detach(&snip);
 		render_marks(h->snippet);
@@ -829,27 +853,30 @@ static void fill_best_pages(const char *list, struct lt_hit *h)
 		h->pages[h->n_pages++] = keys[i] / 2;
 }
 
-static int fill_document(struct lt_catalog *cat, struct lt_hit *h, struct lt_err *err)
+static int fill_document(struct lt_catalog *cat, struct hit_stmts *hs, struct lt_hit *h,
+			 struct lt_err *err)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = lt_cat_prepare(cat, "SELECT label, state FROM documents WHERE id = ?1", &st, err);
+	sqlite3_stmt *st;
+	int rc = hit_stmt(cat, "SELECT label, state FROM documents WHERE id = ?1", &hs->document, err);
 
 	if (rc)
 		return rc;
+	st = hs->document;
 	sqlite3_bind_text(st, 1, h->document, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		rc = dup_col(st, 0, &h->label, err);
 		if (!rc)
 			rc = dup_col(st, 1, &h->state, err);
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	if (rc)
 		return rc;
-	rc = lt_cat_prepare(cat, "SELECT key, value FROM metadata WHERE document_id = ?1 AND key IN "
-			    "('typeName', 'typeLabel', 'codeNumber', 'codeNotation', 'issuedDate', "
-			    "'organName', 'subject')", &st, err);
+	rc = hit_stmt(cat, "SELECT key, value FROM metadata WHERE document_id = ?1 AND key IN "
+		      "('typeName', 'typeLabel', 'codeNumber', 'codeNotation', 'issuedDate', "
+		      "'organName', 'subject')", &hs->metadata, err);
 	if (rc)
 		return rc;
+	st = hs->metadata;
 	sqlite3_bind_text(st, 1, h->document, -1, SQLITE_STATIC);
 	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
 		const char *key = lt_cat_col_text(st, 0);
@@ -863,7 +890,7 @@ static int fill_document(struct lt_catalog *cat, struct lt_hit *h, struct lt_err
 		free(*field);
 		rc = dup_col(st, 1, field, err);
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc;
 }
 
@@ -1085,6 +1112,7 @@ int lt_catalog_find_hits(struct lt_catalog *cat, const struct lt_search *q, stru
 	int limit = q->limit < 1 ? 1 : q->limit, offset = q->offset < 0 ? 0 : q->offset;
 	int trace = getenv("LUUTRU_SEARCH_TRACE") != NULL;
 	struct plan plan = { 0, 0, 0, 0, 0 };
+	struct hit_stmts hs = { NULL, NULL, NULL };
 	double t0 = lt_monotonic_seconds(), t1 = 0;
 
 	*out = NULL;
@@ -1154,12 +1182,13 @@ int lt_catalog_find_hits(struct lt_catalog *cat, const struct lt_search *q, stru
 	}
 	sql_release(&s);
 	for (size_t i = 0; !rc && i < n; i++) {
-		rc = fill_document(cat, &hits[i], err);
+		rc = fill_document(cat, &hs, &hits[i], err);
 		if (!rc && has_text(q))
-			rc = fill_snippet(cat, &fm, ids[i], &hits[i], err);
+			rc = fill_snippet(cat, &hs, &fm, ids[i], &hits[i], err);
 		if (!rc && !hits[i].label)
 			rc = lt_strdup("", &hits[i].label, err);
 	}
+	hit_stmts_release(&hs);
 	free(ids);
 	lt_fts_match_release(&fm);
 	lt_buf_release(&rank);
