@@ -226,9 +226,11 @@ static int number_filter(struct sql *s, const char *doc, const char *typed, stru
 
 /* The start of a condition on d's metadata row `key`, to be followed by
  * " AND ..." on its columns and a closing ")": as an IN list when it is to
- * drive the query (SQLite then reads the documents from the list), else as
- * a seek per document checked (the list would be built whole first: all
- * the documents of a type, tens of milliseconds at a million pages). */
+ * drive the query (SQLite then reads the documents from the list) or to be
+ * looked up, else as a seek per document checked in metadata_check (016),
+ * which holds the columns checked: SQLite's own choice, the primary key,
+ * reads the table row too (the list would be built whole first: all the
+ * documents of a type, tens of milliseconds at a million pages). */
 enum { AS_CHECK, AS_DRIVER, AS_LIST };
 
 static int meta_condition(struct sql *s, const char *doc, const char *key, int how,
@@ -239,8 +241,8 @@ static int meta_condition(struct sql *s, const char *doc, const char *key, int h
 	return how != AS_CHECK
 		? lt_buf_printf(&s->text, err, " AND %s%s IN (SELECT document_id FROM metadata "
 				"WHERE key = '%s'", how == AS_LIST && doc[0] != '+' ? "+" : "", doc, key)
-		: lt_buf_printf(&s->text, err, " AND EXISTS (SELECT 1 FROM metadata WHERE "
-				"document_id = %s AND key = '%s'", doc, key);
+		: lt_buf_printf(&s->text, err, " AND EXISTS (SELECT 1 FROM metadata INDEXED BY "
+				"metadata_check WHERE document_id = %s AND key = '%s'", doc, key);
 }
 
 /* Which filter the documents are read from (choose_driver): --number
@@ -458,11 +460,11 @@ static int organ_count(struct lt_catalog *cat, const char *organ, int64_t *n, st
 
 /* The filter to read the documents from (*drive, one DRIVE_* bit or none):
  * the shortest of --type, the date range and --organ when it is short
- * enough; *lists: all of those short enough (DRIVE_* bits). *shortest: the
- * shortest one's count (LIST_DOCUMENTS + 1 when none is short); NULL if not
- * wanted. */
+ * enough; *lists: all of those short enough (DRIVE_* bits). counts[]: how
+ * many documents --type, the dates and --organ let through, in DRIVE_* bit
+ * order (LIST_DOCUMENTS + 1: more, or no such filter); NULL if not wanted. */
 static int choose_driver(struct lt_catalog *cat, const struct lt_search *q, int *drive, int *lists,
-			 int64_t *shortest, struct lt_err *err)
+			 int64_t counts[3], struct lt_err *err)
 {
 	int64_t types = LIST_DOCUMENTS + 1, dates = LIST_DOCUMENTS + 1;
 	int64_t organs = LIST_DOCUMENTS + 1, least = LIST_DOCUMENTS + 1;
@@ -470,8 +472,8 @@ static int choose_driver(struct lt_catalog *cat, const struct lt_search *q, int 
 
 	*drive = DRIVE_NONE;
 	*lists = 0;
-	if (shortest)
-		*shortest = least;
+	if (counts)
+		counts[0] = counts[1] = counts[2] = least;
 	if (q->number)
 		return LT_OK;
 	if (q->type)
@@ -501,9 +503,56 @@ static int choose_driver(struct lt_catalog *cat, const struct lt_search *q, int 
 			least = organs;
 		}
 	}
-	if (shortest)
-		*shortest = least;
+	if (counts) {
+		counts[0] = types;
+		counts[1] = dates;
+		counts[2] = organs;
+	}
 	return LT_OK;
+}
+
+/* The archived documents (the catalog's counters, 011): what the filters'
+ * counts are fractions of. */
+static int archived_documents(struct lt_catalog *cat, int64_t *n, struct lt_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = lt_cat_prepare(cat, "SELECT n FROM counts WHERE name = 'documents:archived'", &st,
+				err);
+
+	*n = 0;
+	if (!rc && sqlite3_step(st) == SQLITE_ROW)
+		*n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* A full-text window checks a filter on a match for about this many list
+ * entries (measured at 100,000 pages, --type 'Quyết định' --from 2016
+ * 'lưu trữ': 3,700 matches walked a window, two filters checked in
+ * metadata_check, cost what lists of 12,800 documents did; an entry put in
+ * a list ~0.3 us, each list built once per window). */
+#define CHECK_PER_ENTRY 2
+
+/* Which of the short filters (lists, DRIVE_* bits) a window walked match
+ * first looks up in a list: it walks about window / (the filters' joint
+ * share of the documents) matches, each checked against every filter; a
+ * list pays when building it costs less than that many checks. A filter
+ * whose count is unknown (more than LIST_DOCUMENTS) is taken to let
+ * LIST_DOCUMENTS through: fewer matches walked, lists less often built. */
+static int window_lists(int lists, const int64_t counts[3], int64_t documents, int window)
+{
+	double walked = window;
+	int out = 0;
+
+	if (documents <= 0)
+		return lists;
+	for (int i = 0; i < 3; i++)
+		if (counts[i] < documents)
+			walked *= (double)documents / (double)(counts[i] > 0 ? counts[i] : 1);
+	for (int i = 0; i < 3; i++)
+		if ((lists & (1 << i)) && (double)counts[i] <= CHECK_PER_ENTRY * walked)
+			out |= 1 << i;
+	return out;
 }
 
 /* ---- the statements ---- */
@@ -1040,7 +1089,7 @@ static int choose_plan(struct lt_catalog *cat, const struct lt_search *q, struct
 	struct sql s = { LT_BUF_INIT, { 0 }, { 0 }, { 0 }, { 0 }, 0 };
 	sqlite3_stmt *st = NULL;
 	int rc, forced = q->plan, archived = !q->state || strcmp(q->state, "archived") == 0;
-	int64_t shortest = 0;
+	int64_t counts[3], documents = 0, shortest;
 
 	/* For measuring both plans on one catalog (bench/search). */
 	if (forced == LT_PLAN_AUTO && getenv("LUUTRU_SEARCH_PLAN"))
@@ -1049,11 +1098,16 @@ static int choose_plan(struct lt_catalog *cat, const struct lt_search *q, struct
 			: LT_PLAN_MATCH_FIRST;
 	memset(plan, 0, sizeof(*plan));
 	plan->filter_first = forced == LT_PLAN_FILTER_FIRST;
-	rc = choose_driver(cat, q, &plan->drive, &plan->lists, &shortest, err);
-	if (forced == LT_PLAN_MATCH_CHECKED && has_text(q))
-		plan->lists = 0;
+	rc = choose_driver(cat, q, &plan->drive, &plan->lists, counts, err);
+	if (!rc && has_text(q) && plan->lists)
+		rc = archived_documents(cat, &documents, err);
+	if (!rc && has_text(q))
+		plan->lists = forced == LT_PLAN_MATCH_CHECKED ? 0
+			: window_lists(plan->lists, counts, documents, RANK_WINDOW / 4);
 	if (rc || forced != LT_PLAN_AUTO || !has_text(q) || !has_indexed_filter(q))
 		return rc;
+	shortest = counts[0] < counts[1] ? counts[0] : counts[1];
+	shortest = shortest < counts[2] ? shortest : counts[2];
 	/* No short list to read the documents from (--type and the dates each
 	 * let many through): counting them would check every document. */
 	if (plan->drive == DRIVE_NONE && !q->number && !q->batch &&

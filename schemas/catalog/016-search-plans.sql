@@ -10,7 +10,12 @@
 --     the metadata primary key (the usual answer is "not there");
 --   metadata_filter, metadata_organ: the documents of a --type, a date
 --     range or an --organ name read off the index alone (metadata_key_value
---     and metadata_key_folded hold rowids: a table row per document).
+--     and metadata_key_folded hold rowids: a table row per document);
+--   metadata_check: a document's type, date, organ or language checked in
+--     one seek, not a seek in the primary key then one in the table (the
+--     check of every match walked for a filter too broad to list: 44 -> 11
+--     ms for a window of --type 'Quyết định' --from 2016 'lưu trữ' at
+--     100,000 pages).
 -- This file depends on no migration after 014 and may run again over its
 -- own work (a catalog whose version was set back): each step is idempotent.
 CREATE INDEX IF NOT EXISTS pages_window ON pages(id, document_id, number);
@@ -24,3 +29,6 @@ CREATE INDEX IF NOT EXISTS metadata_filter ON metadata(key, value, document_id)
 
 CREATE INDEX IF NOT EXISTS metadata_organ ON metadata(key, folded, document_id)
 	WHERE key = 'organName';
+
+CREATE INDEX IF NOT EXISTS metadata_check ON metadata(document_id, key, value, folded)
+	WHERE key = 'typeName' OR key = 'issuedDate' OR key = 'organName' OR key = 'language';

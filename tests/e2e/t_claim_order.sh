@@ -56,7 +56,7 @@ sql "UPDATE documents SET state = 'queued', attempts = 0;
      DROP TRIGGER organs_metadata_insert; DROP TRIGGER organs_metadata_update;
      DROP TABLE organs;
      DROP INDEX pages_window; DROP INDEX documents_unarchived; DROP INDEX metadata_secret;
-     DROP INDEX metadata_filter; DROP INDEX metadata_organ;
+     DROP INDEX metadata_filter; DROP INDEX metadata_organ; DROP INDEX metadata_check;
      PRAGMA user_version = 8;"
 capture rerun lt run -j 1
 [ "$RC" = 1 ] || { show_file "$T/rerun.err" >&2; fail "run on the upgraded catalog exited $RC"; }

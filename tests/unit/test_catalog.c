@@ -1265,6 +1265,11 @@ static void test_metadata_filters_use_index(void **state)
 		  "AND o.state <> 'archived'", "documents_unarchived" },
 		{ "SELECT document_id, number FROM pages p INDEXED BY pages_window WHERE p.id = 5",
 		  "COVERING INDEX pages_window" },
+		{ "SELECT 1 FROM metadata INDEXED BY metadata_check WHERE document_id = 'x' "
+		  "AND key = 'issuedDate' AND value >= '2016'", "COVERING INDEX metadata_check" },
+		{ "SELECT 1 FROM metadata INDEXED BY metadata_check WHERE document_id = 'x' "
+		  "AND key = 'organName' AND instr(folded, 'da nang') > 0",
+		  "COVERING INDEX metadata_check" },
 	};
 	struct fx *fx = *state;
 	sqlite3 *db = raw_open(fx->db);
