@@ -539,15 +539,17 @@ static int archived_documents(struct lt_catalog *cat, int64_t *n, struct lt_err 
  * list pays when building it costs less than that many checks. A filter
  * whose count is unknown (more than LIST_DOCUMENTS) is taken to let
  * LIST_DOCUMENTS through: fewer matches walked, lists less often built. */
-static int window_lists(int lists, const int64_t counts[3], int64_t documents, int window)
+static int window_lists(const struct lt_search *q, int lists, const int64_t counts[3],
+			int64_t documents, int window)
 {
+	const int given[3] = { q->type != NULL, q->from || q->to, q->organ != NULL };
 	double walked = window;
 	int out = 0;
 
 	if (documents <= 0)
 		return lists;
 	for (int i = 0; i < 3; i++)
-		if (counts[i] < documents)
+		if (given[i] && counts[i] < documents)
 			walked *= (double)documents / (double)(counts[i] > 0 ? counts[i] : 1);
 	for (int i = 0; i < 3; i++)
 		if ((lists & (1 << i)) && (double)counts[i] <= CHECK_PER_ENTRY * walked)
@@ -1103,7 +1105,7 @@ static int choose_plan(struct lt_catalog *cat, const struct lt_search *q, struct
 		rc = archived_documents(cat, &documents, err);
 	if (!rc && has_text(q))
 		plan->lists = forced == LT_PLAN_MATCH_CHECKED ? 0
-			: window_lists(plan->lists, counts, documents, RANK_WINDOW / 4);
+			: window_lists(q, plan->lists, counts, documents, RANK_WINDOW / 4);
 	if (rc || forced != LT_PLAN_AUTO || !has_text(q) || !has_indexed_filter(q))
 		return rc;
 	shortest = counts[0] < counts[1] ? counts[0] : counts[1];
