@@ -165,7 +165,7 @@ static int split_number(const char *typed, char **digits, char **notation, struc
 #define NOTATION_KEY(col) "replace(replace(replace(replace(replace(" col \
 	", '/', ''), '-', ''), ' ', ''), '.', ''), '_', '')"
 
-static int number_filter(struct sql *s, const char *typed, struct lt_err *err)
+static int number_filter(struct sql *s, const char *doc, const char *typed, struct lt_err *err)
 {
 	char *digits = NULL, *notation = NULL;
 	int rc = split_number(typed, &digits, &notation, err);
@@ -180,8 +180,8 @@ static int number_filter(struct sql *s, const char *typed, struct lt_err *err)
 	}
 	if (*digits) {
 		/* codeNumber is kept as given ("05"): the index finds each padding. */
-		rc = sql_puts(s, " AND d.id IN (SELECT n.document_id FROM metadata n "
-			      "WHERE n.key = 'codeNumber' AND n.folded IN (", err);
+		rc = lt_buf_printf(&s->text, err, " AND %s IN (SELECT n.document_id FROM metadata n "
+				   "WHERE n.key = 'codeNumber' AND n.folded IN (", doc);
 		for (int zeros = 0; !rc && zeros < 4; zeros++) {
 			char *padded = malloc(strlen(digits) + 5);
 
@@ -211,8 +211,9 @@ static int number_filter(struct sql *s, const char *typed, struct lt_err *err)
 		if (!rc)
 			rc = sql_puts(s, ")", err);
 	} else {
-		rc = sql_puts(s, " AND d.id IN (SELECT c.document_id FROM metadata c WHERE "
-			      "c.key = 'codeNotation' AND " NOTATION_KEY("c.folded") " = ", err);
+		rc = lt_buf_printf(&s->text, err, " AND %s IN (SELECT c.document_id FROM metadata c "
+				   "WHERE c.key = 'codeNotation' AND " NOTATION_KEY("c.folded") " = ",
+				   doc);
 		if (!rc)
 			rc = sql_param(s, NULL, notation, err);
 		notation = NULL;
@@ -226,15 +227,23 @@ static int number_filter(struct sql *s, const char *typed, struct lt_err *err)
 
 /* The start of a condition on d's metadata row `key`, to be followed by
  * " AND ..." on its columns and a closing ")": as an IN list when it is to
- * drive the query (SQLite then reads the documents from the list), else as
- * a seek per document checked (the list would be built whole first: all
- * the documents of a type, tens of milliseconds at a million pages). */
-static int meta_condition(struct sql *s, const char *key, int drive, struct lt_err *err)
+ * drive the query (SQLite then reads the documents from the list) or to be
+ * looked up, else as a seek per document checked in metadata_check (016),
+ * which holds the columns checked: SQLite's own choice, the primary key,
+ * reads the table row too (the list would be built whole first: all the
+ * documents of a type, tens of milliseconds at a million pages). */
+enum { AS_CHECK, AS_DRIVER, AS_LIST };
+
+static int meta_condition(struct sql *s, const char *doc, const char *key, int how,
+			  struct lt_err *err)
 {
-	return lt_buf_printf(&s->text, err, drive
-			     ? " AND d.id IN (SELECT document_id FROM metadata WHERE key = '%s'"
-			     : " AND EXISTS (SELECT 1 FROM metadata WHERE document_id = d.id "
-			       "AND key = '%s'", key);
+	/* A list that is not to drive is looked up with a unary + on the
+	 * document: SQLite must not read the documents from it. */
+	return how != AS_CHECK
+		? lt_buf_printf(&s->text, err, " AND %s%s IN (SELECT document_id FROM metadata "
+				"WHERE key = '%s'", how == AS_LIST && doc[0] != '+' ? "+" : "", doc, key)
+		: lt_buf_printf(&s->text, err, " AND EXISTS (SELECT 1 FROM metadata INDEXED BY "
+				"metadata_check WHERE document_id = %s AND key = '%s'", doc, key);
 }
 
 /* Which filter the documents are read from (choose_driver): --number
@@ -242,20 +251,58 @@ static int meta_condition(struct sql *s, const char *key, int drive, struct lt_e
  * documents through; else none: documents are read in id order (or from
  * the full-text matches) and each is checked, which stops as soon as a
  * screenful passes. */
-enum { DRIVE_NONE, DRIVE_TYPE, DRIVE_DATE, DRIVE_ORGAN };
+enum { DRIVE_NONE = 0, DRIVE_TYPE = 1, DRIVE_DATE = 2, DRIVE_ORGAN = 4, DRIVE_STREAM = 8 };
 
-/* " AND ..." conditions on documents d for every filter of q, the one
- * `drive` names as an IN list the documents are read from, the others as
- * checks of each document. */
-static int filters_with(const struct lt_search *q, int drive, struct sql *s, struct lt_err *err)
+/* Whether a filter of q reads columns of documents d itself (its state
+ * other than archived, its batch, its OCR languages): a full-text window
+ * joins documents only then. */
+static int needs_documents(const struct lt_search *q)
+{
+	return q->batch || (q->state && strcmp(q->state, "archived") != 0) ||
+	       (q->language && !(q->language[0] >= '0' && q->language[0] <= '9'));
+}
+
+/* The document the filters are about: d.id, documents d driving or joined;
+ * in a full-text window walked match first, the id with a unary + (SQLite
+ * must keep reading the matches, never turn an IN list of the filters into
+ * the loop the pages are read from), as documents d's when it is joined,
+ * else as pages p's (see needs_documents). */
+#define DOC_D "d.id"
+#define DOC_D_CHECKED "+d.id"
+#define DOC_P_CHECKED "+p.document_id"
+
+/* How filter `bit` (DRIVE_*) is written: the list the documents are read
+ * from, a list looked up, or a check of each document. A --number is
+ * always the list (a handful of documents), the others checks. */
+static int how_of(const struct lt_search *q, int drive, int lists, int bit)
+{
+	if (q->number)
+		return AS_CHECK;
+	return (drive & bit) ? AS_DRIVER : (lists & bit) ? AS_LIST : AS_CHECK;
+}
+
+/* " AND ..." conditions on the document `doc` (DOC_*) for every filter of
+ * q: the one whose DRIVE_* bit is `drive` as the IN list the documents are
+ * read from, those in `lists` as lists built once and looked up, the
+ * others as checks of each document; with DRIVE_STREAM, none for --type
+ * (the query reads its documents itself, see streams_type). */
+static int filters_with(const struct lt_search *q, int drive, int lists, const char *doc,
+			struct sql *s, struct lt_err *err)
 {
 	const char *state = q->state ? q->state : lt_doc_state_name(LT_ARCHIVED);
+	int organ_how = how_of(q, drive, lists, DRIVE_ORGAN);
 	int rc;
 
 	/* Nearly every document is archived: that state's index would hand
 	 * them all over to be sorted by id (the unary + keeps SQLite off it);
-	 * the other states are few and their index drives. */
-	if (strcmp(state, "review") == 0) {
+	 * the other states are few and their index drives. Without d, the
+	 * few documents not archived are looked up in their own index
+	 * (documents_unarchived, 016): one seek in a tiny tree per match. */
+	if (strcmp(doc, DOC_P_CHECKED) == 0) {
+		rc = lt_buf_printf(&s->text, err, " AND NOT EXISTS (SELECT 1 FROM documents o "
+				   "INDEXED BY documents_unarchived WHERE o.id = %s AND "
+				   "o.state <> 'archived')", doc);
+	} else if (strcmp(state, "review") == 0) {
 		rc = sql_puts(s, " AND +d.state = 'archived' AND EXISTS (SELECT 1 FROM pages r "
 			      "WHERE r.document_id = d.id AND r.review IS NOT NULL)", err);
 	} else {
@@ -265,11 +312,13 @@ static int filters_with(const struct lt_search *q, int drive, struct sql *s, str
 			rc = sql_param(s, state, NULL, err);
 	}
 	if (!rc && !q->include_secret)
-		/* Any secrecy level, given or read off a stamp, keeps it out. */
-		rc = sql_puts(s, " AND NOT EXISTS (SELECT 1 FROM metadata x WHERE "
-			      "x.document_id = d.id AND x.key = '" LT_SECRECY_KEY "')", err);
-	if (!rc && q->type) {
-		rc = meta_condition(s, "typeName", drive == DRIVE_TYPE && !q->number, err);
+		/* Any secrecy level, given or read off a stamp, keeps it out:
+		 * looked up in the index of the secret documents alone (016). */
+		rc = lt_buf_printf(&s->text, err, " AND NOT EXISTS (SELECT 1 FROM metadata x "
+				   "INDEXED BY metadata_secret WHERE x.document_id = %s AND "
+				   "x.key = '" LT_SECRECY_KEY "')", doc);
+	if (!rc && q->type && !(drive & DRIVE_STREAM)) {
+		rc = meta_condition(s, doc, "typeName", how_of(q, drive, lists, DRIVE_TYPE), err);
 		if (!rc)
 			rc = sql_puts(s, " AND value = ", err);
 		if (!rc)
@@ -278,7 +327,7 @@ static int filters_with(const struct lt_search *q, int drive, struct sql *s, str
 			rc = sql_puts(s, ")", err);
 	}
 	if (!rc && (q->from || q->to)) {
-		rc = meta_condition(s, "issuedDate", drive == DRIVE_DATE && !q->number, err);
+		rc = meta_condition(s, doc, "issuedDate", how_of(q, drive, lists, DRIVE_DATE), err);
 		if (!rc && q->from) {
 			rc = sql_puts(s, " AND value >= ", err);
 			if (!rc)
@@ -302,9 +351,9 @@ static int filters_with(const struct lt_search *q, int drive, struct sql *s, str
 		/* The names matching are looked up among the distinct ones
 		 * (organs, 014), their documents then read through the index
 		 * on (key, folded); a document checked alone seeks its row. */
-		rc = meta_condition(s, "organName", drive == DRIVE_ORGAN && !q->number, err);
+		rc = meta_condition(s, doc, "organName", organ_how, err);
 		if (!rc)
-			rc = sql_puts(s, drive == DRIVE_ORGAN && !q->number
+			rc = sql_puts(s, organ_how != AS_CHECK
 				      ? " AND folded IN (SELECT folded FROM organs WHERE instr(folded, "
 				      : " AND instr(folded, ", err);
 		if (!rc)
@@ -312,11 +361,11 @@ static int filters_with(const struct lt_search *q, int drive, struct sql *s, str
 		if (!rc)
 			rc = sql_param(s, NULL, folded, err);
 		if (!rc)
-			rc = sql_puts(s, drive == DRIVE_ORGAN && !q->number ? ") > 0))" : ") > 0)",
+			rc = sql_puts(s, organ_how != AS_CHECK ? ") > 0))" : ") > 0)",
 				      err);
 	}
 	if (!rc && q->number)
-		rc = number_filter(s, q->number, err);
+		rc = number_filter(s, doc, q->number, err);
 	if (!rc && q->batch) {
 		rc = sql_puts(s, " AND d.batch_id = ", err);
 		if (!rc)
@@ -324,7 +373,7 @@ static int filters_with(const struct lt_search *q, int drive, struct sql *s, str
 	}
 	if (!rc && q->language) {
 		if (q->language[0] >= '0' && q->language[0] <= '9') {
-			rc = meta_condition(s, "language", 0, err);
+			rc = meta_condition(s, doc, "language", AS_CHECK, err);
 			if (!rc)
 				rc = sql_puts(s, " AND instr(',' || replace(value, ' ', '') "
 					      "|| ',', ',' || ", err);
@@ -343,13 +392,18 @@ static int filters_with(const struct lt_search *q, int drive, struct sql *s, str
 	return rc;
 }
 
-/* Up to this many documents, a --type or a date range drives: its list is
- * built whole first (an index range), cheaper than checking documents one
- * by one until a screenful passes only when it is short. */
-#define DRIVER_DOCUMENTS 2000
+/* Up to this many documents, the documents of a --type, a date range or an
+ * --organ are read as a list: off the covering indexes of 016, about
+ * 0.3 us a document, so a list this long costs a few milliseconds where
+ * checking each document against its metadata row costs two seeks. The
+ * shortest list drives a listing; in a window walked match first each list
+ * is built once and every match looked up in it. Longer ones are checked
+ * per document (they let most documents through: few are checked before a
+ * screenful passes). */
+#define LIST_DOCUMENTS 12000
 
 /* How many metadata rows a filter's index range holds, counted up to
- * DRIVER_DOCUMENTS + 1. */
+ * LIST_DOCUMENTS + 1. */
 static int range_count(struct lt_catalog *cat, const char *key, const char *lo, const char *hi,
 		       int equal, int64_t *n, struct lt_err *err)
 {
@@ -368,7 +422,7 @@ static int range_count(struct lt_catalog *cat, const char *key, const char *lo, 
 		sqlite3_bind_text(st, 2, lo ? lo : "", -1, SQLITE_STATIC);
 		if (!equal)
 			sqlite3_bind_text(st, 3, upper, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 4, DRIVER_DOCUMENTS + 1);
+		sqlite3_bind_int(st, 4, LIST_DOCUMENTS + 1);
 		if (sqlite3_step(st) == SQLITE_ROW)
 			*n = sqlite3_column_int64(st, 0);
 		else
@@ -379,16 +433,9 @@ static int range_count(struct lt_catalog *cat, const char *key, const char *lo, 
 	return rc;
 }
 
-/* Up to this many documents, --organ drives: its list comes from a few
- * index ranges (one per matching name), each document of it then checked
- * with a seek per other filter, cheaper than walking the documents in id
- * order when the filters together let few through (--organ 'Quảng Ngãi'
- * --from 2018 --to 2019: 2,048 organ documents at 300,000 pages). */
-#define DRIVER_ORGAN_DOCUMENTS 10000
-
 /* How many organName rows name an organ whose folded name holds `folded`,
- * counted up to DRIVER_ORGAN_DOCUMENTS + 1: the few thousand distinct names
- * are searched, then each match's documents counted through the index. */
+ * counted up to LIST_DOCUMENTS + 1: the few thousand distinct names are
+ * searched, then each match's documents counted through the index. */
 static int organ_count(struct lt_catalog *cat, const char *organ, int64_t *n, struct lt_err *err)
 {
 	sqlite3_stmt *st = NULL;
@@ -401,7 +448,7 @@ static int organ_count(struct lt_catalog *cat, const char *organ, int64_t *n, st
 				    "WHERE instr(folded, ?1) > 0) LIMIT ?2)", &st, err);
 	if (!rc) {
 		sqlite3_bind_text(st, 1, folded, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 2, DRIVER_ORGAN_DOCUMENTS + 1);
+		sqlite3_bind_int(st, 2, LIST_DOCUMENTS + 1);
 		if (sqlite3_step(st) == SQLITE_ROW)
 			*n = sqlite3_column_int64(st, 0);
 		else
@@ -412,16 +459,22 @@ static int organ_count(struct lt_catalog *cat, const char *organ, int64_t *n, st
 	return rc;
 }
 
-/* The filter to read the documents from (DRIVE_*): the smallest of --type,
- * the date range and --organ when it is short enough. */
-static int choose_driver(struct lt_catalog *cat, const struct lt_search *q, int *drive,
-			 int64_t *organ_documents, struct lt_err *err)
+/* The filter to read the documents from (*drive, one DRIVE_* bit or none):
+ * the shortest of --type, the date range and --organ when it is short
+ * enough; *lists: all of those short enough (DRIVE_* bits). counts[]: how
+ * many documents --type, the dates and --organ let through, in DRIVE_* bit
+ * order (LIST_DOCUMENTS + 1: more, or no such filter); NULL if not wanted. */
+static int choose_driver(struct lt_catalog *cat, const struct lt_search *q, int *drive, int *lists,
+			 int64_t counts[3], struct lt_err *err)
 {
-	int64_t types = DRIVER_DOCUMENTS + 1, dates = DRIVER_DOCUMENTS + 1;
-	int64_t organs = DRIVER_ORGAN_DOCUMENTS + 1;
+	int64_t types = LIST_DOCUMENTS + 1, dates = LIST_DOCUMENTS + 1;
+	int64_t organs = LIST_DOCUMENTS + 1, least = LIST_DOCUMENTS + 1;
 	int rc = LT_OK;
 
 	*drive = DRIVE_NONE;
+	*lists = 0;
+	if (counts)
+		counts[0] = counts[1] = counts[2] = least;
 	if (q->number)
 		return LT_OK;
 	if (q->type)
@@ -430,14 +483,79 @@ static int choose_driver(struct lt_catalog *cat, const struct lt_search *q, int 
 		rc = range_count(cat, "issuedDate", q->from, q->to, 0, &dates, err);
 	if (!rc && q->organ)
 		rc = organ_count(cat, q->organ, &organs, err);
-	if (!rc && (types <= DRIVER_DOCUMENTS || dates <= DRIVER_DOCUMENTS))
-		*drive = types <= dates ? DRIVE_TYPE : DRIVE_DATE;
-	if (!rc && organs <= DRIVER_ORGAN_DOCUMENTS &&
-	    (*drive == DRIVE_NONE || organs < (types < dates ? types : dates)))
-		*drive = DRIVE_ORGAN;
-	if (organ_documents)
-		*organ_documents = organs;
+	if (rc)
+		return rc;
+	if (types <= LIST_DOCUMENTS) {
+		*lists |= DRIVE_TYPE;
+		*drive = DRIVE_TYPE;
+		least = types;
+	}
+	if (dates <= LIST_DOCUMENTS) {
+		*lists |= DRIVE_DATE;
+		if (dates < least) {
+			*drive = DRIVE_DATE;
+			least = dates;
+		}
+	}
+	if (organs <= LIST_DOCUMENTS) {
+		*lists |= DRIVE_ORGAN;
+		if (organs < least) {
+			*drive = DRIVE_ORGAN;
+			least = organs;
+		}
+	}
+	if (counts) {
+		counts[0] = types;
+		counts[1] = dates;
+		counts[2] = organs;
+	}
+	return LT_OK;
+}
+
+/* The archived documents (the catalog's counters, 011): what the filters'
+ * counts are fractions of. */
+static int archived_documents(struct lt_catalog *cat, int64_t *n, struct lt_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = lt_cat_prepare(cat, "SELECT n FROM counts WHERE name = 'documents:archived'", &st,
+				err);
+
+	*n = 0;
+	if (!rc && sqlite3_step(st) == SQLITE_ROW)
+		*n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
 	return rc;
+}
+
+/* A full-text window checks a filter on a match for about this many list
+ * entries (measured at 100,000 pages, --type 'Quyết định' --from 2016
+ * 'lưu trữ': 3,700 matches walked a window, two filters checked in
+ * metadata_check, cost what lists of 12,800 documents did; an entry put in
+ * a list ~0.3 us, each list built once per window). */
+#define CHECK_PER_ENTRY 2
+
+/* Which of the short filters (lists, DRIVE_* bits) a window walked match
+ * first looks up in a list: it walks about window / (the filters' joint
+ * share of the documents) matches, each checked against every filter; a
+ * list pays when building it costs less than that many checks. A filter
+ * whose count is unknown (more than LIST_DOCUMENTS) is taken to let
+ * LIST_DOCUMENTS through: fewer matches walked, lists less often built. */
+static int window_lists(const struct lt_search *q, int lists, const int64_t counts[3],
+			int64_t documents, int window)
+{
+	const int given[3] = { q->type != NULL, q->from || q->to, q->organ != NULL };
+	double walked = window;
+	int out = 0;
+
+	if (documents <= 0)
+		return lists;
+	for (int i = 0; i < 3; i++)
+		if (given[i] && counts[i] < documents)
+			walked *= (double)documents / (double)(counts[i] > 0 ? counts[i] : 1);
+	for (int i = 0; i < 3; i++)
+		if ((lists & (1 << i)) && (double)counts[i] <= CHECK_PER_ENTRY * walked)
+			out |= 1 << i;
+	return out;
 }
 
 /* ---- the statements ---- */
@@ -465,6 +583,8 @@ static int has_filter(const struct lt_search *q);
 struct plan {
 	int filter_first;
 	int drive;                       /* DRIVE_*: for the filters listed alone or first */
+	int lists;                       /* DRIVE_* bits: filters looked up in a list built
+					  * once by a window walked match first */
 	int64_t first_page, last_page;   /* the filtered documents' pages lie within; 0: unknown */
 };
 
@@ -538,7 +658,11 @@ static int window_cte(const struct lt_search *q, const char *name, const char *t
 		      const char *match, const char *exact, const char *rank, int window,
 		      const struct plan *plan, struct sql *s, struct lt_err *err)
 {
+	/* Match first, each match's document and page come from the dense
+	 * pages_window (016), documents d only when a filter reads it. */
 	const char *t = table;
+	const char *doc = plan->filter_first ? DOC_D : needs_documents(q) ? DOC_D_CHECKED
+		: DOC_P_CHECKED;
 	int rc = plan->filter_first
 		? lt_buf_printf(&s->text, err, "%s AS MATERIALIZED (SELECT %s.rowid AS id, "
 				"p.document_id AS doc, p.number AS page, %s AS score FROM "
@@ -549,9 +673,9 @@ static int window_cte(const struct lt_search *q, const char *name, const char *t
 				"WHERE %s MATCH ", name, t, rank, t, t, t, t)
 		: lt_buf_printf(&s->text, err, "%s AS MATERIALIZED (SELECT %s.rowid AS id, "
 				"p.document_id AS doc, p.number AS page, %s AS score FROM "
-				"%s JOIN pages p ON p.id = %s.rowid "
-				"JOIN documents d ON d.id = p.document_id WHERE %s MATCH ",
-				name, t, rank, t, t, t);
+				"%s JOIN pages p INDEXED BY pages_window ON p.id = %s.rowid%s "
+				"WHERE %s MATCH ", name, t, rank, t, t,
+				needs_documents(q) ? " JOIN documents d ON d.id = p.document_id" : "", t);
 
 	if (!rc)
 		rc = sql_param(s, match, NULL, err);
@@ -574,7 +698,8 @@ static int window_cte(const struct lt_search *q, const char *name, const char *t
 			rc = sql_int(s, plan->last_page, err);
 	}
 	if (!rc)
-		rc = filters_with(q, plan->filter_first ? plan->drive : DRIVE_NONE, s, err);
+		rc = filters_with(q, plan->filter_first ? plan->drive : DRIVE_NONE, plan->lists, doc, s,
+				  err);
 	if (!rc)
 		rc = lt_buf_printf(&s->text, err, " ORDER BY %s.rowid DESC LIMIT ", t);
 	if (!rc)
@@ -645,6 +770,17 @@ static int candidates(const struct lt_search *q, const struct lt_fts_match *fm, 
 	return rc;
 }
 
+/* Whether a listing of the filters alone reads the documents of --type
+ * straight off metadata_filter (016), in id order, one by one until a
+ * screenful passes the other filters: no list built, and a type of any
+ * size (a fifth of the archive) drives. Not when a shorter list drives, or
+ * a number, a batch or a state reads the documents through its own index. */
+static int streams_type(const struct lt_search *q, const struct plan *plan)
+{
+	return q->type && !q->number && !q->batch && (!q->state || !strcmp(q->state, "archived")) &&
+	       (plan->drive == DRIVE_TYPE || plan->drive == DRIVE_NONE);
+}
+
 /* Columns of every listing: page id (0 without text), document, page,
  * score, exact, matching pages, and a document hit's matching pages as
  * "number:exact,..." (NULL otherwise). */
@@ -669,20 +805,32 @@ static int listing(const struct lt_search *q, const struct lt_fts_match *fm, con
 				      "group_concat(page || ':' || exact) AS pages FROM f GROUP BY doc) "
 				      "ORDER BY k, doc", err);
 		}
-	} else if (q->pages) {
-		rc = sql_puts(s, "SELECT p.id, d.id, p.number, 0, 0, 1, NULL FROM documents d "
-			      "JOIN pages p ON p.document_id = d.id WHERE 1", err);
-		if (!rc)
-			rc = filters_with(q, plan->drive, s, err);
-		if (!rc)
-			rc = sql_puts(s, " ORDER BY d.id, p.number", err);
 	} else {
-		rc = sql_puts(s, "SELECT 0, d.id, 0, 0, 0, (SELECT count(*) FROM pages c "
-			      "WHERE c.document_id = d.id), NULL FROM documents d WHERE 1", err);
+		int stream = streams_type(q, plan);
+
+		rc = sql_puts(s, q->pages ? "SELECT p.id, d.id, p.number, 0, 0, 1, NULL FROM "
+			      : "SELECT 0, d.id, 0, 0, 0, (SELECT count(*) FROM pages c WHERE "
+				"c.document_id = d.id), NULL FROM ", err);
+		if (!rc && stream) {
+			rc = sql_puts(s, "metadata t CROSS JOIN documents d ON d.id = t.document_id", err);
+			if (!rc && q->pages)
+				rc = sql_puts(s, " JOIN pages p ON p.document_id = d.id", err);
+			if (!rc)
+				rc = sql_puts(s, " WHERE t.key = 'typeName' AND t.value = ", err);
+			if (!rc)
+				rc = sql_param(s, q->type, NULL, err);
+		} else if (!rc) {
+			rc = sql_puts(s, q->pages ? "documents d JOIN pages p ON p.document_id = d.id "
+				      "WHERE 1" : "documents d WHERE 1", err);
+		}
 		if (!rc)
-			rc = filters_with(q, plan->drive, s, err);
+			rc = filters_with(q, stream ? DRIVE_STREAM : plan->drive, plan->lists, DOC_D, s,
+					  err);
+		/* t.document_id is d.id: the order the index reads them in. */
 		if (!rc)
-			rc = sql_puts(s, " ORDER BY d.id", err);
+			rc = sql_puts(s, stream ? (q->pages ? " ORDER BY t.document_id, p.number"
+						   : " ORDER BY t.document_id")
+				      : (q->pages ? " ORDER BY d.id, p.number" : " ORDER BY d.id"), err);
 	}
 	return rc;
 }
@@ -721,22 +869,46 @@ static int dup_col(sqlite3_stmt *st, int col, char **out, struct lt_err *err)
 
 /* The snippet of one hit, made from its page's text by lt_fts_snippet():
  * no FTS5 query per hit. */
-static int fill_snippet(struct lt_catalog *cat, const struct lt_fts_match *fm, int64_t page_id,
-			struct lt_hit *h, struct lt_err *err)
+/* The statements made once per search for its hits shown (fill_*): a
+ * prepare costs what reading a hit's rows does. */
+struct hit_stmts {
+	sqlite3_stmt *text, *document, *metadata;
+};
+
+static void hit_stmts_release(struct hit_stmts *hs)
+{
+	sqlite3_finalize(hs->text);
+	sqlite3_finalize(hs->document);
+	sqlite3_finalize(hs->metadata);
+}
+
+/* *st prepared from sql the first time, reset after. */
+static int hit_stmt(struct lt_catalog *cat, const char *sql, sqlite3_stmt **st, struct lt_err *err)
+{
+	if (*st) {
+		sqlite3_reset(*st);
+		return LT_OK;
+	}
+	return lt_cat_prepare(cat, sql, st, err);
+}
+
+static int fill_snippet(struct lt_catalog *cat, struct hit_stmts *hs, const struct lt_fts_match *fm,
+			int64_t page_id, struct lt_hit *h, struct lt_err *err)
 {
 	struct lt_buf snip = LT_BUF_INIT;
-	sqlite3_stmt *st = NULL;
-	int rc = lt_cat_prepare(cat, "SELECT lt_text_unpack(text) FROM pages WHERE id = ?1", &st, err);
+	sqlite3_stmt *st;
+	int rc = hit_stmt(cat, "SELECT lt_text_unpack(text) FROM pages WHERE id = ?1", &hs->text, err);
 
 	if (rc)
 		return rc;
+	st = hs->text;
 	sqlite3_bind_int64(st, 1, page_id);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		rc = lt_fts_snippet(fm, lt_cat_col_text(st, 0), (size_t)sqlite3_column_bytes(st, 0),
 				    SNIPPET_WORDS, LT_HIT_MARK_OPEN, LT_HIT_MARK_CLOSE, &snip, err);
 	else
 		rc = lt_buf_puts(&snip, "", err);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	if (!rc) {
 		h->snippet = lt_buf_detach(&snip);
 		render_marks(h->snippet);
@@ -778,27 +950,30 @@ static void fill_best_pages(const char *list, struct lt_hit *h)
 		h->pages[h->n_pages++] = keys[i] / 2;
 }
 
-static int fill_document(struct lt_catalog *cat, struct lt_hit *h, struct lt_err *err)
+static int fill_document(struct lt_catalog *cat, struct hit_stmts *hs, struct lt_hit *h,
+			 struct lt_err *err)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = lt_cat_prepare(cat, "SELECT label, state FROM documents WHERE id = ?1", &st, err);
+	sqlite3_stmt *st;
+	int rc = hit_stmt(cat, "SELECT label, state FROM documents WHERE id = ?1", &hs->document, err);
 
 	if (rc)
 		return rc;
+	st = hs->document;
 	sqlite3_bind_text(st, 1, h->document, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		rc = dup_col(st, 0, &h->label, err);
 		if (!rc)
 			rc = dup_col(st, 1, &h->state, err);
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	if (rc)
 		return rc;
-	rc = lt_cat_prepare(cat, "SELECT key, value FROM metadata WHERE document_id = ?1 AND key IN "
-			    "('typeName', 'typeLabel', 'codeNumber', 'codeNotation', 'issuedDate', "
-			    "'organName', 'subject')", &st, err);
+	rc = hit_stmt(cat, "SELECT key, value FROM metadata WHERE document_id = ?1 AND key IN "
+		      "('typeName', 'typeLabel', 'codeNumber', 'codeNotation', 'issuedDate', "
+		      "'organName', 'subject')", &hs->metadata, err);
 	if (rc)
 		return rc;
+	st = hs->metadata;
 	sqlite3_bind_text(st, 1, h->document, -1, SQLITE_STATIC);
 	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
 		const char *key = lt_cat_col_text(st, 0);
@@ -812,7 +987,7 @@ static int fill_document(struct lt_catalog *cat, struct lt_hit *h, struct lt_err
 		free(*field);
 		rc = dup_col(st, 1, field, err);
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc;
 }
 
@@ -950,48 +1125,56 @@ static int has_indexed_filter(const struct lt_search *q)
 	       (q->state && strcmp(q->state, "archived") != 0);
 }
 
-/* Filter first when the filters let few documents through; the range of
- * their pages when they are not too many: both counted up to a bound, which
- * costs what listing that many documents costs. */
+/* Filter first when the filters let few documents through; with --batch,
+ * the range of its documents' pages when they are not too many: both
+ * counted up to a bound, which costs what listing that many documents
+ * costs. Only a batch's documents lie together: the documents of a type,
+ * dates or an organ are spread over the archive, their pages' range is
+ * nearly all of it and working it out cost more than it saved. */
 static int choose_plan(struct lt_catalog *cat, const struct lt_search *q, struct plan *plan,
 		       struct lt_err *err)
 {
 	struct sql s = { LT_BUF_INIT, { 0 }, { 0 }, { 0 }, { 0 }, 0 };
 	sqlite3_stmt *st = NULL;
-	int rc, forced = q->plan;
-	int64_t organs = 0;
+	int rc, forced = q->plan, archived = !q->state || strcmp(q->state, "archived") == 0;
+	int64_t counts[3], documents = 0, shortest;
 
 	/* For measuring both plans on one catalog (bench/search). */
 	if (forced == LT_PLAN_AUTO && getenv("LUUTRU_SEARCH_PLAN"))
 		forced = strcmp(getenv("LUUTRU_SEARCH_PLAN"), "filter") == 0 ? LT_PLAN_FILTER_FIRST
+			: strcmp(getenv("LUUTRU_SEARCH_PLAN"), "checked") == 0 ? LT_PLAN_MATCH_CHECKED
 			: LT_PLAN_MATCH_FIRST;
 	memset(plan, 0, sizeof(*plan));
 	plan->filter_first = forced == LT_PLAN_FILTER_FIRST;
-	rc = choose_driver(cat, q, &plan->drive, &organs, err);
+	rc = choose_driver(cat, q, &plan->drive, &plan->lists, counts, err);
+	if (!rc && has_text(q) && plan->lists)
+		rc = archived_documents(cat, &documents, err);
+	if (!rc && has_text(q))
+		plan->lists = forced == LT_PLAN_MATCH_CHECKED ? 0
+			: window_lists(q, plan->lists, counts, documents, RANK_WINDOW / 4);
 	if (rc || forced != LT_PLAN_AUTO || !has_text(q) || !has_indexed_filter(q))
 		return rc;
-	/* --organ the only filter an index serves, and too many documents of
-	 * it to read first: the matches are walked, each document checked (its
-	 * documents are spread over the catalog, their pages' range is all of
-	 * it, and listing them would cost what the walk saves). */
-	if (q->organ && organs > FILTER_FIRST_DOCUMENTS && !q->type && !q->from && !q->to &&
-	    !q->number && !q->batch && (!q->state || strcmp(q->state, "archived") == 0))
-		return LT_OK;
+	shortest = counts[0] < counts[1] ? counts[0] : counts[1];
+	shortest = shortest < counts[2] ? shortest : counts[2];
 	/* No short list to read the documents from (--type and the dates each
 	 * let many through): counting them would check every document. */
 	if (plan->drive == DRIVE_NONE && !q->number && !q->batch &&
-	    (!q->state || strcmp(q->state, "archived") == 0 || strcmp(q->state, "review") == 0))
+	    (archived || strcmp(q->state, "review") == 0))
+		return LT_OK;
+	/* Even the shortest list is too long to read first, and no batch to
+	 * bound the walk: the matches are walked, each looked up in the lists. */
+	if (shortest > FILTER_FIRST_DOCUMENTS && !q->number && !q->batch && archived)
 		return LT_OK;
 	rc = sql_puts(&s, "SELECT count(*), min(lo), max(hi) FROM (SELECT "
 		      "(SELECT min(id) FROM pages WHERE document_id = d.id) AS lo, "
 		      "(SELECT max(id) FROM pages WHERE document_id = d.id) AS hi "
 		      "FROM documents d WHERE 1", err);
 	if (!rc)
-		rc = filters_with(q, plan->drive, &s, err);
+		rc = filters_with(q, plan->drive, plan->lists, DOC_D, &s, err);
 	if (!rc)
 		rc = sql_puts(&s, " LIMIT ", err);
 	if (!rc)
-		rc = sql_int(&s, RANGE_DOCUMENTS + 1, err);
+		rc = sql_int(&s, q->batch ? RANGE_DOCUMENTS + 1 : FILTER_FIRST_DOCUMENTS + 1, err);
 	if (!rc)
 		rc = sql_puts(&s, ")", err);
 	if (!rc)
@@ -1002,7 +1185,7 @@ static int choose_plan(struct lt_catalog *cat, const struct lt_search *q, struct
 			int n = sqlite3_column_int(st, 0);
 
 			plan->filter_first = n <= FILTER_FIRST_DOCUMENTS;
-			if (n > 0 && n <= RANGE_DOCUMENTS && !plan->filter_first) {
+			if (q->batch && n > 0 && n <= RANGE_DOCUMENTS && !plan->filter_first) {
 				plan->first_page = sqlite3_column_int64(st, 1);
 				plan->last_page = sqlite3_column_int64(st, 2);
 			}
@@ -1030,7 +1213,8 @@ int lt_catalog_find_hits(struct lt_catalog *cat, const struct lt_search *q, stru
 	int rc = LT_OK, step;
 	int limit = q->limit < 1 ? 1 : q->limit, offset = q->offset < 0 ? 0 : q->offset;
 	int trace = getenv("LUUTRU_SEARCH_TRACE") != NULL;
-	struct plan plan = { 0, 0, 0, 0 };
+	struct plan plan = { 0, 0, 0, 0, 0 };
+	struct hit_stmts hs = { NULL, NULL, NULL };
 	double t0 = lt_monotonic_seconds(), t1 = 0;
 
 	*out = NULL;
@@ -1100,12 +1284,13 @@ int lt_catalog_find_hits(struct lt_catalog *cat, const struct lt_search *q, stru
 	}
 	sql_release(&s);
 	for (size_t i = 0; !rc && i < n; i++) {
-		rc = fill_document(cat, &hits[i], err);
+		rc = fill_document(cat, &hs, &hits[i], err);
 		if (!rc && has_text(q))
-			rc = fill_snippet(cat, &fm, ids[i], &hits[i], err);
+			rc = fill_snippet(cat, &hs, &fm, ids[i], &hits[i], err);
 		if (!rc && !hits[i].label)
 			rc = lt_strdup("", &hits[i].label, err);
 	}
+	hit_stmts_release(&hs);
 	free(ids);
 	lt_fts_match_release(&fm);
 	lt_buf_release(&rank);
@@ -1127,7 +1312,7 @@ int lt_catalog_count_hits(struct lt_catalog *cat, const struct lt_search *q, int
 	struct lt_fts_match fm = LT_FTS_MATCH_INIT;
 	struct sql s = { LT_BUF_INIT, { 0 }, { 0 }, { 0 }, { 0 }, 0 };
 	sqlite3_stmt *st = NULL;
-	int rc = LT_OK, drive = DRIVE_NONE;
+	int rc = LT_OK, drive = DRIVE_NONE, lists = 0;
 
 	*count = 0;
 	rc = sql_puts(&s, "SELECT count(*) FROM (SELECT ", err);
@@ -1136,8 +1321,10 @@ int lt_catalog_count_hits(struct lt_catalog *cat, const struct lt_search *q, int
 		if (!rc)
 			rc = sql_puts(&s, q->pages ? "1" : "DISTINCT p.document_id", err);
 		if (!rc)
-			rc = sql_puts(&s, " FROM page_text JOIN pages p ON p.id = page_text.rowid "
-				      "JOIN documents d ON d.id = p.document_id WHERE page_text MATCH ", err);
+			rc = lt_buf_printf(&s.text, err, " FROM page_text JOIN pages p INDEXED BY "
+					   "pages_window ON p.id = page_text.rowid%s WHERE page_text "
+					   "MATCH ", needs_documents(q)
+					   ? " JOIN documents d ON d.id = p.document_id" : "");
 		if (!rc)
 			rc = sql_param(&s, lt_buf_str(&fm.any), NULL, err);
 	} else if (!rc) {
@@ -1145,9 +1332,10 @@ int lt_catalog_count_hits(struct lt_catalog *cat, const struct lt_search *q, int
 			      "p.document_id = d.id WHERE 1" : "1 FROM documents d WHERE 1", err);
 	}
 	if (!rc && !has_text(q))
-		rc = choose_driver(cat, q, &drive, NULL, err);
+		rc = choose_driver(cat, q, &drive, &lists, NULL, err);
 	if (!rc)
-		rc = filters_with(q, drive, &s, err);
+		rc = filters_with(q, drive, lists, !has_text(q) ? DOC_D : needs_documents(q) ? DOC_D_CHECKED
+				  : DOC_P_CHECKED, &s, err);
 	if (!rc && bound > 0) {
 		rc = sql_puts(&s, " LIMIT ", err);
 		if (!rc)

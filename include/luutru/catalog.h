@@ -22,7 +22,7 @@
 
 /* The schema version this build writes (PRAGMA user_version): the number of
  * the last schemas/catalog/NNN-*.sql (the build checks it). */
-#define LT_CATALOG_VERSION 15
+#define LT_CATALOG_VERSION 16
 
 struct lt_catalog;
 
@@ -188,10 +188,12 @@ struct lt_search {
 	int include_secret;      /* also documents with a secrecy level */
 	/* How a query of text and filters is run: LT_PLAN_AUTO (0) picks by
 	 * how many documents pass the filters; the others force one plan
-	 * (both give the same hits: the tests compare them). */
+	 * (all give the same hits: the tests compare them). MATCH_CHECKED
+	 * walks the matches checking each filter per document, never through
+	 * a list of the filter's documents. */
 	int plan;
 };
-enum { LT_PLAN_AUTO, LT_PLAN_MATCH_FIRST, LT_PLAN_FILTER_FIRST };
+enum { LT_PLAN_AUTO, LT_PLAN_MATCH_FIRST, LT_PLAN_FILTER_FIRST, LT_PLAN_MATCH_CHECKED };
 
 /* At most this many of a document's best pages in a document hit. */
 #define LT_HIT_MAX_PAGES 5

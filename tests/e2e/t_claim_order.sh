@@ -37,7 +37,7 @@ $expected
 got
 $order"
 
-# A catalog of schema 8 (no page count kept; what 010 to 014 add taken
+# A catalog of schema 8 (no page count kept; what 010 to 016 add taken
 # out too, as a version-8 luutru made it) gets it from its sources when
 # it is upgraded, and its queue is claimed longest first as well.
 sql "UPDATE documents SET state = 'queued', attempts = 0;
@@ -55,6 +55,8 @@ sql "UPDATE documents SET state = 'queued', attempts = 0;
      DROP TRIGGER counts_bundle_size; DROP TABLE counts; DROP TABLE page_words;
      DROP TRIGGER organs_metadata_insert; DROP TRIGGER organs_metadata_update;
      DROP TABLE organs;
+     DROP INDEX pages_window; DROP INDEX documents_unarchived; DROP INDEX metadata_secret;
+     DROP INDEX metadata_filter; DROP INDEX metadata_organ; DROP INDEX metadata_check;
      PRAGMA user_version = 8;"
 capture rerun lt run -j 1
 [ "$RC" = 1 ] || { show_file "$T/rerun.err" >&2; fail "run on the upgraded catalog exited $RC"; }

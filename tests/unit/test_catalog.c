@@ -1249,17 +1249,33 @@ static void test_metadata(void **state)
 static void test_metadata_filters_use_index(void **state)
 {
 	static const struct { const char *sql, *index; } cases[] = {
+		/* The documents of a type, a date range or an organ name read off
+		 * an index alone (016): no table row per document. */
 		{ "SELECT document_id FROM metadata WHERE key = 'issuedDate' "
-		  "AND value BETWEEN '2016-01-01' AND '2016-12-31'", "metadata_key_value" },
+		  "AND value BETWEEN '2016-01-01' AND '2016-12-31'", "COVERING INDEX metadata_filter" },
 		{ "SELECT document_id FROM metadata WHERE key = 'typeName' AND value = '03'",
-		  "metadata_key_value" },
+		  "COVERING INDEX metadata_filter" },
 		{ "SELECT document_id FROM metadata WHERE key = 'organName' "
-		  "AND folded >= 'tinh uy' AND folded < 'tinh uz'", "metadata_key_folded" },
+		  "AND folded >= 'tinh uy' AND folded < 'tinh uz'", "COVERING INDEX metadata_organ" },
 		{ "SELECT document_id FROM metadata WHERE key = 'organName' AND folded IN "
 		  "(SELECT folded FROM organs WHERE instr(folded, 'quang ngai') > 0)",
-		  "metadata_key_folded" },
+		  "COVERING INDEX metadata_organ" },
+		{ "SELECT document_id FROM metadata WHERE key = 'subject' AND value = 'x'",
+		  "metadata_key_value" },
 		{ "SELECT 1 FROM metadata WHERE document_id = 'x' AND key = 'secrecyLevel'",
 		  "sqlite_autoindex_metadata_1" },
+		/* What a full-text window reads per match (catalog_search.c). */
+		{ "SELECT 1 FROM metadata x INDEXED BY metadata_secret WHERE x.document_id = 'x' "
+		  "AND x.key = 'secrecyLevel'", "metadata_secret" },
+		{ "SELECT 1 FROM documents o INDEXED BY documents_unarchived WHERE o.id = 'x' "
+		  "AND o.state <> 'archived'", "documents_unarchived" },
+		{ "SELECT document_id, number FROM pages p INDEXED BY pages_window WHERE p.id = 5",
+		  "COVERING INDEX pages_window" },
+		{ "SELECT 1 FROM metadata INDEXED BY metadata_check WHERE document_id = 'x' "
+		  "AND key = 'issuedDate' AND value >= '2016'", "COVERING INDEX metadata_check" },
+		{ "SELECT 1 FROM metadata INDEXED BY metadata_check WHERE document_id = 'x' "
+		  "AND key = 'organName' AND instr(folded, 'da nang') > 0",
+		  "COVERING INDEX metadata_check" },
 	};
 	struct fx *fx = *state;
 	sqlite3 *db = raw_open(fx->db);
@@ -1529,7 +1545,7 @@ static void test_filter_first_same_hits(void **state)
 	for (int i = 0; queries[i]; i++) {
 		for (int pages = 0; pages < 2; pages++) {
 			struct lt_search q = { 0 };
-			char *match_first, *filter_first, *auto_plan;
+			char *match_first, *filter_first, *auto_plan, *checked;
 
 			q.text = queries[i];
 			q.type = "03";
@@ -1542,9 +1558,12 @@ static void test_filter_first_same_hits(void **state)
 			filter_first = hits_digest(fx->cat, &q);
 			q.plan = LT_PLAN_AUTO;
 			auto_plan = hits_digest(fx->cat, &q);
+			q.plan = LT_PLAN_MATCH_CHECKED;
+			checked = hits_digest(fx->cat, &q);
 			print_message("%s (pages %d):\n%s", queries[i], pages, match_first);
 			assert_string_equal(match_first, filter_first);
 			assert_string_equal(match_first, auto_plan);
+			assert_string_equal(match_first, checked);
 			/* Documents 0 and 5: type 03, issued in 2016, holding the words. */
 			if (strcmp(queries[i], "\"công tác\"") != 0) {
 				assert_non_null(strstr(match_first, ids[0]));
@@ -1555,6 +1574,119 @@ static void test_filter_first_same_hits(void **state)
 			free(match_first);
 			free(filter_first);
 			free(auto_plan);
+			free(checked);
+		}
+	}
+}
+
+/* A listing of the filters alone that reads the documents of --type off
+ * its index (streams_type) lists the same documents, in id order, as a
+ * check of every document would; its pages in page order; and each
+ * --offset window is a slice of the whole. */
+static void test_type_listing_in_id_order(void **state)
+{
+	struct fx *fx = *state;
+	static const char *const types[] = { "03", "22", "03", "03", "14", "03", "03", "02" };
+	static const char *const issued[] = { "2016-03-01", "2016-12-20", "2015-05-05", "2017-01-10",
+					      "2017-02-02", "2016-08-08", "2019-09-09", "2016-01-01" };
+	char ids[8][LT_DOC_ID_LEN + 1], label[32], expected[8][LT_DOC_ID_LEN + 1];
+	struct lt_err err = { 0 };
+	int64_t batch = 0;
+	size_t n_expected = 0;
+
+	assert_int_equal(lt_catalog_add_batch(fx->cat, "/srv/inbox", &batch, &err), LT_OK);
+	for (int i = 0; i < 8; i++) {
+		snprintf(label, sizeof(label), "doc-%d.png", i);
+		archive_typed(fx->cat, batch, label, "Chỉ thị về công tác lưu trữ", types[i], issued[i],
+			      ids[i]);
+		if (strcmp(types[i], "03") == 0 && strcmp(issued[i], "2016") >= 0)
+			memcpy(expected[n_expected++], ids[i], LT_DOC_ID_LEN + 1);
+	}
+	qsort(expected, n_expected, sizeof(expected[0]), (int (*)(const void *, const void *))strcmp);
+	assert_int_equal(n_expected, 4);
+	for (int pages = 0; pages < 2; pages++) {
+		for (int offset = 0; offset < 5; offset++) {
+			struct lt_search q = { 0 };
+			struct lt_hit *hits = NULL;
+			size_t n = 0;
+
+			q.type = "03";
+			q.from = "2016";
+			q.pages = pages;
+			q.limit = 2;
+			q.offset = offset;
+			assert_int_equal(lt_catalog_find_hits(fx->cat, &q, &hits, &n, &err), LT_OK);
+			/* One page per document here: a page hit is a document hit. */
+			assert_int_equal(n, offset >= 4 ? 0 : offset == 3 ? 1 : 2);
+			for (size_t i = 0; i < n; i++)
+				assert_string_equal(hits[i].document, expected[offset + i]);
+			lt_hits_free(hits, n);
+		}
+	}
+}
+
+/* A full-text window walked match first reads no row of documents (016):
+ * a document that is no longer archived, or that has a secrecy level, is
+ * still left out, with and without filters, in every plan, and counted
+ * alike. */
+static void test_window_leaves_out_unarchived_and_secret(void **state)
+{
+	struct fx *fx = *state;
+	char ids[4][LT_DOC_ID_LEN + 1], label[32], sql[128];
+	struct lt_meta meta = LT_META_INIT;
+	struct lt_err err = { 0 };
+	int64_t batch = 0;
+
+	assert_int_equal(lt_catalog_add_batch(fx->cat, "/srv/inbox", &batch, &err), LT_OK);
+	for (int i = 0; i < 4; i++) {
+		char text[64];
+
+		snprintf(label, sizeof(label), "doc-%d.png", i);
+		snprintf(text, sizeof(text), "Chỉ thị về lưu trữ tài liệu số %d", i);
+		archive_typed(fx->cat, batch, label, text, "03", "2016-03-01", ids[i]);
+	}
+	/* 1: secret (its metadata replaced whole, the filters' fields kept). */
+	assert_int_equal(lt_meta_set(&meta, "typeName", "03", LT_META_MANIFEST, NULL, NULL, 1, 1,
+				     &err), LT_OK);
+	assert_int_equal(lt_meta_set(&meta, "issuedDate", "2016-03-01", LT_META_MANIFEST, NULL, NULL,
+				     1, 1, &err), LT_OK);
+	assert_int_equal(lt_meta_set(&meta, LT_SECRECY_KEY, "mat", LT_META_MANIFEST, NULL, NULL, 1,
+				     1, &err), LT_OK);
+	assert_int_equal(lt_catalog_save_meta(fx->cat, ids[1], &meta, &err), LT_OK);
+	lt_meta_release(&meta);
+	/* 2: no longer archived, its pages still in the index. */
+	snprintf(sql, sizeof(sql), "UPDATE documents SET state = 'failed' WHERE id = '%s'", ids[2]);
+	assert_int_equal(sqlite3_exec(fx->cat->db, sql, NULL, NULL, NULL), SQLITE_OK);
+
+	for (int secret = 0; secret < 2; secret++) {
+		for (int filtered = 0; filtered < 2; filtered++) {
+			for (int pages = 0; pages < 2; pages++) {
+				for (int plan = LT_PLAN_AUTO; plan <= LT_PLAN_MATCH_CHECKED; plan++) {
+					struct lt_search q = { 0 };
+					int64_t count = 0;
+					char *got;
+
+					q.text = plan % 2 ? "lưu trữ" : "luu tru";
+					q.type = filtered ? "03" : NULL;
+					q.from = filtered ? "2016" : NULL;
+					q.include_secret = secret;
+					q.pages = pages;
+					q.limit = 10;
+					q.plan = plan;
+					got = hits_digest(fx->cat, &q);
+					assert_non_null(strstr(got, ids[0]));
+					assert_non_null(strstr(got, ids[3]));
+					assert_null(strstr(got, ids[2]));
+					if (secret)
+						assert_non_null(strstr(got, ids[1]));
+					else
+						assert_null(strstr(got, ids[1]));
+					free(got);
+					assert_int_equal(lt_catalog_count_hits(fx->cat, &q, 0, &count, &err),
+							 LT_OK);
+					assert_int_equal(count, secret ? 3 : 2);
+				}
+			}
 		}
 	}
 }
@@ -1656,7 +1788,7 @@ static void test_organ_filter_same_as_scan(void **state)
 		char *expected = organ_documents_by_scan(fx->db, asked[a]);
 
 		for (int t = 0; t < 3; t++) {
-			for (int plan = LT_PLAN_AUTO; plan <= LT_PLAN_FILTER_FIRST; plan++) {
+			for (int plan = LT_PLAN_AUTO; plan <= LT_PLAN_MATCH_CHECKED; plan++) {
 				struct lt_search q = { 0 };
 				char *got;
 
@@ -1925,6 +2057,9 @@ cmocka_unit_test_setup_teardown(test_read_mode_is_read_only, setup_open, teardow
 		cmocka_unit_test_setup_teardown(test_claim_uses_index, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_claim_longest_first, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_filter_first_same_hits, setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_type_listing_in_id_order, setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_window_leaves_out_unarchived_and_secret, setup_open,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_organ_filter_same_as_scan, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_prefix_expansion, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_compacts, setup_open, teardown),
