@@ -262,39 +262,13 @@ static void rank_function(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3
 /* Before the zlib stream: the text's length, 4 bytes little-endian. */
 #define PACK_HEADER 4
 
+static void pack_value(sqlite3_context *ctx, sqlite3_value *val, int min_bytes, int level,
+		       const char *dict, size_t dict_len);
+
 static void text_pack(sqlite3_context *ctx, int nval, sqlite3_value **val)
 {
-	const unsigned char *text;
-	unsigned char *packed;
-	uLongf packed_len;
-	int n;
-
 	(void)nval;
-	if (sqlite3_value_type(val[0]) != SQLITE_TEXT) {
-		sqlite3_result_value(ctx, val[0]);
-		return;
-	}
-	text = sqlite3_value_text(val[0]);
-	n = sqlite3_value_bytes(val[0]);
-	if (n < PACK_MIN_BYTES) {
-		sqlite3_result_value(ctx, val[0]);
-		return;
-	}
-	packed_len = compressBound((uLong)n);
-	packed = sqlite3_malloc64(PACK_HEADER + packed_len);
-	if (!packed) {
-		sqlite3_result_error_nomem(ctx);
-		return;
-	}
-	for (int i = 0; i < PACK_HEADER; i++)
-		packed[i] = (unsigned char)((unsigned)n >> (8 * i));
-	if (compress2(packed + PACK_HEADER, &packed_len, text, (uLong)n, 6) != Z_OK ||
-	    packed_len + PACK_HEADER >= (uLongf)n) {
-		sqlite3_free(packed);
-		sqlite3_result_value(ctx, val[0]);
-		return;
-	}
-	sqlite3_result_blob64(ctx, packed, PACK_HEADER + packed_len, sqlite3_free);
+	pack_value(ctx, val[0], PACK_MIN_BYTES, 6, NULL, 0);
 }
 
 /* In the length header: the zlib stream was made with META_DICT as its
@@ -318,33 +292,37 @@ static const char META_DICT[] =
 	"\"width\":2480,\"height\":3508,\"width\":1654,\"height\":2339,"
 	"\"bits_per_sample\":8,\"samples_per_pixel\":3,\"colour\":\"rgb\",\"file_size\":1,\"sha256\":\"";
 
-static void meta_pack(sqlite3_context *ctx, int nval, sqlite3_value **val)
+/* The value zlib-packed behind its length (PACK_DICT_FLAG set when dict
+ * primed the stream), or the value itself when it is not text, shorter
+ * than min_bytes, or would not shrink: lt_text_pack and lt_meta_pack. */
+static void pack_value(sqlite3_context *ctx, sqlite3_value *val, int min_bytes, int level,
+		       const char *dict, size_t dict_len)
 {
 	const unsigned char *text;
 	unsigned char *packed;
+	unsigned header;
 	z_stream z;
 	uLong bound;
 	int n, zrc;
 
-	(void)nval;
-	if (sqlite3_value_type(val[0]) != SQLITE_TEXT) {
-		sqlite3_result_value(ctx, val[0]);
+	if (sqlite3_value_type(val) != SQLITE_TEXT) {
+		sqlite3_result_value(ctx, val);
 		return;
 	}
-	text = sqlite3_value_text(val[0]);
-	n = sqlite3_value_bytes(val[0]);
+	text = sqlite3_value_text(val);
+	n = sqlite3_value_bytes(val);
 	memset(&z, 0, sizeof(z));
-	if (n < PACK_HEADER * 4 || deflateInit(&z, 9) != Z_OK) {
-		sqlite3_result_value(ctx, val[0]);
+	if (n < min_bytes || deflateInit(&z, level) != Z_OK) {
+		sqlite3_result_value(ctx, val);
 		return;
 	}
 	bound = deflateBound(&z, (uLong)n);
 	packed = sqlite3_malloc64(PACK_HEADER + bound);
-	if (!packed || deflateSetDictionary(&z, (const Bytef *)META_DICT, sizeof(META_DICT) - 1) != Z_OK) {
+	if (!packed || (dict && deflateSetDictionary(&z, (const Bytef *)dict, (uInt)dict_len) != Z_OK)) {
 		deflateEnd(&z);
 		sqlite3_free(packed);
 		if (packed)
-			sqlite3_result_value(ctx, val[0]);
+			sqlite3_result_value(ctx, val);
 		else
 			sqlite3_result_error_nomem(ctx);
 		return;
@@ -357,12 +335,19 @@ static void meta_pack(sqlite3_context *ctx, int nval, sqlite3_value **val)
 	deflateEnd(&z);
 	if (zrc != Z_STREAM_END || z.total_out + PACK_HEADER >= (uLong)n) {
 		sqlite3_free(packed);
-		sqlite3_result_value(ctx, val[0]);
+		sqlite3_result_value(ctx, val);
 		return;
 	}
+	header = (unsigned)n | (dict ? PACK_DICT_FLAG : 0);
 	for (int i = 0; i < PACK_HEADER; i++)
-		packed[i] = (unsigned char)(((unsigned)n | PACK_DICT_FLAG) >> (8 * i));
+		packed[i] = (unsigned char)(header >> (8 * i));
 	sqlite3_result_blob64(ctx, packed, PACK_HEADER + z.total_out, sqlite3_free);
+}
+
+static void meta_pack(sqlite3_context *ctx, int nval, sqlite3_value **val)
+{
+	(void)nval;
+	pack_value(ctx, val[0], PACK_HEADER * 4, 9, META_DICT, sizeof(META_DICT) - 1);
 }
 
 /* zlib's uncompress() with the preset dictionary META_DICT. */
