@@ -265,15 +265,53 @@ static void rank_function(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3
 static void pack_value(sqlite3_context *ctx, sqlite3_value *val, int min_bytes, int level,
 		       const char *dict, size_t dict_len);
 
+/* In the length header: the zlib stream was primed with a preset
+ * dictionary, TEXT_DICT or META_DICT: the stream's own dictionary id (its
+ * Adler-32) tells which. A page's text is never 2 GB. */
+#define PACK_DICT_FLAG 0x80000000u
+
+/* A page of text primed with what most Vietnamese administrative pages
+ * say (NĐ 30/2020's header, signature and "Nơi nhận" formulae, the
+ * commonest words of official prose, the names of the kinds of document
+ * and of organs) and a few English words: zlib finds them at once instead
+ * of after the first kilobytes. Measured on 4 KB pieces, it saves 7% of
+ * the packed size of ordinary Vietnamese prose (README.vi.md), 14% on
+ * administrative pages, next to nothing on English. zlib uses its end
+ * first, so the commonest come last. Never change it: the rows packed
+ * with it need it as it was (a better one is a new dictionary beside it,
+ * told apart by its Adler-32, see unpack_stream). */
+static const char TEXT_DICT[] =
+	" the of and to in for is on that by with as be this are from at or an not which"
+	" Ministry Committee Department Province Decision Report Plan Official Letter"
+	" không có được này những cho với người một trong các của và là đã sẽ đến từ theo"
+	" tại về như khi đó thì cũng nhưng hoặc vì nên để bị do trên dưới sau trước ra vào"
+	" nào gì hơn rất đều chỉ còn mới đang vẫn lại nữa phải cần nếu thế hiện nay"
+	" thực hiện tổ chức quản lý nhà nước phát triển kinh tế xã hội chính sách trách"
+	" nhiệm cơ quan đơn vị địa phương trung ương cán bộ công chức viên chức nhân dân"
+	" đồng chí tình hình kết quả nhiệm vụ giải pháp đề nghị báo cáo kế hoạch chương"
+	" trình dự án nội dung quy định pháp luật hướng dẫn triển khai kiểm tra giám sát"
+	" đánh giá tăng cường bảo đảm nâng cao chất lượng hiệu quả công tác văn thư lưu trữ"
+	" tài liệu ngân sách đầu tư xây dựng đất đai tài chính giáo dục y tế"
+	" các sở, ban, ngành, đoàn thể; Ủy ban nhân dân các huyện, thị xã, thành phố;"
+	" Căn cứ Luật Tổ chức chính quyền địa phương; Theo đề nghị của Giám đốc Sở"
+	" Nội vụ, Chánh Văn phòng"
+	" QUYẾT ĐỊNH: Điều 1. Điều 2. Điều 3. Quyết định này có hiệu lực thi hành kể từ"
+	" ngày ký. Nơi nhận: - Như Điều 3; - Lưu: VT. TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH"
+	" PHÓ CHỦ TỊCH TM. BAN THƯỜNG VỤ T/M BAN CHẤP HÀNH BÍ THƯ GIÁM ĐỐC"
+	" Đảng ủy, Tỉnh ủy, Thành ủy, Huyện ủy, Ban Chấp hành Trung ương, Ban Bí thư,"
+	" Bộ Chính trị, Hội đồng nhân dân, Ủy ban nhân dân tỉnh, Văn phòng, Sở Tài chính,"
+	" Sở Kế hoạch và Đầu tư, Sở Giáo dục và Đào tạo, Sở Y tế"
+	" CHỈ THỊ NGHỊ QUYẾT QUYẾT ĐỊNH BÁO CÁO THÔNG BÁO KẾ HOẠCH TỜ TRÌNH CÔNG VĂN"
+	" HƯỚNG DẪN BIÊN BẢN QUY ĐỊNH Về việc V/v"
+	" CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc"
+	" ĐẢNG CỘNG SẢN VIỆT NAM ỦY BAN NHÂN DÂN HỘI ĐỒNG NHÂN DÂN TỈNH ỦY"
+	" , ngày tháng năm Số: /QĐ-UBND /BC-UBND /KH-UBND /TB-VP /CT-TW /NQ-TW";
+
 static void text_pack(sqlite3_context *ctx, int nval, sqlite3_value **val)
 {
 	(void)nval;
-	pack_value(ctx, val[0], PACK_MIN_BYTES, 6, NULL, 0);
+	pack_value(ctx, val[0], PACK_MIN_BYTES, 6, TEXT_DICT, sizeof(TEXT_DICT) - 1);
 }
-
-/* In the length header: the zlib stream was made with META_DICT as its
- * preset dictionary (lt_meta_pack). A page's text is never 2 GB. */
-#define PACK_DICT_FLAG 0x80000000u
 
 /* pages.technical is a short JSON object (techmeta.c) whose keys and most
  * values repeat on every page: zlib alone gets 238 bytes to 185, primed
@@ -350,9 +388,14 @@ static void meta_pack(sqlite3_context *ctx, int nval, sqlite3_value **val)
 	pack_value(ctx, val[0], PACK_HEADER * 4, 9, META_DICT, sizeof(META_DICT) - 1);
 }
 
-/* zlib's uncompress() with the preset dictionary META_DICT. */
-static int uncompress_meta(unsigned char *out, uLongf *out_len, const unsigned char *in, uLong in_len)
+/* zlib's uncompress() for a stream that may ask for a preset dictionary:
+ * the one whose Adler-32 it names (TEXT_DICT or META_DICT). */
+static int unpack_stream(unsigned char *out, uLongf *out_len, const unsigned char *in, uLong in_len)
 {
+	static const struct { const char *text; size_t len; } dicts[] = {
+		{ TEXT_DICT, sizeof(TEXT_DICT) - 1 },
+		{ META_DICT, sizeof(META_DICT) - 1 },
+	};
 	z_stream z;
 	int zrc;
 
@@ -365,7 +408,16 @@ static int uncompress_meta(unsigned char *out, uLongf *out_len, const unsigned c
 		return Z_MEM_ERROR;
 	zrc = inflate(&z, Z_FINISH);
 	if (zrc == Z_NEED_DICT) {
-		zrc = inflateSetDictionary(&z, (const Bytef *)META_DICT, sizeof(META_DICT) - 1);
+		uLong wanted = z.adler;
+
+		zrc = Z_DATA_ERROR;
+		for (size_t i = 0; i < sizeof(dicts) / sizeof(dicts[0]); i++)
+			if (adler32(adler32(0, Z_NULL, 0), (const Bytef *)dicts[i].text,
+				    (uInt)dicts[i].len) == wanted) {
+				zrc = inflateSetDictionary(&z, (const Bytef *)dicts[i].text,
+							   (uInt)dicts[i].len);
+				break;
+			}
 		if (zrc == Z_OK)
 			zrc = inflate(&z, Z_FINISH);
 	}
@@ -403,8 +455,8 @@ static void text_unpack(sqlite3_context *ctx, int nval, sqlite3_value **val)
 		return;
 	}
 	text_len = n;
-	if ((dict ? uncompress_meta(text, &text_len, packed + PACK_HEADER,
-				    (uLong)(packed_len - PACK_HEADER))
+	if ((dict ? unpack_stream(text, &text_len, packed + PACK_HEADER,
+				  (uLong)(packed_len - PACK_HEADER))
 		  : uncompress(text, &text_len, packed + PACK_HEADER,
 			       (uLong)(packed_len - PACK_HEADER))) != Z_OK ||
 	    text_len != n) {

@@ -35,16 +35,18 @@
  *
  * lt_text_pack(text) and lt_text_unpack(x) are how pages.text is kept
  * (schemas/catalog/013-search-compact.sql): pack gives a BLOB of the text's
- * length (4 bytes, little-endian) and its zlib stream, or the text itself
- * when that would not be smaller (short pages, NULL); unpack gives the text
- * back from either. Every writer of pages.text packs, every reader
+ * length (4 bytes, little-endian) and its zlib stream, primed since
+ * catalog version 17 with a dictionary of common Vietnamese administrative
+ * wording (the length's top bit set to say a dictionary was used), or the
+ * text itself when that would not be smaller (short pages, NULL); unpack
+ * gives the text back from any of them. Every writer of pages.text packs, every reader
  * unpacks; the full-text index reads its content through the view
  * page_text_source, which unpacks.
  *
  * lt_meta_pack(text) packs pages.technical (015-compact-index.sql): as
  * lt_text_pack, but zlib primed with a dictionary of the keys and values
- * techmeta.c writes, and the length's top bit set to say so;
- * lt_text_unpack reads it back. */
+ * techmeta.c writes; lt_text_unpack reads it back (the stream names its
+ * dictionary by its Adler-32). */
 int lt_fts_register(sqlite3 *db, struct lt_err *err);
 
 /* A SHA-256 in 64 hex digits (either case, NUL-terminated) -> its 32

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <zlib.h>
 
 #include "../../pipeline/catalog_int.h"
 #include "luutru/catalog.h"
@@ -1260,8 +1261,11 @@ static void test_metadata_filters_use_index(void **state)
 		{ "SELECT document_id FROM metadata WHERE key = 'organName' AND folded IN "
 		  "(SELECT folded FROM organs WHERE instr(folded, 'quang ngai') > 0)",
 		  "COVERING INDEX metadata_organ" },
-		{ "SELECT document_id FROM metadata WHERE key = 'subject' AND value = 'x'",
-		  "metadata_key_value" },
+		/* --number: the two keys it reads by their folded value (017). */
+		{ "SELECT n.document_id FROM metadata n WHERE n.key = 'codeNumber' "
+		  "AND n.folded IN ('5', '05')", "COVERING INDEX metadata_number" },
+		{ "SELECT c.document_id FROM metadata c WHERE c.key = 'codeNotation' "
+		  "AND replace(c.folded, '/', '') = 'cttw'", "COVERING INDEX metadata_number" },
 		{ "SELECT 1 FROM metadata WHERE document_id = 'x' AND key = 'secrecyLevel'",
 		  "sqlite_autoindex_metadata_1" },
 		/* What a full-text window reads per match (catalog_search.c). */
@@ -1981,6 +1985,82 @@ static void test_text_round_trip(void **state)
 	lt_buf_release(&long_text);
 }
 
+/* Since version 17 a page's text is packed with zlib primed with a
+ * dictionary (fts.c): smaller than zlib alone on an administrative page;
+ * a row packed without one before is still read, and 017 packs it again;
+ * a stream naming a dictionary luutru does not have is refused, not
+ * read as something else. */
+static void test_text_dictionary(void **state)
+{
+	struct fx *fx = *state;
+	struct lt_err err = { 0 };
+	struct lt_buf text = LT_BUF_INIT;
+	struct lt_doc *doc = NULL;
+	char id[LT_DOC_ID_LEN + 1];
+	unsigned char *plain;
+	uLongf plain_len;
+	int64_t batch = 0, stored;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+
+	assert_int_equal(lt_buf_puts(&text, "ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI\nSố: 127/KH-UBND\n"
+				     "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+				     "Quảng Ngãi, ngày 14 tháng 7 năm 2016\nKẾ HOẠCH\nThực hiện công "
+				     "tác văn thư, lưu trữ năm 2016\nCăn cứ Luật Lưu trữ; theo đề nghị "
+				     "của Giám đốc Sở Nội vụ, Ủy ban nhân dân tỉnh ban hành kế hoạch "
+				     "tổ chức thực hiện như sau: các sở, ban, ngành, đoàn thể; Ủy ban "
+				     "nhân dân các huyện, thị xã, thành phố có trách nhiệm triển khai.\n"
+				     "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nTM. ỦY BAN NHÂN DÂN\n"
+				     "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n", &err), LT_OK);
+	assert_int_equal(lt_catalog_add_batch(fx->cat, "/srv/inbox", &batch, &err), LT_OK);
+	archive_text(fx->cat, batch, "ke-hoach.png", lt_buf_str(&text), id);
+	lt_catalog_close(fx->cat);
+	fx->cat = NULL;
+
+	plain_len = compressBound(text.len);
+	plain = malloc(4 + plain_len);
+	assert_non_null(plain);
+	assert_int_equal(compress2(plain + 4, &plain_len, (const Bytef *)text.data, text.len, 6), Z_OK);
+	db = raw_open(fx->db);
+	/* The dictionary's flag is set and the row is the smaller for it. */
+	stored = raw_int(db, "SELECT length(text) FROM pages");
+	assert_true(stored < (int64_t)(4 + plain_len));
+	assert_int_equal(raw_int(db, "SELECT substr(hex(text), 7, 2) >= '80' FROM pages"), 1);
+	/* A row as lt_text_pack wrote it before 017: zlib alone. */
+	for (int i = 0; i < 4; i++)
+		plain[i] = (unsigned char)(text.len >> (8 * i));
+	assert_int_equal(sqlite3_prepare_v2(db, "UPDATE pages SET text = ?1", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_blob(st, 1, plain, (int)(4 + plain_len), SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 16", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	assert_int_equal(lt_catalog_open(fx->archive, LT_CATALOG_WRITE, &fx->cat, &err), LT_OK);
+	assert_int_equal(lt_catalog_load(fx->cat, id, &doc, &err), LT_OK);
+	assert_string_equal(doc->pages[0].text, lt_buf_str(&text));
+	lt_doc_free(doc);
+	doc = NULL;
+	db = raw_open(fx->db);
+	assert_int_equal(raw_int(db, "SELECT length(text) FROM pages"), stored);
+	/* The stream's dictionary id (after its 2-byte header) made wrong. */
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT text FROM pages", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_bytes(st, 0), (int)stored);
+	memcpy(plain, sqlite3_column_blob(st, 0), (size_t)stored);
+	sqlite3_finalize(st);
+	plain[6] ^= 0xff;
+	assert_int_equal(sqlite3_prepare_v2(db, "UPDATE pages SET text = ?1", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_blob(st, 1, plain, (int)stored, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	assert_int_equal(lt_catalog_load(fx->cat, id, &doc, &err), LT_EDB);
+	assert_non_null(strstr(err.msg, "damaged"));
+	free(plain);
+	lt_buf_release(&text);
+}
+
 /* What 015-compact-index.sql keeps smaller is read back as it was
  * written: the technical JSON (packed with its dictionary), the bundle
  * files' SHA-256 (32 bytes), and the exact spellings (page_exact). */
@@ -2036,6 +2116,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_open_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_create, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_compact_storage, setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_text_dictionary, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lifecycle, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_metadata, setup_open, teardown),
