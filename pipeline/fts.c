@@ -22,6 +22,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 #include <zlib.h>
 
 #include "luutru/buf.h"
@@ -863,6 +864,107 @@ static int expand_prefix(struct term *t, lt_fts_expand_fn expand, void *ctx, str
 	return rc;
 }
 
+/* ---- a document number typed with spaces ("1127 QĐ UBND", "số 05") ---- */
+
+/* A bare word: not quoted, no prefix star, not excluded, not an OR. */
+static int bare_word(const struct term *t)
+{
+	return t->kind == TERM_AND && !t->phrase && !t->prefix;
+}
+
+/* Typed as a notation is: capitals (and digits), no small letter: "QĐ",
+ * "UBND", "TW", not "Đà" or "ubnd" (small letters are words). */
+static int notation_word(const struct term *t)
+{
+	utf8proc_int32_t c;
+	int capitals = 0;
+
+	for (size_t i = 0; i < t->len; ) {
+		utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)t->text + i,
+						      (utf8proc_ssize_t)(t->len - i), &c);
+		utf8proc_category_t cat;
+
+		if (n <= 0)
+			return 0;
+		cat = utf8proc_category(c);
+		if (cat == UTF8PROC_CATEGORY_LU)
+			capitals++;
+		else if (cat != UTF8PROC_CATEGORY_ND && cat != UTF8PROC_CATEGORY_MN)
+			return 0;
+		i += (size_t)n;
+	}
+	return capitals > 0;
+}
+
+/* A number, or a number with its notation ("05", "05-CT/TW"). */
+static int number_word(const struct term *t)
+{
+	return t->len > 0 && t->text[0] >= '0' && t->text[0] <= '9';
+}
+
+/* "số" or "so", as typed in any case, before a number. */
+static int number_sign(const struct term *t)
+{
+	static const char *const signs[] = { "số", "Số", "SỐ", "so", "So", "SO" };
+
+	for (size_t i = 0; i < sizeof(signs) / sizeof(signs[0]); i++)
+		if (t->len == strlen(signs[i]) && memcmp(t->text, signs[i], t->len) == 0)
+			return 1;
+	return 0;
+}
+
+/* Are a and b next to each other in the query, only spaces between? */
+static int adjacent(const struct term *a, const struct term *b)
+{
+	for (const char *p = a->text + a->len; p < b->text; p++)
+		if (!is_space(*p))
+			return 0;
+	return b->text >= a->text + a->len;
+}
+
+/* A document number typed with spaces for its slashes and dashes ("1127
+ * QĐ UBND", "25 TB VPTU", "số 05-CT/TW"), as bare words, would be found as
+ * separate words anywhere on a page: thousands of pages hold a 25, a TB
+ * and a VPTU, and the document itself ranks among them. A number followed
+ * by words typed as notations are (capitals), or "số" followed by a
+ * number, become one phrase: the words in that order, with anything but
+ * a word between them, as the number is printed (25/TB-VPTU, "Số: 05").
+ * terms[0..*n) are merged in place. */
+static void join_spaced_numbers(struct term *terms, size_t *n)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < *n; ) {
+		size_t j = i, last;
+
+		if (bare_word(&terms[i]) && number_sign(&terms[i]) && i + 1 < *n &&
+		    bare_word(&terms[i + 1]) && number_word(&terms[i + 1]) &&
+		    adjacent(&terms[i], &terms[i + 1]))
+			j = i + 1;
+		if (bare_word(&terms[j]) && number_word(&terms[j])) {
+			last = j;
+			while (last + 1 < *n && bare_word(&terms[last + 1]) &&
+			       notation_word(&terms[last + 1]) &&
+			       adjacent(&terms[last], &terms[last + 1]))
+				last++;
+			if (last > i && (j > i || last > j)) {
+				struct term joined = terms[i];
+
+				joined.len = (size_t)(terms[last].text + terms[last].len - terms[i].text);
+				joined.phrase = 1;
+				joined.stop = 0;
+				for (size_t k = i + 1; k <= last; k++)
+					joined.has_exact |= terms[k].has_exact;
+				terms[kept++] = joined;
+				i = last + 1;
+				continue;
+			}
+		}
+		terms[kept++] = terms[i++];
+	}
+	*n = kept;
+}
+
 /* Every term of the MATCH is a phrase FTS5 walks in every candidate page,
  * and snippet() and bm25() once more per phrase: the cost grows with the
  * number of terms times the pages. The same word typed 800 times took 17 s
@@ -961,6 +1063,7 @@ int lt_fts_parse_with(const char *typed, lt_fts_expand_fn expand, void *ctx,
 	lt_buf_release(&seen);
 	if (rc)
 		return rc;
+	join_spaced_numbers(terms, &n);
 	{
 		size_t positives = 0, kept = 0;
 

@@ -32,7 +32,18 @@ static const struct query_case query_cases[] = {
 	{ "\"van phong\" 2016", "\"van phong\" AND \"2016\"" },
 	{ "tinh \"van phong\" uy", "\"tinh\" AND \"van phong\" AND \"uy\"" },
 	{ "05-CT/TW", "\"05-CT/TW\"" },
-	{ "Số 05-CT/TW", "\"Số\" AND \"05-CT/TW\"" },
+	/* A document number typed with spaces is one phrase: a number and
+	 * the words after it typed in capitals, or "số" and a number. */
+	{ "Số 05-CT/TW", "\"Số 05-CT/TW\"" },
+	{ "1127 QĐ UBND", "\"1127 QĐ UBND\"" },
+	{ "số  05 nghị quyết", "\"số  05\" AND \"nghị\" AND \"quyết\"" },
+	{ "van 25 TB VPTU 2016", "\"van\" AND \"25 TB VPTU\" AND \"2016\"" },
+	{ "2016 Đà Nẵng", "\"2016\" AND \"Đà\" AND \"Nẵng\"" },
+	{ "1127 qd ubnd", "\"1127\" AND \"qd\" AND \"ubnd\"" },
+	{ "UBND 1127", "\"UBND\" AND \"1127\"" },
+	{ "1127 \"QĐ UBND\"", "\"1127\" AND \"QĐ UBND\"" },
+	{ "25 TB -VPTU", "(\"25 TB\") NOT \"VPTU\"" },
+	{ "so", "\"so\"" },
 	/* An unterminated quote runs to the end of the input. */
 	{ "\"van phong", "\"van phong\"" },
 	/* Quotes inside what was typed never reach FTS5 unbalanced: they end
@@ -207,6 +218,8 @@ static const char *const rows[] = {
 	/* 4 */ "Vie\xcc\xa3\xcc\x82t Nam (NFD)",
 	/* 5 */ "Ðà Lạt",   /* Icelandic eth, as Tesseract sometimes emits */
 	/* 6 */ "Da Nang, quyết định 1127/QĐ-UBND",
+	/* 7 */ "Ngày 25 tháng 7, VPTU gửi TB cho các cơ quan",
+	/* 8 */ "Thông báo số 25/TB-VPTU",
 };
 
 static int setup_db(void **state)
@@ -325,6 +338,11 @@ static const struct {
 	{ "1127 QĐ UBND", R(6) },
 	{ "01127-qd", R(6) },
 	{ "\"ubnd 1127\"", 0 },
+	/* The number itself, not its parts anywhere on the page (row 7). */
+	{ "25 TB VPTU", R(8) },
+	{ "25/TB-VPTU", R(8) },
+	{ "số 25", R(8) },
+	{ "25 tb vptu", R(7) | R(8) },   /* small letters: words */
 	/* The query language */
 	{ "nang*", R(1) | R(6) },
 	{ "\"tinh u\"*", R(1) },
