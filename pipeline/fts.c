@@ -20,6 +20,7 @@
 #include "luutru/fts.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -115,6 +116,47 @@ non_ascii:
 	return rc;
 }
 
+/* ---- numbers joined by punctuation: "572.401.000", "05-CT/TW", "14/7/2016" ----
+ *
+ * A number's parts are often words on half the pages ("000", "25", "TB",
+ * "7"): as a phrase of its parts, a number costs a walk of their long
+ * doclists (60-80 ms at a million pages). So two words joined by one of
+ * PAIR_JOINERS, one of them all digits, are also indexed as one token, the
+ * pair "401/0" (folded forms, PAIR_MARK between), colocated with the
+ * second word; and a query for words so joined asks for the pairs, each at
+ * its second word's place: the phrase "572.401.000" becomes "572 572/401
+ * 401/0", the first word kept so that a match starts where the number
+ * does, its doclist only sought at the few pages the pairs leave (FTS5
+ * advances a phrase's words to each other's pages). It finds what the
+ * phrase of the parts found but a number printed with spaces inside
+ * ("572. 401.000"): the parts in that order, joined by any of
+ * PAIR_JOINERS. */
+#define PAIR_JOINERS "./-,:"
+#define PAIR_MARK "/"
+/* Longer parts are not numbers but words and OCR noise: no pair. */
+#define PAIR_PART_BYTES 24
+
+/* Do prev (ending at prev_end) and the word at start, folded to p and c,
+ * make a pair? */
+static int pair_of(const char *text, size_t prev_end, size_t start, const struct lt_buf *p,
+		   const struct lt_buf *c)
+{
+	return p->len > 0 && start == prev_end + 1 && text[prev_end] != '\0' &&
+	       strchr(PAIR_JOINERS, text[prev_end]) && p->len <= PAIR_PART_BYTES &&
+	       c->len <= PAIR_PART_BYTES &&
+	       (all_digits(p->data, p->len) || all_digits(c->data, c->len));
+}
+
+static int emit_pair(void *ctx, int (*emit)(void *, int, const char *, int, int, int), int flags,
+		     const struct lt_buf *p, const struct lt_buf *c, size_t start, size_t end)
+{
+	char pair[2 * PAIR_PART_BYTES + sizeof(PAIR_MARK)];
+	int n = snprintf(pair, sizeof(pair), "%.*s" PAIR_MARK "%.*s", (int)p->len, p->data,
+			 (int)c->len, c->data);
+
+	return emit(ctx, flags, pair, n, (int)start, (int)end);
+}
+
 /* In a query, a string that starts with LT_FTS_EXACT_QUERY asks for the
  * exact forms of its words that have one (the index of a catalog before
  * version 15 held both). The 'exact' tokenizer emits the exact forms
@@ -123,12 +165,16 @@ static int tok_tokenize(Fts5Tokenizer *tokenizer, void *ctx, int flags, const ch
 			int (*emit)(void *, int, const char *, int, int, int))
 {
 	const struct tokenizer *t = (const struct tokenizer *)tokenizer;
-	struct lt_buf folded = LT_BUF_INIT, exact = LT_BUF_INIT;
+	struct lt_buf folded = LT_BUF_INIT, exact = LT_BUF_INIT, prev = LT_BUF_INIT;
 	size_t pos = 0, start = 0, end = 0, len = ntext > 0 ? (size_t)ntext : 0;
+	size_t prev_end = 0;
 	int rc = SQLITE_OK, query = (flags & FTS5_TOKENIZE_QUERY) != 0, exact_query = 0;
 	/* Snippets count positions by the tokens that are not colocated, so
 	 * they need no exact forms. */
 	int want_exact = t->mode == TOK_BOTH && (flags & FTS5_TOKENIZE_DOCUMENT) != 0;
+	/* Pairs in page_text ('folded'), written and asked for; not in a
+	 * prefix query ("05-CT*": its last word is a prefix, not a word). */
+	int pairs = t->mode == TOK_FOLDED && (!query || (flags & FTS5_TOKENIZE_PREFIX) == 0);
 
 	if (query && len > 0 && text[0] == LT_FTS_EXACT_QUERY[0]) {
 		exact_query = t->mode != TOK_FOLDED;
@@ -138,8 +184,12 @@ static int tok_tokenize(Fts5Tokenizer *tokenizer, void *ctx, int flags, const ch
 	if (t->mode == TOK_EXACT)
 		want_exact = exact_query = 1;
 	while (rc == SQLITE_OK && lt_text_next_word(text, len, &pos, &start, &end)) {
-		if (end - start > MAX_TOKEN_BYTES)
+		int pair;
+
+		if (end - start > MAX_TOKEN_BYTES) {
+			lt_buf_reset(&prev);
 			continue;
+		}
 		if (lt_fts_word_forms(text + start, end - start, &folded,
 				      want_exact ? &exact : NULL, NULL)) {
 			rc = SQLITE_NOMEM;
@@ -156,13 +206,28 @@ static int tok_tokenize(Fts5Tokenizer *tokenizer, void *ctx, int flags, const ch
 			rc = emit(ctx, 0, exact.data, (int)exact.len, (int)start, (int)end);
 			continue;
 		}
-		rc = emit(ctx, 0, folded.data, (int)folded.len, (int)start, (int)end);
-		if (rc == SQLITE_OK && !query && want_exact && exact.len)
-			rc = emit(ctx, FTS5_TOKEN_COLOCATED, exact.data, (int)exact.len,
-				  (int)start, (int)end);
+		pair = pairs && pair_of(text, prev_end, start, &prev, &folded);
+		if (query && pair) {
+			rc = emit_pair(ctx, emit, 0, &prev, &folded, start, end);
+		} else {
+			rc = emit(ctx, 0, folded.data, (int)folded.len, (int)start, (int)end);
+			if (rc == SQLITE_OK && !query && want_exact && exact.len)
+				rc = emit(ctx, FTS5_TOKEN_COLOCATED, exact.data, (int)exact.len,
+					  (int)start, (int)end);
+			if (rc == SQLITE_OK && pair)
+				rc = emit_pair(ctx, emit, FTS5_TOKEN_COLOCATED, &prev, &folded, start,
+					       end);
+		}
+		if (rc == SQLITE_OK && pairs) {
+			lt_buf_reset(&prev);
+			if (lt_buf_append(&prev, folded.data, folded.len, NULL))
+				rc = SQLITE_NOMEM;
+			prev_end = end;
+		}
 	}
 	lt_buf_release(&folded);
 	lt_buf_release(&exact);
+	lt_buf_release(&prev);
 	return rc;
 }
 
@@ -927,14 +992,18 @@ static int adjacent(const struct term *a, const struct term *b)
  * separate words anywhere on a page: thousands of pages hold a 25, a TB
  * and a VPTU, and the document itself ranks among them. A number followed
  * by words typed as notations are (capitals), or "số" followed by a
- * number, become one phrase: the words in that order, with anything but
- * a word between them, as the number is printed (25/TB-VPTU, "Số: 05").
- * terms[0..*n) are merged in place. */
-static void join_spaced_numbers(struct term *terms, size_t *n)
+ * number, become one phrase, the number and its notation joined by dashes
+ * into the number as printed ("1127-QĐ-UBND": any of PAIR_JOINERS matches
+ * it, and its pairs make it quick), "số" before it with a space.
+ * terms[0..*n) are merged in place, a joined term's text written into
+ * store[i] (i: its index before the merge). */
+static int join_spaced_numbers(struct term *terms, size_t *n, struct lt_buf *store,
+			       struct lt_err *err)
 {
 	size_t kept = 0;
+	int rc = LT_OK;
 
-	for (size_t i = 0; i < *n; ) {
+	for (size_t i = 0; !rc && i < *n; ) {
 		size_t j = i, last;
 
 		if (bare_word(&terms[i]) && number_sign(&terms[i]) && i + 1 < *n &&
@@ -950,11 +1019,19 @@ static void join_spaced_numbers(struct term *terms, size_t *n)
 			if (last > i && (j > i || last > j)) {
 				struct term joined = terms[i];
 
-				joined.len = (size_t)(terms[last].text + terms[last].len - terms[i].text);
+				lt_buf_reset(&store[i]);
+				for (size_t k = i; !rc && k <= last; k++) {
+					if (k > i)
+						rc = lt_buf_puts(&store[i], k == j ? " " : "-", err);
+					if (!rc)
+						rc = lt_buf_append(&store[i], terms[k].text, terms[k].len,
+								   err);
+					joined.has_exact |= terms[k].has_exact;
+				}
+				joined.text = store[i].data;
+				joined.len = store[i].len;
 				joined.phrase = 1;
 				joined.stop = 0;
-				for (size_t k = i + 1; k <= last; k++)
-					joined.has_exact |= terms[k].has_exact;
 				terms[kept++] = joined;
 				i = last + 1;
 				continue;
@@ -963,6 +1040,7 @@ static void join_spaced_numbers(struct term *terms, size_t *n)
 		terms[kept++] = terms[i++];
 	}
 	*n = kept;
+	return rc;
 }
 
 /* Every term of the MATCH is a phrase FTS5 walks in every candidate page,
@@ -978,14 +1056,16 @@ int lt_fts_parse_with(const char *typed, lt_fts_expand_fn expand, void *ctx,
 		      struct lt_fts_match *m, struct lt_err *err)
 {
 	struct lt_buf key = LT_BUF_INIT, seen = LT_BUF_INIT;
-	struct lt_buf expansions[LT_FTS_MAX_TERMS + 1];
+	struct lt_buf expansions[LT_FTS_MAX_TERMS + 1], joined[LT_FTS_MAX_TERMS + 1];
 	struct term terms[LT_FTS_MAX_TERMS + 1];
 	const char *p = typed;
 	size_t typed_len = strlen(typed), words, total_words = 0, n = 0, stops = 0;
 	int rc = LT_OK, pending_or = 0, any_exact = 0;
 
-	for (size_t i = 0; i <= LT_FTS_MAX_TERMS; i++)
+	for (size_t i = 0; i <= LT_FTS_MAX_TERMS; i++) {
 		lt_buf_init(&expansions[i]);
+		lt_buf_init(&joined[i]);
+	}
 	if (typed_len > LT_FTS_MAX_QUERY_BYTES)
 		return lt_err_set(err, LT_EUSAGE, "the query is %zu bytes long; luutru searches "
 				  "queries of at most %d bytes", typed_len, LT_FTS_MAX_QUERY_BYTES);
@@ -1063,21 +1143,21 @@ int lt_fts_parse_with(const char *typed, lt_fts_expand_fn expand, void *ctx,
 	lt_buf_release(&seen);
 	if (rc)
 		return rc;
-	join_spaced_numbers(terms, &n);
-	{
+	rc = join_spaced_numbers(terms, &n, joined, err);
+	if (!rc) {
 		size_t positives = 0, kept = 0;
 
 		for (size_t i = 0; i < n; i++)
 			positives += terms[i].kind != TERM_NOT;
 		if (positives == 0 && n > 0)
-			return lt_err_set(err, LT_EUSAGE, "the query '%s' only says what to leave "
-					  "out (-word); give a word to search for too", typed);
-		if (positives > 0 && stops == positives)
-			return lt_err_set(err, LT_EUSAGE, "the query '%s' has only words found on "
-					  "nearly every page (và, của, the...); add a word that "
-					  "says what to look for", typed);
+			rc = lt_err_set(err, LT_EUSAGE, "the query '%s' only says what to leave "
+					"out (-word); give a word to search for too", typed);
+		else if (positives > 0 && stops == positives)
+			rc = lt_err_set(err, LT_EUSAGE, "the query '%s' has only words found on "
+					"nearly every page (và, của, the...); add a word that "
+					"says what to look for", typed);
 		/* A stop word that is not part of an OR group is dropped. */
-		for (size_t i = 0; i < n; i++) {
+		for (size_t i = 0; !rc && i < n; i++) {
 			int in_or = terms[i].kind == TERM_OR ||
 				    (i + 1 < n && terms[i + 1].kind == TERM_OR);
 
@@ -1089,8 +1169,8 @@ int lt_fts_parse_with(const char *typed, lt_fts_expand_fn expand, void *ctx,
 			terms[0].kind = TERM_AND;
 		n = kept;
 	}
-	if (n == 0)
-		return lt_err_set(err, LT_EUSAGE, "the query '%s' has no words to search for", typed);
+	if (!rc && n == 0)
+		rc = lt_err_set(err, LT_EUSAGE, "the query '%s' has no words to search for", typed);
 	for (size_t i = 0; !rc && i < n; i++) {
 		if (!terms[i].prefix)
 			continue;
@@ -1107,8 +1187,10 @@ int lt_fts_parse_with(const char *typed, lt_fts_expand_fn expand, void *ctx,
 	m->has_exact = any_exact;
 	if (!rc)
 		rc = list_terms(terms, n, m, err);
-	for (size_t i = 0; i <= LT_FTS_MAX_TERMS; i++)
+	for (size_t i = 0; i <= LT_FTS_MAX_TERMS; i++) {
 		lt_buf_release(&expansions[i]);
+		lt_buf_release(&joined[i]);
+	}
 	return rc;
 }
 

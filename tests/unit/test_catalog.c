@@ -2061,6 +2061,57 @@ static void test_text_dictionary(void **state)
 	lt_buf_release(&text);
 }
 
+/* Migration 017 indexes the pages again: an index written before numbers
+ * were indexed as pairs (fts.c) does not find "127/KH-UBND" as asked for
+ * now; after the upgrade it does. */
+static void test_upgrade_indexes_pairs(void **state)
+{
+	struct fx *fx = *state;
+	struct lt_err err = { 0 };
+	struct lt_hit *hits = NULL;
+	char id[LT_DOC_ID_LEN + 1];
+	int64_t batch = 0;
+	size_t n = 0;
+	sqlite3 *db;
+
+	assert_int_equal(lt_catalog_add_batch(fx->cat, "/srv/inbox", &batch, &err), LT_OK);
+	archive_text(fx->cat, batch, "ke-hoach.png", "Kế hoạch số 127/KH-UBND ngày 14/7/2016", id);
+	lt_catalog_close(fx->cat);
+	fx->cat = NULL;
+	/* The index as a tokenizer without pairs wrote it: page_text's
+	 * tokenizer set to the one of catalogs before 15 for a rebuild. */
+	for (int step = 0; step < 2; step++) {
+		assert_int_equal(sqlite3_open(fx->db, &db), SQLITE_OK);
+		assert_int_equal(lt_fts_register(db, &err), LT_OK);
+		assert_int_equal(sqlite3_exec(db, step == 0
+					      ? "PRAGMA writable_schema = ON; UPDATE sqlite_master SET "
+						"sql = replace(sql, '''luutru folded''', '''luutru''') "
+						"WHERE name = 'page_text'; PRAGMA writable_schema = OFF;"
+					      : "INSERT INTO page_text(page_text) VALUES ('rebuild'); "
+						"PRAGMA writable_schema = ON; UPDATE sqlite_master SET "
+						"sql = replace(sql, '''luutru''', '''luutru folded''') "
+						"WHERE name = 'page_text'; PRAGMA writable_schema = OFF; "
+						"PRAGMA user_version = 16;", NULL, NULL, NULL), SQLITE_OK);
+		sqlite3_close(db);
+	}
+	db = raw_open(fx->db);
+	assert_int_equal(lt_fts_register(db, &err), LT_OK);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM page_text WHERE page_text MATCH "
+				 "'\"127/KH-UBND\"'"), 0);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM page_text WHERE page_text MATCH "
+				 "'\"127 KH UBND\"'"), 1);
+	sqlite3_close(db);
+
+	assert_int_equal(lt_catalog_open(fx->archive, LT_CATALOG_WRITE, &fx->cat, &err), LT_OK);
+	assert_int_equal(lt_catalog_search(fx->cat, "127/KH-UBND", 10, &hits, &n, &err), LT_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(hits[0].document, id);
+	lt_hits_free(hits, n);
+	assert_int_equal(lt_catalog_search(fx->cat, "14/7/2016", 10, &hits, &n, &err), LT_OK);
+	assert_int_equal(n, 1);
+	lt_hits_free(hits, n);
+}
+
 /* What 015-compact-index.sql keeps smaller is read back as it was
  * written: the technical JSON (packed with its dictionary), the bundle
  * files' SHA-256 (32 bytes), and the exact spellings (page_exact). */
@@ -2117,6 +2168,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_open_create, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_compact_storage, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_text_dictionary, setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_indexes_pairs, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lifecycle, setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_metadata, setup_open, teardown),

@@ -35,14 +35,15 @@ static const struct query_case query_cases[] = {
 	/* A document number typed with spaces is one phrase: a number and
 	 * the words after it typed in capitals, or "số" and a number. */
 	{ "Số 05-CT/TW", "\"Số 05-CT/TW\"" },
-	{ "1127 QĐ UBND", "\"1127 QĐ UBND\"" },
-	{ "số  05 nghị quyết", "\"số  05\" AND \"nghị\" AND \"quyết\"" },
-	{ "van 25 TB VPTU 2016", "\"van\" AND \"25 TB VPTU\" AND \"2016\"" },
+	{ "1127 QĐ UBND", "\"1127-QĐ-UBND\"" },
+	{ "số  05 nghị quyết", "\"số 05\" AND \"nghị\" AND \"quyết\"" },
+	{ "van 25 TB VPTU 2016", "\"van\" AND \"25-TB-VPTU\" AND \"2016\"" },
 	{ "2016 Đà Nẵng", "\"2016\" AND \"Đà\" AND \"Nẵng\"" },
 	{ "1127 qd ubnd", "\"1127\" AND \"qd\" AND \"ubnd\"" },
 	{ "UBND 1127", "\"UBND\" AND \"1127\"" },
 	{ "1127 \"QĐ UBND\"", "\"1127\" AND \"QĐ UBND\"" },
-	{ "25 TB -VPTU", "(\"25 TB\") NOT \"VPTU\"" },
+	{ "25 TB -VPTU", "(\"25-TB\") NOT \"VPTU\"" },
+	{ "Số 05 CT TW", "\"Số 05-CT-TW\"" },
 	{ "so", "\"so\"" },
 	/* An unterminated quote runs to the end of the input. */
 	{ "\"van phong", "\"van phong\"" },
@@ -220,6 +221,8 @@ static const char *const rows[] = {
 	/* 6 */ "Da Nang, quyết định 1127/QĐ-UBND",
 	/* 7 */ "Ngày 25 tháng 7, VPTU gửi TB cho các cơ quan",
 	/* 8 */ "Thông báo số 25/TB-VPTU",
+	/* 9 */ "Số tiền 572.401.000 đồng; 401 000 và 572,401",
+	/* 10 */ "Biên bản 5/2016, ngày 14/7/2016",
 };
 
 static int setup_db(void **state)
@@ -343,6 +346,26 @@ static const struct {
 	{ "25/TB-VPTU", R(8) },
 	{ "số 25", R(8) },
 	{ "25 tb vptu", R(7) | R(8) },   /* small letters: words */
+	/* Numbers joined by punctuation are also indexed as pairs ("401/0")
+	 * and asked for so: any joiner, any zero padding, a part of one;
+	 * parts apart (row 9's "401 000") are not the number. */
+	{ "572.401.000", R(9) },
+	{ "572,401,000", R(9) },
+	{ "401.000", R(9) },
+	{ "401-0", R(9) },
+	{ "572.401", R(9) },
+	{ "\"572 401\"", R(9) },
+	{ "401 000", R(9) },
+	{ "000.401", 0 },
+	{ "14/7/2016", R(10) },
+	{ "7/2016", R(10) },
+	{ "5/2016", R(10) },
+	{ "2016-7", 0 },
+	{ "bản 5/2016", R(10) },
+	{ "\"bản 5/2016 ngày\"", R(10) },
+	{ "\"số 25/TB-VPTU\"", R(8) },
+	{ "ct/tw", R(2) },                /* no number: the words in a row */
+	{ "05-CT*", R(2) },
 	/* The query language */
 	{ "nang*", R(1) | R(6) },
 	{ "\"tinh u\"*", R(1) },
