@@ -43,7 +43,9 @@ tags=$(printf '%s\n' "$lint" | grep -E '^[EW]: ' || true)
 [ -z "$tags" ] || fail "lintian reports errors or warnings (README lists the accepted ones: none): $tags"
 
 contents=$(dpkg-deb -c "$DEB" | awk '{print $6}')
-has() { printf '%s\n' "$contents" | grep -qx "$1" || fail "$DEB lacks $1"; }
+# A here-string, not printf | grep -q: under pipefail grep's early exit can
+# kill the writer (SIGPIPE) and fail a check that matched.
+has() { grep -qx "$1" <<<"$contents" || fail "$DEB lacks $1"; }
 has ./usr/bin/luutru
 has ./usr/lib/luutru/luutru-engine
 has ./usr/share/luutru/schemas/metadata-profile.json

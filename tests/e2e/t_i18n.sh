@@ -8,7 +8,7 @@
 # by `man -L vi`.
 . "$(dirname "$0")/lib.sh"
 
-locale -a 2>/dev/null | grep -qix 'vi_VN\.utf-\?8' || fail "no vi_VN.UTF-8 locale (make deps)"
+grep -qix 'vi_VN\.utf-\?8' <<<"$(locale -a 2>/dev/null)" || fail "no vi_VN.UTF-8 locale (make deps)"
 VI_CHARS='[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵĐ]'
 # lib.sh sets LC_ALL=C.UTF-8, which would win over LANG.
 vi() { env -u LC_ALL -u LANGUAGE LANG=vi_VN.UTF-8 "$LUUTRU" "$@"; }

@@ -14,7 +14,7 @@ env -u OMP_THREAD_LIMIT "$LUUTRU" --archive "$ARCHIVE" run -j 1 >"$T/run.out" 2>
 pid=$!
 seen_env=0 max_threads=0
 while kill -0 "$pid" 2>/dev/null; do
-	if tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx 'OMP_THREAD_LIMIT=1'; then
+	if grep -qx 'OMP_THREAD_LIMIT=1' <<<"$(tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null)"; then
 		seen_env=1
 		n=$(ls "/proc/$pid/task" 2>/dev/null | wc -l)
 		[ "$n" -gt "$max_threads" ] && max_threads=$n
