@@ -281,16 +281,12 @@ static int how_of(const struct lt_search *q, int drive, int lists, int bit)
 	return (drive & bit) ? AS_DRIVER : (lists & bit) ? AS_LIST : AS_CHECK;
 }
 
-/* " AND ..." conditions on the document `doc` (DOC_*) for every filter of
- * q: the one whose DRIVE_* bit is `drive` as the IN list the documents are
- * read from, those in `lists` as lists built once and looked up, the
- * others as checks of each document; with DRIVE_STREAM, none for --type
- * (the query reads its documents itself, see streams_type). */
-static int filters_with(const struct lt_search *q, int drive, int lists, const char *doc,
-			struct sql *s, struct lt_err *err)
+/* " AND ..." conditions on the document `doc` for q's state (archived
+ * when not given) and, unless q->include_secret, no secrecy level. */
+static int state_checks(const struct lt_search *q, const char *doc, struct sql *s,
+			struct lt_err *err)
 {
 	const char *state = q->state ? q->state : lt_doc_state_name(LT_ARCHIVED);
-	int organ_how = how_of(q, drive, lists, DRIVE_ORGAN);
 	int rc;
 
 	/* Nearly every document is archived: that state's index would hand
@@ -317,6 +313,20 @@ static int filters_with(const struct lt_search *q, int drive, int lists, const c
 		rc = lt_buf_printf(&s->text, err, " AND NOT EXISTS (SELECT 1 FROM metadata x "
 				   "INDEXED BY metadata_secret WHERE x.document_id = %s AND "
 				   "x.key = '" LT_SECRECY_KEY "')", doc);
+	return rc;
+}
+
+/* " AND ..." conditions on the document `doc` (DOC_*) for every filter of
+ * q: the one whose DRIVE_* bit is `drive` as the IN list the documents are
+ * read from, those in `lists` as lists built once and looked up, the
+ * others as checks of each document; with DRIVE_STREAM, none for --type
+ * (the query reads its documents itself, see streams_type). */
+static int filters_with(const struct lt_search *q, int drive, int lists, const char *doc,
+			struct sql *s, struct lt_err *err)
+{
+	int organ_how = how_of(q, drive, lists, DRIVE_ORGAN);
+	int rc = LT_OK;
+
 	if (!rc && q->type && !(drive & DRIVE_STREAM)) {
 		rc = meta_condition(s, doc, "typeName", how_of(q, drive, lists, DRIVE_TYPE), err);
 		if (!rc)
@@ -389,6 +399,11 @@ static int filters_with(const struct lt_search *q, int drive, int lists, const c
 				rc = sql_puts(s, " || '+') > 0", err);
 		}
 	}
+	/* The state and the secrecy last: in a window walked match first,
+	 * a match the other filters turn away (most, when they are broad)
+	 * costs one seek, not three. */
+	if (!rc)
+		rc = state_checks(q, doc, s, err);
 	return rc;
 }
 
@@ -732,29 +747,39 @@ static int candidates(const struct lt_search *q, const struct lt_fts_match *fm, 
 	if (!rc && fm->has_exact) {
 		/* xw: the newest pages that hold the words typed with diacritics
 		 * as typed (page_exact, fts.h), a few times the window: a lazy
-		 * walk of position-less doclists, a few ms. With filters, those
-		 * of the filtered documents, found as the window is. An exact
-		 * page older than all of them ranks among the others. */
+		 * walk of position-less doclists, a few ms; ex: the matches
+		 * among them, ranked. An exact page older than all of them
+		 * ranks among the others. */
 		int xwindow = window > 1000000000 / EXACT_WINDOW_FACTOR ? 1000000000
 			: window * EXACT_WINDOW_FACTOR;
 
 		if (has_filter(q)) {
-			rc = sql_puts(s, ", ", err);
-			if (!rc)
-				rc = window_cte(q, "xw", "page_exact", lt_buf_str(&fm->exact), NULL, "0",
-						xwindow, plan, s, err);
-		} else {
+			/* With filters, every match walked is checked against them:
+			 * a walk of page_exact four times the window, checked too,
+			 * cost most of a filtered query (two broad filters: tens of
+			 * thousands of checks at a million pages). The pages as
+			 * typed are looked for among the window's own instead, in
+			 * page_exact over the window's range, unchecked. */
 			rc = sql_puts(s, ", xw AS MATERIALIZED (SELECT rowid AS id FROM page_exact "
 				      "WHERE page_exact MATCH ", err);
 			if (!rc)
 				rc = sql_param(s, lt_buf_str(&fm->exact), NULL, err);
 			if (!rc)
-				rc = sql_puts(s, " ORDER BY rowid DESC LIMIT ", err);
-			if (!rc)
-				rc = sql_int(s, xwindow, err);
-			if (!rc)
-				rc = sql_puts(s, ")", err);
+				rc = sql_puts(s, " AND rowid BETWEEN (SELECT min(id) FROM an) AND "
+					      "(SELECT max(id) FROM an)), f AS (SELECT id, doc, page, "
+					      "score, id IN (SELECT id FROM xw) AS exact FROM an) ", err);
+			return rc;
 		}
+		rc = sql_puts(s, ", xw AS MATERIALIZED (SELECT rowid AS id FROM page_exact "
+			      "WHERE page_exact MATCH ", err);
+		if (!rc)
+			rc = sql_param(s, lt_buf_str(&fm->exact), NULL, err);
+		if (!rc)
+			rc = sql_puts(s, " ORDER BY rowid DESC LIMIT ", err);
+		if (!rc)
+			rc = sql_int(s, xwindow, err);
+		if (!rc)
+			rc = sql_puts(s, ")", err);
 		if (!rc)
 			rc = sql_puts(s, ", ", err);
 		if (!rc)
