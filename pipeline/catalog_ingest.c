@@ -102,7 +102,7 @@ int lt_cat_insert_sources(struct lt_catalog *cat, const struct lt_doc *doc, stru
 	sqlite3_stmt *st = NULL;
 	int pages = 0;
 	int rc = lt_cat_prepare(cat, "INSERT INTO sources(document_id, seq, path, size, sha256, format, "
-				"page_count) VALUES (?, ?, ?, ?, ?, ?, ?)", &st, err);
+				"page_count) VALUES (?, ?, ?, ?, lt_sha256_pack(?), ?, ?)", &st, err);
 
 	for (size_t i = 0; !rc && i < doc->n_sources; i++) {
 		const struct lt_source *s = &doc->sources[i];

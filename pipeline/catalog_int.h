@@ -59,8 +59,8 @@ enum lt_cat_stmt {
 	LT_N_STMTS
 };
 
-/* files.sha256 as 64 hex digits: it is kept as its 32 bytes
- * (schemas/catalog/015-compact-index.sql). */
+/* files.sha256 (since 015-compact-index.sql) and sources.sha256 (since
+ * 018-source-digests.sql) as 64 hex digits: they are kept as 32 bytes. */
 #define LT_CAT_FILE_SHA256 \
 	"CASE typeof(sha256) WHEN 'blob' THEN lower(hex(sha256)) ELSE sha256 END"
 

@@ -22,7 +22,7 @@
 
 /* The schema version this build writes (PRAGMA user_version): the number of
  * the last schemas/catalog/NNN-*.sql (the build checks it). */
-#define LT_CATALOG_VERSION 17
+#define LT_CATALOG_VERSION 18
 
 struct lt_catalog;
 

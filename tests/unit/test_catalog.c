@@ -2112,9 +2112,10 @@ static void test_upgrade_indexes_pairs(void **state)
 	lt_hits_free(hits, n);
 }
 
-/* What 015-compact-index.sql keeps smaller is read back as it was
+/* What 015-compact-index.sql and 018 keep smaller is read back as it was
  * written: the technical JSON (packed with its dictionary), the bundle
- * files' SHA-256 (32 bytes), and the exact spellings (page_exact). */
+ * files' and the scans' SHA-256 (32 bytes), and the exact spellings
+ * (page_exact). */
 static void test_compact_storage(void **state)
 {
 	static const char tech[] = "{\"format\":\"tiff\",\"mime\":\"image/tiff\",\"width\":2480,"
@@ -2148,6 +2149,9 @@ static void test_compact_storage(void **state)
 	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM files WHERE typeof(sha256) = 'blob' "
 				 "AND length(sha256) = 32"), 2);
 	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM files"), 2);
+	/* The scan's digest too (018). */
+	assert_int_equal(raw_int(db, "SELECT COUNT(*) FROM sources WHERE typeof(sha256) = 'blob' "
+				 "AND length(sha256) = 32"), 1);
 	sqlite3_close(db);
 
 	assert_int_equal(lt_catalog_load(fx->cat, id, &doc, &err), LT_OK);
@@ -2157,6 +2161,8 @@ static void test_compact_storage(void **state)
 	assert_string_equal(doc->bundle.files[0].sha256, sha);
 	fake_sha("ocr 1", sha);
 	assert_string_equal(doc->bundle.files[1].sha256, sha);
+	fake_sha("tech.tif#0", sha);
+	assert_string_equal(doc->sources[0].sha256, sha);
 	lt_doc_free(doc);
 }
 
