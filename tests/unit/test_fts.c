@@ -41,6 +41,9 @@ static const struct query_case query_cases[] = {
 	{ "2016 Đà Nẵng", "\"2016\" AND \"Đà\" AND \"Nẵng\"" },
 	{ "1127 qd ubnd", "\"1127\" AND \"qd\" AND \"ubnd\"" },
 	{ "UBND 1127", "\"UBND\" AND \"1127\"" },
+	{ "2016 UBND", "\"2016\" AND \"UBND\"" },   /* a year and an organ */
+	{ "2016 QĐ UBND", "\"2016-QĐ-UBND\"" },
+	{ "số 2016 UBND", "\"số 2016-UBND\"" },
 	{ "1127 \"QĐ UBND\"", "\"1127\" AND \"QĐ UBND\"" },
 	{ "25 TB -VPTU", "(\"25-TB\") NOT \"VPTU\"" },
 	{ "Số 05 CT TW", "\"Số 05-CT-TW\"" },
