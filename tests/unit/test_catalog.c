@@ -924,6 +924,22 @@ static void test_exact_diacritics_rank_first(void **state)
 	assert_int_equal(n, 1);
 	assert_string_equal(hits[0].document, exact_id);
 	lt_hits_free(hits, n);
+
+	/* With a filter too, in every plan (the pages as typed are then
+	 * looked for among the window's own). */
+	for (int plan = LT_PLAN_AUTO; plan <= LT_PLAN_MATCH_CHECKED; plan++) {
+		struct lt_search q = { 0 };
+
+		q.text = "Đà Nẵng";
+		q.batch = batch;
+		q.limit = 1;
+		q.plan = plan;
+		assert_int_equal(lt_catalog_find_hits(fx->cat, &q, &hits, &n, &err), LT_OK);
+		assert_int_equal(n, 1);
+		assert_string_equal(hits[0].document, exact_id);
+		assert_true(hits[0].exact);
+		lt_hits_free(hits, n);
+	}
 }
 
 /* Archives a claimed document with made-up results and frees it. */
