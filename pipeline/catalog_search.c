@@ -753,6 +753,10 @@ static int candidates(const struct lt_search *q, const struct lt_fts_match *fm, 
 		int xwindow = window > 1000000000 / EXACT_WINDOW_FACTOR ? 1000000000
 			: window * EXACT_WINDOW_FACTOR;
 
+		rc = sql_puts(s, ", xw AS MATERIALIZED (SELECT rowid AS id FROM page_exact "
+			      "WHERE page_exact MATCH ", err);
+		if (!rc)
+			rc = sql_param(s, lt_buf_str(&fm->exact), NULL, err);
 		if (has_filter(q)) {
 			/* With filters, every match walked is checked against them:
 			 * a walk of page_exact four times the window, checked too,
@@ -760,20 +764,12 @@ static int candidates(const struct lt_search *q, const struct lt_fts_match *fm, 
 			 * thousands of checks at a million pages). The pages as
 			 * typed are looked for among the window's own instead, in
 			 * page_exact over the window's range, unchecked. */
-			rc = sql_puts(s, ", xw AS MATERIALIZED (SELECT rowid AS id FROM page_exact "
-				      "WHERE page_exact MATCH ", err);
-			if (!rc)
-				rc = sql_param(s, lt_buf_str(&fm->exact), NULL, err);
 			if (!rc)
 				rc = sql_puts(s, " AND rowid BETWEEN (SELECT min(id) FROM an) AND "
 					      "(SELECT max(id) FROM an)), f AS (SELECT id, doc, page, "
 					      "score, id IN (SELECT id FROM xw) AS exact FROM an) ", err);
 			return rc;
 		}
-		rc = sql_puts(s, ", xw AS MATERIALIZED (SELECT rowid AS id FROM page_exact "
-			      "WHERE page_exact MATCH ", err);
-		if (!rc)
-			rc = sql_param(s, lt_buf_str(&fm->exact), NULL, err);
 		if (!rc)
 			rc = sql_puts(s, " ORDER BY rowid DESC LIMIT ", err);
 		if (!rc)

@@ -218,10 +218,13 @@ static int tok_tokenize(Fts5Tokenizer *tokenizer, void *ctx, int flags, const ch
 				rc = emit_pair(ctx, emit, FTS5_TOKEN_COLOCATED, &prev, &folded, start,
 					       end);
 		}
-		if (rc == SQLITE_OK && pairs) {
-			lt_buf_reset(&prev);
-			if (lt_buf_append(&prev, folded.data, folded.len, NULL))
-				rc = SQLITE_NOMEM;
+		if (pairs) {
+			/* This word is the next one's prev: the buffers trade
+			 * places (lt_fts_word_forms resets what it fills). */
+			struct lt_buf word = folded;
+
+			folded = prev;
+			prev = word;
 			prev_end = end;
 		}
 	}
@@ -455,7 +458,8 @@ static void meta_pack(sqlite3_context *ctx, int nval, sqlite3_value **val)
 }
 
 /* zlib's uncompress() for a stream that may ask for a preset dictionary:
- * the one whose Adler-32 it names (TEXT_DICT or META_DICT). */
+ * TEXT_DICT or META_DICT, whichever inflateSetDictionary() takes (it
+ * refuses one whose Adler-32 is not the id the stream names). */
 static int unpack_stream(unsigned char *out, uLongf *out_len, const unsigned char *in, uLong in_len)
 {
 	static const struct { const char *text; size_t len; } dicts[] = {
@@ -474,16 +478,9 @@ static int unpack_stream(unsigned char *out, uLongf *out_len, const unsigned cha
 		return Z_MEM_ERROR;
 	zrc = inflate(&z, Z_FINISH);
 	if (zrc == Z_NEED_DICT) {
-		uLong wanted = z.adler;
-
 		zrc = Z_DATA_ERROR;
-		for (size_t i = 0; i < sizeof(dicts) / sizeof(dicts[0]); i++)
-			if (adler32(adler32(0, Z_NULL, 0), (const Bytef *)dicts[i].text,
-				    (uInt)dicts[i].len) == wanted) {
-				zrc = inflateSetDictionary(&z, (const Bytef *)dicts[i].text,
-							   (uInt)dicts[i].len);
-				break;
-			}
+		for (size_t i = 0; zrc != Z_OK && i < sizeof(dicts) / sizeof(dicts[0]); i++)
+			zrc = inflateSetDictionary(&z, (const Bytef *)dicts[i].text, (uInt)dicts[i].len);
 		if (zrc == Z_OK)
 			zrc = inflate(&z, Z_FINISH);
 	}
@@ -975,15 +972,13 @@ static int year_word(const struct term *t)
 	       (memcmp(t->text, "19", 2) == 0 || memcmp(t->text, "20", 2) == 0);
 }
 
-/* "số" or "so", as typed in any case, before a number. */
-static int number_sign(const struct term *t)
+/* "số" or "so", in any case and Unicode form, before a number. */
+static int number_sign(const struct term *t, struct lt_buf *scratch)
 {
-	static const char *const signs[] = { "số", "Số", "SỐ", "so", "So", "SO" };
-
-	for (size_t i = 0; i < sizeof(signs) / sizeof(signs[0]); i++)
-		if (t->len == strlen(signs[i]) && memcmp(t->text, signs[i], t->len) == 0)
-			return 1;
-	return 0;
+	lt_buf_reset(scratch);
+	if (t->len > 8 || lt_text_casefold(t->text, t->len, scratch, NULL))
+		return 0;
+	return strcmp(lt_buf_str(scratch), "số") == 0 || strcmp(lt_buf_str(scratch), "so") == 0;
 }
 
 /* Are a and b next to each other in the query, only spaces between? */
@@ -1008,13 +1003,14 @@ static int adjacent(const struct term *a, const struct term *b)
 static int join_spaced_numbers(struct term *terms, size_t *n, struct lt_buf *store,
 			       struct lt_err *err)
 {
+	struct lt_buf scratch = LT_BUF_INIT;
 	size_t kept = 0;
 	int rc = LT_OK;
 
 	for (size_t i = 0; !rc && i < *n; ) {
 		size_t j = i, last;
 
-		if (bare_word(&terms[i]) && number_sign(&terms[i]) && i + 1 < *n &&
+		if (bare_word(&terms[i]) && number_sign(&terms[i], &scratch) && i + 1 < *n &&
 		    bare_word(&terms[i + 1]) && number_word(&terms[i + 1]) &&
 		    adjacent(&terms[i], &terms[i + 1]))
 			j = i + 1;
@@ -1027,7 +1023,7 @@ static int join_spaced_numbers(struct term *terms, size_t *n, struct lt_buf *sto
 			/* A year needs "số" or two notation words: "2016 QĐ UBND". */
 			if (j == i && year_word(&terms[j]) && last < j + 2)
 				last = j;
-			if (last > i && (j > i || last > j)) {
+			if (last > i) {
 				struct term joined = terms[i];
 
 				lt_buf_reset(&store[i]);
@@ -1051,6 +1047,7 @@ static int join_spaced_numbers(struct term *terms, size_t *n, struct lt_buf *sto
 		terms[kept++] = terms[i++];
 	}
 	*n = kept;
+	lt_buf_release(&scratch);
 	return rc;
 }
 

@@ -48,6 +48,9 @@ static const struct query_case query_cases[] = {
 	{ "25 TB -VPTU", "(\"25-TB\") NOT \"VPTU\"" },
 	{ "Số 05 CT TW", "\"Số 05-CT-TW\"" },
 	{ "so", "\"so\"" },
+	{ "SỐ 05", "\"SỐ 05\"" },
+	{ "so\xcc\x82\xcc\x81 05", "\"so\xcc\x82\xcc\x81 05\"" },   /* số in NFD */
+	{ "sở 05", "\"sở\" AND \"05\"" },   /* a department, not a number sign */
 	/* An unterminated quote runs to the end of the input. */
 	{ "\"van phong", "\"van phong\"" },
 	/* Quotes inside what was typed never reach FTS5 unbalanced: they end
