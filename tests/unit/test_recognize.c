@@ -1,11 +1,13 @@
-/* test_recognize.c - unit tests for recognize.h: the per-page deadline, on a
- * real page with the real vie+eng models. */
+/* test_recognize.c - unit tests for recognize.h: the per-page deadline, and
+ * word images handed to the LSTM without a PNG round trip, on a real page
+ * with the real vie+eng models. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <leptonica/allheaders.h>
 #include <string.h>
@@ -90,12 +92,81 @@ static void test_no_deadline_and_null_err(void **state)
 	TessBaseAPIClear(f->api);
 }
 
+/* libtesseract's calls to pixWriteMem bind to recognize.c's, not to
+ * Leptonica's: the symbol the program's global scope resolves is ours. */
+static void test_pix_write_mem_is_ours_for_tesseract(void **state)
+{
+	(void)state;
+	assert_ptr_equal(dlsym(RTLD_DEFAULT, "pixWriteMem"), (void *)pixWriteMem);
+	assert_non_null(dlsym(RTLD_NEXT, "pixWriteMem"));
+	assert_ptr_not_equal(dlsym(RTLD_NEXT, "pixWriteMem"), (void *)pixWriteMem);
+}
+
+/* Outside recognition a PNG asked for is a PNG, and it reads back. */
+static void test_png_outside_recognition(void **state)
+{
+	struct fixture *f = *state;
+	l_uint8 *data = NULL;
+	size_t size = 0;
+	PIX *back;
+	l_int32 same = 0;
+
+	assert_int_equal(pixWriteMem(&data, &size, f->pix, IFF_PNG), 0);
+	assert_true(size > 8);
+	assert_memory_equal(data, "\x89PNG\r\n\x1a\n", 8);
+	back = pixReadMem(data, size);
+	assert_non_null(back);
+	pixEqual(back, f->pix, &same);
+	assert_true(same);
+	pixDestroy(&back);
+	lept_free(data);
+	/* Other formats go to Leptonica too. */
+	assert_int_equal(pixWriteMem(&data, &size, f->pix, IFF_PNM), 0);
+	assert_memory_equal(data, "P5", 2);
+	lept_free(data);
+}
+
+/* hOCR (words, boxes, confidences) of the page recognised as Tesseract
+ * does by itself and through lt_recognize. Returns: owned, TessDeleteText(). */
+static char *hocr_of(struct fixture *f, bool through_lt_recognize)
+{
+	char *hocr;
+
+	TessBaseAPISetImage2(f->api, f->pix);
+	TessBaseAPISetSourceResolution(f->api, 300);
+	if (through_lt_recognize)
+		assert_int_equal(lt_recognize(f->api, 0, NULL), LT_OK);
+	else
+		assert_int_equal(TessBaseAPIRecognize(f->api, NULL), 0);
+	hocr = TessBaseAPIGetHOCRText(f->api, 0);
+	assert_non_null(hocr);
+	TessBaseAPIClear(f->api);
+	return hocr;
+}
+
+/* Word images handed over raw are the same images: every word, box and
+ * confidence is what Tesseract's own PNG round trip gives. */
+static void test_same_words_without_png(void **state)
+{
+	struct fixture *f = *state;
+	char *own = hocr_of(f, false), *ours = hocr_of(f, true);
+
+	assert_non_null(strstr(own, "Records"));
+	assert_non_null(strstr(own, "x_wconf"));
+	assert_string_equal(ours, own);
+	TessDeleteText(own);
+	TessDeleteText(ours);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tiny_deadline_stops),
 		cmocka_unit_test(test_generous_deadline_succeeds),
 		cmocka_unit_test(test_no_deadline_and_null_err),
+		cmocka_unit_test(test_pix_write_mem_is_ours_for_tesseract),
+		cmocka_unit_test(test_png_outside_recognition),
+		cmocka_unit_test(test_same_words_without_png),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
