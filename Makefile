@@ -21,7 +21,7 @@ BIN     ?= luutru
 PKGS      = tesseract lept libarchive sqlite3 libcrypto libxml-2.0 jansson libutf8proc libexif libtiff-4 zlib libqpdf libmicrohttpd
 # Recursive (=) on purpose: evaluated when a recipe runs, after `make deps`.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lcsv -lpthread -lm
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lcsv -lgomp -lpthread -lm
 LT_CFLAGS  = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Iinclude \
              $(PKG_CFLAGS) -MMD -MP -ffunction-sections -fdata-sections
 # The front (`luutru`, front.c) runs search and status itself and links only
@@ -181,10 +181,12 @@ $(BUILD)/embedded.c: $(BUNDLE_SCHEMAS) $(BAGIT_PROFILE) include/luutru/embedded.
 $(BUILD)/embedded.o: $(BUILD)/embedded.c
 	$(Q)$(CC) $(CFLAGS) -std=c11 -Iinclude -c -o $@ $<
 
+# test_recognize runs OpenMP regions of its own, compiled as Tesseract's are.
+$(BUILD)/tests/test_recognize: UNIT_CFLAGS = -fopenmp
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(BUILD)
 	@mkdir -p $(BUILD)/tests
 	@echo "  TEST  $@"
-	$(Q)$(CC) $(CFLAGS) $(LT_CFLAGS) -o $@ $< $(LIB_OBJS) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
+	$(Q)$(CC) $(CFLAGS) $(LT_CFLAGS) $(UNIT_CFLAGS) -o $@ $< $(LIB_OBJS) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
 
 $(BUILD):
 	@mkdir -p $(BUILD)

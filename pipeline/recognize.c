@@ -1,18 +1,16 @@
-/* recognize.c - TessBaseAPIRecognize under a deadline, without the PNG
- * round trip Tesseract makes of every word image.
+/* recognize.c - TessBaseAPIRecognize under a deadline, without the costs
+ * of Tesseract's runtime that buy nothing on one thread (tess_runtime.h).
  *
  * Tesseract's monitor carries the deadline; a cancel callback checks our own
  * monotonic clock too, so that we know for certain the stop was the deadline
  * (Recognize's -1 does not say why) and the message names the real cause.
  */
-#include <dlfcn.h>
 #include <errno.h>
-#include <leptonica/allheaders.h>
 #include <limits.h>
-#include <pthread.h>
 
 #include "luutru/fsutil.h"
 #include "luutru/recognize.h"
+#include "luutru/tess_runtime.h"
 
 struct deadline {
 	double end;   /* lt_monotonic_seconds() at which to stop */
@@ -30,49 +28,14 @@ static bool deadline_cancel(void *ud, int words)
 	return d->expired;
 }
 
-/* Tesseract 5 (ImageData::SetPixInternal) hands each word image it feeds
- * the LSTM to pixWriteMem as a PNG and decodes it straight back
- * (GetPixInternal): deflate, row filters and inflate on every word, about 5%
- * of recognition, and the command line pays it too. The bytes never leave
- * that one call, so their format is free to choose: while this thread is in
- * lt_recognize, a PNG asked of pixWriteMem is written as Leptonica's spix
- * instead (a header and the raw rows: depth, samples per pixel, colormap and
- * resolution all kept), which pixReadMem reads back to the same pix. Every
- * other call, and every other thread, gets Leptonica's own pixWriteMem.
- *
- * This definition takes the place of Leptonica's for the whole program: the
- * executable's symbols come first when libtesseract's references are bound.
- * test_recognize checks that it does, and that the words and boxes are the
- * same as with Leptonica's. */
-static _Thread_local bool recognising;
-
-typedef l_ok (*pix_write_mem_fn)(l_uint8 **, size_t *, PIX *, l_int32);
-static pix_write_mem_fn leptonica_pix_write_mem;
-static pthread_once_t leptonica_lookup = PTHREAD_ONCE_INIT;
-
-static void find_leptonica_pix_write_mem(void)
-{
-	leptonica_pix_write_mem = (pix_write_mem_fn)dlsym(RTLD_NEXT, "pixWriteMem");
-}
-
-l_ok pixWriteMem(l_uint8 **pdata, size_t *psize, PIX *pix, l_int32 format)
-{
-	if (recognising && format == IFF_PNG && pdata && psize && pix)
-		return pixWriteMemSpix(pdata, psize, pix);
-	pthread_once(&leptonica_lookup, find_leptonica_pix_write_mem);
-	if (!leptonica_pix_write_mem)
-		return 1; /* Leptonica's own answer to a write it cannot do */
-	return leptonica_pix_write_mem(pdata, psize, pix, format);
-}
-
-/* TessBaseAPIRecognize with word images handed over raw (above). */
-static int recognise_raw(TessBaseAPI *api, ETEXT_DESC *monitor)
+/* TessBaseAPIRecognize without the runtime's costs (tess_runtime.h). */
+static int recognise_lean(TessBaseAPI *api, ETEXT_DESC *monitor)
 {
 	int rc;
 
-	recognising = true;
+	lt_tess_runtime_recognising(true);
 	rc = TessBaseAPIRecognize(api, monitor);
-	recognising = false;
+	lt_tess_runtime_recognising(false);
 	return rc;
 }
 
@@ -84,7 +47,7 @@ int lt_recognize(TessBaseAPI *api, double timeout_s, struct lt_err *err)
 	int rc;
 
 	if (timeout_s <= 0) {
-		if (recognise_raw(api, NULL) != 0)
+		if (recognise_lean(api, NULL) != 0)
 			return lt_err_set(err, LT_EOCR, "Tesseract could not recognise the page");
 		return LT_OK;
 	}
@@ -98,7 +61,7 @@ int lt_recognize(TessBaseAPI *api, double timeout_s, struct lt_err *err)
 	 * mean none. */
 	TessMonitorSetDeadlineMSecs(monitor, timeout_s * 1000.0 >= INT_MAX ? INT_MAX
 					     : timeout_s * 1000.0 < 1.0 ? 1 : (int)(timeout_s * 1000.0));
-	rc = recognise_raw(api, monitor);
+	rc = recognise_lean(api, monitor);
 	elapsed = lt_monotonic_seconds() - start;
 	TessMonitorDelete(monitor);
 	/* Tesseract's own deadline may fire before our callback is asked, and

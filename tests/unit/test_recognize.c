@@ -1,6 +1,7 @@
-/* test_recognize.c - unit tests for recognize.h: the per-page deadline, and
- * word images handed to the LSTM without a PNG round trip, on a real page
- * with the real vie+eng models. */
+/* test_recognize.c - unit tests for recognize.h and tess_runtime.h: the
+ * per-page deadline, and recognition without the PNG round trip of word
+ * images or OpenMP teams, on a real page with the real vie+eng models.
+ * Built with -fopenmp (Makefile) for regions of its own. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -10,10 +11,12 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <leptonica/allheaders.h>
+#include <omp.h>
 #include <string.h>
 #include <tesseract/capi.h>
 
 #include "luutru/recognize.h"
+#include "luutru/tess_runtime.h"
 #include "tess_helpers.h"
 
 /* The top third of a real sample page: enough words to take well over a
@@ -92,14 +95,93 @@ static void test_no_deadline_and_null_err(void **state)
 	TessBaseAPIClear(f->api);
 }
 
-/* libtesseract's calls to pixWriteMem bind to recognize.c's, not to
- * Leptonica's: the symbol the program's global scope resolves is ours. */
-static void test_pix_write_mem_is_ours_for_tesseract(void **state)
+/* libtesseract's calls bind to tess_runtime.c's definitions, not to the
+ * libraries': the symbols the program's global scope resolves are ours. */
+static void test_runtime_functions_are_ours(void **state)
 {
+	static const struct {
+		const char *name;
+		void *ours;
+	} fns[] = {
+		{ "pixWriteMem", (void *)pixWriteMem },
+		{ "GOMP_parallel", (void *)GOMP_parallel },
+		{ "GOMP_parallel_sections", (void *)GOMP_parallel_sections },
+		{ "GOMP_sections_next", (void *)GOMP_sections_next },
+		{ "GOMP_sections_end_nowait", (void *)GOMP_sections_end_nowait },
+	};
+
 	(void)state;
-	assert_ptr_equal(dlsym(RTLD_DEFAULT, "pixWriteMem"), (void *)pixWriteMem);
-	assert_non_null(dlsym(RTLD_NEXT, "pixWriteMem"));
-	assert_ptr_not_equal(dlsym(RTLD_NEXT, "pixWriteMem"), (void *)pixWriteMem);
+	for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
+		void *library = dlsym(RTLD_NEXT, fns[i].name);
+
+		assert_ptr_equal(dlsym(RTLD_DEFAULT, fns[i].name), fns[i].ours);
+		assert_non_null(library);
+		assert_ptr_not_equal(library, fns[i].ours);
+	}
+}
+
+/* Regions shaped as Tesseract's LSTM writes them (parallel, sections
+ * nowait) and a parallel loop. order: the sections in the order they ran;
+ * level: omp_get_level() inside each section; loop_level, loop_threads:
+ * inside the loop; loop_sum: of its indices. */
+struct regions {
+	int order[4], level[4], ran;
+	int loop_level, loop_threads, loop_sum;
+};
+
+static void run_regions(struct regions *r, int threads)
+{
+	memset(r, 0, sizeof *r);
+#pragma omp parallel if (threads > 1) num_threads(threads)
+	{
+#pragma omp sections nowait
+		{
+#pragma omp section
+			{ r->order[r->ran] = 1; r->level[r->ran++] = omp_get_level(); }
+#pragma omp section
+			{ r->order[r->ran] = 2; r->level[r->ran++] = omp_get_level(); }
+#pragma omp section
+			{ r->order[r->ran] = 3; r->level[r->ran++] = omp_get_level(); }
+#pragma omp section
+			{ r->order[r->ran] = 4; r->level[r->ran++] = omp_get_level(); }
+		}
+	}
+#pragma omp parallel for num_threads(threads)
+	for (int i = 1; i <= 10; i++) {
+		r->loop_level = omp_get_level();
+		r->loop_threads = omp_get_num_threads();
+		r->loop_sum += i;
+	}
+}
+
+/* On a recognising thread with a thread limit of 1, the regions run inline
+ * (no team: level 0), every section once and in order, every iteration;
+ * off the mark, libgomp runs them (a team of one: level 1). */
+static void test_openmp_regions_inline_while_recognising(void **state)
+{
+	struct regions r;
+
+	(void)state;
+	if (omp_get_thread_limit() != 1)
+		skip(); /* tests/run.sh sets OMP_THREAD_LIMIT=1, as the engine does */
+	lt_tess_runtime_recognising(true);
+	run_regions(&r, 4);
+	lt_tess_runtime_recognising(false);
+	assert_int_equal(r.ran, 4);
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(r.order[i], i + 1);
+		assert_int_equal(r.level[i], 0);
+	}
+	assert_int_equal(r.loop_level, 0);
+	assert_int_equal(r.loop_threads, 1);
+	assert_int_equal(r.loop_sum, 55);
+
+	run_regions(&r, 4);
+	assert_int_equal(r.ran, 4);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(r.level[i], 1);
+	assert_int_equal(r.loop_level, 1);
+	assert_int_equal(r.loop_sum, 55);
 }
 
 /* Outside recognition a PNG asked for is a PNG, and it reads back. */
@@ -144,9 +226,9 @@ static char *hocr_of(struct fixture *f, bool through_lt_recognize)
 	return hocr;
 }
 
-/* Word images handed over raw are the same images: every word, box and
- * confidence is what Tesseract's own PNG round trip gives. */
-static void test_same_words_without_png(void **state)
+/* Without the PNG round trip and the OpenMP teams, every word, box and
+ * confidence is what Tesseract gives by itself. */
+static void test_same_words_lean(void **state)
 {
 	struct fixture *f = *state;
 	char *own = hocr_of(f, false), *ours = hocr_of(f, true);
@@ -164,9 +246,10 @@ int main(void)
 		cmocka_unit_test(test_tiny_deadline_stops),
 		cmocka_unit_test(test_generous_deadline_succeeds),
 		cmocka_unit_test(test_no_deadline_and_null_err),
-		cmocka_unit_test(test_pix_write_mem_is_ours_for_tesseract),
+		cmocka_unit_test(test_runtime_functions_are_ours),
+		cmocka_unit_test(test_openmp_regions_inline_while_recognising),
 		cmocka_unit_test(test_png_outside_recognition),
-		cmocka_unit_test(test_same_words_without_png),
+		cmocka_unit_test(test_same_words_lean),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

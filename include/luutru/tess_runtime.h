@@ -1,0 +1,27 @@
+/* tess_runtime.h - two costs of the libraries under Tesseract that buy
+ * nothing when a page is recognised on one thread, taken away while it is:
+ * the PNG round trip of every word image (Leptonica) and an OpenMP team for
+ * every step of the LSTM (libgomp). Words, boxes and confidences stay the
+ * same to the byte; tess_runtime.c says how, test_recognize checks it.
+ */
+#ifndef LUUTRU_TESS_RUNTIME_H
+#define LUUTRU_TESS_RUNTIME_H
+
+#include <stdbool.h>
+
+/* Marks the calling thread as inside TessBaseAPIRecognize (on) or out of it
+ * (off). lt_recognize does it around the call; nothing else needs to. Other
+ * threads, and this one outside the mark, get the libraries as they are. */
+void lt_tess_runtime_recognising(bool on);
+
+/* libgomp's entry points that GCC compiles OpenMP regions to (GOMP_4.0 ABI;
+ * omp.h does not declare them), defined in tess_runtime.c in its place.
+ * Leptonica's pixWriteMem is replaced too (declared in allheaders.h). */
+void GOMP_parallel(void (*fn)(void *), void *data, unsigned num_threads, unsigned flags);
+void GOMP_parallel_sections(void (*fn)(void *), void *data, unsigned num_threads,
+			    unsigned count, unsigned flags);
+unsigned GOMP_sections_next(void);
+void GOMP_sections_end(void);
+void GOMP_sections_end_nowait(void);
+
+#endif
