@@ -32,12 +32,16 @@
  */
 #include <dlfcn.h>
 #include <leptonica/allheaders.h>
-#include <omp.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "luutru/tess_runtime.h"
+
+/* libgomp's OpenMP API (omp.h comes with GCC, not with every compiler that
+ * builds luutru: clang for `make fuzz`). */
+int omp_get_thread_limit(void);
+int omp_get_level(void);
 
 static _Thread_local bool recognising;
 
