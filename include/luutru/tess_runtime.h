@@ -1,8 +1,9 @@
-/* tess_runtime.h - two costs of the libraries under Tesseract that buy
- * nothing when a page is recognised on one thread, taken away while it is:
- * the PNG round trip of every word image (Leptonica) and an OpenMP team for
- * every step of the LSTM (libgomp). Words, boxes and confidences stay the
- * same to the byte; tess_runtime.c says how, test_recognize checks it.
+/* tess_runtime.h - costs of the libraries under Tesseract that buy nothing
+ * when a page is recognised on one thread, taken away: the PNG round trip of
+ * every word image (Leptonica), an OpenMP team for every step of the LSTM
+ * (libgomp), and a heap that gives memory back between lines only to ask
+ * for it again (the C library). Words, boxes and confidences stay the same
+ * to the byte; tess_runtime.c says how, test_recognize checks it.
  */
 #ifndef LUUTRU_TESS_RUNTIME_H
 #define LUUTRU_TESS_RUNTIME_H
@@ -13,6 +14,12 @@
  * (off). lt_recognize does it around the call; nothing else needs to. Other
  * threads, and this one outside the mark, get the libraries as they are. */
 void lt_tess_runtime_recognising(bool on);
+
+/* Sets the C library's heap (mallopt) to keep what a recognising thread
+ * frees for its next line and page. Call once, before the threads that
+ * recognise start. Returns: false if the C library refused a setting (the
+ * others stay; recognition is slower, not wrong). */
+bool lt_tess_runtime_keep_heap(void);
 
 /* libgomp's entry points that GCC compiles OpenMP regions to (GOMP_4.0 ABI;
  * omp.h does not declare them), defined in tess_runtime.c in its place.

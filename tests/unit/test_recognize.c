@@ -184,6 +184,14 @@ static void test_openmp_regions_inline_while_recognising(void **state)
 	assert_int_equal(r.loop_sum, 55);
 }
 
+/* The C library takes every heap setting (a refused one would cost speed,
+ * silently). */
+static void test_keep_heap_settings_taken(void **state)
+{
+	(void)state;
+	assert_true(lt_tess_runtime_keep_heap());
+}
+
 /* Outside recognition a PNG asked for is a PNG, and it reads back. */
 static void test_png_outside_recognition(void **state)
 {
@@ -248,6 +256,7 @@ int main(void)
 		cmocka_unit_test(test_no_deadline_and_null_err),
 		cmocka_unit_test(test_runtime_functions_are_ours),
 		cmocka_unit_test(test_openmp_regions_inline_while_recognising),
+		cmocka_unit_test(test_keep_heap_settings_taken),
 		cmocka_unit_test(test_png_outside_recognition),
 		cmocka_unit_test(test_same_words_lean),
 	};
