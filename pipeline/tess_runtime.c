@@ -2,11 +2,12 @@
  * without a team, while a thread recognises a page; a heap that keeps what
  * recognition frees.
  *
- * Both are done by giving the program its own definition of a function that
- * libtesseract calls in another library: when libtesseract's references are
- * bound, the executable's symbols come first. Each definition does the
- * cheaper thing only on a thread marked by lt_tess_runtime_recognising, and
- * passes every other call to the library's own function (dlsym RTLD_NEXT).
+ * The first two are done by giving the program its own definition of a
+ * function that libtesseract calls in another library: when libtesseract's
+ * references are bound, the executable's symbols come first. Each definition
+ * does the cheaper thing only on a thread marked by
+ * lt_tess_runtime_recognising, and passes every other call to the library's
+ * own function (dlsym RTLD_NEXT).
  * test_recognize checks that libtesseract binds to these, and that the page
  * recognised through them reads the same, word for word and box for box.
  *
@@ -24,7 +25,7 @@
  *    loops (GOMP_parallel). With a thread limit of 1, as luutru runs it (one
  *    page per worker, main.c), libgomp still builds a team of one thread for
  *    each region and ends it with a futex wake, a system call: thousands a
- *    line, 7-10% of recognition. A team of one runs the region's body once
+ *    line, 4-10% of recognition. A team of one runs the region's body once
  *    on the calling thread, its sections in order; that is what happens here,
  *    without the team. Only at the outermost level and only when the thread
  *    limit is 1: any other setting (OMP_THREAD_LIMIT=4, say) gets libgomp.
