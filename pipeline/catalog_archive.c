@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "luutru/fts.h"
+#include "luutru/hash.h"
 
 static int store_pages(struct lt_catalog *cat, const struct lt_doc *doc, struct lt_err *err)
 {

@@ -57,7 +57,7 @@ int lt_cat_list_bundles(struct lt_catalog *cat, const char *doc_id, const char *
 			      "WHERE (?1 IS NULL OR document_id = ?1) ORDER BY document_id, version",
 			    &st, err);
 	if (!rc && to_verify)
-		rc = lt_cat_prepare(cat, "SELECT path, size, " LT_CAT_FILE_SHA256 " FROM files WHERE bundle_id = ? "
+		rc = lt_cat_prepare(cat, "SELECT path, size, " LT_CAT_SHA256_HEX " FROM files WHERE bundle_id = ? "
 				    "ORDER BY path", &fst, err);
 	if (rc)
 		goto out;

@@ -59,9 +59,10 @@ enum lt_cat_stmt {
 	LT_N_STMTS
 };
 
-/* files.sha256 (since 015-compact-index.sql) and sources.sha256 (since
- * 018-source-digests.sql) as 64 hex digits: they are kept as 32 bytes. */
-#define LT_CAT_FILE_SHA256 \
+/* A sha256 column as 64 hex digits: files.sha256 (since
+ * 015-compact-index.sql) and sources.sha256 (since 018-source-digests.sql)
+ * are kept as 32 bytes (lt_sha256_pack). */
+#define LT_CAT_SHA256_HEX \
 	"CASE typeof(sha256) WHEN 'blob' THEN lower(hex(sha256)) ELSE sha256 END"
 
 struct lt_catalog {

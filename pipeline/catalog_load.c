@@ -173,7 +173,7 @@ static int load_bundle(struct lt_catalog *cat, struct lt_doc *doc, struct lt_err
 	st = NULL;
 	if (rc || !bundle_id)
 		return rc;
-	rc = lt_cat_prepare(cat, "SELECT path, size, " LT_CAT_FILE_SHA256 " FROM files "
+	rc = lt_cat_prepare(cat, "SELECT path, size, " LT_CAT_SHA256_HEX " FROM files "
 			    "WHERE bundle_id = ? ORDER BY path", &st, err);
 	if (!rc)
 		sqlite3_bind_int64(st, 1, bundle_id);

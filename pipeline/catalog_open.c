@@ -32,8 +32,7 @@ static const char *const stmt_sql[LT_N_STMTS] = {
 	[LT_ST_CLAIM_COUNT] = "UPDATE documents SET attempts = attempts + 1 WHERE id = ?",
 	[LT_ST_LOAD_ROW] = "SELECT id, label, origin, state, failure, lang, attempts FROM documents "
 			   "WHERE id = ?",
-	/* sources.sha256 is kept as its 32 bytes since version 18. */
-	[LT_ST_LOAD_SOURCES] = "SELECT path, " LT_CAT_FILE_SHA256 ", size, page_count, format FROM sources "
+	[LT_ST_LOAD_SOURCES] = "SELECT path, " LT_CAT_SHA256_HEX ", size, page_count, format FROM sources "
 			       "WHERE document_id = ? ORDER BY seq",
 	/* pages.text and pages.technical are packed (lt_text_pack, lt_meta_pack,
 	 * fts.h): read through lt_text_unpack. */

@@ -27,6 +27,7 @@
 #include <zlib.h>
 
 #include "luutru/buf.h"
+#include "luutru/hash.h"
 #include "luutru/text.h"
 
 /* Words longer than this are OCR garbage (or an attack); they are skipped
@@ -343,8 +344,8 @@ static void pack_value(sqlite3_context *ctx, sqlite3_value *val, int min_bytes, 
  * administrative pages say (NĐ 30/2020's header, signature and "Nơi
  * nhận" formulae, the commonest words of official prose, the names of the
  * kinds of document and of organs) and a few English words: zlib finds
- * them at once instead of after the first kilobytes. Measured on 4 KB pieces, it saves 7% of
- * the packed size of ordinary Vietnamese prose (README.vi.md), 14% on
+ * them at once instead of after the first kilobytes. Measured on 4 KB
+ * pieces, it saves 7% of the packed size of ordinary Vietnamese prose (README.vi.md), 14% on
  * administrative pages, next to nothing on English. zlib uses its end
  * first, so the commonest come last. Never change it: the rows packed
  * with it need it as it was (a better one is a new dictionary beside it,
@@ -529,25 +530,6 @@ static void text_unpack(sqlite3_context *ctx, int nval, sqlite3_value **val)
 	}
 	text[n] = '\0';
 	sqlite3_result_text64(ctx, (const char *)text, n, sqlite3_free, SQLITE_UTF8);
-}
-
-static int hex_digit(unsigned char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-		: c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
-int lt_sha256_pack(const char *hex, unsigned char out[32])
-{
-	for (int i = 0; i < 32; i++) {
-		int hi = hex_digit((unsigned char)hex[2 * i]), lo = hi < 0 ? -1
-			: hex_digit((unsigned char)hex[2 * i + 1]);
-
-		if (lo < 0)
-			return -1;
-		out[i] = (unsigned char)(hi << 4 | lo);
-	}
-	return hex[64] == '\0' ? 0 : -1;
 }
 
 static void sha256_pack(sqlite3_context *ctx, int nval, sqlite3_value **val)
@@ -995,8 +977,8 @@ static int adjacent(const struct term *a, const struct term *b)
  * separate words anywhere on a page: thousands of pages hold a 25, a TB
  * and a VPTU, and the document itself ranks among them. A number followed
  * by words typed as notations are (capitals; two of them after a year),
- * or "số" followed by a number, become one phrase, the number and its notation joined by dashes
- * into the number as printed ("1127-QĐ-UBND": any of PAIR_JOINERS matches
+ * or "số" followed by a number, become one phrase, the number and its
+ * notation joined by dashes into the number as printed ("1127-QĐ-UBND": any of PAIR_JOINERS matches
  * it, and its pairs make it quick), "số" before it with a space.
  * terms[0..*n) are merged in place, a joined term's text written into
  * store[i] (i: its index before the merge). */

@@ -111,3 +111,22 @@ int lt_sha256_file(const char *path, char hex[LT_SHA256_HEX], uint64_t *size, st
 		*size = d.total;
 	return rc;
 }
+
+static int hex_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+		: c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+int lt_sha256_pack(const char *hex, unsigned char out[32])
+{
+	for (int i = 0; i < 32; i++) {
+		int hi = hex_digit((unsigned char)hex[2 * i]), lo = hi < 0 ? -1
+			: hex_digit((unsigned char)hex[2 * i + 1]);
+
+		if (lo < 0)
+			return -1;
+		out[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return hex[64] == '\0' ? 0 : -1;
+}

@@ -84,7 +84,7 @@ static struct {
 	parallel_fn parallel;
 	parallel_sections_fn parallel_sections;
 	sections_next_fn sections_next;
-	sections_end_fn sections_end, sections_end_nowait;
+	sections_end_fn sections_end_nowait;
 } lib;
 static pthread_once_t lib_lookup = PTHREAD_ONCE_INIT;
 
@@ -94,7 +94,6 @@ static void find_library_functions(void)
 	lib.parallel = (parallel_fn)dlsym(RTLD_NEXT, "GOMP_parallel");
 	lib.parallel_sections = (parallel_sections_fn)dlsym(RTLD_NEXT, "GOMP_parallel_sections");
 	lib.sections_next = (sections_next_fn)dlsym(RTLD_NEXT, "GOMP_sections_next");
-	lib.sections_end = (sections_end_fn)dlsym(RTLD_NEXT, "GOMP_sections_end");
 	lib.sections_end_nowait = (sections_end_fn)dlsym(RTLD_NEXT, "GOMP_sections_end_nowait");
 }
 
@@ -171,13 +170,6 @@ unsigned GOMP_sections_next(void)
 	if (inline_sections.active)
 		return inline_sections.next <= inline_sections.count ? inline_sections.next++ : 0;
 	return LIB(sections_next)();
-}
-
-void GOMP_sections_end(void)
-{
-	if (inline_sections.active)
-		return;
-	LIB(sections_end)();
 }
 
 void GOMP_sections_end_nowait(void)

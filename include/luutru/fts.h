@@ -49,12 +49,8 @@
  * dictionary by its Adler-32). */
 int lt_fts_register(sqlite3 *db, struct lt_err *err);
 
-/* A SHA-256 in 64 hex digits (either case, NUL-terminated) -> its 32
- * bytes: 0, or -1 when hex is not that. How files.sha256 is kept
- * (schemas/catalog/015-compact-index.sql); SQL lt_sha256_pack(x), also
- * registered by lt_fts_register, gives the BLOB for such a text and any
- * other value as it is. */
-int lt_sha256_pack(const char *hex, unsigned char out[32]);
+/* SQL lt_sha256_pack(x), also registered by lt_fts_register: the 32-byte
+ * BLOB of a SHA-256 in hex (hash.h), any other value as it is. */
 
 /* Bounds on one query (see lt_fts_parse). A person's query is a few words;
  * these leave room for a pasted sentence and refuse a pasted page. */

@@ -27,6 +27,11 @@ void lt_sha256_release(struct lt_sha256 *h);
 /* n bytes of a digest as 2n lowercase hex characters plus NUL into hex. */
 void lt_hex_encode(const unsigned char *md, unsigned n, char *hex);
 
+/* A SHA-256 in 64 hex digits (either case, NUL-terminated) -> its 32
+ * bytes: 0, or -1 when hex is not that. How the catalog keeps files.sha256
+ * (015-compact-index.sql) and sources.sha256 (018-source-digests.sql). */
+int lt_sha256_pack(const char *hex, unsigned char out[32]);
+
 /* One-shot digest of a memory block. */
 int lt_sha256_mem(const void *data, size_t len, char hex[LT_SHA256_HEX], struct lt_err *err);
 

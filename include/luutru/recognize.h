@@ -15,6 +15,8 @@
 
 /* Runs TessBaseAPIRecognize on the image already set on api (borrowed), with
  * a deadline of timeout_s seconds from the call; timeout_s <= 0 means none.
+ * The calling thread is marked as recognising meanwhile (tess_runtime.h):
+ * the same result, for less CPU.
  *
  * Tesseract checks the deadline between words, so layout analysis, which
  * comes first, is not interrupted, and a page overshoots by at most one

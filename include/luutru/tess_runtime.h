@@ -28,7 +28,6 @@ void GOMP_parallel(void (*fn)(void *), void *data, unsigned num_threads, unsigne
 void GOMP_parallel_sections(void (*fn)(void *), void *data, unsigned num_threads,
 			    unsigned count, unsigned flags);
 unsigned GOMP_sections_next(void);
-void GOMP_sections_end(void);
 void GOMP_sections_end_nowait(void);
 
 #endif
