@@ -65,7 +65,7 @@ LIB_OBJS  = $(LIB_SRCS:pipeline/%.c=$(BUILD)/%.o) $(BUILD)/schemas.o $(BUILD)/em
 UNIT_SRCS = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: pot po-check all deps demo test unit-bins check bench accuracy bench-metadata bench-claim bench-merge bench-throughput bench-search install uninstall clean fuzz fuzz-replay fuzz-replay-bins man deb offline-bundle
+.PHONY: print-cflags print-libs pot po-check all deps demo test unit-bins check bench accuracy bench-metadata bench-claim bench-merge bench-throughput bench-search install uninstall clean fuzz fuzz-replay fuzz-replay-bins man deb offline-bundle
 
 ENGINE    = $(BUILD)/luutru-engine
 LIB_A     = $(BUILD)/libluutru.a
@@ -190,6 +190,13 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(BUILD)
 
 $(BUILD):
 	@mkdir -p $(BUILD)
+
+# The library's compile and link flags, for the bench programs built from
+# build/*.o outside make (bench/search, bench/access-pdf): one list, here.
+print-cflags:
+	@echo '$(PKG_CFLAGS)'
+print-libs:
+	@echo '$(PKG_LIBS)'
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \

@@ -14,11 +14,10 @@ cd "$ROOT"
 [ -x luutru ] || { echo "bench: run make first" >&2; exit 3; }
 W=$(mktemp -d "${TMPDIR:-/tmp}/luutru-bench-pdf.XXXXXX")
 trap '[ -n "${KEEP:-}" ] || rm -rf "$W"' EXIT
-PKGS="tesseract lept libarchive sqlite3 libcrypto libxml-2.0 jansson libutf8proc libexif libtiff-4 zlib libqpdf libmicrohttpd"
 objs=$(ls build/*.o | grep -v '/\(main\|front\)\.o$')
 # shellcheck disable=SC2046
-cc -O2 -std=c11 -D_GNU_SOURCE -Iinclude $(pkg-config --cflags $PKGS) -o "$W/bench" \
-	bench/access-pdf/bench.c $objs $(pkg-config --libs $PKGS) -lcsv -lpthread -lm
+cc -O2 -std=c11 -D_GNU_SOURCE -Iinclude $(make -s --no-print-directory print-cflags) -o "$W/bench" \
+	bench/access-pdf/bench.c $objs $(make -s --no-print-directory print-libs)
 if [ $# -eq 0 ]; then
 	set --
 	for p in bitonal-text-0001.tif bitonal-tpl-0001.tif clean-text-0001.png clean-tpl-0001.png \

@@ -19,11 +19,10 @@ cd "$ROOT"
 [ -f "$SRC/bench-search.txt" ] || { echo "bench/search/night.sh: run bench/search/run.sh $PAGES first" >&2; exit 3; }
 W=$(mktemp -d "${TMPDIR:-/tmp}/luutru-bench-night.XXXXXX")
 trap 'rm -rf "$W"' EXIT
-PKGS="tesseract lept libarchive sqlite3 libcrypto libxml-2.0 jansson libutf8proc libexif libtiff-4 zlib libqpdf libmicrohttpd"
 objs=$(ls build/*.o | grep -v '/\(main\|front\)\.o$')
 # shellcheck disable=SC2046
-cc -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude $(pkg-config --cflags $PKGS) -o "$W/gen" \
-	bench/search/gen.c $objs $(pkg-config --libs $PKGS) -lcsv -lpthread -lm
+cc -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude $(make -s --no-print-directory print-cflags) -o "$W/gen" \
+	bench/search/gen.c $objs $(make -s --no-print-directory print-libs)
 mkdir -p "$W/archive"
 cp "$SRC/catalog.sqlite" "$W/archive/"
 docs=$(sed -n 's/^pages: *[0-9]* in \([0-9]*\) documents.*/\1/p' "$SRC/bench-search.txt")

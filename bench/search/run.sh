@@ -29,11 +29,10 @@ mkdir -p "$BASE"
 W=$(mktemp -d "${TMPDIR:-/tmp}/luutru-bench-search.XXXXXX")
 trap 'rm -rf "$W"' EXIT
 
-PKGS="tesseract lept libarchive sqlite3 libcrypto libxml-2.0 jansson libutf8proc libexif libtiff-4 zlib libqpdf libmicrohttpd"
 objs=$(ls build/*.o | grep -v '/\(main\|front\)\.o$')
 # shellcheck disable=SC2046
-cc -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude $(pkg-config --cflags $PKGS) -o "$W/gen" \
-	bench/search/gen.c $objs $(pkg-config --libs $PKGS) -lcsv -lpthread -lm
+cc -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude $(make -s --no-print-directory print-cflags) -o "$W/gen" \
+	bench/search/gen.c $objs $(make -s --no-print-directory print-libs)
 
 want_version=$(sed -n 's/^#define LT_CATALOG_VERSION \([0-9]*\).*/\1/p' include/luutru/catalog.h)
 have_version=
