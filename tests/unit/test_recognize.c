@@ -1,6 +1,7 @@
 /* test_recognize.c - unit tests for recognize.h and tess_runtime.h: the
  * per-page deadline, and recognition without the PNG round trip of word
- * images or OpenMP teams, on a real page with the real vie+eng models.
+ * images, OpenMP teams or Leptonica's brick morphology, on a real page with
+ * the real vie+eng models.
  * Built with -fopenmp (Makefile) for regions of its own. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -221,6 +222,40 @@ static void test_png_outside_recognition(void **state)
 	lept_free(data);
 }
 
+/* While a thread recognises, pixOpenBrick is brick.c's only under
+ * Leptonica's default boundary condition: with the symmetric one (pixels
+ * outside ON for erosion) Leptonica's own answers. A run of 10 pixels from
+ * the left edge survives an opening by 15 only under the symmetric one. */
+static void test_bricks_follow_boundary_condition(void **state)
+{
+	PIX *pix = pixCreate(40, 20, 1), *open;
+	l_uint32 edge = 9, middle = 9;
+
+	(void)state;
+	pixRasterop(pix, 0, 5, 10, 1, PIX_SET, NULL, 0, 0);
+	pixRasterop(pix, 5, 10, 30, 1, PIX_SET, NULL, 0, 0);
+	lt_tess_runtime_recognising(true);
+	resetMorphBoundaryCondition(SYMMETRIC_MORPH_BC);
+	open = pixOpenBrick(NULL, pix, 15, 1);
+	resetMorphBoundaryCondition(ASYMMETRIC_MORPH_BC);
+	assert_non_null(open);
+	pixGetPixel(open, 0, 5, &edge);
+	pixGetPixel(open, 20, 10, &middle);
+	assert_int_equal(edge, 1);
+	assert_int_equal(middle, 1);
+	pixDestroy(&open);
+
+	open = pixOpenBrick(NULL, pix, 15, 1);
+	lt_tess_runtime_recognising(false);
+	assert_non_null(open);
+	pixGetPixel(open, 0, 5, &edge);
+	pixGetPixel(open, 20, 10, &middle);
+	assert_int_equal(edge, 0);
+	assert_int_equal(middle, 1);
+	pixDestroy(&open);
+	pixDestroy(&pix);
+}
+
 /* hOCR (words, boxes, confidences) of the page recognised as Tesseract
  * does by itself and through lt_recognize. Returns: owned, TessDeleteText(). */
 static char *hocr_of(struct fixture *f, bool through_lt_recognize)
@@ -263,6 +298,7 @@ int main(void)
 		cmocka_unit_test(test_openmp_regions_inline_while_recognising),
 		cmocka_unit_test(test_keep_heap_settings_taken),
 		cmocka_unit_test(test_png_outside_recognition),
+		cmocka_unit_test(test_bricks_follow_boundary_condition),
 		cmocka_unit_test(test_same_words_lean),
 	};
 
