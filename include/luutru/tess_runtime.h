@@ -2,8 +2,9 @@
  * when a page is recognised on one thread, taken away: the PNG round trip of
  * every word image (Leptonica), an OpenMP team for every step of the LSTM
  * (libgomp), a pass over the page for every pixel of a brick when ruled lines
- * are looked for (Leptonica), and a heap that gives memory back between
- * lines only to ask for it again (the C library). Words, boxes and
+ * are looked for and a pixel-by-pixel scan of each blob's box (Leptonica),
+ * and a heap that gives memory back between lines only to ask for it again (the C
+ * library). Words, boxes and
  * confidences stay the same to the byte; tess_runtime.c says how,
  * test_recognize and test_brick check it.
  */
@@ -25,8 +26,8 @@ bool lt_tess_runtime_keep_heap(void);
 
 /* libgomp's entry points that GCC compiles OpenMP regions to (GOMP_4.0 ABI;
  * omp.h does not declare them), defined in tess_runtime.c in its place.
- * Leptonica's pixWriteMem, pixOpenBrick and pixCloseBrick are replaced too
- * (declared in allheaders.h). */
+ * Leptonica's pixWriteMem, pixOpenBrick, pixCloseBrick and
+ * pixClipBoxToForeground are replaced too (declared in allheaders.h). */
 void GOMP_parallel(void (*fn)(void *), void *data, unsigned num_threads, unsigned flags);
 void GOMP_parallel_sections(void (*fn)(void *), void *data, unsigned num_threads,
 			    unsigned count, unsigned flags);

@@ -107,6 +107,7 @@ static void test_runtime_functions_are_ours(void **state)
 		{ "pixWriteMem", (void *)pixWriteMem },
 		{ "pixOpenBrick", (void *)pixOpenBrick },
 		{ "pixCloseBrick", (void *)pixCloseBrick },
+		{ "pixClipBoxToForeground", (void *)pixClipBoxToForeground },
 		{ "GOMP_parallel", (void *)GOMP_parallel },
 		{ "GOMP_parallel_sections", (void *)GOMP_parallel_sections },
 		{ "GOMP_sections_next", (void *)GOMP_sections_next },
