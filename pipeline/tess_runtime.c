@@ -1,6 +1,7 @@
 /* tess_runtime.c - Tesseract's word images without PNG, its OpenMP regions
- * without a team, its search for ruled lines in fewer passes, while a thread
- * recognises a page; a heap that keeps what recognition frees.
+ * without a team, its ruled-line search and blob boxes in fewer passes,
+ * while a thread recognises a page; a heap that keeps what recognition
+ * frees.
  *
  * The first four are done by giving the program its own definition of a
  * function that libtesseract calls in another library: when libtesseract's
