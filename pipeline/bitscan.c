@@ -16,7 +16,7 @@ int lt_foreground_box(PIX *pix, l_int32 x, l_int32 y, l_int32 w, l_int32 h, BOX 
 {
 	*box = NULL;
 	if (!pix || pixGetDepth(pix) != 1 || x < 0 || y < 0 || w <= 0 || h <= 0 ||
-	    x + w > pixGetWidth(pix) || y + h > pixGetHeight(pix))
+	    w > pixGetWidth(pix) - x || h > pixGetHeight(pix) - y)
 		return -1;
 	const l_uint32 *data = pixGetData(pix);
 	int wpl = pixGetWpl(pix);

@@ -115,10 +115,16 @@ static void shift_combine_v(const struct plane *p, int k, bool ahead, enum op op
  * one axis: a window of span + 1, doubled pass by pass. */
 static void window(const struct plane *p, bool horizontal, int span, bool ahead, enum op op)
 {
+	int extent = horizontal ? p->w : p->h;
 	int covered = 1; /* the window's length so far */
 
+	/* A window reaching past the whole image reads as much of it as one
+	 * reaching just past it (all pixels outside are OFF), and keeps the
+	 * arithmetic below within int for any brick. */
+	if (span > extent)
+		span = extent;
 	while (covered < span + 1) {
-		int k = 2 * covered <= span + 1 ? covered : span + 1 - covered;
+		int k = covered <= span + 1 - covered ? covered : span + 1 - covered;
 
 		if (horizontal)
 			shift_combine_h(p, k, ahead, op);

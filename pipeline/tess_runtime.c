@@ -180,7 +180,7 @@ l_ok pixClipBoxToForeground(PIX *pixs, BOX *boxs, PIX **ppixd, BOX **pboxd)
 	int rc = -1;
 
 	if (recognising && pixs && boxs && (ppixd || pboxd) &&
-	    boxGetGeometry(boxs, &x, &y, &w, &h) == 0) {
+	    boxGetGeometry(boxs, &x, &y, &w, &h) == 0 && x >= 0 && y >= 0) {
 		w = L_MIN(w, pixGetWidth(pixs) - x);
 		h = L_MIN(h, pixGetHeight(pixs) - y);
 		rc = lt_foreground_box(pixs, x, y, w, h, &found);

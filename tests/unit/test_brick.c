@@ -95,6 +95,7 @@ static void test_drawn_images_match_leptonica(void **state)
 	static const int sizes[][2] = {
 		{ 1, 1 }, { 2, 1 }, { 1, 2 }, { 2, 2 }, { 5, 5 }, { 8, 8 }, { 15, 15 }, { 1, 75 },
 		{ 75, 1 }, { 3, 7 }, { 7, 3 }, { 33, 1 }, { 1, 64 }, { 65, 2 }, { 200, 1 }, { 1, 200 },
+		{ 300, 3 }, { 4, 300 },
 	};
 	static const int dims[][2] = { { 1, 1 }, { 31, 17 }, { 32, 40 }, { 33, 9 },
 				       { 100, 130 }, { 257, 181 }, { 64, 1 } };
@@ -143,12 +144,35 @@ static void test_refuses_other_depths_and_sizes(void **state)
 	pixDestroy(&bin);
 }
 
+/* A brick wider or taller than any image (a page with an absurd resolution
+ * makes Tesseract ask for one) leaves nothing ON, opened or closed, and
+ * costs no more passes than the image's own size. */
+static void test_brick_beyond_any_image(void **state)
+{
+	PIX *pix = drawn(257, 181, 3), *out;
+	l_int32 empty = 0;
+
+	(void)state;
+	out = lt_brick_open(pix, 1 << 30, 3);
+	assert_non_null(out);
+	pixZero(out, &empty);
+	assert_true(empty);
+	pixDestroy(&out);
+	out = lt_brick_close(pix, 5, 0x7fffffff);
+	assert_non_null(out);
+	pixZero(out, &empty);
+	assert_true(empty);
+	pixDestroy(&out);
+	pixDestroy(&pix);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_drawn_images_match_leptonica),
 		cmocka_unit_test(test_real_page_matches_leptonica),
 		cmocka_unit_test(test_refuses_other_depths_and_sizes),
+		cmocka_unit_test(test_brick_beyond_any_image),
 	};
 
 	setLeptDebugOK(0);
