@@ -223,37 +223,42 @@ static void test_png_outside_recognition(void **state)
 	lept_free(data);
 }
 
+/* pixOpenBrick by 15x1 on a recognising thread under the boundary
+ * condition bc: whether the run at the left edge (edge) and the one in the
+ * middle (middle) are still ON. */
+static void open_marked(PIX *pix, l_int32 bc, l_uint32 *edge, l_uint32 *middle)
+{
+	PIX *open;
+
+	lt_tess_runtime_recognising(true);
+	resetMorphBoundaryCondition(bc);
+	open = pixOpenBrick(NULL, pix, 15, 1);
+	resetMorphBoundaryCondition(ASYMMETRIC_MORPH_BC);
+	lt_tess_runtime_recognising(false);
+	assert_non_null(open);
+	pixGetPixel(open, 0, 5, edge);
+	pixGetPixel(open, 20, 10, middle);
+	pixDestroy(&open);
+}
+
 /* While a thread recognises, pixOpenBrick is brick.c's only under
  * Leptonica's default boundary condition: with the symmetric one (pixels
  * outside ON for erosion) Leptonica's own answers. A run of 10 pixels from
  * the left edge survives an opening by 15 only under the symmetric one. */
 static void test_bricks_follow_boundary_condition(void **state)
 {
-	PIX *pix = pixCreate(40, 20, 1), *open;
+	PIX *pix = pixCreate(40, 20, 1);
 	l_uint32 edge = 9, middle = 9;
 
 	(void)state;
 	pixRasterop(pix, 0, 5, 10, 1, PIX_SET, NULL, 0, 0);
 	pixRasterop(pix, 5, 10, 30, 1, PIX_SET, NULL, 0, 0);
-	lt_tess_runtime_recognising(true);
-	resetMorphBoundaryCondition(SYMMETRIC_MORPH_BC);
-	open = pixOpenBrick(NULL, pix, 15, 1);
-	resetMorphBoundaryCondition(ASYMMETRIC_MORPH_BC);
-	assert_non_null(open);
-	pixGetPixel(open, 0, 5, &edge);
-	pixGetPixel(open, 20, 10, &middle);
+	open_marked(pix, SYMMETRIC_MORPH_BC, &edge, &middle);
 	assert_int_equal(edge, 1);
 	assert_int_equal(middle, 1);
-	pixDestroy(&open);
-
-	open = pixOpenBrick(NULL, pix, 15, 1);
-	lt_tess_runtime_recognising(false);
-	assert_non_null(open);
-	pixGetPixel(open, 0, 5, &edge);
-	pixGetPixel(open, 20, 10, &middle);
+	open_marked(pix, ASYMMETRIC_MORPH_BC, &edge, &middle);
 	assert_int_equal(edge, 0);
 	assert_int_equal(middle, 1);
-	pixDestroy(&open);
 	pixDestroy(&pix);
 }
 
