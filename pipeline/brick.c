@@ -35,17 +35,6 @@ struct plane {
 
 enum op { AND, OR };
 
-static void clear_padding(const struct plane *p)
-{
-	for (int y = 0; y < p->h; y++) {
-		l_uint32 *row = p->data + (size_t)y * p->wpl;
-
-		row[p->words - 1] &= p->last_mask;
-		for (int i = p->words; i < p->wpl; i++)
-			row[i] = 0;
-	}
-}
-
 /* Every pixel x of a row combined with pixel x + k (ahead) or x - k (behind),
  * in place: going the other way from the pixels read, each word reads words
  * not yet written. */
@@ -162,7 +151,7 @@ static PIX *working_copy(PIX *pixs, l_int32 hsize, l_int32 vsize, struct plane *
 	p->wpl = pixGetWpl(pixd);
 	p->words = (p->w + 31) / 32;
 	p->last_mask = p->w % 32 ? ~(l_uint32)0 << (32 - p->w % 32) : ~(l_uint32)0;
-	clear_padding(p);
+	pixSetPadBits(pixd, 0);
 	return pixd;
 }
 

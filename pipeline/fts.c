@@ -345,11 +345,12 @@ static void pack_value(sqlite3_context *ctx, sqlite3_value *val, int min_bytes, 
  * nhận" formulae, the commonest words of official prose, the names of the
  * kinds of document and of organs) and a few English words: zlib finds
  * them at once instead of after the first kilobytes. Measured on 4 KB
- * pieces, it saves 7% of the packed size of ordinary Vietnamese prose (README.vi.md), 14% on
- * administrative pages, next to nothing on English. zlib uses its end
- * first, so the commonest come last. Never change it: the rows packed
- * with it need it as it was (a better one is a new dictionary beside it,
- * told apart by its Adler-32, see unpack_stream). */
+ * pieces, it saves 7% of the packed size of ordinary Vietnamese prose
+ * (README.vi.md), 14% on administrative pages, next to nothing on
+ * English. zlib uses its end first, so the commonest come last. Never
+ * change it: the rows packed with it need it as it was (a better one is a
+ * new dictionary beside it, told apart by its Adler-32, see
+ * unpack_stream). */
 static const char TEXT_DICT[] =
 	" the of and to in for is on that by with as be this are from at or an not which"
 	" Ministry Committee Department Province Decision Report Plan Official Letter"
@@ -978,8 +979,9 @@ static int adjacent(const struct term *a, const struct term *b)
  * and a VPTU, and the document itself ranks among them. A number followed
  * by words typed as notations are (capitals; two of them after a year),
  * or "số" followed by a number, become one phrase, the number and its
- * notation joined by dashes into the number as printed ("1127-QĐ-UBND": any of PAIR_JOINERS matches
- * it, and its pairs make it quick), "số" before it with a space.
+ * notation joined by dashes into the number as printed ("1127-QĐ-UBND":
+ * any of PAIR_JOINERS matches it, and its pairs make it quick), "số"
+ * before it with a space.
  * terms[0..*n) are merged in place, a joined term's text written into
  * store[i] (i: its index before the merge). */
 static int join_spaced_numbers(struct term *terms, size_t *n, struct lt_buf *store,

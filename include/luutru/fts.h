@@ -46,11 +46,11 @@
  * lt_meta_pack(text) packs pages.technical (015-compact-index.sql): as
  * lt_text_pack, but zlib primed with a dictionary of the keys and values
  * techmeta.c writes; lt_text_unpack reads it back (the stream names its
- * dictionary by its Adler-32). */
+ * dictionary by its Adler-32).
+ *
+ * lt_sha256_pack(x) gives the 32-byte BLOB of a SHA-256 in hex (hash.h's
+ * lt_sha256_pack), any other value as it is. */
 int lt_fts_register(sqlite3 *db, struct lt_err *err);
-
-/* SQL lt_sha256_pack(x), also registered by lt_fts_register: the 32-byte
- * BLOB of a SHA-256 in hex (hash.h), any other value as it is. */
 
 /* Bounds on one query (see lt_fts_parse). A person's query is a few words;
  * these leave room for a pasted sentence and refuse a pasted page. */

@@ -29,13 +29,7 @@ static PIX *random_image(int w, int h, unsigned seed)
 	for (int n = 0; n < 3; n++)
 		pixRasterop(pix, rand() % w, rand() % h, 1 + rand() % 40, 1 + rand() % 3, PIX_SET,
 			    NULL, 0, 0);
-	if (w % 32) {
-		l_uint32 *data = pixGetData(pix);
-		int wpl = pixGetWpl(pix);
-
-		for (int y = 0; y < h; y++)
-			data[y * wpl + wpl - 1] |= ~(~(l_uint32)0 << (32 - w % 32));
-	}
+	pixSetPadBits(pix, 1);
 	return pix;
 }
 

@@ -51,13 +51,7 @@ static PIX *drawn(int w, int h, unsigned seed)
 			pixSetPixel(pix, (x + 10) % w, (y + 10) % h, 1);
 		}
 	}
-	if (w % 32) {
-		l_uint32 *data = pixGetData(pix);
-		int wpl = pixGetWpl(pix);
-
-		for (int y = 0; y < h; y++)
-			data[y * wpl + wpl - 1] |= ~(~(l_uint32)0 << (32 - w % 32));
-	}
+	pixSetPadBits(pix, 1);
 	pixSetResolution(pix, 300, 300);
 	return pix;
 }

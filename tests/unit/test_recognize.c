@@ -280,7 +280,8 @@ static char *hocr_of(struct fixture *f, bool through_lt_recognize)
 	return hocr;
 }
 
-/* Without the PNG round trip and the OpenMP teams, every word, box and
+/* Without the PNG round trip, the OpenMP teams, Leptonica's brick
+ * morphology and its pixel-by-pixel blob boxes, every word, box and
  * confidence is what Tesseract gives by itself. */
 static void test_same_words_lean(void **state)
 {
