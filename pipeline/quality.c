@@ -195,7 +195,8 @@ double lt_quality_ink(PIX *pix)
 	h = pixGetHeight(pix);
 	/* 5% margins: scanner edges and punched holes live there. */
 	box = boxCreate(w / 20, h / 20, w - 2 * (w / 20), h - 2 * (h / 20));
-	grey = pixConvertTo8(pix, 0);
+	/* Only read below: a grey page is measured as it is, not copied. */
+	grey = pixGetDepth(pix) == 8 && !pixGetColormap(pix) ? pixClone(pix) : pixConvertTo8(pix, 0);
 	inner = grey && box ? pixClipRectangle(grey, box, NULL) : NULL;
 	bin = inner ? pixThresholdToBinary(inner, 128) : NULL;
 	/* An opening drops one-pixel specks (scanner dust) but keeps strokes. */
