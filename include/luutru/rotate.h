@@ -2,13 +2,16 @@
  * pixels as Leptonica's pixRotateAMGray, in less time.
  *
  * Deskewing turns nearly every real scan (any skew of 0.1 degree or more),
- * and on a 300-dpi A4 page Leptonica's loop takes 50-70 ms, 3-4% of the
+ * and on a 300-dpi A4 page Leptonica's loop takes 50-90 ms, 3-5% of the
  * page's recognition: per pixel it converts and multiplies what changes
- * only from row to row or from column to column. Here those products are
- * made once per row and once per column, and the per-pixel sums run a row
- * at a time, which the compiler vectorises. The float operations are the
- * same ones in the same order, so every pixel comes out the same;
- * test_rotate compares both on drawn images and a real page.
+ * only from row to row or from column to column, and it weighs one pixel
+ * at a time. Here those products are made once per row and once per
+ * column, and eight pixels that come from eight neighbours in one source
+ * row are weighed at once (SSE2; one at a time where the machine has no
+ * SSE2): 2-2.5 times faster at deskew angles. The float operations are the
+ * same ones in the same order and the integer sums are equal, so every
+ * pixel comes out the same; test_rotate compares both on drawn images and
+ * a real page.
  */
 #ifndef LUUTRU_ROTATE_H
 #define LUUTRU_ROTATE_H
