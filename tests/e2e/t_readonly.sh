@@ -12,11 +12,14 @@ chmod -R a+rX,go-w "$ARCHIVE"
 as_nobody() { runuser -u nobody -- "$LUUTRU" --archive "$ARCHIVE" "$@"; }
 # The binary must be reachable by nobody; in a private checkout it may not be.
 # The front runs show and get through its engine, which it looks for beside
-# itself: the copy takes the engine along.
+# itself where front.c does (build/ first: ./luutru; then the same folder:
+# make check's build/san/luutru): the copy takes the engine along.
 if ! runuser -u nobody -- test -x "$LUUTRU"; then
 	echo "note: $LUUTRU is not executable by nobody; using a copy in $T" >&2
+	engine="$(dirname "$LUUTRU")/build/luutru-engine"
+	[ -x "$engine" ] || engine="$(dirname "$LUUTRU")/luutru-engine"
 	cp "$LUUTRU" "$T/luutru"
-	cp "$(dirname "$LUUTRU")/build/luutru-engine" "$T/luutru-engine"
+	cp "$engine" "$T/luutru-engine"
 	chmod 755 "$T/luutru" "$T/luutru-engine"
 	LUUTRU=$T/luutru
 fi
