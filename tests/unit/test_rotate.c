@@ -15,8 +15,9 @@
 
 #include "luutru/rotate.h"
 
-/* Grey noise with smooth patches and hard edges, so that every weight of
- * every neighbour shows; the padding bytes set, which no pixel may read. */
+/* A gradient that wraps (smooth runs, then a hard edge) under noise, so
+ * that every weight of every neighbour shows; the padding bytes set, which
+ * no pixel may read. */
 static PIX *drawn(int w, int h, unsigned seed)
 {
 	PIX *pix = pixCreate(w, h, 8);
