@@ -92,23 +92,31 @@ static int digest_chunk(void *ud, const void *data, size_t len, struct lt_err *e
 	return lt_sha256_update(&d->h, data, len, err);
 }
 
-int lt_sha256_file(const char *path, char hex[LT_SHA256_HEX], uint64_t *size, struct lt_err *err)
+int lt_sha256_fd(int fd, const char *name, char hex[LT_SHA256_HEX], uint64_t *size,
+		 struct lt_err *err)
 {
 	struct file_digest d = { .total = 0 };
+	int rc = lt_sha256_init(&d.h, err);
+
+	if (!rc)
+		rc = lt_read_chunks(fd, name, LT_EINPUT, digest_chunk, &d, err);
+	if (!rc)
+		rc = lt_sha256_final(&d.h, hex, err);
+	lt_sha256_release(&d.h);
+	if (!rc && size)
+		*size = d.total;
+	return rc;
+}
+
+int lt_sha256_file(const char *path, char hex[LT_SHA256_HEX], uint64_t *size, struct lt_err *err)
+{
 	int fd, rc;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return lt_err_set(err, LT_EINPUT, "cannot open '%s': %s", path, strerror(errno));
-	rc = lt_sha256_init(&d.h, err);
-	if (!rc)
-		rc = lt_read_chunks(fd, path, LT_EINPUT, digest_chunk, &d, err);
-	if (!rc)
-		rc = lt_sha256_final(&d.h, hex, err);
-	lt_sha256_release(&d.h);
+	rc = lt_sha256_fd(fd, path, hex, size, err);
 	close(fd);
-	if (!rc && size)
-		*size = d.total;
 	return rc;
 }
 

@@ -6,6 +6,7 @@
  * security headers on every response. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <netdb.h>
 #include <pthread.h>
 #include <signal.h>
@@ -119,13 +120,129 @@ static void client_address(struct MHD_Connection *conn, char out[64])
 			    out, 64, NULL, 0, NI_NUMERICHOST);
 }
 
+/* Digits into *v, saturating at UINT64_MAX (a position past any file).
+ * Returns how many characters were digits. */
+static size_t read_position(const char *s, uint64_t *v)
+{
+	size_t n = 0;
+
+	*v = 0;
+	for (; s[n] >= '0' && s[n] <= '9'; n++) {
+		unsigned d = (unsigned)(s[n] - '0');
+
+		*v = *v > (UINT64_MAX - d) / 10 ? UINT64_MAX : *v * 10 + d;
+	}
+	return n;
+}
+
+static const char *skip_ows(const char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	return s;
+}
+
+enum lt_serve_range lt_serve_parse_range(const char *header, uint64_t size, uint64_t *first,
+					 uint64_t *last)
+{
+	const char *s;
+	uint64_t a, b = UINT64_MAX;
+	size_t n;
+	int suffix;
+
+	*first = *last = 0;
+	if (!header)
+		return LT_RANGE_WHOLE;
+	s = skip_ows(header);
+	if (strncasecmp(s, "bytes=", 6) != 0)
+		return LT_RANGE_WHOLE;
+	s = skip_ows(s + 6);
+	suffix = *s == '-';
+	s += suffix;
+	if (!(n = read_position(s, &a)))
+		return LT_RANGE_WHOLE;
+	s += n;
+	if (!suffix) {
+		if (*s++ != '-')
+			return LT_RANGE_WHOLE;
+		n = read_position(s, &b);
+		s += n;
+		if (!n)
+			b = UINT64_MAX;
+		else if (b < a)
+			return LT_RANGE_WHOLE; /* invalid: the header is ignored */
+	}
+	/* One range only: a list (",") gets the whole download. */
+	if (*skip_ows(s) != '\0' || size == 0)
+		return LT_RANGE_WHOLE;
+	if (suffix) {
+		if (a == 0)
+			return LT_RANGE_UNSATISFIABLE;
+		*first = a >= size ? 0 : size - a;
+		*last = size - 1;
+		return LT_RANGE_PART;
+	}
+	if (a >= size)
+		return LT_RANGE_UNSATISFIABLE;
+	*first = a;
+	*last = b >= size ? size - 1 : b;
+	return LT_RANGE_PART;
+}
+
+/* The range of a file download the request asks for. With If-Range, only
+ * when it names these very bytes (the strong ETag etag, the download's
+ * checksum); a date or another tag gets the whole download. */
+static enum lt_serve_range requested_range(const struct lt_serve_req *r, const char *etag,
+					   uint64_t *first, uint64_t *last)
+{
+	const char *range = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+							MHD_HTTP_HEADER_RANGE);
+	const char *if_range = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+							   MHD_HTTP_HEADER_IF_RANGE);
+
+	*first = *last = 0;
+	if (range && if_range && !(etag[0] && strcmp(skip_ows(if_range), etag) == 0))
+		return LT_RANGE_WHOLE;
+	return lt_serve_parse_range(range, r->fd_size, first, last);
+}
+
 static enum MHD_Result send_response(struct lt_serve_req *r)
 {
 	struct MHD_Response *resp;
 	enum MHD_Result ok;
+	char etag[sizeof(r->checksum) + 2] = "", content_range[64] = "";
+	int file = r->fd >= 0;
+	uint64_t first = 0, last = 0, length = r->fd_size;
 
-	if (r->fd >= 0) {
-		resp = MHD_create_response_from_fd(r->fd_size, r->fd);
+	if (file && r->checksum[0])
+		snprintf(etag, sizeof(etag), "\"%s\"", r->checksum);
+	switch (file && r->status == MHD_HTTP_OK ? requested_range(r, etag, &first, &last)
+		: LT_RANGE_WHOLE) {
+	case LT_RANGE_PART:
+		r->status = MHD_HTTP_PARTIAL_CONTENT;
+		length = last - first + 1;
+		snprintf(content_range, sizeof(content_range), "bytes %" PRIu64 "-%" PRIu64 "/%" PRIu64,
+			 first, last, r->fd_size);
+		break;
+	case LT_RANGE_UNSATISFIABLE:
+		close(r->fd);
+		r->fd = -1;
+		file = 0;
+		r->status = MHD_HTTP_RANGE_NOT_SATISFIABLE;
+		r->content_type = "text/plain; charset=utf-8";
+		r->disposition[0] = '\0';
+		r->checksum[0] = etag[0] = '\0';
+		snprintf(content_range, sizeof(content_range), "bytes */%" PRIu64, r->fd_size);
+		lt_buf_reset(&r->body);
+		lt_buf_printf(&r->body, NULL,
+			      "the range asked for starts past the end of this %" PRIu64
+			      "-byte download\n", r->fd_size);
+		break;
+	case LT_RANGE_WHOLE:
+		break;
+	}
+	if (file) {
+		resp = MHD_create_response_from_fd_at_offset64(length, r->fd, first);
 		if (resp)
 			r->fd = -1; /* MHD's now */
 	} else {
@@ -139,6 +256,12 @@ static enum MHD_Result send_response(struct lt_serve_req *r)
 	}
 	if (!resp)
 		return MHD_NO;
+	if (file)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
+	if (etag[0])
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
+	if (content_range[0])
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_RANGE, content_range);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 				r->content_type ? r->content_type : "text/html; charset=utf-8");
 	MHD_add_response_header(resp, "Content-Security-Policy", CSP);

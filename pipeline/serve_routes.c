@@ -16,6 +16,7 @@
 #include "luutru/catalog.h"
 #include "luutru/fsutil.h"
 #include "luutru/handout.h"
+#include "luutru/hash.h"
 #include "luutru/layout.h"
 #include "luutru/profile.h"
 #include "luutru/retrieve.h"
@@ -604,11 +605,21 @@ static void send_download(struct lt_serve_req *r, struct lt_doc *doc, const stru
 	struct lt_err err = { 0 };
 	const char *type = NULL, *ext = NULL;
 	struct stat st;
+	char sha256[LT_SHA256_HEX] = "";
 	int rc = lt_retrieve_scratch("luutru-serve-download", &r->fd, &err);
 
 	rc = rc ? rc : make_download(r, doc, page, format, r->fd, &type, &ext, &err);
 	if (!rc && fstat(r->fd, &st) != 0)
 		rc = lt_err_set(&err, LT_EIO, "cannot size the download: %s", strerror(errno));
+	/* A bag is its bundle, whose checksum the catalog keeps; anything else
+	 * is made for this request: its checksum is the ETag a resumed
+	 * download names (If-Range), and lets the file be checked. */
+	if (!rc && !(!page && strcmp(format, "bag") == 0)) {
+		if (lseek(r->fd, 0, SEEK_SET) != 0)
+			rc = lt_err_set(&err, LT_EIO, "cannot read the download again: %s",
+					strerror(errno));
+		rc = rc ? rc : lt_sha256_fd(r->fd, "the download", sha256, NULL, &err);
+	}
 	if (rc) {
 		if (r->fd >= 0)
 			close(r->fd);
@@ -621,8 +632,8 @@ static void send_download(struct lt_serve_req *r, struct lt_doc *doc, const stru
 	}
 	r->fd_size = (uint64_t)st.st_size;
 	r->content_type = type;
-	if (!page && strcmp(format, "bag") == 0)
-		snprintf(r->checksum, sizeof(r->checksum), "%s", doc->bundle.sha256);
+	snprintf(r->checksum, sizeof(r->checksum), "%s",
+		 sha256[0] ? sha256 : doc->bundle.sha256);
 	if (page)
 		snprintf(r->disposition, sizeof(r->disposition), "attachment; filename=\"%s.p%d.%s\"",
 			 doc->id, page->number, ext);

@@ -38,4 +38,9 @@ int lt_sha256_mem(const void *data, size_t len, char hex[LT_SHA256_HEX], struct 
 /* Digest and size of a file. Errors (LT_EINPUT) name the path. size may be NULL. */
 int lt_sha256_file(const char *path, char hex[LT_SHA256_HEX], uint64_t *size, struct lt_err *err);
 
+/* The same of what an open file holds from its offset to its end (the
+ * offset is left there); name is what errors call it. The caller keeps fd. */
+int lt_sha256_fd(int fd, const char *name, char hex[LT_SHA256_HEX], uint64_t *size,
+		 struct lt_err *err);
+
 #endif

@@ -50,6 +50,22 @@ struct lt_serve_config {
 /* 1 when host is a loopback address (127.0.0.0/8, ::1). */
 int lt_serve_is_loopback(const char *host);
 
+/* What a request's Range header asks of a download of size bytes (RFC 9110,
+ * 14.1-14.2), so that an interrupted download of a large bag can be resumed
+ * (curl -C -, wget -c, a browser's download manager) and a PDF viewer can
+ * fetch the pages it shows:
+ *   LT_RANGE_WHOLE          no header, a unit other than bytes, more than
+ *                           one range, a syntax error or an empty download:
+ *                           the whole body, 200, as the RFC lets a server do;
+ *   LT_RANGE_PART           bytes *first to *last, both inclusive and inside
+ *                           the download (an end past it is cut to it): 206;
+ *   LT_RANGE_UNSATISFIABLE  one well-formed range that starts at or past the
+ *                           end, or a suffix of 0 bytes: 416.
+ * header may be NULL (no Range). */
+enum lt_serve_range { LT_RANGE_WHOLE, LT_RANGE_PART, LT_RANGE_UNSATISFIABLE };
+enum lt_serve_range lt_serve_parse_range(const char *header, uint64_t size, uint64_t *first,
+					 uint64_t *last);
+
 /* Checks the configuration (a non-loopback address needs users and TLS:
  * LT_EUSAGE otherwise), starts the server, prints its address on stdout and
  * serves until SIGINT or SIGTERM. LT_EIO for a port that cannot be bound or

@@ -41,7 +41,9 @@ struct lt_serve_req {
 	int fd;                           /* >= 0: sent instead of body (then closed) */
 	uint64_t fd_size;
 	char disposition[160];            /* Content-Disposition, "" for none */
-	char checksum[80];                /* X-Checksum-SHA256 of what is sent, "" if not known */
+	char checksum[80];                /* X-Checksum-SHA256 of the whole file sent (on a
+					   * part too: it checks the file put together), and
+					   * its ETag; "" if not known */
 };
 
 /* A query parameter, or NULL. */

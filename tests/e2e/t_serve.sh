@@ -1,6 +1,7 @@
 #!/bin/bash
 # luutru serve at the HTTP level (issue 13): search without diacritics,
-# document and page views with highlights, downloads equal to `get`'s,
+# document and page views with highlights, downloads equal to `get`'s and
+# their byte ranges,
 # escaping of a scan whose OCR text and file name hold <script> and quotes,
 # path traversal, oversized and non-GET requests, secret documents, the
 # access log, the refusal to listen off loopback without users and TLS,
@@ -96,6 +97,38 @@ http bag "$SERVE_URL/d/$doc/download/bag"
 cmp -s "$T/bag.body" "$(bundle_of "$doc")" || fail "the bag download differs from the bundle"
 sum=$(sha256sum <"$T/bag.body" | cut -d' ' -f1)
 grep -qi "^x-checksum-sha256: $sum" "$T/bag.head" || fail "the bag's checksum header is not its sha256"
+grep -qi '^accept-ranges: bytes' "$T/bag.head" || fail "the bag download does not say it takes ranges"
+# Byte ranges: a part, the end, a resumed download, what cannot be had.
+bag_size=$(stat -c %s "$T/bag.body")
+http bagpart "$SERVE_URL/d/$doc/download/bag" -H "Range: bytes=1000-1999"
+[ "$STATUS" = 206 ] || fail "a range of the bag gave $STATUS, not 206"
+cmp -s "$T/bagpart.body" <(tail -c +1001 "$T/bag.body" | head -c 1000) ||
+	fail "bytes 1000-1999 of the bag are not those of the whole"
+grep -qi "^content-range: bytes 1000-1999/$bag_size" "$T/bagpart.head" ||
+	fail "the part has no Content-Range bytes 1000-1999/$bag_size: $(cat "$T/bagpart.head")"
+http bagtail "$SERVE_URL/d/$doc/download/bag" -H "Range: bytes=-512"
+[ "$STATUS" = 206 ] && cmp -s "$T/bagtail.body" <(tail -c 512 "$T/bag.body") ||
+	fail "the last 512 bytes of the bag ($STATUS) are not those of the whole"
+head -c 5000 "$T/bag.body" >"$T/resumed.tar"
+curl -s -C - -o "$T/resumed.tar" "$SERVE_URL/d/$doc/download/bag" || fail "curl -C - failed on the bag"
+cmp -s "$T/resumed.tar" "$T/bag.body" || fail "a bag download resumed after 5000 bytes differs from the bundle"
+http bag416 "$SERVE_URL/d/$doc/download/bag" -H "Range: bytes=$bag_size-"
+[ "$STATUS" = 416 ] || fail "a range past the end of the bag gave $STATUS, not 416"
+grep -qi "^content-range: bytes \*/$bag_size" "$T/bag416.head" || fail "the 416 does not give the bag's size"
+http bagtwo "$SERVE_URL/d/$doc/download/bag" -H "Range: bytes=0-9,20-29"
+[ "$STATUS" = 200 ] && cmp -s "$T/bagtwo.body" "$T/bag.body" || fail "two ranges gave $STATUS, not the whole bag"
+# If-Range: the part only of the same bytes, named by the ETag.
+http bagif "$SERVE_URL/d/$doc/download/bag" -H "Range: bytes=10-19" -H "If-Range: \"$sum\""
+[ "$STATUS" = 206 ] || fail "If-Range with the bag's ETag gave $STATUS, not 206"
+http bagifno "$SERVE_URL/d/$doc/download/bag" -H "Range: bytes=10-19" -H 'If-Range: "0000"'
+[ "$STATUS" = 200 ] && cmp -s "$T/bagifno.body" "$T/bag.body" || fail "If-Range with another ETag gave $STATUS, not the whole bag"
+# A download made for the request (one page's PDF): the same bytes and ETag each time.
+http pagepdf "$SERVE_URL/d/$doc/p/2/download/pdf"
+sum=$(sha256sum <"$T/pagepdf.body" | cut -d' ' -f1)
+grep -qi "^etag: \"$sum\"" "$T/pagepdf.head" || fail "page 2's PDF has no ETag of its sha256"
+http pagepdf2 "$SERVE_URL/d/$doc/p/2/download/pdf" -H "Range: bytes=100-" -H "If-Range: \"$sum\""
+[ "$STATUS" = 206 ] && cmp -s "$T/pagepdf2.body" <(tail -c +101 "$T/pagepdf.body") ||
+	fail "page 2's PDF from byte 100 ($STATUS) is not the rest of the same file"
 http alto "$SERVE_URL/d/$doc/p/2/download/alto"
 lt get "$doc" --page 2 --format alto --out "$T/get.alto" >/dev/null
 cmp -s "$T/alto.body" "$T/get.alto" || fail "the ALTO download differs from get"

@@ -1,5 +1,6 @@
 /* test_serve.c - the reading room's pieces that need no server: escaping
- * for every context, highlighting, loopback detection, the users file. */
+ * for every context, highlighting, loopback detection, byte ranges, the
+ * users file. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -51,6 +52,61 @@ static void highlight_marks_folded_matches_and_escapes_the_rest(void **state)
 	lt_buf_release(&b);
 	assert_true(lt_query_matches_word("dang uy", "Đảng", strlen("Đảng")));
 	assert_false(lt_query_matches_word("dang uy", "Đảngx", strlen("Đảngx")));
+}
+
+/* One Range header against a download of size bytes. */
+static enum lt_serve_range range(const char *header, uint64_t size, uint64_t *first, uint64_t *last)
+{
+	*first = *last = 777; /* overwritten on every path */
+	return lt_serve_parse_range(header, size, first, last);
+}
+
+static void byte_ranges_as_rfc_9110_reads_them(void **state)
+{
+	uint64_t a, b;
+
+	(void)state;
+	/* One range: first-last, open-ended, suffix; an end past the file is cut. */
+	assert_int_equal(range("bytes=100-199", 1000, &a, &b), LT_RANGE_PART);
+	assert_true(a == 100 && b == 199);
+	assert_int_equal(range("bytes=0-0", 1000, &a, &b), LT_RANGE_PART);
+	assert_true(a == 0 && b == 0);
+	assert_int_equal(range("bytes=900-", 1000, &a, &b), LT_RANGE_PART);
+	assert_true(a == 900 && b == 999);
+	assert_int_equal(range("bytes=990-5000", 1000, &a, &b), LT_RANGE_PART);
+	assert_true(a == 990 && b == 999);
+	assert_int_equal(range("bytes=-10", 1000, &a, &b), LT_RANGE_PART);
+	assert_true(a == 990 && b == 999);
+	assert_int_equal(range("bytes=-5000", 1000, &a, &b), LT_RANGE_PART);
+	assert_true(a == 0 && b == 999);
+	assert_int_equal(range("bytes=999-999", 1000, &a, &b), LT_RANGE_PART);
+	assert_true(a == 999 && b == 999);
+	/* The unit is case-insensitive; whitespace around the range is allowed. */
+	assert_int_equal(range("Bytes= 5-6 ", 1000, &a, &b), LT_RANGE_PART);
+	assert_true(a == 5 && b == 6);
+	/* A position too long for 64 bits is past any file, not a wrapped number. */
+	assert_int_equal(range("bytes=0-99999999999999999999999", 1000, &a, &b), LT_RANGE_PART);
+	assert_true(a == 0 && b == 999);
+	assert_int_equal(range("bytes=18446744073709551616-", 1000, &a, &b),
+			 LT_RANGE_UNSATISFIABLE);
+
+	/* Starting at or past the end, or a suffix of nothing: 416. */
+	assert_int_equal(range("bytes=1000-", 1000, &a, &b), LT_RANGE_UNSATISFIABLE);
+	assert_int_equal(range("bytes=1000-2000", 1000, &a, &b), LT_RANGE_UNSATISFIABLE);
+	assert_int_equal(range("bytes=-0", 1000, &a, &b), LT_RANGE_UNSATISFIABLE);
+
+	/* Everything else is the whole download (200): no header, another
+	 * unit, a list, an inverted or malformed range, an empty download. */
+	const char *whole[] = { NULL, "", "bytes", "bytes=", "bytes=-", "bytes=a-b", "bytes=5-3",
+				"bytes=1-2,4-5", "bytes=1-2, ", "items=1-2", "bytes 1-2", "bytes=1",
+				"bytes=--5", "bytes=1-2x", "bytes=+1-2" };
+
+	for (size_t i = 0; i < sizeof(whole) / sizeof(*whole); i++) {
+		assert_int_equal(range(whole[i], 1000, &a, &b), LT_RANGE_WHOLE);
+		assert_true(a == 0 && b == 0);
+	}
+	assert_int_equal(range("bytes=0-10", 0, &a, &b), LT_RANGE_WHOLE);
+	assert_int_equal(range("bytes=-10", 0, &a, &b), LT_RANGE_WHOLE);
 }
 
 static void loopback_addresses(void **state)
@@ -113,6 +169,7 @@ int main(void)
 		cmocka_unit_test(url_encode_leaves_only_unreserved),
 		cmocka_unit_test(highlight_marks_folded_matches_and_escapes_the_rest),
 		cmocka_unit_test(loopback_addresses),
+		cmocka_unit_test(byte_ranges_as_rfc_9110_reads_them),
 		cmocka_unit_test(users_file_round_trip),
 	};
 
