@@ -4,8 +4,6 @@
  * rotate by -skew about the oriented centre, then undo the quarter turns.
  */
 #include <math.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "luutru/transform.h"
 
@@ -105,45 +103,4 @@ void lt_transform_box(const struct lt_page_transform *tf, int left, int top, int
 		return;
 	}
 	*out = (struct lt_box){ (int)x0, (int)y0, (int)(x1 - x0), (int)(y1 - y0) };
-}
-
-/* Reads "L T R B" (four non-negative integers, single spaces) at p; *end
- * after them. */
-static int read_bbox(const char *p, long v[4], const char **end)
-{
-	for (int i = 0; i < 4; i++) {
-		char *e;
-
-		if (i > 0 && *p++ != ' ')
-			return 0;
-		if (*p < '0' || *p > '9')
-			return 0;
-		v[i] = strtol(p, &e, 10);
-		p = e;
-	}
-	*end = p;
-	return 1;
-}
-
-int lt_transform_hocr(const struct lt_page_transform *tf, const char *in, struct lt_buf *out,
-		      struct lt_err *err)
-{
-	static const char key[] = "bbox ";
-	const char *p = in, *hit;
-	int rc = LT_OK;
-
-	while (!rc && (hit = strstr(p, key)) != NULL) {
-		const char *after = hit + strlen(key), *end;
-		long v[4];
-		struct lt_box b;
-
-		rc = lt_buf_append(out, p, (size_t)(after - p), err);
-		p = after;
-		if (rc || !read_bbox(p, v, &end))
-			continue;
-		lt_transform_box(tf, (int)v[0], (int)v[1], (int)v[2], (int)v[3], &b);
-		rc = lt_buf_printf(out, err, "%d %d %d %d", b.x, b.y, b.x + b.w, b.y + b.h);
-		p = end;
-	}
-	return rc ? rc : lt_buf_puts(out, p, err);
 }

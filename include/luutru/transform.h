@@ -24,7 +24,6 @@
 #ifndef LUUTRU_TRANSFORM_H
 #define LUUTRU_TRANSFORM_H
 
-#include "luutru/buf.h"
 #include "luutru/err.h"
 
 struct lt_page_transform {
@@ -63,13 +62,5 @@ void lt_transform_point(const struct lt_page_transform *tf, double wx, double wy
  * the master comes back with w = h = 0. */
 void lt_transform_box(const struct lt_page_transform *tf, int left, int top, int right, int bottom,
 		      struct lt_box *out);
-
-/* Appends the hOCR fragment `in` to out with every "bbox L T R B" mapped
- * from the working image onto the master (lt_transform_box), so hOCR and
- * ALTO point at the same pixels of the scan in the bundle. The other
- * properties (baseline, x_size, x_wconf) are relative or not positions and
- * are kept as they are. Returns LT_OK or LT_ENOMEM. */
-int lt_transform_hocr(const struct lt_page_transform *tf, const char *in, struct lt_buf *out,
-		      struct lt_err *err);
 
 #endif

@@ -180,43 +180,12 @@ static void test_box_outside_and_check(void **state)
 	assert_int_equal(lt_transform_check(&tf, NULL), LT_EINTERNAL);
 }
 
-/* hOCR boxes land where lt_transform_box puts them; everything else is
- * kept to the byte. */
-static void test_hocr_boxes(void **state)
-{
-	static const char hocr[] =
-		"<div class='ocr_page' title='image \"0001.png\"; bbox 0 0 3508 2480; ppageno 0'>\n"
-		"<span class='ocrx_word' title='bbox 100 200 300 260; x_wconf 96'>Số</span>"
-		"<span title='baseline 0.01 -5; x_size 40'>bbox</span>";
-	struct lt_page_transform tf;
-	struct lt_buf out = LT_BUF_INIT;
-	struct lt_box b;
-	char want[512];
-
-	(void)state;
-	lt_transform_identity(&tf, 3508, 2480); /* a landscape master read as it is */
-	assert_int_equal(lt_transform_hocr(&tf, hocr, &out, NULL), LT_OK);
-	assert_string_equal(lt_buf_str(&out), hocr);
-	lt_buf_reset(&out);
-	lt_transform_identity(&tf, 2480, 3508);
-	tf.orientation = 90; /* a portrait master on its side: the working page is 3508 wide */
-	assert_int_equal(lt_transform_hocr(&tf, hocr, &out, NULL), LT_OK);
-	lt_transform_box(&tf, 100, 200, 300, 260, &b);
-	snprintf(want, sizeof(want),
-		 "<div class='ocr_page' title='image \"0001.png\"; bbox 0 0 2480 3508; ppageno 0'>\n"
-		 "<span class='ocrx_word' title='bbox %d %d %d %d; x_wconf 96'>Số</span>"
-		 "<span title='baseline 0.01 -5; x_size 40'>bbox</span>", b.x, b.y, b.x + b.w, b.y + b.h);
-	assert_string_equal(lt_buf_str(&out), want);
-	lt_buf_release(&out);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rectangle_maps_back),
 		cmocka_unit_test(test_quarter_turns_exact),
 		cmocka_unit_test(test_box_outside_and_check),
-		cmocka_unit_test(test_hocr_boxes),
 	};
 
 	setMsgSeverity(L_SEVERITY_NONE);
