@@ -618,7 +618,8 @@ static void send_download(struct lt_serve_req *r, struct lt_doc *doc, const stru
 		if (lseek(r->fd, 0, SEEK_SET) != 0)
 			rc = lt_err_set(&err, LT_EIO, "cannot read the download again: %s",
 					strerror(errno));
-		rc = rc ? rc : lt_sha256_fd(r->fd, "the download", sha256, NULL, &err);
+		rc = rc ? rc : lt_sha256_fd(r->fd, lt_i18n_err_format(N_("the download")), sha256,
+					  NULL, &err);
 	}
 	if (rc) {
 		if (r->fd >= 0)
