@@ -172,7 +172,7 @@ enum lt_serve_range lt_serve_parse_range(const char *header, uint64_t size, uint
 		else if (b < a)
 			return LT_RANGE_WHOLE; /* invalid: the header is ignored */
 	}
-	/* One range only: a list (",") gets the whole download. */
+	/* One range only: a list of them gets the whole download. */
 	if (*skip_ows(s) != '\0' || size == 0)
 		return LT_RANGE_WHOLE;
 	if (suffix) {

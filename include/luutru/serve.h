@@ -52,8 +52,7 @@ int lt_serve_is_loopback(const char *host);
 
 /* What a request's Range header asks of a download of size bytes (RFC 9110,
  * 14.1-14.2), so that an interrupted download of a large bag can be resumed
- * (curl -C -, wget -c, a browser's download manager) and a PDF viewer can
- * fetch the pages it shows:
+ * (curl -C -, wget -c, a browser's download manager) where it stopped:
  *   LT_RANGE_WHOLE          no header, a unit other than bytes, more than
  *                           one range, a syntax error or an empty download:
  *                           the whole body, 200, as the RFC lets a server do;
