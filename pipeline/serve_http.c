@@ -235,8 +235,9 @@ static enum MHD_Result send_response(struct lt_serve_req *r)
 		snprintf(content_range, sizeof(content_range), "bytes */%" PRIu64, r->fd_size);
 		lt_buf_reset(&r->body);
 		lt_buf_printf(&r->body, NULL,
-			      "the range asked for starts past the end of this %" PRIu64
-			      "-byte download\n", r->fd_size);
+			      "the range asked for holds no byte of this %" PRIu64 "-byte download "
+			      "(it starts at or past the end, or is empty): ask from byte 0 to %" PRIu64
+			      "\n", r->fd_size, r->fd_size - 1);
 		break;
 	case LT_RANGE_WHOLE:
 		break;
