@@ -149,7 +149,18 @@ struct shared {
 	int fatal;
 	struct lt_err fatal_err;
 	struct io_queue *io;       /* NULL: every stage runs in the workers */
-	double first_idle;         /* when the first worker stopped taking documents; 0: none yet */
+	double first_idle;         /* when the first worker ran out of documents and pages; 0: none yet */
+	int workers;
+	/* Claims are made one at a time under claim_lock, and a worker that
+	 * gets a document counts in holders before it lets go of the lock: so
+	 * a worker that finds nothing to claim knows whether a document whose
+	 * pages it could read is still in some worker's hands. */
+	pthread_mutex_t claim_lock;
+	pthread_mutex_t pages_lock; /* guards holders, shares and the shares' counters */
+	pthread_cond_t pages_changed;
+	int holders;               /* workers between a claim and their part of the document done */
+	struct page_share *shares; /* documents whose pages any worker may read */
+	int pages_helped;
 };
 
 struct worker {
@@ -288,13 +299,283 @@ static void charge(double *cpu, size_t s, double *mark)
 	*mark = now;
 }
 
+/* ---- one document's pages read by several workers ----
+ *
+ * A worker that finds nothing left to claim reads pages of a document
+ * another worker holds, with its own stage states (its own Tesseract), so a
+ * long document at the end of a run does not leave it idle. Only the stages
+ * that may run anywhere (stage.h, any_worker) are spread; the others see the
+ * pages in page order in the document's own worker, which also keeps the
+ * warnings in page order. */
+
+enum page_progress { PAGE_WAITING, PAGE_TAKEN, PAGE_READ, PAGE_FAILED };
+
+/* A document whose pages are being read: on its worker's stack, listed in
+ * sh->shares while other workers may take pages of it. Counters and
+ * progress guarded by sh->pages_lock. */
+struct page_share {
+	struct lt_job *job;        /* the document's worker's */
+	size_t first, split;       /* its page-scoped stages in [first, split) read a page */
+	size_t next;               /* the next page to hand out */
+	size_t limit;              /* no page from here on is handed out */
+	size_t written;            /* the pages before this went through the other stages */
+	size_t window;             /* pages are handed out at most this far past written */
+	size_t in_flight;          /* pages other workers are reading */
+	unsigned char *progress;   /* per page: enum page_progress */
+	struct lt_buf *warnings;   /* per page, one per pipeline stage: what reading it warned */
+	/* The first page, in page order, that another worker failed to read. */
+	size_t failed_page;
+	int rc;
+	const char *failed_stage;
+	struct lt_err err;
+	struct page_share *next_share;
+};
+
+/* The end of the stages from first on that any worker may run on a page:
+ * the first page-scoped stage that must run in the document's worker (one
+ * with begin, end or abort is one, whatever its flag says), or n. */
+static size_t any_worker_end(const struct lt_pipeline *pl, size_t first, size_t n)
+{
+	for (size_t s = first; s < n; s++) {
+		const struct lt_stage *st = pl->stages[s];
+
+		if (st->scope == LT_PER_PAGE && st->process &&
+		    (!st->any_worker || st->begin || st->end || st->abort))
+			return s;
+	}
+	return n;
+}
+
+/* Does any page-scoped stage in [first, end) have work of its own? */
+static int reads_pages(const struct lt_pipeline *pl, size_t first, size_t end)
+{
+	for (size_t s = first; s < end; s++)
+		if (pl->stages[s]->scope == LT_PER_PAGE && pl->stages[s]->process)
+			return 1;
+	return 0;
+}
+
+/* Reads page k of the job's document: its page-scoped stages in
+ * [first, split), with the calling worker's ctx and states; what they warn
+ * goes to warnings (one per pipeline stage), not to the job's. */
+static int read_page(const struct lt_pipeline *pl, void **states, struct lt_ctx *ctx,
+		     const struct lt_job *job, size_t first, size_t split, size_t k,
+		     struct lt_buf *warnings, double *cpu, const char **failed_stage,
+		     struct lt_err *err)
+{
+	struct lt_job reading = *job;
+	double mark = thread_cpu_seconds();
+	int rc = LT_OK;
+
+	reading.ctx = ctx;
+	reading.warnings = warnings;
+	for (size_t s = first; !rc && s < split; s++) {
+		const struct lt_stage *st = pl->stages[s];
+
+		if (st->scope != LT_PER_PAGE || !st->process)
+			continue;
+		reading.stage = s;
+		rc = st->process(states[s], &reading, &job->doc->pages[k], err);
+		charge(cpu, s, &mark);
+		if (rc)
+			*failed_stage = st->name;
+	}
+	return rc;
+}
+
+/* Page k, read: its warnings appended to the job's as if the job had
+ * recorded them, then the page-scoped stages in [split, n), then its image
+ * dropped. */
+static int write_page(const struct lt_pipeline *pl, void **states, struct lt_job *job,
+		      size_t first, size_t split, size_t n, size_t k, struct lt_buf *warnings,
+		      double *cpu, const char **failed_stage, struct lt_err *err)
+{
+	struct lt_page *page = &job->doc->pages[k];
+	double mark;
+	int rc = LT_OK;
+
+	for (size_t s = first; !rc && s < split; s++) {
+		if (!warnings[s].len)
+			continue;
+		if (job->warnings[s].len)
+			rc = lt_buf_puts(&job->warnings[s], "; ", err);
+		if (!rc)
+			rc = lt_buf_append(&job->warnings[s], warnings[s].data, warnings[s].len, err);
+	}
+	mark = thread_cpu_seconds();
+	for (size_t s = split; !rc && s < n; s++) {
+		const struct lt_stage *st = pl->stages[s];
+
+		if (st->scope != LT_PER_PAGE || !st->process)
+			continue;
+		job->stage = s;
+		rc = st->process(states[s], job, page, err);
+		charge(cpu, s, &mark);
+		if (rc)
+			*failed_stage = st->name;
+	}
+	lt_page_drop_image(page);
+	return rc;
+}
+
+/* Runs the page-scoped stages in [first, n) on every page of the job's
+ * document. This worker reads the pages in order, and other workers with
+ * nothing to claim read some too (help_read_page) once the document is
+ * listed in sh->shares; each page read goes through the rest of the stages
+ * here, in page order. A page read ahead waits with its image decoded:
+ * window bounds how many do. Returns once no other worker is reading a page
+ * of the document. */
+static int run_pages(struct shared *sh, const struct lt_pipeline *pl, void **states,
+		     struct lt_job *job, size_t first, size_t n, double *cpu,
+		     const char **failed_stage, struct lt_err *err)
+{
+	size_t pages = job->doc->n_pages, ns = pl->n_stages;
+	struct page_share share = { .job = job, .first = first, .limit = pages };
+	int rc = LT_OK, listed = 0;
+
+	if (pages == 0)
+		return LT_OK;
+	share.split = any_worker_end(pl, first, n);
+	share.window = (size_t)sh->workers + 1;
+	share.progress = calloc(pages, sizeof(*share.progress));
+	share.warnings = calloc(pages * ns, sizeof(*share.warnings));
+	if (!share.progress || !share.warnings) {
+		rc = lt_err_set(err, LT_ENOMEM, "out of memory reading the %zu pages of document %s",
+				pages, job->doc->id);
+		goto out;
+	}
+	pthread_mutex_lock(&sh->pages_lock);
+	if (sh->workers > 1 && pages > 1 && reads_pages(pl, first, share.split)) {
+		share.next_share = sh->shares;
+		sh->shares = &share;
+		listed = 1;
+		pthread_cond_broadcast(&sh->pages_changed);
+	}
+	while (!rc && share.written < pages) {
+		size_t k = share.written;
+
+		if (share.progress[k] == PAGE_READ) {
+			pthread_mutex_unlock(&sh->pages_lock);
+			rc = write_page(pl, states, job, first, share.split, n, k, &share.warnings[k * ns],
+					cpu, failed_stage, err);
+			pthread_mutex_lock(&sh->pages_lock);
+			share.written++;
+			pthread_cond_broadcast(&sh->pages_changed);
+		} else if (share.progress[k] == PAGE_FAILED) {
+			/* Another worker's page: its reason, as if it were ours. */
+			rc = share.rc;
+			*err = share.err;
+			*failed_stage = share.failed_stage;
+		} else if (share.next < share.limit && share.next < share.written + share.window) {
+			k = share.next++;
+			share.progress[k] = PAGE_TAKEN;
+			pthread_mutex_unlock(&sh->pages_lock);
+			rc = read_page(pl, states, job->ctx, job, first, share.split, k,
+				       &share.warnings[k * ns], cpu, failed_stage, err);
+			pthread_mutex_lock(&sh->pages_lock);
+			share.progress[k] = rc ? PAGE_FAILED : PAGE_READ;
+		} else {
+			pthread_cond_wait(&sh->pages_changed, &sh->pages_lock);
+		}
+	}
+	/* Nothing more is handed out; pages other workers are reading finish
+	 * before the share goes. */
+	share.limit = share.next;
+	while (share.in_flight > 0)
+		pthread_cond_wait(&sh->pages_changed, &sh->pages_lock);
+	if (listed) {
+		struct page_share **at = &sh->shares;
+
+		while (*at != &share)
+			at = &(*at)->next_share;
+		*at = share.next_share;
+	}
+	pthread_mutex_unlock(&sh->pages_lock);
+out:
+	for (size_t i = 0; share.warnings && i < pages * ns; i++)
+		lt_buf_release(&share.warnings[i]);
+	free(share.warnings);
+	free(share.progress);
+	return rc;
+}
+
+/* The first moment a worker that had work found none left. */
+static void note_idle(struct shared *sh)
+{
+	pthread_mutex_lock(&sh->lock);
+	if (sh->first_idle == 0)
+		sh->first_idle = lt_monotonic_seconds();
+	pthread_mutex_unlock(&sh->lock);
+}
+
+enum help { HELP_NONE, HELP_READ, HELP_WAITED };
+
+/* For a worker that found nothing to claim: reads the next page of a
+ * document another worker holds, if one has a page to hand out
+ * (HELP_READ); else, while some worker still holds a document, waits until
+ * something changes (HELP_WAITED: a page may be free, or a document done);
+ * HELP_NONE when no worker holds one. worked: whether this worker had any
+ * work before (an idle start is not the run's tail). */
+static enum help help_read_page(struct shared *sh, struct lt_ctx *ctx, void **states, double *cpu,
+				int worked)
+{
+	const struct lt_pipeline *pl = sh->pipeline;
+	struct page_share *share;
+	const char *stage = "run";
+	struct lt_err err = { 0 };
+	enum help help;
+	size_t k;
+	int rc;
+
+	pthread_mutex_lock(&sh->pages_lock);
+	for (share = sh->shares; share; share = share->next_share)
+		if (share->next < share->limit && share->next < share->written + share->window)
+			break;
+	if (!share) {
+		help = sh->holders > 0 ? HELP_WAITED : HELP_NONE;
+		if (worked)
+			note_idle(sh);
+		if (help == HELP_WAITED)
+			pthread_cond_wait(&sh->pages_changed, &sh->pages_lock);
+		pthread_mutex_unlock(&sh->pages_lock);
+		return help;
+	}
+	k = share->next++;
+	share->progress[k] = PAGE_TAKEN;
+	share->in_flight++;
+	sh->pages_helped++;
+	pthread_mutex_unlock(&sh->pages_lock);
+
+	/* A crash while reading it is the document's. */
+	snprintf(crash_doc, sizeof(crash_doc), "%s\n", share->job->doc->id);
+	rc = read_page(pl, states, ctx, share->job, share->first, share->split, k,
+		       &share->warnings[k * pl->n_stages], cpu, &stage, &err);
+	crash_doc[0] = '\0';
+
+	pthread_mutex_lock(&sh->pages_lock);
+	share->progress[k] = rc ? PAGE_FAILED : PAGE_READ;
+	if (rc) {
+		if (!share->rc || k < share->failed_page) {
+			share->rc = rc;
+			share->err = err;
+			share->failed_stage = stage;
+			share->failed_page = k;
+		}
+		share->limit = share->next;
+	}
+	share->in_flight--;
+	pthread_cond_broadcast(&sh->pages_changed);
+	pthread_mutex_unlock(&sh->pages_lock);
+	return HELP_READ;
+}
+
 /* Runs one document through stages first..n-1 of the pipeline in the order
  * stage.h specifies (the worker runs them all, or those before the I/O
  * stages; the I/O thread the rest); *failed_stage names the stage whose hook
  * failed. cpu[s] accumulates the CPU time of stage s. */
-static int run_document(const struct lt_pipeline *pl, void **states, struct lt_job *job,
-			size_t first, size_t n, double *cpu, const char **failed_stage,
-			struct lt_err *err)
+static int run_document(struct shared *sh, const struct lt_pipeline *pl, void **states,
+			struct lt_job *job, size_t first, size_t n, double *cpu,
+			const char **failed_stage, struct lt_err *err)
 {
 	double mark = thread_cpu_seconds();
 	struct lt_doc *doc = job->doc;
@@ -317,20 +598,9 @@ static int run_document(const struct lt_pipeline *pl, void **states, struct lt_j
 			break;
 		}
 	}
-	for (size_t p = 0; !rc && p < doc->n_pages; p++) {
-		for (size_t s = first; !rc && s < n; s++) {
-			const struct lt_stage *st = pl->stages[s];
-
-			if (st->scope != LT_PER_PAGE || !st->process)
-				continue;
-			job->stage = s;
-			rc = st->process(states[s], job, &doc->pages[p], err);
-			charge(cpu, s, &mark);
-			if (rc)
-				*failed_stage = st->name;
-		}
-		lt_page_drop_image(&doc->pages[p]);
-	}
+	if (!rc)
+		rc = run_pages(sh, pl, states, job, first, n, cpu, failed_stage, err);
+	mark = thread_cpu_seconds();
 	for (size_t s = first; !rc && s < n; s++) {
 		const struct lt_stage *st = pl->stages[s];
 
@@ -636,7 +906,8 @@ static void *io_main(void *arg)
 		int drc;
 
 		snprintf(crash_doc, sizeof(crash_doc), "%s\n", item.doc->id);
-		drc = run_document(pl, io->states, &job, pl->io_from, pl->n_stages, cpu, &stage, &derr);
+		drc = run_document(sh, pl, io->states, &job, pl->io_from, pl->n_stages, cpu, &stage,
+				   &derr);
 		if (conclude(sh, &io->ctx, item.doc, item.redo, drc, stage, &derr, item.t0,
 			     item.work_dir, &err) != LT_OK)
 			set_fatal(sh, &err);
@@ -662,7 +933,7 @@ static void *worker_main(void *arg)
 	size_t opened = 0;
 	struct lt_err err = { 0 };
 	void *alt_stack = alt_stack_start();
-	int rc = LT_OK;
+	int rc = LT_OK, worked = 0;
 
 	if (!states || !warnings)
 		rc = lt_err_set(&err, LT_ENOMEM, "out of memory starting worker %d", w->index + 1);
@@ -691,12 +962,26 @@ static void *worker_main(void *arg)
 
 		const struct lt_redo *redo = NULL;
 
+		pthread_mutex_lock(&sh->claim_lock);
 		if (sh->redo)
 			rc = take_redo(sh, ctx.catalog, &doc, &redo, &derr, &err);
 		else if (sh->opts->shard)
 			rc = lt_shard_run_next(sh->opts->shard, &doc, &err);
 		else
 			rc = lt_catalog_claim(ctx.catalog, &doc, &wait, &err);
+		if (!rc && doc) {
+			pthread_mutex_lock(&sh->pages_lock);
+			sh->holders++;
+			pthread_mutex_unlock(&sh->pages_lock);
+		}
+		pthread_mutex_unlock(&sh->claim_lock);
+		if (!rc && !doc) {
+			enum help help = help_read_page(sh, &ctx, states, cpu, worked);
+
+			worked |= help == HELP_READ;
+			if (help != HELP_NONE)
+				continue;
+		}
 		if (!rc && !doc && wait) {
 			/* A suspect document is to run alone: let the others finish. */
 			usleep(200 * 1000);
@@ -704,6 +989,7 @@ static void *worker_main(void *arg)
 		}
 		if (rc || !doc)
 			break;
+		worked = 1;
 		started(sh, doc);
 		snprintf(crash_doc, sizeof(crash_doc), "%s\n", doc->id);
 		job.doc = doc;
@@ -720,9 +1006,14 @@ static void *worker_main(void *arg)
 			drc = lt_mkdir_p(work_dir, 0755, &derr);
 		if (!drc) {
 			job.work_dir = work_dir;
-			drc = run_document(pl, states, &job, 0, sh->io ? pl->io_from : pl->n_stages, cpu,
-					   &stage, &derr);
+			drc = run_document(sh, pl, states, &job, 0, sh->io ? pl->io_from : pl->n_stages,
+					   cpu, &stage, &derr);
 		}
+		/* This worker's part is done: its pages are no longer to be read. */
+		pthread_mutex_lock(&sh->pages_lock);
+		sh->holders--;
+		pthread_cond_broadcast(&sh->pages_changed);
+		pthread_mutex_unlock(&sh->pages_lock);
 		if (!drc && sh->io) {
 			/* Recognised: the I/O thread writes and commits it while this
 			 * worker claims the next. */
@@ -946,6 +1237,14 @@ static int make_run_dir(const char *archive, char **out, struct lt_err *err)
 	return rc;
 }
 
+static void destroy_locks(struct shared *sh)
+{
+	pthread_mutex_destroy(&sh->lock);
+	pthread_mutex_destroy(&sh->claim_lock);
+	pthread_mutex_destroy(&sh->pages_lock);
+	pthread_cond_destroy(&sh->pages_changed);
+}
+
 static int run(const struct lt_pipeline *pipeline, const struct lt_run_opts *opts,
 	       const struct lt_redo *redo, size_t n_redo, lt_run_progress_fn progress, void *ud,
 	       struct lt_run_report *report, struct lt_err *err)
@@ -960,7 +1259,7 @@ static int run(const struct lt_pipeline *pipeline, const struct lt_run_opts *opt
 	double t0 = lt_monotonic_seconds(), cpu0 = process_cpu_seconds();
 	int jobs = opts->jobs > 0 ? opts->jobs : default_jobs();
 	int lock_fd = -1, started = 0, rc;
-	int64_t queued = 0;
+	int64_t queued = 0, work;
 
 	memset(report, 0, sizeof(*report));
 	for (size_t s = 0; s < pipeline->n_stages && s < LT_RUN_MAX_STAGES; s++)
@@ -974,10 +1273,14 @@ static int run(const struct lt_pipeline *pipeline, const struct lt_run_opts *opt
 		report->queued = (int)n_redo;
 		report->pages_queued = 0;
 	}
-	/* Each worker loads the OCR models: no more workers than documents. */
-	if (queued < jobs)
-		jobs = queued > 0 ? (int)queued : 0;
+	/* Each worker loads the OCR models: no more workers than pages to read
+	 * (a document's pages can be read by several), or than documents for
+	 * a redo, whose pages are counted only as its documents are loaded. */
+	work = redo || report->pages_queued < queued ? queued : report->pages_queued;
+	if (work < jobs)
+		jobs = work > 0 ? (int)work : 0;
 	report->workers = jobs;
+	sh.workers = jobs;
 	if (jobs == 0)
 		goto out;
 	rc = make_run_dir(opts->archive, &run_dir, err);
@@ -1004,6 +1307,9 @@ static int run(const struct lt_pipeline *pipeline, const struct lt_run_opts *opt
 		goto out;
 	crash_watch_start();
 	pthread_mutex_init(&sh.lock, NULL);
+	pthread_mutex_init(&sh.claim_lock, NULL);
+	pthread_mutex_init(&sh.pages_lock, NULL);
+	pthread_cond_init(&sh.pages_changed, NULL);
 	if (io_state == 2) {
 		int e;
 
@@ -1013,7 +1319,7 @@ static int run(const struct lt_pipeline *pipeline, const struct lt_run_opts *opt
 		if (e != 0) {
 			rc = lt_err_set(err, LT_EINTERNAL, "cannot start the I/O thread: %s", strerror(e));
 			crash_watch_stop();
-			pthread_mutex_destroy(&sh.lock);
+			destroy_locks(&sh);
 			goto out;
 		}
 		io_state = 3;
@@ -1039,7 +1345,8 @@ static int run(const struct lt_pipeline *pipeline, const struct lt_run_opts *opt
 		pthread_join(io.thread, NULL);
 	}
 	crash_watch_stop();
-	pthread_mutex_destroy(&sh.lock);
+	destroy_locks(&sh);
+	report->pages_helped = sh.pages_helped;
 	if (sh.first_idle > 0)
 		report->tail_seconds = lt_monotonic_seconds() - sh.first_idle;
 	if (sh.fatal)

@@ -68,6 +68,7 @@ static int load_page(void *state, struct lt_job *job, struct lt_page *page, stru
 const struct lt_stage lt_stage_load = {
 	.name = "load",
 	.scope = LT_PER_PAGE,
+	.any_worker = 1,
 	.event = NULL,
 	.process = load_page,
 };

@@ -575,6 +575,7 @@ static void ocr_close(void *state)
 const struct lt_stage lt_stage_ocr = {
 	.name = "ocr",
 	.scope = LT_PER_PAGE,
+	.any_worker = 1,
 	.event = "ocr",
 	.open = ocr_open,
 	.process = ocr_page,

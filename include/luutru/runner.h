@@ -30,6 +30,9 @@ struct lt_run_report {
 	int orphans_moved;     /* unknown bundles moved aside to ARCHIVE/orphans/ */
 	int archived, failed;  /* documents */
 	int pages_archived, pages_failed;
+	/* Pages read (their any_worker stages, stage.h) by a worker other than
+	 * their document's, which had nothing left to claim. */
+	int pages_helped;
 	double seconds;
 	/* CPU seconds each stage of the pipeline spent, summed over the workers,
 	 * in pipeline order (the first LT_RUN_MAX_STAGES): what a page's time
@@ -46,8 +49,9 @@ struct lt_run_report {
 	 * recognise_seconds, the CPU budget outside recognition that decides
 	 * how close N workers can come to recognise ÷ N. */
 	double process_cpu_seconds, open_cpu_seconds;
-	/* Wall seconds from the moment the first worker found nothing left to
-	 * take until the last document was committed: the run's tail, when
+	/* Wall seconds from the moment the first worker that had work found
+	 * nothing left to take (no document to claim, no page of another's to
+	 * read) until the last document was committed: the run's tail, when
 	 * fewer workers than asked for were busy. */
 	double tail_seconds;
 };
@@ -129,6 +133,13 @@ typedef void (*lt_run_progress_fn)(void *ud, enum lt_run_event what, const struc
  * document is still archived only by its commit, after its bundle is
  * fsync'ed and installed, and a stop or a run-wide error lets the I/O
  * thread finish every document handed to it.
+ * A worker that finds nothing to claim reads pages of the documents other
+ * workers hold (their any_worker stages, stage.h) with its own stage
+ * states, while any worker holds one; it stops when none does. A document's
+ * own worker takes its pages in order too and runs its other page stages
+ * on each page in page order, so its bundle and events are the same
+ * whichever worker read which page. There are as many workers as asked for,
+ * but no more than pages queued (no more than documents for a redo).
  * Each document gets its work folder ARCHIVE/work/<run>/<id>/ (run: the
  * start time and pid), removed when it is done; work/<run> goes at the end.
  * Returns LT_OK even when documents failed (see report); an error only for

@@ -87,7 +87,10 @@ int lt_job_warn(struct lt_job *job, struct lt_err *err, const char *fmt, ...)
  *
  *   1. begin of every stage, in pipeline order;
  *   2. for each page in turn: process of every page-scoped stage, in order,
- *      then the page's image is dropped (one page image per worker);
+ *      then the page's image is dropped. A document's pages may be spread
+ *      over the workers (see any_worker): each page still goes through
+ *      every page-scoped stage in order, and the stages that are not
+ *      any_worker see the pages in page order, in the document's worker;
  *   3. for each stage in order: process (document-scoped stages, page NULL),
  *      then end, then the stage's event is added to doc->events - so stage i
  *      has finished all its document work before stage i+1 starts its own;
@@ -103,6 +106,17 @@ int lt_job_warn(struct lt_job *job, struct lt_err *err, const char *fmt, ...)
 struct lt_stage {
 	const char *name;          /* "ocr": in logs, failure reasons and events */
 	enum lt_stage_scope scope;
+	/* A page-scoped stage whose process may run on any worker, with that
+	 * worker's own state, for a page of a document another worker holds:
+	 * it reads only the page and the job's doc (sources, id), work_dir
+	 * (files named by page number) and ctx, and writes only the page, its
+	 * own state and files, and lt_job_warn. Such a stage has no begin, end
+	 * or abort (they would run in the document's worker only); the runner
+	 * ignores the flag on one that has. While the pages of one document
+	 * keep other workers busy at the end of a run, the document's
+	 * any_worker stages that come before its first other page-scoped stage
+	 * run wherever a worker is free; the rest follow in page order. */
+	int any_worker;
 	const char *event;         /* event type recorded when the stage succeeds; NULL for none */
 	int (*open)(struct lt_ctx *ctx, void **state, struct lt_err *err);
 	int (*begin)(void *state, struct lt_job *job, struct lt_err *err);

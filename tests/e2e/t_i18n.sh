@@ -108,7 +108,7 @@ without_timings() {
 import json, sys
 o = json.load(open(sys.argv[1]))
 for k in ("seconds", "pages_per_minute", "stage_cpu_seconds", "ocr_seconds", "cpu_seconds",
-          "tail_seconds", "workers"):
+          "tail_seconds", "workers", "pages_helped"):
     o.pop(k, None)
 json.dump(o, sys.stdout, indent=1, sort_keys=True, ensure_ascii=False)
 ' "$1"

@@ -16,6 +16,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <glob.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +59,11 @@ static int stale_work;                   /* an earlier document's folder outlive
 static int progress_failed;
 static int bad_args;                     /* a hook got a state or page it should not have */
 static char progress_stage[32];
+/* The shared-pages cases (below): whether the other worker is reading a
+ * page, and whether a document was concluded meanwhile. */
+static pthread_mutex_t shared_lock = PTHREAD_MUTEX_INITIALIZER;
+static int helper_reading;
+static int concluded_while_reading;
 
 static void called(const char *hook, const char *stage, const struct lt_job *job, int page)
 {
@@ -336,6 +342,11 @@ static void progress(void *ud, enum lt_run_event what, const struct lt_doc *doc,
 	(void)ud;
 	(void)doc;
 	(void)seconds;
+	if (what == LT_RUN_FAILED || what == LT_RUN_ARCHIVED) {
+		pthread_mutex_lock(&shared_lock);
+		concluded_while_reading |= helper_reading > 0;
+		pthread_mutex_unlock(&shared_lock);
+	}
 	if (what == LT_RUN_FAILED) {
 		progress_failed++;
 		snprintf(progress_stage, sizeof(progress_stage), "%s", stage);
@@ -353,8 +364,8 @@ static void run(const struct fx *fx, struct lt_run_report *rep)
 	assert_false(stale_work);
 }
 
-/* Loads the document labelled label. Returns: owned. */
-static struct lt_doc *load(const struct fx *fx, const char *label)
+/* Loads the document labelled label, of `pages` pages. Returns: owned. */
+static struct lt_doc *load_pages(const struct fx *fx, const char *label, int pages)
 {
 	struct lt_catalog *cat = NULL;
 	struct lt_doc *probe = lt_doc_new(), *doc = NULL;
@@ -364,8 +375,7 @@ static struct lt_doc *load(const struct fx *fx, const char *label)
 	assert_non_null(probe);
 	snprintf(path, sizeof(path), "%s/%s.tif", inbox, label);
 	assert_int_equal(lt_sha256_mem(label, strlen(label), sha, &err), LT_OK);
-	assert_int_equal(lt_doc_add_source(probe, path, sha, 100, strcmp(label, "b") ? 1 : 2, "tif", &err),
-			 LT_OK);
+	assert_int_equal(lt_doc_add_source(probe, path, sha, 100, pages, "tif", &err), LT_OK);
 	assert_int_equal(lt_doc_add_pages_of_last_source(probe, &err), LT_OK);
 	assert_int_equal(lt_doc_compute_id(probe, &err), LT_OK);
 	assert_int_equal(lt_catalog_open(fx->archive, LT_CATALOG_READ, &cat, &err), LT_OK);
@@ -373,6 +383,12 @@ static struct lt_doc *load(const struct fx *fx, const char *label)
 	lt_catalog_close(cat);
 	lt_doc_free(probe);
 	return doc;
+}
+
+/* Loads a, b (2 pages) or c. Returns: owned. */
+static struct lt_doc *load(const struct fx *fx, const char *label)
+{
+	return load_pages(fx, label, strcmp(label, "b") ? 1 : 2);
 }
 
 static const struct lt_event *find_event(const struct lt_doc *doc, const char *type)
@@ -1169,6 +1185,236 @@ static void test_redo_versions(void **state)
 	expect_work_empty(fx);
 }
 
+/* ---- one document's pages read by two workers ----
+ *
+ * S reads a page (any_worker: on whichever worker is free); O, which has a
+ * begin, sees the pages in page order in the document's worker. What they
+ * saw is recorded under shared_lock; assertions run after the run. */
+
+#define SHARED_PAGES 6
+
+static int owner_worker;                   /* the document's worker, from O's begin */
+static int page_reader[SHARED_PAGES + 1];  /* who read each page */
+static int times_read[SHARED_PAGES + 1];
+static char written_order[64];             /* the pages O saw, in order: "1 2 3" */
+static int written_unread;                 /* O saw a page S had not read */
+enum shared_failure {
+	NO_FAILURE,
+	HELPER_FAILS,      /* S fails the first page the other worker reads */
+	OWNER_FAILS,       /* S fails at once the first page the document's worker starts while the
+			    * other reads one (page 1: it waits for the other to begin reading
+			    * page 2, which takes longer) */
+};
+static enum shared_failure shared_failure;
+static int failed_page;                    /* the page S failed */
+
+static int helper_started;                 /* the other worker has begun reading a page */
+
+/* The document's worker waits (up to 10 s) for the other worker to begin
+ * reading a page of the document, so that the cases below do not depend on
+ * how soon a loaded machine starts the second thread. */
+static void wait_for_helper(void)
+{
+	for (int i = 0; i < 2000; i++) {
+		int started;
+
+		pthread_mutex_lock(&shared_lock);
+		started = helper_started;
+		pthread_mutex_unlock(&shared_lock);
+		if (started)
+			return;
+		usleep(5 * 1000);
+	}
+}
+
+static int s_page(void *state, struct lt_job *job, struct lt_page *page, struct lt_err *err)
+{
+	int worker = job->ctx->worker, fail = 0, helper;
+
+	(void)state;
+	pthread_mutex_lock(&shared_lock);
+	helper = worker != owner_worker;
+	pthread_mutex_unlock(&shared_lock);
+	if (!helper)
+		wait_for_helper();
+	pthread_mutex_lock(&shared_lock);
+	helper_started |= helper;
+	helper_reading += helper;
+	if (page->number >= 1 && page->number <= SHARED_PAGES) {
+		page_reader[page->number] = worker;
+		times_read[page->number]++;
+	}
+	if (!failed_page && ((shared_failure == HELPER_FAILS && helper) ||
+			     (shared_failure == OWNER_FAILS && !helper && helper_reading > 0))) {
+		failed_page = page->number;
+		fail = 1;
+	}
+	pthread_mutex_unlock(&shared_lock);
+	/* A page's recognition: long enough for the other worker to join in. */
+	if (!fail)
+		usleep(shared_failure == OWNER_FAILS && helper ? 150 * 1000 : 40 * 1000);
+	pthread_mutex_lock(&shared_lock);
+	helper_reading -= helper;
+	pthread_mutex_unlock(&shared_lock);
+	if (fail)
+		return lt_err_set(err, LT_EINPUT, "S could not read page %d", page->number);
+	free(page->text);
+	page->text = NULL;
+	if (lt_strdup("read", &page->text, err))
+		return LT_ENOMEM;
+	return lt_job_warn(job, err, "page %d is faint", page->number);
+}
+
+static int o_begin(void *state, struct lt_job *job, struct lt_err *err)
+{
+	(void)state;
+	(void)err;
+	pthread_mutex_lock(&shared_lock);
+	owner_worker = job->ctx->worker;
+	pthread_mutex_unlock(&shared_lock);
+	return LT_OK;
+}
+
+static int o_in_order(void *state, struct lt_job *job, struct lt_page *page, struct lt_err *err)
+{
+	size_t len = strlen(written_order);
+
+	(void)state;
+	(void)err;
+	pthread_mutex_lock(&shared_lock);
+	written_unread |= !page->text || strcmp(page->text, "read") != 0 ||
+		job->ctx->worker != owner_worker;
+	snprintf(written_order + len, sizeof(written_order) - len, "%s%d", len ? " " : "", page->number);
+	pthread_mutex_unlock(&shared_lock);
+	return LT_OK;
+}
+
+static const struct lt_stage stage_s = { .name = "S", .scope = LT_PER_PAGE, .any_worker = 1,
+					 .event = "s-done", .process = s_page };
+static const struct lt_stage stage_o = { .name = "O", .scope = LT_PER_PAGE, .begin = o_begin,
+					 .process = o_in_order };
+static const struct lt_stage *const shared_stages[] = { &stage_s, &stage_o, &stage_d, &lt_stage_commit };
+/* The commit in the I/O thread, as in the archive pipeline: its part of a
+ * document has no page to share. */
+static const struct lt_pipeline shared_pipeline = { "shared", shared_stages, 4, 3 };
+
+/* Queues one document "long" of SHARED_PAGES pages alone and runs it with
+ * two workers, S failing as told. */
+static void run_shared(const struct fx *fx, enum shared_failure failure, struct lt_run_report *rep)
+{
+	struct lt_run_opts opts = { .archive = fx->archive, .jobs = 2, .lang = "vie+eng" };
+	struct lt_catalog *cat = NULL;
+	struct lt_err err = { 0 };
+	int64_t batch = 0;
+
+	owner_worker = -1;
+	memset(page_reader, 0xff, sizeof(page_reader));
+	memset(times_read, 0, sizeof(times_read));
+	written_order[0] = '\0';
+	written_unread = failed_page = helper_reading = concluded_while_reading = helper_started = 0;
+	shared_failure = failure;
+	assert_int_equal(lt_catalog_open(fx->archive, LT_CATALOG_CREATE, &cat, &err), LT_OK);
+	assert_int_equal(lt_catalog_add_batch(cat, "/srv/inbox", &batch, &err), LT_OK);
+	add_doc(cat, batch, "long", SHARED_PAGES);
+	lt_catalog_close(cat);
+	assert_int_equal(lt_run(&shared_pipeline, &opts, progress, NULL, rep, &err), LT_OK);
+	assert_false(bad_args);
+}
+
+/* A document alone with two workers: the second reads some of its pages
+ * (one worker per page, never two), the document's worker takes each in
+ * page order, and the warnings are in page order as with one worker. */
+static void test_pages_read_by_two_workers(void **state)
+{
+	struct fx *fx = *state;
+	struct lt_run_report rep;
+	const struct lt_event *ev;
+	struct lt_doc *doc;
+	int helped = 0;
+
+	run_shared(fx, NO_FAILURE, &rep);
+	assert_int_equal(rep.workers, 2);
+	assert_int_equal(rep.archived, 1);
+	assert_int_equal(rep.pages_archived, SHARED_PAGES);
+	assert_string_equal(written_order, "1 2 3 4 5 6");
+	assert_false(written_unread);
+	for (int p = 1; p <= SHARED_PAGES; p++) {
+		assert_int_equal(times_read[p], 1);
+		helped += page_reader[p] != owner_worker;
+	}
+	assert_true(helped > 0);
+	assert_int_equal(rep.pages_helped, helped);
+	expect_work_empty(fx);
+
+	doc = load_pages(fx, "long", SHARED_PAGES);
+	assert_int_equal(doc->state, LT_ARCHIVED);
+	ev = find_event(doc, "s-done");
+	assert_non_null(ev);
+	assert_string_equal(ev->outcome, "warning");
+	assert_string_equal(ev->detail, "page 1 is faint; page 2 is faint; page 3 is faint; "
+			    "page 4 is faint; page 5 is faint; page 6 is faint");
+	lt_doc_free(doc);
+}
+
+/* A page the other worker fails to read fails the document with that
+ * page's stage and reason, as if its own worker had read it: no page after
+ * it reaches O, nothing is left in work/. */
+static void test_page_failed_by_the_other_worker(void **state)
+{
+	struct fx *fx = *state;
+	struct lt_run_report rep;
+	struct lt_doc *doc;
+	char want[64];
+
+	run_shared(fx, HELPER_FAILS, &rep);
+	assert_int_equal(rep.failed, 1);
+	assert_int_equal(rep.archived, 0);
+	assert_int_equal(progress_failed, 1);
+	assert_string_equal(progress_stage, "S");
+	assert_true(failed_page > 1);
+	/* O saw the pages before the failed one, at most, in order. */
+	for (const char *p = written_order; *p; p++)
+		if (*p != ' ')
+			assert_true(*p - '0' < failed_page);
+	assert_false(written_unread);
+	for (int p = 1; p <= SHARED_PAGES; p++)
+		assert_true(times_read[p] <= 1);
+	expect_work_empty(fx);
+
+	doc = load_pages(fx, "long", SHARED_PAGES);
+	assert_int_equal(doc->state, LT_FAILED);
+	snprintf(want, sizeof(want), "S could not read page %d", failed_page);
+	assert_non_null(doc->failure);
+	if (!strstr(doc->failure, want))
+		fail_msg("failure '%s' does not say '%s'", doc->failure, want);
+	lt_doc_free(doc);
+}
+
+/* A page failing in the document's worker while the other reads one: the
+ * document is concluded only once that read is over (the other worker
+ * writes into the document's pages until then). */
+static void test_page_failed_while_the_other_reads(void **state)
+{
+	struct fx *fx = *state;
+	struct lt_run_report rep;
+	struct lt_doc *doc;
+	char want[64];
+
+	run_shared(fx, OWNER_FAILS, &rep);
+	assert_int_equal(rep.failed, 1);
+	assert_int_equal(failed_page, 1);
+	assert_string_equal(written_order, "");
+	assert_int_equal(times_read[2], 1);
+	assert_false(concluded_while_reading);
+	expect_work_empty(fx);
+	doc = load_pages(fx, "long", SHARED_PAGES);
+	assert_int_equal(doc->state, LT_FAILED);
+	snprintf(want, sizeof(want), "S could not read page %d", failed_page);
+	if (!doc->failure || !strstr(doc->failure, want))
+		fail_msg("failure '%s' does not say '%s'", doc->failure ? doc->failure : "", want);
+	lt_doc_free(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1186,6 +1432,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_crash_record_names_one, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_orphans_adopted_or_moved_aside, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_redo_versions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pages_read_by_two_workers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_page_failed_by_the_other_worker, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_page_failed_while_the_other_reads, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
