@@ -112,10 +112,11 @@ struct lt_stage {
 	 * (files named by page number) and ctx, and writes only the page, its
 	 * own state and files, and lt_job_warn. Such a stage has no begin, end
 	 * or abort (they would run in the document's worker only); the runner
-	 * ignores the flag on one that has. While the pages of one document
-	 * keep other workers busy at the end of a run, the document's
-	 * any_worker stages that come before its first other page-scoped stage
-	 * run wherever a worker is free; the rest follow in page order. */
+	 * ignores the flag on one that has. A worker with nothing left to
+	 * claim runs, on pages of a document another worker holds, the
+	 * any_worker stages that come before the first other page-scoped
+	 * stage; that stage and the ones after it follow in page order in the
+	 * document's worker. */
 	int any_worker;
 	const char *event;         /* event type recorded when the stage succeeds; NULL for none */
 	int (*open)(struct lt_ctx *ctx, void **state, struct lt_err *err);

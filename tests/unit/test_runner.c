@@ -1321,6 +1321,19 @@ static void run_shared(const struct fx *fx, enum shared_failure failure, struct 
 	assert_false(bad_args);
 }
 
+/* The document "long" failed, at S on page `page`, with S's reason. */
+static void expect_failed_at(const struct fx *fx, int page)
+{
+	struct lt_doc *doc = load_pages(fx, "long", SHARED_PAGES);
+	char want[64];
+
+	assert_int_equal(doc->state, LT_FAILED);
+	snprintf(want, sizeof(want), "S could not read page %d", page);
+	if (!doc->failure || !strstr(doc->failure, want))
+		fail_msg("failure '%s' does not say '%s'", doc->failure ? doc->failure : "", want);
+	lt_doc_free(doc);
+}
+
 /* A document alone with two workers: the second reads some of its pages
  * (one worker per page, never two), the document's worker takes each in
  * page order, and the warnings are in page order as with one worker. */
@@ -1363,8 +1376,6 @@ static void test_page_failed_by_the_other_worker(void **state)
 {
 	struct fx *fx = *state;
 	struct lt_run_report rep;
-	struct lt_doc *doc;
-	char want[64];
 
 	run_shared(fx, HELPER_FAILS, &rep);
 	assert_int_equal(rep.failed, 1);
@@ -1380,14 +1391,7 @@ static void test_page_failed_by_the_other_worker(void **state)
 	for (int p = 1; p <= SHARED_PAGES; p++)
 		assert_true(times_read[p] <= 1);
 	expect_work_empty(fx);
-
-	doc = load_pages(fx, "long", SHARED_PAGES);
-	assert_int_equal(doc->state, LT_FAILED);
-	snprintf(want, sizeof(want), "S could not read page %d", failed_page);
-	assert_non_null(doc->failure);
-	if (!strstr(doc->failure, want))
-		fail_msg("failure '%s' does not say '%s'", doc->failure, want);
-	lt_doc_free(doc);
+	expect_failed_at(fx, failed_page);
 }
 
 /* A page failing in the document's worker while the other reads one: the
@@ -1397,8 +1401,6 @@ static void test_page_failed_while_the_other_reads(void **state)
 {
 	struct fx *fx = *state;
 	struct lt_run_report rep;
-	struct lt_doc *doc;
-	char want[64];
 
 	run_shared(fx, OWNER_FAILS, &rep);
 	assert_int_equal(rep.failed, 1);
@@ -1407,12 +1409,7 @@ static void test_page_failed_while_the_other_reads(void **state)
 	assert_int_equal(times_read[2], 1);
 	assert_false(concluded_while_reading);
 	expect_work_empty(fx);
-	doc = load_pages(fx, "long", SHARED_PAGES);
-	assert_int_equal(doc->state, LT_FAILED);
-	snprintf(want, sizeof(want), "S could not read page %d", failed_page);
-	if (!doc->failure || !strstr(doc->failure, want))
-		fail_msg("failure '%s' does not say '%s'", doc->failure ? doc->failure : "", want);
-	lt_doc_free(doc);
+	expect_failed_at(fx, failed_page);
 }
 
 int main(void)
