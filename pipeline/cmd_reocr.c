@@ -54,7 +54,6 @@ int lt_cmd_redo(struct lt_cli *cli, const struct lt_pipeline *pipeline, struct l
 
 	memset(&o, 0, sizeof(o));
 	opts->archive = cli->archive;
-	opts->jobs = 1;
 	rc = lt_run_redo(pipeline, opts, redo, 1, redo_progress, &o, &rep, &err);
 	if (rc)
 		return lt_cmd_fail(&err);
@@ -82,7 +81,7 @@ static int run_reocr(const struct lt_args *args, struct lt_catalog *cat)
 	struct lt_buf detail = LT_BUF_INIT;
 	const char *lang = lt_args_get(args, "lang"), *psm = lt_args_get(args, "psm");
 	const char *reason = lt_args_get(args, "reason");
-	const char *by = lt_args_get(args, "by");
+	const char *by = lt_args_get(args, "by"), *jobs = lt_args_get(args, "jobs");
 	char id[LT_DOC_ID_LEN + 1];
 	int rc, code;
 
@@ -102,6 +101,7 @@ static int run_reocr(const struct lt_args *args, struct lt_catalog *cat)
 	opts.lang = lang ? lang : doc->lang ? doc->lang : DEFAULT_LANG;
 	opts.tessdata = lt_args_get(args, "tessdata");
 	opts.psm = psm ? atoi(psm) : 0;
+	opts.jobs = jobs ? atoi(jobs) : 0;
 	opts.page_timeout = LT_RECOGNIZE_TIMEOUT_DEFAULT;
 	opts.max_megapixels = LT_MAX_MEGAPIXELS_DEFAULT;
 	lt_preprocess_opts_default(&pp);
@@ -119,6 +119,7 @@ static int run_reocr(const struct lt_args *args, struct lt_catalog *cat)
 		.id = id,
 		.event_type = "reocr",
 		.event_detail = lt_buf_str(&detail),
+		.pages = doc->n_pages,
 	};
 	code = lt_cmd_redo(args->cli, &lt_pipeline_reocr, &opts, &redo);
 	lt_doc_free(doc);
@@ -127,6 +128,8 @@ static int run_reocr(const struct lt_args *args, struct lt_catalog *cat)
 }
 
 static const struct lt_option options[] = {
+	{ "jobs", 'j', "N", N_("workers reading its pages, each with its own Tesseract\n"
+	  "(default: one per core, no more than its pages)"), lt_cmd_check_jobs },
 	{ "lang", 'l', "LANGS", N_("Tesseract languages (default: those the document was read with)"),
 	  lt_cmd_check_lang },
 	{ "psm", 0, "N", N_("Tesseract page segmentation mode (default 3: automatic layout)"),
@@ -141,7 +144,7 @@ const struct lt_command lt_cmd_reocr = {
 	.name = "reocr",
 	.summary = N_("read an archived document again, as a new bundle version"),
 	.usage =
-	N_("usage: luutru reocr [--archive DIR] DOC [--lang LANGS] [--psm N]\n"
+	N_("usage: luutru reocr [--archive DIR] DOC [-j N] [--lang LANGS] [--psm N]\n"
 	"                    [--reason TEXT] [--by NAME]\n"
 	"\n"
 	"Runs OCR again on the master images archived in DOC's newest bundle (not\n"
@@ -151,7 +154,8 @@ const struct lt_command lt_cmd_reocr = {
 	"catalog, search and `get` then use the newest. Every page is read again,\n"
 	"so the access PDF's text layer and the metadata read off page 1 follow\n"
 	"the new text. An event \"reocr\" records who asked, the languages, the\n"
-	"mode and why.\n"
+	"mode and why. Its pages are shared between the workers and put back in\n"
+	"page order, so -j changes how long it takes, not the bundle.\n"
 	"If anything fails the document keeps its current version (exit 1).\n"),
 	.options = options,
 	.epilog =

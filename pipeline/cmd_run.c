@@ -631,7 +631,7 @@ int lt_cmd_run_queue(struct lt_cli *cli, struct lt_run_opts *opts)
 }
 
 
-static int check_jobs(const char *cmd, const char *value, struct lt_err *err)
+int lt_cmd_check_jobs(const char *cmd, const char *value, struct lt_err *err)
 {
 	long v;
 
@@ -805,7 +805,7 @@ static int run_batch(const struct lt_args *args, struct lt_catalog *cat)
 }
 
 #define RUN_OPTIONS \
-	{ "jobs", 'j', "N", N_("workers, each with its own Tesseract (default: one per core)"), check_jobs }, \
+	{ "jobs", 'j', "N", N_("workers, each with its own Tesseract (default: one per core)"), lt_cmd_check_jobs }, \
 	{ "lang", 'l', "LANGS", N_("Tesseract languages (default: vie+eng)"), lt_cmd_check_lang }, \
 	{ "tessdata", 0, "DIR", N_("Tesseract's language data (default: Tesseract's own)"), NULL }, \
 	{ "psm", 0, "N", N_("Tesseract page segmentation mode (default 3: automatic layout,\n" \

@@ -1272,11 +1272,13 @@ static int run(const struct lt_pipeline *pipeline, const struct lt_run_opts *opt
 		queued = (int64_t)n_redo;
 		report->queued = (int)n_redo;
 		report->pages_queued = 0;
+		for (size_t i = 0; i < n_redo; i++)
+			report->pages_queued += (int)redo[i].pages;
 	}
 	/* Each worker loads the OCR models: no more workers than pages to read
-	 * (a document's pages can be read by several), or than documents for
-	 * a redo, whose pages are counted only as its documents are loaded. */
-	work = redo || report->pages_queued < queued ? queued : report->pages_queued;
+	 * (a document's pages can be read by several), and a document that
+	 * reads none (a redo that only repackages) is work for one. */
+	work = report->pages_queued < queued ? queued : report->pages_queued;
 	if (work < jobs)
 		jobs = work > 0 ? (int)work : 0;
 	report->workers = jobs;

@@ -194,16 +194,17 @@ struct lt_cmd_ingest_meta {
 int lt_cmd_ingest_meta_open(const struct lt_args *args, struct lt_cmd_ingest_meta *cm);
 void lt_cmd_ingest_meta_close(struct lt_cmd_ingest_meta *cm);
 
-/* The checks of --lang (Tesseract codes like vie+eng) and --psm (1, 3-13):
- * run, batch and reocr. */
+/* The checks of -j (1-256 workers), --lang (Tesseract codes like vie+eng)
+ * and --psm (1, 3-13): run, batch and reocr. */
+int lt_cmd_check_jobs(const char *cmd, const char *value, struct lt_err *err);
 int lt_cmd_check_lang(const char *cmd, const char *value, struct lt_err *err);
 int lt_cmd_check_psm(const char *cmd, const char *value, struct lt_err *err);
 
 /* A new bundle version of one archived document (cmd_reocr.c, for meta and
  * reocr): runs `pipeline` on it with lt_run_redo() (opts->archive is set
- * here), prints "DOC: version N (PATH)" or the failure on stderr. Returns
- * the exit code: OK, PROBLEM when the document kept its version, else as
- * the error says. */
+ * here, opts->jobs is the caller's), prints "DOC: version N (PATH)" or the
+ * failure on stderr. Returns the exit code: OK, PROBLEM when the document
+ * kept its version, else as the error says. */
 struct lt_pipeline;
 struct lt_redo;
 int lt_cmd_redo(struct lt_cli *cli, const struct lt_pipeline *pipeline, struct lt_run_opts *opts,

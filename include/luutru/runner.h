@@ -23,7 +23,8 @@
 struct lt_run_report {
 	int workers;
 	int queued, pages_queued; /* documents and their pages in the queue at the start
-				   * (after requeueing); an ingest during the run adds more */
+				   * (after requeueing); an ingest during the run adds more.
+				   * For a redo: the documents named, lt_redo.pages summed */
 	int requeued;          /* documents a crashed run left in processing, queued again */
 	int given_up;          /* documents failed for having crashed LT_MAX_ATTEMPTS runs */
 	int orphans_adopted;   /* unknown bundles kept for the queued document they belong to */
@@ -96,6 +97,10 @@ struct lt_redo {
 	 * run that dies before its commit leaves no trace of it): type NULL for none. */
 	const char *event_type;      /* "metadata-corrected", "reocr" */
 	const char *event_detail;    /* who, why, what changed */
+	/* The pages the pipeline reads again (0 for none, as for a
+	 * repackage): with the documents, how many workers are worth starting,
+	 * since a worker with no document of its own reads pages of another's. */
+	size_t pages;
 };
 
 enum lt_run_event {
@@ -139,7 +144,8 @@ typedef void (*lt_run_progress_fn)(void *ud, enum lt_run_event what, const struc
  * own worker takes its pages in order too and runs its other page stages
  * on each page in page order, so its bundle and events are the same
  * whichever worker read which page. There are as many workers as asked for,
- * but no more than pages queued (no more than documents for a redo).
+ * but no more than pages queued (for a redo: its documents' pages, or one
+ * per document that reads none).
  * Each document gets its work folder ARCHIVE/work/<run>/<id>/ (run: the
  * start time and pid), removed when it is done; work/<run> goes at the end.
  * Returns LT_OK even when documents failed (see report); an error only for

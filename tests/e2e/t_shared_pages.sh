@@ -3,8 +3,8 @@
 # has nothing else to claim, so a long document alone (or last in a batch)
 # does not keep one worker busy while the others wait. Its bundle is byte
 # for byte what one worker makes (SOURCE_DATE_EPOCH), its warnings in page
-# order. A page that cannot be read fails its document whichever worker
-# read it, and the rest of the batch goes on.
+# order; so is reocr's new version. A page that cannot be read fails its
+# document whichever worker read it, and the rest of the batch goes on.
 . "$(dirname "$0")/lib.sh"
 
 export SOURCE_DATE_EPOCH=1700000000
@@ -55,6 +55,22 @@ diff "$T/events-1" "$T/events-2" >&2 || fail "the events differ between one work
 grep -q '^ocr|warning|.*page 2: .*page 5: ' "$T/events-1" ||
 	{ show_file "$T/events-1" >&2; fail "the blank pages 2 and 5 are not warned about, in order"; }
 
+# Read again (reocr, the inbox gone): two workers share its pages too, and
+# version 2 is byte for byte what one worker makes.
+mv "$T/in" "$T/in.gone"
+id=${b1##*/}
+id=${id%.tar}
+for j in 1 2; do
+	capture "reocr-$j" "$LUUTRU" --archive "$T/a$j" reocr "$id" -j "$j" --by tester
+	[ "$RC" = 0 ] || { show_file "$T/reocr-$j.err" >&2; fail "reocr -j $j exited $RC"; }
+done
+v2=${b1%.tar}.v2.tar
+cmp "$T/a1/$v2" "$T/a2/$v2" >/dev/null || fail "$v2 differs between one worker and two"
+capture reocr-j0 "$LUUTRU" --archive "$T/a1" reocr "$id" -j 0
+[ "$RC" = 2 ] && grep -q -- "-j wants a number of workers" "$T/reocr-j0.err" ||
+	{ show_file "$T/reocr-j0.err" >&2; fail "reocr -j 0 exited $RC"; }
+[ ! -e "$T/a1/${b1%.tar}.v3.tar" ] || fail "reocr -j 0 made a version"
+
 # A page that cannot be read, among good ones: its document fails naming
 # it, whichever worker read it; the letter beside it is archived.
 mkdir -p "$T/in2/broken"
@@ -75,4 +91,4 @@ esac
 [ "$(state letter.png)" = "archived|" ] || fail "the letter beside it: $(state letter.png)"
 left=$(find "$T/b/work" -mindepth 1 | head -n 3)
 [ -z "$left" ] || fail "work/ keeps $left"
-echo "ok: a document's pages read by two workers, the same bundle as one; a broken page fails it"
+echo "ok: a document's pages read by two workers (run and reocr), the same bundle as one; a broken page fails it"

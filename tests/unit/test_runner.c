@@ -1298,6 +1298,16 @@ static const struct lt_stage *const shared_stages[] = { &stage_s, &stage_o, &sta
  * document has no page to share. */
 static const struct lt_pipeline shared_pipeline = { "shared", shared_stages, 4, 3 };
 
+static void reset_shared(enum shared_failure failure)
+{
+	owner_worker = -1;
+	memset(page_reader, 0xff, sizeof(page_reader));
+	memset(times_read, 0, sizeof(times_read));
+	written_order[0] = '\0';
+	written_unread = failed_page = helper_reading = concluded_while_reading = helper_started = 0;
+	shared_failure = failure;
+}
+
 /* Queues one document "long" of SHARED_PAGES pages alone and runs it with
  * two workers, S failing as told. */
 static void run_shared(const struct fx *fx, enum shared_failure failure, struct lt_run_report *rep)
@@ -1307,12 +1317,7 @@ static void run_shared(const struct fx *fx, enum shared_failure failure, struct 
 	struct lt_err err = { 0 };
 	int64_t batch = 0;
 
-	owner_worker = -1;
-	memset(page_reader, 0xff, sizeof(page_reader));
-	memset(times_read, 0, sizeof(times_read));
-	written_order[0] = '\0';
-	written_unread = failed_page = helper_reading = concluded_while_reading = helper_started = 0;
-	shared_failure = failure;
+	reset_shared(failure);
 	assert_int_equal(lt_catalog_open(fx->archive, LT_CATALOG_CREATE, &cat, &err), LT_OK);
 	assert_int_equal(lt_catalog_add_batch(cat, "/srv/inbox", &batch, &err), LT_OK);
 	add_doc(cat, batch, "long", SHARED_PAGES);
@@ -1412,6 +1417,72 @@ static void test_page_failed_while_the_other_reads(void **state)
 	expect_failed_at(fx, failed_page);
 }
 
+/* A redo (reocr) of an archived document of SHARED_PAGES pages starts a
+ * second worker only when it says it reads pages, and that worker reads
+ * some of them; the document's worker packages them in page order. */
+static void test_redo_pages_read_by_two_workers(void **state)
+{
+	/* W writes what the package stage wants of a page. */
+	static const struct lt_stage w = { .name = "W", .scope = LT_PER_PAGE, .process = o_page };
+	static const struct lt_stage *const first[] = { &stage_s, &stage_o, &w, &lt_stage_package,
+							 &lt_stage_commit };
+	static const struct lt_pipeline archive_pl = { "archive", first, 5, 3 };
+	static const struct lt_stage *const again[] = { &lt_stage_unpack, &stage_s, &stage_o, &w,
+							 &lt_stage_package, &lt_stage_commit };
+	static const struct lt_pipeline reocr_pl = { "reocr", again, 6, 4 };
+	struct fx *fx = *state;
+	struct lt_run_opts opts = { .archive = fx->archive, .jobs = 2, .lang = "vie" };
+	struct lt_run_report rep;
+	struct lt_catalog *cat = NULL;
+	struct lt_err err = { 0 };
+	struct lt_doc *doc;
+	char path[200];
+	int64_t batch = 0;
+	int helped = 0;
+
+	snprintf(inbox, sizeof(inbox), "%s", fx->dir);
+	snprintf(path, sizeof(path), "%s/long.tif", fx->dir);
+	write_file(path, "long", 4);
+	assert_int_equal(lt_catalog_open(fx->archive, LT_CATALOG_CREATE, &cat, &err), LT_OK);
+	assert_int_equal(lt_catalog_add_batch(cat, fx->dir, &batch, &err), LT_OK);
+	add_doc(cat, batch, "long", SHARED_PAGES);
+	lt_catalog_close(cat);
+	reset_shared(NO_FAILURE);
+	if (lt_run(&archive_pl, &opts, progress, NULL, &rep, &err))
+		fail_msg("%s", err.msg);
+	assert_int_equal(rep.archived, 1);
+	doc = load_pages(fx, "long", SHARED_PAGES);
+	struct lt_redo redo = { .id = doc->id, .event_type = "reocr", .event_detail = "by t" };
+
+	/* No pages said (a repackage): one worker, which reads them all. */
+	reset_shared(NO_FAILURE);
+	assert_int_equal(lt_run_redo(&reocr_pl, &opts, &redo, 1, progress, NULL, &rep, &err), LT_OK);
+	assert_int_equal(rep.workers, 1);
+	assert_int_equal(rep.archived, 1);
+	assert_int_equal(rep.pages_helped, 0);
+
+	redo.pages = SHARED_PAGES;
+	reset_shared(NO_FAILURE);
+	assert_int_equal(lt_run_redo(&reocr_pl, &opts, &redo, 1, progress, NULL, &rep, &err), LT_OK);
+	assert_int_equal(rep.workers, 2);
+	assert_int_equal(rep.archived, 1);
+	assert_int_equal(rep.pages_queued, SHARED_PAGES);
+	assert_string_equal(written_order, "1 2 3 4 5 6");
+	assert_false(written_unread);
+	for (int p = 1; p <= SHARED_PAGES; p++) {
+		assert_int_equal(times_read[p], 1);
+		helped += page_reader[p] != owner_worker;
+	}
+	assert_true(helped > 0);
+	assert_int_equal(rep.pages_helped, helped);
+	expect_work_empty(fx);
+	lt_doc_free(doc);
+	doc = load_pages(fx, "long", SHARED_PAGES);
+	assert_int_equal(doc->state, LT_ARCHIVED);
+	assert_int_equal(doc->bundle.version, 3);
+	lt_doc_free(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1432,6 +1503,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pages_read_by_two_workers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_page_failed_by_the_other_worker, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_page_failed_while_the_other_reads, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_redo_pages_read_by_two_workers, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
