@@ -1339,6 +1339,27 @@ static void expect_failed_at(const struct fx *fx, int page)
 	lt_doc_free(doc);
 }
 
+/* The run of "long" just done had two workers, archived it, each page read
+ * once, some by the other worker (as many as the report says), written in
+ * page order by the document's worker; work/ is empty. */
+static void expect_shared_by_two(const struct fx *fx, const struct lt_run_report *rep)
+{
+	int helped = 0;
+
+	assert_int_equal(rep->workers, 2);
+	assert_int_equal(rep->archived, 1);
+	assert_int_equal(rep->pages_archived, SHARED_PAGES);
+	assert_string_equal(written_order, "1 2 3 4 5 6");
+	assert_false(written_unread);
+	for (int p = 1; p <= SHARED_PAGES; p++) {
+		assert_int_equal(times_read[p], 1);
+		helped += page_reader[p] != owner_worker;
+	}
+	assert_true(helped > 0);
+	assert_int_equal(rep->pages_helped, helped);
+	expect_work_empty(fx);
+}
+
 /* A document alone with two workers: the second reads some of its pages
  * (one worker per page, never two), the document's worker takes each in
  * page order, and the warnings are in page order as with one worker. */
@@ -1348,21 +1369,9 @@ static void test_pages_read_by_two_workers(void **state)
 	struct lt_run_report rep;
 	const struct lt_event *ev;
 	struct lt_doc *doc;
-	int helped = 0;
 
 	run_shared(fx, NO_FAILURE, &rep);
-	assert_int_equal(rep.workers, 2);
-	assert_int_equal(rep.archived, 1);
-	assert_int_equal(rep.pages_archived, SHARED_PAGES);
-	assert_string_equal(written_order, "1 2 3 4 5 6");
-	assert_false(written_unread);
-	for (int p = 1; p <= SHARED_PAGES; p++) {
-		assert_int_equal(times_read[p], 1);
-		helped += page_reader[p] != owner_worker;
-	}
-	assert_true(helped > 0);
-	assert_int_equal(rep.pages_helped, helped);
-	expect_work_empty(fx);
+	expect_shared_by_two(fx, &rep);
 
 	doc = load_pages(fx, "long", SHARED_PAGES);
 	assert_int_equal(doc->state, LT_ARCHIVED);
@@ -1438,7 +1447,6 @@ static void test_redo_pages_read_by_two_workers(void **state)
 	struct lt_doc *doc;
 	char path[200];
 	int64_t batch = 0;
-	int helped = 0;
 
 	snprintf(inbox, sizeof(inbox), "%s", fx->dir);
 	snprintf(path, sizeof(path), "%s/long.tif", fx->dir);
@@ -1464,18 +1472,8 @@ static void test_redo_pages_read_by_two_workers(void **state)
 	redo.pages = SHARED_PAGES;
 	reset_shared(NO_FAILURE);
 	assert_int_equal(lt_run_redo(&reocr_pl, &opts, &redo, 1, progress, NULL, &rep, &err), LT_OK);
-	assert_int_equal(rep.workers, 2);
-	assert_int_equal(rep.archived, 1);
 	assert_int_equal(rep.pages_queued, SHARED_PAGES);
-	assert_string_equal(written_order, "1 2 3 4 5 6");
-	assert_false(written_unread);
-	for (int p = 1; p <= SHARED_PAGES; p++) {
-		assert_int_equal(times_read[p], 1);
-		helped += page_reader[p] != owner_worker;
-	}
-	assert_true(helped > 0);
-	assert_int_equal(rep.pages_helped, helped);
-	expect_work_empty(fx);
+	expect_shared_by_two(fx, &rep);
 	lt_doc_free(doc);
 	doc = load_pages(fx, "long", SHARED_PAGES);
 	assert_int_equal(doc->state, LT_ARCHIVED);
