@@ -355,55 +355,16 @@ static int reads_pages(const struct lt_pipeline *pl, size_t first, size_t end)
 	return 0;
 }
 
-/* Reads page k of the job's document: its page-scoped stages in
- * [first, split), with the calling worker's ctx and states; what they warn
- * goes to warnings (one per pipeline stage), not to the job's. */
-static int read_page(const struct lt_pipeline *pl, void **states, struct lt_ctx *ctx,
-		     const struct lt_job *job, size_t first, size_t split, size_t k,
-		     struct lt_buf *warnings, double *cpu, const char **failed_stage,
-		     struct lt_err *err)
+/* The page-scoped stages in [from, to) on one page, as job; *failed_stage
+ * names the one that failed. */
+static int page_stages(const struct lt_pipeline *pl, void **states, struct lt_job *job,
+		       struct lt_page *page, size_t from, size_t to, double *cpu,
+		       const char **failed_stage, struct lt_err *err)
 {
-	struct lt_job reading = *job;
 	double mark = thread_cpu_seconds();
 	int rc = LT_OK;
 
-	reading.ctx = ctx;
-	reading.warnings = warnings;
-	for (size_t s = first; !rc && s < split; s++) {
-		const struct lt_stage *st = pl->stages[s];
-
-		if (st->scope != LT_PER_PAGE || !st->process)
-			continue;
-		reading.stage = s;
-		rc = st->process(states[s], &reading, &job->doc->pages[k], err);
-		charge(cpu, s, &mark);
-		if (rc)
-			*failed_stage = st->name;
-	}
-	return rc;
-}
-
-/* Page k, read: its warnings appended to the job's as if the job had
- * recorded them, then the page-scoped stages in [split, n), then its image
- * dropped. */
-static int write_page(const struct lt_pipeline *pl, void **states, struct lt_job *job,
-		      size_t first, size_t split, size_t n, size_t k, struct lt_buf *warnings,
-		      double *cpu, const char **failed_stage, struct lt_err *err)
-{
-	struct lt_page *page = &job->doc->pages[k];
-	double mark;
-	int rc = LT_OK;
-
-	for (size_t s = first; !rc && s < split; s++) {
-		if (!warnings[s].len)
-			continue;
-		if (job->warnings[s].len)
-			rc = lt_buf_puts(&job->warnings[s], "; ", err);
-		if (!rc)
-			rc = lt_buf_append(&job->warnings[s], warnings[s].data, warnings[s].len, err);
-	}
-	mark = thread_cpu_seconds();
-	for (size_t s = split; !rc && s < n; s++) {
+	for (size_t s = from; !rc && s < to; s++) {
 		const struct lt_stage *st = pl->stages[s];
 
 		if (st->scope != LT_PER_PAGE || !st->process)
@@ -414,6 +375,45 @@ static int write_page(const struct lt_pipeline *pl, void **states, struct lt_job
 		if (rc)
 			*failed_stage = st->name;
 	}
+	return rc;
+}
+
+/* Reads page k of the job's document: its page-scoped stages in
+ * [first, split), with the calling worker's ctx and states; what they warn
+ * goes to warnings (one per pipeline stage), not to the job's. */
+static int read_page(const struct lt_pipeline *pl, void **states, struct lt_ctx *ctx,
+		     const struct lt_job *job, size_t first, size_t split, size_t k,
+		     struct lt_buf *warnings, double *cpu, const char **failed_stage,
+		     struct lt_err *err)
+{
+	struct lt_job reading = *job;
+
+	reading.ctx = ctx;
+	reading.warnings = warnings;
+	return page_stages(pl, states, &reading, &job->doc->pages[k], first, split, cpu,
+			   failed_stage, err);
+}
+
+/* Page k, read: its warnings appended to the job's as if the job had
+ * recorded them, then the page-scoped stages in [split, n), then its image
+ * dropped. */
+static int write_page(const struct lt_pipeline *pl, void **states, struct lt_job *job,
+		      size_t first, size_t split, size_t n, size_t k, struct lt_buf *warnings,
+		      double *cpu, const char **failed_stage, struct lt_err *err)
+{
+	struct lt_page *page = &job->doc->pages[k];
+	int rc = LT_OK;
+
+	for (size_t s = first; !rc && s < split; s++) {
+		if (!warnings[s].len)
+			continue;
+		if (job->warnings[s].len)
+			rc = lt_buf_puts(&job->warnings[s], "; ", err);
+		if (!rc)
+			rc = lt_buf_append(&job->warnings[s], warnings[s].data, warnings[s].len, err);
+	}
+	if (!rc)
+		rc = page_stages(pl, states, job, page, split, n, cpu, failed_stage, err);
 	lt_page_drop_image(page);
 	return rc;
 }
