@@ -736,6 +736,7 @@ static void run_options(const struct lt_args *args, struct lt_run_opts *opts,
 	pp->orient = all && !lt_args_get(args, "no-rotate");
 	pp->deskew = all && !lt_args_get(args, "no-deskew");
 	pp->border = all && !lt_args_get(args, "no-border");
+	pp->invert = all && !lt_args_get(args, "no-invert");
 	pp->normalise = all && !lt_args_get(args, "no-normalise");
 	pp->upscale = all && !lt_args_get(args, "no-upscale");
 	pp->binarise = lt_args_get(args, "binarise") != NULL;
@@ -819,6 +820,7 @@ static int run_batch(const struct lt_args *args, struct lt_catalog *cat)
 	{ "no-rotate", 0, NULL, N_("do not turn sideways or upside-down pages upright"), NULL }, \
 	{ "no-deskew", 0, NULL, N_("do not straighten crooked pages"), NULL }, \
 	{ "no-border", 0, NULL, N_("do not paint dark scanner borders white"), NULL }, \
+	{ "no-invert", 0, NULL, N_("do not turn negatives (light text on a dark ground) positive"), NULL }, \
 	{ "no-normalise", 0, NULL, N_("do not even out uneven lighting"), NULL }, \
 	{ "no-upscale", 0, NULL, N_("do not enlarge pages below 100 dpi for recognition"), NULL }, \
 	{ "no-preprocess", 0, NULL, N_("all of the --no-... above: Tesseract reads the scan as it is"), NULL }, \

@@ -26,7 +26,7 @@
 void lt_preprocess_opts_default(struct lt_preprocess_opts *o)
 {
 	memset(o, 0, sizeof(*o));
-	o->orient = o->deskew = o->border = o->normalise = o->upscale = 1;
+	o->orient = o->deskew = o->border = o->normalise = o->upscale = o->invert = 1;
 	o->binarise = 0;
 	o->min_dpi = 100;
 	o->target_dpi = 300;
@@ -77,17 +77,22 @@ static int choose_dpi(PIX *master, const struct lt_preprocess_opts *o, unsigned 
 	return d;
 }
 
-/* Otsu's threshold over the histogram of an 8-bpp image, moved a quarter of
- * the way towards the paper: thin strokes survive, which the orientation
- * finder counts. Sampled every 2nd pixel; a few milliseconds. */
-static int ink_threshold(PIX *grey)
-{
-	NUMA *hist = pixGetGrayHistogram(grey, 2);
-	double total = 0, sum = 0, sum_b = 0, w_b = 0, best = -1, bg = 255;
-	int t = 128;
+/* Otsu's split of a grey histogram (256 bins): the threshold (a level and
+ * below is dark), the share of pixels at or below it, and the mean level of
+ * each side. Returns 0, or -1 for an empty histogram. */
+struct otsu_split {
+	int t;
+	double dark_share, dark_mean, light_mean;
+};
 
-	if (!hist)
-		return 128;
+static int otsu_split(NUMA *hist, struct otsu_split *o)
+{
+	double total = 0, sum = 0, sum_b = 0, w_b = 0, best = -1;
+
+	o->t = 128;
+	o->dark_share = 0;
+	o->dark_mean = 0;
+	o->light_mean = 255;
 	for (int i = 0; i < 256; i++) {
 		l_float32 v = 0;
 
@@ -95,6 +100,8 @@ static int ink_threshold(PIX *grey)
 		total += v;
 		sum += i * (double)v;
 	}
+	if (total <= 0)
+		return -1;
 	for (int i = 0; i < 255; i++) {
 		l_float32 v = 0;
 		double w_f, between;
@@ -108,12 +115,57 @@ static int ink_threshold(PIX *grey)
 		between = w_b * w_f * (sum_b / w_b - (sum - sum_b) / w_f) * (sum_b / w_b - (sum - sum_b) / w_f);
 		if (between > best) {
 			best = between;
-			t = i;
-			bg = (sum - sum_b) / w_f;
+			o->t = i;
+			o->dark_share = w_b / total;
+			o->dark_mean = sum_b / w_b;
+			o->light_mean = (sum - sum_b) / w_f;
 		}
 	}
+	return 0;
+}
+
+/* Otsu's threshold over the histogram of an 8-bpp image, moved a quarter of
+ * the way towards the paper: thin strokes survive, which the orientation
+ * finder counts. Sampled every 2nd pixel; a few milliseconds. */
+static int ink_threshold(PIX *grey)
+{
+	NUMA *hist = pixGetGrayHistogram(grey, 2);
+	struct otsu_split o;
+	int failed;
+
+	if (!hist)
+		return 128;
+	failed = otsu_split(hist, &o);
 	numaDestroy(&hist);
-	return t + (int)((bg - t) / 4);
+	return failed ? 128 : o.t + (int)((o.light_mean - o.t) / 4);
+}
+
+/* A negative - a microfilm scanned as it is, a page printed light on dark -
+ * has its ink light and its ground dark, which Tesseract's layout analysis
+ * takes for one black block with nothing to read. Told by Otsu's split of
+ * the page: most of it dark, on the whole page and in its middle (a small
+ * sheet scanned on a black lid is dark around, light in the middle), and
+ * the two sides far apart (a blank page's noise also splits, but close).
+ * Paper pages are under a third dark even with heavy borders; negatives
+ * over four fifths. Sampled every 2nd pixel of the half-size page. */
+#define NEGATIVE_DARK_SHARE 0.6
+#define NEGATIVE_CONTRAST 64
+
+static int negative(PIX *grey)
+{
+	int w = pixGetWidth(grey), h = pixGetHeight(grey);
+	BOX *middle = boxCreate(w / 5, h / 5, w * 3 / 5, h * 3 / 5);
+	NUMA *whole = pixGetGrayHistogram(grey, 2),
+	     *centre = middle ? pixGetGrayHistogramInRect(grey, middle, 2) : NULL;
+	struct otsu_split a, b;
+	int yes = whole && centre && otsu_split(whole, &a) == 0 && otsu_split(centre, &b) == 0 &&
+		a.dark_share > NEGATIVE_DARK_SHARE && b.dark_share > NEGATIVE_DARK_SHARE &&
+		a.light_mean - a.dark_mean > NEGATIVE_CONTRAST;
+
+	boxDestroy(&middle);
+	numaDestroy(&whole);
+	numaDestroy(&centre);
+	return yes;
 }
 
 /* The small 1-bpp copy decisions are taken on, from the 8-bpp page (or its
@@ -290,6 +342,13 @@ int lt_preprocess_page(PIX *master, const struct lt_preprocess_opts *opts, PIX *
 		res->steps |= LT_PP_GREY;
 	if (res->dpi >= 250 && !(half = pixScaleAreaMap2(grey)))
 		goto nomem;
+	/* Before anything that tells paper from ink: all of it would take the
+	 * dark ground for ink (the border painter would paint it all white). */
+	if (o->invert && negative(half ? half : grey)) {
+		if (replace(&grey, pixInvert(NULL, grey)) || (half && replace(&half, pixInvert(NULL, half))))
+			goto nomem;
+		res->steps |= LT_PP_INVERT;
+	}
 	/* Uneven light defeats one global threshold (Tesseract's and ours); a
 	 * bitonal scan has no background to even out. */
 	if (o->normalise && pixGetDepth(master) > 1 &&
@@ -477,6 +536,8 @@ char *lt_preprocess_describe(const struct lt_preprocess_result *res, char *out, 
 	if (!size)
 		return out;
 	out[0] = '\0';
+	if (res->steps & LT_PP_INVERT)
+		ADD("%sinvert (negative)", n ? ", " : "");
 	if (res->steps & LT_PP_ROTATE)
 		ADD("%srotate %d%s", n ? ", " : "", res->orientation, res->orientation_by_osd ? " (osd)" : "");
 	else if (res->orientation_unsure)

@@ -16,6 +16,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "luutru/flatten.h"
 #include "luutru/fsutil.h"
 #include "luutru/layout.h"
 #include "luutru/retrieve.h"
@@ -67,6 +68,9 @@ static int render(const char *archive, const struct lt_doc *doc, const struct lt
 					  : pixReadMem(data, size);
 		if (!pix)
 			rc = lt_err_set(err, LT_EINPUT, "Leptonica cannot read %s of %s", member, doc->id);
+		else if (lt_flatten_alpha(&pix) != 0)
+			rc = lt_err_set(err, LT_ENOMEM, "out of memory rendering page %d of %s",
+					page->number, doc->id);
 	}
 	if (!rc) {
 		PIX *deep = pixConvertTo8Or32(pix, L_CLONE, 0);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "luutru/flatten.h"
 #include "luutru/stage.h"
 #include "luutru/techmeta.h"
 
@@ -55,6 +56,13 @@ static int load_page(void *state, struct lt_job *job, struct lt_page *page, stru
 			pixDestroy(&pix);
 			return rc;
 		}
+	}
+	/* Transparent paper would read as black (flatten.h); after the record
+	 * above, which describes the file as it is. */
+	if (lt_flatten_alpha(&pix) != 0) {
+		pixDestroy(&pix);
+		return lt_err_set(err, LT_ENOMEM, "out of memory laying image %d of '%s' on white",
+				  page->index_in_source + 1, src->path);
 	}
 	if (pixGetXRes(pix) <= 0 || pixGetYRes(pix) <= 0)
 		pixSetResolution(pix, DEFAULT_DPI, DEFAULT_DPI);

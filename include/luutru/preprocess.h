@@ -1,5 +1,5 @@
 /* preprocess.h - shapes a page image for recognition: orientation, deskew,
- * dark scanner borders, uneven light, resolution.
+ * negatives, dark scanner borders, uneven light, resolution.
  *
  * Everything works on a copy: the master PIX is never modified (the bundle
  * keeps the scan byte for byte; only what Tesseract sees changes). The result
@@ -32,6 +32,7 @@ struct lt_ocr_page; /* doc.h */
 struct lt_preprocess_opts {
 	int orient;          /* detect and correct 0/90/180/270 (Leptonica, cheap) */
 	int deskew;          /* find the skew and rotate it away */
+	int invert;          /* turn a negative (light text on a dark ground) positive */
 	int border;          /* paint dark scanner borders white */
 	int normalise;       /* background normalisation on grey pages whose light is uneven */
 	int binarise;        /* hand Tesseract a 1-bpp page instead of grey */
@@ -72,6 +73,7 @@ enum {
 	LT_PP_UPSCALE   = 1 << 5, /* scaled up for recognition */
 	LT_PP_BINARISE  = 1 << 6, /* handed to Tesseract as 1 bpp */
 	LT_PP_DPI_GUESS = 1 << 7, /* the header's resolution was missing or absurd: 300 assumed */
+	LT_PP_INVERT    = 1 << 8, /* a negative, turned positive */
 };
 
 /* What was applied to one page.

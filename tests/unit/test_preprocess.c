@@ -288,6 +288,85 @@ static void test_border_removed_text_kept(void **state)
 	pixDestroy(&page);
 }
 
+/* *pix with Gaussian noise (sigma 8) added; 1 on success. */
+static int replace_noisy(PIX **pix)
+{
+	PIX *noisy = pixAddGaussianNoise(*pix, 8.0f);
+
+	if (!noisy)
+		return 0;
+	pixDestroy(pix);
+	*pix = noisy;
+	return 1;
+}
+
+/* A negative (light text on dark) is turned positive before anything else,
+ * the master untouched; pages that are dark only around their paper, and a
+ * blank page whose noise Otsu also splits, are not. */
+static void test_negative_turned_positive(void **state)
+{
+	PIX *page = make_page(1500, 2600), *master = pixInvert(NULL, page), *copy = pixCopy(NULL, master);
+	PIX *work = NULL, *lid, *sheet, *blank;
+	struct lt_preprocess_opts opts;
+	struct lt_preprocess_result res;
+	struct lt_err err;
+	l_int32 same = 0, text_before, text_after;
+	int sq[4], want[4];
+	char text[128];
+
+	(void)state;
+	lt_preprocess_opts_default(&opts);
+	opts.deskew = opts.orient = 0;
+	assert_int_equal(lt_preprocess_page(master, &opts, &work, &res, &err), LT_OK);
+	assert_true(res.steps & LT_PP_INVERT);
+	assert_false(res.steps & LT_PP_BORDER);
+	text_before = dark_pixels(page, 100, 100, 2280, 3200);
+	text_after = dark_pixels(work, 100, 100, 2280, 3200);
+	if (labs((long)text_after - text_before) > text_before / 100)
+		fail_msg("text pixels %d on the page, %d on the negative turned positive", text_before,
+			 text_after);
+	find_square(work, sq);
+	find_square(page, want);
+	assert_box_near(sq, want, 1);
+	pixEqual(master, copy, &same);
+	assert_true(same);
+	assert_non_null(strstr(lt_preprocess_describe(&res, text, sizeof(text)), "invert (negative)"));
+	pixDestroy(&work);
+	/* Switched off, the negative goes to Tesseract as it is. */
+	opts.invert = 0;
+	assert_int_equal(lt_preprocess_page(master, &opts, &work, &res, &err), LT_OK);
+	assert_false(res.steps & LT_PP_INVERT);
+	pixDestroy(&work);
+
+	/* Paper pages: upright, a small sheet on a black lid (three fifths of
+	 * the page's size, in its middle), blank paper with noise. */
+	opts.invert = 1;
+	assert_int_equal(lt_preprocess_page(page, &opts, &work, &res, &err), LT_OK);
+	assert_false(res.steps & LT_PP_INVERT);
+	pixDestroy(&work);
+	lid = pixCreateTemplate(page);
+	pixSetAllArbitrary(lid, 20);
+	sheet = pixScale(page, 0.6f, 0.6f);
+	pixRasterop(lid, pixGetWidth(page) / 5, pixGetHeight(page) / 5, pixGetWidth(sheet),
+		    pixGetHeight(sheet), PIX_SRC, sheet, 0, 0);
+	assert_int_equal(lt_preprocess_page(lid, &opts, &work, &res, &err), LT_OK);
+	assert_false(res.steps & LT_PP_INVERT);
+	assert_true(res.steps & LT_PP_BORDER);
+	pixDestroy(&work);
+	blank = pixCreateTemplate(page);
+	pixSetAllArbitrary(blank, 230);
+	assert_true(replace_noisy(&blank));
+	assert_int_equal(lt_preprocess_page(blank, &opts, &work, &res, &err), LT_OK);
+	assert_false(res.steps & LT_PP_INVERT);
+	pixDestroy(&work);
+	pixDestroy(&blank);
+	pixDestroy(&sheet);
+	pixDestroy(&lid);
+	pixDestroy(&copy);
+	pixDestroy(&master);
+	pixDestroy(&page);
+}
+
 static void test_low_dpi_upscaled_master_untouched(void **state)
 {
 	PIX *page = make_page(1500, 2600), *small = pixScale(page, 0.5f, 0.5f), *copy, *work = NULL;
@@ -470,6 +549,7 @@ int main(void)
 		cmocka_unit_test(test_osd_second_opinion),
 		cmocka_unit_test(test_cheap_upright_check),
 		cmocka_unit_test(test_border_removed_text_kept),
+		cmocka_unit_test(test_negative_turned_positive),
 		cmocka_unit_test(test_low_dpi_upscaled_master_untouched),
 		cmocka_unit_test(test_empty_image_refused),
 		cmocka_unit_test(test_two_columns_read_in_order),

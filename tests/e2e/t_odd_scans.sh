@@ -1,0 +1,83 @@
+#!/bin/bash
+# Pages as other software and other archives hand them over: a PNG whose
+# paper is transparent (its colour values black, as exports write them) and
+# a negative (light text on a dark ground, a microfilm scanned as it is) are
+# read as the letter they show (CER under 5%), the access copy of the
+# transparent page and its image in the reading room are not black pages,
+# and `show` says the negative was
+# turned positive; with --no-invert it is not.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/serve_lib.sh"
+mkdir -p "$T/inbox"
+/usr/bin/python3 - "$SAMPLES/inbox/letter-en.png" "$T/inbox" <<'PY' || fail "cannot make the odd pages (python3-pil)"
+import sys
+from PIL import Image, ImageOps
+grey = Image.open(sys.argv[1]).convert("L")
+paper = Image.new("L", grey.size, 0)
+# Ink opaque, paper transparent, every colour value black.
+Image.merge("RGBA", (paper, paper, paper, ImageOps.invert(grey))).save(sys.argv[2] + "/transparent.png", dpi=(300, 300))
+ImageOps.invert(grey).save(sys.argv[2] + "/negative.png", dpi=(300, 300))
+PY
+lt ingest "$T/inbox" >"$T/ingest.out" || { show_file "$T/ingest.out" >&2; fail "ingest failed"; }
+capture run lt run -j 2
+[ "$RC" = 0 ] || { show_file "$T/run.out" >&2; show_file "$T/run.err" >&2; fail "run exited $RC"; }
+
+id_of() { grep " $1 " "$T/ingest.out" | awk '{print $2}'; }
+cer_of() { # CER of the text file $1 against the letter's truth, as a fraction
+	"$OCREVAL" --json "$T/cer.json" "$SAMPLES/truth/letter-en.gt.txt" "$1" >/dev/null || fail "ocreval failed on $1"
+	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["total"]["cer"])' "$T/cer.json"
+}
+text_of() { # text of page 1 of document $1 in $ARCHIVE
+	local bag
+	bag=$(extract_bundle "$(bundle_of "$1")" "$T/x/$(basename "$ARCHIVE")/$1")
+	echo "$bag/data/representations/ocr/data/0001.txt"
+}
+
+for name in transparent negative; do
+	id=$(id_of "$name.png")
+	[ -n "$id" ] || fail "$name.png was not queued"
+	cer=$(cer_of "$(text_of "$id")")
+	python3 -c 'import sys; sys.exit(0 if float(sys.argv[1]) < 0.05 else 1)' "$cer" ||
+		fail "$name.png: CER $cer is not under 0.05"
+	echo "$name: CER $cer"
+done
+
+# The access copy shows the letter on white, as any viewer shows the file.
+tid=$(id_of transparent.png)
+bag=$T/x/archive/$tid/$tid
+pdf=$bag/data/representations/access/data/$tid.pdf
+[ -s "$pdf" ] || fail "no access PDF for the transparent page"
+pdftoppm -r 20 -gray "$pdf" "$T/access" || fail "pdftoppm cannot render the access copy"
+mean=$(/usr/bin/python3 -c 'import sys; from PIL import Image, ImageStat; print(int(ImageStat.Stat(Image.open(sys.argv[1])).mean[0]))' "$T"/access-1.pgm)
+[ "$mean" -gt 200 ] || fail "the transparent page's access copy is dark (mean grey $mean of 255)"
+# The master keeps its bytes, transparency and all.
+cmp -s "$T/inbox/transparent.png" "$bag/data/representations/master/data/0001.png" ||
+	fail "the transparent page's master is not the file as it came"
+
+# The reading room's page image: the letter on white too.
+start_serve --listen 127.0.0.1:0
+http img "$SERVE_URL/d/$tid/p/1/image"
+[ "$STATUS" = 200 ] || fail "the transparent page's image gave $STATUS"
+stop_serve
+mean=$(/usr/bin/python3 -c 'import sys; from PIL import Image, ImageStat; print(int(ImageStat.Stat(Image.open(sys.argv[1]).convert("L")).mean[0]))' "$T/img.body")
+[ "$mean" -gt 200 ] || fail "the transparent page's image in the reading room is dark (mean grey $mean of 255)"
+
+nid=$(id_of negative.png)
+lt show "$nid" >"$T/show-negative.out"
+grep -q "read as: .*invert (negative)" "$T/show-negative.out" ||
+	{ show_file "$T/show-negative.out" >&2; fail "show does not say the negative was turned positive"; }
+lt show "$tid" >"$T/show-transparent.out"
+! grep -q "invert" "$T/show-transparent.out" || fail "the transparent page was taken for a negative"
+
+# --no-invert: Tesseract gets the negative as it is, and reads next to nothing of it.
+ARCHIVE=$T/as-is
+mkdir -p "$T/negative-only" && cp "$T/inbox/negative.png" "$T/negative-only/"
+lt ingest "$T/negative-only" >"$T/ingest.out" || fail "ingest of the negative failed"
+capture run-as-is lt run --no-invert
+[ "$RC" = 0 ] || { show_file "$T/run-as-is.err" >&2; fail "run --no-invert exited $RC"; }
+cer=$(cer_of "$(text_of "$(id_of negative.png)")")
+python3 -c 'import sys; sys.exit(0 if float(sys.argv[1]) > 0.5 else 1)' "$cer" ||
+	fail "the negative read with --no-invert at CER $cer: the switch did nothing"
+lt show "$(id_of negative.png)" >"$T/show-as-is.out"
+! grep -q "invert" "$T/show-as-is.out" || fail "--no-invert still inverted the negative"
+echo "ok: transparent and negative pages read; --no-invert leaves a negative as it is"
