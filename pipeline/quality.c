@@ -227,6 +227,13 @@ static void add_reason(struct lt_quality *q, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Text read in quantity, with confidence and as words (quality.h). */
+static int read_as_text(const struct lt_quality *q)
+{
+	return q->words >= LT_QUALITY_TEXT_MIN_WORDS && q->mean_conf >= LT_QUALITY_MIN_MEAN_CONF &&
+		q->plausible_share >= LT_QUALITY_MIN_PLAUSIBLE;
+}
+
 int lt_quality_assess(const struct lt_ocr_page *page, PIX *working, int dpi,
 		      struct lt_quality *q, struct lt_err *err)
 {
@@ -266,8 +273,8 @@ int lt_quality_assess(const struct lt_ocr_page *page, PIX *working, int dpi,
 		q->plausible_share = (double)plausible / q->words;
 	}
 
-	if (q->ink < LT_QUALITY_BLANK_INK ||
-	    (q->chars < LT_QUALITY_BLANK_MAX_CHARS && q->ink < LT_QUALITY_FAINT_INK)) {
+	if (!read_as_text(q) && (q->ink < LT_QUALITY_BLANK_INK ||
+	    (q->chars < LT_QUALITY_BLANK_MAX_CHARS && q->ink < LT_QUALITY_FAINT_INK))) {
 		/* Nothing to trust on a blank page; the flag says why. */
 		q->flags |= LT_QUALITY_BLANK;
 		add_reason(q, "blank page (ink %.2f%%, %d characters read)", 100 * q->ink, q->chars);

@@ -51,6 +51,11 @@
  * LT_QUALITY_FAINT_INK (a stray mark, a punched hole). */
 #define LT_QUALITY_BLANK_MAX_CHARS 4
 #define LT_QUALITY_FAINT_INK 0.005
+/* Neither is blank a page Tesseract read at least this many words of, with
+ * the confidence and the plausibility an unflagged page needs: its ink is
+ * faint (a faded carbon copy, strokes lighter than the ink threshold), not
+ * missing. Specks on a blank page yield a word or two, and doubtful ones. */
+#define LT_QUALITY_TEXT_MIN_WORDS 10
 /* Low confidence: mean word confidence below this (0-1), or more than
  * LT_QUALITY_MAX_LOW_SHARE of the words below LT_QUALITY_LOW_WORD_CONF. */
 #define LT_QUALITY_MIN_MEAN_CONF 0.65

@@ -1,11 +1,12 @@
 #!/bin/bash
 # Pages as other software and other archives hand them over: a PNG whose
-# paper is transparent (its colour values black, as exports write them) and
-# a negative (light text on a dark ground, a microfilm scanned as it is) are
-# read as the letter they show (CER under 5%), the access copy of the
-# transparent page and its image in the reading room are not black pages,
-# and `show` says the negative was
-# turned positive; with --no-invert it is not.
+# paper is transparent (its colour values black, as exports write them), a
+# negative (light text on a dark ground, a microfilm scanned as it is) and a
+# faded carbon copy (ink lighter than the ink threshold) are read as the
+# letter they show (CER under 5%), the faded one is not flagged as blank,
+# the transparent page's access copy and its image in the reading room are
+# not black, and `show` says the negative was turned positive; with
+# --no-invert it is not.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/serve_lib.sh"
 mkdir -p "$T/inbox"
@@ -17,6 +18,8 @@ paper = Image.new("L", grey.size, 0)
 # Ink opaque, paper transparent, every colour value black.
 Image.merge("RGBA", (paper, paper, paper, ImageOps.invert(grey))).save(sys.argv[2] + "/transparent.png", dpi=(300, 300))
 ImageOps.invert(grey).save(sys.argv[2] + "/negative.png", dpi=(300, 300))
+# A faded carbon copy: ink at 175 on paper at 215.
+grey.point(lambda v: 175 + v * 40 // 255).save(sys.argv[2] + "/faded.png", dpi=(300, 300))
 PY
 lt ingest "$T/inbox" >"$T/ingest.out" || { show_file "$T/ingest.out" >&2; fail "ingest failed"; }
 capture run lt run -j 2
@@ -33,7 +36,7 @@ text_of() { # text of page 1 of document $1 in $ARCHIVE
 	echo "$bag/data/representations/ocr/data/0001.txt"
 }
 
-for name in transparent negative; do
+for name in transparent negative faded; do
 	id=$(id_of "$name.png")
 	[ -n "$id" ] || fail "$name.png was not queued"
 	cer=$(cer_of "$(text_of "$id")")
@@ -41,6 +44,10 @@ for name in transparent negative; do
 		fail "$name.png: CER $cer is not under 0.05"
 	echo "$name: CER $cer"
 done
+
+# Faint ink is not no ink: the faded copy is read, not flagged as blank.
+lt review >"$T/review.out"
+! grep -q "faded.png" "$T/review.out" || { show_file "$T/review.out" >&2; fail "the faded copy is flagged for review"; }
 
 # The access copy shows the letter on white, as any viewer shows the file.
 tid=$(id_of transparent.png)

@@ -1,7 +1,7 @@
 /* test_quality.c - unit tests for quality.h: the syllable and token rules
  * (table-driven), and whole pages with real Tesseract: a clean sample page
- * scores high unflagged, a white page is blank, random glyphs and noise are
- * flagged. */
+ * scores high unflagged, a white page is blank and a faded one is not,
+ * random glyphs and noise are flagged. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -169,6 +169,38 @@ static void test_white_page_is_blank(void **state)
 	pixDestroy(&white);
 }
 
+/* A faded carbon copy: the sample's top with its ink at 175 on paper at
+ * 215, lighter than the ink threshold everywhere. Tesseract reads it, so it
+ * is not blank: scored as the text it is. */
+static void test_faint_ink_is_not_blank(void **state)
+{
+	struct lt_quality q;
+	PIX *page = pixRead(SAMPLE), *grey, *top;
+	BOX *box;
+
+	assert_non_null(page);
+	grey = pixConvertTo8(page, 0);
+	box = boxCreate(0, 0, pixGetWidth(grey), pixGetHeight(grey) * 3 / 10);
+	top = pixClipRectangle(grey, box, NULL);
+	assert_non_null(top);
+	for (int y = 0; y < pixGetHeight(top); y++)
+		for (int x = 0; x < pixGetWidth(top); x++) {
+			l_uint32 v;
+
+			pixGetPixel(top, x, y, &v);
+			pixSetPixel(top, x, y, 175 + v * 40 / 255);
+		}
+	assess(*state, top, &q);
+	assert_true(q.ink < LT_QUALITY_BLANK_INK);
+	assert_true(q.words >= LT_QUALITY_TEXT_MIN_WORDS);
+	assert_false(q.flags & LT_QUALITY_BLANK);
+	assert_true(q.score >= LT_QUALITY_REVIEW_SCORE);
+	boxDestroy(&box);
+	pixDestroy(&top);
+	pixDestroy(&grey);
+	pixDestroy(&page);
+}
+
 /* Random letters in random case with punctuation, in Leptonica's bitmap
  * font: Tesseract reads them well, and they are still not words. */
 static void test_random_glyphs_are_garbage(void **state)
@@ -234,6 +266,7 @@ int main(void)
 		cmocka_unit_test(test_open_syllable_after_stop_final),
 		cmocka_unit_test(test_clean_page_scores_high),
 		cmocka_unit_test(test_white_page_is_blank),
+		cmocka_unit_test(test_faint_ink_is_not_blank),
 		cmocka_unit_test(test_random_glyphs_are_garbage),
 		cmocka_unit_test(test_noise_is_flagged),
 	};
