@@ -739,6 +739,7 @@ static void run_options(const struct lt_args *args, struct lt_run_opts *opts,
 	pp->invert = all && !lt_args_get(args, "no-invert");
 	pp->normalise = all && !lt_args_get(args, "no-normalise");
 	pp->upscale = all && !lt_args_get(args, "no-upscale");
+	pp->downscale = all && !lt_args_get(args, "no-downscale");
 	pp->binarise = lt_args_get(args, "binarise") != NULL;
 	if (dpi)
 		pp->dpi = (int)strtol(dpi, NULL, 10);
@@ -823,6 +824,7 @@ static int run_batch(const struct lt_args *args, struct lt_catalog *cat)
 	{ "no-invert", 0, NULL, N_("do not turn negatives (light text on a dark ground) positive"), NULL }, \
 	{ "no-normalise", 0, NULL, N_("do not even out uneven lighting"), NULL }, \
 	{ "no-upscale", 0, NULL, N_("do not enlarge pages below 100 dpi for recognition"), NULL }, \
+	{ "no-downscale", 0, NULL, N_("read pages above 450 dpi as they are, not at 300 dpi"), NULL }, \
 	{ "no-preprocess", 0, NULL, N_("all of the --no-... above: Tesseract reads the scan as it is"), NULL }, \
 	{ "binarise", 0, NULL, N_("hand Tesseract a black-and-white page instead of grey"), NULL }, \
 	{ "organization", 0, "NAME", N_("the archive that operates luutru, named in every bundle\n" \

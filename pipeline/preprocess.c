@@ -26,9 +26,10 @@
 void lt_preprocess_opts_default(struct lt_preprocess_opts *o)
 {
 	memset(o, 0, sizeof(*o));
-	o->orient = o->deskew = o->border = o->normalise = o->upscale = o->invert = 1;
+	o->orient = o->deskew = o->border = o->normalise = o->upscale = o->downscale = o->invert = 1;
 	o->binarise = 0;
 	o->min_dpi = 100;
+	o->max_dpi = 450;
 	o->target_dpi = 300;
 	o->orient_min_conf = 5.0f;
 	o->orient_turn_conf = 8.0f;
@@ -422,6 +423,12 @@ int lt_preprocess_page(PIX *master, const struct lt_preprocess_opts *opts, PIX *
 		if (replace(&grey, pixScaleGrayLI(grey, res->scale, res->scale)))
 			goto nomem;
 		res->steps |= LT_PP_UPSCALE;
+	} else if (o->downscale && o->max_dpi > 0 && res->dpi > o->max_dpi) {
+		/* Area mapping: every master pixel weighs in, no aliasing of thin strokes. */
+		res->scale = (float)o->target_dpi / (float)res->dpi;
+		if (replace(&grey, pixScaleAreaMap(grey, res->scale, res->scale)))
+			goto nomem;
+		res->steps |= LT_PP_DOWNSCALE;
 	}
 	res->work_dpi = (int)lroundf(res->dpi * res->scale);
 	if (o->binarise) {
@@ -550,6 +557,8 @@ char *lt_preprocess_describe(const struct lt_preprocess_result *res, char *out, 
 		ADD("%snormalise", n ? ", " : "");
 	if (res->steps & LT_PP_UPSCALE)
 		ADD("%supscale %.2f (%d dpi)", n ? ", " : "", res->scale, res->dpi);
+	if (res->steps & LT_PP_DOWNSCALE)
+		ADD("%sdownscale %.2f (%d dpi)", n ? ", " : "", res->scale, res->dpi);
 	if (res->steps & LT_PP_DPI_GUESS)
 		ADD("%s%d dpi assumed", n ? ", " : "", res->dpi);
 	if (res->steps & LT_PP_BINARISE)

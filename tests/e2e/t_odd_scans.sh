@@ -5,8 +5,9 @@
 # faded carbon copy (ink lighter than the ink threshold) are read as the
 # letter they show (CER under 5%), the faded one is not flagged as blank,
 # the transparent page's access copy and its image in the reading room are
-# not black, and `show` says the negative was turned positive; with
-# --no-invert it is not.
+# not black, `show` says the negative was turned positive (with --no-invert
+# it is not) and the 600-dpi scan was read at 300 dpi, its words' boxes
+# still on the master.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/serve_lib.sh"
 mkdir -p "$T/inbox"
@@ -20,6 +21,8 @@ Image.merge("RGBA", (paper, paper, paper, ImageOps.invert(grey))).save(sys.argv[
 ImageOps.invert(grey).save(sys.argv[2] + "/negative.png", dpi=(300, 300))
 # A faded carbon copy: ink at 175 on paper at 215.
 grey.point(lambda v: 175 + v * 40 // 255).save(sys.argv[2] + "/faded.png", dpi=(300, 300))
+# A 600-dpi scan.
+grey.resize((grey.width * 2, grey.height * 2), Image.BICUBIC).save(sys.argv[2] + "/fine.png", dpi=(600, 600))
 PY
 lt ingest "$T/inbox" >"$T/ingest.out" || { show_file "$T/ingest.out" >&2; fail "ingest failed"; }
 capture run lt run -j 2
@@ -36,7 +39,7 @@ text_of() { # text of page 1 of document $1 in $ARCHIVE
 	echo "$bag/data/representations/ocr/data/0001.txt"
 }
 
-for name in transparent negative faded; do
+for name in transparent negative faded fine; do
 	id=$(id_of "$name.png")
 	[ -n "$id" ] || fail "$name.png was not queued"
 	cer=$(cer_of "$(text_of "$id")")
@@ -68,6 +71,14 @@ http img "$SERVE_URL/d/$tid/p/1/image"
 stop_serve
 mean=$(/usr/bin/python3 -c 'import sys; from PIL import Image, ImageStat; print(int(ImageStat.Stat(Image.open(sys.argv[1]).convert("L")).mean[0]))' "$T/img.body")
 [ "$mean" -gt 200 ] || fail "the transparent page's image in the reading room is dark (mean grey $mean of 255)"
+
+# The 600-dpi scan is read at 300; its words' boxes are the master's.
+fid=$(id_of fine.png)
+lt show "$fid" >"$T/show-fine.out"
+grep -q "read as: .*downscale 0.50 (600 dpi)" "$T/show-fine.out" ||
+	{ show_file "$T/show-fine.out" >&2; fail "show does not say the 600-dpi page was read at 300"; }
+grep -q 'class="ocr_page"[^>]*bbox 0 0 4960 7016' "$T/x/archive/$fid/$fid/data/representations/ocr/data/0001.hocr" ||
+	fail "the 600-dpi page's hOCR is not in the master's pixels"
 
 nid=$(id_of negative.png)
 lt show "$nid" >"$T/show-negative.out"

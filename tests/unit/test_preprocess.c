@@ -407,6 +407,51 @@ static void test_low_dpi_upscaled_master_untouched(void **state)
 	pixDestroy(&page);
 }
 
+/* A 600-dpi scan is read at 300: half the size, the square mapped back
+ * onto the master where it is; switched off, as scanned. */
+static void test_high_dpi_downscaled(void **state)
+{
+	PIX *page = make_page(1500, 2600), *big = pixScale(page, 2.0f, 2.0f), *work = NULL;
+	struct lt_preprocess_opts opts;
+	struct lt_preprocess_result res;
+	struct lt_err err;
+	int sq[4], back[4], want[4];
+	char text[128];
+
+	(void)state;
+	pixSetResolution(big, 600, 600);
+	lt_preprocess_opts_default(&opts);
+	opts.orient = 0;
+	assert_int_equal(lt_preprocess_page(big, &opts, &work, &res, &err), LT_OK);
+	assert_int_equal(res.dpi, 600);
+	assert_true(res.steps & LT_PP_DOWNSCALE);
+	assert_false(res.steps & LT_PP_UPSCALE);
+	assert_true(fabsf(res.scale - 0.5f) < 1e-4);
+	assert_int_equal(res.work_dpi, 300);
+	assert_int_equal(pixGetXRes(work), 300);
+	assert_int_equal(pixGetWidth(work), pixGetWidth(page));
+	find_square(work, sq);
+	map_back(&res, sq, back);
+	find_square(big, want);
+	assert_box_near(back, want, 4);
+	assert_non_null(strstr(lt_preprocess_describe(&res, text, sizeof(text)), "downscale 0.50 (600 dpi)"));
+	pixDestroy(&work);
+	/* 400 dpi is read as it is; so is 600 with the step off. */
+	pixSetResolution(big, 400, 400);
+	assert_int_equal(lt_preprocess_page(big, &opts, &work, &res, &err), LT_OK);
+	assert_false(res.steps & LT_PP_DOWNSCALE);
+	assert_int_equal(pixGetWidth(work), pixGetWidth(big));
+	pixDestroy(&work);
+	pixSetResolution(big, 600, 600);
+	opts.downscale = 0;
+	assert_int_equal(lt_preprocess_page(big, &opts, &work, &res, &err), LT_OK);
+	assert_false(res.steps & LT_PP_DOWNSCALE);
+	assert_int_equal(res.work_dpi, 600);
+	pixDestroy(&work);
+	pixDestroy(&big);
+	pixDestroy(&page);
+}
+
 static void test_empty_image_refused(void **state)
 {
 	PIX *tiny = pixCreate(4, 4, 8), *work = (PIX *)1;
@@ -551,6 +596,7 @@ int main(void)
 		cmocka_unit_test(test_border_removed_text_kept),
 		cmocka_unit_test(test_negative_turned_positive),
 		cmocka_unit_test(test_low_dpi_upscaled_master_untouched),
+		cmocka_unit_test(test_high_dpi_downscaled),
 		cmocka_unit_test(test_empty_image_refused),
 		cmocka_unit_test(test_two_columns_read_in_order),
 		cmocka_unit_test(test_header_left_column_first),
