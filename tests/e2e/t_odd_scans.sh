@@ -79,6 +79,16 @@ grep -q "read as: .*downscale 0.50 (600 dpi)" "$T/show-fine.out" ||
 	{ show_file "$T/show-fine.out" >&2; fail "show does not say the 600-dpi page was read at 300"; }
 grep -q 'class="ocr_page"[^>]*bbox 0 0 4960 7016' "$T/x/archive/$fid/$fid/data/representations/ocr/data/0001.hocr" ||
 	fail "the 600-dpi page's hOCR is not in the master's pixels"
+# Its first word's box is twice the same word's on the 300-dpi letter.
+python3 - "$T/x/archive/$fid/$fid/data/representations/ocr/data/0001.hocr" \
+	"$bag/data/representations/ocr/data/0001.hocr" <<'PY' || fail "the 600-dpi page's word boxes are not the master's"
+import re, sys
+def first_word(path):
+    m = re.search(r'class="ocrx_word"[^>]*title="bbox (\d+) (\d+) (\d+) (\d+)', open(path).read())
+    return [int(v) for v in m.groups()]
+fine, letter = first_word(sys.argv[1]), first_word(sys.argv[2])
+assert all(abs(f - 2 * l) <= 6 for f, l in zip(fine, letter)), (fine, letter)
+PY
 
 nid=$(id_of negative.png)
 lt show "$nid" >"$T/show-negative.out"
@@ -98,4 +108,4 @@ python3 -c 'import sys; sys.exit(0 if float(sys.argv[1]) > 0.5 else 1)' "$cer" |
 	fail "the negative read with --no-invert at CER $cer: the switch did nothing"
 lt show "$(id_of negative.png)" >"$T/show-as-is.out"
 ! grep -q "invert" "$T/show-as-is.out" || fail "--no-invert still inverted the negative"
-echo "ok: transparent and negative pages read; --no-invert leaves a negative as it is"
+echo "ok: transparent, negative, faded and 600-dpi pages read; --no-invert leaves a negative as it is"
