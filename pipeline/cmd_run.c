@@ -737,6 +737,7 @@ static void run_options(const struct lt_args *args, struct lt_run_opts *opts,
 	pp->deskew = all && !lt_args_get(args, "no-deskew");
 	pp->border = all && !lt_args_get(args, "no-border");
 	pp->invert = all && !lt_args_get(args, "no-invert");
+	pp->one_tone = all && !lt_args_get(args, "read-blank");
 	pp->normalise = all && !lt_args_get(args, "no-normalise");
 	pp->upscale = all && !lt_args_get(args, "no-upscale");
 	pp->downscale = all && !lt_args_get(args, "no-downscale");
@@ -825,6 +826,7 @@ static int run_batch(const struct lt_args *args, struct lt_catalog *cat)
 	{ "no-normalise", 0, NULL, N_("do not even out uneven lighting"), NULL }, \
 	{ "no-upscale", 0, NULL, N_("do not enlarge pages below 100 dpi for recognition"), NULL }, \
 	{ "no-downscale", 0, NULL, N_("read pages above 450 dpi as they are, not at 300 dpi"), NULL }, \
+	{ "read-blank", 0, NULL, N_("have Tesseract read pages of one tone (blank sheets, noise) too"), NULL }, \
 	{ "no-preprocess", 0, NULL, N_("all of the --no-... above: Tesseract reads the scan as it is"), NULL }, \
 	{ "binarise", 0, NULL, N_("hand Tesseract a black-and-white page instead of grey"), NULL }, \
 	{ "organization", 0, "NAME", N_("the archive that operates luutru, named in every bundle\n" \

@@ -377,7 +377,7 @@ static int ocr_page(void *state, struct lt_job *job, struct lt_page *page, struc
 	TessBaseAPI *api;
 	const char *lang;
 	PIX *work = NULL;
-	int rc = LT_OK, recognised = 0;
+	int rc = LT_OK, recognised = 0, one_tone;
 	double skew, recognise_seconds = 0, mark;
 
 	if (!page->pix)
@@ -412,12 +412,15 @@ static int ocr_page(void *state, struct lt_job *job, struct lt_page *page, struc
 
 	/* 2. Recognition, under the page deadline: Vietnamese first (see
 	 * VIETNAMESE_WORD_SHARE); then the one walk over the result that
-	 * everything below is made from. */
+	 * everything below is made from. A page of one tone is not read: its
+	 * noise would only give specks read as letters (preprocess.h); the
+	 * quality check below calls it blank. */
 	lt_source_master_name(doc, (size_t)page->source, input_name);
 	api = s->first ? s->first : s->api;
 	lang = s->first ? "vie" : s->lang;
-	recognised = recognise_with(api, input_name, work, pre.work_dpi, s->page_timeout,
-				    &recognise_seconds, &rerr);
+	one_tone = (pre.steps & LT_PP_ONE_TONE) != 0;
+	recognised = !one_tone && recognise_with(api, input_name, work, pre.work_dpi,
+						  s->page_timeout, &recognise_seconds, &rerr);
 	lap(&mark);
 	if (recognised)
 		rc = lt_reading_order_page(api, &tf, &ordered, &result, err);
@@ -483,7 +486,7 @@ static int ocr_page(void *state, struct lt_job *job, struct lt_page *page, struc
 	/* 4. Quality and review. */
 	if (!rc)
 		rc = lt_quality_assess(recognised ? &result : NULL, work, pre.work_dpi, &q, err);
-	if (!rc && !recognised)
+	if (!rc && !recognised && !one_tone)
 		rc = add_reason(&review, rerr.msg, err);
 	if (!rc && q.flags)
 		rc = add_reason(&review, q.reason, err);

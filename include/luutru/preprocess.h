@@ -33,6 +33,7 @@ struct lt_preprocess_opts {
 	int orient;          /* detect and correct 0/90/180/270 (Leptonica, cheap) */
 	int deskew;          /* find the skew and rotate it away */
 	int invert;          /* turn a negative (light text on a dark ground) positive */
+	int one_tone;        /* tell a page of one tone (blank, noise only): LT_PP_ONE_TONE */
 	int border;          /* paint dark scanner borders white */
 	int normalise;       /* background normalisation on grey pages whose light is uneven */
 	int binarise;        /* hand Tesseract a 1-bpp page instead of grey */
@@ -82,6 +83,8 @@ enum {
 	LT_PP_DPI_GUESS = 1 << 7, /* the header's resolution was missing or absurd: 300 assumed */
 	LT_PP_INVERT    = 1 << 8, /* a negative, turned positive */
 	LT_PP_DOWNSCALE = 1 << 9, /* scaled down for recognition */
+	LT_PP_ONE_TONE  = 1 << 10, /* one tone, nothing to read: no other step taken, and the
+	                            * page is not to be recognised (*work is the grey page) */
 };
 
 /* What was applied to one page.

@@ -7,7 +7,8 @@
 # the transparent page's access copy and its image in the reading room are
 # not black, `show` says the negative was turned positive (with --no-invert
 # it is not) and the 600-dpi scan was read at 300 dpi, its words' boxes
-# still on the master.
+# still on the master; a blank sheet with noise is not read (with
+# --read-blank it is), flagged blank and not turned.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/serve_lib.sh"
 mkdir -p "$T/inbox"
@@ -21,6 +22,9 @@ Image.merge("RGBA", (paper, paper, paper, ImageOps.invert(grey))).save(sys.argv[
 ImageOps.invert(grey).save(sys.argv[2] + "/negative.png", dpi=(300, 300))
 # A faded carbon copy: ink at 175 on paper at 215.
 grey.point(lambda v: 175 + v * 40 // 255).save(sys.argv[2] + "/faded.png", dpi=(300, 300))
+# A blank sheet (A5) with a scanner's noise and nothing else.
+noise = Image.effect_noise((1748, 2480), 4).point(lambda v: min(255, 238 - 128 + v))
+noise.save(sys.argv[2] + "/blank.png", dpi=(300, 300))
 # A 600-dpi scan.
 grey.resize((grey.width * 2, grey.height * 2), Image.BICUBIC).save(sys.argv[2] + "/fine.png", dpi=(600, 600))
 PY
@@ -90,6 +94,18 @@ fine, letter = first_word(sys.argv[1]), first_word(sys.argv[2])
 assert all(abs(f - 2 * l) <= 6 for f, l in zip(fine, letter)), (fine, letter)
 PY
 
+# The blank sheet: not read (Tesseract would read its noise as specks, and
+# OSD turn it), archived and flagged blank, its access page upright.
+bid=$(id_of blank.png)
+lt show "$bid" >"$T/show-blank.out"
+grep -q "read as: one tone, nothing to read" "$T/show-blank.out" ||
+	{ show_file "$T/show-blank.out" >&2; fail "show does not say the blank sheet is of one tone"; }
+grep -q "^$bid p.1 blank.png: .*blank page" "$T/review.out" ||
+	{ show_file "$T/review.out" >&2; fail "review does not list the blank sheet as blank"; }
+extract_bundle "$(bundle_of "$bid")" "$T/x/archive/$bid" >/dev/null
+! grep -aq "/Rotate [1-9]" "$T/x/archive/$bid/$bid/data/representations/access/data/$bid.pdf" ||
+	fail "the blank sheet's access page is turned"
+
 nid=$(id_of negative.png)
 lt show "$nid" >"$T/show-negative.out"
 grep -q "read as: .*invert (negative)" "$T/show-negative.out" ||
@@ -97,15 +113,18 @@ grep -q "read as: .*invert (negative)" "$T/show-negative.out" ||
 lt show "$tid" >"$T/show-transparent.out"
 ! grep -q "invert" "$T/show-transparent.out" || fail "the transparent page was taken for a negative"
 
-# --no-invert: Tesseract gets the negative as it is, and reads next to nothing of it.
+# --no-invert: Tesseract gets the negative as it is, and reads next to
+# nothing of it; --read-blank: it reads the blank sheet too.
 ARCHIVE=$T/as-is
-mkdir -p "$T/negative-only" && cp "$T/inbox/negative.png" "$T/negative-only/"
-lt ingest "$T/negative-only" >"$T/ingest.out" || fail "ingest of the negative failed"
-capture run-as-is lt run --no-invert
-[ "$RC" = 0 ] || { show_file "$T/run-as-is.err" >&2; fail "run --no-invert exited $RC"; }
+mkdir -p "$T/as-is-inbox" && cp "$T/inbox/negative.png" "$T/inbox/blank.png" "$T/as-is-inbox/"
+lt ingest "$T/as-is-inbox" >"$T/ingest.out" || fail "ingest of the negative and the blank sheet failed"
+capture run-as-is lt run --no-invert --read-blank
+[ "$RC" = 0 ] || { show_file "$T/run-as-is.err" >&2; fail "run --no-invert --read-blank exited $RC"; }
+lt show "$(id_of blank.png)" >"$T/show-blank-read.out"
+! grep -q "one tone" "$T/show-blank-read.out" || fail "--read-blank still left the blank sheet unread"
 cer=$(cer_of "$(text_of "$(id_of negative.png)")")
 python3 -c 'import sys; sys.exit(0 if float(sys.argv[1]) > 0.5 else 1)' "$cer" ||
 	fail "the negative read with --no-invert at CER $cer: the switch did nothing"
 lt show "$(id_of negative.png)" >"$T/show-as-is.out"
 ! grep -q "invert" "$T/show-as-is.out" || fail "--no-invert still inverted the negative"
-echo "ok: transparent, negative, faded and 600-dpi pages read; --no-invert leaves a negative as it is"
+echo "ok: transparent, negative, faded and 600-dpi pages read, a blank sheet told; --no-invert and --read-blank"

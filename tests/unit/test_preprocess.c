@@ -288,10 +288,10 @@ static void test_border_removed_text_kept(void **state)
 	pixDestroy(&page);
 }
 
-/* *pix with Gaussian noise (sigma 8) added; 1 on success. */
-static int replace_noisy(PIX **pix)
+/* *pix with Gaussian noise of this sigma added; 1 on success. */
+static int replace_noisy(PIX **pix, float sigma)
 {
-	PIX *noisy = pixAddGaussianNoise(*pix, 8.0f);
+	PIX *noisy = pixAddGaussianNoise(*pix, sigma);
 
 	if (!noisy)
 		return 0;
@@ -355,7 +355,7 @@ static void test_negative_turned_positive(void **state)
 	pixDestroy(&work);
 	blank = pixCreateTemplate(page);
 	pixSetAllArbitrary(blank, 230);
-	assert_true(replace_noisy(&blank));
+	assert_true(replace_noisy(&blank, 8.0f));
 	assert_int_equal(lt_preprocess_page(blank, &opts, &work, &res, &err), LT_OK);
 	assert_false(res.steps & LT_PP_INVERT);
 	pixDestroy(&work);
@@ -404,6 +404,72 @@ static void test_low_dpi_upscaled_master_untouched(void **state)
 	pixDestroy(&work);
 	pixDestroy(&copy);
 	pixDestroy(&small);
+	pixDestroy(&page);
+}
+
+/* A page of one tone - blank paper with scanner noise, a uniform sheet -
+ * is told and left alone (no other step); a page of text is not one,
+ * however faint its ink, nor with the step off. */
+static void test_one_tone_page_told(void **state)
+{
+	static const float noise[] = { 3.0f, 6.0f, 10.0f };
+	PIX *page = make_page(1500, 2600), *blank, *faint, *work = NULL;
+	struct lt_preprocess_opts opts;
+	struct lt_preprocess_result res;
+	struct lt_err err;
+	char text[128];
+
+	(void)state;
+	lt_preprocess_opts_default(&opts);
+	for (size_t i = 0; i < sizeof(noise) / sizeof(noise[0]); i++) {
+		PIX *flat = pixCreateTemplate(page);
+
+		pixSetAllArbitrary(flat, 238);
+		blank = pixAddGaussianNoise(flat, noise[i]);
+		pixDestroy(&flat);
+		assert_non_null(blank);
+		assert_int_equal(lt_preprocess_page(blank, &opts, &work, &res, &err), LT_OK);
+		if (res.steps != LT_PP_ONE_TONE)
+			fail_msg("blank page with noise %.0f: steps %#x, not one tone alone", noise[i],
+				 res.steps);
+		assert_false(res.orientation_unsure);
+		assert_int_equal(pixGetWidth(work), pixGetWidth(blank));
+		assert_int_equal(res.work_dpi, 300);
+		assert_non_null(strstr(lt_preprocess_describe(&res, text, sizeof(text)),
+				       "one tone, nothing to read"));
+		pixDestroy(&work);
+		pixDestroy(&blank);
+	}
+	blank = pixCreateTemplate(page);
+	pixSetAllArbitrary(blank, 235);
+	assert_int_equal(lt_preprocess_page(blank, &opts, &work, &res, &err), LT_OK);
+	assert_true(res.steps & LT_PP_ONE_TONE);
+	pixDestroy(&work);
+	opts.one_tone = 0;
+	assert_int_equal(lt_preprocess_page(blank, &opts, &work, &res, &err), LT_OK);
+	assert_false(res.steps & LT_PP_ONE_TONE);
+	pixDestroy(&work);
+	opts.one_tone = 1;
+
+	/* Text at 222 on paper at 235 (13 levels), with a scanner's noise: not
+	 * one tone. */
+	faint = pixCopy(NULL, page);
+	for (int y = 0; y < pixGetHeight(faint); y++)
+		for (int x = 0; x < pixGetWidth(faint); x++) {
+			l_uint32 v;
+
+			pixGetPixel(faint, x, y, &v);
+			pixSetPixel(faint, x, y, 222 + v * 13 / 255);
+		}
+	assert_true(replace_noisy(&faint, 2.0f));
+	assert_int_equal(lt_preprocess_page(faint, &opts, &work, &res, &err), LT_OK);
+	assert_false(res.steps & LT_PP_ONE_TONE);
+	pixDestroy(&work);
+	assert_int_equal(lt_preprocess_page(page, &opts, &work, &res, &err), LT_OK);
+	assert_false(res.steps & LT_PP_ONE_TONE);
+	pixDestroy(&work);
+	pixDestroy(&faint);
+	pixDestroy(&blank);
 	pixDestroy(&page);
 }
 
@@ -596,6 +662,7 @@ int main(void)
 		cmocka_unit_test(test_border_removed_text_kept),
 		cmocka_unit_test(test_negative_turned_positive),
 		cmocka_unit_test(test_low_dpi_upscaled_master_untouched),
+		cmocka_unit_test(test_one_tone_page_told),
 		cmocka_unit_test(test_high_dpi_downscaled),
 		cmocka_unit_test(test_empty_image_refused),
 		cmocka_unit_test(test_two_columns_read_in_order),
