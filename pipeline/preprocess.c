@@ -362,7 +362,7 @@ int lt_preprocess_page(PIX *master, const struct lt_preprocess_opts *opts, PIX *
 	const struct lt_preprocess_opts *o = opts;
 	double t0 = now();
 	PIX *grey = NULL, *half = NULL, *bin = NULL;
-	struct otsu_split split;
+	struct otsu_split split = { 0 };
 	int factor = 1, quads = 0, rc = LT_OK;
 
 	*work = NULL;
