@@ -129,22 +129,6 @@ static int otsu_split(NUMA *hist, struct otsu_split *o)
 	return 0;
 }
 
-/* Otsu's threshold over the histogram of an 8-bpp image, moved a quarter of
- * the way towards the paper: thin strokes survive, which the orientation
- * finder counts. Sampled every 2nd pixel; a few milliseconds. */
-static int ink_threshold(PIX *grey)
-{
-	NUMA *hist = pixGetGrayHistogram(grey, 2);
-	struct otsu_split o;
-	int failed;
-
-	if (!hist)
-		return 128;
-	failed = otsu_split(hist, &o);
-	numaDestroy(&hist);
-	return failed ? 128 : o.t + (int)((o.light_mean - o.t) / 4);
-}
-
 /* Otsu's split of the whole page, sampled every 2nd pixel. Returns 0, or
  * -1 when memory ran out. */
 static int tones(PIX *grey, struct otsu_split *split)
@@ -156,6 +140,13 @@ static int tones(PIX *grey, struct otsu_split *split)
 	otsu_split(hist, split);
 	numaDestroy(&hist);
 	return 0;
+}
+
+/* Otsu's threshold, moved a quarter of the way towards the paper: thin
+ * strokes survive, which the orientation finder counts. */
+static int ink_threshold(const struct otsu_split *o)
+{
+	return o->t + (int)((o->light_mean - o->t) / 4);
 }
 
 /* A negative - a microfilm scanned as it is, a page printed light on dark -
@@ -212,16 +203,21 @@ static int one_tone(const struct otsu_split *a)
 }
 
 /* The small 1-bpp copy decisions are taken on, from the 8-bpp page (or its
- * half, when already made); factor receives its reduction (1 or 2). */
-static PIX *analysis_copy(PIX *grey, PIX *half, int dpi, int *factor)
+ * half, when already made); factor receives its reduction (1 or 2). known:
+ * the split of that same image when already made (tones), else NULL. */
+static PIX *analysis_copy(PIX *grey, PIX *half, int dpi, const struct otsu_split *known,
+			  int *factor)
 {
+	struct otsu_split own = { .t = 128, .light_mean = 128 }; /* 128 if it cannot be made */
 	PIX *small, *bin;
 
 	*factor = dpi >= 250 ? 2 : 1;
 	small = *factor == 1 ? pixClone(grey) : half ? pixClone(half) : pixScaleAreaMap2(grey);
 	if (!small)
 		return NULL;
-	bin = pixThresholdToBinary(small, ink_threshold(small));
+	if (!known)
+		tones(small, &own);
+	bin = pixThresholdToBinary(small, ink_threshold(known ? known : &own));
 	pixDestroy(&small);
 	return bin;
 }
@@ -363,7 +359,9 @@ int lt_preprocess_page(PIX *master, const struct lt_preprocess_opts *opts, PIX *
 	double t0 = now();
 	PIX *grey = NULL, *half = NULL, *bin = NULL;
 	struct otsu_split split = { 0 };
-	int factor = 1, quads = 0, rc = LT_OK;
+	/* split_of_half: split is still that of the image the analysis copy
+	 * is made from (no inversion or normalisation since). */
+	int factor = 1, quads = 0, rc = LT_OK, split_of_half = 0;
 
 	*work = NULL;
 	memset(res, 0, sizeof(*res));
@@ -386,8 +384,11 @@ int lt_preprocess_page(PIX *master, const struct lt_preprocess_opts *opts, PIX *
 		res->steps |= LT_PP_GREY;
 	if (res->dpi >= 250 && !(half = pixScaleAreaMap2(grey)))
 		goto nomem;
-	if ((o->invert || o->one_tone) && tones(half ? half : grey, &split) != 0)
-		goto nomem;
+	if (o->invert || o->one_tone) {
+		if (tones(half ? half : grey, &split) != 0)
+			goto nomem;
+		split_of_half = 1;
+	}
 	/* Nothing to turn, straighten or clean: the page goes as it is, and
 	 * the caller does not ask Tesseract to read it. */
 	if (o->one_tone && one_tone(&split)) {
@@ -401,6 +402,7 @@ int lt_preprocess_page(PIX *master, const struct lt_preprocess_opts *opts, PIX *
 		if (replace(&grey, pixInvert(NULL, grey)) || (half && replace(&half, pixInvert(NULL, half))))
 			goto nomem;
 		res->steps |= LT_PP_INVERT;
+		split_of_half = 0;
 	}
 	/* Uneven light defeats one global threshold (Tesseract's and ours); a
 	 * bitonal scan has no background to even out. */
@@ -410,9 +412,10 @@ int lt_preprocess_page(PIX *master, const struct lt_preprocess_opts *opts, PIX *
 			goto nomem;
 		pixDestroy(&half);
 		res->steps |= LT_PP_NORMALISE;
+		split_of_half = 0;
 	}
 	if ((o->border || o->orient || o->deskew) &&
-	    !(bin = analysis_copy(grey, half, res->dpi, &factor)))
+	    !(bin = analysis_copy(grey, half, res->dpi, split_of_half ? &split : NULL, &factor)))
 		goto nomem;
 	pixDestroy(&half);
 	if (o->border) {
@@ -558,7 +561,7 @@ int lt_preprocess_osd(TessBaseAPI *api, const struct lt_preprocess_opts *opts, P
 		res->steps |= LT_PP_ROTATE;
 		/* The first skew measurement ran across the lines; measure again. */
 		if (o->deskew && res->skew_deg == 0 && pixGetDepth(*work) == 8 &&
-		    (bin = analysis_copy(*work, NULL, res->work_dpi, &factor)) &&
+		    (bin = analysis_copy(*work, NULL, res->work_dpi, NULL, &factor)) &&
 		    find_skew(bin, o, &res->skew_found_deg, &res->skew_conf, &res->skew_seconds) == 0 &&
 		    skew_worth_applying(o, res->skew_found_deg, res->skew_conf)) {
 			if (replace(work, rotate_skew(*work, res->skew_found_deg))) {
