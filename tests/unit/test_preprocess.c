@@ -288,6 +288,18 @@ static void test_border_removed_text_kept(void **state)
 	pixDestroy(&page);
 }
 
+/* What preprocessing does to pix with opts (it must succeed): its steps. */
+static unsigned steps_of(PIX *pix, const struct lt_preprocess_opts *opts)
+{
+	struct lt_preprocess_result res;
+	struct lt_err err;
+	PIX *work = NULL;
+
+	assert_int_equal(lt_preprocess_page(pix, opts, &work, &res, &err), LT_OK);
+	pixDestroy(&work);
+	return res.steps;
+}
+
 /* *pix with Gaussian noise of this sigma added; 1 on success. */
 static int replace_noisy(PIX **pix, float sigma)
 {
@@ -312,6 +324,7 @@ static void test_negative_turned_positive(void **state)
 	struct lt_err err;
 	l_int32 same = 0, text_before, text_after;
 	int sq[4], want[4];
+	unsigned steps;
 	char text[128];
 
 	(void)state;
@@ -334,31 +347,24 @@ static void test_negative_turned_positive(void **state)
 	pixDestroy(&work);
 	/* Switched off, the negative goes to Tesseract as it is. */
 	opts.invert = 0;
-	assert_int_equal(lt_preprocess_page(master, &opts, &work, &res, &err), LT_OK);
-	assert_false(res.steps & LT_PP_INVERT);
-	pixDestroy(&work);
+	assert_false(steps_of(master, &opts) & LT_PP_INVERT);
 
 	/* Paper pages: upright, a small sheet on a black lid (three fifths of
 	 * the page's size, in its middle), blank paper with noise. */
 	opts.invert = 1;
-	assert_int_equal(lt_preprocess_page(page, &opts, &work, &res, &err), LT_OK);
-	assert_false(res.steps & LT_PP_INVERT);
-	pixDestroy(&work);
+	assert_false(steps_of(page, &opts) & LT_PP_INVERT);
 	lid = pixCreateTemplate(page);
 	pixSetAllArbitrary(lid, 20);
 	sheet = pixScale(page, 0.6f, 0.6f);
 	pixRasterop(lid, pixGetWidth(page) / 5, pixGetHeight(page) / 5, pixGetWidth(sheet),
 		    pixGetHeight(sheet), PIX_SRC, sheet, 0, 0);
-	assert_int_equal(lt_preprocess_page(lid, &opts, &work, &res, &err), LT_OK);
-	assert_false(res.steps & LT_PP_INVERT);
-	assert_true(res.steps & LT_PP_BORDER);
-	pixDestroy(&work);
+	steps = steps_of(lid, &opts);
+	assert_false(steps & LT_PP_INVERT);
+	assert_true(steps & LT_PP_BORDER);
 	blank = pixCreateTemplate(page);
 	pixSetAllArbitrary(blank, 230);
 	assert_true(replace_noisy(&blank, 8.0f));
-	assert_int_equal(lt_preprocess_page(blank, &opts, &work, &res, &err), LT_OK);
-	assert_false(res.steps & LT_PP_INVERT);
-	pixDestroy(&work);
+	assert_false(steps_of(blank, &opts) & LT_PP_INVERT);
 	pixDestroy(&blank);
 	pixDestroy(&sheet);
 	pixDestroy(&lid);
@@ -442,13 +448,9 @@ static void test_one_tone_page_told(void **state)
 	}
 	blank = pixCreateTemplate(page);
 	pixSetAllArbitrary(blank, 235);
-	assert_int_equal(lt_preprocess_page(blank, &opts, &work, &res, &err), LT_OK);
-	assert_true(res.steps & LT_PP_ONE_TONE);
-	pixDestroy(&work);
+	assert_true(steps_of(blank, &opts) & LT_PP_ONE_TONE);
 	opts.one_tone = 0;
-	assert_int_equal(lt_preprocess_page(blank, &opts, &work, &res, &err), LT_OK);
-	assert_false(res.steps & LT_PP_ONE_TONE);
-	pixDestroy(&work);
+	assert_false(steps_of(blank, &opts) & LT_PP_ONE_TONE);
 	opts.one_tone = 1;
 
 	/* Text at 222 on paper at 235 (13 levels), with a scanner's noise: not
@@ -462,12 +464,8 @@ static void test_one_tone_page_told(void **state)
 			pixSetPixel(faint, x, y, 222 + v * 13 / 255);
 		}
 	assert_true(replace_noisy(&faint, 2.0f));
-	assert_int_equal(lt_preprocess_page(faint, &opts, &work, &res, &err), LT_OK);
-	assert_false(res.steps & LT_PP_ONE_TONE);
-	pixDestroy(&work);
-	assert_int_equal(lt_preprocess_page(page, &opts, &work, &res, &err), LT_OK);
-	assert_false(res.steps & LT_PP_ONE_TONE);
-	pixDestroy(&work);
+	assert_false(steps_of(faint, &opts) & LT_PP_ONE_TONE);
+	assert_false(steps_of(page, &opts) & LT_PP_ONE_TONE);
 	pixDestroy(&faint);
 	pixDestroy(&blank);
 	pixDestroy(&page);
