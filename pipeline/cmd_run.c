@@ -437,6 +437,8 @@ static void print_json(const struct progress *p, const struct lt_run_report *rep
 	json_object_set_new(o, "tail_seconds", json_real(millis(rep->tail_seconds)));
 	/* Pages read by a worker that had no document of its own left. */
 	json_object_set_new(o, "pages_helped", json_integer(rep->pages_helped));
+	/* Pages read twice because their language was guessed wrong first. */
+	json_object_set_new(o, "pages_read_twice", json_integer(rep->pages_read_twice));
 	json_dumpf(o, stdout, JSON_INDENT(2));
 	putchar('\n');
 	json_decref(o);

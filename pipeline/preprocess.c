@@ -468,6 +468,10 @@ int lt_preprocess_page(PIX *master, const struct lt_preprocess_opts *opts, PIX *
 		    skew_worth_applying(o, res->skew_found_deg, res->skew_conf))
 			res->skew_deg = res->skew_found_deg;
 	}
+	/* The analysis copy is upright now, unless the orientation is left to
+	 * OSD: the marks of a page on its side would not sit above its letters. */
+	if (bin && !res->orientation_unsure && lt_marks_count(bin, &res->marks) != 0)
+		goto nomem;
 	if (res->skew_deg != 0) {
 		if (replace(&grey, rotate_skew(grey, res->skew_deg)))
 			goto nomem;

@@ -201,6 +201,7 @@ static void finished(struct shared *sh, const struct lt_doc *doc, const char *st
 		sh->report->walk_seconds += doc->pages[p].walk_seconds;
 		sh->report->outputs_seconds += doc->pages[p].outputs_seconds;
 		sh->report->quality_seconds += doc->pages[p].quality_seconds;
+		sh->report->pages_read_twice += doc->pages[p].readings > 1;
 	}
 	if (failure) {
 		sh->report->failed++;

@@ -114,6 +114,8 @@ struct lt_page {
 	 * cheap beside it (orientation and skew detection). Summed into the
 	 * run's report (runner.h) for `run --json` and bench/throughput. */
 	double recognise_seconds;   /* TessBaseAPIRecognize */
+	int readings;               /* times Tesseract read it: 2 when its language was
+	                             * guessed wrong first (stage_ocr.c) */
 	double orientation_seconds; /* orientation detection */
 	double skew_seconds;        /* skew detection */
 	/* The rest of the OCR stage's page, for the run's CPU budget: the

@@ -22,6 +22,7 @@
 
 #include "luutru/buf.h"
 #include "luutru/err.h"
+#include "luutru/marks.h"
 #include "luutru/transform.h"
 
 struct lt_word;     /* doc.h */
@@ -123,6 +124,10 @@ struct lt_preprocess_result {
 	int master_w, master_h;
 	int upright_w, upright_h;
 	unsigned steps;          /* LT_PP_* bits */
+	/* The marks above and below letters on the upright analysis copy
+	 * (marks.h); zero letters when not measured: no analysis copy (its
+	 * steps off, a page of one tone) or an orientation left unsure. */
+	struct lt_marks marks;
 	double seconds;          /* wall time spent in lt_preprocess_page (+ OSD) */
 	/* CPU seconds of the calling thread (CLOCK_THREAD_CPUTIME_ID) in
 	 * orientation detection (Leptonica's, and OSD's when asked, the skew

@@ -34,6 +34,9 @@ struct lt_run_report {
 	/* Pages read (their any_worker stages, stage.h) by a worker other than
 	 * their document's, which had nothing left to claim. */
 	int pages_helped;
+	/* Pages Tesseract read twice, in two sets of languages, because the
+	 * first guess of their language was wrong (stage_ocr.c). */
+	int pages_read_twice;
 	double seconds;
 	/* CPU seconds each stage of the pipeline spent, summed over the workers,
 	 * in pipeline order (the first LT_RUN_MAX_STAGES): what a page's time
