@@ -3,7 +3,7 @@
 
 #include "luutru/marks.h"
 
-/* More components than ~15 pages of dense text would give: not text, or
+/* More components than a dozen pages of dense text would give: not text, or
  * too noisy for the count to mean anything. */
 #define MARKS_MAX_COMPONENTS 60000
 
