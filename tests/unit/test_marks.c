@@ -14,11 +14,11 @@
 #include "luutru/preprocess.h"
 
 /* What the OCR stage takes for too few marks to be Vietnamese
- * (stage_ocr.c: LATIN_MARK_RATE), and the margins a page must keep from it
- * here: 0.24-0.35 measured on Vietnamese pages, 0.05-0.09 on English ones. */
-#define LATIN_MARK_RATE 0.15
+ * (stage_ocr.c: LATIN_MARK_RATE: 0.10), and the margins a page must keep
+ * from it here: 0.24-0.35 measured on Vietnamese pages of text, 0.05-0.09 on
+ * English ones. */
 #define VIETNAMESE_AT_LEAST 0.20
-#define ENGLISH_AT_MOST 0.10
+#define ENGLISH_AT_MOST 0.08
 
 /* Ink rectangle on a 1-bpp page. */
 static void ink(PIX *bin, int x, int y, int w, int h)
