@@ -71,8 +71,10 @@
  * English page guessed Vietnamese costs what every English page cost before,
  * a Vietnamese page guessed English one reading more than before. Figures
  * dilute the marks (a table whose labels are half its characters measured
- * 0.14, one with a fifth 0.085), so the line sits low, just above the
- * English pages. Not below this many letters: too few to tell. */
+ * 0.11-0.12, one with a fifth 0.076), so the line sits low, just above the
+ * English pages (tables of figures alone are mostly left to OSD for their
+ * orientation, and then not measured). Not below this many letters: too
+ * few to tell. */
 #define LATIN_MARK_RATE 0.10
 #define LATIN_MIN_LETTERS 200
 

@@ -32,6 +32,35 @@ make_page upside-down-en --text "$EN" --seed 32 --rotate 180
 make_page skewed-vi      --text "$VI" --seed 33 --skew -4.5
 make_page two-columns-en --text "$EN" --seed 34 --columns 2
 
+# A Vietnamese table mostly of figures (labels about half its characters),
+# the top half of a page, grey JPEG: it shows fewer of Vietnamese's marks
+# than a page of text (figures carry none), yet more than an English page
+# (stage_ocr.c: LATIN_MARK_RATE). Its truth is the 16 lines in that half.
+"$PY" - "$W/table-vi.txt" <<'EOF'
+import random, sys
+random.seed(3)
+labels = ["Thu ngân sách nhà nước", "Chi đầu tư phát triển", "Chi thường xuyên",
+          "Tổng sản phẩm trên địa bàn", "Giá trị sản xuất công nghiệp",
+          "Vốn đầu tư toàn xã hội", "Kim ngạch xuất khẩu", "Số hộ nghèo", "Diện tích lúa",
+          "Sản lượng lương thực", "Số doanh nghiệp thành lập mới", "Tỷ lệ hộ dùng nước sạch"]
+rows = ["# BIỂU TỔNG HỢP KẾT QUẢ THỰC HIỆN NĂM 2016", ""]
+for n in range(60):
+    l = random.choice(labels)
+    figures = " ".join("%d.%03d.%03d" % (random.randint(1, 999), random.randint(0, 999),
+                                         random.randint(0, 999)) for _ in range(3))
+    rows += ["%d. %s %s %d,%d%%" % (n + 1, l, figures, random.randint(80, 130),
+                                    random.randint(0, 9)), ""]
+open(sys.argv[1], "w").write("\n".join(rows))
+EOF
+"$M" --count 1 --prefix p --out "$W/table-vi" --text "$W/table-vi.txt" --no-justify
+"$PY" - "$W/table-vi/p-0001.png" "$OUT/inbox/table-vi.jpg" <<'EOF'
+import sys
+from PIL import Image
+page = Image.open(sys.argv[1]).convert("L")
+page.crop((0, 0, page.width, page.height // 2)).save(sys.argv[2], quality=50, dpi=(300, 300))
+EOF
+head -n 16 "$W/table-vi/p-0001.gt.txt" >"$OUT/truth/table-vi.gt.txt"
+
 # A blank sheet (a separator, the back of a page): white with a little dust.
 "$PY" - "$OUT/inbox/blank.png" <<'EOF'
 import random, sys
