@@ -2,8 +2,11 @@
 # OCR on pages as real backlogs bring them (samples/hard): sideways, upside
 # down, crooked and two-column pages read nearly as well as upright ones
 # (CER under 5% against their ground truth), what was done to them is shown
-# by `show`, every page's ALTO validates offline against ALTO 4.4, and a
-# blank sheet is archived and listed by `review`, never dropped.
+# by `show`, every page's ALTO validates offline against ALTO 4.4, a
+# blank sheet is archived and listed by `review`, never dropped, and each
+# page is read once, in the order of languages its marks suggest (English
+# pages with every language, Vietnamese ones and a table of figures with
+# vie), except a Vietnamese page blurred past its marks, read twice.
 . "$(dirname "$0")/lib.sh"
 HARD=$SAMPLES/hard
 mkdir -p "$T/inbox"
