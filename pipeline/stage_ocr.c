@@ -8,7 +8,8 @@
  *   1. preprocess.h makes the working copy (upright, straight, borders and
  *      uneven light gone, small scans enlarged); the master is untouched;
  *   2. recognition in automatic layout under a deadline (recognize.h),
- *      Vietnamese first (VIETNAMESE_WORD_SHARE);
+ *      Vietnamese first (VIETNAMESE_WORD_SHARE), or every language first on
+ *      a page that shows few of Vietnamese's marks (LATIN_MARK_RATE);
  *   3. one walk over Tesseract's result builds the page result (doc.h), in
  *      reading order (two-column headers left column first), boxes mapped
  *      back onto the master; the text (NFC), hOCR (hocr.h), ALTO 4.4
