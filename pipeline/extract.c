@@ -496,6 +496,10 @@ struct number_match {
 	size_t start, end;   /* the whole `Số ...` span on its line */
 	enum family family;  /* by the separator: '/' state, '-' Party */
 	int strict;
+	/* `Số:      /QĐ-UBND`: printed without its number, which the clerk
+	 * writes in or stamps when the document is issued (OCR rarely reads it).
+	 * number is then empty and the notation stands alone. */
+	int blank;
 	char number[16];
 	struct lt_buf notation;
 };
@@ -657,7 +661,7 @@ static int scan_number_line(const struct header *h, size_t l, struct number_matc
 
 	for (size_t p = ln->start; p < ln->end; p++) {
 		size_t q = p + 1, stop;
-		int repaired = 0, colon = 0, rc;
+		int repaired = 0, colon = 0, blank, rc;
 		int32_t sep;
 		enum family fam;
 
@@ -680,13 +684,14 @@ static int scan_number_line(const struct header *h, size_t l, struct number_matc
 		while (q < ln->end && h->cp[q] == ' ')
 			q++;
 		q = read_number(h, q, ln->end, m->number, sizeof(m->number), &repaired);
-		if (!m->number[0] || strlen(m->number) > 7)
+		if (strlen(m->number) > 7)
 			continue;
+		blank = !m->number[0];
 		while (q < ln->end && h->cp[q] == ' ') {
 			q++;
-			repaired = 1;
+			repaired |= !blank;
 		}
-		if (q >= ln->end)
+		if (q >= ln->end || (blank && h->cp[q] != '/' && !is_dash(h->cp[q])))
 			continue;
 		sep = h->cp[q];
 		if (sep == '/') {
@@ -713,6 +718,10 @@ static int scan_number_line(const struct header *h, size_t l, struct number_matc
 		if (!m->notation.len || !has_upper_utf8(lt_buf_str(&m->notation)) ||
 		    utf8_chars(lt_buf_str(&m->notation)) > MAX_NOTATION)
 			continue;
+		/* Without a number only a notation of two parts is taken for one
+		 * (`QĐ-UBND`, `CV/TU`): a lone word after "Số /" could be anything. */
+		if (blank && !strpbrk(lt_buf_str(&m->notation), "-/"))
+			continue;
 		repair_slashes(&m->notation, &repaired);
 		repair_segment_digits(&m->notation, &repaired);
 		m->found = 1;
@@ -720,6 +729,7 @@ static int scan_number_line(const struct header *h, size_t l, struct number_matc
 		m->start = p;
 		m->end = stop;
 		m->family = fam;
+		m->blank = blank;
 		m->strict = !repaired && ((fam == FAMILY_STATE && colon == ':') || (fam == FAMILY_PARTY && !colon));
 		return LT_OK;
 	}
@@ -1316,22 +1326,60 @@ static int add_subject(struct lt_extract *x, const char *text, const char *rule,
 	return rc;
 }
 
-/* The trích yếu under the type line: up to the rule, a blank line, a line
- * in capitals (the enacting authority of a Quyết định) or the body. */
+/* Who enacts or issues the document, in capitals, where a summary could
+ * stand: NĐ 30's enacting authority under the summary (`BỘ TRƯỞNG BỘ NỘI
+ * VỤ`, `CHỦ TỊCH ỦY BAN NHÂN DÂN …`, `HỘI ĐỒNG NHÂN DÂN TỈNH …`). Folded
+ * letters without spaces, as line_starts_with() takes them. */
+static const char *const authority_heads[] = {
+	"chutich",     "photchutich", "botruong",   "thutruong",   "thutuong",    "giamdoc",
+	"phogiamdoc",  "tonggiamdoc", "hieutruong", "vientruong",  "cuctruong",   "tongcuctruong",
+	"vutruong",    "chanhan",     "chanhvanphong", "truongban", "hoidongnhandan", "uybannhandan",
+	"ubnd",        "hdnd",        "chinhphu",   "quochoi",     "banthuongvu", "banchaphanh",
+	"banbithu",    "bochinhtri",  "thuongtruc", "bithu",
+};
+
+static int line_is_authority(const struct header *h, size_t l)
+{
+	for (size_t i = 0; i < sizeof(authority_heads) / sizeof(authority_heads[0]); i++)
+		if (line_starts_with(h, l, authority_heads[i]))
+			return 1;
+	return 0;
+}
+
+/* The trích yếu under the type line: up to the rule, a blank line, the
+ * enacting authority or the body. Administrative documents print it in
+ * lower case, so a line in capitals ends it (the authority of a Quyết
+ * định); a legal normative document prints its title in capitals (`NGHỊ
+ * ĐỊNH` / `QUY ĐỊNH XỬ PHẠT …`), which then runs until a line that is not.
+ * A Party document may name the committee first (`CHỈ THỊ` / `CỦA BỘ CHÍNH
+ * TRỊ` / `về …`, HD 36): that line and the capitals under it are skipped. */
 static int extract_subject_under_type(const struct header *h, size_t type_line, struct lt_extract *x,
 				      struct lt_err *err)
 {
 	struct lt_buf subj = LT_BUF_INIT;
 	size_t l = type_line + 1, taken = 0;
-	int rc = LT_OK, closed = 0;
+	int rc = LT_OK, closed = 0, capitals = 0;
 
 	while (l < h->n_lines && line_blank(h, l))
 		l++;
+	if (l < h->n_lines && line_starts_with(h, l, "cua") &&
+	    span_mostly_upper(h, h->lines[l].start, h->lines[l].end, 4)) {
+		for (size_t skipped = 0; l < h->n_lines && skipped < 3 &&
+					  span_mostly_upper(h, h->lines[l].start, h->lines[l].end, 2);
+		     skipped++)
+			l++;
+		while (l < h->n_lines && line_blank(h, l))
+			l++;
+	}
+	if (l < h->n_lines && span_mostly_upper(h, h->lines[l].start, h->lines[l].end, 4) &&
+	    !line_is_authority(h, l) && !line_is_body_marker(h, l))
+		capitals = 1;
 	for (; l < h->n_lines && taken < MAX_SUBJECT_LINES; l++) {
 		const struct line *ln = &h->lines[l];
+		int upper = span_mostly_upper(h, ln->start, ln->end, 4);
 
 		if (line_blank(h, l) || line_is_rule(h, l) || line_is_body_marker(h, l) ||
-		    span_mostly_upper(h, ln->start, ln->end, 4)) {
+		    (capitals ? !upper || line_is_authority(h, l) || line_stamp(h, l) : upper)) {
 			closed = 1;
 			break;
 		}
@@ -1349,8 +1397,8 @@ static int extract_subject_under_type(const struct header *h, size_t type_line, 
 		}
 	}
 	if (!rc && taken)
-		rc = add_subject(x, lt_buf_str(&subj), "subject-under-type",
-			       closed || l >= h->n_lines ? 0.85 : CONF_INFERRED, err);
+		rc = add_subject(x, lt_buf_str(&subj), capitals ? "subject-title-capitals" : "subject-under-type",
+				 closed || l >= h->n_lines ? (capitals ? 0.8 : 0.85) : CONF_INFERRED, err);
 	lt_buf_release(&subj);
 	return rc;
 }
@@ -1602,7 +1650,10 @@ int lt_extract_header(const char *text, struct lt_extract *out, struct lt_err *e
 			rc = extract_subject_vv(&h, nm.found ? nm.line + 1 : 0, zone, &vv, &subj, err);
 		if (!rc && nm.found)
 			rc = extract_type(&h, type_line, line_type, &nm, fam, vv, out, err);
-		if (!rc && nm.found) {
+		if (!rc && nm.found && nm.blank) {
+			rc = add_field(out, "codeNotation", lt_buf_str(&nm.notation), "notation-number-blank",
+				       nm.strict ? CONF_FOLDED : CONF_REPAIRED, err);
+		} else if (!rc && nm.found) {
 			rc = add_field(out, "codeNumber", nm.number,
 				       nm.strict ? (nm.family == FAMILY_STATE ? "state-number-strict" : "party-number-strict")
 						 : "number-folded",

@@ -28,6 +28,13 @@
  *   starting with `VÀ`); otherwise the line above the body is its direct
  *   superior, parentOrganName (`BỘ NỘI VỤ` / `VỤ VĂN THƯ`, `TỈNH ỦY ĐÀ NẴNG` /
  *   `BAN TUYÊN GIÁO`, `UBND TỈNH BÌNH ĐỊNH` / `SỞ TÀI CHÍNH`).
+ * - A number left blank at print time (`Số:      /QĐ-UBND`, written in by
+ *   hand later) gives no codeNumber; the notation is read alone when it has
+ *   two parts (`QĐ-UBND`, `CV/TU`), so a header still has its organ and type.
+ * - subject is the trích yếu under the type line: lower case until a line in
+ *   capitals (the enacting authority), or a title in capitals (legal
+ *   normative documents) until the authority or a line that is not; a
+ *   Party `CỦA BỘ CHÍNH TRỊ` line between type and summary is skipped.
  * - typeLabel is the type in sentence case (`Chỉ thị`); typeName its TT05
  *   code, 32 for Party-only types (Kết luận, Thông tri, …), 22 for a công văn.
  */

@@ -287,6 +287,81 @@ static const struct header_case cases[] = {
 		{ NULL },
 		{ { NULL, NULL } },
 	},
+	{
+		"legal normative document: its title in capitals under the type, up to the authority",
+		"HỘI ĐỒNG NHÂN DÂN\n"
+		"TỈNH LÂM ĐỒNG\n"
+		"Số: 10/2022/NQ-HĐND\n"
+		"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+		"Lâm Đồng, ngày 08 tháng 12 năm 2022\n"
+		"NGHỊ QUYẾT\n"
+		"QUY ĐỊNH MỨC CHI BẢO ĐẢM CHO CÔNG TÁC KIỂM TRA, XỬ LÝ VĂN BẢN\n"
+		"QUY PHẠM PHÁP LUẬT TRÊN ĐỊA BÀN TỈNH LÂM ĐỒNG\n"
+		"HỘI ĐỒNG NHÂN DÂN TỈNH LÂM ĐỒNG\n"
+		"KHÓA X KỲ HỌP THỨ 9\n",
+		{ { "typeName", "01" }, { "organName", "HỘI ĐỒNG NHÂN DÂN TỈNH LÂM ĐỒNG" },
+		  { "subject", "QUY ĐỊNH MỨC CHI BẢO ĐẢM CHO CÔNG TÁC KIỂM TRA, XỬ LÝ VĂN BẢN QUY PHẠM PHÁP "
+			       "LUẬT TRÊN ĐỊA BÀN TỈNH LÂM ĐỒNG" } },
+		{ "parentOrganName" },
+		{ { "subject", "subject-title-capitals" } },
+	},
+	{
+		"a type line followed by its enacting authority has no summary",
+		"BỘ NỘI VỤ\n"
+		"Số: 15/QĐ-BNV\n"
+		"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+		"Hà Nội, ngày 05 tháng 01 năm 2020\n"
+		"QUYẾT ĐỊNH\n"
+		"BỘ TRƯỞNG BỘ NỘI VỤ\n"
+		"Căn cứ Nghị định số 34/2017/NĐ-CP;\n",
+		{ { "typeName", "02" } },
+		{ "subject" },
+		{ { NULL, NULL } },
+	},
+	{
+		"Party: the committee named between the type and the summary (HD 36)",
+		"BAN CHẤP HÀNH TRUNG ƯƠNG\n"
+		"*\n"
+		"Số 05-CT/TW\n"
+		"ĐẢNG CỘNG SẢN VIỆT NAM\n"
+		"Hà Nội, ngày 15 tháng 5 năm 2016\n"
+		"CHỈ THỊ\n"
+		"CỦA BỘ CHÍNH TRỊ\n"
+		"về đẩy mạnh học tập và làm theo tư tưởng, đạo đức,\n"
+		"phong cách Hồ Chí Minh\n"
+		"\n"
+		"Sau 5 năm thực hiện Chỉ thị số 03-CT/TW của Bộ Chính trị, ...\n",
+		{ { "typeName", "03" }, { "codeNumber", "05" },
+		  { "subject", "về đẩy mạnh học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh" } },
+		{ NULL },
+		{ { "subject", "subject-under-type" } },
+	},
+	{
+		"the number left blank for the clerk's pen: notation, organ and type still read",
+		"ỦY BAN NHÂN DÂN\n"
+		"THÀNH PHỐ HỒ CHÍ MINH\n"
+		"Số:      /QĐ-UBND\n"
+		"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+		"Thành phố Hồ Chí Minh, ngày    tháng    năm 2024\n"
+		"QUYẾT ĐỊNH\n"
+		"Về phê duyệt Kế hoạch sử dụng đất năm 2024\n",
+		{ { "codeNotation", "QĐ-UBND" }, { "organName", "ỦY BAN NHÂN DÂN THÀNH PHỐ HỒ CHÍ MINH" },
+		  { "typeName", "02" }, { "subject", "Về phê duyệt Kế hoạch sử dụng đất năm 2024" } },
+		{ "codeNumber", "issuedDate" },
+		{ { "codeNotation", "notation-number-blank" } },
+	},
+	{
+		"Party number left blank",
+		"TỈNH ỦY BÌNH DƯƠNG\n"
+		"*\n"
+		"Số     -CV/TU\n"
+		"V/v tổng kết công tác năm 2023\n"
+		"ĐẢNG CỘNG SẢN VIỆT NAM\n",
+		{ { "codeNotation", "CV/TU" }, { "typeName", "22" }, { "organName", "TỈNH ỦY BÌNH DƯƠNG" },
+		  { "docFamily", "party" } },
+		{ "codeNumber" },
+		{ { "codeNotation", "notation-number-blank" } },
+	},
 };
 
 static void check_case(const struct header_case *c)
@@ -388,6 +463,8 @@ static void test_nothing_from_non_headers(void **state)
 		"",
 		"\n\n\n",
 		"Số\nSố:\nS\n",
+		/* No number and a notation of one part: not a number line. */
+		"Số / trang: 12\nSố - ABC\nSố: /HN\nSố:  /2016\n",
 	};
 
 	(void)state;
