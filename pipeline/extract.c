@@ -180,13 +180,43 @@ static int32_t fold_cp(int32_t c)
 
 /* ---- the header's two arrays ---- */
 
+/* A spacing accent or modifier alone (category Sk, Lm, Mn): OCR sets a mark
+ * it could not place on its letter apart as a word of its own
+ * (`HÀ ˆ NỘI`). */
+static int stray_mark(int32_t c)
+{
+	utf8proc_category_t cat = utf8proc_category(c);
+
+	return cat == UTF8PROC_CATEGORY_SK || cat == UTF8PROC_CATEGORY_LM || cat == UTF8PROC_CATEGORY_MN;
+}
+
+/* The length in bytes of the word at pos if it is only stray marks, else 0. */
+static utf8proc_ssize_t stray_mark_word(const utf8proc_uint8_t *s, utf8proc_ssize_t pos, utf8proc_ssize_t len)
+{
+	utf8proc_ssize_t q = pos;
+
+	while (q < len) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t k = utf8proc_iterate(s + q, len - q, &c);
+
+		if (k < 1)
+			return 0;
+		if (c == '\n' || is_space(c))
+			break;
+		if (!stray_mark(c))
+			return 0;
+		q += k;
+	}
+	return q - pos;
+}
+
 static int header_build(const char *text, struct header *h, struct lt_err *err)
 {
 	struct lt_buf nfc = LT_BUF_INIT;
 	const utf8proc_uint8_t *s;
 	utf8proc_ssize_t len, pos = 0;
 	size_t line_start = 0;
-	int rc, pending_space = 0;
+	int rc, pending_space = 0, word_start = 1;
 
 	memset(h, 0, sizeof(*h));
 	rc = lt_text_nfc(text, strlen(text), &nfc, err);
@@ -202,12 +232,20 @@ static int header_build(const char *text, struct header *h, struct lt_err *err)
 		goto out;
 	}
 	/* Lines are trimmed and runs of blanks become one space, so that rules
-	 * see "Số: 05" however the OCR spaced it. */
+	 * see "Số: 05" however the OCR spaced it; a word of stray marks goes. */
 	while (pos <= len && h->n_lines < MAX_LINES) {
 		utf8proc_int32_t c = '\n';
 
 		if (pos < len) {
-			utf8proc_ssize_t k = utf8proc_iterate(s + pos, len - pos, &c);
+			utf8proc_ssize_t k, stray = 0;
+
+			if (word_start)
+				stray = stray_mark_word(s, pos, len);
+			if (stray) {
+				pos += stray;
+				continue;
+			}
+			k = utf8proc_iterate(s + pos, len - pos, &c);
 
 			if (k < 1) {
 				rc = lt_err_set(err, LT_EINPUT, "page text is not valid UTF-8");
@@ -217,6 +255,7 @@ static int header_build(const char *text, struct header *h, struct lt_err *err)
 		} else {
 			pos++;
 		}
+		word_start = c == '\n' || is_space(c);
 		if (c == '\n') {
 			h->lines[h->n_lines].start = line_start;
 			h->lines[h->n_lines].end = h->n;
@@ -655,6 +694,43 @@ static void repair_segment_digits(struct lt_buf *b, int *repaired)
 	}
 }
 
+/* A notation abbreviates by first letters, written without diacritics but
+ * for Đ (`QĐ-UBND`, `HU` for Huyện ủy): a mark on any other letter
+ * (`QĐ/HŨ`) is OCR's, and goes. */
+static int strip_notation_marks(struct lt_buf *b, int *repaired, struct lt_err *err)
+{
+	struct lt_buf out = LT_BUF_INIT;
+	const utf8proc_uint8_t *u = (const utf8proc_uint8_t *)lt_buf_str(b);
+	utf8proc_ssize_t len = (utf8proc_ssize_t)b->len, pos = 0;
+	int rc = LT_OK, changed = 0;
+
+	while (pos < len && !rc) {
+		utf8proc_int32_t c, base[4];
+		utf8proc_uint8_t enc[4];
+		int last = 0;
+		utf8proc_ssize_t k = utf8proc_iterate(u + pos, len - pos, &c);
+
+		if (k < 1)
+			break;
+		pos += k;
+		if (c >= 0x80 && c != 0x0110 && c != 0x0111 && is_letter(c) &&
+		    utf8proc_decompose_char(c, base, 4, UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK, &last) == 1 &&
+		    base[0] < 0x80) {
+			c = base[0];
+			changed = 1;
+		}
+		rc = lt_buf_append(&out, enc, (size_t)utf8proc_encode_char(c, enc), err);
+	}
+	if (!rc && changed) {
+		lt_buf_release(b);
+		*b = out;
+		*repaired = 1;
+	} else {
+		lt_buf_release(&out);
+	}
+	return rc;
+}
+
 static int scan_number_line(const struct header *h, size_t l, struct number_match *m, struct lt_err *err)
 {
 	const struct line *ln = &h->lines[l];
@@ -724,6 +800,9 @@ static int scan_number_line(const struct header *h, size_t l, struct number_matc
 			continue;
 		repair_slashes(&m->notation, &repaired);
 		repair_segment_digits(&m->notation, &repaired);
+		rc = strip_notation_marks(&m->notation, &repaired, err);
+		if (rc)
+			return rc;
 		m->found = 1;
 		m->line = l;
 		m->start = p;
@@ -1075,6 +1154,53 @@ static int organ_continues(const struct header *h, const struct span *b)
 	return 1;
 }
 
+#define MAX_ORGAN_WORDS 24
+
+/* Folded heads of a body's name, for telling a new name from the rest of
+ * a place name on the next line. */
+static const char *const organ_heads_folded[] = {
+	"uybannhandan", "hoidongnhandan", "ubnd",     "hdnd",      "dangbo",   "danguy", "banchaphanh",
+	"banthuongvu",  "vanphong",       "tinhuy",   "thanhuy",   "huyenuy",  "quanuy", "thiuy",
+	"chicuc",       "tongcuc",        "bo",       "so",        "cuc",      "vu",     "ban",
+	"phong",        "vien",           "truong",   "trungtam",  "congty",   "uyban",  "hoi",
+};
+static const char *const organ_levels_folded[] = {
+	"tinh", "thanhpho", "huyen", "quan", "thixa", "xa", "phuong", "thitran",
+};
+
+/* "ỦY BAN NHÂN DÂN TỈNH THỪA" / "THIÊN HUẾ": a line that ends in a level and
+ * one word of its place (no place of a level is one word but a few cities,
+ * and those stand on the line), followed by a short line that names no body
+ * nor level of its own, is a place name the line wrapped. */
+static int place_wraps(const struct header *h, const struct span *a, const struct span *b)
+{
+	size_t starts[MAX_ORGAN_WORDS], n = 0, words_b = 1, ms, me;
+
+	for (size_t i = a->s; i < a->e; i++)
+		if ((i == a->s || h->cp[i - 1] == ' ') && h->cp[i] != ' ') {
+			if (n == MAX_ORGAN_WORDS)
+				return 0;
+			starts[n++] = i;
+		}
+	if (n < 2 || span_letters_are(h, starts[n - 1], a->e, "uy"))
+		return 0;
+	for (size_t i = b->s; i < b->e; i++)
+		words_b += h->cp[i] == ' ';
+	if (words_b > 3)
+		return 0;
+	for (size_t i = 0; i < sizeof(organ_heads_folded) / sizeof(organ_heads_folded[0]); i++)
+		if (find_letters(h, b->s, b->e, organ_heads_folded[i], &ms, &me) && ms == b->s)
+			return 0;
+	for (size_t i = 0; i < sizeof(organ_levels_folded) / sizeof(organ_levels_folded[0]); i++) {
+		if (find_letters(h, b->s, b->e, organ_levels_folded[i], &ms, &me) && ms == b->s)
+			return 0;
+		for (size_t k = 1; k <= 2 && k < n; k++)
+			if (span_letters_are(h, starts[n - 1 - k], starts[n - 1] - 1, organ_levels_folded[i]))
+				return 1;
+	}
+	return 0;
+}
+
 /* NĐ 30 and HD 36 name a body by a fixed head (`ỦY BAN NHÂN DÂN`, `SỞ`,
  * `BAN TUYÊN GIÁO`, `TỈNH ỦY`) and an administrative level (`TỈNH`,
  * `HUYỆN`, …) before the place. OCR damages their diacritics (`TÍNH`,
@@ -1091,8 +1217,6 @@ static const char *const organ_heads[] = {
 static const char *const organ_levels[] = {
 	"TỈNH", "THÀNH PHỐ", "HUYỆN", "QUẬN", "THỊ XÃ", "XÃ", "PHƯỜNG", "THỊ TRẤN",
 };
-
-#define MAX_ORGAN_WORDS 24
 
 struct words {
 	char *s;                      /* the line, NUL between words */
@@ -1257,7 +1381,8 @@ static int extract_organ(const struct header *h, const struct number_match *nm, 
 	if (!n_cand)
 		return LT_OK;
 	for (size_t i = 0; i < n_cand; i++) {
-		int join = n_units > 0 && (organ_incomplete(h, &cand[i - 1]) || organ_continues(h, &cand[i]));
+		int join = n_units > 0 && (organ_incomplete(h, &cand[i - 1]) || organ_continues(h, &cand[i]) ||
+						place_wraps(h, &cand[i - 1], &cand[i]));
 
 		if (!join)
 			n_units++;
@@ -1403,7 +1528,9 @@ static int extract_subject_under_type(const struct header *h, size_t type_line, 
 	return rc;
 }
 
-/* "V/v", or OCR's "Vlv", "V/V", "VIv", "V|v". Returns the position after it. */
+/* "V/v", or OCR's "Vlv", "V/V", "VIv", "V|v", the fraction or division
+ * slash for the slash, and "V⁄%" (an italic "/v" read as a per cent sign).
+ * Returns the position after it. */
 static size_t vv_prefix(const struct header *h, size_t l, int *strict)
 {
 	const struct line *ln = &h->lines[l];
@@ -1411,10 +1538,10 @@ static size_t vv_prefix(const struct header *h, size_t l, int *strict)
 
 	size_t q = p + 3;
 
-	if (ln->end - p < 4 || h->cp[p] != 'V' || h->base[p + 2] != 'v')
+	if (ln->end - p < 4 || h->cp[p] != 'V' || !(h->base[p + 2] == 'v' || h->cp[p + 2] == '%'))
 		return 0;
 	if (!(h->cp[p + 1] == '/' || h->cp[p + 1] == 'l' || h->cp[p + 1] == 'I' || h->cp[p + 1] == '|' ||
-	      h->cp[p + 1] == '1'))
+	      h->cp[p + 1] == '1' || h->cp[p + 1] == 0x2044 || h->cp[p + 1] == 0x2215))
 		return 0;
 	*strict = h->cp[p + 1] == '/' && h->cp[p + 2] == 'v' && h->cp[q] == ' ';
 	/* "V/v: …", "V/v. …" */
@@ -1451,9 +1578,12 @@ static int extract_subject_vv(const struct header *h, size_t from, size_t lim, i
 			if (line_blank(h, k) || line_motto(h, k, &ms, &me) || line_is_date(h, k) ||
 			    line_stamp(h, k))
 				continue;
+			/* A line carried on starts in lower case, or with a figure
+			 * (`29-NQ/TW`, a notation the summary quotes). */
 			if (line_is_rule(h, k) || line_is_body_marker(h, k) ||
-			    span_mostly_upper(h, ln->start, ln->end, 4) ||
-			    ln->end - ln->start > LEFT_BLOCK_MAX_CHARS || !is_lower(h->cp[ln->start]))
+			    ln->end - ln->start > LEFT_BLOCK_MAX_CHARS ||
+			    !(is_digit(h->cp[ln->start]) ||
+			      (is_lower(h->cp[ln->start]) && !span_mostly_upper(h, ln->start, ln->end, 4))))
 				break;
 			rc = lt_buf_puts(&subj, " ", err);
 			if (!rc)

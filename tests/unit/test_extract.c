@@ -351,6 +351,57 @@ static const struct header_case cases[] = {
 		{ { "codeNotation", "notation-number-blank" } },
 	},
 	{
+		"OCR as it reads other offices: a mark set apart as a word, an italic V/v, a summary carried on by a notation",
+		"TRƯỜNG ĐẠI HỌC BÁCH KHOA HÀ ˆ NỘI ĐẢNG CỘNG SẢN VIỆT NAM\n"
+		"\n"
+		"Số 456-CV/ĐU Hà Nội, ngày 02 tháng 3 năm 2023\n"
+		"\n"
+		"V\xe2\x81\x84% tổng kết 10 năm thực hiện Nghị quyết số\n"
+		"29-NQ/TW\n"
+		"\n"
+		"Kính gửi: Các chi bộ trực thuộc\n",
+		{ { "organName", "TRƯỜNG ĐẠI HỌC BÁCH KHOA HÀ NỘI" }, { "typeName", "22" },
+		  { "subject", "V/v tổng kết 10 năm thực hiện Nghị quyết số 29-NQ/TW" } },
+		{ "parentOrganName" },
+		{ { "subject", "subject-vv-folded" } },
+	},
+	{
+		"a place name wrapped after its level; a city of one word stands alone",
+		"ỦY BAN NHÂN DÂN TỈNH THỪA CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+		"THIÊN HUẾ Độc lập - Tự do - Hạnh phúc\n"
+		"VĂN PHÒNG\n"
+		"\n"
+		"Số: 89/TB-VP\n"
+		"Thừa Thiên Huế, ngày 14 tháng 4 năm 2017\n",
+		{ { "organName", "VĂN PHÒNG" }, { "parentOrganName", "ỦY BAN NHÂN DÂN TỈNH THỪA THIÊN HUẾ" } },
+		{ NULL },
+		{ { NULL, NULL } },
+	},
+	{
+		"a city of one word is not carried onto the body below it",
+		"ỦY BAN NHÂN DÂN THÀNH PHỐ VINH\n"
+		"VĂN PHÒNG\n"
+		"Số: 90/TB-VP\n"
+		"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n",
+		{ { "organName", "VĂN PHÒNG" }, { "parentOrganName", "ỦY BAN NHÂN DÂN THÀNH PHỐ VINH" } },
+		{ NULL },
+		{ { NULL, NULL } },
+	},
+	{
+		"a mark OCR set on a notation's letter goes (abbreviations carry none but Đ)",
+		"ĐẢNG BỘ TỈNH NGHỆ AN\n"
+		"HUYỆN ỦY NAM ĐÀN\n"
+		"*\n"
+		"Số 125-QĐ/HŨ\n"
+		"ĐẢNG CỘNG SẢN VIỆT NAM\n"
+		"Nam Đàn, ngày 20 tháng 10 năm 2022\n"
+		"QUYẾT ĐỊNH\n",
+		{ { "codeNumber", "125" }, { "codeNotation", "QĐ/HU" }, { "typeName", "02" },
+		  { "organName", "HUYỆN ỦY NAM ĐÀN" } },
+		{ NULL },
+		{ { "codeNotation", "number-folded" } },
+	},
+	{
 		"Party number left blank",
 		"TỈNH ỦY BÌNH DƯƠNG\n"
 		"*\n"
