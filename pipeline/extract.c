@@ -1528,24 +1528,35 @@ static int extract_subject_under_type(const struct header *h, size_t type_line, 
 	return rc;
 }
 
-/* "V/v", or OCR's "Vlv", "V/V", "VIv", "V|v", the fraction or division
- * slash for the slash, and "V⁄%" (an italic "/v" read as a per cent sign).
- * Returns the position after it. */
+/* What OCR makes of the slash in "V/v": l, I, |, 1, the fraction or
+ * division slash, a backslash, and of an italic "/v" an X or a per cent sign. */
+static int vv_slash(int32_t c)
+{
+	return c == '/' || c == 'l' || c == 'I' || c == '|' || c == '1' || c == 0x2044 || c == 0x2215 ||
+	       c == '\\' || c == 'X' || c == 'x' || c == '%';
+}
+
+/* "V/v" and OCR's readings of it ("Vlv", "V/V", "V|v", "V⁄%", "VX%v"): a
+ * first word of three to five characters, V, slashes as vv_slash() reads
+ * them, then v (or the per cent sign an italic "/v" became). Returns the
+ * position after it; *strict only for "V/v " as printed. */
 static size_t vv_prefix(const struct header *h, size_t l, int *strict)
 {
 	const struct line *ln = &h->lines[l];
-	size_t p = ln->start;
+	size_t p = ln->start, w = p, q;
 
-	size_t q = p + 3;
-
-	if (ln->end - p < 4 || h->cp[p] != 'V' || !(h->base[p + 2] == 'v' || h->cp[p + 2] == '%'))
+	while (w < ln->end && h->cp[w] != ' ' && h->cp[w] != ':' && h->cp[w] != '.')
+		w++;
+	if (w - p < 3 || w - p > 5 || h->cp[p] != 'V' ||
+	    !(h->base[w - 1] == 'v' || h->cp[w - 1] == '%'))
 		return 0;
-	if (!(h->cp[p + 1] == '/' || h->cp[p + 1] == 'l' || h->cp[p + 1] == 'I' || h->cp[p + 1] == '|' ||
-	      h->cp[p + 1] == '1' || h->cp[p + 1] == 0x2044 || h->cp[p + 1] == 0x2215))
-		return 0;
-	*strict = h->cp[p + 1] == '/' && h->cp[p + 2] == 'v' && h->cp[q] == ' ';
+	for (size_t i = p + 1; i + 1 < w; i++)
+		if (!vv_slash(h->cp[i]))
+			return 0;
+	q = w;
+	*strict = w - p == 3 && h->cp[p + 1] == '/' && h->cp[p + 2] == 'v' && q < ln->end && h->cp[q] == ' ';
 	/* "V/v: …", "V/v. …" */
-	if (h->cp[q] == ':' || h->cp[q] == '.')
+	if (q < ln->end && (h->cp[q] == ':' || h->cp[q] == '.'))
 		q++;
 	if (q >= ln->end || h->cp[q] != ' ')
 		return 0;

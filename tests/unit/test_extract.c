@@ -402,6 +402,16 @@ static const struct header_case cases[] = {
 		{ { "codeNotation", "number-folded" } },
 	},
 	{
+		"an italic V/v read as VX%v",
+		"TỈNH ỦY BÌNH DƯƠNG ĐẢNG CỘNG SẢN VIỆT NAM\n"
+		"Số 456-CV/TU Bình Dương, ngày 02 tháng 3 năm 2023\n"
+		"VX%v tổng kết công tác năm 2023\n"
+		"Kính gửi: Các huyện ủy\n",
+		{ { "subject", "V/v tổng kết công tác năm 2023" }, { "typeName", "22" } },
+		{ NULL },
+		{ { "subject", "subject-vv-folded" } },
+	},
+	{
 		"Party number left blank",
 		"TỈNH ỦY BÌNH DƯƠNG\n"
 		"*\n"
