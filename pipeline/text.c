@@ -144,3 +144,76 @@ int lt_text_next_word(const char *s, size_t len, size_t *pos, size_t *start, siz
 	}
 	return 0;
 }
+
+/* Could w (folded: a-z only) be a Vietnamese syllable? An onset, one to
+ * three vowels (the glides o, u, i, y included), a final of c, ch, m, n,
+ * ng, nh, p or t: "nguyen", "truong", "khuya"; not "and", "records", "of". */
+static int vietnamese_syllable(const char *w, size_t n)
+{
+	static const char *const onsets[] = { "ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "qu", "th",
+					      "tr",  "b",  "c",  "d",  "g",  "h",  "k",  "l",  "m",  "n",
+					      "p",   "r",  "s",  "t",  "v",  "x",  "" };
+	static const char *const finals[] = { "", "c", "ch", "m", "n", "ng", "nh", "p", "t" };
+
+	for (size_t i = 0; i < sizeof(onsets) / sizeof(onsets[0]); i++) {
+		size_t o = strlen(onsets[i]), v = 0;
+
+		if (o > n || strncmp(w, onsets[i], o) != 0)
+			continue;
+		while (o + v < n && strchr("aeiouy", w[o + v]))
+			v++;
+		if (v < 1 || v > 3)
+			continue;
+		for (size_t f = 0; f < sizeof(finals) / sizeof(finals[0]); f++)
+			if (strlen(finals[f]) == n - o - v && strncmp(w + o + v, finals[f], n - o - v) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+void lt_text_count_languages(const char *s, size_t len, struct lt_text_languages *out)
+{
+	size_t pos = 0, start, end;
+
+	memset(out, 0, sizeof(*out));
+	while (lt_text_next_word(s, len, &pos, &start, &end)) {
+		char folded[24];
+		size_t n = 0, upper = 0, letters = 0;
+		int latin = 1, marked = 0;
+
+		for (size_t i = start; i < end && latin;) {
+			utf8proc_int32_t c, d[4];
+			int last = 0;
+			utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(end - i), &c);
+
+			if (k < 1)
+				break;
+			i += (size_t)k;
+			if (utf8proc_category(c) >= UTF8PROC_CATEGORY_MN && utf8proc_category(c) <= UTF8PROC_CATEGORY_ME)
+				continue;
+			upper += utf8proc_category(c) == UTF8PROC_CATEGORY_LU;
+			letters++;
+			if (c == 0x0110 || c == 0x0111) {
+				c = 'd';
+				marked = 1;
+			} else if (c >= 0x80 &&
+				   utf8proc_decompose_char(c, d, 4, UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD,
+							   &last) == 1) {
+				c = d[0];
+				marked = 1;
+			} else if (c >= 'A' && c <= 'Z') {
+				c += 'a' - 'A';
+			}
+			latin = c >= 'a' && c <= 'z' && n + 1 < sizeof(folded);
+			if (latin)
+				folded[n++] = (char)c;
+		}
+		/* Figures, other scripts, single letters, abbreviations in
+		 * capitals (UBND, TW, HR) tell nothing. */
+		if (!latin || letters < 2 || (upper == letters && letters <= 6))
+			continue;
+		out->words++;
+		out->marked += marked;
+		out->not_vietnamese += !vietnamese_syllable(folded, n);
+	}
+}

@@ -37,4 +37,16 @@ int lt_text_casefold(const char *in, size_t len, struct lt_buf *out, struct lt_e
  * words. */
 int lt_text_next_word(const char *s, size_t len, size_t *pos, size_t *start, size_t *end);
 
+/* What the words of a page say about its languages, counted over its words
+ * in Latin letters that can tell one: figures, single letters and
+ * abbreviations in capitals (UBND, TW) are left out. */
+struct lt_text_languages {
+	int words;
+	int marked;         /* with a diacritic or đ: Vietnamese, nearly always */
+	int not_vietnamese; /* cannot be a Vietnamese syllable: "and", "records",
+			     * "of" (but "the", "to", "in" can) */
+};
+
+void lt_text_count_languages(const char *s, size_t len, struct lt_text_languages *out);
+
 #endif

@@ -689,6 +689,59 @@ static void test_stage_english_and_blank(void **state)
 	lt_doc_free(doc);
 }
 
+/* A page of Vietnamese and English paragraphs is Việt-Anh (06) whichever
+ * reading was kept: read with vie alone (it looked Vietnamese) or again with
+ * every language (it looked English); a Vietnamese page naming one English
+ * title stays 01. */
+static void test_stage_bilingual(void **state)
+{
+#define VI_PARAGRAPH                                                                              \
+	"Văn phòng Trung ương Đảng đã tổ chức hội nghị tổng kết công tác văn thư, lưu trữ năm 2016 " \
+	"và triển khai nhiệm vụ năm 2017 tại thành phố Đà Nẵng với sự tham dự của lãnh đạo các "     \
+	"tỉnh ủy, thành ủy.\n"
+	static const char vi[] = VI_PARAGRAPH;
+	/* A page's worth: a few English words among 170 Vietnamese ones. */
+	static const char vi4[] = VI_PARAGRAPH VI_PARAGRAPH VI_PARAGRAPH VI_PARAGRAPH;
+	static const char en[] = "Every office that holds closed files older than five years must prepare "
+				 "them for transfer to the records centre, with a list of their contents and "
+				 "the retention period approved by the archivist.\n";
+	static const struct {
+		const char *page_lang, *text_a, *text_b, *want;
+	} pages[] = {
+		{ "vie", vi, en, "06" },
+		{ "vie+eng", en, vi, "06" },
+		{ "vie", vi4, "Theo tài liệu Records Management Handbook của Bộ.\n", "01" },
+		{ "vie+eng", en, "", "02" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < N_ELEMS(pages); i++) {
+		struct lt_doc *doc = lt_doc_new();
+		struct lt_buf warnings = LT_BUF_INIT, text = LT_BUF_INIT;
+		struct lt_job job = { .doc = doc, .warnings = &warnings, .n_stages = 1, .stage = 0 };
+		void *st = NULL;
+
+		assert_non_null(doc);
+		assert_int_equal(lt_buf_printf(&text, NULL, "%s%s", pages[i].text_a, pages[i].text_b), LT_OK);
+		doc->pages = calloc(1, sizeof(*doc->pages));
+		assert_non_null(doc->pages);
+		doc->n_pages = 1;
+		doc->pages[0].text = lt_buf_detach(&text);
+		doc->pages[0].lang = strdup(pages[i].page_lang);
+		doc->lang = strdup("vie+eng");
+		assert_int_equal(lt_stage_extract.open(NULL, &st, NULL), LT_OK);
+		assert_int_equal(lt_stage_extract.process(st, &job, NULL, NULL), LT_OK);
+		if (strcmp(lt_meta_value(&doc->meta, "language"), pages[i].want) != 0)
+			fail_msg("case %zu (%s): language %s, want %s", i, pages[i].page_lang,
+				 lt_meta_value(&doc->meta, "language"), pages[i].want);
+		lt_stage_extract.close(st);
+		lt_buf_release(&warnings);
+		lt_doc_free(doc);
+	}
+}
+
+#undef VI_PARAGRAPH
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -701,6 +754,7 @@ int main(void)
 		cmocka_unit_test(test_type_code),
 		cmocka_unit_test(test_stage_offers_below_given_values),
 		cmocka_unit_test(test_stage_english_and_blank),
+		cmocka_unit_test(test_stage_bilingual),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -197,6 +197,42 @@ static void test_next_word_table(void **state)
 	}
 }
 
+/* The words that tell a page's languages: Vietnamese words carry marks and
+ * are all syllables Vietnamese allows; most English words are not. */
+static void test_count_languages(void **state)
+{
+	static const struct {
+		const char *text;
+		int words, marked, not_vietnamese;
+	} cases[] = {
+		/* Every word a Vietnamese syllable, all but "Nam" and "Trung" marked;
+		 * UBND, TW (capitals) and 2016 (figures) not counted. */
+		{ "Văn phòng Trung ương Đảng và UBND tỉnh Quảng Nam, ngày 14 năm 2016 TW", 11, 9, 0 },
+		/* Syllables a Vietnamese reader allows: nguyen, truong, khuya, gia, quyet, nghieng. */
+		{ "nguyen truong khuya gia quyet nghieng", 6, 0, 0 },
+		/* "the", "to", "be", "in" can be Vietnamese; "records", "and", "files", "of",
+		 * "office", "kept", "box" cannot ("a" is one letter). */
+		{ "the records and files of the office to be kept in a box", 12, 0, 7 },
+		/* Words in capitals count from 7 letters (FOR could be an abbreviation);
+		 * single letters do not. */
+		{ "RECORDS TRANSFER PROCEDURE FOR REGIONAL OFFICES x y", 5, 0, 5 },
+		{ "", 0, 0, 0 },
+		{ "12/QĐ-UBND 2016 ... ---", 0, 0, 0 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct lt_text_languages got;
+
+		lt_text_count_languages(cases[i].text, strlen(cases[i].text), &got);
+		if (got.words != cases[i].words || got.marked != cases[i].marked ||
+		    got.not_vietnamese != cases[i].not_vietnamese)
+			fail_msg("'%s': %d words, %d marked, %d not Vietnamese; want %d, %d, %d", cases[i].text,
+				 got.words, got.marked, got.not_vietnamese, cases[i].words, cases[i].marked,
+				 cases[i].not_vietnamese);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -206,6 +242,7 @@ int main(void)
 		cmocka_unit_test(test_fold_table),
 		cmocka_unit_test(test_fold_invalid_utf8),
 		cmocka_unit_test(test_next_word_table),
+		cmocka_unit_test(test_count_languages),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
