@@ -76,7 +76,7 @@ int lt_marks_count(PIX *bin, struct lt_marks *out)
 	double m;
 	int rc = -1;
 
-	out->letters = out->marks = 0;
+	out->letters = out->marks = out->letter_px = 0;
 	if (!bin || pixGetDepth(bin) != 1)
 		return 0;
 	boxes = pixConnCompBB(bin, 8);
@@ -105,6 +105,7 @@ int lt_marks_count(PIX *bin, struct lt_marks *out)
 		goto out;
 	qsort(sized, n_sized, sizeof(*sized), by_height);
 	m = sized[n_sized / 2].h;
+	out->letter_px = sized[n_sized / 2].h;
 	for (size_t i = 0; i < n; i++)
 		if (all[i].h >= LETTER_MIN_H * m && all[i].h <= LETTER_MAX_H * m &&
 		    all[i].w <= LETTER_MAX_W * m)

@@ -278,6 +278,43 @@ out:
 	return found;
 }
 
+/* Leptonica's orientation finder counts ascenders and descenders with
+ * hit-miss patterns made for type of a certain size in pixels. On smaller
+ * type (8-9 pt, or a scan under 200 dpi: letters under 11 px tall on the
+ * analysis copy) Vietnamese marks and the dot below read as ascenders and
+ * descenders, and it turns upright pages over: a 9-pt page at 150 dpi
+ * measured up -27.9 (read upside down, CER 80%), 8 pt at 300 dpi -4.0,
+ * while English pages of the same sizes measured +23 to +35. On a copy at
+ * twice the scale (letters 13-27 px) most such pages measure right and
+ * strongly (+20 to +83 upright, as negative turned over), but not all
+ * (an 11-pt page at 150 dpi -17, right at the normal scale): such pages
+ * are measured at both scales (lt_preprocess_page says how they decide). */
+#define ORIENT_MIN_LETTER_PX 12
+
+/* The analysis copy at twice its scale, for the orientation finder: the
+ * page itself when the copy was halved, else the page enlarged; levelled
+ * like the copy (skew_deg) and split at the same threshold. */
+static PIX *orientation_copy(PIX *grey, int factor, const struct otsu_split *known, float skew_deg)
+{
+	struct otsu_split own = { .t = 128, .light_mean = 128 };
+	PIX *big = factor == 2 ? pixClone(grey) : pixScaleGrayLI(grey, 2.0f, 2.0f), *bin;
+
+	if (!big)
+		return NULL;
+	if (!known)
+		tones(big, &own);
+	bin = pixThresholdToBinary(big, ink_threshold(known ? known : &own));
+	pixDestroy(&big);
+	if (bin && skew_deg != 0) {
+		PIX *level = pixRotateBySampling(bin, pixGetWidth(bin) / 2, pixGetHeight(bin) / 2,
+						 skew_deg * (float)(M_PI / 180.0), L_BRING_IN_WHITE);
+
+		pixDestroy(&bin);
+		bin = level;
+	}
+	return bin;
+}
+
 /* Leptonica's finder returns the clockwise rotation that straightens the
  * page (pixDeskew applies it as found). Returns 0 or -1 if it failed. */
 static int find_skew(PIX *bin, const struct lt_preprocess_opts *o, float *deg, float *conf,
@@ -447,7 +484,30 @@ int lt_preprocess_page(PIX *master, const struct lt_preprocess_opts *opts, PIX *
 	}
 	if (o->orient) {
 		double cpu0 = thread_cpu();
-		l_int32 orient = decide_orientation(o, bin, res);
+		PIX *big = NULL;
+		l_int32 orient;
+
+		/* Counted before the page is turned: most pages are not, and the
+		 * type's size is the same either way up. */
+		if (lt_marks_count(bin, &res->marks) != 0)
+			goto nomem;
+		res->letter_px = res->marks.letter_px;
+		if (res->letter_px > 0 && res->letter_px < ORIENT_MIN_LETTER_PX &&
+		    !(big = orientation_copy(grey, factor, split_of_half ? &split : NULL, res->skew_deg)))
+			goto nomem;
+		orient = decide_orientation(o, bin, res);
+		if (big) {
+			/* Either copy can be wrong near the sizes where the finder
+			 * begins to work: a turn both agree on is made, and where
+			 * they disagree OSD decides. The larger copy's signals are
+			 * kept for review. */
+			l_int32 larger = decide_orientation(o, big, res);
+
+			orient = orient == L_TEXT_ORIENT_UNKNOWN || orient == larger ? larger
+										: L_TEXT_ORIENT_UNKNOWN;
+			res->orient_doubled = 1;
+			pixDestroy(&big);
+		}
 
 		res->orientation_seconds += thread_cpu() - cpu0;
 
@@ -468,9 +528,12 @@ int lt_preprocess_page(PIX *master, const struct lt_preprocess_opts *opts, PIX *
 		    skew_worth_applying(o, res->skew_found_deg, res->skew_conf))
 			res->skew_deg = res->skew_found_deg;
 	}
-	/* The analysis copy is upright now, unless the orientation is left to
-	 * OSD: the marks of a page on its side would not sit above its letters. */
-	if (bin && !res->orientation_unsure && lt_marks_count(bin, &res->marks) != 0)
+	/* The marks are counted on the upright analysis copy: again on a page
+	 * just turned, not at all on one whose orientation is left to OSD (the
+	 * marks of a page on its side would not sit above its letters). */
+	if (res->orientation_unsure)
+		memset(&res->marks, 0, sizeof(res->marks));
+	else if (bin && (quads || !o->orient) && lt_marks_count(bin, &res->marks) != 0)
 		goto nomem;
 	if (res->skew_deg != 0) {
 		if (replace(&grey, rotate_skew(grey, res->skew_deg)))

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Regenerates samples/hard and its ground truth, deterministically, from
 # ../shared/tools/mkpages: pages as real backlogs bring them (sideways, upside
-# down, crooked, in two columns, blank), for the OCR tests of tests/e2e/t_ocr_hard.sh.
+# down, crooked, in two columns, small type at 150 dpi, blank), for the OCR
+# tests of tests/e2e/t_ocr_hard.sh.
 # They are not in samples/inbox, so `make demo` stays quick.
 # Usage: samples/make-hard.sh            (SHARED=/path/to/shared overrides ../shared)
 set -euo pipefail
@@ -31,6 +32,10 @@ make_page sideways-vi    --text "$VI" --seed 31 --rotate 90
 make_page upside-down-en --text "$EN" --seed 32 --rotate 180
 make_page skewed-vi      --text "$VI" --seed 33 --skew -4.5
 make_page two-columns-en --text "$EN" --seed 34 --columns 2
+# Small type at a low resolution (9 pt at 150 dpi): letters too small for
+# Leptonica's orientation finder, which read these two the wrong way up.
+make_page small-vi             --text "$VI" --seed 36 --font-size 9 --dpi 150
+make_page small-upside-down-vi --text "$VI" --seed 37 --font-size 9 --dpi 150 --rotate 180
 
 # A Vietnamese table mostly of figures (labels about half its characters),
 # the top half of a page, grey JPEG: it shows fewer of Vietnamese's marks

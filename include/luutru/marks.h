@@ -25,6 +25,11 @@
 struct lt_marks {
 	int letters; /* letter-sized components: 0 when the page could not be measured */
 	int marks;   /* small components just above or below one of them */
+	/* The median height in pixels of the components that can be letters
+	 * (3 px tall or more, at most three times as wide as tall), which the
+	 * sizes above are measured against: the type's size on that copy,
+	 * whichever way up it lies. 0 when not measured. */
+	int letter_px;
 };
 
 /* Counts the marks of a 1-bpp page (ink = 1), upright (a page upside down

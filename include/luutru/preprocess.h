@@ -114,6 +114,10 @@ struct lt_preprocess_result {
 	int orientation_unsure;  /* the cheap detector could not decide: ask OSD */
 	int orientation_by_osd;  /* decided by lt_preprocess_osd() */
 	float orient_upconf, orient_leftconf; /* Leptonica's signals (for review) */
+	/* The type's size on the analysis copy (median letter height, px; 0
+	 * when not measured) and whether orientation was decided on a copy at
+	 * twice the scale because the type was too small for the finder. */
+	int letter_px, orient_doubled;
 	float skew_deg;          /* applied, degrees, clockwise positive; 0 if none */
 	float skew_found_deg;    /* what the finder measured, even if not applied */
 	float skew_conf;

@@ -56,11 +56,12 @@ static void test_geometry(void **state)
 static void test_nothing_measured(void **state)
 {
 	PIX *blank = pixCreate(800, 600, 1), *grey = pixCreate(800, 600, 8);
-	struct lt_marks m = { 5, 5 };
+	struct lt_marks m = { 5, 5, 5 };
 
 	(void)state;
 	assert_int_equal(lt_marks_count(blank, &m), 0);
 	assert_int_equal(m.letters, 0);
+	assert_int_equal(m.letter_px, 0);
 	assert_true(lt_marks_rate(&m) < 0);
 	m.letters = m.marks = 5;
 	assert_int_equal(lt_marks_count(grey, &m), 0);

@@ -196,12 +196,61 @@ static void test_cheap_upright_check(void **state)
 		pixDestroy(&work);
 		pixDestroy(&pix);
 	}
+	/* Sideways, it is not taken for upright: turned (its letters, 11 px on
+	 * the analysis copy, are measured again at twice the scale) or left
+	 * to OSD. */
 	pix = pixRead("samples/hard/inbox/sideways-vi.tif");
 	assert_non_null(pix);
 	assert_int_equal(lt_preprocess_page(pix, &opts, &work, &res, NULL), LT_OK);
-	assert_true(res.orientation_unsure);
+	assert_true(res.orientation == 90 || res.orientation_unsure);
 	pixDestroy(&work);
 	pixDestroy(&pix);
+}
+
+/* Small type at 150 dpi (9 pt, letters 9 px): Leptonica's finder alone
+ * turned the upright page over and left the upside-down one as it was. At
+ * twice the scale it measures them the other way; the two scales disagree,
+ * so neither page is turned by it, and OSD puts each the right way up.
+ * Normal type is measured once. */
+static void test_small_type_orientation(void **state)
+{
+	static const struct {
+		const char *path;
+		int orientation;
+	} pages[] = {
+		{ "samples/hard/inbox/small-vi.tif", 0 },
+		{ "samples/hard/inbox/small-upside-down-vi.tif", 180 },
+	};
+	TessBaseAPI *osd = TessBaseAPICreate();
+	struct lt_preprocess_result res;
+	PIX *pix, *work = NULL;
+
+	(void)state;
+	assert_int_equal(TessBaseAPIInit3(osd, NULL, "osd"), 0);
+	for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
+		pix = pixRead(pages[i].path);
+		assert_non_null(pix);
+		assert_int_equal(lt_preprocess_page(pix, NULL, &work, &res, NULL), LT_OK);
+		if (!res.orient_doubled || res.letter_px >= 12 || res.orientation != 0 || !res.orientation_unsure)
+			fail_msg("%s: letters %d px, doubled %d, orientation %d, unsure %d (up %.1f)", pages[i].path,
+				 res.letter_px, res.orient_doubled, res.orientation, res.orientation_unsure,
+				 res.orient_upconf);
+		assert_int_equal(lt_preprocess_osd(osd, NULL, &work, &res, NULL), LT_OK);
+		assert_true(res.orientation_by_osd);
+		assert_int_equal(res.orientation, pages[i].orientation);
+		pixDestroy(&work);
+		pixDestroy(&pix);
+	}
+	pix = pixRead("samples/inbox/chi-thi-05-CT-TW.tif");
+	assert_non_null(pix);
+	assert_int_equal(lt_preprocess_page(pix, NULL, &work, &res, NULL), LT_OK);
+	assert_true(res.letter_px >= 12);
+	assert_false(res.orient_doubled);
+	assert_int_equal(res.orientation, 0);
+	pixDestroy(&work);
+	pixDestroy(&pix);
+	TessBaseAPIEnd(osd);
+	TessBaseAPIDelete(osd);
 }
 
 static void test_osd_second_opinion(void **state)
@@ -656,6 +705,7 @@ int main(void)
 		cmocka_unit_test(test_skew_found),
 		cmocka_unit_test(test_orientations_found),
 		cmocka_unit_test(test_osd_second_opinion),
+		cmocka_unit_test(test_small_type_orientation),
 		cmocka_unit_test(test_cheap_upright_check),
 		cmocka_unit_test(test_border_removed_text_kept),
 		cmocka_unit_test(test_negative_turned_positive),
