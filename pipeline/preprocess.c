@@ -280,7 +280,7 @@ out:
 
 /* Leptonica's orientation finder counts ascenders and descenders with
  * hit-miss patterns made for type of a certain size in pixels. On smaller
- * type (8-9 pt, or a scan under 200 dpi: letters under 11 px tall on the
+ * type (8-9 pt, or a scan under 200 dpi: letters under 12 px tall on the
  * analysis copy) Vietnamese marks and the dot below read as ascenders and
  * descenders, and it turns upright pages over: a 9-pt page at 150 dpi
  * measured up -27.9 (read upside down, CER 80%), 8 pt at 300 dpi -4.0,
@@ -483,15 +483,17 @@ int lt_preprocess_page(PIX *master, const struct lt_preprocess_opts *opts, PIX *
 			goto nomem;
 	}
 	if (o->orient) {
-		double cpu0 = thread_cpu();
+		double cpu0;
 		PIX *big = NULL;
 		l_int32 orient;
 
 		/* Counted before the page is turned: most pages are not, and the
-		 * type's size is the same either way up. */
+		 * type's size is the same either way up. The count is the
+		 * language guess's (stage_ocr.c), not the orientation's time. */
 		if (lt_marks_count(bin, &res->marks) != 0)
 			goto nomem;
 		res->letter_px = res->marks.letter_px;
+		cpu0 = thread_cpu();
 		if (res->letter_px > 0 && res->letter_px < ORIENT_MIN_LETTER_PX &&
 		    !(big = orientation_copy(grey, factor, split_of_half ? &split : NULL, res->skew_deg)))
 			goto nomem;
