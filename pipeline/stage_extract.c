@@ -1,8 +1,9 @@
-/* stage_extract.c - offers what page 1's header says (extract.h) to the
- * document's metadata, below everything the archivist gave: an extracted
- * value fills an empty field and stays unconfirmed; one that disagrees with
- * a given value is reported as a warning, never written over it. Also the
- * technical fields numberOfPage and language.
+/* stage_extract.c - offers what the header says (extract.h; page 1's, or
+ * the first page's with text) to the document's metadata, below everything
+ * the archivist gave: an extracted value fills an empty field and stays
+ * unconfirmed; one that disagrees with a given value is reported as a
+ * warning, never written over it. Also the technical fields numberOfPage
+ * and language.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +15,12 @@
 #include "luutru/stage.h"
 #include "luutru/text.h"
 
-#define ORIGIN_PAGE_1 "page 1"
+/* The header is read off the first page with text: a blank sheet or an
+ * empty cover scanned before the first page (flagged blank by the OCR
+ * stage) does not hide it. Only the first few pages are looked at, and a
+ * page of a few words (specks read as letters) does not count. */
+#define HEADER_MAX_PAGE 3
+#define HEADER_MIN_WORDS 10
 
 /* A page's words tell its languages from this many on; the second language
  * of a page counts from this share of them. Measured (text.h's counts) on
@@ -24,9 +30,11 @@
 #define LANGUAGE_MIN_WORDS 20
 #define SECOND_LANGUAGE_SHARE 0.05
 
-/* Per worker: the description of the document in hand, for its event. */
+/* Per worker: the description of the document in hand, for its event, and
+ * where its header was read ("page 2"). */
 struct extract_state {
 	struct lt_buf found;
+	char origin[32];
 };
 
 static int extract_open(struct lt_ctx *ctx, void **state, struct lt_err *err)
@@ -81,13 +89,13 @@ static int offer(struct lt_job *job, struct extract_state *s, const char *key, c
 	struct lt_meta *meta = &job->doc->meta;
 	int taken = 0, conflict = 0, rc;
 
-	rc = lt_meta_offer(meta, key, value, source, ORIGIN_PAGE_1, rule, confidence, &taken, &conflict, err);
+	rc = lt_meta_offer(meta, key, value, source, s->origin, rule, confidence, &taken, &conflict, err);
 	if (!rc)
 		rc = describe_field(&s->found, key, value, rule, confidence, err);
 	if (!rc && conflict) {
 		const struct lt_meta_field *given = lt_meta_get(meta, key);
 
-		rc = lt_job_warn(job, err, "page 1 reads %s %s but %s says %s", key, value,
+		rc = lt_job_warn(job, err, "%s reads %s %s but %s says %s", s->origin, key, value,
 				 source_phrase(given->source), given->value);
 	}
 	return rc;
@@ -138,6 +146,23 @@ static const char *language_code(const struct lt_doc *doc)
 	return vie ? "01" : eng ? "02" : NULL;
 }
 
+/* The first of the first HEADER_MAX_PAGE pages with HEADER_MIN_WORDS words;
+ * page 1 when none has. */
+static size_t header_page(const struct lt_doc *doc)
+{
+	for (size_t i = 0; i < doc->n_pages && i < HEADER_MAX_PAGE; i++) {
+		const char *text = doc->pages[i].text;
+		size_t pos = 0, start, end, len = text ? strlen(text) : 0;
+		int words = 0;
+
+		while (words < HEADER_MIN_WORDS && lt_text_next_word(text, len, &pos, &start, &end))
+			words++;
+		if (words >= HEADER_MIN_WORDS)
+			return i;
+	}
+	return 0;
+}
+
 static int extract_process(void *state, struct lt_job *job, struct lt_page *page, struct lt_err *err)
 {
 	struct extract_state *s = state;
@@ -145,12 +170,15 @@ static int extract_process(void *state, struct lt_job *job, struct lt_page *page
 	struct lt_extract x = LT_EXTRACT_INIT;
 	char pages[24];
 	const char *lang;
+	size_t header;
 	int rc = LT_OK;
 
 	(void)page;
 	lt_buf_reset(&s->found);
-	if (doc->n_pages && doc->pages[0].text && doc->pages[0].text[0]) {
-		rc = lt_extract_header(doc->pages[0].text, &x, err);
+	header = header_page(doc);
+	snprintf(s->origin, sizeof(s->origin), "page %zu", header + 1);
+	if (header < doc->n_pages && doc->pages[header].text && doc->pages[header].text[0]) {
+		rc = lt_extract_header(doc->pages[header].text, &x, err);
 		if (rc == LT_EINPUT) {
 			/* Text luutru stored is valid UTF-8; if not, the document
 			 * goes on without extracted metadata. */
@@ -158,14 +186,14 @@ static int extract_process(void *state, struct lt_job *job, struct lt_page *page
 
 			snprintf(why, sizeof(why), "%s", err->msg);
 			lt_err_clear(err);
-			rc = lt_job_warn(job, err, "page 1: no metadata extracted: %s", why);
+			rc = lt_job_warn(job, err, "%s: no metadata extracted: %s", s->origin, why);
 		}
 	}
 	for (size_t i = 0; !rc && i < x.n; i++)
 		rc = offer(job, s, x.fields[i].key, x.fields[i].value, LT_META_EXTRACTED, x.fields[i].rule,
 			   x.fields[i].confidence, err);
 	if (!rc && x.notes)
-		rc = lt_job_warn(job, err, "page 1: %s", x.notes);
+		rc = lt_job_warn(job, err, "%s: %s", s->origin, x.notes);
 	snprintf(pages, sizeof(pages), "%zu", doc->n_pages);
 	if (!rc)
 		rc = offer(job, s, "numberOfPage", pages, LT_META_TECHNICAL, "page-count", 1.0, err);
@@ -181,7 +209,10 @@ static void extract_describe(void *state, const struct lt_job *job, struct lt_bu
 	struct extract_state *s = state;
 
 	(void)job;
-	lt_buf_puts(note, s->found.len ? lt_buf_str(&s->found) : "nothing read off page 1", NULL);
+	if (s->found.len)
+		lt_buf_puts(note, lt_buf_str(&s->found), NULL);
+	else
+		lt_buf_printf(note, NULL, "nothing read off %s", s->origin[0] ? s->origin : "page 1");
 }
 
 static void extract_close(void *state)

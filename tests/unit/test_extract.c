@@ -740,6 +740,45 @@ static void test_stage_bilingual(void **state)
 	}
 }
 
+/* A blank sheet scanned before the first page (no text, or a few specks
+ * read as letters) does not hide the header: it is read off page 2, and
+ * the fields say so. */
+static void test_stage_header_after_blank_page(void **state)
+{
+	static const char *const first[] = { "", ". , -\n" };
+
+	(void)state;
+	for (size_t i = 0; i < N_ELEMS(first); i++) {
+		struct lt_doc *doc = lt_doc_new();
+		struct lt_buf warnings = LT_BUF_INIT, note = LT_BUF_INIT;
+		struct lt_job job = { .doc = doc, .warnings = &warnings, .n_stages = 1, .stage = 0 };
+		const struct lt_meta_field *f;
+		void *st = NULL;
+
+		assert_non_null(doc);
+		doc->pages = calloc(2, sizeof(*doc->pages));
+		assert_non_null(doc->pages);
+		doc->n_pages = 2;
+		doc->pages[0].text = strdup(first[i]);
+		doc->pages[0].lang = strdup("vie");
+		doc->pages[1].text = strdup(cases[0].text);
+		doc->pages[1].lang = strdup("vie");
+		doc->lang = strdup("vie+eng");
+		assert_int_equal(lt_stage_extract.open(NULL, &st, NULL), LT_OK);
+		assert_int_equal(lt_stage_extract.process(st, &job, NULL, NULL), LT_OK);
+		f = lt_meta_get(&doc->meta, "codeNumber");
+		assert_non_null(f);
+		assert_string_equal(f->value, "15");
+		assert_string_equal(f->origin, "page 2");
+		lt_stage_extract.describe(st, &job, &note);
+		assert_non_null(strstr(lt_buf_str(&note), "codeNotation=\"QĐ-BNV\""));
+		lt_stage_extract.close(st);
+		lt_buf_release(&note);
+		lt_buf_release(&warnings);
+		lt_doc_free(doc);
+	}
+}
+
 #undef VI_PARAGRAPH
 
 int main(void)
@@ -755,6 +794,7 @@ int main(void)
 		cmocka_unit_test(test_stage_offers_below_given_values),
 		cmocka_unit_test(test_stage_english_and_blank),
 		cmocka_unit_test(test_stage_bilingual),
+		cmocka_unit_test(test_stage_header_after_blank_page),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
