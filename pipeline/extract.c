@@ -1156,51 +1156,6 @@ static int organ_continues(const struct header *h, const struct span *b)
 
 #define MAX_ORGAN_WORDS 24
 
-/* Folded heads of a body's name, for telling a new name from the rest of
- * a place name on the next line. */
-static const char *const organ_heads_folded[] = {
-	"uybannhandan", "hoidongnhandan", "ubnd",     "hdnd",      "dangbo",   "danguy", "banchaphanh",
-	"banthuongvu",  "vanphong",       "tinhuy",   "thanhuy",   "huyenuy",  "quanuy", "thiuy",
-	"chicuc",       "tongcuc",        "bo",       "so",        "cuc",      "vu",     "ban",
-	"phong",        "vien",           "truong",   "trungtam",  "congty",   "uyban",  "hoi",
-};
-static const char *const organ_levels_folded[] = {
-	"tinh", "thanhpho", "huyen", "quan", "thixa", "xa", "phuong", "thitran",
-};
-
-/* "ỦY BAN NHÂN DÂN TỈNH THỪA" / "THIÊN HUẾ": a line that ends in a level and
- * one word of its place (no place of a level is one word but a few cities,
- * and those stand on the line), followed by a short line that names no body
- * nor level of its own, is a place name the line wrapped. */
-static int place_wraps(const struct header *h, const struct span *a, const struct span *b)
-{
-	size_t starts[MAX_ORGAN_WORDS], n = 0, words_b = 1, ms, me;
-
-	for (size_t i = a->s; i < a->e; i++)
-		if ((i == a->s || h->cp[i - 1] == ' ') && h->cp[i] != ' ') {
-			if (n == MAX_ORGAN_WORDS)
-				return 0;
-			starts[n++] = i;
-		}
-	if (n < 2 || span_letters_are(h, starts[n - 1], a->e, "uy"))
-		return 0;
-	for (size_t i = b->s; i < b->e; i++)
-		words_b += h->cp[i] == ' ';
-	if (words_b > 3)
-		return 0;
-	for (size_t i = 0; i < sizeof(organ_heads_folded) / sizeof(organ_heads_folded[0]); i++)
-		if (find_letters(h, b->s, b->e, organ_heads_folded[i], &ms, &me) && ms == b->s)
-			return 0;
-	for (size_t i = 0; i < sizeof(organ_levels_folded) / sizeof(organ_levels_folded[0]); i++) {
-		if (find_letters(h, b->s, b->e, organ_levels_folded[i], &ms, &me) && ms == b->s)
-			return 0;
-		for (size_t k = 1; k <= 2 && k < n; k++)
-			if (span_letters_are(h, starts[n - 1 - k], starts[n - 1] - 1, organ_levels_folded[i]))
-				return 1;
-	}
-	return 0;
-}
-
 /* NĐ 30 and HD 36 name a body by a fixed head (`ỦY BAN NHÂN DÂN`, `SỞ`,
  * `BAN TUYÊN GIÁO`, `TỈNH ỦY`) and an administrative level (`TỈNH`,
  * `HUYỆN`, …) before the place. OCR damages their diacritics (`TÍNH`,
@@ -1277,6 +1232,44 @@ static size_t match_phrase(const struct words *line, size_t i, const char *const
 		free(ph.s);
 	}
 	return best;
+}
+
+/* Heads of bodies outside NĐ 30's list that a header may carry. */
+static const char *const other_heads[] = { "TRƯỜNG", "TRUNG TÂM", "CÔNG TY", "HỘI" };
+
+#define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
+
+/* "ỦY BAN NHÂN DÂN TỈNH THỪA" / "THIÊN HUẾ": a line that ends in a level and
+ * one word of its place (no place of a level is one word but a few cities,
+ * and those stand on the line), followed by a short line that names no body
+ * nor level of its own, is a place name the line wrapped. */
+static int place_wraps(const struct header *h, const struct span *a, const struct span *b, int *wraps,
+		       struct lt_err *err)
+{
+	struct lt_buf line_a = LT_BUF_INIT, line_b = LT_BUF_INIT;
+	struct words wa = { 0 }, wb = { 0 };
+	const char *which;
+	int rc;
+
+	*wraps = 0;
+	rc = append_span(h, a->s, a->e, &line_a, err);
+	if (!rc)
+		rc = append_span(h, b->s, b->e, &line_b, err);
+	if (!rc)
+		rc = split_words(lt_buf_str(&line_a), &wa, err);
+	if (!rc)
+		rc = split_words(lt_buf_str(&line_b), &wb, err);
+	if (!rc && wa.n >= 2 && wb.n <= 3 && strcmp(wa.folded[wa.n - 1], "uy") != 0 &&
+	    !match_phrase(&wb, 0, organ_heads, N_ELEMS(organ_heads), &which, err) &&
+	    !match_phrase(&wb, 0, other_heads, N_ELEMS(other_heads), &which, err) &&
+	    !match_phrase(&wb, 0, organ_levels, N_ELEMS(organ_levels), &which, err))
+		for (size_t k = 1; k <= 2 && k < wa.n && !*wraps; k++)
+			*wraps = match_phrase(&wa, wa.n - 1 - k, organ_levels, N_ELEMS(organ_levels), &which, err) == k;
+	free(wa.s);
+	free(wb.s);
+	lt_buf_release(&line_a);
+	lt_buf_release(&line_b);
+	return rc;
 }
 
 static int repair_organ_line(const char *line, struct lt_buf *out, int *repaired, struct lt_err *err)
@@ -1381,9 +1374,10 @@ static int extract_organ(const struct header *h, const struct number_match *nm, 
 	if (!n_cand)
 		return LT_OK;
 	for (size_t i = 0; i < n_cand; i++) {
-		int join = n_units > 0 && (organ_incomplete(h, &cand[i - 1]) || organ_continues(h, &cand[i]) ||
-						place_wraps(h, &cand[i - 1], &cand[i]));
+		int join = n_units > 0 && (organ_incomplete(h, &cand[i - 1]) || organ_continues(h, &cand[i]));
 
+		if (n_units > 0 && !join && (rc = place_wraps(h, &cand[i - 1], &cand[i], &join, err)))
+			return rc;
 		if (!join)
 			n_units++;
 		units[n_units - 1][unit_len[n_units - 1]++] = cand[i];

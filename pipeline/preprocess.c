@@ -205,21 +205,46 @@ static int one_tone(const struct otsu_split *a)
 /* The small 1-bpp copy decisions are taken on, from the 8-bpp page (or its
  * half, when already made); factor receives its reduction (1 or 2). known:
  * the split of that same image when already made (tones), else NULL. */
+/* Replaces *pix by f(*pix) unless f failed (NULL). */
+static int replace(PIX **pix, PIX *next)
+{
+	if (!next)
+		return -1;
+	pixDestroy(pix);
+	*pix = next;
+	return 0;
+}
+
+/* grey (taken: destroyed here) split into ink and paper at the threshold
+ * of known, the split of the page it was made from, or its own. */
+static PIX *split_at_ink(PIX *grey, const struct otsu_split *known)
+{
+	struct otsu_split own = { .t = 128, .light_mean = 128 }; /* 128 if it cannot be made */
+	PIX *bin;
+
+	if (!grey)
+		return NULL;
+	if (!known)
+		tones(grey, &own);
+	bin = pixThresholdToBinary(grey, ink_threshold(known ? known : &own));
+	pixDestroy(&grey);
+	return bin;
+}
+
 static PIX *analysis_copy(PIX *grey, PIX *half, int dpi, const struct otsu_split *known,
 			  int *factor)
 {
-	struct otsu_split own = { .t = 128, .light_mean = 128 }; /* 128 if it cannot be made */
-	PIX *small, *bin;
-
 	*factor = dpi >= 250 ? 2 : 1;
-	small = *factor == 1 ? pixClone(grey) : half ? pixClone(half) : pixScaleAreaMap2(grey);
-	if (!small)
-		return NULL;
-	if (!known)
-		tones(small, &own);
-	bin = pixThresholdToBinary(small, ink_threshold(known ? known : &own));
-	pixDestroy(&small);
-	return bin;
+	return split_at_ink(*factor == 1 ? pixClone(grey) : half ? pixClone(half) : pixScaleAreaMap2(grey),
+			    known);
+}
+
+/* A 1-bpp copy turned by deg (clockwise, as the skew finder gives it) about
+ * its centre, by sampling: enough to decide on, not to read. */
+static PIX *level_copy(PIX *bin, float deg)
+{
+	return pixRotateBySampling(bin, pixGetWidth(bin) / 2, pixGetHeight(bin) / 2,
+				   deg * (float)(M_PI / 180.0), L_BRING_IN_WHITE);
 }
 
 /* Light that falls off across the page (a curled sheet, a phone photo) shows
@@ -296,22 +321,10 @@ out:
  * like the copy (skew_deg) and split at the same threshold. */
 static PIX *orientation_copy(PIX *grey, int factor, const struct otsu_split *known, float skew_deg)
 {
-	struct otsu_split own = { .t = 128, .light_mean = 128 };
-	PIX *big = factor == 2 ? pixClone(grey) : pixScaleGrayLI(grey, 2.0f, 2.0f), *bin;
+	PIX *bin = split_at_ink(factor == 2 ? pixClone(grey) : pixScaleGrayLI(grey, 2.0f, 2.0f), known);
 
-	if (!big)
-		return NULL;
-	if (!known)
-		tones(big, &own);
-	bin = pixThresholdToBinary(big, ink_threshold(known ? known : &own));
-	pixDestroy(&big);
-	if (bin && skew_deg != 0) {
-		PIX *level = pixRotateBySampling(bin, pixGetWidth(bin) / 2, pixGetHeight(bin) / 2,
-						 skew_deg * (float)(M_PI / 180.0), L_BRING_IN_WHITE);
-
+	if (bin && skew_deg != 0 && replace(&bin, level_copy(bin, skew_deg)))
 		pixDestroy(&bin);
-		bin = level;
-	}
 	return bin;
 }
 
@@ -365,16 +378,6 @@ static l_int32 decide_orientation(const struct lt_preprocess_opts *o, PIX *bin,
 static int skew_worth_applying(const struct lt_preprocess_opts *o, float deg, float conf)
 {
 	return fabsf(deg) >= o->skew_min_deg && conf >= o->skew_min_conf;
-}
-
-/* Replaces *pix by f(*pix) unless f failed (NULL). */
-static int replace(PIX **pix, PIX *next)
-{
-	if (!next)
-		return -1;
-	pixDestroy(pix);
-	*pix = next;
-	return 0;
 }
 
 /* Leptonica's area-mapped rotation; for grey, the same pixels from
@@ -474,10 +477,7 @@ int lt_preprocess_page(PIX *master, const struct lt_preprocess_opts *opts, PIX *
 		int failed;
 
 		res->skew_deg = res->skew_found_deg;
-		failed = o->orient && replace(&bin, pixRotateBySampling(bin, pixGetWidth(bin) / 2,
-									pixGetHeight(bin) / 2,
-									res->skew_deg * (float)(M_PI / 180.0),
-									L_BRING_IN_WHITE));
+		failed = o->orient && replace(&bin, level_copy(bin, res->skew_deg));
 		res->orientation_seconds += thread_cpu() - cpu0;
 		if (failed)
 			goto nomem;
