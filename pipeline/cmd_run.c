@@ -741,6 +741,7 @@ static void run_options(const struct lt_args *args, struct lt_run_opts *opts,
 	pp->invert = all && !lt_args_get(args, "no-invert");
 	pp->one_tone = all && !lt_args_get(args, "read-blank");
 	pp->normalise = all && !lt_args_get(args, "no-normalise");
+	pp->despeckle = all && !lt_args_get(args, "no-despeckle");
 	pp->upscale = all && !lt_args_get(args, "no-upscale");
 	pp->downscale = all && !lt_args_get(args, "no-downscale");
 	pp->binarise = lt_args_get(args, "binarise") != NULL;
@@ -826,6 +827,7 @@ static int run_batch(const struct lt_args *args, struct lt_catalog *cat)
 	{ "no-border", 0, NULL, N_("do not paint dark scanner borders white"), NULL }, \
 	{ "no-invert", 0, NULL, N_("do not turn negatives (light text on a dark ground) positive"), NULL }, \
 	{ "no-normalise", 0, NULL, N_("do not even out uneven lighting"), NULL }, \
+	{ "no-despeckle", 0, NULL, N_("do not remove dust specks far smaller than the type"), NULL }, \
 	{ "no-upscale", 0, NULL, N_("do not enlarge pages below 100 dpi for recognition"), NULL }, \
 	{ "no-downscale", 0, NULL, N_("read pages above 450 dpi as they are, not at 300 dpi"), NULL }, \
 	{ "read-blank", 0, NULL, N_("have Tesseract read pages of one tone (blank sheets, noise) too"), NULL }, \

@@ -76,7 +76,7 @@ int lt_marks_count(PIX *bin, struct lt_marks *out)
 	double m;
 	int rc = -1;
 
-	out->letters = out->marks = out->letter_px = 0;
+	out->letters = out->marks = out->letter_px = out->specks = 0;
 	if (!bin || pixGetDepth(bin) != 1)
 		return 0;
 	boxes = pixConnCompBB(bin, 8);
@@ -115,9 +115,15 @@ int lt_marks_count(PIX *bin, struct lt_marks *out)
 	for (size_t i = 0; i < n; i++) {
 		const struct comp *c = &all[i];
 
-		if (c->h < MARK_MAX_H * m && c->w < MARK_MAX_W * m && c->w * c->h >= 2 &&
-		    on_a_letter(c, letters, n_letters, m, (int)(LETTER_MAX_W * m)))
+		int small = c->h < MARK_MAX_H * m && c->w < MARK_MAX_W * m;
+		int speck = c->w <= MARKS_SPECK_PX && c->h <= MARKS_SPECK_PX;
+		int on_letter = (small || speck) &&
+				on_a_letter(c, letters, n_letters, m, (int)(LETTER_MAX_W * m));
+
+		if (small && c->w * c->h >= 2 && on_letter)
 			out->marks++;
+		if (speck && !on_letter)
+			out->specks++;
 	}
 out:
 	free(all);

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Regenerates samples/hard and its ground truth, deterministically, from
 # ../shared/tools/mkpages: pages as real backlogs bring them (sideways, upside
-# down, crooked, in two columns, small type at 150 dpi, blank), for the OCR
+# down, crooked, in two columns, small type at 150 dpi, dusty, blank), for the OCR
 # tests of tests/e2e/t_ocr_hard.sh.
 # They are not in samples/inbox, so `make demo` stays quick.
 # Usage: samples/make-hard.sh            (SHARED=/path/to/shared overrides ../shared)
@@ -36,6 +36,9 @@ make_page two-columns-en --text "$EN" --seed 34 --columns 2
 # Leptonica's orientation finder, which read these two the wrong way up.
 make_page small-vi             --text "$VI" --seed 36 --font-size 9 --dpi 150
 make_page small-upside-down-vi --text "$VI" --seed 37 --font-size 9 --dpi 150 --rotate 180
+# Dust: 1-3 px specks over a bitonal page, which Tesseract reads as
+# punctuation where they stand apart (preprocess.c: despeckle).
+make_page dusty-vi             --text "$VI" --seed 38 --speckle 0.003
 
 # A Vietnamese table mostly of figures (labels about half its characters),
 # the top half of a page, grey JPEG: it shows fewer of Vietnamese's marks

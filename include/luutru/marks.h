@@ -30,7 +30,17 @@ struct lt_marks {
 	 * sizes above are measured against: the type's size on that copy,
 	 * whichever way up it lies. 0 when not measured. */
 	int letter_px;
+	/* Specks: components at most MARKS_SPECK_PX each way that sit on no
+	 * letter (neither a mark nor an i's dot): dust, or noise the scanner's
+	 * threshold made. A clean page has a few (full stops, far from their
+	 * word on a skewed line); preprocess.h removes them where many are. */
+	int specks;
 };
+
+/* At most this many pixels wide and tall to count as a speck: on the
+ * half-size copy of a 300-dpi scan, specks of up to 4 px, under the size of
+ * the dots and marks of 10-pt type or larger. */
+#define MARKS_SPECK_PX 2
 
 /* Counts the marks of a 1-bpp page (ink = 1), upright (a page upside down
  * counts the same; one a quarter turn off does not). A page with more

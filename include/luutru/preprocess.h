@@ -1,5 +1,5 @@
 /* preprocess.h - shapes a page image for recognition: orientation, deskew,
- * negatives, dark scanner borders, uneven light, resolution.
+ * negatives, dark scanner borders, uneven light, dust, resolution.
  *
  * Everything works on a copy: the master PIX is never modified (the bundle
  * keeps the scan byte for byte; only what Tesseract sees changes). The result
@@ -37,6 +37,7 @@ struct lt_preprocess_opts {
 	int one_tone;        /* tell a page of one tone (blank, noise only): LT_PP_ONE_TONE */
 	int border;          /* paint dark scanner borders white */
 	int normalise;       /* background normalisation on grey pages whose light is uneven */
+	int despeckle;       /* remove specks far smaller than the type where there are many */
 	int binarise;        /* hand Tesseract a 1-bpp page instead of grey */
 	int upscale;         /* upscale pages below min_dpi for recognition */
 	int downscale;       /* read pages above max_dpi at target_dpi */
@@ -84,6 +85,7 @@ enum {
 	LT_PP_DPI_GUESS = 1 << 7, /* the header's resolution was missing or absurd: 300 assumed */
 	LT_PP_INVERT    = 1 << 8, /* a negative, turned positive */
 	LT_PP_DOWNSCALE = 1 << 9, /* scaled down for recognition */
+	LT_PP_DESPECKLE = 1 << 11, /* specks (dust, grain) painted the paper's level */
 	LT_PP_ONE_TONE  = 1 << 10, /* one tone, nothing to read: no other step taken, and the
 	                            * page is not to be recognised (*work is the grey page) */
 };
@@ -118,6 +120,7 @@ struct lt_preprocess_result {
 	 * when not measured) and whether orientation was decided on a copy at
 	 * twice the scale because the type was too small for the finder. */
 	int letter_px, orient_doubled;
+	int specks_removed;      /* LT_PP_DESPECKLE: how many specks were painted out */
 	float skew_deg;          /* applied, degrees, clockwise positive; 0 if none */
 	float skew_found_deg;    /* what the finder measured, even if not applied */
 	float skew_conf;

@@ -2,7 +2,9 @@
 # OCR on pages as real backlogs bring them (samples/hard): sideways, upside
 # down, crooked and two-column pages, and small type at 150 dpi the right
 # way up and upside down, read nearly as well as upright ones
-# (CER under 5% against their ground truth), what was done to them is shown
+# (CER under 5% against their ground truth), a page covered in dust specks
+# read as well as a clean one (CER under 1%; 4.1% with the specks left on),
+# what was done to them is shown
 # by `show`, every page's ALTO validates offline against ALTO 4.4, a
 # blank sheet is archived and listed by `review`, never dropped, and each
 # page is read once, in the order of languages its marks suggest (English
@@ -31,7 +33,7 @@ capture run lt run -j 2 --json
 python3 - "$T/run.out" <<'PY' || { show_file "$T/run.out" >&2; fail "run --json is not what it should be"; }
 import json, sys
 r = json.load(open(sys.argv[1]))
-if r["failed_documents"] or r["pages"]["archived"] != 9:
+if r["failed_documents"] or r["pages"]["archived"] != 10:
     sys.exit("failed: %r, pages %r" % (r["failed_documents"], r["pages"]))
 if r["pages_read_twice"] != 1:
     sys.exit("%d page(s) read twice, not 1" % r["pages_read_twice"])
@@ -44,13 +46,15 @@ cer_of() { # CER of the text file $1 against truth $2, as a fraction
 	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["total"]["cer"])' "$T/cer.json"
 }
 
-for name in sideways-vi upside-down-en skewed-vi two-columns-en small-vi small-upside-down-vi; do
+for name in sideways-vi upside-down-en skewed-vi two-columns-en small-vi small-upside-down-vi dusty-vi; do
 	id=$(id_of "$name.tif")
 	[ -n "$id" ] || fail "$name was not queued"
 	bag=$(extract_bundle "$(bundle_of "$id")" "$T/x/$id")
 	cer=$(cer_of "$bag/data/representations/ocr/data/0001.txt" "$HARD/truth/$name.gt.txt")
-	python3 -c 'import sys; sys.exit(0 if float(sys.argv[1]) < 0.05 else 1)' "$cer" ||
-		fail "$name: CER $cer is not under 0.05"
+	most=0.05
+	[ "$name" != dusty-vi ] || most=0.01
+	python3 -c 'import sys; sys.exit(0 if float(sys.argv[1]) < float(sys.argv[2]) else 1)' "$cer" "$most" ||
+		fail "$name: CER $cer is not under $most"
 	echo "$name: CER $cer"
 	alto=$bag/data/representations/ocr/data/0001.alto.xml
 	[ -s "$alto" ] || fail "$name: no ALTO in the bundle"
@@ -87,6 +91,12 @@ lt show "$(id_of small-vi.tif)" >"$T/show-small.out"
 lt show "$(id_of small-upside-down-vi.tif)" >"$T/show-small-upside.out"
 grep -q "read as: .*rotate 180" "$T/show-small-upside.out" ||
 	{ show_file "$T/show-small-upside.out" >&2; fail "show does not say the upside-down small-type page was turned"; }
+# The dusty page's specks were painted out; its marks and dots stayed (the CER).
+lt show "$(id_of dusty-vi.tif)" >"$T/show-dusty.out"
+grep -q "read as: .*despeckle [0-9]" "$T/show-dusty.out" ||
+	{ show_file "$T/show-dusty.out" >&2; fail "show does not say the dusty page was despeckled"; }
+! grep -q "read as: .*despeckle" "$T/show-sideways.out" ||
+	{ show_file "$T/show-sideways.out" >&2; fail "a clean page was despeckled"; }
 lt show "$(id_of skewed-vi.tif)" >"$T/show-skewed.out"
 grep -q "read as: .*deskew" "$T/show-skewed.out" ||
 	{ show_file "$T/show-skewed.out" >&2; fail "show does not say the page was deskewed"; }
@@ -96,7 +106,7 @@ blank=$(id_of blank.png)
 [ "$(sql "SELECT state FROM documents WHERE id = '$blank'")" = archived ] || fail "the blank page was not archived"
 lt review >"$T/review.out"
 grep -q "^$blank p.1 blank.png: .*blank" "$T/review.out" || { show_file "$T/review.out" >&2; fail "review does not list the blank page"; }
-for name in sideways-vi upside-down-en skewed-vi two-columns-en; do
+for name in sideways-vi upside-down-en skewed-vi two-columns-en dusty-vi; do
 	! grep -q "^$(id_of "$name.tif") " "$T/review.out" || fail "review flags the good page $name"
 done
 lt status >"$T/status.out"

@@ -49,6 +49,31 @@ static void test_geometry(void **state)
 	assert_int_equal(m.letters, 10);
 	assert_int_equal(m.marks, 3);
 	assert_true(lt_marks_rate(&m) > 0.29 && lt_marks_rate(&m) < 0.31);
+	assert_int_equal(m.specks, 0); /* 6 px: too big for dust */
+	pixDestroy(&bin);
+}
+
+/* Specks are dust-sized components on no letter: one and two pixels apart
+ * from the letters, not the same sizes over a letter or under it (marks at
+ * that scale), nor three pixels (a full stop of small type). */
+static void test_specks(void **state)
+{
+	PIX *bin = pixCreate(1000, 400, 1);
+	struct lt_marks m;
+
+	(void)state;
+	assert_non_null(bin);
+	for (int i = 0; i < 10; i++)
+		ink(bin, 100 + 60 * i, 200, 20, 30);
+	ink(bin, 900, 50, 1, 1);               /* alone */
+	ink(bin, 50, 350, 2, 2);               /* alone */
+	ink(bin, 132, 215, 2, 1);              /* beside letter 1, in the gap */
+	ink(bin, 168, 195, 2, 2);              /* over letter 2 */
+	ink(bin, 228, 233, 1, 2);              /* under letter 3 */
+	ink(bin, 700, 300, 3, 3);              /* alone, but 3 px */
+	assert_int_equal(lt_marks_count(bin, &m), 0);
+	assert_int_equal(m.letters, 10);
+	assert_int_equal(m.specks, 3);
 	pixDestroy(&bin);
 }
 
@@ -56,12 +81,13 @@ static void test_geometry(void **state)
 static void test_nothing_measured(void **state)
 {
 	PIX *blank = pixCreate(800, 600, 1), *grey = pixCreate(800, 600, 8);
-	struct lt_marks m = { 5, 5, 5 };
+	struct lt_marks m = { 5, 5, 5, 5 };
 
 	(void)state;
 	assert_int_equal(lt_marks_count(blank, &m), 0);
 	assert_int_equal(m.letters, 0);
 	assert_int_equal(m.letter_px, 0);
+	assert_int_equal(m.specks, 0);
 	assert_true(lt_marks_rate(&m) < 0);
 	m.letters = m.marks = 5;
 	assert_int_equal(lt_marks_count(grey, &m), 0);
@@ -137,6 +163,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_geometry),
+		cmocka_unit_test(test_specks),
 		cmocka_unit_test(test_nothing_measured),
 		cmocka_unit_test(test_vietnamese_and_english_pages),
 		cmocka_unit_test(test_measured_upright),
