@@ -1603,6 +1603,317 @@ static int extract_subject_vv(const struct header *h, size_t from, size_t lim, i
 	return rc;
 }
 
+/* ---- documents without an administrative header ---- */
+
+/* A letter, a report, a memo - in English, or in Vietnamese outside NĐ 30
+ * and HD 36 - prints its date near the top on a line of its own, after a
+ * place or a label at most ("Hà Nội, ngày 14 tháng 7 năm 2016", "London,
+ * 14 July 2016", "Date: July 14, 2016", "2016-07-14"), and its subject
+ * after a label ("Subject:", "Re:") or as a title standing alone over the
+ * first paragraph. A date inside a sentence is not the document's. Read
+ * in the first LETTER_LINES lines; numeric dates other than ISO's are left
+ * alone (14/07/2016 and 07/14/2016 both exist). */
+#define LETTER_LINES 15
+#define LETTER_LEAD_WORDS 4
+#define TITLE_MAX_WORDS 15
+#define TITLE_MAX_LINES 2
+#define BODY_MIN_WORDS 8
+#define TITLE_BLOCKS_BEFORE_BODY 2
+/* "ngày 14 tháng 7 năm 2016" and a place of up to six words ("Thành phố Hồ
+ * Chí Minh"). */
+#define VN_DATE_WORDS 6
+#define VN_PLACE_MAX_WORDS 6
+
+static const char *const month_names[12][3] = {
+	{ "january", "jan", NULL }, { "february", "feb", NULL }, { "march", "mar", NULL },
+	{ "april", "apr", NULL },   { "may", NULL, NULL },        { "june", "jun", NULL },
+	{ "july", "jul", NULL },    { "august", "aug", NULL },    { "september", "sep", "sept" },
+	{ "october", "oct", NULL }, { "november", "nov", NULL },  { "december", "dec", NULL },
+};
+
+/* The folded word of ASCII letters at q into out; returns its end, or q
+ * when none or too long. */
+static size_t read_ascii_word(const struct header *h, size_t q, size_t end, char *out, size_t size)
+{
+	size_t k = 0, p = q;
+
+	while (p < end && h->base[p] >= 'a' && h->base[p] <= 'z' && is_letter(h->cp[p])) {
+		if (k + 1 >= size)
+			return q;
+		out[k++] = (char)h->base[p++];
+	}
+	out[k] = '\0';
+	return p;
+}
+
+/* A month's name or abbreviation (with its full stop) at q: *m 1-12. */
+static size_t read_month(const struct header *h, size_t q, size_t end, int *m)
+{
+	char w[16];
+	size_t r = read_ascii_word(h, q, end, w, sizeof(w));
+
+	if (r == q)
+		return 0;
+	for (int i = 0; i < 12; i++)
+		for (int k = 0; k < 3 && month_names[i][k]; k++)
+			if (strcmp(w, month_names[i][k]) == 0) {
+				*m = i + 1;
+				return r < end && h->cp[r] == '.' && k > 0 ? r + 1 : r;
+			}
+	return 0;
+}
+
+/* Digits only (no look-alikes: a letter's date is printed plainly), at
+ * most max of them. */
+static size_t read_digits(const struct header *h, size_t q, size_t end, size_t max, int *value)
+{
+	size_t p = q;
+
+	*value = 0;
+	while (p < end && is_digit(h->cp[p]) && p - q < max)
+		*value = *value * 10 + (int)(h->cp[p++] - '0');
+	if (p == q || (p < end && is_digit(h->cp[p])))
+		return 0;
+	return p;
+}
+
+/* A day: "14", "14th", "1st". */
+static size_t read_day(const struct header *h, size_t q, size_t end, int *d)
+{
+	char w[4];
+	size_t p = read_digits(h, q, end, 2, d), r;
+
+	if (!p)
+		return 0;
+	r = read_ascii_word(h, p, end, w, sizeof(w));
+	if (r != p && strcmp(w, "st") && strcmp(w, "nd") && strcmp(w, "rd") && strcmp(w, "th"))
+		return 0;
+	return r;
+}
+
+/* "14 July 2016", "14th of July, 2016", "July 14, 2016", "2016-07-14" at q. */
+static size_t read_letter_date(const struct header *h, size_t q, size_t end, int *y, int *m, int *d)
+{
+	size_t p;
+	char w[4];
+
+	if ((p = read_digits(h, q, end, 4, y)) && p - q == 4 && p < end && h->cp[p] == '-' &&
+	    (p = read_digits(h, p + 1, end, 2, m)) && p < end && h->cp[p] == '-')
+		return read_digits(h, p + 1, end, 2, d);
+	if ((p = read_day(h, q, end, d))) {
+		p = skip_blanks(h, p, end);
+		if (read_ascii_word(h, p, end, w, sizeof(w)) == p + 2 && strcmp(w, "of") == 0)
+			p = skip_blanks(h, p + 2, end);
+		if (!(p = read_month(h, p, end, m)))
+			return 0;
+	} else if ((p = read_month(h, q, end, m))) {
+		if (!(p = read_day(h, skip_blanks(h, p, end), end, d)))
+			return 0;
+	} else {
+		return 0;
+	}
+	if (p < end && h->cp[p] == ',')
+		p++;
+	p = skip_blanks(h, p, end);
+	if (!(p = read_digits(h, p, end, 4, y)) || *y < 1000)
+		return 0;
+	return p;
+}
+
+/* The first line of [0, lim) that is such a date, alone or after a place
+ * and a comma or a label and a colon. */
+static void find_letter_date(const struct header *h, size_t lim, struct date_match *dm)
+{
+	memset(dm, 0, sizeof(*dm));
+	for (size_t l = 0; l < lim; l++) {
+		const struct line *ln = &h->lines[l];
+		size_t words = 0;
+
+		for (size_t p = ln->start; p < ln->end && words <= LETTER_LEAD_WORDS; p++) {
+			size_t q, before = p;
+			int y, m, d;
+
+			if (p > ln->start && h->cp[p - 1] != ' ')
+				continue;
+			words++;
+			if (!(q = read_letter_date(h, p, ln->end, &y, &m, &d)))
+				continue;
+			while (q < ln->end && (h->cp[q] == ' ' || h->cp[q] == '.'))
+				q++;
+			if (q < ln->end)
+				break; /* more after the date: a sentence */
+			while (before > ln->start && h->cp[before - 1] == ' ')
+				before--;
+			if (before > ln->start && h->cp[before - 1] != ',' && h->cp[before - 1] != ':')
+				break;
+			if (m < 1 || m > 12 || y < 1800 || y > latest_year() || d < 1 || d > days_in_month(y, m))
+				break;
+			dm->found = dm->strict = 1;
+			dm->line = l;
+			dm->at = p;
+			dm->y = y;
+			dm->m = m;
+			dm->d = d;
+			if (before > ln->start && h->cp[before - 1] == ',') {
+				dm->place_start = ln->start;
+				dm->place_end = before - 1;
+			}
+			return;
+		}
+	}
+}
+
+/* Words (runs of anything but spaces) in [s, e). */
+static size_t words_in(const struct header *h, size_t s, size_t e)
+{
+	size_t n = 0;
+
+	for (size_t p = s; p < e; p++)
+		if (h->cp[p] != ' ' && (p == s || h->cp[p - 1] == ' '))
+			n++;
+	return n;
+}
+
+static size_t line_words(const struct header *h, size_t l)
+{
+	return words_in(h, h->lines[l].start, h->lines[l].end);
+}
+
+/* "Subject: …", "Re: …", "Regarding: …" (any case) on a line of [0, lim). */
+static int letter_subject_label(const struct header *h, size_t lim, struct lt_extract *x,
+				struct lt_err *err)
+{
+	static const char *const labels[] = { "subject", "subj", "re", "regarding", "concerning" };
+
+	for (size_t l = 0; l < lim; l++) {
+		const struct line *ln = &h->lines[l];
+		char w[16];
+		size_t q = read_ascii_word(h, ln->start, ln->end, w, sizeof(w));
+
+		if (q == ln->start || (q = skip_blanks(h, q, ln->end)) >= ln->end || h->cp[q] != ':')
+			continue;
+		for (size_t i = 0; i < N_ELEMS(labels); i++) {
+			struct lt_buf text = LT_BUF_INIT;
+			size_t s = skip_blanks(h, q + 1, ln->end);
+			int rc;
+
+			if (strcmp(w, labels[i]) != 0)
+				continue;
+			if (s >= ln->end)
+				return LT_OK;
+			rc = append_span(h, s, ln->end, &text, err);
+			if (!rc)
+				rc = add_subject(x, lt_buf_str(&text), "subject-label", CONF_FOLDED, err);
+			lt_buf_release(&text);
+			return rc;
+		}
+	}
+	return LT_OK;
+}
+
+/* A title: the page's first lines (one or two), a blank line under them,
+ * then a paragraph (two lines or more, the first of BODY_MIN_WORDS words:
+ * an address block under a letterhead has short lines), with at most
+ * TITLE_BLOCKS_BEFORE_BODY short blocks between (a date, an author). Not a
+ * sentence (no closing full stop, comma, colon); not in a letter. dm: the
+ * date found, whose line may stand above the title. */
+static int letter_title(const struct header *h, size_t lim, const struct date_match *dm,
+			struct lt_extract *x, struct lt_err *err)
+{
+	struct lt_buf text = LT_BUF_INIT;
+	size_t first = 0, last, body, words = 0;
+	int32_t c;
+	int rc = LT_OK;
+
+	while (first < lim && line_blank(h, first))
+		first++;
+	/* A date line alone above the title ("Hà Nội, ngày …") is passed. */
+	if (dm->found && dm->line == first && first + 1 < lim && line_blank(h, first + 1))
+		for (first += 1; first < lim && line_blank(h, first); first++)
+			;
+	for (last = first; last + 1 < lim && !line_blank(h, last + 1); last++)
+		if (last + 1 - first >= TITLE_MAX_LINES)
+			return LT_OK;
+	if (first >= lim || last + 1 >= lim)
+		return LT_OK;
+	/* A date line run on under the title (no blank line between) is not
+	 * part of it. */
+	if (dm->found && dm->line > first && dm->line <= last)
+		last = dm->line - 1;
+	/* A letter (a salutation) has a letterhead, not a title. */
+	for (size_t l = 0; l < lim; l++)
+		if (line_starts_with(h, l, "dear") || line_starts_with(h, l, "kinhgui"))
+			return LT_OK;
+	/* The first paragraph, past a date or an author's line or two. */
+	for (size_t block = 0, next = last + 1;; block++) {
+		size_t end;
+
+		for (body = next; body < lim && line_blank(h, body); body++)
+			;
+		for (end = body; end < h->n_lines && !line_blank(h, end); end++)
+			;
+		if (body >= lim || block > TITLE_BLOCKS_BEFORE_BODY)
+			return LT_OK;
+		if (end - body >= 2 && line_words(h, body) >= BODY_MIN_WORDS)
+			break;
+		if (end - body > 2)
+			return LT_OK;
+		next = end;
+	}
+	for (size_t l = first; l <= last; l++)
+		words += line_words(h, l);
+	c = h->cp[h->lines[last].end - 1];
+	if (words > TITLE_MAX_WORDS || c == '.' || c == ',' || c == ';' || c == ':' ||
+	    !is_upper(h->cp[h->lines[first].start]))
+		return LT_OK;
+	for (size_t l = first; l <= last && !rc; l++) {
+		if (l > first)
+			rc = lt_buf_puts(&text, " ", err);
+		if (!rc)
+			rc = append_span(h, h->lines[l].start, h->lines[l].end, &text, err);
+	}
+	if (!rc)
+		rc = add_subject(x, lt_buf_str(&text), "subject-title-line", CONF_INFERRED, err);
+	lt_buf_release(&text);
+	return rc;
+}
+
+/* What a document without NĐ 30's or HD 36's header gives: its date (and
+ * the place before it), its subject. */
+static int extract_letter(const struct header *h, struct lt_extract *x, struct lt_err *err)
+{
+	size_t lim = h->n_lines < LETTER_LINES ? h->n_lines : LETTER_LINES;
+	struct date_match dm;
+	const char *rule = "date-line";
+	int rc = LT_OK;
+
+	/* "ngày … năm …" ending its line, after a place of a few words at
+	 * most: "… cho thấy, ngày 14 tháng 7 năm 2016, tại Đà Nẵng" is a
+	 * sentence's. */
+	find_date(h, lim, &dm);
+	if (dm.found && (words_in(h, dm.at, h->lines[dm.line].end) > VN_DATE_WORDS ||
+			 words_in(h, dm.place_start, dm.place_end) > VN_PLACE_MAX_WORDS))
+		memset(&dm, 0, sizeof(dm));
+	if (dm.found)
+		rule = dm.strict ? "date-strict" : "date-folded";
+	else
+		find_letter_date(h, lim, &dm);
+	if (dm.found) {
+		char iso[16];
+
+		snprintf(iso, sizeof(iso), "%04d-%02d-%02d", dm.y, dm.m, dm.d);
+		rc = add_field(x, "issuedDate", iso, rule, dm.strict ? CONF_FOLDED : CONF_INFERRED, err);
+	}
+	if (!rc && dm.place_end > dm.place_start)
+		rc = add_span_field(x, h, "issuedPlace", dm.place_start, dm.place_end, "place-date-line",
+				    CONF_INFERRED, err);
+	if (!rc)
+		rc = letter_subject_label(h, lim, x, err);
+	if (!rc && !lt_extract_get(x, "subject"))
+		rc = letter_title(h, lim, &dm, x, err);
+	return rc;
+}
+
 /* ---- putting it together ---- */
 
 static int format_date(struct lt_extract *x, const struct date_match *dm, struct lt_err *err)
@@ -1748,10 +2059,13 @@ int lt_extract_header(const char *text, struct lt_extract *out, struct lt_err *e
 		rc = scan_number_line(&h, l, &nm, err);
 	if (rc)
 		goto out;
-	/* Without the motto or the number there is no header: an English
-	 * letter or a report's second page yields nothing. */
-	if (fm.family == FAMILY_UNKNOWN && !nm.found)
+	/* Without the motto or the number there is no administrative header:
+	 * an English letter, a report's second page, a document of another
+	 * kind give what a letter prints (a date line, a subject), if any. */
+	if (fm.family == FAMILY_UNKNOWN && !nm.found) {
+		rc = extract_letter(&h, out, err);
 		goto out;
+	}
 	fam = fm.family != FAMILY_UNKNOWN ? fm.family : nm.family;
 	/* The type line, below the number. */
 	for (size_t l = nm.found ? nm.line + 1 : 0; l < zone; l++) {

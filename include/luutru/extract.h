@@ -8,7 +8,8 @@
  * type line (`QUYẾT ĐỊNH`) with the summary (trích yếu) below, or for a
  * công văn a `V/v …` summary under the number. lt_extract_header() reads
  * those off page 1's OCR text with rules written from the two regulations,
- * not from any one office's documents.
+ * not from any one office's documents; other documents give their date line
+ * and subject (below).
  *
  * Every field says which rule matched and how far to trust it: strict rules
  * match the NFC text as printed; tolerant ones ("…-folded") match a
@@ -37,6 +38,12 @@
  *   Party `CỦA BỘ CHÍNH TRỊ` line between type and summary is skipped.
  * - typeLabel is the type in sentence case (`Chỉ thị`); typeName its TT05
  *   code, 32 for Party-only types (Kết luận, Thông tri, …), 22 for a công văn.
+ * - A page without that header (no motto, no number: an English letter or
+ *   report, a Vietnamese invitation) gives issuedDate from a line that is a
+ *   date alone or after a place or label (`London, 14 July 2016`, `Date:
+ *   2019-02-28`, `Hà Nội, ngày 9 tháng 1 năm 2017`; issuedPlace the place
+ *   before a comma) and subject from a `Subject:`/`Re:` line, else from a
+ *   title standing over the first paragraph - never a letter's letterhead.
  */
 #ifndef LUUTRU_EXTRACT_H
 #define LUUTRU_EXTRACT_H

@@ -423,6 +423,99 @@ static const struct header_case cases[] = {
 		{ "codeNumber" },
 		{ { "codeNotation", "notation-number-blank" } },
 	},
+	/* Documents without NĐ 30's or HD 36's header: what a letter prints. */
+	{
+		"English letter: place and date line, Subject label, letterhead not a title",
+		"NATIONAL ARCHIVES OF THE UNITED KINGDOM\n"
+		"Kew, Richmond TW9 4DU\n"
+		"\n"
+		"London, 14 July 2016\n"
+		"\n"
+		"Subject: Transfer of closed files to the central archive\n"
+		"\n"
+		"Dear Director,\n"
+		"Every office that holds closed files older than five years must prepare them\n"
+		"for transfer before 30 September 2016.\n",
+		{ { "issuedDate", "2016-07-14" }, { "issuedPlace", "London" },
+		  { "subject", "Transfer of closed files to the central archive" } },
+		{ "docFamily", "codeNumber", "typeName", "organName" },
+		{ { "issuedDate", "date-line" }, { "subject", "subject-label" } },
+	},
+	{
+		"English report: a title over the first paragraph, a dated label",
+		"Records Transfer Procedure for Regional Offices\n"
+		"\n"
+		"Date: July 4th, 2016\n"
+		"\n"
+		"Every office that holds closed files older than five years must prepare them\n"
+		"for transfer to the central archive before the end of the third quarter.\n",
+		{ { "issuedDate", "2016-07-04" },
+		  { "subject", "Records Transfer Procedure for Regional Offices" } },
+		{ "issuedPlace", "docFamily" },
+		{ { "subject", "subject-title-line" } },
+	},
+	{
+		"a title with its date line run on under it (OCR dropped the blank line)",
+		"Annual Report on the Digitisation Programme\n"
+		"Date: 28 February 2022\n"
+		"\n"
+		"The digitisation programme completed its third year with more than two\n"
+		"hundred thousand pages scanned, described and made available.\n",
+		{ { "issuedDate", "2022-02-28" },
+		  { "subject", "Annual Report on the Digitisation Programme" } },
+		{ "issuedPlace" },
+		{ { "issuedDate", "date-line" } },
+	},
+	{
+		"a letter's letterhead is not its title",
+		"NATIONAL RECORDS OFFICE\n"
+		"\n"
+		"3 March 2021\n"
+		"\n"
+		"Dear Ms Nguyen,\n"
+		"\n"
+		"Following our meeting of last week, we confirm that the personnel files\n"
+		"for 2015 will be transferred before the end of the second quarter.\n",
+		{ { "issuedDate", "2021-03-03" } },
+		{ "subject", "issuedPlace" },
+		{ { NULL, NULL } },
+	},
+	{
+		"memo: ISO date, Re label in capitals, no title over a sentence",
+		"MEMORANDUM TO ALL STAFF.\n"
+		"\n"
+		"2019-02-28\n"
+		"RE: Closure of the reading room\n"
+		"The reading room closes on Friday for the move of the map collection.\n"
+		"Requests made before then are delivered on the following Monday.\n",
+		{ { "issuedDate", "2019-02-28" }, { "subject", "Closure of the reading room" } },
+		{ "issuedPlace" },
+		{ { "subject", "subject-label" } },
+	},
+	{
+		"Vietnamese letter without the motto: the date line and its place, a title",
+		"Hà Nội, ngày 9 tháng 1 năm 2017\n"
+		"\n"
+		"THƯ MỜI DỰ HỘI THẢO KHOA HỌC\n"
+		"\n"
+		"Trân trọng kính mời quý vị đến dự hội thảo về bảo quản tài liệu lưu trữ\n"
+		"giấy, tổ chức tại Trung tâm Lưu trữ quốc gia I.\n",
+		{ { "issuedDate", "2017-01-09" }, { "issuedPlace", "Hà Nội" },
+		  { "subject", "THƯ MỜI DỰ HỘI THẢO KHOA HỌC" } },
+		{ "docFamily", "codeNumber" },
+		{ { "issuedDate", "date-strict" } },
+	},
+	{
+		"dates inside sentences and a line of figures are no document's date",
+		"Annual figures\n"
+		"The archive received 14 July 2016 deliveries of 2,000 pages, and on\n"
+		"Monday, 3 March 2017 it opened. Signed 12 May 2015 by the director.\n"
+		"Ngày 14 tháng 7 năm 2016, tại Đà Nẵng, Văn phòng Trung ương họp.\n"
+		"31 February 2016\n",
+		{ { NULL, NULL } },
+		{ "issuedDate", "issuedPlace", "subject" },
+		{ { NULL, NULL } },
+	},
 };
 
 static void check_case(const struct header_case *c)
