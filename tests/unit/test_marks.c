@@ -26,19 +26,27 @@ static void ink(PIX *bin, int x, int y, int w, int h)
 	pixRasterop(bin, x, y, w, h, PIX_SET, NULL, 0, 0);
 }
 
+/* A 1000x400 page with ten "letters" 20x30 on a line, 40 px apart, from x = 100. */
+static PIX *ten_letters(void)
+{
+	PIX *bin = pixCreate(1000, 400, 1);
+
+	assert_non_null(bin);
+	for (int i = 0; i < 10; i++)
+		ink(bin, 100 + 60 * i, 200, 20, 30);
+	return bin;
+}
+
 /* Ten "letters" 20x30 on a line, six small specks: a mark over the second,
  * one over the fifth at the widest gap allowed, a dot under the seventh,
  * and three that are no marks (beside a letter, far above, and a mark-sized
  * speck nowhere near). */
 static void test_geometry(void **state)
 {
-	PIX *bin = pixCreate(1000, 400, 1);
+	PIX *bin = ten_letters();
 	struct lt_marks m;
 
 	(void)state;
-	assert_non_null(bin);
-	for (int i = 0; i < 10; i++)
-		ink(bin, 100 + 60 * i, 200, 20, 30);
 	ink(bin, 165, 190, 6, 6);              /* above letter 2: gap 4 */
 	ink(bin, 345, 182, 6, 6);              /* above letter 5: gap 12 (0.6 m = 18) */
 	ink(bin, 465, 236, 6, 6);              /* below letter 7: gap 6 */
@@ -58,13 +66,10 @@ static void test_geometry(void **state)
  * that scale), nor three pixels (a full stop of small type). */
 static void test_specks(void **state)
 {
-	PIX *bin = pixCreate(1000, 400, 1);
+	PIX *bin = ten_letters();
 	struct lt_marks m;
 
 	(void)state;
-	assert_non_null(bin);
-	for (int i = 0; i < 10; i++)
-		ink(bin, 100 + 60 * i, 200, 20, 30);
 	ink(bin, 900, 50, 1, 1);               /* alone */
 	ink(bin, 50, 350, 2, 2);               /* alone */
 	ink(bin, 132, 215, 2, 1);              /* beside letter 1, in the gap */
