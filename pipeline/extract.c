@@ -1603,6 +1603,16 @@ static int extract_subject_vv(const struct header *h, size_t from, size_t lim, i
 	return rc;
 }
 
+/* issuedDate, ISO 8601, from a date found. */
+static int add_date_field(struct lt_extract *x, const struct date_match *dm, const char *rule,
+			  double confidence, struct lt_err *err)
+{
+	char iso[16];
+
+	snprintf(iso, sizeof(iso), "%04d-%02d-%02d", dm->y, dm->m, dm->d);
+	return add_field(x, "issuedDate", iso, rule, confidence, err);
+}
+
 /* ---- documents without an administrative header ---- */
 
 /* A letter, a report, a memo - in English, or in Vietnamese outside NĐ 30
@@ -1898,12 +1908,8 @@ static int extract_letter(const struct header *h, struct lt_extract *x, struct l
 		rule = dm.strict ? "date-strict" : "date-folded";
 	else
 		find_letter_date(h, lim, &dm);
-	if (dm.found) {
-		char iso[16];
-
-		snprintf(iso, sizeof(iso), "%04d-%02d-%02d", dm.y, dm.m, dm.d);
-		rc = add_field(x, "issuedDate", iso, rule, dm.strict ? CONF_FOLDED : CONF_INFERRED, err);
-	}
+	if (dm.found)
+		rc = add_date_field(x, &dm, rule, dm.strict ? CONF_FOLDED : CONF_INFERRED, err);
 	if (!rc && dm.place_end > dm.place_start)
 		rc = add_span_field(x, h, "issuedPlace", dm.place_start, dm.place_end, "place-date-line",
 				    CONF_INFERRED, err);
@@ -1918,11 +1924,8 @@ static int extract_letter(const struct header *h, struct lt_extract *x, struct l
 
 static int format_date(struct lt_extract *x, const struct date_match *dm, struct lt_err *err)
 {
-	char iso[16];
-
-	snprintf(iso, sizeof(iso), "%04d-%02d-%02d", dm->y, dm->m, dm->d);
-	return add_field(x, "issuedDate", iso, dm->strict ? "date-strict" : "date-folded",
-			 dm->strict ? CONF_STRICT : CONF_FOLDED, err);
+	return add_date_field(x, dm, dm->strict ? "date-strict" : "date-folded",
+			      dm->strict ? CONF_STRICT : CONF_FOLDED, err);
 }
 
 /* The type line: in capitals, alone on its line ("QUYẾT ĐỊNH:" before
